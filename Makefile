@@ -1,0 +1,34 @@
+# Two commands a newcomer needs: `make run` (serve the menu) and `make test` (every test).
+# Each creates .venv and installs what it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run sim test lint validate schema clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	IVR_ENV=development $(BIN)/flask --app server:app run --host 127.0.0.1 --port 5000
+
+sim: $(STAMP)
+	$(BIN)/ivr simulate
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/ivr validate menus.yaml
+
+schema: $(STAMP)
+	$(BIN)/ivr schema > menus.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
