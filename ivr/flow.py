@@ -1,0 +1,267 @@
+"""The call flow: given where a call is and what the caller did, what happens next.
+
+Pure: no Flask, no Twilio, no clock. Each entry point takes the current time
+and returns an `Answer` (verbs to play plus where the call now waits). Nodes
+that need nothing from the caller (message, hours) are followed within the
+same answer, so a caller hears them without an extra webhook round-trip.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+
+from ivr import hours, phrases
+from ivr.menus import MenuPlan, Menus, Node, normalize
+from ivr.schema import DialNode, HangupNode, HoursNode, MenuNode, MessageNode, Option, RecordNode
+from ivr.state import MAX_BACK, CallState
+from ivr.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
+
+MAX_DIGITS = 32  # longer key presses are cut before use
+_DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
+_CLOSED = {
+    "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
+    "en": "We are closed right now. Our hours are {hours}. {next_open}",
+}
+_SPOKEN_DIGITS = {
+    "零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+    "七": "7", "八": "8", "九": "9", "zero": "0", "one": "1", "two": "2", "three": "3",
+    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to play, where the call now is, and a word for the logs."""
+
+    verbs: tuple[Verb, ...]
+    node: str
+    outcome: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A message the caller left, as Twilio reports it."""
+
+    url: str
+    sid: str
+    duration: int
+
+
+class Flow:
+    """Answers the steps of calls through one loaded menu tree."""
+
+    def __init__(self, menus: Menus) -> None:
+        self.menus = menus
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def start(self, now: datetime.datetime, lang: str | None = None) -> Answer:
+        """Answer a new call at the start node."""
+        lang = lang if lang in self.menus.languages else self.menus.languages[0]
+        state = CallState(node=self.menus.start, lang=lang)
+        return self._go(state, self.menus.start, now, (), "start")
+
+    def enter(self, state: CallState, now: datetime.datetime) -> Answer:
+        """Answer a redirect into a node (used after a webhook changed the menu)."""
+        state = self._checked(state)
+        return self._go(state, state.node, now, (), "enter")
+
+    def gather(self, state: CallState, now: datetime.datetime, digits: str | None = None,
+               speech: str | None = None, confidence: float | None = None) -> Answer:
+        """Answer keys, speech or silence in a menu."""
+        state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if not isinstance(node, MenuNode):
+            return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-menu")
+        plan = self.menus.plans[state.node]
+        digits = (digits or "").strip()[:MAX_DIGITS]
+        if digits:
+            return self._choose(state, node, plan, digits, now, f"keys {digits}")
+        if speech and speech.strip():
+            key = self._match(plan, state.lang, speech, confidence)
+            return self._choose(state, node, plan, key or "", now, f"speech {speech[:60]!r}")
+        return self._retry(state, node, plan, now, silence=True)
+
+    def dial_result(self, state: CallState, now: datetime.datetime, status: str | None) -> Answer:
+        """Answer the end of a transfer, by Twilio's DialCallStatus."""
+        state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if not isinstance(node, DialNode):
+            return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-dial")
+        if status == "completed":
+            if node.completed is None:
+                return Answer((Hangup(),), state.node, "dial completed", state.lang)
+            return self._go(state, node.completed, now, (), "dial completed")
+        if status == "canceled":  # the caller hung up while it rang
+            return Answer((Hangup(),), state.node, "dial canceled", state.lang)
+        target = getattr(node, _DIAL_OUTCOMES.get(status or "", "failed"))
+        return self._go(state, target, now, (), f"dial {status or 'unknown'}")
+
+    def record_result(self, state: CallState, now: datetime.datetime,
+                      recording: Recording | None) -> Answer:
+        """Answer the end of a recording (None when nothing was recorded)."""
+        state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if not isinstance(node, RecordNode):
+            return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-record")
+        words = node.thanks if recording else node.no_message
+        said = self.menus.say(state.node, words, state.lang)
+        outcome = "recorded" if recording else "no message"
+        if node.next is None:
+            return Answer((*said, Hangup()), state.node, outcome, state.lang)
+        return self._go(state, node.next, now, said, outcome)
+
+    # -- state checks ------------------------------------------------------------------------
+
+    def _checked(self, state: CallState) -> CallState:
+        """Route a state naming nodes or languages that do not exist to the main menu."""
+        menus = self.menus
+        if state.lang not in menus.languages:
+            state = replace(state, lang=menus.languages[0])
+        if state.node not in menus.nodes:
+            return CallState(node=menus.main_menu, lang=state.lang)
+        back = tuple(b for b in state.back if b in menus.plans)
+        node = menus.nodes[state.node]
+        if isinstance(node, MenuNode):  # an edited counter cannot pass the limit
+            return replace(state, back=back, fails=min(state.fails, node.max_failures),
+                           silences=min(state.silences, node.max_timeouts))
+        return replace(state, back=back, fails=0, silences=0)
+
+    @staticmethod
+    def _reset(state: CallState) -> CallState:
+        return CallState(node=state.node, lang=state.lang)
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _match(self, plan: MenuPlan, lang: str, speech: str,
+               confidence: float | None) -> str | None:
+        if confidence is not None and confidence < self.menus.speech_min_confidence:
+            return None
+        heard = normalize(speech)
+        for word, key in plan.keywords.get(lang, ()):
+            if word in heard:
+                return key
+        digit = _SPOKEN_DIGITS.get(heard, heard)
+        return digit if digit in plan.keys else None
+
+    def _choose(self, state: CallState, node: MenuNode, plan: MenuPlan, key: str,
+                now: datetime.datetime, heard: str) -> Answer:
+        action = plan.keys.get(key)
+        if isinstance(action, Option):
+            lang = action.language or state.lang
+            return self._leave(replace(state, lang=lang), action.to, now, f"{heard} -> {key}")
+        if action == "repeat":
+            return self._menu(state, node, plan, (), full=True, outcome=f"{heard} -> repeat")
+        if action == "back" and state.back:
+            target, back = state.back[-1], state.back[:-1]
+            return self._go(replace(state, back=back), target, now, (), f"{heard} -> back")
+        if action == "back":  # nowhere to go back to: the same menu again
+            return self._menu(state, node, plan, (), full=True, outcome=f"{heard} -> back")
+        if action == "main":
+            state = replace(state, back=())
+            return self._go(state, self.menus.main_menu, now, (), f"{heard} -> main")
+        if action == "agent" and self.menus.agent_node:
+            return self._leave(state, self.menus.agent_node, now, f"{heard} -> agent")
+        return self._retry(state, node, plan, now, silence=False, heard=heard)
+
+    def _retry(self, state: CallState, node: MenuNode, plan: MenuPlan, now: datetime.datetime,
+               silence: bool, heard: str = "silence") -> Answer:
+        if silence:
+            state = replace(state, silences=state.silences + 1)
+            over, words = state.silences >= node.max_timeouts, node.no_input
+        else:
+            state = replace(state, fails=state.fails + 1)
+            over, words = state.fails >= node.max_failures, node.invalid
+        said = self.menus.say(state.node, words, state.lang)
+        if over:
+            said += self.menus.say(state.node, node.on_max_message, state.lang)
+            return self._leave(state, node.on_max, now, f"{heard} -> on_max", said)
+        kind = "silence" if silence else f"{heard} -> invalid"
+        return self._menu(state, node, plan, said, full=False, outcome=kind)
+
+    def _menu(self, state: CallState, node: MenuNode, plan: MenuPlan, said: tuple,
+              full: bool, outcome: str) -> Answer:
+        voice = self.menus.voices[state.node][state.lang]
+        speech = node.speech and voice.speech_language is not None
+        prompts = (plan.prompt if full else plan.reprompt)[state.lang]
+        link = Link("gather", state)
+        gather = Gather(
+            prompts=prompts,
+            action=link,
+            timeout=node.timeout,
+            num_digits=plan.num_digits,
+            finish_on_key=plan.finish_on_key,
+            speech_language=voice.speech_language if speech else None,
+            hints=(plan.hints.get(state.lang) or None) if speech else None,
+        )
+        # Twilio falls through on silence: the Redirect brings the caller back with no input.
+        return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
+
+    # -- moving between nodes -------------------------------------------------------------------
+
+    def _leave(self, state: CallState, target: str, now: datetime.datetime, outcome: str,
+               said: tuple = ()) -> Answer:
+        """Leave the current menu for `target`, remembering it for the back key."""
+        if not state.back or state.back[-1] != state.node:
+            state = replace(state, back=(*state.back, state.node)[-MAX_BACK:])
+        return self._go(state, target, now, said, outcome)
+
+    def _go(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
+            outcome: str) -> Answer:
+        """Play nodes from `target` on until one waits for the caller or the call ends."""
+        verbs: list[Verb] = list(said)
+        lang = state.lang
+        for _ in range(len(self.menus.nodes) + 1):
+            node: Node = self.menus.nodes[target]
+            if isinstance(node, MenuNode):
+                back = state.back
+                if target in back:
+                    back = back[: back.index(target)]
+                arrived = CallState(node=target, lang=lang, back=back)
+                answer = self._menu(arrived, node, self.menus.plans[target], (), True, outcome)
+                return Answer((*verbs, *answer.verbs), target, outcome, lang)
+            verbs += self.menus.say(target, getattr(node, "say", None), lang)
+            here = CallState(node=target, lang=lang, back=state.back)
+            if isinstance(node, MessageNode):
+                if node.hangup:
+                    return Answer((*verbs, Hangup()), target, outcome, lang)
+                target = node.next
+            elif isinstance(node, HangupNode):
+                return Answer((*verbs, Hangup()), target, outcome, lang)
+            elif isinstance(node, HoursNode):
+                schedule = self.menus.schedules[node.schedule]
+                if schedule.is_open(now):
+                    target = node.open
+                else:
+                    if node.announce_closed:
+                        verbs += self._closed(target, node, now, lang)
+                    target = node.closed
+            elif isinstance(node, DialNode):
+                verbs.append(Dial(node.number, Link("dial", here), node.timeout,
+                                  node.time_limit, node.caller_id))
+                return Answer(tuple(verbs), target, outcome, lang)
+            elif isinstance(node, RecordNode):
+                verbs += self.menus.say(target, node.prompt, lang)
+                verbs.append(Record(Link("record", here), node.max_length, node.timeout,
+                                    node.finish_on_key,
+                                    Link("transcription", here) if node.transcribe else None))
+                # An empty recording falls through to here instead of calling the action.
+                verbs += self.menus.say(target, node.no_message, lang)
+                if node.next is None:
+                    return Answer((*verbs, Hangup()), target, outcome, lang)
+                verbs.append(Redirect(Link("enter", replace(here, node=node.next))))
+                return Answer(tuple(verbs), target, outcome, lang)
+        # Validation forbids cycles among these nodes; end politely if one slips through.
+        return Answer((*verbs, Hangup()), target, "loop guard", lang)
+
+    def _closed(self, node_id: str, node: HoursNode, now: datetime.datetime,
+                lang: str) -> tuple[Say, ...]:
+        schedule = self.menus.schedules[node.schedule]
+        opening = schedule.next_opening(now)
+        next_open = hours.describe_next_opening(opening, now, lang) if opening else ""
+        template = (node.closed_message or {}).get(lang) or _CLOSED[phrases.family(lang)]
+        text = template.replace("{hours}", hours.describe_hours(schedule, lang))
+        text = text.replace("{next_open}", next_open).strip()
+        return self.menus.say(node_id, {lang: text}, lang)

@@ -1,0 +1,597 @@
+"""Load menus.yaml once, check everything a caller could trip over, compile it.
+
+`load_menus` returns an immutable `Menus` or raises `MenuError` with every
+problem found, each naming the file, line, node and fix. Nothing here reads
+YAML after start-up: prompts, key tables and speech hints are composed once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pydantic
+
+from ivr import phrases, schema
+from ivr.hours import Schedule, ScheduleError
+from ivr.problems import MenuError, Problem, did_you_mean
+from ivr.schema import (
+    KEY,
+    LANG,
+    NODE_ID,
+    NODE_TYPES,
+    DialNode,
+    HangupNode,
+    HoursNode,
+    MenuNode,
+    MenusFile,
+    MessageNode,
+    Option,
+    RecordNode,
+    Voice,
+)
+from ivr.verbs import Say
+from ivr.yamlfile import YamlFile, YamlSyntaxError, read_yaml
+
+Node = MenuNode | MessageNode | HoursNode | DialNode | RecordNode | HangupNode
+GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_PATTERN_WORDS = {
+    NODE_ID: "an id of letters, digits, '_' or '-' starting with a letter",
+    KEY: "keys 0-9, * or # (at most 6)",
+    LANG: "a language code such as zh-CN",
+}
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    MenuNode: ("prompt", "full_prompt", "reprompt", "invalid", "no_input", "on_max_message"),
+    MessageNode: ("say",),
+    HoursNode: ("closed_message",),
+    DialNode: ("say",),
+    RecordNode: ("prompt", "thanks", "no_message"),
+    HangupNode: ("say",),
+}
+
+
+@dataclass(frozen=True)
+class MenuPlan:
+    """Everything a menu needs on a request, composed once at load."""
+
+    prompt: Mapping[str, tuple[Say, ...]]
+    reprompt: Mapping[str, tuple[Say, ...]]
+    keys: Mapping[str, Option | str]  # an option, or a global action name
+    num_digits: int | None
+    finish_on_key: str
+    hints: Mapping[str, str]
+    keywords: Mapping[str, tuple[tuple[str, str], ...]]  # lang -> (keyword, key), longest first
+
+
+@dataclass(frozen=True)
+class Menus:
+    """A loaded, checked menu tree."""
+
+    path: str
+    languages: tuple[str, ...]
+    start: str
+    main_menu: str
+    agent_node: str | None
+    nodes: Mapping[str, Node]
+    schedules: Mapping[str, Schedule]
+    plans: Mapping[str, MenuPlan]
+    voices: Mapping[str, Mapping[str, Voice]]  # node id -> lang -> voice
+    speech_min_confidence: float
+    warnings: tuple[Problem, ...] = field(default=())
+
+    def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
+        """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
+        if not text or lang not in text:
+            return ()
+        voice = self.voices[node_id][lang]
+        return (Say(text[lang], voice.voice, voice.language),)
+
+
+def load_menus(
+    path: str | os.PathLike[str], env: Mapping[str, str] | None = None, production: bool = False
+) -> Menus:
+    """Read, check and compile a menus file; raise MenuError listing every problem."""
+    menus, problems = _load(Path(path), os.environ if env is None else env, production)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or menus is None:
+        raise MenuError(errors)
+    return menus
+
+
+def check_menus(
+    path: str | os.PathLike[str], env: Mapping[str, str] | None = None, production: bool = False
+) -> list[Problem]:
+    """Return every problem (errors and warnings) in a menus file."""
+    return _load(Path(path), os.environ if env is None else env, production)[1]
+
+
+def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus | None, list]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, [Problem(name, None, None, f"cannot read the file: {exc.strerror}",
+                              "check the path, or set IVR_MENUS")]
+    except UnicodeDecodeError:
+        return None, [Problem(name, None, None, "the file is not UTF-8 text", "save it as UTF-8")]
+    try:
+        yf = read_yaml(text)
+    except YamlSyntaxError as exc:
+        return None, [Problem(name, exc.line, None, f"YAML syntax error: {exc}",
+                              "check indentation, colons and quotes on or just above this line")]
+    problems = [
+        Problem(name, line, _node_of(dup), f"duplicate key '{dup[-1]}' (first at line {first}); "
+                "YAML would silently keep only the last one", "remove or rename one of them")
+        for dup, line, first in yf.duplicates
+    ]
+    if not isinstance(yf.data, dict):
+        return None, [*problems, Problem(name, 1, None, "the file must be a mapping with "
+                                         "version, languages, start and nodes",
+                                         "start from the shipped menus.yaml")]
+    try:
+        model = MenusFile.model_validate(yf.data)
+    except pydantic.ValidationError as exc:
+        return None, problems + [_shape_problem(name, yf, err) for err in exc.errors()]
+    checker = _Checker(name, yf, model, env, production)
+    problems += checker.run()
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return _compile(name, model, checker), problems
+
+
+def _node_of(path: tuple) -> str | None:
+    return str(path[1]) if len(path) > 1 and path[0] == "nodes" else None
+
+
+def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
+    """Turn one pydantic error into a Problem a person can act on."""
+    loc = list(err["loc"])
+    nodes = yf.data.get("nodes") if isinstance(yf.data, dict) else None
+    # A node's error path carries its type tag after the id; the file has no such level.
+    if len(loc) > 2 and loc[0] == "nodes" and isinstance(nodes, dict):
+        raw = nodes.get(loc[1])
+        if isinstance(raw, dict) and loc[2] == raw.get("type"):
+            del loc[2]
+    is_key = bool(loc) and loc[-1] == "[key]"
+    if is_key:
+        loc.pop()
+    where = ".".join(str(p) for p in loc) or "the file"
+    kind, value = err["type"], err.get("input")
+    fix = None
+    if kind == "extra_forbidden":
+        message = f"unknown field '{loc[-1]}'"
+        fix = did_you_mean(loc[-1], _field_names(loc, nodes)) or "remove it"
+    elif kind == "missing":
+        message = f"missing required field '{loc[-1]}'"
+        fix = f"add '{loc[-1]}:'"
+    elif kind == "union_tag_invalid":
+        message = f"unknown node type '{err['ctx']['tag']}'"
+        fix = did_you_mean(err["ctx"]["tag"], NODE_TYPES) or f"use one of {', '.join(NODE_TYPES)}"
+    elif kind == "union_tag_not_found":
+        message = "node has no 'type'"
+        fix = f"add 'type:' with one of {', '.join(NODE_TYPES)}"
+    elif kind == "string_pattern_mismatch":
+        wanted = _PATTERN_WORDS.get(err["ctx"]["pattern"], "a range like 08:00-20:00")
+        message = f"{'key' if is_key else where} '{value}' is not valid: expected {wanted}"
+    elif kind == "literal_error":
+        message = f"{where} is '{value}', expected {err['ctx']['expected']}"
+    else:
+        message = f"{where} = {value!r}: {err['msg']}"
+    return Problem(name, yf.line_of(tuple(loc)), _node_of(tuple(loc)), message, fix)
+
+
+def _field_names(loc: list, nodes: Any) -> list[str]:
+    if len(loc) == 3 and loc[0] == "nodes" and isinstance(nodes, dict):
+        raw = nodes.get(loc[1])
+        model = NODE_TYPES.get(raw.get("type")) if isinstance(raw, dict) else None
+        if model:
+            return list(model.model_fields)
+    names: set[str] = set()
+    for model in vars(schema).values():
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
+            names.update(model.model_fields)
+    return sorted(names)
+
+
+def expand_env(value: str, env: Mapping[str, str], production: bool) -> tuple[str, str | None]:
+    """Replace ${NAME} and ${NAME:-default}; return the value and a problem, if any."""
+    problem = None
+
+    def one(match: re.Match) -> str:
+        nonlocal problem
+        var, default = match.group(1), match.group(2)
+        if env.get(var):
+            return env[var]
+        if default is not None and not production:
+            return default
+        problem = (f"environment variable {var} is not set"
+                   + (" (the demo default is not used in production)" if default else ""))
+        return ""
+
+    return _ENV_REF.sub(one, value), problem
+
+
+class _Checker:
+    """The checks that need the whole file: references, paths, languages, numbers."""
+
+    def __init__(self, name: str, yf: YamlFile, model: MenusFile, env: Mapping[str, str],
+                 production: bool) -> None:
+        self.name, self.yf, self.m, self.env, self.production = name, yf, model, env, production
+        self.problems: list[Problem] = []
+        self.schedules: dict[str, Schedule] = {}
+        self.numbers: dict[tuple[str, str], str] = {}  # (node, field) -> expanded number
+
+    def add(self, path: tuple, message: str, fix: str | None = None,
+            severity: str = "error") -> None:
+        self.problems.append(Problem(self.name, self.yf.line_of(path), _node_of(path), message,
+                                     fix, severity))
+
+    def run(self) -> list[Problem]:
+        self.check_languages()
+        self.check_references()
+        self.check_schedules()
+        for node_id, node in self.m.nodes.items():
+            self.check_texts(node_id, node)
+            if isinstance(node, MenuNode):
+                self.check_menu(node_id, node)
+            elif isinstance(node, DialNode):
+                self.check_dial(node_id, node)
+            elif isinstance(node, MessageNode) and (node.next is None) == (not node.hangup):
+                self.add(("nodes", node_id), "a message needs exactly one of 'next' or "
+                         "'hangup: true'", "say where the caller goes after it")
+        if not any(p.severity == "error" for p in self.problems):
+            self.check_paths()
+        return self.problems
+
+    # -- languages and words ---------------------------------------------------------------
+
+    def check_languages(self) -> None:
+        for lang in self.m.languages:
+            voice = self.m.defaults.voices.get(lang)
+            if voice is None:
+                self.add(("languages",), f"language '{lang}' has no voice in defaults.voices",
+                         f"add defaults.voices.{lang} with voice and language")
+            elif phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
+                self.add(("defaults", "voices", lang), f"voice '{voice.voice}' cannot speak "
+                         "Mandarin", "use Polly.Zhiyu or a Google.cmn-CN voice")
+        for lang in self.m.defaults.voices:
+            if lang not in self.m.languages:
+                self.add(("defaults", "voices", lang), f"language '{lang}' is not in "
+                         "'languages'", "add it to languages or remove the voice",
+                         severity="warning")
+
+    def check_text(self, path: tuple, text: Mapping[str, str] | None,
+                   needed: tuple[str, ...] | None = None) -> None:
+        if text is None:
+            return
+        for lang in needed or self.m.languages:
+            if lang not in text:
+                self.add(path, f"no '{lang}' words", f"add {lang}: with the words to say")
+        for lang in text:
+            if lang not in self.m.languages:
+                self.add(path + (lang,), f"language '{lang}' is not in 'languages'",
+                         did_you_mean(lang, self.m.languages) or "remove it")
+
+    def check_texts(self, node_id: str, node: Node) -> None:
+        for attr in _TEXT_FIELDS[type(node)]:
+            self.check_text(("nodes", node_id, attr), getattr(node, attr))
+        if isinstance(node, MenuNode):
+            for key, option in node.options.items():
+                needed = (option.language,) if option.language else None
+                self.check_text(("nodes", node_id, "options", key, "label"), option.label, needed)
+                for lang in option.keywords:
+                    if lang not in self.m.languages:
+                        self.add(("nodes", node_id, "options", key, "keywords", lang),
+                                 f"language '{lang}' is not in 'languages'")
+
+    # -- references --------------------------------------------------------------------------
+
+    def ref(self, path: tuple, target: str | None) -> None:
+        if target is not None and target not in self.m.nodes:
+            self.add(path, f"unknown node '{target}'",
+                     did_you_mean(target, self.m.nodes) or "add a node with that id")
+
+    def check_references(self) -> None:
+        self.ref(("start",), self.m.start)
+        self.ref(("main_menu",), self.m.main_menu)
+        self.ref(("agent_node",), self.m.agent_node)
+        self.ref(("defaults", "on_max"), self.m.defaults.on_max)
+        for node_id, node in self.m.nodes.items():
+            for attr, target in _edges(node):
+                self.ref(("nodes", node_id, *attr.split(".")), target)
+
+    def check_schedules(self) -> None:
+        for name, _model in self.m.schedules.items():
+            try:
+                self.schedules[name] = Schedule.from_config(name, self.yf.data["schedules"][name])
+            except ScheduleError as exc:
+                self.add(("schedules", name, *exc.field_path), exc.message, exc.fix)
+        for node_id, node in self.m.nodes.items():
+            if isinstance(node, HoursNode) and node.schedule not in self.m.schedules:
+                self.add(("nodes", node_id, "schedule"), f"unknown schedule '{node.schedule}'",
+                         did_you_mean(node.schedule, self.m.schedules)
+                         or "add it under 'schedules'")
+
+    # -- menus --------------------------------------------------------------------------------
+
+    def global_keys(self, node: MenuNode) -> dict[str, str]:
+        """Return action -> key for the global keys enabled in this menu."""
+        keys = self.m.defaults.global_keys.model_dump()
+        keys.update(node.global_keys or {})
+        if self.m.agent_node is None:
+            keys["agent"] = None
+        return {action: key for action, key in keys.items() if key is not None}
+
+    def check_menu(self, node_id: str, node: MenuNode) -> None:
+        path = ("nodes", node_id)
+        if not node.options:
+            self.add(path + ("options",), "a menu with no options", "add at least one option")
+        globals_ = self.global_keys(node)
+        seen: dict[str, str] = {}
+        for action, key in globals_.items():
+            if key in seen:
+                self.add(path, f"global keys '{seen[key]}' and '{action}' are both '{key}'",
+                         "give one of them another key")
+            seen[key] = action
+        for key, option in node.options.items():
+            if key in seen:
+                self.add(path + ("options", key), f"option key '{key}' collides with the "
+                         f"global '{seen[key]}' key",
+                         f"use another key, or disable it here with global_keys: "
+                         f"{{{seen[key]}: null}}")
+            if option.language and option.language not in self.m.languages:
+                self.add(path + ("options", key, "language"), f"language '{option.language}' "
+                         "is not in 'languages'", did_you_mean(option.language, self.m.languages))
+        keys = set(node.options) | set(globals_.values())
+        if any(len(k) > 1 for k in keys) and "#" in keys:
+            self.add(path, "'#' ends a multi-digit entry here, so it cannot also be a key",
+                     "disable the global key that uses '#' in this menu", severity="warning")
+        if node.on_max is None and self.m.defaults.on_max is None:
+            self.add(path, "no 'on_max': a caller who keeps failing has nowhere to go",
+                     "set on_max here or in defaults")
+        if node.full_prompt:
+            for lang, text in node.full_prompt.items():
+                named = phrases.named_keys(text, lang)
+                for key in sorted(named - keys):
+                    self.add(path + ("full_prompt", lang), f"the prompt says to press '{key}', "
+                             "which this menu does not have", "fix the words or add the option")
+                for key, option in node.options.items():
+                    if key not in named and option.language in (None, lang):
+                        self.add(path + ("full_prompt", lang), f"the prompt never names option "
+                                 f"'{key}'", "name every option, or drop full_prompt so the "
+                                 "list is composed from the labels")
+        if node.speech:
+            for lang in self.m.languages:
+                if not any(o.keywords.get(lang) for o in node.options.values()):
+                    self.add(path + ("speech",), f"speech is on but no option has '{lang}' "
+                             "keywords", "add keywords to the options", severity="warning")
+
+    def check_dial(self, node_id: str, node: DialNode) -> None:
+        for attr in ("number", "caller_id"):
+            raw = getattr(node, attr)
+            if raw is None:
+                continue
+            path = ("nodes", node_id, attr)
+            if not _ENV_REF.search(raw):
+                self.add(path, "a phone number written in the file", "read it from the "
+                         "environment: ${AGENT_NUMBER}", severity="warning")
+            value, problem = expand_env(raw, self.env, self.production)
+            if problem:
+                name = _ENV_REF.search(raw).group(1)
+                self.add(path, problem, f"export {name}=+8610...")
+            elif not _E164.match(value):
+                self.add(path, f"'{value}' is not an E.164 phone number",
+                         "write it as + country code and number, e.g. +8610xxxxxxxx")
+            else:
+                self.numbers[(node_id, attr)] = value
+
+    # -- paths ----------------------------------------------------------------------------------
+
+    def check_paths(self) -> None:
+        m = self.m
+        edges = {node_id: [t for _, t in _edges(node) if t] for node_id, node in m.nodes.items()}
+        for node_id, node in m.nodes.items():
+            if isinstance(node, MenuNode):
+                edges[node_id].append(node.on_max or m.defaults.on_max)
+                globals_ = self.global_keys(node)
+                if "agent" in globals_:
+                    edges[node_id].append(m.agent_node)
+                if "main" in globals_:
+                    edges[node_id].append(m.main_menu or m.start)
+        reached = _reach(m.start, edges)
+        for node_id in m.nodes:
+            if node_id not in reached:
+                self.add(("nodes", node_id), "no path from 'start' reaches this node",
+                         "link to it from a menu, or remove it", severity="warning")
+        # A caller who presses nothing follows these edges; a cycle among them never ends.
+        forced = {node_id: _forced_edges(node, m.defaults.on_max)
+                  for node_id, node in m.nodes.items()}
+        cycle = _find_cycle(forced)
+        if cycle:
+            self.add(("nodes", cycle[0]), "a caller who stays silent would loop forever: "
+                     + " -> ".join(cycle), "point one of these nodes' on_max / no_answer / "
+                     "next to a node that ends the call")
+
+
+def _speaks_mandarin(voice: str) -> bool:
+    return voice.startswith(("Polly.Zhiyu", "Google.cmn-", "Google.zh-"))
+
+
+def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
+    """Yield (field path, target) for every node a node can lead to."""
+    if isinstance(node, MenuNode):
+        for key, option in node.options.items():
+            yield f"options.{key}.to", option.to
+        yield "on_max", node.on_max
+    elif isinstance(node, MessageNode | RecordNode):
+        yield "next", node.next
+    elif isinstance(node, HoursNode):
+        yield "open", node.open
+        yield "closed", node.closed
+    elif isinstance(node, DialNode):
+        for attr in ("completed", "no_answer", "busy", "failed"):
+            yield attr, getattr(node, attr)
+
+
+def _forced_edges(node: Node, default_on_max: str | None) -> list[str]:
+    if isinstance(node, MenuNode):
+        return [node.on_max or default_on_max]
+    if isinstance(node, DialNode):  # a completed call was a conversation, not a trap
+        return [t for t in (node.no_answer, node.busy, node.failed) if t]
+    return [t for attr, t in _edges(node) if t]
+
+
+def _reach(start: str, edges: Mapping[str, list]) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for target in edges.get(todo.pop(), ()):
+            if target and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def _find_cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
+    """Return one cycle (first node repeated at the end), or None."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for root in edges:
+        if state.get(root):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(edges[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif state.get(child) == 1:
+                return path[path.index(child):] + [child]
+            elif child in edges and not state.get(child):
+                state[child] = 1
+                stack.append((child, iter(edges[child])))
+                path.append(child)
+    return None
+
+
+# -- compile ---------------------------------------------------------------------------------
+
+
+def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
+    d = m.defaults
+    nodes: dict[str, Node] = {}
+    voices: dict[str, Mapping[str, Voice]] = {}
+    plans: dict[str, MenuPlan] = {}
+    for node_id, node in m.nodes.items():
+        voices[node_id] = MappingProxyType({**d.voices, **(node.voices or {})})
+        if isinstance(node, MenuNode):
+            node = node.model_copy(update={
+                "timeout": node.timeout or d.timeout,
+                "max_failures": node.max_failures or d.max_failures,
+                "max_timeouts": node.max_timeouts or d.max_timeouts,
+                "on_max": node.on_max or d.on_max,
+                "invalid": node.invalid or d.invalid,
+                "no_input": node.no_input or d.no_input,
+                "on_max_message": node.on_max_message or d.on_max_message,
+                "global_keys": checker.global_keys(node),
+            })
+        elif isinstance(node, DialNode):
+            node = node.model_copy(update={
+                "number": checker.numbers[(node_id, "number")],
+                "caller_id": checker.numbers.get((node_id, "caller_id")),
+                "busy": node.busy or node.no_answer,
+                "failed": node.failed or node.no_answer,
+            })
+        nodes[node_id] = node
+    for node_id, node in nodes.items():
+        if isinstance(node, MenuNode):
+            plans[node_id] = _plan(node, m, voices[node_id])
+    return Menus(
+        path=name,
+        languages=tuple(m.languages),
+        start=m.start,
+        main_menu=m.main_menu or m.start,
+        agent_node=m.agent_node,
+        nodes=MappingProxyType(nodes),
+        schedules=MappingProxyType(checker.schedules),
+        plans=MappingProxyType(plans),
+        voices=MappingProxyType(voices),
+        speech_min_confidence=d.speech_min_confidence,
+        warnings=tuple(p for p in checker.problems if p.severity == "warning"),
+    )
+
+
+def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice]) -> MenuPlan:
+    globals_: dict[str, str] = dict(node.global_keys or {})
+    keys: dict[str, Option | str] = {key: action for action, key in globals_.items()}
+    keys.update(node.options)
+    labels = m.defaults.global_key_labels
+    prompt, reprompt, hints, keywords = {}, {}, {}, {}
+    for lang in m.languages:
+        segments: list[tuple[str, str]] = []  # (lang, text), merged into one Say per run
+        items = [(o.label[lang], key) for key, o in node.options.items()
+                 if o.language is None and lang in o.label]
+        segments.append((lang, phrases.choices(items, lang)))
+        for key, option in node.options.items():
+            if option.language and option.language != lang:
+                target = option.language
+                segments.append((target, phrases.choices([(option.label[target], key)], target)))
+        items = [(getattr(labels, action)[lang], globals_[action]) for action in GLOBAL_ACTIONS
+                 if action in globals_ and getattr(labels, action) and lang in getattr(labels,
+                                                                                      action)]
+        segments.append((lang, phrases.choices(items, lang)))
+        listing = _says(segments, voices)
+        if node.full_prompt:
+            prompt[lang] = reprompt[lang] = _says([(lang, node.full_prompt[lang])], voices)
+        else:
+            intro = [(lang, node.prompt[lang])] if node.prompt else []
+            prompt[lang] = _says(intro + segments, voices)
+            reprompt[lang] = (_says([(lang, node.reprompt[lang])], voices) if node.reprompt
+                              else listing)
+        words = sorted(((normalize(w), key) for key, o in node.options.items()
+                        for w in o.keywords.get(lang, ())), key=lambda kw: -len(kw[0]))
+        keywords[lang] = tuple(kw for kw in words if kw[0])
+        hints[lang] = ", ".join(w for key, o in node.options.items()
+                                for w in o.keywords.get(lang, ()))
+    all_keys = set(keys)
+    single = all(len(k) == 1 for k in all_keys)
+    return MenuPlan(
+        prompt=MappingProxyType(prompt),
+        reprompt=MappingProxyType(reprompt),
+        keys=MappingProxyType(keys),
+        num_digits=1 if single else None,
+        # With one-key choices '#' is a key like any other; with longer ones it ends the entry.
+        finish_on_key="" if single else "#",
+        hints=MappingProxyType(hints),
+        keywords=MappingProxyType(keywords),
+    )
+
+
+def _says(segments: list[tuple[str, str]], voices: Mapping[str, Voice]) -> tuple[Say, ...]:
+    merged: list[tuple[str, str]] = []
+    for lang, text in segments:
+        if not text:
+            continue
+        if merged and merged[-1][0] == lang:
+            sep = "" if phrases.family(lang) == "zh" else " "
+            merged[-1] = (lang, merged[-1][1] + sep + text)
+        else:
+            merged.append((lang, text))
+    return tuple(Say(text, voices[lang].voice, voices[lang].language) for lang, text in merged)
+
+
+def normalize(text: str) -> str:
+    """Fold speech for keyword matching: lower case, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if ch.isalnum())

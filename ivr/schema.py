@@ -1,0 +1,244 @@
+"""The menus.yaml file format, version 1: one pydantic model per section.
+
+These models check the file's shape (types, ranges, unknown fields) and give
+`ivr schema` its JSON Schema. Cross-references, reachability and environment
+values are checked afterwards by `ivr.menus`, which also applies `defaults`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NODE_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+KEY = r"^[0-9*#]{1,6}$"
+LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+NodeId = Annotated[str, Field(pattern=NODE_ID, description="The id of a node in `nodes`.")]
+Key = Annotated[str, Field(pattern=KEY, description="Keys a caller presses: 0-9, * or #.")]
+Text = Annotated[
+    dict[Annotated[str, Field(pattern=LANG)], Annotated[str, Field(min_length=1)]],
+    Field(description="Words per language code, e.g. {zh-CN: ..., en-US: ...}."),
+]
+Seconds = Annotated[int, Field(ge=1, le=60, description="Seconds to wait for the caller.")]
+Retries = Annotated[int, Field(ge=1, le=10, description="Attempts before `on_max`.")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Voice(_Strict):
+    """How one language is spoken and heard."""
+
+    voice: str = Field(description="Twilio <Say> voice, e.g. Polly.Zhiyu or Polly.Joanna.")
+    language: str = Field(description="Twilio <Say> language, e.g. cmn-CN or en-US.")
+    speech_language: str | None = Field(
+        None, description="Speech recogniser language for <Gather>, e.g. cmn-Hans-CN."
+    )
+
+
+class GlobalKeys(_Strict):
+    """Keys that work in every menu unless the menu overrides them (null disables one)."""
+
+    repeat: Key | None = Field("*", description="Hear the menu again.")
+    back: Key | None = Field("#", description="Back to the previous menu.")
+    main: Key | None = Field("9", description="Back to the main menu.")
+    agent: Key | None = Field("0", description="Go to the `agent_node`.")
+
+
+class GlobalKeyLabels(_Strict):
+    """What each global key is called when a menu lists its choices."""
+
+    repeat: Text | None = None
+    back: Text | None = None
+    main: Text | None = None
+    agent: Text | None = None
+
+
+class Defaults(_Strict):
+    """Settings every node inherits and may override."""
+
+    timeout: Seconds = 5
+    max_failures: Retries = 3
+    max_timeouts: Retries = 3
+    on_max: NodeId | None = Field(None, description="Where a caller goes after too many tries.")
+    on_max_message: Text | None = Field(None, description="Said before going to `on_max`.")
+    invalid: Text | None = Field(None, description="Said after an invalid choice.")
+    no_input: Text | None = Field(None, description="Said when the caller pressed nothing.")
+    voices: dict[Annotated[str, Field(pattern=LANG)], Voice] = Field(default_factory=dict)
+    global_keys: GlobalKeys = GlobalKeys()
+    global_key_labels: GlobalKeyLabels = GlobalKeyLabels()
+    speech_min_confidence: float = Field(
+        0.3, ge=0, le=1, description="Speech below this confidence counts as not understood."
+    )
+
+
+class Option(_Strict):
+    """One choice in a menu."""
+
+    label: Text = Field(description="Spoken before the key: '账户问题' -> '账户问题请按1'.")
+    to: NodeId
+    keywords: dict[Annotated[str, Field(pattern=LANG)], list[str]] = Field(
+        default_factory=dict, description="Spoken words that pick this option."
+    )
+    language: str | None = Field(None, description="Switch the call to this language.")
+
+
+class _Node(_Strict):
+    description: str | None = Field(None, description="A note for editors; never spoken.")
+    voices: dict[Annotated[str, Field(pattern=LANG)], Voice] | None = None
+
+
+class MenuNode(_Node):
+    """A prompt, then a choice of keys."""
+
+    type: Literal["menu"]
+    prompt: Text | None = Field(None, description="Said before the list of choices.")
+    full_prompt: Text | None = Field(
+        None, description="Said instead of prompt + composed list; must name every key."
+    )
+    reprompt: Text | None = Field(None, description="Shorter prompt for retries.")
+    options: dict[Key, Option] = Field(description="Key -> option.")
+    invalid: Text | None = None
+    no_input: Text | None = None
+    timeout: Seconds | None = None
+    max_failures: Retries | None = None
+    max_timeouts: Retries | None = None
+    on_max: NodeId | None = None
+    on_max_message: Text | None = None
+    speech: bool = Field(False, description="Also accept spoken words (keywords).")
+    global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_text(cls, data: Any) -> Any:
+        # YAML reads an unquoted 1: as the integer 1; keys are strings of digits.
+        if isinstance(data, dict) and isinstance(data.get("options"), dict):
+            data = {**data, "options": {str(k): v for k, v in data["options"].items()}}
+        return data
+
+
+class MessageNode(_Node):
+    """Speak, then go on to a node or hang up."""
+
+    type: Literal["message"]
+    say: Text
+    next: NodeId | None = None
+    hangup: bool = Field(False, description="Hang up after speaking (instead of `next`).")
+
+
+class HoursNode(_Node):
+    """Branch on a named schedule."""
+
+    type: Literal["hours"]
+    schedule: str
+    open: NodeId
+    closed: NodeId
+    closed_message: Text | None = Field(
+        None,
+        description="Said when closed; {hours} and {next_open} are filled in. "
+        "Default: the hours and when the line next opens.",
+    )
+    announce_closed: bool = Field(True, description="Say the closed message at all.")
+
+
+class DialNode(_Node):
+    """Transfer the caller to a person or line."""
+
+    type: Literal["dial"]
+    number: str = Field(description="E.164 number, normally ${NAME} from the environment.")
+    caller_id: str | None = None
+    timeout: int = Field(30, ge=5, le=600, description="Seconds to ring.")
+    time_limit: int = Field(14400, ge=1, le=14400)
+    say: Text | None = Field(None, description="Said before dialling.")
+    completed: NodeId | None = Field(None, description="After the call ends; default hang up.")
+    no_answer: NodeId
+    busy: NodeId | None = Field(None, description="Default: `no_answer`.")
+    failed: NodeId | None = Field(None, description="Default: `no_answer`.")
+
+
+class RecordNode(_Node):
+    """Take a voicemail or feedback message."""
+
+    type: Literal["record"]
+    kind: Literal["voicemail", "feedback"] = "voicemail"
+    prompt: Text
+    max_length: int = Field(120, ge=1, le=3600, description="Seconds.")
+    timeout: int = Field(5, ge=1, le=60, description="Seconds of silence that end it.")
+    finish_on_key: str = Field("#", pattern=r"^[0-9*#]{0,12}$")
+    transcribe: bool = False
+    thanks: Text | None = Field(None, description="Said after a message was recorded.")
+    no_message: Text | None = Field(None, description="Said when nothing was recorded.")
+    next: NodeId | None = Field(None, description="Where to go afterwards; default hang up.")
+
+
+class HangupNode(_Node):
+    """End the call, with an optional goodbye."""
+
+    type: Literal["hangup"]
+    say: Text | None = None
+
+
+Node = Annotated[
+    MenuNode | MessageNode | HoursNode | DialNode | RecordNode | HangupNode,
+    Field(discriminator="type"),
+]
+
+Ranges = list[Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")]]
+
+
+class Holidays(_Strict):
+    country: str = Field(description="ISO 3166 code known to the holidays package, e.g. CN.")
+    subdivision: str | None = None
+    hours: Ranges = Field(default_factory=list, description="Hours on public holidays.")
+    working_weekends: bool = Field(True, description="Open on swapped working weekend days.")
+
+
+class ScheduleModel(_Strict):
+    timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai.")
+    weekly: dict[
+        Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        Ranges,
+    ]
+    holidays: Holidays | None = None
+    exceptions: dict[datetime.date, Ranges] = Field(default_factory=dict)
+
+
+class MenusFile(_Strict):
+    """The whole menus.yaml file."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"title": "ivr menus.yaml (version 1)"}
+    )
+
+    version: Literal[1]
+    name: Text | None = None
+    languages: list[Annotated[str, Field(pattern=LANG)]] = Field(
+        min_length=1, description="The first is the one a call starts in."
+    )
+    start: NodeId
+    main_menu: NodeId | None = Field(None, description="Where the main-menu key goes.")
+    agent_node: NodeId | None = Field(None, description="Where the agent key goes.")
+    defaults: Defaults = Defaults()
+    schedules: dict[str, ScheduleModel] = Field(default_factory=dict)
+    nodes: dict[Annotated[str, Field(pattern=NODE_ID)], Node]
+
+
+NODE_TYPES = {
+    "menu": MenuNode,
+    "message": MessageNode,
+    "hours": HoursNode,
+    "dial": DialNode,
+    "record": RecordNode,
+    "hangup": HangupNode,
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of menus.yaml, for editors and `ivr schema`."""
+    schema = MenusFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,60 @@
+"""The state of one call, carried in the webhook URLs the server writes.
+
+The server keeps no memory of a call: any instance can answer any request of
+it. Parsing is forgiving because the URL may have been edited; the flow then
+checks the values against the menu and routes anything unknown to safety.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAX_BACK = 8  # how many menus "back" remembers; keeps URLs short
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
+
+
+@dataclass(frozen=True)
+class CallState:
+    """Where a call is: node, language, retry counters and the way back."""
+
+    node: str
+    lang: str
+    fails: int = 0
+    silences: int = 0
+    back: tuple[str, ...] = ()
+
+    def to_query(self) -> dict[str, str]:
+        """Return the query parameters that carry this state (zeros left out)."""
+        query = {"node": self.node, "lang": self.lang}
+        if self.fails:
+            query["f"] = str(self.fails)
+        if self.silences:
+            query["t"] = str(self.silences)
+        if self.back:
+            query["back"] = ".".join(self.back[-MAX_BACK:])
+        return query
+
+    @classmethod
+    def from_query(cls, args: Mapping[str, str], default_lang: str) -> CallState | None:
+        """Read state from query parameters; None when there is no usable node."""
+        node = args.get("node", "")
+        if not _ID.match(node):
+            return None
+        lang = args.get("lang", "")
+        back = tuple(b for b in args.get("back", "").split(".") if _ID.match(b))
+        return cls(
+            node=node,
+            lang=lang if _LANG.match(lang) else default_lang,
+            fails=_counter(args.get("f")),
+            silences=_counter(args.get("t")),
+            back=back[-MAX_BACK:],
+        )
+
+
+def _counter(value: str | None) -> int:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 3:
+        return 0
+    return int(value)

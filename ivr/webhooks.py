@@ -1,0 +1,222 @@
+"""Twilio's webhooks: parse the request, ask the flow, answer TwiML.
+
+Every /voice request is signature-checked when an auth token is configured.
+Whatever goes wrong inside a handler, the caller hears an apology and is
+routed on; a stack trace never reaches Twilio.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+from ivr import twiml
+from ivr.flow import Answer, Recording
+from ivr.menus import Menus
+from ivr.phrases import family
+from ivr.schema import DialNode, HoursNode, MessageNode
+from ivr.state import CallState
+
+if TYPE_CHECKING:
+    from ivr.app import Service
+
+bp = Blueprint("voice", __name__)
+log = logging.getLogger("ivr.webhooks")
+MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
+
+
+def _service() -> Service:
+    return current_app.extensions["ivr"]
+
+
+@bp.before_app_request
+def _check_signature() -> Response | None:
+    g.started = time.perf_counter()
+    settings = _service().settings
+    if not settings.auth_token or not request.path.startswith("/voice"):
+        return None
+    signature = request.headers.get("X-Twilio-Signature", "")
+    url = _public_url()
+    params = request.form if request.method == "POST" else {}
+    if signature and RequestValidator(settings.auth_token).validate(url, params, signature):
+        return None
+    _log(outcome="403 bad signature" if signature else "403 no signature")
+    abort(403)
+
+
+def _public_url() -> str:
+    base = _service().settings.public_base_url
+    if base:
+        path = request.full_path
+        return base + (path[:-1] if path.endswith("?") else path)
+    return request.url
+
+
+def _field(name: str) -> str | None:
+    value = request.values.get(name)
+    return value[:MAX_FIELD] if value is not None else None
+
+
+def _state() -> CallState:
+    menus = _service().menus
+    state = CallState.from_query(request.args, menus.languages[0])
+    return state or CallState(node=menus.main_menu, lang=menus.languages[0])
+
+
+def _now():
+    return _service().clock()
+
+
+def _answer(answer: Answer, heard: str | None = None) -> Response:
+    _log(node=answer.node, heard=heard, outcome=answer.outcome)
+    return Response(twiml.render(answer.verbs), mimetype="text/xml")
+
+
+def _log(**fields: object) -> None:
+    started = g.get("started")
+    line = {
+        "event": "webhook",
+        "call_sid": (request.values.get("CallSid") or "")[:64] or None,
+        "path": request.path,
+        **fields,
+        "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+    }
+    log.info(json.dumps(line, ensure_ascii=False))
+
+
+@bp.route("/voice", methods=["GET", "POST"])
+def voice() -> Response:
+    """Answer a new call."""
+    lang = request.args.get("lang")
+    return _answer(_service().flow.start(_now(), lang))
+
+
+@bp.route("/voice/gather", methods=["GET", "POST"])
+def gather() -> Response:
+    """Answer keys, speech or silence in a menu."""
+    digits, speech = _field("Digits"), _field("SpeechResult")
+    confidence = _float(_field("Confidence"))
+    heard = digits or (f"say:{speech}" if speech else "silence")
+    answer = _service().flow.gather(_state(), _now(), digits=digits, speech=speech,
+                                    confidence=confidence)
+    return _answer(answer, heard)
+
+
+@bp.route("/voice/dial", methods=["GET", "POST"])
+def dial() -> Response:
+    """Answer the end of a transfer."""
+    status = _field("DialCallStatus")
+    return _answer(_service().flow.dial_result(_state(), _now(), status), status)
+
+
+@bp.route("/voice/record", methods=["GET", "POST"])
+def record() -> Response:
+    """Answer the end of a recording."""
+    url, sid = _field("RecordingUrl"), _field("RecordingSid")
+    recording = None
+    if url and url.startswith(("https://", "http://")):
+        duration = _field("RecordingDuration") or "0"
+        recording = Recording(url=url, sid=sid or "",
+                              duration=int(duration) if duration.isdigit() else 0)
+    answer = _service().flow.record_result(_state(), _now(), recording)
+    return _answer(answer, f"recording {sid}" if recording else "no recording")
+
+
+@bp.route("/voice/enter", methods=["GET", "POST"])
+def enter() -> Response:
+    """Answer a redirect into a node."""
+    return _answer(_service().flow.enter(_state(), _now()))
+
+
+@bp.route("/voice/transcription", methods=["GET", "POST"])
+def transcription() -> Response:
+    """Accept Twilio's transcription callback (not part of the call's TwiML)."""
+    _log(outcome="transcription", status=_field("TranscriptionStatus"))
+    return Response(str(VoiceResponse()), mimetype="text/xml")
+
+
+@bp.route("/voice/status", methods=["GET", "POST"])
+def status() -> Response:
+    """Accept the call status callback."""
+    _log(outcome="status", status=_field("CallStatus"), duration=_field("CallDuration"))
+    return Response(str(VoiceResponse()), mimetype="text/xml")
+
+
+@bp.route("/voice/fallback", methods=["GET", "POST"])
+def fallback() -> Response:
+    """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
+    log.error("fallback requested: ErrorCode=%s ErrorUrl=%s",
+              _field("ErrorCode"), (_field("ErrorUrl") or "")[:200])
+    return Response(_service().apology, mimetype="text/xml")
+
+
+@bp.route("/healthz", methods=["GET"])
+def healthz() -> Response:
+    """Report that the service is up and which menu it serves."""
+    menus = _service().menus
+    return jsonify(status="ok", menus=menus.path, nodes=len(menus.nodes))
+
+
+@bp.errorhandler(Exception)
+def _failed(exc: Exception) -> Response | HTTPException:
+    if isinstance(exc, HTTPException):
+        return exc
+    log.exception("webhook failed: call_sid=%s path=%s",
+                  (request.values.get("CallSid") or "")[:64], request.path)
+    return Response(_service().apology, mimetype="text/xml")
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+_APOLOGY = {
+    "zh": ("抱歉，系统暂时出现问题。", "正在为您转接人工服务，请稍候。", "请您稍后再拨。再见。"),
+    "en": ("Sorry, something went wrong on our side.", "We are connecting you to an agent.",
+           "Please call again later. Goodbye."),
+}
+
+
+def apology_twiml(menus: Menus) -> str:
+    """Build the TwiML said when a handler fails: an apology, the agent line, goodbye."""
+    number = _agent_number(menus)
+    response = VoiceResponse()
+    voices = menus.voices[menus.start]
+    for lang in menus.languages[:2]:
+        sorry, connecting, _bye = _APOLOGY[family(lang)]
+        response.say(sorry + (connecting if number else ""), voice=voices[lang].voice,
+                     language=voices[lang].language)
+    if number:
+        response.dial(number, timeout=30)
+    lang = menus.languages[0]
+    response.say(_APOLOGY[family(lang)][2], voice=voices[lang].voice,
+                 language=voices[lang].language)
+    response.hangup()
+    return str(response)
+
+
+def _agent_number(menus: Menus) -> str | None:
+    node_id = menus.agent_node
+    for _ in range(len(menus.nodes)):
+        node = menus.nodes.get(node_id or "")
+        if isinstance(node, DialNode):
+            return node.number
+        if isinstance(node, HoursNode):
+            node_id = node.open
+        elif isinstance(node, MessageNode) and node.next:
+            node_id = node.next
+        else:
+            return None
+    return None

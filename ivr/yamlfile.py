@@ -1,0 +1,87 @@
+"""Read a YAML file safely, keeping the line of every key and refusing duplicates.
+
+PyYAML silently keeps the last of two equal keys; a menu edited by several
+people needs to hear about the first one instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[Any, ...]
+
+
+@dataclass
+class YamlFile:
+    """Parsed data plus the line (1-based) where each key path appears."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path, int, int]] = field(default_factory=list)  # path, line, first
+
+    def line_of(self, path: Path) -> int | None:
+        """Return the line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+class YamlSyntaxError(Exception):
+    """The text is not YAML; carries the line and the parser's words."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        self.line = line
+        super().__init__(message)
+
+
+def read_yaml(text: str) -> YamlFile:
+    """Parse `text` with PyYAML's safe loader, recording lines and duplicate keys."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        result = YamlFile(data=None)
+        if root is not None:
+            result.lines[()] = root.start_mark.line + 1
+            result.data = _build(loader, root, (), result)
+        return result
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlSyntaxError(line, f"{exc.context or ''} {exc.problem or ''}".strip()) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(None, str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # applies `<<:` merge keys
+        result: dict[Any, Any] = {}
+        first: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                raise YamlSyntaxError(key_node.start_mark.line + 1, "a key must be a plain value")
+            line = key_node.start_mark.line + 1
+            # Paths use text for numbers, as validators report `1:` as option '1'.
+            step = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+            if key in first:
+                out.duplicates.append((path + (step,), line, first[key]))
+            first.setdefault(key, line)
+            out.lines[path + (step,)] = line
+            result[key] = _build(loader, value_node, path + (step,), out)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            out.lines[path + (index,)] = item.start_mark.line + 1
+            items.append(_build(loader, item, path + (index,), out))
+        return items
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,5 @@
+"""The WSGI entry point for gunicorn: `gunicorn server:app`."""
+
+from ivr.app import create_app
+
+app = create_app()
