@@ -174,6 +174,7 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
         message = f"missing required field '{loc[-1]}'"
         fix = f"add '{loc[-1]}:'"
     elif kind == "union_tag_invalid":
+        loc.append("type")
         message = f"unknown node type '{err['ctx']['tag']}'"
         fix = did_you_mean(err["ctx"]["tag"], NODE_TYPES) or f"use one of {', '.join(NODE_TYPES)}"
     elif kind == "union_tag_not_found":

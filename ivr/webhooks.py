@@ -199,7 +199,7 @@ def apology_twiml(menus: Menus) -> str:
         response.say(sorry + (connecting if number else ""), voice=voices[lang].voice,
                      language=voices[lang].language)
     if number:
-        response.dial(number, timeout=30)
+        response.dial(timeout=30).number(number)
     lang = menus.languages[0]
     response.say(_APOLOGY[family(lang)][2], voice=voices[lang].voice,
                  language=voices[lang].language)

@@ -1,0 +1,68 @@
+"""Shared fixtures: the app on the shipped menu, a fixed clock, TwiML parsing."""
+
+from __future__ import annotations
+
+import datetime
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ivr.app import create_app
+from ivr.settings import PROJECT_ROOT, Settings
+
+SHIPPED = PROJECT_ROOT / "menus.yaml"
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+OPEN_TIME = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)  # a Monday morning
+CLOSED_TIME = datetime.datetime(2026, 11, 23, 21, 0, tzinfo=SHANGHAI)
+ENV = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
+
+
+class Clock:
+    """A clock tests can set and move."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+
+def twiml(response) -> ET.Element:
+    """Parse a webhook response as TwiML, checking it is XML with a <Response> root."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/xml"
+    root = ET.fromstring(response.get_data())
+    assert root.tag == "Response"
+    return root
+
+
+def spoken(root: ET.Element) -> str:
+    """All the words a caller hears in a document, in order."""
+    return " ".join(say.text or "" for say in root.iter("Say"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(OPEN_TIME)
+
+
+@pytest.fixture
+def make_app(clock):
+    """Build an app for a menus file with optional settings."""
+
+    def make(menus: Path = SHIPPED, **settings):
+        settings.setdefault("env", ENV)
+        return create_app(Settings(menus_path=menus, **settings), clock=clock)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,234 @@
+"""The loader: the shipped file is valid; each kind of mistake is named with line, node, fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ivr.cli import main as ivr_main
+from ivr.menus import check_menus, load_menus
+from ivr.problems import MenuError
+from ivr.schema import MenuNode, json_schema
+from tests.conftest import ENV, SHIPPED
+
+BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "menus.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(text: str, marker: str) -> int:
+    """The 1-based line of the first line containing `marker`."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if marker in line:
+            return number
+    raise AssertionError(f"{marker!r} not in the test file")
+
+
+def test_base_fixture_is_valid(tmp_path):
+    assert check_menus(write(tmp_path, BASE), env=ENV) == []
+
+
+def test_shipped_menu_is_valid_with_no_warnings():
+    problems = check_menus(SHIPPED, env=ENV)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_shipped_menu_reaches_every_node():
+    """No node is unreachable: the loader warns about those, and there are none."""
+    menus = load_menus(SHIPPED, env=ENV)
+    assert menus.warnings == ()
+    assert {"welcome", "main", "account", "payments", "security", "feedback", "agent",
+            "after_hours", "voicemail", "callback", "goodbye"} <= set(menus.nodes)
+
+
+def test_shipped_menu_needs_numbers_from_the_environment():
+    with pytest.raises(MenuError) as caught:
+        load_menus(SHIPPED, env={}, production=True)
+    text = str(caught.value)
+    assert "AGENT_NUMBER is not set" in text and "EMERGENCY_NUMBER is not set" in text
+    assert "demo default is not used in production" in text
+
+
+def test_shipped_numbers_come_from_the_environment():
+    menus = load_menus(SHIPPED, env={"AGENT_NUMBER": "+8620111122223"})
+    assert menus.nodes["agent_dial"].number == "+8620111122223"
+    assert "+8620111122223" not in SHIPPED.read_text(encoding="utf-8")
+
+
+def test_committed_schema_matches_the_models():
+    committed = json.loads((SHIPPED.parent / "menus.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "run `make schema` to refresh menus.schema.json"
+    assert SHIPPED.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=./menus.schema.json")
+
+
+def test_schema_rejects_unknown_fields_for_editors():
+    schema = json_schema()
+    menu = schema["$defs"]["MenuNode"]
+    assert menu["additionalProperties"] is False
+    assert "options" in menu["required"]
+
+
+def test_every_menu_prompt_names_each_option_key(tmp_path):
+    """The composed list can never name a wrong key: each key appears with its label."""
+    menus = load_menus(SHIPPED, env=ENV)
+    for node_id, plan in menus.plans.items():
+        node = menus.nodes[node_id]
+        assert isinstance(node, MenuNode)
+        for lang in menus.languages:
+            words = " ".join(say.text for say in plan.prompt[lang])
+            for key, option in node.options.items():
+                if option.language == lang:
+                    continue  # switching to the language you already hear is not offered
+                label = option.label[option.language or lang]
+                assert label in words, (node_id, lang, key)
+                assert (f"{label}请按{key}" in words) or (f"{label}, press {key}" in words)
+
+
+# Each case: what to change in BASE, words the message must contain, the node it must name,
+# and a marker: the problem's line is the line of the marker in the changed text.
+CASES = [
+    ("yaml syntax", lambda t: t.replace("next: main\n  main:", "next: [main\n  main:"),
+     "YAML syntax error", None, None),
+    ("duplicate key", lambda t: t.replace("    next: main\n  main:",
+                                          "    next: main\n    next: info\n  main:"),
+     "duplicate key 'next'", "welcome", "next: info"),
+    ("unknown field", lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
+     "unknown field 'tiemout'", "dial", "tiemout"),
+    ("did you mean field", lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
+     "did you mean 'timeout'", "dial", "tiemout"),
+    ("unknown node", lambda t: t.replace("to: info}", "to: inf}"),
+     "unknown node 'inf'", "main", "to: inf"),
+    ("did you mean node", lambda t: t.replace("to: info}", "to: inf}"),
+     "did you mean 'info'", "main", "to: inf"),
+    ("bad option key", lambda t: t.replace('"1": {label', '"1a": {label'),
+     "key '1a' is not valid", "main", '"1a"'),
+    ("collides with global key", lambda t: t.replace('"1": {label', '"0": {label'),
+     "collides with the global 'agent' key", "main", '"0"'),
+    ("menu with no options", lambda t: t.replace(
+        '    options:\n      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
+        "    options: {}"), "a menu with no options", "main", "options: {}"),
+    ("missing start", lambda t: t.replace("start: welcome\n", ""),
+     "missing required field 'start'", None, None),
+    ("start not a node", lambda t: t.replace("start: welcome", "start: welcom"),
+     "did you mean 'welcome'", None, "start: welcom"),
+    ("missing language", lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}",
+                                             "say: {zh-CN: 信息}"),
+     "no 'en-US' words", "info", "say: {zh-CN: 信息}"),
+    ("undeclared language", lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}",
+                                                "say: {zh-CN: 信息, en-US: Info, fr-FR: x}"),
+     "language 'fr-FR' is not in 'languages'", "info", "fr-FR: x"),
+    ("timeout out of range", lambda t: t.replace("    timeout: 20", "    timeout: 2"),
+     "greater than or equal to 5", "dial", "timeout: 2"),
+    ("menu timeout out of range", lambda t: t.replace(
+        "    global_keys: {main: null, back: null}",
+        "    global_keys: {main: null, back: null}\n    timeout: 99"),
+     "less than or equal to 60", "main", "timeout: 99"),
+    ("retries out of range", lambda t: t.replace(
+        "    global_keys: {main: null, back: null}",
+        "    global_keys: {main: null, back: null}\n    max_failures: 0"),
+     "greater than or equal to 1", "main", "max_failures: 0"),
+    ("env var missing", lambda t: t.replace("${AGENT_NUMBER}", "${NO_SUCH_NUMBER}"),
+     "NO_SUCH_NUMBER is not set", "dial", "NO_SUCH_NUMBER"),
+    ("not E.164", lambda t: t.replace("${AGENT_NUMBER}", "${AGENT_NUMBER}0000000000"),
+     "is not an E.164 phone number", "dial", "number:"),
+    ("unknown schedule", lambda t: t.replace("schedule: office", "schedule: ofice"),
+     "unknown schedule 'ofice'", "agent", "schedule: ofice"),
+    ("unknown time zone", lambda t: t.replace("Asia/Shanghai", "Asia/Shanghia"),
+     "Asia/Shanghai", None, "Asia/Shanghia"),
+    ("unknown holiday country", lambda t: t.replace(
+        '    weekly: {daily: ["08:00-20:00"]}',
+        '    weekly: {daily: ["08:00-20:00"]}\n    holidays: {country: XX}'),
+     "XX", None, "holidays:"),
+    ("unknown node type", lambda t: t.replace("type: hangup", "type: hangpu"),
+     "unknown node type 'hangpu'", "bye", "type: hangpu"),
+    ("message with no way on", lambda t: t.replace("    next: main\n  main:", "  main:"),
+     "exactly one of 'next' or 'hangup: true'", "welcome", "welcome:"),
+    ("silent loop", lambda t: t.replace("  on_max: bye", "  on_max: agent").replace(
+        "closed: bye", "closed: main"),
+     "would loop forever", None, None),
+    ("full prompt names a missing key", lambda t: t.replace(
+        "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1，其他请按2, en-US: "
+        "For accounts press 1}\n    options:\n"),
+     "says to press '2'", "main", "full_prompt"),
+    ("full prompt misses an option", lambda t: t.replace(
+        "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1, en-US: Hello}\n    options:\n"),
+     "never names option '1'", "main", "full_prompt"),
+    ("mandarin with an english voice", lambda t: t.replace("voice: Polly.Zhiyu",
+                                                           "voice: Polly.Joanna"),
+     "cannot speak Mandarin", None, "zh-CN: {voice: Polly.Joanna"),
+]
+
+
+@pytest.mark.parametrize(("change", "words", "node", "marker"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_loader_names_the_problem(tmp_path, change, words, node, marker):
+    text = change(BASE)
+    assert text != BASE, "the change did not apply"
+    path = write(tmp_path, text)
+    problems = [p for p in check_menus(path, env=ENV) if p.severity == "error"]
+    matching = [p for p in problems if words in str(p)]
+    assert matching, "\n".join(map(str, problems)) or "no problem reported"
+    problem = matching[0]
+    assert problem.file == str(path)
+    if node:
+        assert problem.node == node
+    if marker:
+        assert problem.line == line_of(text, marker), str(problem)
+    with pytest.raises(MenuError):
+        load_menus(path, env=ENV)
+
+
+def test_unreachable_node_is_a_warning(tmp_path):
+    text = BASE + "  orphan:\n    type: hangup\n"
+    problems = check_menus(write(tmp_path, text), env=ENV)
+    assert [(p.severity, p.node, p.line) for p in problems] == [
+        ("warning", "orphan", line_of(text, "orphan:"))]
+
+
+def test_demo_default_allowed_in_development_only(tmp_path):
+    path = write(tmp_path, BASE.replace("${AGENT_NUMBER}", "${AGENT_NUMBER:-+8610555000111}"))
+    assert load_menus(path, env={}).nodes["dial"].number == "+8610555000111"
+    with pytest.raises(MenuError, match="AGENT_NUMBER is not set"):
+        load_menus(path, env={}, production=True)
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    text = BASE.replace("to: info}", "to: inf}").replace("schedule: office", "schedule: x")
+    messages = " | ".join(str(p) for p in check_menus(write(tmp_path, text), env=ENV))
+    assert "unknown node 'inf'" in messages and "unknown schedule 'x'" in messages
+
+
+def test_problem_text_names_file_line_node_and_fix(tmp_path):
+    text = BASE.replace("to: info}", "to: inf}")
+    path = write(tmp_path, text)
+    (problem,) = check_menus(path, env=ENV)
+    assert str(problem) == (f"{path}:{line_of(text, 'to: inf')}: error: node 'main': "
+                            "unknown node 'inf' (fix: did you mean 'info'?)")
+
+
+def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    assert ivr_main(["validate", str(SHIPPED)]) == 0
+    assert "valid" in capsys.readouterr().out
+    bad = write(tmp_path, BASE.replace("to: info}", "to: inf}"))
+    assert ivr_main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean 'info'" in err and "1 error(s)" in err
+
+
+def test_validate_missing_file(tmp_path, capsys):
+    assert ivr_main(["validate", str(tmp_path / "nope.yaml")]) == 1
+    assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_schema_command_prints_json(capsys):
+    assert ivr_main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"].startswith("ivr menus.yaml")

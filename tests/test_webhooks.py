@@ -1,0 +1,363 @@
+"""The webhooks on the shipped hotline: TwiML per node type, keys, hours, bad input."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from tests.conftest import CLOSED_TIME, OPEN_TIME, spoken, twiml
+
+CALL = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "2" * 32, "From": "+8613800138000",
+        "To": "+8610555000100", "CallStatus": "in-progress", "Direction": "inbound",
+        "ApiVersion": "2010-04-01"}
+
+
+def post(client, url, **fields):
+    return client.post(url, data={**CALL, **fields})
+
+
+def gather_of(root):
+    (gather,) = root.findall("Gather")
+    return gather
+
+
+def action_of(root):
+    return gather_of(root).get("action")
+
+
+def press(client, root, digits):
+    return twiml(post(client, action_of(root), Digits=digits))
+
+
+def check_menu_document(root):
+    """A menu answer is valid TwiML: only Say/Play/Pause in Gather, then a silence handler."""
+    children = list(root)
+    gather_at = [i for i, el in enumerate(children) if el.tag == "Gather"]
+    assert len(gather_at) == 1
+    gather = children[gather_at[0]]
+    assert {el.tag for el in gather} <= {"Say", "Play", "Pause"}
+    after = children[gather_at[0] + 1:]
+    assert after and after[0].tag == "Redirect", "nothing handles silence after <Gather>"
+    assert after[0].text == gather.get("action")
+    return gather
+
+
+def test_new_call_gets_mandarin_welcome_and_main_menu(client):
+    root = twiml(post(client, "/voice"))
+    first = root[0]
+    assert first.tag == "Say" and first.get("voice") == "Polly.Zhiyu"
+    assert first.get("language") == "cmn-CN"
+    assert "欢迎致电数字钱包客服" in first.text
+    assert "密码或验证码" in first.text  # the anti-fraud warning comes first
+    gather = check_menu_document(root)
+    assert gather.get("numDigits") == "1" and gather.get("timeout") == "5"
+    assert gather.get("input") == "dtmf speech" and gather.get("language") == "cmn-Hans-CN"
+    assert "账户" in gather.get("hints")
+    words = spoken(gather)
+    for phrase in ("账户问题请按1", "支付与资金请按2", "人工服务请按0", "For English, press 9"):
+        assert phrase in words
+    english = [s for s in gather if "English" in (s.text or "")]
+    assert english[0].get("voice") == "Polly.Joanna"  # announced in its own language
+
+
+def test_option_leads_to_submenu_and_answer_returns_to_it(client):
+    root = twiml(post(client, "/voice"))
+    account = press(client, root, "1")
+    check_menu_document(account)
+    assert "account" in action_of(account) and "back=main" in action_of(account)
+    answer = press(client, account, "1")
+    assert "注册" in spoken(answer)
+    check_menu_document(answer)
+    assert "node=account" in action_of(answer)
+
+
+@pytest.mark.parametrize(("key", "node", "heard"), [
+    ("*", "account", "账户问题"),  # repeat: the same menu, full prompt again
+    ("#", "main", "账户问题请按1"),  # back to the previous menu
+    ("9", "main", "账户问题请按1"),  # main menu
+])
+def test_global_keys(client, key, node, heard):
+    account = press(client, twiml(post(client, "/voice")), "1")
+    root = press(client, account, key)
+    check_menu_document(root)
+    assert f"node={node}&" in action_of(root)
+    assert heard in spoken(root)
+
+
+def test_agent_key_dials_the_agent_when_open(client, clock):
+    clock.now = OPEN_TIME
+    root = press(client, twiml(post(client, "/voice")), "0")
+    (dial,) = root.findall("Dial")
+    assert dial.find("Number").text == "+8610555000111"
+    assert dial.get("timeout") == "30" and "node=agent_dial" in dial.get("action")
+    assert "正在为您转接人工客服" in spoken(root)
+
+
+def test_agent_key_after_hours_says_hours_and_next_opening(client, clock):
+    clock.now = CLOSED_TIME
+    root = press(client, twiml(post(client, "/voice")), "0")
+    assert root.find("Dial") is None
+    words = spoken(root)
+    assert "每天上午8点至晚上8点" in words
+    assert "我们将于明天上午8点恢复服务" in words
+    assert "留言请按1" in words and "预约回电请按2" in words
+    assert "node=after_hours" in action_of(root)
+
+
+def test_holiday_hours_close_the_agent_line_earlier(client, clock):
+    clock.now = OPEN_TIME.replace(month=10, day=1, hour=19)  # National Day, 19:00
+    root = press(client, twiml(post(client, "/voice")), "0")
+    assert root.find("Dial") is None and "法定节假日上午9点至下午6点" in spoken(root)
+
+
+@pytest.mark.parametrize("status", ["busy", "no-answer", "failed"])
+def test_unanswered_agent_leads_to_voicemail(client, status):
+    root = twiml(post(client, "/voice/dial?node=agent_dial&lang=zh-CN", DialCallStatus=status))
+    (record,) = root.findall("Record")
+    assert record.get("maxLength") == "120" and record.get("finishOnKey") == "#"
+    assert "node=voicemail" in record.get("action")
+    after = list(root)[list(root).index(record) + 1:]
+    assert after, "an empty recording must fall through to something"
+    assert after[-1].tag in ("Redirect", "Hangup")
+
+
+def test_completed_agent_call_says_goodbye(client):
+    root = twiml(post(client, "/voice/dial?node=agent_dial&lang=zh-CN",
+                      DialCallStatus="completed"))
+    assert root[-1].tag == "Hangup" and "再见" in spoken(root)
+
+
+def test_recorded_voicemail_is_thanked_then_hangs_up(client):
+    root = twiml(post(client, "/voice/record?node=voicemail&lang=zh-CN",
+                      RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE1",
+                      RecordingSid="RE" + "3" * 32, RecordingDuration="7"))
+    assert root[-1].tag == "Hangup"
+    assert "尽快" in spoken(root)
+
+
+def test_stolen_account_goes_straight_to_the_24h_line_at_3am(client, clock):
+    clock.now = OPEN_TIME.replace(hour=3)
+    security = press(client, twiml(post(client, "/voice")), "3")
+    root = press(client, security, "2")
+    assert root.find("Dial/Number").text == "+8610555000999"
+
+
+def test_switching_to_english_holds_for_the_rest_of_the_call(client):
+    english = press(client, twiml(post(client, "/voice")), "9")
+    assert "lang=en-US" in action_of(english)
+    assert "For account questions, press 1" in spoken(english)
+    account = press(client, english, "1")
+    assert "lang=en-US" in action_of(account)
+    assert all(s.get("language") == "en-US" for s in gather_of(account))
+    chinese = press(client, press(client, account, "9"), "8")
+    assert "lang=zh-CN" in action_of(chinese) and "账户问题请按1" in spoken(chinese)
+
+
+def test_start_in_english_by_url(client):
+    root = twiml(post(client, "/voice?lang=en-US"))
+    assert "welcome to Digital Wallet support" in spoken(root)
+    assert "lang=en-US" in action_of(root)
+
+
+@pytest.mark.parametrize(("speech", "node"), [("我的账户登录不了", "account"),
+                                              ("充值没到账", "payments"),
+                                              ("二", "payments")])
+def test_speech_picks_an_option_by_keyword(client, speech, node):
+    root = twiml(post(client, "/voice/gather?node=main&lang=zh-CN", SpeechResult=speech,
+                      Confidence="0.8"))
+    assert f"node={node}&" in action_of(root)
+
+
+def test_invalid_keys_until_on_max(client):
+    root = twiml(post(client, "/voice"))
+    for attempt in (1, 2):
+        root = press(client, root, "7")
+        assert "输入有误" in spoken(root)
+        assert f"f={attempt}" in action_of(root)
+    root = press(client, root, "7")  # the third: on_max is the agent, open at this time
+    assert "看来您需要更多帮助" in spoken(root)
+    assert root.find("Gather") is None and root.find("Dial/Number").text == "+8610555000111"
+
+
+def test_silence_three_times_goes_on_max(client, clock):
+    clock.now = CLOSED_TIME
+    root = twiml(post(client, "/voice"))
+    for attempt in (1, 2):
+        redirect = root.find("Redirect").text
+        root = twiml(post(client, redirect))
+        assert "没有收到您的选择" in spoken(root) and f"t={attempt}" in action_of(root)
+    root = twiml(post(client, root.find("Redirect").text))
+    assert "node=after_hours" in action_of(root)  # on_max: agent, closed -> after hours
+    for _ in range(3):
+        root = twiml(post(client, root.find("Redirect").text))
+    assert root[-1].tag == "Hangup"  # after_hours gives up politely: never trapped
+
+
+def test_message_node_hangs_up_or_goes_on(client):
+    root = twiml(post(client, "/voice/enter?node=goodbye&lang=en-US"))
+    assert [el.tag for el in root] == ["Say", "Hangup"] and "Goodbye" in root[0].text
+
+
+# -- bad input: always valid TwiML, never a 500 ---------------------------------------------
+
+BAD_GATHERS = [
+    {"Digits": "123456789" * 50},
+    {"Digits": "ABC"},
+    {"Digits": "１"},
+    {"Digits": "\x00\x1b[31m"},
+    {"Digits": "²"},
+    {"SpeechResult": "\u202e<script>alert(1)</script>" * 20, "Confidence": "nan"},
+    {"SpeechResult": "嗯嗯", "Confidence": "0.01"},
+    {"SpeechResult": "", "Confidence": "abc"},
+    {},
+]
+
+
+@pytest.mark.parametrize("fields", BAD_GATHERS)
+def test_bad_gather_input_gets_a_reprompt(client, fields):
+    root = twiml(client.post("/voice/gather?node=main&lang=zh-CN", data=fields))
+    check_menu_document(root)
+
+
+@pytest.mark.parametrize("query", [
+    "", "node=nope&lang=zh-CN", "node=main&lang=xx-XX", "node=main&f=999&t=-1&back=a.b..c",
+    "node=../../etc&lang=zh-CN", "node=goodbye&lang=zh-CN", "node=main&f=%C2%B2",
+    "node=main&lang=zh-CN&back=" + ".".join(["account"] * 500),
+])
+def test_edited_state_in_the_url_routes_safely(client, query):
+    root = twiml(client.post(f"/voice/gather?{query}", data={"Digits": "1"}))
+    assert root.find("Gather") is not None or root.find("Hangup") is not None
+
+
+@pytest.mark.parametrize("path", ["/voice/dial?node=main", "/voice/record?node=account",
+                                  "/voice/dial", "/voice/record", "/voice/enter?node=zzz"])
+def test_state_for_the_wrong_step_goes_to_the_main_menu(client, path):
+    root = twiml(client.post(path, data={"DialCallStatus": "weird"}))
+    assert "node=main&" in action_of(root)
+
+
+def test_get_instead_of_post_still_works(client):
+    root = twiml(client.get("/voice/gather?node=main&lang=zh-CN&Digits=1"))
+    assert "node=account" in action_of(root)
+
+
+def test_unexpected_exception_gets_an_apology_and_the_agent(client, app, monkeypatch, caplog):
+    def boom(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(app.extensions["ivr"].flow, "gather", boom)
+    with caplog.at_level(logging.ERROR):
+        response = post(client, "/voice/gather?node=main", Digits="1")
+    root = twiml(response)
+    assert "抱歉" in spoken(root) and root.find("Dial/Number").text == "+8610555000111"
+    assert root[-1].tag == "Hangup"
+    assert "database on fire" not in response.get_data(as_text=True)
+    assert any(CALL["CallSid"] in r.getMessage() for r in caplog.records)
+
+
+def test_one_structured_log_line_per_webhook(client, caplog):
+    with caplog.at_level(logging.INFO, logger="ivr.webhooks"):
+        post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "ivr.webhooks"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["call_sid"] == CALL["CallSid"] and line["node"] == "payments"
+    assert line["heard"] == "2" and "keys 2" in line["outcome"] and line["ms"] >= 0
+    assert CALL["From"] not in json.dumps(line)  # caller numbers are never logged
+
+
+def test_status_callback_and_health(client):
+    root = twiml(post(client, "/voice/status", CallStatus="completed", CallDuration="42"))
+    assert list(root) == []
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "ok"
+
+
+def test_fallback_answers_with_prebuilt_apology(client, caplog):
+    with caplog.at_level(logging.ERROR):
+        root = twiml(post(client, "/voice/fallback", ErrorCode="11200",
+                          ErrorUrl="https://example.com/voice"))
+    assert root.find("Dial/Number").text == "+8610555000111"
+    assert any("11200" in r.getMessage() for r in caplog.records)
+
+
+# -- signatures ------------------------------------------------------------------------------
+
+TOKEN = "test-auth-token-0123456789abcdef"
+
+
+@pytest.fixture
+def signed_app(make_app):
+    return make_app(auth_token=TOKEN)
+
+
+def sign(url, params):
+    return RequestValidator(TOKEN).compute_signature(url, params)
+
+
+def test_signed_request_is_accepted(signed_app):
+    url = "http://localhost/voice"
+    response = signed_app.test_client().post(url, data=CALL,
+                                             headers={"X-Twilio-Signature": sign(url, CALL)})
+    assert "欢迎" in spoken(twiml(response))
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Twilio-Signature": "forged"},
+                                     {"X-Twilio-Signature": "RSOYDt4T1cUTdK1PDd93/VVr8B8="}])
+def test_missing_or_forged_signature_is_403_without_twiml(signed_app, headers):
+    response = signed_app.test_client().post("/voice", data=CALL, headers=headers)
+    assert response.status_code == 403
+    assert b"<Response" not in response.get_data()
+
+
+def test_signature_over_tampered_fields_is_rejected(signed_app):
+    url = "http://localhost/voice/gather?node=main&lang=zh-CN"
+    signature = sign(url, {**CALL, "Digits": "1"})
+    response = signed_app.test_client().post(url, data={**CALL, "Digits": "0"},
+                                             headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_signature_checks_the_public_url_behind_a_proxy(signed_app):
+    public = "https://ivr.example.com/voice"
+    response = signed_app.test_client().post(
+        "/voice", data=CALL, headers={"X-Twilio-Signature": sign(public, CALL),
+                                      "X-Forwarded-Proto": "https",
+                                      "X-Forwarded-Host": "ivr.example.com"})
+    assert response.status_code == 200
+
+
+def test_signature_checks_public_base_url(make_app):
+    app = make_app(auth_token=TOKEN, public_base_url="https://ivr.example.com")
+    url = "https://ivr.example.com/voice/gather?node=main&lang=zh-CN"
+    fields = {**CALL, "Digits": "1"}
+    response = app.test_client().post("/voice/gather?node=main&lang=zh-CN", data=fields,
+                                      headers={"X-Twilio-Signature": sign(url, fields)})
+    assert response.status_code == 200
+
+
+def test_signed_get_request(signed_app):
+    url = "http://localhost/voice/gather?node=main&lang=zh-CN&Digits=2"
+    response = signed_app.test_client().get(url, headers={"X-Twilio-Signature": sign(url, {})})
+    assert "node=payments" in action_of(twiml(response))
+
+
+def test_health_needs_no_signature(signed_app):
+    assert signed_app.test_client().get("/healthz").status_code == 200
+
+
+def test_twilio_published_signature_vector():
+    """The validator we rely on agrees with twilio-python's published test vector."""
+    params = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234",
+              "From": "+14158675309", "To": "+18005551212"}
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert RequestValidator("12345").compute_signature(url, params) == \
+        "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+
+
+def test_oversized_body_is_413(client):
+    response = client.post("/voice/gather?node=main", data={"Digits": "1" * 100_000})
+    assert response.status_code == 413
