@@ -20,6 +20,9 @@ from typing import Any
 
 import holidays
 
+from ivr.phrases import family
+from ivr.problems import did_you_mean
+
 MINUTES_PER_DAY = 24 * 60
 SEARCH_DAYS = 400
 
@@ -322,8 +325,7 @@ _ALL_DAY = TimeRange(dt.time(0, 0), MINUTES_PER_DAY)
 
 
 def _is_chinese(lang: str) -> bool:
-    """Return whether a language tag is spoken as Mandarin ("zh…" or "cmn…")."""
-    return lang.lower().startswith(("zh", "cmn"))
+    return family(lang) == "zh"
 
 
 def _describe_days(first: int, last: int, ranges: tuple[TimeRange, ...], zh: bool) -> str:
@@ -409,17 +411,11 @@ def _format_path(path: tuple[Any, ...]) -> str:
     return text
 
 
-def _suggest(word: object, choices: list[str]) -> str | None:
-    """Return "did you mean 'x'?" for the closest choice, or None."""
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
-
-
 def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: tuple[Any, ...]) -> None:
     """Reject keys a block does not know, suggesting the one probably meant."""
     for key in data:
         if key not in allowed:
-            fix = _suggest(key, list(allowed)) or "use one of: " + ", ".join(allowed)
+            fix = did_you_mean(key, list(allowed)) or "use one of: " + ", ".join(allowed)
             raise ScheduleError((*path, key), f"unknown key {key!r}", fix)
 
 
@@ -475,7 +471,7 @@ def _parse_weekly(value: object) -> tuple[tuple[TimeRange, ...], ...]:
     allowed = list(_GROUP_KEYS) + list(_DAY_KEYS)
     for key in value:
         if key not in allowed:
-            fix = _suggest(key, allowed) or "use mon..sun, daily, weekdays or weekend"
+            fix = did_you_mean(key, allowed) or "use mon..sun, daily, weekdays or weekend"
             raise ScheduleError(("weekly", key), f"unknown weekday key {key!r}", fix)
     days: list[tuple[TimeRange, ...]] = [()] * 7
     # Specific keys override general ones: daily, then weekdays/weekend, then single days.
@@ -513,7 +509,7 @@ def _parse_holidays(
             if not choices:
                 fix = f"{country} has no subdivisions; remove subdivision"
             else:
-                fix = _suggest(subdivision, choices) or "use one of: " + ", ".join(choices)
+                fix = did_you_mean(subdivision, choices) or "use one of: " + ", ".join(choices)
             raise ScheduleError(
                 (*path, "subdivision"), f"unknown subdivision {subdivision!r} of {country}", fix
             )
@@ -535,7 +531,7 @@ def _country_fix(country: object, supported: Mapping[str, Any]) -> str:
     by_name = {name: codes[1] for name, codes in holidays.registry.COUNTRIES.items()}
     if (code := by_name.get(text.lower().replace(" ", "_"))) is not None:
         return f"did you mean '{code}'?"
-    return _suggest(text, list(supported)) or "use an ISO 3166 country code such as 'CN'"
+    return did_you_mean(text, list(supported)) or "use an ISO 3166 country code such as 'CN'"
 
 
 def _parse_exceptions(value: object) -> Mapping[dt.date, tuple[TimeRange, ...]]:
