@@ -60,7 +60,7 @@ class Flow:
     def start(self, now: datetime.datetime, lang: str | None = None) -> Answer:
         """Answer a new call at the start node."""
         lang = lang if lang in self.menus.languages else self.menus.languages[0]
-        state = CallState(node=self.menus.start, lang=lang)
+        state = CallState(node=self.menus.start, lang=lang, step=1)
         return self._go(state, self.menus.start, now, (), "start")
 
     def enter(self, state: CallState, now: datetime.datetime) -> Answer:
@@ -118,10 +118,11 @@ class Flow:
     def _checked(self, state: CallState) -> CallState:
         """Route a state naming nodes or languages that do not exist to the main menu."""
         menus = self.menus
+        state = replace(state, step=state.step + 1)  # the links this answer writes
         if state.lang not in menus.languages:
             state = replace(state, lang=menus.languages[0])
         if state.node not in menus.nodes:
-            return CallState(node=menus.main_menu, lang=state.lang)
+            return CallState(node=menus.main_menu, lang=state.lang, step=state.step)
         back = tuple(b for b in state.back if b in menus.plans)
         node = menus.nodes[state.node]
         if isinstance(node, MenuNode):  # an edited counter cannot pass the limit
@@ -131,7 +132,7 @@ class Flow:
 
     @staticmethod
     def _reset(state: CallState) -> CallState:
-        return CallState(node=state.node, lang=state.lang)
+        return CallState(node=state.node, lang=state.lang, step=state.step)
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -219,11 +220,11 @@ class Flow:
                 back = state.back
                 if target in back:
                     back = back[: back.index(target)]
-                arrived = CallState(node=target, lang=lang, back=back)
+                arrived = CallState(node=target, lang=lang, back=back, step=state.step)
                 answer = self._menu(arrived, node, self.menus.plans[target], (), True, outcome)
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
-            here = CallState(node=target, lang=lang, back=state.back)
+            here = CallState(node=target, lang=lang, back=state.back, step=state.step)
             if isinstance(node, MessageNode):
                 if node.hangup:
                     return Answer((*verbs, Hangup()), target, outcome, lang)

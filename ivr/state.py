@@ -25,10 +25,11 @@ class CallState:
     fails: int = 0
     silences: int = 0
     back: tuple[str, ...] = ()
+    step: int = 0  # counts the call's answers: a retried request repeats its step
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
-        query = {"node": self.node, "lang": self.lang}
+        query = {"node": self.node, "lang": self.lang, "s": str(self.step)}
         if self.fails:
             query["f"] = str(self.fails)
         if self.silences:
@@ -51,10 +52,11 @@ class CallState:
             fails=_counter(args.get("f")),
             silences=_counter(args.get("t")),
             back=back[-MAX_BACK:],
+            step=_counter(args.get("s"), limit=6),
         )
 
 
-def _counter(value: str | None) -> int:
-    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 3:
+def _counter(value: str | None, limit: int = 3) -> int:
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > limit:
         return 0
     return int(value)
