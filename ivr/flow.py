@@ -38,6 +38,7 @@ class Answer:
     node: str
     outcome: str
     lang: str
+    path: tuple[str, ...] = ()  # every node passed through on the way, for coverage
 
 
 @dataclass(frozen=True)
@@ -212,9 +213,16 @@ class Flow:
     def _go(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
             outcome: str) -> Answer:
         """Play nodes from `target` on until one waits for the caller or the call ends."""
+        passed: list[str] = []
+        answer = self._walk(state, target, now, said, outcome, passed)
+        return replace(answer, path=tuple(passed))
+
+    def _walk(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
+              outcome: str, passed: list[str]) -> Answer:
         verbs: list[Verb] = list(said)
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
+            passed.append(target)
             node: Node = self.menus.nodes[target]
             if isinstance(node, MenuNode):
                 back = state.back

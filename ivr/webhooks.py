@@ -77,7 +77,10 @@ def _now():
 
 def _answer(answer: Answer, heard: str | None = None) -> Response:
     _log(node=answer.node, heard=heard, outcome=answer.outcome)
-    return Response(twiml.render(answer.verbs), mimetype="text/xml")
+    response = Response(twiml.render(answer.verbs), mimetype="text/xml")
+    # Invisible to callers; lets `ivr explore` see nodes that never appear in a URL.
+    response.headers["X-IVR-Nodes"] = ",".join(answer.path or (answer.node,))
+    return response
 
 
 def _log(**fields: object) -> None:

@@ -1,0 +1,128 @@
+"""`ivr explore` for a menus file: run the explorer at open and closed times, in
+every language, and compare what it reached with the menu's nodes and options."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ivr.menus import Menus, load_menus
+from ivr.schema import MenuNode
+from ivr.simulator.explorer import ALL_KEYS, Exploration, explore
+from ivr.simulator.transport import Transport
+
+BASE_URL = "http://127.0.0.1:5000"
+
+
+def sample_times(menus: Menus, base: datetime.datetime) -> list[datetime.datetime]:
+    """Pick one open and one closed moment for each schedule (or just `base`)."""
+    times: list[datetime.datetime] = []
+    for schedule in menus.schedules.values():
+        opening = schedule.next_opening(base)
+        if opening is not None:
+            times.append(opening + datetime.timedelta(minutes=1))
+        moment = base
+        for _ in range(24 * 8):
+            if not schedule.is_open(moment):
+                times.append(moment)
+                break
+            moment += datetime.timedelta(hours=1)
+    return sorted(set(times)) or [base]
+
+
+def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
+    """The keys worth pressing in each menu: its own, the global ones, and one wrong one."""
+
+    def keys(node: str | None) -> list[str]:
+        plan = menus.plans.get(node or "")
+        if plan is None:
+            return list(ALL_KEYS)
+        wrong = next((k for k in "7531" if k not in plan.keys), None)
+        return [*plan.keys, *([wrong] if wrong else [])]
+
+    return keys
+
+
+def explore_menus(path: Path, transport_at: Callable[[Path, datetime.datetime], Transport],
+                  base: datetime.datetime | None = None) -> dict[str, Any]:
+    """Explore a menus file in-process; return a JSON-ready report."""
+    menus = load_menus(path)
+    base = base or datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
+    runs: list[tuple[datetime.datetime, Exploration]] = []
+    for moment in sample_times(menus, base):
+        found = explore(transport_at(path, moment), base_url=BASE_URL,
+                        start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+                        keys_for=keys_for(menus))
+        runs.append((moment, found))
+    return _report(menus, runs)
+
+
+def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> dict[str, Any]:
+    nodes: set[str] = set()
+    pressed: set[tuple[str, str]] = set()
+    for _, found in runs:
+        nodes |= found.nodes & set(menus.nodes)
+        pressed |= found.options
+    options = {(node_id, key) for node_id, node in menus.nodes.items()
+               if isinstance(node, MenuNode) for key in node.options}
+    problems = [{"at": at.isoformat(), "problem": str(p), "severity": p.severity,
+                 "path": list(path)} for at, found in runs for p, path in found.problems]
+    dead_ends = [{"at": at.isoformat(), "end": end, "path": list(path)}
+                 for at, found in runs for end, path in found.dead_ends]
+    traps = [{"at": at.isoformat(), "node": node, "path": list(path)}
+             for at, found in runs for node, path in found.traps]
+    deepest = max((found.deepest for _, found in runs), key=len, default=())
+    longest = max((found.longest_prompt for _, found in runs), key=lambda p: p[1])
+    transitions = sum(found.transitions for _, found in runs)
+    seconds = sum(found.seconds for _, found in runs)
+    return {
+        "menus": menus.path,
+        "times": [at.isoformat() for at, _ in runs],
+        "languages": list(menus.languages),
+        "nodes": {"total": len(menus.nodes), "covered": len(nodes),
+                  "unreached": sorted(set(menus.nodes) - nodes)},
+        "options": {"total": len(options), "covered": len(options & pressed),
+                    "unreached": sorted(f"{n}:{k}" for n, k in options - pressed)},
+        "waits": sum(found.waits for _, found in runs),
+        "transitions": transitions,
+        "seconds": round(seconds, 3),
+        "transitions_per_second": round(transitions / seconds) if seconds else None,
+        "problems": problems,
+        "dead_ends": dead_ends,
+        "traps": traps,
+        "deepest_path": list(deepest),
+        "longest_prompt": {"text": longest[0], "seconds": longest[1], "path": list(longest[2])},
+        "truncated": any(found.truncated for _, found in runs),
+        "errors": len(problems) + len(dead_ends) + len(traps),
+    }
+
+
+def render_report(report: dict[str, Any]) -> str:
+    """Format an exploration report for the terminal."""
+    n, o = report["nodes"], report["options"]
+    lines = [
+        f"explored {report['menus']} at {', '.join(report['times'])} in "
+        f"{'/'.join(report['languages'])}",
+        f"nodes covered: {n['covered']}/{n['total']}"
+        + (f"  (never reached: {', '.join(n['unreached'])})" if n["unreached"] else ""),
+        f"options covered: {o['covered']}/{o['total']}"
+        + (f"  (never pressed: {', '.join(o['unreached'])})" if o["unreached"] else ""),
+        f"{report['waits']} places where the caller waits, {report['transitions']} transitions "
+        f"in {report['seconds']} s ({report['transitions_per_second']}/s)",
+        f"deepest path ({len(report['deepest_path'])} steps): "
+        + " > ".join(report["deepest_path"]),
+        f"longest prompt: about {report['longest_prompt']['seconds']} s, after "
+        + " > ".join(report["longest_prompt"]["path"]),
+    ]
+    for item in report["problems"]:
+        lines.append(f"PROBLEM {item['problem']}\n  path: {' > '.join(item['path'])}")
+    for item in report["dead_ends"]:
+        lines.append(f"DEAD END ({item['end']}) at {item['at']}: {' > '.join(item['path'])}")
+    for item in report["traps"]:
+        lines.append(f"TRAP at node {item['node']} ({item['at']}): {' > '.join(item['path'])}")
+    if report["truncated"]:
+        lines.append("note: stopped early at the limit of places to explore")
+    lines.append("clean" if not report["errors"] else f"{report['errors']} error(s)")
+    return "\n".join(lines)

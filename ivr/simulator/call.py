@@ -1,0 +1,590 @@
+"""Place a simulated call: fetch TwiML documents and run them exactly as Twilio would."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import NoReturn, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from twilio.request_validator import RequestValidator
+
+from ivr.simulator.callers import (
+    FITS,
+    Caller,
+    CallerAction,
+    DialOutcome,
+    GatherPrompt,
+    HangUp,
+    Keys,
+    Message,
+    RecordPrompt,
+    ScriptMismatch,
+    Speech,
+    describe,
+)
+from ivr.simulator.checks import SCHEMA, Code, Problem, check_response, problem
+from ivr.simulator.transport import (
+    Response,
+    Transport,
+    TransportError,
+    resolve_url,
+    with_query,
+)
+
+_T = TypeVar("_T", int, None)
+LOOP_LIMIT = 20  # documents in a row without waiting for the caller before we call it a loop
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the call's transcript: a verb that ran, or something the caller did."""
+
+    verb: str
+    text: str = ""
+    attrs: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    node: str | None = None
+
+    def line(self) -> str:
+        """Render the event as one transcript line, e.g. "[Say zh-CN Polly.Zhiyu] 欢迎"."""
+        a = self.attrs
+        match self.verb:
+            case "Say":
+                label = " ".join(v for v in (a.get("language"), a.get("voice")) if v)
+                body = self.text + _loop_note(a)
+            case "Play":
+                label = self.text or f"digits {a.get('digits', '')}"
+                body = _loop_note(a).strip()
+            case "Gather":
+                label, body = a.get("input", "dtmf"), self.text
+            case "Record":
+                label, body = f"max {a.get('maxLength', '3600')}s", ""
+            case "Pause":
+                label, body = f"{a.get('length', '1')}s", ""
+            case "Reject":
+                label, body = a.get("reason", "rejected"), ""
+            case "Dial" | "Redirect" | "Enqueue":
+                label, body = self.text, ""
+            case _:
+                label, body = "", self.text
+        head = f"[{self.verb} {label}]" if label else f"[{self.verb}]"
+        return f"{head} {body}" if body else head
+
+
+def _loop_note(attrs: dict[str, str]) -> str:
+    loop = attrs.get("loop", "1")
+    if loop == "0":
+        return " (repeats until the caller hangs up)"
+    return f" (x{loop})" if loop.isdigit() and int(loop) > 1 else ""
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What happened on a call: transcript, problems found, how it ended, requests sent."""
+
+    events: list[Event]
+    problems: list[Problem]
+    end: str
+    requests: list[tuple[str, str, dict[str, str]]]
+    lenient: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem counts (in lenient mode only errors count)."""
+        return not any(p.severity == "error" or not self.lenient for p in self.problems)
+
+    def transcript(self) -> str:
+        """Return the transcript, one line per event."""
+        return "\n".join(event.line() for event in self.events)
+
+
+def speaking_seconds(text: str) -> int:
+    """Estimate how long text takes to say: Chinese about 4 characters a second, else 15."""
+    cjk = len(_CJK.findall(text))
+    return max(1, math.ceil(cjk / 4 + (len(text) - cjk) / 15))
+
+
+@dataclass(frozen=True)
+class _Document:
+    root: ET.Element
+    url: str
+    request: tuple[str, str, dict[str, str]] | None = None  # what fetched it
+
+    @property
+    def node(self) -> str | None:
+        return _node_of(self.url)
+
+
+def _node_of(url: str) -> str | None:
+    """The `node` query parameter of a URL, which apps like ours use to name a step."""
+    return parse_qs(urlsplit(url).query).get("node", [None])[0]
+
+
+@dataclass(frozen=True)
+class _Jump:
+    """Control passes to another document."""
+
+    url: str
+    method: str
+    params: dict[str, str]
+
+
+class _Ended(Exception):
+    def __init__(self, end: str) -> None:
+        super().__init__(end)
+        self.end = end
+
+
+class Call:
+    """One inbound call from a simulated caller to a TwiML app."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        caller: Caller,
+        *,
+        base_url: str,
+        voice_path: str = "/voice",
+        status_path: str | None = "/voice/status",
+        from_number: str = "+8613800138000",
+        to_number: str = "+8610555000100",
+        auth_token: str | None = None,
+        listener: Callable[[Event], None] | None = None,
+        max_documents: int = 500,
+        lenient: bool = False,
+        realtime: bool = False,
+        seed: int | None = None,
+        first_request: tuple[str, str, dict[str, str]] | None = None,
+    ) -> None:
+        self.transport = transport
+        self.caller = caller
+        self.base_url = base_url
+        self.voice_path = voice_path
+        self.status_path = status_path
+        self.from_number = from_number
+        self.to_number = to_number
+        self.listener = listener
+        self.max_documents = max_documents
+        self.lenient = lenient
+        self.realtime = realtime
+        # Start mid-call with this request (method, url, Twilio fields): the explorer
+        # resumes a call at a known step instead of replaying it from the start.
+        self.first_request = first_request
+        self.document: _Document | None = None  # the document being run
+        self._validator = RequestValidator(auth_token) if auth_token else None
+        self._random = random.Random(seed)
+        self.call_sid = self._sid("CA")
+        self.account_sid = self._sid("AC")
+        self._events: list[Event] = []
+        self._problems: list[Problem] = []
+        self._requests: list[tuple[str, str, dict[str, str]]] = []
+        self._pending: list[tuple[str, dict[str, str]]] = []  # callbacks due after the action
+        self._spoken: list[str] = []
+        self._status = "ringing"
+        self._final_status = "completed"
+        self._answered = False
+        self._seconds = 0.0
+        self._documents = 0
+        self._since_wait = 0
+        self._handlers: dict[str, Callable[[ET.Element, _Document], _Jump | None]] = {
+            "Say": self._say,
+            "Play": self._play,
+            "Pause": self._pause,
+            "Gather": self._gather,
+            "Dial": self._dial,
+            "Record": self._record,
+            "Enqueue": self._enqueue,
+            "Redirect": self._redirect,
+            "Hangup": self._hangup,
+            "Reject": self._reject,
+        }
+        # The verbs a <Gather> may play before it listens.
+        self._prompts: dict[str, Callable[[ET.Element, _Document, bool], None]] = {
+            "Say": self._say,
+            "Play": self._play,
+            "Pause": self._pause,
+        }
+
+    def run(self) -> CallResult:
+        """Place the call and follow the app's documents until the call ends."""
+        jump = _Jump(resolve_url(self.base_url, self.voice_path), "POST", {})
+        if self.first_request is not None:
+            method, url, params = self.first_request
+            jump = _Jump(resolve_url(self.base_url, url), method, dict(params))
+            self._status = "in-progress"
+        try:
+            while True:
+                document = self._fetch(jump)
+                self._status = "in-progress"
+                jump = self._run_document(document)
+        except _Ended as ended:
+            end = ended.end
+        self._flush_callbacks()
+        self._send_status_callback()
+        return CallResult(self._events, self._problems, end, self._requests, self.lenient)
+
+    @property
+    def requests(self) -> list[tuple[str, str, dict[str, str]]]:
+        """The requests sent so far: (method, url, fields)."""
+        return self._requests
+
+    # --- documents ----------------------------------------------------------------------
+
+    def _fetch(self, jump: _Jump, *, caller_gone: bool = False) -> _Document:
+        if self._documents >= self.max_documents:
+            self._report("SIM002", f"stopped after {self.max_documents} documents", jump.url)
+            raise _Ended("too-many-documents")
+        if self._since_wait >= LOOP_LIMIT:
+            message = (
+                f"{LOOP_LIMIT} documents in a row without waiting for the caller "
+                f"(a <Redirect> loop?); next was {jump.url}"
+            )
+            self._report("SIM002", message, jump.url)
+            raise _Ended("too-many-documents")
+        self._documents += 1
+        self._since_wait += 1
+        resp = self._send(jump.method, jump.url, jump.params)
+        sent = self._requests[-1]
+        self._flush_callbacks()
+        if resp is None:
+            self._fail(11205, jump.url, caller_gone)
+        root, problems = check_response(resp)
+        self._problems.extend(problems)
+        if root is None:
+            self._fail(problems[0].code, resp.url, caller_gone)
+        self.document = _Document(root, resp.url, sent)
+        return self.document
+
+    def _fail(self, code: Code, url: str, caller_gone: bool) -> NoReturn:
+        if caller_gone:
+            raise _Ended("caller-hangup")
+        self._emit(Event("Error", f"an application error has occurred ({code}); goodbye", {}, url))
+        raise _Ended("application-error")
+
+    def _run_document(self, document: _Document) -> _Jump:
+        for el in document.root:
+            handler = self._handlers.get(el.tag)
+            if el.tag != "Reject":
+                self._answered = True
+            if handler is None:
+                # Unknown elements were reported by the checker and Twilio skips them;
+                # real verbs the simulator does not model are shown but not acted on.
+                if el.tag in SCHEMA["Response"].children:
+                    self._verb_event(el, document, "(not simulated)")
+                continue
+            jump = handler(el, document)
+            if jump is not None:
+                return jump
+        raise _Ended("end-of-document")
+
+    # --- verbs --------------------------------------------------------------------------
+
+    def _say(self, el: ET.Element, doc: _Document, nested: bool = False) -> None:
+        text = "".join(el.itertext()).strip()
+        self._verb_event(el, doc, text)
+        self._spoken.append(text)
+        loop = _int(el, "loop", 1, 0)
+        self._seconds += speaking_seconds(text) * max(loop, 1)
+        if loop == 0 and not nested:
+            self._hang_up_caller(doc)  # nothing after an endless Say can ever run
+
+    def _play(self, el: ET.Element, doc: _Document, nested: bool = False) -> None:
+        self._verb_event(el, doc, (el.text or "").strip())
+        self._seconds += 1
+        if _int(el, "loop", 1, 0) == 0 and not nested:
+            self._hang_up_caller(doc)
+
+    def _pause(self, el: ET.Element, doc: _Document, nested: bool = False) -> None:
+        length = _int(el, "length", 1, 1)
+        self._verb_event(el, doc, "")
+        self._seconds += length
+        if self.realtime:
+            time.sleep(length)
+
+    def _gather(self, el: ET.Element, doc: _Document) -> _Jump | None:
+        for child in el:
+            if child.tag in self._prompts:
+                self._prompts[child.tag](child, doc, True)
+        modes = tuple(w for w in el.get("input", "dtmf").split() if w in ("dtmf", "speech"))
+        finish = el.get("finishOnKey", "#")
+        action_url = resolve_url(doc.url, el.get("action") or doc.url)
+        prompt = GatherPrompt(
+            input=modes or ("dtmf",),
+            num_digits=_int(el, "numDigits", None, 1),
+            finish_on_key=finish if re.fullmatch(r"[0-9*#]?", finish) else "#",
+            timeout=_int(el, "timeout", 5, 1),
+            hints=el.get("hints", ""),
+            language=el.get("language", "en-US"),
+            texts=tuple(self._spoken),
+            url=doc.url,
+            node=_node_of(action_url) or doc.node,  # where the call waits
+        )
+        self._verb_event(el, doc, "")
+        action = self._ask("gather", lambda: self.caller.gather(prompt), doc)
+        params = self._gather_params(action, prompt, doc)
+        if not params and el.get("actionOnEmptyResult") != "true":
+            return None  # silence falls through to the next verb
+        return _Jump(action_url, _method(el), params)
+
+    def _gather_params(
+        self, action: CallerAction, prompt: GatherPrompt, doc: _Document
+    ) -> dict[str, str]:
+        if isinstance(action, Keys):
+            if "dtmf" not in prompt.input:
+                self._caller_event(f"pressed {action.digits} (ignored: speech only)", doc)
+                return {}
+            self._caller_event(f"pressed {action.digits}", doc)
+            digits = _collect(action.digits, prompt.num_digits, prompt.finish_on_key)
+            self._seconds += len(action.digits)
+            return {"Digits": digits} if digits else {}
+        if isinstance(action, Speech) and action.text.strip():
+            if "speech" not in prompt.input:
+                self._caller_event(f"said {action.text} (ignored: keys only)", doc)
+                return {}
+            self._caller_event(f"said {action.text}", doc)
+            self._seconds += speaking_seconds(action.text)
+            return {"SpeechResult": action.text, "Confidence": str(action.confidence)}
+        self._caller_event("silence", doc)
+        self._seconds += prompt.timeout
+        return {}
+
+    def _dial(self, el: ET.Element, doc: _Document) -> _Jump | None:
+        number = _dial_target(el)
+        self._verb_event(el, doc, number)
+        action = self._ask("dial", lambda: self.caller.dial(number), doc)
+        assert isinstance(action, DialOutcome)
+        self._caller_event(f"dial outcome {action.status}", doc)
+        talked = action.duration if action.status == "completed" else 0
+        self._seconds += talked
+        if not el.get("action"):
+            return None  # without an action the document carries on after <Dial>
+        params = {
+            "DialCallStatus": action.status,
+            "DialCallSid": self._sid("CA"),
+            "DialCallDuration": str(talked),
+        }
+        return _Jump(resolve_url(doc.url, el.get("action", "")), _method(el), params)
+
+    def _record(self, el: ET.Element, doc: _Document) -> _Jump | None:
+        finish = el.get("finishOnKey", "1234567890*#")
+        prompt = RecordPrompt(
+            max_length=_int(el, "maxLength", 3600, 1),
+            finish_on_key=finish,
+            timeout=_int(el, "timeout", 5, 0),
+            texts=tuple(self._spoken),
+            url=doc.url,
+            node=doc.node,
+        )
+        self._verb_event(el, doc, "")
+        action = self._ask("record", lambda: self.caller.record(prompt), doc)
+        if not isinstance(action, Message) or not action.text.strip():
+            self._caller_event("recorded nothing", doc)
+            return None  # an empty recording skips the action and falls through
+        duration = min(prompt.max_length, speaking_seconds(action.text))
+        self._caller_event(f"recorded {action.text} ({duration} s)", doc)
+        self._seconds += duration
+        recording_sid = self._sid("RE")
+        recording_url = (
+            f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}"
+            f"/Recordings/{recording_sid}"
+        )
+        params = {
+            "RecordingUrl": recording_url,
+            "RecordingDuration": str(duration),
+            "RecordingSid": recording_sid,
+        }
+        key = "#" if "#" in finish else finish[:1]
+        if action.hangup or key:
+            params["Digits"] = "hangup" if action.hangup else key
+        if el.get("transcribeCallback"):
+            self._pending.append(
+                (
+                    resolve_url(doc.url, el.get("transcribeCallback", "")),
+                    {
+                        "TranscriptionSid": self._sid("TR"),
+                        "TranscriptionText": action.text,
+                        "TranscriptionStatus": "completed",
+                        "TranscriptionUrl": f"{recording_url}/Transcriptions",
+                        "RecordingSid": recording_sid,
+                        "RecordingUrl": recording_url,
+                    },
+                )
+            )
+        jump = _Jump(resolve_url(doc.url, el.get("action") or doc.url), _method(el), params)
+        if action.hangup:
+            # Twilio still posts the recording, but nobody is left to hear the answer.
+            self._caller_event("hung up", doc)
+            self._fetch(jump, caller_gone=True)
+            raise _Ended("caller-hangup")
+        return jump
+
+    def _enqueue(self, el: ET.Element, doc: _Document) -> NoReturn:
+        self._verb_event(el, doc, (el.text or "").strip())
+        self._since_wait = 0
+        # Nobody answers a simulated queue, so the caller gives up waiting.
+        self._caller_event("hung up", doc)
+        if el.get("action"):
+            params = {"QueueResult": "hangup", "QueueSid": self._sid("QU"), "QueueTime": "0"}
+            jump = _Jump(resolve_url(doc.url, el.get("action", "")), _method(el), params)
+            self._fetch(jump, caller_gone=True)
+        raise _Ended("caller-hangup")
+
+    def _redirect(self, el: ET.Element, doc: _Document) -> _Jump:
+        target = (el.text or "").strip()
+        self._verb_event(el, doc, target)
+        if not target:
+            self._fail(11100, doc.url, caller_gone=False)
+        return _Jump(resolve_url(doc.url, target), _method(el), {})
+
+    def _hangup(self, el: ET.Element, doc: _Document) -> NoReturn:
+        self._verb_event(el, doc, "")
+        raise _Ended("hangup")
+
+    def _reject(self, el: ET.Element, doc: _Document) -> NoReturn:
+        self._verb_event(el, doc, "")
+        if not self._answered:
+            # busy shows as busy; a plain rejection as failed (the call never connected).
+            self._final_status = "busy" if el.get("reason") == "busy" else "failed"
+        raise _Ended("rejected")
+
+    # --- the caller ---------------------------------------------------------------------
+
+    def _ask(self, wait: str, ask: Callable[[], CallerAction], doc: _Document) -> CallerAction:
+        self._since_wait = 0
+        self._spoken.clear()
+        try:
+            action = ask()
+        except ScriptMismatch as exc:
+            self._report("SIM003", str(exc), doc.url)
+            self._hang_up_caller(doc)
+        if not isinstance(action, FITS[wait]):
+            message = (
+                f"the call waits at a <{wait.capitalize()}> but the caller answered "
+                f"{describe(action)!r}"
+            )
+            self._report("SIM003", message, doc.url)
+            self._hang_up_caller(doc)
+        if isinstance(action, HangUp):
+            self._hang_up_caller(doc)
+        return action
+
+    def _hang_up_caller(self, doc: _Document) -> NoReturn:
+        self._caller_event("hung up", doc)
+        raise _Ended("caller-hangup")
+
+    # --- requests -----------------------------------------------------------------------
+
+    def _params(self, extra: dict[str, str]) -> dict[str, str]:
+        def country(number: str) -> str:
+            return "CN" if number.startswith("+86") else "US"
+
+        return {
+            "CallSid": self.call_sid,
+            "AccountSid": self.account_sid,
+            "From": self.from_number,
+            "To": self.to_number,
+            "Caller": self.from_number,
+            "Called": self.to_number,
+            "CallStatus": self._status,
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            "FromCountry": country(self.from_number),
+            "ToCountry": country(self.to_number),
+            **extra,
+        }
+
+    def _send(self, method: str, url: str, extra: dict[str, str]) -> Response | None:
+        params = self._params(extra)
+        headers = {"User-Agent": "TwilioProxy/1.1"}
+        if self._validator is not None:
+            # For GET the fields travel in the URL, which is then signed on its own.
+            signed = (with_query(url, params), {}) if method == "GET" else (url, params)
+            headers["X-Twilio-Signature"] = self._validator.compute_signature(*signed)
+        self._requests.append((method, url, params))
+        try:
+            return self.transport.request(method, url, params, headers)
+        except TransportError as exc:
+            self._report(exc.code, exc.message, url)
+            return None
+
+    def _flush_callbacks(self) -> None:
+        pending, self._pending = self._pending, []
+        for url, extra in pending:
+            resp = self._send("POST", url, extra)
+            if resp is not None and resp.status >= 400:
+                self._report(11200, f"transcribeCallback answered HTTP {resp.status}", url)
+
+    def _send_status_callback(self) -> None:
+        if self.status_path is None:
+            return
+        self._status = self._final_status
+        url = resolve_url(self.base_url, self.status_path)
+        extra = {
+            "CallDuration": str(round(self._seconds) if self._answered else 0),
+            "Timestamp": format_datetime(datetime.now(UTC)),
+            "CallbackSource": "call-progress-events",
+            "SequenceNumber": "0",
+        }
+        resp = self._send("POST", url, extra)
+        if resp is not None and resp.status >= 400:
+            self._report(15003, f"the status callback answered HTTP {resp.status}", url)
+
+    # --- bookkeeping --------------------------------------------------------------------
+
+    def _sid(self, prefix: str) -> str:
+        return f"{prefix}{self._random.getrandbits(128):032x}"
+
+    def _report(self, code: Code, message: str, url: str) -> None:
+        self._problems.append(problem(code, message, url))
+
+    def _emit(self, event: Event) -> None:
+        self._events.append(event)
+        if self.listener is not None:
+            self.listener(event)
+
+    def _verb_event(self, el: ET.Element, doc: _Document, text: str) -> None:
+        self._emit(Event(el.tag, text, dict(el.attrib), doc.url, doc.node))
+
+    def _caller_event(self, text: str, doc: _Document) -> None:
+        self._emit(Event("Caller", text, {}, doc.url, doc.node))
+
+
+def _int(el: ET.Element, name: str, default: _T, minimum: int) -> int | _T:
+    """Read an integer attribute; a bad value means the default, as Twilio falls back."""
+    value = el.get(name, "")
+    return int(value) if value.isdigit() and int(value) >= minimum else default
+
+
+def _method(el: ET.Element) -> str:
+    method = el.get("method", "POST")
+    return method if method in ("GET", "POST") else "POST"  # Twilio warns, then uses POST
+
+
+def _collect(keys: str, num_digits: int | None, finish_on_key: str) -> str:
+    """Keep the keys Twilio would send as Digits: stop at finishOnKey or numDigits."""
+    digits = ""
+    for key in keys:
+        if finish_on_key and key == finish_on_key:
+            break
+        digits += key
+        if num_digits and len(digits) >= num_digits:
+            break
+    return digits
+
+
+def _dial_target(el: ET.Element) -> str:
+    """Name what a <Dial> calls: its bare number, or its first noun ("client:alice")."""
+    if not len(el):
+        return (el.text or "").strip()
+    noun = el[0]
+    prefix = "" if noun.tag in ("Number", "Sip") else f"{noun.tag.lower()}:"
+    return prefix + (noun.text or "").strip()

@@ -1,0 +1,235 @@
+"""Path coverage: walk every reachable path of a TwiML app through its real TwiML.
+
+Breadth-first over the places where a call waits for the caller. At each
+wait it tries every key (or the keys it is told about), silence, each dial
+outcome, and a message or none at a recording. A wait is identified by the
+request that produced its document (minus volatile fields such as the step
+counter) and by what the caller did earlier in that document, so each
+distinct place is explored once and resumed from its own request instead of
+replaying the call from the start.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ivr.simulator.call import Call, Event, speaking_seconds
+from ivr.simulator.callers import (
+    CallerAction,
+    DialOutcome,
+    GatherPrompt,
+    HangUp,
+    Keys,
+    Message,
+    RecordPrompt,
+    Silence,
+    describe,
+)
+from ivr.simulator.checks import Problem
+from ivr.simulator.transport import Response, Transport
+
+ALL_KEYS = tuple("0123456789*#")
+DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
+_CALL_FIELDS = {"CallSid", "AccountSid", "From", "To", "Caller", "Called", "CallStatus",
+                "Direction", "ApiVersion", "FromCountry", "ToCountry"}
+
+Request = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A place where the call waits: the request that led there and what came before."""
+
+    request: Request
+    prelude: tuple[CallerAction, ...]
+    kind: str  # gather, dial, record
+    node: str | None
+    finish_on_key: str = ""
+    body: str = ""  # the document, which (with the prelude) decides everything after
+
+
+@dataclass
+class Exploration:
+    """What the walk found."""
+
+    waits: int = 0
+    transitions: int = 0
+    seconds: float = 0.0
+    nodes: set[str] = field(default_factory=set)
+    options: set[tuple[str, str]] = field(default_factory=set)  # (node, key) pressed there
+    problems: list[tuple[Problem, tuple[str, ...]]] = field(default_factory=list)
+    dead_ends: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    traps: list[tuple[str | None, tuple[str, ...]]] = field(default_factory=list)
+    deepest: tuple[str, ...] = ()
+    longest_prompt: tuple[str, int, tuple[str, ...]] = ("", 0, ())
+    truncated: bool = False
+
+
+class _Probe:
+    """Plays a wait's prelude and one branch, then notes the next wait and hangs up."""
+
+    def __init__(self, prelude: tuple[CallerAction, ...], branch: CallerAction) -> None:
+        self.todo = [*prelude, branch]
+        self.done: list[CallerAction] = []
+        self.call: Call | None = None
+        self.branch_document: object | None = None
+        self.found: Wait | None = None
+        self.heard: list[str] = []
+
+    def listen(self, event: Event) -> None:
+        if event.verb in ("Say", "Play") and self.todo == []:
+            self.heard.append(event.text)
+
+    def _wait(self, kind: str, node: str | None, finish: str = "") -> CallerAction:
+        assert self.call is not None and self.call.document is not None
+        document = self.call.document
+        if self.todo:
+            action = self.todo.pop(0)
+            self.done.append(action)
+            if not self.todo:
+                self.branch_document = document
+            return action
+        # Earlier actions count only while they happened in this same document.
+        prelude = tuple(self.done) if document is self.branch_document else ()
+        method, url, params = document.request or ("POST", document.url, {})
+        extra = tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS))
+        body = ET.tostring(document.root, encoding="unicode")
+        self.found = Wait((method, url, extra), prelude, kind, node, finish, body)
+        return HangUp()
+
+    def gather(self, prompt: GatherPrompt) -> CallerAction:
+        return self._wait("gather", prompt.node, prompt.finish_on_key)
+
+    def dial(self, number: str) -> CallerAction:
+        return self._wait("dial", None)
+
+    def record(self, prompt: RecordPrompt) -> CallerAction:
+        return self._wait("record", prompt.node)
+
+
+class _Tracing:
+    """Notes the nodes an app reports in X-IVR-Nodes (ours does; others need not)."""
+
+    def __init__(self, transport: Transport, nodes: set[str]) -> None:
+        self.transport, self.nodes = transport, nodes
+
+    def request(self, method: str, url: str, params: dict[str, str],
+                headers: dict[str, str]) -> Response:
+        response = self.transport.request(method, url, params, headers)
+        self.nodes.update(n for n in response.headers.get("X-IVR-Nodes", "").split(",") if n)
+        return response
+
+
+def _identity(wait: Wait, ignore: Iterable[str]) -> tuple:
+    """Two waits are the same place when their documents match but for volatile fields."""
+    body = wait.body
+    for name in ignore:
+        body = re.sub(rf"([?;]|&amp;){re.escape(name)}=[^&\"<\s]*", r"\1", body)
+    return (body, wait.prelude, wait.kind)
+
+
+def explore(
+    transport: Transport,
+    *,
+    base_url: str,
+    start_paths: Iterable[str] = ("/voice",),
+    keys_for: Callable[[str | None], Iterable[str]] | None = None,
+    ignore_params: Iterable[str] = ("s",),
+    auth_token: str | None = None,
+    max_waits: int = 20000,
+) -> Exploration:
+    """Walk every path from each start path; return coverage, problems and traps."""
+    ignore = tuple(ignore_params)
+    found = Exploration()
+    transport = _Tracing(transport, found.nodes)
+    began = time.perf_counter()
+    seen: dict[tuple, int] = {}  # wait identity -> index
+    waits: list[Wait] = []
+    paths: list[tuple[str, ...]] = []
+    edges: list[set[int]] = []
+    exits: set[int] = set()  # waits from which some branch ends the call or reaches a person
+    queue: deque[int] = deque()
+
+    def run(first: Request | None, path: str, wait: Wait | None, branch: CallerAction | None,
+            trail: tuple[str, ...]) -> int | None:
+        probe = _Probe(wait.prelude if wait else (), branch) if branch else _Probe((), Silence())
+        if branch is None:
+            probe.todo = []
+        call = Call(transport, probe, base_url=base_url, voice_path=path, status_path=None,
+                    auth_token=auth_token, listener=probe.listen, seed=len(seen),
+                    first_request=(first[0], first[1], dict(first[2])) if first else None)
+        probe.call = call
+        result = call.run()
+        found.transitions += 1
+        for event in result.events:
+            if event.node:
+                found.nodes.add(event.node)
+        for problem in result.problems:
+            found.problems.append((problem, trail))
+        spoken = " ".join(probe.heard)
+        seconds = speaking_seconds(spoken) if spoken else 0
+        if seconds > found.longest_prompt[1]:
+            found.longest_prompt = (spoken, seconds, trail)
+        if probe.found is None:
+            if result.end in ("end-of-document", "application-error"):
+                found.dead_ends.append((result.end, trail))
+            return None  # the call ended
+        nxt = probe.found
+        if nxt.node:
+            found.nodes.add(nxt.node)
+        key = _identity(nxt, ignore)
+        if key not in seen:
+            if len(waits) >= max_waits:
+                found.truncated = True
+                return None
+            seen[key] = len(waits)
+            waits.append(nxt)
+            paths.append(trail)
+            edges.append(set())
+            queue.append(seen[key])
+            if len(trail) > len(found.deepest):
+                found.deepest = trail
+        return seen[key]
+
+    for path in start_paths:
+        run(None, path, None, None, (f"call {path}",))
+    while queue:
+        index = queue.popleft()
+        wait, trail = waits[index], paths[index]
+        for branch in _branches(wait, keys_for):
+            label = describe(branch)
+            if isinstance(branch, Keys) and wait.node:
+                found.options.add((wait.node, branch.digits.rstrip("#") or branch.digits))
+            target = run(wait.request, wait.request[1], wait, branch, (*trail, label))
+            if target is None or wait.kind == "dial":
+                exits.add(index)
+            else:
+                edges[index].add(target)
+    # A wait from which no path leads to an exit traps the caller.
+    can_leave = set(exits)
+    changed = True
+    while changed:
+        changed = False
+        for index, targets in enumerate(edges):
+            if index not in can_leave and targets & can_leave:
+                can_leave.add(index)
+                changed = True
+    found.traps = [(waits[i].node, paths[i]) for i in range(len(waits)) if i not in can_leave]
+    found.waits = len(waits)
+    found.seconds = time.perf_counter() - began
+    return found
+
+
+def _branches(wait: Wait, keys_for) -> list[CallerAction]:
+    if wait.kind == "dial":
+        return [DialOutcome(status) for status in DIAL_OUTCOMES]
+    if wait.kind == "record":
+        return [Message("测试留言 test message"), Silence()]
+    keys = tuple(keys_for(wait.node)) if keys_for else ALL_KEYS
+    end = wait.finish_on_key if wait.finish_on_key else ""
+    return [Keys(k + end if len(k) > 1 and end else k) for k in keys] + [Silence()]

@@ -1,0 +1,261 @@
+"""Call-flow tests: YAML scenarios of caller actions and what the caller must hear.
+
+A scenario file holds one call (a mapping) or several (`calls:` list):
+
+    name: agent after hours leads to voicemail
+    at: 2026-11-23T21:00:00+08:00     # the server's clock for this call
+    from: "+8613800138000"
+    lang: en-US                       # starts the call at /voice?lang=en-US
+    steps:
+      - expect: 欢迎致电                # words heard since the last action (/regex/ too)
+      - press: "0"
+      - expect_node: after_hours        # where the call waits now
+      - press: "1"
+      - expect_record: true
+      - record: 请给我回电
+      - expect_hangup: true
+
+Actions (`press`, `say`, `silence`, `dial`, `record`) are used in order whenever
+the call waits; expectations are checked against what was heard since the
+previous action. The simulator core does not import the server: a scenario
+runs through whatever transport the caller of `run_scenario` provides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+from ivr.simulator.call import Call, CallResult, Event
+from ivr.simulator.callers import (
+    CallerAction,
+    DialOutcome,
+    GatherPrompt,
+    HangUp,
+    Keys,
+    Message,
+    RecordPrompt,
+    Silence,
+    Speech,
+)
+from ivr.simulator.transport import Transport, resolve_url
+
+ACTIONS = ("press", "say", "silence", "dial", "record")
+EXPECTATIONS = ("expect", "expect_dial", "expect_record", "expect_hangup", "expect_node")
+_WAITS = {"gather": ("press", "say", "silence"), "dial": ("dial",), "record": ("record",
+                                                                             "silence")}
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be read; names the file and step."""
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    value: Any
+    number: int  # 1-based position in the file's steps
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    steps: tuple[Step, ...]
+    at: datetime.datetime | None = None
+    from_number: str = "+8613800138000"
+    lang: str | None = None
+    source: str = ""
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    failures: list[str] = field(default_factory=list)
+    result: CallResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def report(self) -> str:
+        """The transcript plus where the call differed from the scenario."""
+        head = f"{'PASS' if self.ok else 'FAIL'} {self.scenario.source}: {self.scenario.name}"
+        if self.ok:
+            return head
+        lines = [head, *(f"  ! {failure}" for failure in self.failures)]
+        if self.result:
+            lines += ["  transcript:", *(f"    {e.line()}" for e in self.result.events)]
+        return "\n".join(lines)
+
+
+def load_scenarios(path: Path) -> list[Scenario]:
+    """Read one scenario file (one call, or several under `calls:`)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+    calls = data.get("calls") if isinstance(data, dict) and "calls" in data else [data]
+    if not isinstance(calls, list) or not calls:
+        raise ScenarioError(f"{path}: expected a call (name, steps) or a 'calls:' list")
+    return [_scenario(path, index, call) for index, call in enumerate(calls, 1)]
+
+
+def _scenario(path: Path, index: int, data: Any) -> Scenario:
+    where = f"{path} call {index}"
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        raise ScenarioError(f"{where}: needs 'steps:' (a list)")
+    unknown = set(data) - {"name", "at", "from", "lang", "steps", "description"}
+    if unknown:
+        raise ScenarioError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    steps = []
+    for number, raw in enumerate(data["steps"], 1):
+        if not isinstance(raw, dict) or len(raw) != 1:
+            raise ScenarioError(f"{where} step {number}: write one 'kind: value' per step")
+        ((kind, value),) = raw.items()
+        if kind not in ACTIONS + EXPECTATIONS:
+            raise ScenarioError(f"{where} step {number}: unknown step '{kind}'; use one of "
+                                f"{', '.join(ACTIONS + EXPECTATIONS)}")
+        steps.append(Step(kind, value, number))
+    at = data.get("at")
+    if isinstance(at, str):
+        try:
+            at = datetime.datetime.fromisoformat(at)
+        except ValueError:
+            raise ScenarioError(f"{where}: 'at' must be ISO-8601 with an offset") from None
+    if at is not None and (not isinstance(at, datetime.datetime) or at.tzinfo is None):
+        raise ScenarioError(f"{where}: 'at' needs a date, time and UTC offset")
+    return Scenario(
+        name=str(data.get("name") or f"call {index}"),
+        steps=tuple(steps),
+        at=at,
+        from_number=str(data.get("from") or "+8613800138000"),
+        lang=data.get("lang"),
+        source=f"{path.name}#{index}" if index > 1 or "calls" in data else path.name,
+    )
+
+
+class _ScenarioCaller:
+    """Plays a scenario's actions and checks its expectations as the call goes."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.steps = list(scenario.steps)
+        self.index = 0
+        self.heard: list[Event] = []
+        self.failures: list[str] = []
+        self.node: str | None = None
+
+    def listen(self, event: Event) -> None:
+        if event.verb != "Caller":
+            self.heard.append(event)
+        if event.verb in ("Gather", "Dial", "Record"):
+            # The call waits at the step its action URL names.
+            action = resolve_url(event.url, event.attrs.get("action") or event.url)
+            self.node = parse_qs(urlsplit(action).query).get("node", [event.node])[0]
+
+    def _check(self, step: Step, ended: CallResult | None = None) -> None:
+        text = " ".join(e.text for e in self.heard if e.verb in ("Say", "Play"))
+        value, where = step.value, f"step {step.number} ({step.kind}: {step.value})"
+        if step.kind == "expect":
+            pattern = str(value)
+            if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+                found = re.search(pattern[1:-1], text) is not None
+            else:
+                found = pattern in text
+            if not found:
+                self.failures.append(f"{where}: not heard; heard: {text[:300] or '(nothing)'}")
+        elif step.kind == "expect_dial":
+            dialled = [e.text for e in self.heard if e.verb == "Dial"]
+            if str(value) not in dialled:
+                self.failures.append(f"{where}: dialled {dialled or 'nothing'}")
+        elif step.kind == "expect_record":
+            recorded = any(e.verb == "Record" for e in self.heard)
+            if recorded != bool(value):
+                self.failures.append(f"{where}: {'no' if not recorded else 'a'} <Record>")
+        elif step.kind == "expect_node":
+            if self.node != str(value):
+                self.failures.append(f"{where}: the call is at node '{self.node}'")
+        elif step.kind == "expect_hangup":
+            hung_up = ended is not None and ended.end in ("hangup", "end-of-document")
+            if hung_up != bool(value):
+                state = f"the call {'ended: ' + ended.end if ended else 'is still waiting'}"
+                self.failures.append(f"{where}: {state}")
+
+    def _next(self, wait: str) -> CallerAction:
+        while self.index < len(self.steps) and self.steps[self.index].kind in EXPECTATIONS:
+            step = self.steps[self.index]
+            self.index += 1
+            if step.kind == "expect_hangup" and step.value:
+                self.failures.append(f"step {step.number} (expect_hangup): the call is still "
+                                     f"waiting for the caller ({wait})")
+            elif step.kind != "expect_hangup":
+                self._check(step)
+        if self.failures or self.index >= len(self.steps):
+            return HangUp()
+        step = self.steps[self.index]
+        if step.kind not in _WAITS[wait]:
+            self.failures.append(f"step {step.number} ({step.kind}): the call waits for "
+                                 f"{' / '.join(_WAITS[wait])} here")
+            return HangUp()
+        self.index += 1
+        self.heard = []
+        return _action(step)
+
+    def gather(self, prompt: GatherPrompt) -> CallerAction:
+        return self._next("gather")
+
+    def dial(self, number: str) -> CallerAction:
+        return self._next("dial")
+
+    def record(self, prompt: RecordPrompt) -> CallerAction:
+        return self._next("record")
+
+    def finish(self, result: CallResult) -> None:
+        for step in self.steps[self.index:]:
+            if step.kind in ACTIONS:
+                self.failures.append(f"step {step.number} ({step.kind}: {step.value}): the "
+                                     f"call ended ({result.end}) before this action")
+                break
+            self._check(step, ended=result)
+
+
+def _action(step: Step) -> CallerAction:
+    value = step.value
+    if step.kind == "press":
+        return Keys(str(value))
+    if step.kind == "say":
+        return Speech(str(value))
+    if step.kind == "silence":
+        return Silence()
+    if step.kind == "dial":
+        return DialOutcome(str(value))
+    return Message("" if value in (None, ".", "") else str(value))
+
+
+def run_scenario(scenario: Scenario, transport_for: Callable[[Scenario], Transport], *,
+                 base_url: str, auth_token: str | None = None,
+                 lenient: bool = False) -> ScenarioResult:
+    """Place the scenario's call through the transport and compare."""
+    caller = _ScenarioCaller(scenario)
+    try:
+        for step in scenario.steps:
+            if step.kind in ACTIONS:
+                _action(step)  # invalid keys or dial outcomes fail before the call
+    except ValueError as exc:
+        return ScenarioResult(scenario, [f"bad step: {exc}"])
+    voice_path = f"/voice?lang={scenario.lang}" if scenario.lang else "/voice"
+    call = Call(transport_for(scenario), caller, base_url=base_url, voice_path=voice_path,
+                from_number=scenario.from_number, auth_token=auth_token, listener=caller.listen,
+                lenient=lenient)
+    result = call.run()
+    caller.finish(result)
+    failures = list(caller.failures)
+    failures += [f"TwiML problem: {p}" for p in result.problems
+                 if p.severity == "error" or not lenient]
+    return ScenarioResult(scenario, failures, result)

@@ -1,0 +1,76 @@
+"""The terminal phone: a person answers the call's waits by typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from ivr.simulator.callers import (
+    DIAL_STATUSES,
+    CallerAction,
+    DialOutcome,
+    GatherPrompt,
+    HangUp,
+    Keys,
+    Message,
+    RecordPrompt,
+    Silence,
+    Speech,
+)
+
+HELP = ("keys (1, 123#), Enter alone = silence, 'say <words>' = speech, "
+        "'hangup' = hang up, '?' = this help")
+
+
+class TerminalCaller:
+    """Read the caller's actions from a text stream, one line per wait."""
+
+    def __init__(self, stdin: TextIO, write: Callable[[str], None]) -> None:
+        self.stdin = stdin
+        self.write = write
+
+    def _ask(self, prompt: str) -> str | None:
+        self.write(prompt)
+        line = self.stdin.readline()
+        if not line:  # end of input: the caller puts the phone down
+            return None
+        return line.strip()
+
+    def gather(self, prompt: GatherPrompt) -> CallerAction:
+        """Ask for keys, speech or silence."""
+        modes = "keys or 'say <words>'" if "speech" in prompt.input else "keys"
+        while True:
+            line = self._ask(f"  ({modes}; Enter = silence; ? = help) > ")
+            if line is None or line.lower() in ("hangup", "hang up", "q", "quit"):
+                return HangUp()
+            if line == "":
+                return Silence()
+            if line == "?":
+                self.write(f"  {HELP}\n")
+                continue
+            if line.lower().startswith("say "):
+                return Speech(line[4:].strip())
+            try:
+                return Keys(line.replace(" ", ""))
+            except ValueError:
+                self.write(f"  not keys: {line!r}; {HELP}\n")
+
+    def dial(self, number: str) -> CallerAction:
+        """Ask how the transfer ended."""
+        choices = "/".join(s for s in DIAL_STATUSES if s != "canceled")
+        while True:
+            line = self._ask(f"  transfer to {number}: outcome ({choices}; Enter = completed) > ")
+            if line is None or line.lower() == "hangup":
+                return HangUp()
+            status = line.lower() or "completed"
+            if status in DIAL_STATUSES:
+                return DialOutcome(status)
+            self.write(f"  unknown outcome {line!r}\n")
+
+    def record(self, prompt: RecordPrompt) -> CallerAction:
+        """Ask for the words of a message (Enter alone leaves an empty recording)."""
+        line = self._ask(f"  recording (max {prompt.max_length}s): your message, "
+                         "Enter = say nothing > ")
+        if line is None or line.lower() == "hangup":
+            return HangUp()
+        return Message(line)

@@ -1,0 +1,96 @@
+"""Tiny TwiML apps for driving the simulator: fixed documents, every request recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask, request
+from flask import Response as FlaskResponse
+from twilio.request_validator import RequestValidator
+
+from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
+
+BASE = "http://127.0.0.1:5000"
+TOKEN = "test-auth-token"
+
+Page = str | Callable[[], object]
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the test app saw it."""
+
+    method: str
+    path: str
+    url: str
+    values: dict[str, str]
+    signature_ok: bool | None  # None when the app has no token to check with
+
+
+def twiml_app(pages: dict[str, Page], token: str | None = None) -> tuple[Flask, list[Received]]:
+    """Serve pages (path -> TwiML text, or a view function) and record every request."""
+    app = Flask("twiml_test_app")
+    received: list[Received] = []
+
+    @app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
+    @app.route("/<path:path>", methods=["GET", "POST"])
+    def page(path: str) -> object:
+        values = request.form.to_dict() if request.method == "POST" else request.args.to_dict()
+        ok = None
+        if token is not None:
+            signed = request.form.to_dict() if request.method == "POST" else {}
+            signature = request.headers.get("X-Twilio-Signature", "")
+            ok = RequestValidator(token).validate(request.url, signed, signature)
+        received.append(Received(request.method, request.path, request.url, values, ok))
+        found = pages.get(request.path)
+        if found is None:
+            # Status and transcription callbacks need no document; anything else is a 404.
+            return ("", 204) if request.path.endswith(("/status", "/transcribed")) else ("", 404)
+        if callable(found):
+            return found()
+        return FlaskResponse(found, mimetype="text/xml")
+
+    return app, received
+
+
+def doc(body: str) -> str:
+    """Wrap verbs in a TwiML document."""
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
+
+
+@dataclass
+class Dialled:
+    """A finished simulated call and what the app received."""
+
+    result: CallResult
+    received: list[Received]
+
+    def to(self, path: str) -> list[Received]:
+        """The requests that reached path."""
+        return [r for r in self.received if r.path == path]
+
+    @property
+    def codes(self) -> list[object]:
+        """The codes of every problem, in order."""
+        return [p.code for p in self.result.problems]
+
+    @property
+    def lines(self) -> list[str]:
+        """The transcript lines."""
+        return [event.line() for event in self.result.events]
+
+
+@pytest.fixture
+def dial_in() -> Callable[..., Dialled]:
+    """Place a call with a script against pages; keyword arguments go to Call."""
+
+    def place(pages: dict[str, Page], script: str = "", **kwargs: object) -> Dialled:
+        app, received = twiml_app(pages, token=kwargs.get("auth_token"))  # type: ignore[arg-type]
+        caller = ScriptedCaller.parse(script) if script else ScriptedCaller([])
+        kwargs.setdefault("seed", 7)
+        call = Call(WsgiTransport(app, BASE), caller, base_url=BASE, **kwargs)  # type: ignore[arg-type]
+        return Dialled(call.run(), received)
+
+    return place

@@ -1,0 +1,274 @@
+"""The simulator's front ends on the shipped menu: scenarios, the terminal phone,
+scripted calls, path coverage, the graph, and a run against a real gunicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from flask import Flask, Response
+from werkzeug.serving import make_server
+
+from ivr.app import create_app
+from ivr.cli import cli
+from ivr.settings import Settings
+from ivr.simulator import WsgiTransport
+from ivr.simulator.explorer import explore
+from ivr.simulator.scenarios import load_scenarios, run_scenario
+from tests.conftest import ENV, SHIPPED
+
+CALLS = Path(__file__).parent / "calls"
+SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
+
+
+@pytest.fixture(autouse=True)
+def _numbers(monkeypatch):
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+
+
+def _transport_for(scenario):
+    app = create_app(Settings(menus_path=SHIPPED, env=ENV, fixed_now=scenario.at))
+    return WsgiTransport(app)
+
+
+def test_scenarios_cover_every_node_of_the_shipped_menu():
+    assert len(SCENARIOS) >= 30
+    kinds = {step.kind for s in SCENARIOS for step in s.steps}
+    assert kinds >= {"press", "say", "silence", "dial", "record", "expect", "expect_dial",
+                     "expect_record", "expect_hangup", "expect_node"}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
+def test_shipped_scenario(scenario):
+    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    assert outcome.ok, outcome.report()
+
+
+def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
+    path = tmp_path / "wrong.yaml"
+    path.write_text("name: wrong\nat: 2026-11-23T10:00:00+08:00\nsteps:\n"
+                    "  - press: '1'\n  - expect: 不会听到的话\n  - expect_node: payments\n"
+                    "  - dial: busy\n", encoding="utf-8")
+    (scenario,) = load_scenarios(path)
+    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    assert not outcome.ok
+    report = outcome.report()
+    assert "step 2 (expect: 不会听到的话): not heard" in report
+    assert "step 3 (expect_node: payments): the call is at node 'account'" in report
+    assert "[Caller] pressed 1" in report  # the transcript is shown
+
+
+def test_ivr_test_command_runs_the_shipped_scenarios():
+    result = CliRunner().invoke(cli, ["test", str(CALLS)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(SCENARIOS)} passed, 0 failed" in result.output
+
+
+def test_ivr_test_command_fails_on_a_wrong_scenario(tmp_path):
+    path = tmp_path / "wrong.yaml"
+    path.write_text("steps:\n  - expect: 没有这句话\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
+
+
+# -- scripted and terminal calls ---------------------------------------------------------------
+
+
+def test_scripted_call_after_hours_voicemail():
+    result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T21:00:00+08:00",
+                                      "--input", "0,1,rec:请给我回电"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
+    assert "[Record max 120s]" in lines
+    assert any(line.startswith("[Caller] recorded 请给我回电") for line in lines)
+    assert "[Hangup]" in lines and lines[-1] == "-- call ended: hangup"
+
+
+def test_scripted_call_in_english_with_a_transfer_outcome():
+    result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at",
+                                      "2026-11-23T10:00:00+08:00", "--input",
+                                      "0,dial:no-answer,rec:."])
+    assert result.exit_code == 0, result.output
+    assert "[Dial +8610555000111]" in result.output
+    assert "We did not receive a message." in result.output
+
+
+def test_bad_script_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["simulate", "--input", "1,dial:maybe"])
+    assert result.exit_code == 2 and "dial outcome" in result.output
+
+
+def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
+    keys = "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "我的留言", ""]) + "\n"
+    result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"],
+                                input=keys)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Enter alone = silence" in out  # '?' shows the help
+    assert "not keys: 'x1'" in out
+    assert "[Caller] said 充值没到账" in out and "支付与资金。" in out
+    assert "[Caller] silence" in out and "我们没有收到您的选择" in out
+    assert "[Dial +8610555000111]" in out and "[Caller] dial outcome busy" in out
+    assert "[Caller] recorded 我的留言" in out and "-- call ended: hangup" in out
+
+
+def test_terminal_phone_hangs_up_at_end_of_input():
+    result = CliRunner().invoke(cli, ["simulate"], input="1\n")
+    assert result.exit_code == 0
+    assert result.output.rstrip().endswith("-- call ended: caller-hangup")
+
+
+# -- a planted TwiML mistake, reported in Twilio's terms ---------------------------------------
+
+
+@pytest.fixture
+def bad_server():
+    app = Flask("bad")
+
+    @app.route("/voice", methods=["POST"])
+    def voice():
+        body = ('<?xml version="1.0"?><Response><Gather numdigits="1" action="/next">'
+                '<Say>hi</Say></Gather></Response>')
+        return Response(body, mimetype="text/xml")
+
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
+    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", "."])
+    assert result.exit_code == 1
+    assert "12200" in result.output and "numDigits" in result.output
+    assert "SIM001" in result.output  # nothing after the Gather handles silence
+    assert "Traceback" not in result.output
+
+
+def test_lenient_reports_warnings_without_failing(bad_server):
+    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", ".",
+                                      "--lenient"])
+    assert result.exit_code == 0 and "12200" in result.output
+
+
+# -- path coverage -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_shipped_menu_explores_clean_and_fully_covered():
+    result = CliRunner().invoke(cli, ["explore", "--json"])
+    assert result.exit_code == 0, result.output[-2000:]
+    report = json.loads(result.output)
+    assert report["errors"] == 0 and not report["truncated"]
+    assert report["nodes"]["covered"] == report["nodes"]["total"] == 27
+    assert report["options"]["covered"] == report["options"]["total"]
+    assert len(report["times"]) == 2 and report["languages"] == ["zh-CN", "en-US"]
+    assert report["longest_prompt"]["seconds"] > 10 and report["deepest_path"]
+
+
+def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
+    app = Flask("traps")
+
+    @app.route("/voice", methods=["POST"])
+    def voice():
+        return Response('<Response><Gather numDigits="1" action="/menu"><Say>hi</Say>'
+                        '</Gather><Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+
+    @app.route("/menu", methods=["POST"])
+    def menu():
+        from flask import request
+        if request.form.get("Digits") == "1":  # a dead end: no verb, the line just drops
+            return Response("<Response></Response>", mimetype="text/xml")
+        if request.form.get("Digits") == "2":
+            return Response('<Response><Say loop="-1">x</Say><Hangup/></Response>',
+                            mimetype="text/xml")
+        return Response('<Response><Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+
+    found = explore(WsgiTransport(app), base_url="http://127.0.0.1:5000")
+    assert [end for end, _ in found.dead_ends] == ["end-of-document"]
+    assert any(p.code == 13510 for p, _ in found.problems)  # Say loop out of range
+    # Every key but 1 and 2, and silence, go back to the same menu; 1 and 2 end the call,
+    # so this menu is not a trap. Remove the exits and it is:
+    trap = Flask("trap")
+
+    @trap.route("/voice", methods=["POST"])
+    def loop():
+        return Response('<Response><Gather numDigits="1"><Say>again</Say></Gather>'
+                        '<Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+
+    assert found.traps == []
+    trapped = explore(WsgiTransport(trap), base_url="http://127.0.0.1:5000")
+    assert len(trapped.traps) == 1
+
+
+def test_graph_is_a_mermaid_flowchart():
+    result = CliRunner().invoke(cli, ["graph"])
+    assert result.exit_code == 0
+    out = result.output
+    assert out.startswith("flowchart TD\n")
+    assert 'main -->|"1"| account' in out and 'agent -->|"closed"| after_hours' in out
+    assert 'agent_dial -.->|"no-answer / busy / failed"| agent_voicemail' in out
+    for node in ("welcome", "security_line", "goodbye"):
+        assert f"  {node}" in out
+
+
+# -- a real server -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server():
+    port = _free_port()
+    env = {**os.environ, **ENV, "TWILIO_AUTH_TOKEN": "real-server-token",
+           "IVR_NOW": "2026-11-23T21:00:00+08:00", "IVR_ENV": "production"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
+                                "--workers", "1"], cwd=SHIPPED.parent, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        error = process.stderr.read().decode()
+        process.stderr.close()
+        pytest.fail(error)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+@pytest.mark.slow
+def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
+    assert requests.post(f"{gunicorn_server}/voice", timeout=5).status_code == 403
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "real-server-token")
+    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input",
+                                      "0,1,rec:请明天给我回电"])
+    assert result.exit_code == 0, result.output
+    assert "现在是非人工服务时间" in result.output  # the server's IVR_NOW is after hours
+    assert "[Caller] recorded 请明天给我回电" in result.output
+    assert result.output.rstrip().endswith("-- call ended: hangup")
