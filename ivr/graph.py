@@ -29,8 +29,6 @@ def mermaid(menus: Menus, highlight: str | None = None) -> str:
         kind = node.type
         if isinstance(node, HoursNode):
             kind = f"hours: {node.schedule}"
-        elif isinstance(node, DialNode):
-            kind = f"dial {node.number}"
         title = ""
         if isinstance(node, MenuNode) and node.prompt:
             title = node.prompt.get(first, "")

@@ -232,3 +232,19 @@ def test_validate_missing_file(tmp_path, capsys):
 def test_schema_command_prints_json(capsys):
     assert ivr_main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"].startswith("ivr menus.yaml")
+
+
+def test_readme_shows_the_current_menu_diagram(capsys):
+    """The README's diagram is `ivr graph` of the shipped menu, not a stale copy."""
+    assert ivr_main(["graph"]) == 0
+    diagram = capsys.readouterr().out
+    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{diagram}```" in readme
+
+
+def test_readme_documents_every_command():
+    from ivr.cli import cli
+
+    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"ivr {name}" in readme, f"README does not mention `ivr {name}`"
