@@ -13,7 +13,16 @@ from dataclasses import dataclass, replace
 
 from ivr import hours, phrases
 from ivr.menus import MenuPlan, Menus, Node, normalize
-from ivr.schema import DialNode, HangupNode, HoursNode, MenuNode, MessageNode, Option, RecordNode
+from ivr.schema import (
+    CallbackNode,
+    DialNode,
+    HangupNode,
+    HoursNode,
+    MenuNode,
+    MessageNode,
+    Option,
+    RecordNode,
+)
 from ivr.state import MAX_BACK, CallState
 from ivr.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 
@@ -22,6 +31,27 @@ _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
 _CLOSED = {
     "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
     "en": "We are closed right now. Our hours are {hours}. {next_open}",
+}
+_CALLBACK = {
+    "zh": {
+        "confirm": "我们将回拨您的来电号码，尾号{last4}。确认请按1，使用其他号码请按2。",
+        "enter": "请输入您的回电号码，以井号键结束。",
+        "readback": "您输入的号码是{digits}。确认请按1，重新输入请按2。",
+        "bad_number": "抱歉，这个号码无效。",
+        "windows": "请选择方便回电的时间。",
+        "invalid": "抱歉，您的输入有误。",
+        "thanks": "好的，我们会在{window}给您回电。",
+    },
+    "en": {
+        "confirm": "We will call you back on the number you are calling from, ending in "
+                   "{last4}. To confirm, press 1. To use another number, press 2.",
+        "enter": "Please enter the number to call you back on, then press pound.",
+        "readback": "You entered {digits}. To confirm, press 1. To enter it again, press 2.",
+        "bad_number": "Sorry, that number is not valid.",
+        "windows": "When should we call you back?",
+        "invalid": "Sorry, that is not one of the choices.",
+        "thanks": "Thank you. We will call you back {window}.",
+    },
 }
 _SPOKEN_DIGITS = {
     "零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
@@ -39,6 +69,16 @@ class Answer:
     outcome: str
     lang: str
     path: tuple[str, ...] = ()  # every node passed through on the way, for coverage
+    callback: CallbackRequest | None = None  # a request to store before answering
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    """A caller's confirmed request to be called back."""
+
+    node: str
+    number: str
+    window: str  # e.g. "09:00-12:00"
 
 
 @dataclass(frozen=True)
@@ -114,6 +154,84 @@ class Flow:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
         return self._go(state, node.next, now, said, outcome)
 
+    def callback(self, state: CallState, now: datetime.datetime, caller: str | None,
+                 digits: str | None = None) -> Answer:
+        """Answer a step of a callback request: confirm the number, then pick a window."""
+        state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if not isinstance(node, CallbackNode):
+            return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-callback")
+        words = _CALLBACK[phrases.family(state.lang)]
+        own = _caller_digits(caller)
+        digits = (digits or "").strip()[:MAX_DIGITS]
+        if not state.stage:  # just arrived
+            said = self.menus.say(state.node, node.intro, state.lang)
+            stage = "confirm" if own else "enter"
+            return self._ask(replace(state, stage=stage), node, said, "callback start", own)
+        if not digits:
+            return self._callback_retry(state, node, now, (), "silence", own)
+        if state.stage == "confirm" and digits in ("1", "2"):
+            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
+            return self._ask(replace(state, stage=stage, number=number, fails=0), node, (),
+                             f"keys {digits}", own)
+        if state.stage == "enter":
+            typed = digits.rstrip("#")
+            if typed.isdigit() and 5 <= len(typed) <= 15:
+                return self._ask(replace(state, stage="readback", number=typed, fails=0), node,
+                                 (), "number typed", own)
+            said = self._words(state, words["bad_number"])
+            return self._callback_retry(state, node, now, said, "bad number", own)
+        if state.stage == "readback" and digits in ("1", "2"):
+            stage = "window" if digits == "1" else "enter"
+            number = state.number if digits == "1" else ""
+            return self._ask(replace(state, stage=stage, number=number, fails=0), node, (),
+                             f"keys {digits}", own)
+        if state.stage == "window" and digits in node.windows and state.number:
+            window = node.windows[digits]
+            request = CallbackRequest(state.node, state.number, window.hours)
+            label = window.label.get(state.lang, window.hours)
+            template = (node.thanks or {}).get(state.lang) or words["thanks"]
+            said = self._words(state, template.replace("{window}", label))
+            done = replace(state, stage="", number="", fails=0)
+            if node.next is None:
+                answer = Answer((*said, Hangup()), state.node, "callback saved", state.lang)
+            else:
+                answer = self._go(done, node.next, now, said, "callback saved")
+            return replace(answer, callback=request)
+        said = self._words(state, words["invalid"])
+        return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
+
+    def _callback_retry(self, state: CallState, node: CallbackNode, now: datetime.datetime,
+                        said: tuple, outcome: str, own: str) -> Answer:
+        state = replace(state, fails=state.fails + 1)
+        if state.fails >= node.max_failures:
+            done = replace(state, stage="", number="", fails=0)
+            return self._go(done, node.on_max, now, said, f"{outcome} -> on_max")
+        return self._ask(state, node, said, outcome, own)
+
+    def _ask(self, state: CallState, node: CallbackNode, said: tuple, outcome: str,
+             own: str) -> Answer:
+        words = _CALLBACK[phrases.family(state.lang)]
+        if state.stage == "confirm":
+            text = words["confirm"].replace("{last4}", own[-4:])
+        elif state.stage == "readback":
+            text = words["readback"].replace("{digits}", " ".join(state.number))
+        elif state.stage == "window":
+            items = [(w.label.get(state.lang, w.hours), key) for key, w in node.windows.items()]
+            sep = "" if phrases.family(state.lang) == "zh" else " "
+            text = words["windows"] + sep + phrases.choices(items, state.lang)
+        else:
+            text = words["enter"]
+        multi = state.stage == "enter"
+        link = Link("callback", state)
+        gather = Gather(prompts=self._words(state, text), action=link,
+                        timeout=10 if multi else 5, num_digits=None if multi else 1,
+                        finish_on_key="#" if multi else "")
+        return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
+
+    def _words(self, state: CallState, text: str) -> tuple[Say, ...]:
+        return self.menus.say(state.node, {state.lang: text}, state.lang)
+
     # -- state checks ------------------------------------------------------------------------
 
     def _checked(self, state: CallState) -> CallState:
@@ -128,8 +246,12 @@ class Flow:
         node = menus.nodes[state.node]
         if isinstance(node, MenuNode):  # an edited counter cannot pass the limit
             return replace(state, back=back, fails=min(state.fails, node.max_failures),
-                           silences=min(state.silences, node.max_timeouts))
-        return replace(state, back=back, fails=0, silences=0)
+                           silences=min(state.silences, node.max_timeouts), stage="",
+                           number="")
+        if isinstance(node, CallbackNode):
+            return replace(state, back=back, fails=min(state.fails, node.max_failures),
+                           silences=0)
+        return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
     def _reset(state: CallState) -> CallState:
@@ -251,6 +373,10 @@ class Flow:
                 verbs.append(Dial(node.number, Link("dial", here), node.timeout,
                                   node.time_limit, node.caller_id))
                 return Answer(tuple(verbs), target, outcome, lang)
+            elif isinstance(node, CallbackNode):
+                # The callback endpoint knows the caller's number; the flow gets it there.
+                verbs.append(Redirect(Link("callback", here)))
+                return Answer(tuple(verbs), target, outcome, lang)
             elif isinstance(node, RecordNode):
                 verbs += self.menus.say(target, node.prompt, lang)
                 verbs.append(Record(Link("record", here), node.max_length, node.timeout,
@@ -274,3 +400,10 @@ class Flow:
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
+
+
+def _caller_digits(caller: str | None) -> str:
+    """The caller id as a number we can call back, or '' when withheld or odd."""
+    caller = (caller or "").strip()
+    digits = caller[1:] if caller.startswith("+") else caller
+    return caller if digits.isascii() and digits.isdigit() and 5 <= len(digits) <= 15 else ""

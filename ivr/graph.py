@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ivr.menus import Menus
-from ivr.schema import DialNode, HangupNode, HoursNode, MenuNode, MessageNode, RecordNode
+from ivr.schema import (
+    CallbackNode,
+    DialNode,
+    HangupNode,
+    HoursNode,
+    MenuNode,
+    MessageNode,
+    RecordNode,
+)
 
 _SHAPES = {
     MenuNode: ('{{"', '"}}'),
@@ -11,6 +19,7 @@ _SHAPES = {
     HoursNode: ('{"', '"}'),
     DialNode: ('[/"', '"/]'),
     RecordNode: ('[("', '")]'),
+    CallbackNode: ('[("', '")]'),
     HangupNode: ('(["', '"])'),
 }
 
@@ -61,6 +70,9 @@ def _links(node) -> list[tuple[str, str, bool]]:
         return [*links, ("too many tries", node.on_max, True)]
     if isinstance(node, MessageNode | RecordNode):
         return [("then", node.next, False)] if node.next else []
+    if isinstance(node, CallbackNode):
+        links = [("then", node.next, False)] if node.next else []
+        return [*links, ("too many tries", node.on_max, True)]
     if isinstance(node, HoursNode):
         return [("open", node.open, False), ("closed", node.closed, False)]
     if isinstance(node, DialNode):

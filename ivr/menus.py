@@ -26,6 +26,7 @@ from ivr.schema import (
     LANG,
     NODE_ID,
     NODE_TYPES,
+    CallbackNode,
     DialNode,
     HangupNode,
     HoursNode,
@@ -39,7 +40,7 @@ from ivr.schema import (
 from ivr.verbs import Say
 from ivr.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
-Node = MenuNode | MessageNode | HoursNode | DialNode | RecordNode | HangupNode
+Node = MenuNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode | HangupNode
 GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -55,6 +56,7 @@ _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     HoursNode: ("closed_message",),
     DialNode: ("say",),
     RecordNode: ("prompt", "thanks", "no_message"),
+    CallbackNode: ("intro", "thanks"),
     HangupNode: ("say",),
 }
 
@@ -285,6 +287,15 @@ class _Checker:
     def check_texts(self, node_id: str, node: Node) -> None:
         for attr in _TEXT_FIELDS[type(node)]:
             self.check_text(("nodes", node_id, attr), getattr(node, attr))
+        if isinstance(node, CallbackNode):
+            for key, window in node.windows.items():
+                self.check_text(("nodes", node_id, "windows", key, "label"), window.label)
+                if len(key) != 1:
+                    self.add(("nodes", node_id, "windows", key), "a window key must be one key",
+                             "use 1-9")
+            if node.on_max is None and self.m.defaults.on_max is None:
+                self.add(("nodes", node_id), "no 'on_max': a caller who keeps failing has "
+                         "nowhere to go", "set on_max here or in defaults")
         if isinstance(node, MenuNode):
             for key, option in node.options.items():
                 needed = (option.language,) if option.language else None
@@ -435,6 +446,9 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
         yield "on_max", node.on_max
     elif isinstance(node, MessageNode | RecordNode):
         yield "next", node.next
+    elif isinstance(node, CallbackNode):
+        yield "next", node.next
+        yield "on_max", node.on_max
     elif isinstance(node, HoursNode):
         yield "open", node.open
         yield "closed", node.closed
@@ -444,7 +458,7 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
 
 
 def _forced_edges(node: Node, default_on_max: str | None) -> list[str]:
-    if isinstance(node, MenuNode):
+    if isinstance(node, MenuNode | CallbackNode):
         return [node.on_max or default_on_max]
     if isinstance(node, DialNode):  # a completed call was a conversation, not a trap
         return [t for t in (node.no_answer, node.busy, node.failed) if t]
@@ -506,6 +520,11 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
                 "no_input": node.no_input or d.no_input,
                 "on_max_message": node.on_max_message or d.on_max_message,
                 "global_keys": checker.global_keys(node),
+            })
+        elif isinstance(node, CallbackNode):
+            node = node.model_copy(update={
+                "max_failures": node.max_failures or d.max_failures,
+                "on_max": node.on_max or d.on_max,
             })
         elif isinstance(node, DialNode):
             node = node.model_copy(update={

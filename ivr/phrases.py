@@ -40,7 +40,10 @@ def key_name(key: str, lang: str) -> str:
 
 def choice(label: str, key: str, lang: str) -> str:
     """Phrase one choice: '账户问题请按1' or 'For account questions, press 1'."""
-    return _PRESS[family(lang)].format(label=label.rstrip("，。,. "), key=key_name(key, lang))
+    label = label.rstrip("，。,. ")
+    if family(lang) == "en":  # each choice starts a sentence
+        label = label[:1].upper() + label[1:]
+    return _PRESS[family(lang)].format(label=label, key=key_name(key, lang))
 
 
 def choices(items: list[tuple[str, str]], lang: str) -> str:

@@ -175,6 +175,32 @@ class RecordNode(_Node):
     next: NodeId | None = Field(None, description="Where to go afterwards; default hang up.")
 
 
+class CallbackWindow(_Strict):
+    """A time of day a caller may choose to be called back in."""
+
+    label: Text = Field(description="Spoken before the key: '上午9点至12点' -> '...请按1'.")
+    hours: str = Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", description="e.g. 09:00-12:00")
+
+
+class CallbackNode(_Node):
+    """Take a callback request: confirm the number (caller id or typed), choose a window."""
+
+    type: Literal["callback"]
+    intro: Text | None = Field(None, description="Said before the number is confirmed.")
+    windows: dict[Key, CallbackWindow] = Field(min_length=1)
+    thanks: Text | None = Field(None, description="Said once the request is saved.")
+    max_failures: Retries | None = None
+    on_max: NodeId | None = None
+    next: NodeId | None = Field(None, description="Where to go afterwards; default hang up.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("windows"), dict):
+            data = {**data, "windows": {str(k): v for k, v in data["windows"].items()}}
+        return data
+
+
 class HangupNode(_Node):
     """End the call, with an optional goodbye."""
 
@@ -183,7 +209,7 @@ class HangupNode(_Node):
 
 
 Node = Annotated[
-    MenuNode | MessageNode | HoursNode | DialNode | RecordNode | HangupNode,
+    MenuNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode | HangupNode,
     Field(discriminator="type"),
 ]
 
@@ -233,6 +259,7 @@ NODE_TYPES = {
     "hours": HoursNode,
     "dial": DialNode,
     "record": RecordNode,
+    "callback": CallbackNode,
     "hangup": HangupNode,
 }
 

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 MAX_BACK = 8  # how many menus "back" remembers; keeps URLs short
+STAGES = ("confirm", "enter", "readback", "window")  # the steps of a callback request
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_NUMBER = re.compile(r"^\+?[0-9]{1,15}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
@@ -26,6 +28,8 @@ class CallState:
     silences: int = 0
     back: tuple[str, ...] = ()
     step: int = 0  # counts the call's answers: a retried request repeats its step
+    stage: str = ""  # where a multi-step node (callback) is
+    number: str = ""  # digits a caller typed, while they are being confirmed
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -36,6 +40,10 @@ class CallState:
             query["t"] = str(self.silences)
         if self.back:
             query["back"] = ".".join(self.back[-MAX_BACK:])
+        if self.stage:
+            query["stage"] = self.stage
+        if self.number:
+            query["num"] = self.number
         return query
 
     @classmethod
@@ -46,6 +54,7 @@ class CallState:
             return None
         lang = args.get("lang", "")
         back = tuple(b for b in args.get("back", "").split(".") if _ID.match(b))
+        stage, number = args.get("stage", ""), args.get("num", "")
         return cls(
             node=node,
             lang=lang if _LANG.match(lang) else default_lang,
@@ -53,6 +62,8 @@ class CallState:
             silences=_counter(args.get("t")),
             back=back[-MAX_BACK:],
             step=_counter(args.get("s"), limit=6),
+            stage=stage if stage in STAGES else "",
+            number=number if _NUMBER.match(number) else "",
         )
 
 

@@ -15,6 +15,7 @@ PATHS = {
     "record": "/voice/record",
     "enter": "/voice/enter",
     "transcription": "/voice/transcription",
+    "callback": "/voice/callback",
 }
 
 

@@ -272,3 +272,8 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     assert "现在是非人工服务时间" in result.output  # the server's IVR_NOW is after hours
     assert "[Caller] recorded 请明天给我回电" in result.output
     assert result.output.rstrip().endswith("-- call ended: hangup")
+    # A callback on the caller id puts '+' in a signed URL; both servers agree on it.
+    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input",
+                                      "0,2,1,2"])
+    assert result.exit_code == 0, result.output
+    assert "我们会在最近的下午2点至6点给您回电" in result.output
