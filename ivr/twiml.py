@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
@@ -24,11 +25,17 @@ def link_url(link: Link) -> str:
     return f"{PATHS[link.endpoint]}?{urlencode(link.state.to_query())}"
 
 
-def render(verbs: Iterable[Verb], url: Callable[[Link], str] = link_url) -> str:
-    """Return a TwiML document for `verbs`."""
+@functools.lru_cache(maxsize=8192)
+def render(verbs: tuple[Verb, ...]) -> str:
+    """Return a TwiML document for `verbs`.
+
+    Cached: answers depend only on the call state, and most calls pass through the
+    same few states (the welcome, the main menu at step 1), so a busy line renders
+    each document once instead of on every request.
+    """
     response = VoiceResponse()
     for verb in verbs:
-        _add(response, verb, url)
+        _add(response, verb, link_url)
     return str(response)
 
 

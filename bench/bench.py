@@ -1,0 +1,282 @@
+"""`make bench`: the service against a bare-Flask ceiling, measured in one run.
+
+Over HTTP: gunicorn (2 sync workers) on 127.0.0.1 for each app, driven by wrk
+at 16 connections, several rounds alternating the apps, medians reported.
+In-process: the Flask test client, no network. Then the size, memory and
+start-up targets. The last line holds the ratios service/ceiling.
+
+    python bench/bench.py [--rounds 3] [--seconds 10] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.genmenu import generate  # noqa: E402
+
+TOKEN = "bench-auth-token-0123456789abcdef"
+NOW = "2026-11-23T10:00:00+08:00"
+ENV = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
+STEP_PATH = "/voice/gather?node=account&lang=zh-CN&s=2&back=main"  # key 1: an answer, back
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A gunicorn with 2 sync workers on 127.0.0.1, stopped on exit."""
+
+    def __init__(self, name: str, target: str, env: dict[str, str]) -> None:
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [str(gunicorn), target, "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+             "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, **ENV, **env}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                requests.get(self.url + "/", timeout=0.5)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise SystemExit(f"{name} did not start")
+
+    def workers_rss_mb(self) -> list[float]:
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return sizes
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=15)
+
+
+def signed_requests(url: str, path: str, fields: dict[str, str], count: int,
+                    sign: bool) -> list[tuple[str, str]]:
+    """(body, signature) pairs, one CallSid each, so records are really written."""
+    validator = RequestValidator(TOKEN)
+    pairs = []
+    for i in range(count):
+        params = {"CallSid": f"CA{i:032x}", "AccountSid": "AC" + "0" * 32,
+                  "From": "+8613800138000", "To": "+8610555000100",
+                  "CallStatus": "in-progress", "Direction": "inbound",
+                  "ApiVersion": "2010-04-01", **fields}
+        signature = validator.compute_signature(url + path, params) if sign else ""
+        pairs.append((urlencode(params), signature))
+    return pairs
+
+
+def lua_script(path: str, pairs: list[tuple[str, str]], workdir: Path, name: str) -> Path:
+    bodies = ",".join(json.dumps(b) for b, _ in pairs)
+    sigs = ",".join(json.dumps(s) for _, s in pairs)
+    script = workdir / f"{name}.lua"
+    script.write_text(f"""
+local bodies = {{{bodies}}}
+local sigs = {{{sigs}}}
+local i = math.random(#bodies)
+request = function()
+  i = i % #bodies + 1
+  return wrk.format("POST", {json.dumps(path)}, {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Twilio-Signature"] = sigs[i]}}, bodies[i])
+end
+""")
+    return script
+
+
+def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", str(script), url], capture_output=True, text=True,
+                         check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": rps, "p50": latency("50"), "p99": latency("99"),
+            "errors": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def in_process(app, path: str, fields: dict[str, str], count: int, headers=None) -> float:
+    """Microseconds per request through the Flask test client."""
+    client = app.test_client()
+    for _ in range(50):
+        client.post(path, data=fields, headers=headers or {})
+    started = time.perf_counter()
+    for _ in range(count):
+        response = client.post(path, data=fields, headers=headers or {})
+        assert response.status_code == 200, response.status_code
+    return (time.perf_counter() - started) / count * 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the service against a ceiling.")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--quick", action="store_true", help="1 round of 3 s (a smoke run)")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.seconds = 1, 3
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+
+    from bench.ceiling import create_app as ceiling_app
+    from ivr.app import create_app
+    from ivr.settings import Settings, parse_now
+
+    workdir = Path(tempfile.mkdtemp(prefix="ivr-bench-"))
+    big_menu = workdir / "menus-2000.yaml"
+    big_menu.write_text(generate(2000), encoding="utf-8")
+    base_env = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_NOW": NOW, "IVR_ENV": "production"}
+
+    def settings(menus: Path, db: str) -> Settings:
+        env = {**ENV, "DATABASE_URL": f"sqlite:///{workdir / db}",
+               "IVR_SPOOL_DIR": str(workdir / f"spool-{db}")}
+        return Settings(menus_path=menus, auth_token=TOKEN, production=True,
+                        fixed_now=parse_now(NOW), env=env)
+
+    service = create_app(settings(ROOT / "menus.yaml", "inproc.sqlite3"))
+    welcome_bytes = len(service.test_client().post("/voice").get_data())
+    print(f"welcome menu: {welcome_bytes} bytes of TwiML; work dir {workdir}")
+
+    servers = {
+        "ceiling": Server("ceiling", "bench.ceiling:app", {"CEILING_BYTES": str(welcome_bytes)}),
+        "service": Server("service", "server:app", {
+            **base_env, "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
+            "IVR_SPOOL_DIR": str(workdir / "spool-http")}),
+        "norecords": Server("norecords", "server:app", {**base_env, "IVR_RECORDS": "off"}),
+        "big": Server("big", "server:app", {
+            **base_env, "IVR_MENUS": str(big_menu),
+            "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
+            "IVR_SPOOL_DIR": str(workdir / "spool-big")}),
+    }
+    try:
+        scripts = {}
+        for name, server in servers.items():
+            for kind, path, fields in (("welcome", "/voice", {}),
+                                       ("step", STEP_PATH, {"Digits": "1"})):
+                pairs = signed_requests(server.url, path, fields, 2000, sign=name != "ceiling")
+                scripts[(name, kind)] = lua_script(path, pairs, workdir, f"{name}-{kind}")
+        plan = [("ceiling", "welcome"), ("service", "welcome"), ("ceiling", "step"),
+                ("service", "step"), ("norecords", "step")]
+        results: dict[tuple[str, str], list[dict]] = {key: [] for key in plan}
+        for round_no in range(1, args.rounds + 1):
+            for key in plan:
+                result = wrk(servers[key[0]].url, scripts[key], args.seconds, args.connections)
+                results[key].append(result)
+                print(f"round {round_no} {key[0]:>9} {key[1]:<7} {result['rps']:9.0f} req/s "
+                      f"p50 {result['p50']:6.2f} ms p99 {result['p99']:6.2f} ms "
+                      f"errors {result['errors']} {result['socket_errors']}")
+        med = {key: {m: statistics.median(r[m] for r in rs) for m in ("rps", "p50", "p99")}
+               for key, rs in results.items()}
+        print("\nmedians over", args.rounds, "rounds:")
+        for key, m in med.items():
+            print(f"  {key[0]:>9} {key[1]:<7} {m['rps']:9.0f} req/s  p50 {m['p50']:6.2f} ms  "
+                  f"p99 {m['p99']:6.2f} ms")
+        rss = {name: servers[name].workers_rss_mb() for name in ("service", "big")}
+    finally:
+        for server in servers.values():
+            server.stop()
+
+    # In-process: no network, the same requests.
+    ceiling = ceiling_app(welcome_bytes)
+    count = 300 if args.quick else 2000
+    validator = RequestValidator(TOKEN)
+
+    def signed(app, path, fields):
+        url = "http://localhost" + path
+        return in_process(app, path, fields, count,
+                          {"X-Twilio-Signature": validator.compute_signature(url, fields)})
+
+    fields = {"CallSid": "CA" + "1" * 32, "Digits": "1"}
+    t_ceiling = in_process(ceiling, "/voice/gather", fields, count)
+    t_welcome = signed(service, "/voice", {"CallSid": "CA" + "2" * 32})
+    t_step = signed(service, STEP_PATH, fields)
+    big_app = create_app(settings(big_menu, "big-inproc.sqlite3"))
+    big_step = "/voice/gather?node=m0&lang=zh-CN&s=2&back=main"
+    t_big = signed(big_app, big_step, fields)
+    print(f"\nin-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "
+          f"step {t_step:.0f} us (x{t_step / t_ceiling:.2f}), 2,000-node step {t_big:.0f} us "
+          f"(x{t_big / t_step:.2f} of the shipped menu's)")
+
+    # Size: load + validate, explore speed.
+    from ivr.menus import load_menus
+    from ivr.simulator import WsgiTransport
+    from ivr.simulator.explorer import explore
+
+    started = time.perf_counter()
+    load_menus(big_menu, env=ENV)
+    t_load = time.perf_counter() - started
+    from ivr.coverage import keys_for
+    found = explore(WsgiTransport(big_app), base_url="http://127.0.0.1:5000",
+                    start_paths=["/voice?lang=zh-CN"], keys_for=keys_for(big_app.extensions[
+                        "ivr"].menus), auth_token=TOKEN, max_waits=1500)
+    per_second = found.transitions / found.seconds
+    print(f"2,000-node menu: load+validate {t_load:.2f} s; explore {found.transitions} "
+          f"transitions in {found.seconds:.1f} s = {per_second:.0f}/s")
+
+    # Start-up: import server, minus the interpreter's own start.
+    def timed(code: str) -> float:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                           env={**os.environ, **ENV, "DATABASE_URL":
+                                f"sqlite:///{workdir / 'import.sqlite3'}",
+                                "IVR_SPOOL_DIR": str(workdir / "spool-import")},
+                           stderr=subprocess.DEVNULL)
+            runs.append(time.perf_counter() - started)
+        return min(runs)
+
+    t_import = timed("import server") - timed("pass")
+    print(f"import server: {t_import:.2f} s; worker RSS: shipped "
+          f"{max(rss['service']):.0f} MB, 2,000-node {max(rss['big']):.0f} MB")
+
+    c_step, s_step = med[("ceiling", "step")], med[("service", "step")]
+    n_step = med[("norecords", "step")]
+    c_wel, s_wel = med[("ceiling", "welcome")], med[("service", "welcome")]
+    print(f"ratios service/ceiling: step {s_step['rps'] / c_step['rps']:.2f} (target >= 0.80), "
+          f"step without records {n_step['rps'] / c_step['rps']:.2f} (>= 0.90), "
+          f"welcome {s_wel['rps'] / c_wel['rps']:.2f}, p99 step {s_step['p99'] / c_step['p99']:.2f}"
+          f" (<= 1.5), in-process step {t_step / t_ceiling:.2f}, 2,000-node step "
+          f"{t_big / t_step:.2f} (<= 1.1), load {t_load:.2f} s (< 1), explore "
+          f"{per_second:.0f}/s (>= 2000), RSS {max(rss['service']):.0f}/{max(rss['big']):.0f} MB "
+          f"(< 60/80), import {t_import:.2f} s (< 1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
