@@ -47,12 +47,25 @@ def clock() -> Clock:
     return Clock(OPEN_TIME)
 
 
+def env_for(directory: Path) -> dict[str, str]:
+    """The numbers plus a call records database of the test's own, never instance/."""
+    return {**ENV, "DATABASE_URL": f"sqlite:///{directory / 'ivr.sqlite3'}",
+            "IVR_SPOOL_DIR": str(directory / "spool")}
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path, monkeypatch):
+    """Apps a test builds from the environment (the CLI) use the test's own database."""
+    for name, value in env_for(tmp_path / "env-db").items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
-def make_app(clock):
+def make_app(clock, tmp_path):
     """Build an app for a menus file with optional settings."""
 
     def make(menus: Path = SHIPPED, **settings):
-        settings.setdefault("env", ENV)
+        settings.setdefault("env", env_for(tmp_path))
         return create_app(Settings(menus_path=menus, **settings), clock=clock)
 
     return make

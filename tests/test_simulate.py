@@ -25,7 +25,7 @@ from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
-from tests.conftest import ENV, SHIPPED
+from tests.conftest import ENV, SHIPPED, env_for
 
 CALLS = Path(__file__).parent / "calls"
 SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
@@ -39,7 +39,7 @@ def _numbers(monkeypatch):
 
 
 def _transport_for(scenario):
-    app = create_app(Settings(menus_path=SHIPPED, env=ENV, fixed_now=scenario.at))
+    app = create_app(Settings(menus_path=SHIPPED, env=dict(os.environ), fixed_now=scenario.at))
     return WsgiTransport(app)
 
 
@@ -236,9 +236,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn_server():
+def gunicorn_server(tmp_path):
     port = _free_port()
-    env = {**os.environ, **ENV, "TWILIO_AUTH_TOKEN": "real-server-token",
+    env = {**os.environ, **env_for(tmp_path), "TWILIO_AUTH_TOKEN": "real-server-token",
            "IVR_NOW": "2026-11-23T21:00:00+08:00", "IVR_ENV": "production"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
