@@ -1,0 +1,498 @@
+"""The phone in the browser: the /simulator page and a small JSON API over the simulator.
+
+A call placed from the page is run by the simulator's own interpreter on the server
+(`ivr.simulator.live.LiveCall`: one thread per call, waiting for the page's next action),
+against this app in-process, or a copy of it whose clock is fixed at the time the page
+chose. So the transcript is exactly what `ivr simulate` prints; nothing here or in the
+page interprets TwiML. This module is the web edge: who may use it, the JSON API, the
+sessions of open tabs, and the apps for chosen times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hmac
+import logging
+import secrets
+import threading
+import zoneinfo
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ivr.graph import mermaid
+from ivr.phrases import family
+from ivr.simulator import WsgiTransport
+from ivr.simulator.callers import (
+    DIAL_STATUSES,
+    CallerAction,
+    DialOutcome,
+    HangUp,
+    Keys,
+    Message,
+    Silence,
+    Speech,
+)
+from ivr.simulator.live import DEFAULT_FROM, CallOptions, LiveCall, Refused
+
+if TYPE_CHECKING:
+    from ivr.app import Service
+    from ivr.hours import Schedule
+    from ivr.settings import Settings
+
+log = logging.getLogger("ivr.websim")
+
+PREFIX = "/simulator"
+MAX_SESSIONS = 50
+IDLE_EXPIRY = 600.0  # seconds without a request from its page before a call is hung up
+MAX_CLOCKS = 8  # apps with a fixed clock kept at once
+BASE_URL = "http://127.0.0.1:5000"  # where in-process calls pretend the app lives
+DEFAULT_ZONE = "Asia/Shanghai"
+MAX_TEXT = 500  # characters of speech or of a recorded message
+MAX_KEYS = 32
+_LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+SECURITY_HEADERS = {
+    # Scripts only from this server. Mermaid writes a <style> into the SVG it renders,
+    # hence 'unsafe-inline' for styles (and styles only).
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+bp = Blueprint("simulator", __name__, url_prefix=PREFIX, template_folder="templates",
+               static_folder="static", static_url_path="/static")
+
+
+class ApiError(Exception):
+    """A request the API refuses: an HTTP status and a sentence for the page."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def register(app: Flask, *, max_sessions: int = MAX_SESSIONS,
+             idle_expiry: float = IDLE_EXPIRY) -> None:
+    """Serve /simulator: always in development, in production only with a password."""
+    service: Service = app.extensions["ivr"]
+    settings = service.settings
+    password = settings.env.get("IVR_SIMULATOR_PASSWORD") or None
+    if settings.production and not password:
+        log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator "
+                 "in production")
+        return
+    if bp.name in app.blueprints:
+        return
+    if password and len(password) < 12:
+        log.warning("IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
+                    "guesses it can place simulated calls (which are recorded)")
+    app.extensions["ivr.websim"] = WebSimulator(settings, password, max_sessions, idle_expiry)
+    app.register_blueprint(bp)
+    log.info("web simulator at %s%s", PREFIX, " (basic auth)" if password else "")
+
+
+def _simulator() -> WebSimulator:
+    return current_app.extensions["ivr.websim"]
+
+
+def _service() -> Service:
+    return current_app.extensions["ivr"]
+
+
+# -- sessions and clocks ---------------------------------------------------------------------
+
+class WebSimulator:
+    """Every call placed from a browser on this server, and the apps their clocks need."""
+
+    def __init__(self, settings: Settings, password: str | None,
+                 max_sessions: int = MAX_SESSIONS, idle_expiry: float = IDLE_EXPIRY) -> None:
+        self.settings = settings
+        self.password = password
+        self.max_sessions = max_sessions
+        self.idle_expiry = idle_expiry
+        self.sessions: dict[str, LiveCall] = {}
+        self._lock = threading.Lock()
+        self._apps: OrderedDict[dt.datetime, Flask] = OrderedDict()  # least recent first
+        self._build_lock = threading.Lock()
+
+    def place(self, chosen: CallOptions, app: Flask) -> LiveCall:
+        """Start a call from the page with its settings; refuse when the server is full."""
+        self.reap()
+        with self._lock:
+            self._make_room()
+            session = LiveCall(secrets.token_urlsafe(16), chosen, self.idle_expiry)
+            self.sessions[session.id] = session  # holds its place, and its clock's app
+        try:
+            target = app if chosen.at is None else self._app_at(chosen.at)
+        except Exception:
+            with self._lock:
+                self.sessions.pop(session.id, None)
+            raise
+        base = self.settings.public_base_url or BASE_URL
+        session.start(WsgiTransport(target, base), base_url=base,
+                      auth_token=self.settings.auth_token)
+        session.wait_for_turn()
+        return session
+
+    def find(self, sid: str) -> LiveCall:
+        """Return a session by id, noting that its page is still there."""
+        self.reap()
+        with self._lock:
+            session = self.sessions.get(sid)
+        if session is None:
+            raise ApiError(404, "no such call on this server: it ended more than "
+                                f"{self.idle_expiry / 60:.0f} minutes ago, or the server "
+                                "restarted; place a new call")
+        session.touch()
+        return session
+
+    def reap(self) -> None:
+        """Hang up calls whose page has gone quiet and forget them."""
+        with self._lock:
+            idle = [s for s in self.sessions.values() if s.idle()]
+            for session in idle:
+                del self.sessions[session.id]
+        for session in idle:
+            session.hang_up("expired", timeout=1.0)
+
+    def close(self) -> None:
+        """Hang up every call and close the fixed-clock apps (for shutdown and tests)."""
+        with self._lock:
+            sessions, self.sessions = list(self.sessions.values()), {}
+            apps, self._apps = list(self._apps.values()), OrderedDict()
+        for session in sessions:
+            session.hang_up("shutdown", timeout=2.0)
+        for app in apps:
+            _close_app(app)
+
+    def _make_room(self) -> None:
+        if len(self.sessions) < self.max_sessions:
+            return
+        ended = sorted((s for s in self.sessions.values() if not s.live),
+                       key=lambda s: s.last_seen)
+        for session in ended[: len(self.sessions) - self.max_sessions + 1]:
+            del self.sessions[session.id]
+        if len(self.sessions) >= self.max_sessions:
+            raise ApiError(503, f"{self.max_sessions} simulated calls are in progress on "
+                                "this server; hang one up or try again in a few minutes")
+
+    def _app_at(self, at: dt.datetime) -> Flask:
+        """Return an app whose clock is fixed at `at`, building it on first use."""
+        from ivr.app import create_app  # here: ivr.app imports this module
+
+        with self._build_lock:  # one build at a time, so one app per time
+            with self._lock:
+                if at in self._apps:
+                    self._apps.move_to_end(at)
+                    return self._apps[at]
+                spares = self._spare_apps()
+            for spare in spares:
+                _close_app(spare)
+            try:
+                app = create_app(dataclasses.replace(self.settings, fixed_now=at))
+            except Exception as exc:  # e.g. menus.yaml edited into an invalid state since
+                log.exception("web simulator: cannot build the app for %s", at.isoformat())
+                raise ApiError(503, f"cannot serve a call at {at.isoformat()}: {exc}; "
+                                    "see the server log") from exc
+            with self._lock:
+                self._apps[at] = app
+            return app
+
+    def _spare_apps(self) -> list[Flask]:
+        """Drop the least recent apps no live call uses, to make room for one more."""
+        in_use = {s.options.at for s in self.sessions.values() if s.live}
+        dropped = []
+        while len(self._apps) >= MAX_CLOCKS:
+            spare = next((key for key in self._apps if key not in in_use), None)
+            if spare is None:
+                raise ApiError(503, f"calls at {MAX_CLOCKS} different times are in progress; "
+                                    "hang one up, or use the server's clock")
+            dropped.append(self._apps.pop(spare))
+        return dropped
+
+
+def _close_app(app: Flask) -> None:
+    recorder = getattr(app.extensions["ivr"], "recorder", None)
+    if recorder is not None:
+        recorder.close()
+    simulator = app.extensions.get("ivr.websim")
+    if simulator is not None:
+        simulator.close()
+
+
+# -- input ------------------------------------------------------------------------------------
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "send a JSON object (Content-Type: application/json)")
+    return body
+
+
+def _text(body: dict[str, Any], name: str, limit: int = MAX_TEXT) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str):
+        raise ApiError(400, f"'{name}' must be text")
+    if len(value) > limit:
+        raise ApiError(400, f"'{name}' is longer than {limit} characters")
+    return value.strip()
+
+
+def parse_action(body: dict[str, Any]) -> CallerAction:
+    """Turn the page's JSON into a caller action; ApiError(400) says what is wrong."""
+    kind = body.get("type")
+    if kind == "keys":
+        keys = _text(body, "keys", MAX_KEYS)
+        try:
+            return Keys(keys)
+        except ValueError:
+            raise ApiError(400, f"keys must be 0-9, * or #, not {keys!r}") from None
+    if kind == "speech":
+        text = _text(body, "text")
+        if not text:
+            raise ApiError(400, "say something: 'text' is empty")
+        return Speech(text)
+    if kind == "silence":
+        return Silence()
+    if kind == "dial":
+        status = body.get("status")
+        if status not in DIAL_STATUSES:
+            raise ApiError(400, f"'status' must be one of {', '.join(DIAL_STATUSES)}")
+        return DialOutcome(status)
+    if kind == "message":
+        return Message(_text(body, "text"))
+    if kind == "hangup":
+        return HangUp()
+    raise ApiError(400, "'type' must be keys, speech, silence, dial, message or hangup")
+
+
+def parse_call(body: dict[str, Any], languages: tuple[str, ...],
+               zone: zoneinfo.ZoneInfo) -> CallOptions:
+    """Read the page's call settings; a time without an offset is in the menu's time zone."""
+    number = _text(body, "from", 20) or DEFAULT_FROM
+    digits = number.removeprefix("+")
+    if not (digits.isascii() and digits.isdigit() and 3 <= len(digits) <= 15):
+        raise ApiError(400, f"caller number {number!r} must be digits, e.g. +8613800138000")
+    lang = _text(body, "lang", 20) or None
+    if lang is not None and lang not in languages:
+        raise ApiError(400, f"language {lang!r} is not one of the menu's: "
+                            f"{', '.join(languages)}")
+    at_text = _text(body, "at", 40)
+    at = None
+    if at_text:
+        try:
+            at = dt.datetime.fromisoformat(at_text)
+        except ValueError:
+            raise ApiError(400, f"time {at_text!r} is not like 2026-11-23T21:00") from None
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=zone)
+        if not 2000 <= at.year <= 2099:
+            raise ApiError(400, "choose a time between the years 2000 and 2099")
+    return CallOptions(number, lang, at)
+
+
+# -- the menu's time zone and quick times ----------------------------------------------------
+
+def _schedule(service: Service) -> Schedule | None:
+    return next(iter(service.menus.schedules.values()), None)
+
+
+def _zone(service: Service) -> zoneinfo.ZoneInfo:
+    schedule = _schedule(service)
+    return schedule.zone if schedule else zoneinfo.ZoneInfo(DEFAULT_ZONE)
+
+
+def presets(schedule: Schedule | None, now: dt.datetime) -> list[dict[str, str]]:
+    """Suggest times worth trying: open, after hours, and a holiday whose hours differ."""
+    if schedule is None:
+        return []
+    zone = schedule.zone
+    today = now.astimezone(zone).date()
+    found: list[dict[str, str]] = []
+
+    def add(label: str, day: dt.date, hour: int) -> None:
+        moment = dt.datetime.combine(day, dt.time(hour), zone)
+        found.append({"label": f"{label} · {day:%a %d %b} {hour:02d}:00",
+                      "at": moment.strftime("%Y-%m-%dT%H:%M"),
+                      "open": "open" if schedule.is_open(moment) else "closed"})
+
+    days = [today + dt.timedelta(days=n) for n in range(1, 400)]
+    plain = [d for d in days if schedule.hours_on(d) == schedule.weekly[d.weekday()]]
+    opening = next((d for d in plain[:14]
+                    if schedule.is_open(dt.datetime.combine(d, dt.time(10), zone))), None)
+    if opening:
+        add("Open", opening, 10)
+    closing = next((d for d in plain[:14]
+                    if not schedule.is_open(dt.datetime.combine(d, dt.time(21), zone))), None)
+    if closing:
+        add("After hours", closing, 21)
+    for day in days:
+        special, usual = schedule.hours_on(day), schedule.weekly[day.weekday()]
+        hour = next((h for h in range(24) if _open_at(special, h) != _open_at(usual, h)), None)
+        if hour is not None:
+            add("Holiday hours", day, hour)
+            break
+    return found
+
+
+def _open_at(ranges: tuple[Any, ...], hour: int) -> bool:
+    minute = hour * 60
+    return any(r.start_minutes <= minute < r.end_minutes for r in ranges)
+
+
+# -- the routes -------------------------------------------------------------------------------
+
+def _ours(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+@bp.before_app_request
+def _guard() -> Response | None:
+    """Ask for the password (when one is set) and refuse cross-site writes."""
+    if not _ours(request.path):
+        return None
+    password = _simulator().password
+    if password is not None:
+        given = request.authorization.password if request.authorization else None
+        if given is None or not hmac.compare_digest(given.encode(), password.encode()):
+            response = _error(401, "the simulator needs the password (IVR_SIMULATOR_PASSWORD)")
+            response.headers["WWW-Authenticate"] = 'Basic realm="ivr simulator", charset="UTF-8"'
+            return response
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        origin = request.headers.get("Origin")
+        if (request.headers.get("Sec-Fetch-Site") == "cross-site"
+                or (origin and origin.rstrip("/") != request.host_url.rstrip("/"))):
+            return _error(403, "cross-site requests are refused")
+    return None
+
+
+@bp.after_app_request
+def _headers(response: Response) -> Response:
+    if _ours(request.path):
+        response.headers.update(SECURITY_HEADERS)
+        if request.path.startswith(f"{PREFIX}/api/"):
+            response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def _not_found(exc: HTTPException) -> Response | HTTPException:
+    # Registered app-wide because routing fails before any blueprint is known;
+    # everything outside the simulator's API keeps Flask's own error pages.
+    if request.path.startswith(f"{PREFIX}/api/"):
+        response = _error(exc.code or 404, exc.description or "not found")
+        if exc.code == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+    return exc
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    return _error(exc.status, exc.message)
+
+
+@bp.errorhandler(Refused)
+def _refused(exc: Refused) -> Response:
+    return _error(409, str(exc))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    if request.path.startswith(f"{PREFIX}/api/"):
+        return _error(exc.code or 500, exc.description or "error")
+    return exc
+
+
+@bp.errorhandler(Exception)
+def _failed(exc: Exception) -> Response:
+    log.exception("web simulator: %s %s failed", request.method, request.path)
+    return _error(500, "the simulator failed; see the server log")
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
+
+
+@bp.get("")
+@bp.get("/")
+def page() -> str:
+    """Serve the phone page."""
+    service = _service()
+    languages = [(lang, f"{_LANGUAGE_NAMES.get(family(lang), lang)} · {lang}")
+                 for lang in service.menus.languages]
+    zone = _zone(service)
+    offset = dt.datetime.now(zone).strftime("%z")
+    return render_template("simulator.html", languages=languages, zone=zone.key,
+                           menus_file=Path(service.menus.path).name,
+                           offset=f"{offset[:3]}:{offset[3:]}", default_from=DEFAULT_FROM,
+                           api=f"{PREFIX}/api", signed=bool(service.settings.auth_token))
+
+
+@bp.get("/api/menu")
+def menu() -> Response:
+    """Describe the menu: languages, its diagram, time zone and times worth trying."""
+    service = _service()
+    menus = service.menus
+    zone = _zone(service)
+    return jsonify(languages=list(menus.languages), start=menus.start, main=menus.main_menu,
+                   nodes=list(menus.nodes), mermaid=mermaid(menus), timezone=zone.key,
+                   presets=presets(_schedule(service), service.clock()),
+                   idle_expiry=_simulator().idle_expiry)
+
+
+@bp.post("/api/calls")
+def place_call() -> tuple[Response, int]:
+    """Place a call with the page's settings; answer once it waits for the caller."""
+    service = _service()
+    chosen = parse_call(_json_body(), service.menus.languages, _zone(service))
+    session = _simulator().place(chosen, current_app._get_current_object())  # type: ignore[attr-defined]
+    return jsonify(session.snapshot()), 201
+
+
+@bp.get("/api/calls/<sid>")
+def poll(sid: str) -> Response:
+    """Return the transcript from ?since=N on and what the call waits for."""
+    since = request.args.get("since", "0")
+    if not since.isdigit():
+        raise ApiError(400, "'since' must be a whole number")
+    return jsonify(_simulator().find(sid).snapshot(int(since)))
+
+
+@bp.post("/api/calls/<sid>/actions")
+def act(sid: str) -> Response:
+    """Do what the caller does next: keys, speech, silence, a transfer outcome, a message."""
+    body = _json_body()
+    since = body.get("since", 0)
+    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+        raise ApiError(400, "'since' must be a whole number")
+    action = parse_action(body)
+    session = _simulator().find(sid)
+    if isinstance(action, HangUp):
+        session.hang_up()
+    else:
+        session.act(action)
+    return jsonify(session.snapshot(since))
+
+
+@bp.delete("/api/calls/<sid>")
+def hang_up(sid: str) -> Response:
+    """Hang up the call."""
+    session = _simulator().find(sid)
+    session.hang_up()
+    since = request.args.get("since", "0")
+    return jsonify(session.snapshot(int(since) if since.isdigit() else 0))
