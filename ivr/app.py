@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ivr import webhooks
+from ivr import webhooks, websim
+from ivr.database import RecordsError, show
 from ivr.flow import Flow
 from ivr.menus import Menus, load_menus
 from ivr.problems import MenuError
+from ivr.records import Recorder
+from ivr.reloader import Reloader
 from ivr.settings import Clock, Settings
 
 log = logging.getLogger("ivr")
@@ -26,10 +29,11 @@ class Service:
     flow: Flow
     clock: Clock
     apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
+    recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    """Build the app; refuse to start on unsafe settings or an invalid menus file."""
+    """Build the app; refuse to start on unsafe settings, bad menus or an unusable database."""
     _configure_logging()
     settings = settings or Settings.from_env()
     settings.check()
@@ -48,21 +52,52 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         log.warning("IVR_NOW is set: the server's clock is fixed at %s",
                     settings.fixed_now.isoformat())
 
-    app = Flask(__name__)
+    clock = clock or settings.clock()
+    recorder = None
+    if settings.env.get("IVR_RECORDS", "on").lower() == "off":
+        log.warning("IVR_RECORDS=off: calls are NOT recorded (for benchmarks only)")
+    else:
+        try:
+            recorder = Recorder.open(settings.env, clock)
+        except RecordsError as exc:
+            log.error("%s", exc)
+            raise
+
+    # No app-wide /static: the simulator serves its own files behind its own access check.
+    app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
     # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     app.extensions["ivr"] = Service(
         settings=settings,
         menus=menus,
-        flow=Flow(menus),
-        clock=clock or settings.clock(),
-        apology=webhooks.apology_twiml(menus),
+        clock=clock,
+        **_derived(menus),
+        recorder=recorder,
     )
     app.register_blueprint(webhooks.bp)
+    websim.register(app)
+    reloader = Reloader(app, _derived, _reload_seconds(settings))
+    reloader.install_signal()
+    app.extensions["ivr.reloader"] = reloader
     log.info("serving %s: %d nodes, languages %s, %s mode", menus.path, len(menus.nodes),
              "/".join(menus.languages), "production" if settings.production else "development")
+    if recorder is not None:
+        log.info("call records in %s (spool %s)", show(recorder.engine.url),
+                 recorder.spool.directory)
     return app
+
+
+def _derived(menus: Menus) -> dict[str, object]:
+    """The parts of the Service built from the menus, rebuilt on a reload."""
+    return {"flow": Flow(menus), "apology": webhooks.apology_twiml(menus)}
+
+
+def _reload_seconds(settings: Settings) -> float:
+    try:
+        return float(settings.env.get("IVR_RELOAD_SECONDS", "2"))
+    except ValueError:
+        return 2.0
 
 
 def _configure_logging() -> None:

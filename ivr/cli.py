@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ivr.menus import check_menus
+from ivr.records import db_cli
+from ivr.report import callbacks_command, report_command, voicemails_command
 from ivr.schema import json_schema
 from ivr.settings import PROJECT_ROOT, Settings, SettingsError, parse_now
 
@@ -212,6 +214,12 @@ def graph(menus) -> None:
     except MenuError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(mermaid(loaded), nl=False)
+
+
+cli.add_command(db_cli)
+cli.add_command(report_command)
+cli.add_command(voicemails_command)
+cli.add_command(callbacks_command)
 
 
 def _menus_from_env() -> Path:

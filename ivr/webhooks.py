@@ -2,27 +2,31 @@
 
 Every /voice request is signature-checked when an auth token is configured.
 Whatever goes wrong inside a handler, the caller hears an apology and is
-routed on; a stack trace never reaches Twilio.
+routed on; a stack trace never reaches Twilio. Each answered step is recorded
+(committed, or spooled when the database is down) before the answer goes back.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import math
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ivr import twiml
 from ivr.flow import Answer, Recording
 from ivr.menus import Menus
 from ivr.phrases import family
-from ivr.schema import DialNode, HoursNode, MessageNode
+from ivr.records import CallbackRequested, CallEnded, CallSeen, MessageLeft, Op, StepTaken
+from ivr.schema import DialNode, HoursNode, MessageNode, RecordNode
 from ivr.state import CallState
 
 if TYPE_CHECKING:
@@ -31,15 +35,26 @@ if TYPE_CHECKING:
 bp = Blueprint("voice", __name__)
 log = logging.getLogger("ivr.webhooks")
 MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
+MAX_TRANSCRIPTION = 10_000
+# The webhooks that move a call through the menus; each answer is one recorded event.
+FLOW_PATHS = frozenset({"/voice", "/voice/gather", "/voice/dial", "/voice/record",
+                        "/voice/enter", "/voice/callback"})
 
 
 def _service() -> Service:
     return current_app.extensions["ivr"]
 
 
+def _write(*ops: Op) -> None:
+    recorder = _service().recorder
+    if recorder is not None:  # None only when a benchmark turned records off
+        recorder.write(*ops)
+
+
 @bp.before_app_request
 def _check_signature() -> Response | None:
     g.started = time.perf_counter()
+    current_app.extensions["ivr.reloader"].check()  # a changed menus.yaml, between requests
     settings = _service().settings
     if not settings.auth_token or not request.path.startswith("/voice"):
         return None
@@ -53,11 +68,15 @@ def _check_signature() -> Response | None:
 
 
 def _public_url() -> str:
-    base = _service().settings.public_base_url
-    if base:
-        path = request.full_path
-        return base + (path[:-1] if path.endswith("?") else path)
-    return request.url
+    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    query = request.environ.get("QUERY_STRING", "")
+    if not raw:
+        raw = quote(request.path)
+    if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
+        raw += f"?{query}"
+    base = _service().settings.public_base_url or request.host_url.rstrip("/")
+    return base + raw
 
 
 def _field(name: str) -> str | None:
@@ -75,12 +94,52 @@ def _now():
     return _service().clock()
 
 
-def _answer(answer: Answer, heard: str | None = None) -> Response:
+def _answer(answer: Answer, heard: str | None = None, confidence: float | None = None,
+            recording: Recording | None = None) -> Response:
     _log(node=answer.node, heard=heard, outcome=answer.outcome)
     response = Response(twiml.render(answer.verbs), mimetype="text/xml")
     # Invisible to callers; lets `ivr explore` see nodes that never appear in a URL.
     response.headers["X-IVR-Nodes"] = ",".join(answer.path or (answer.node,))
+    _record_step(answer, heard, confidence, recording)
     return response
+
+
+def _record_step(answer: Answer, heard: str | None, confidence: float | None,
+                 recording: Recording | None) -> None:
+    """Record the answered step, with the message or callback request it produced."""
+    call_sid = _field("CallSid")
+    if not call_sid:
+        return  # not Twilio (a person with curl): nothing to keep
+    step, node = _step()
+    now, caller = _now(), _field("From")
+    ops: list[Op] = [
+        _seen(call_sid, now),
+        StepTaken(call_sid, step, request.path, node, answer.node, answer.lang, heard,
+                  confidence, answer.outcome[:300], now),
+    ]
+    if recording is not None and answer.outcome == "recorded":
+        ops.append(MessageLeft(call_sid, recording.sid or f"{call_sid}-{step}", step, node,
+                               _kind(node), caller, recording.url, recording.duration, None,
+                               None, now))
+    if answer.callback is not None:
+        ops.append(CallbackRequested(call_sid, step, caller, answer.callback.number,
+                                     answer.callback.window, now))
+    _write(*ops)
+
+
+def _step() -> tuple[int, str | None]:
+    """Return the step and node the request's URL names: (0, None) for a new call."""
+    state = CallState.from_query(request.args, _service().menus.languages[0])
+    return (state.step, state.node) if state else (0, None)
+
+
+def _seen(call_sid: str, now: datetime.datetime) -> CallSeen:
+    return CallSeen(call_sid, _field("From"), _field("To"), now)
+
+
+def _kind(node_id: str | None) -> str:
+    node = _service().menus.nodes.get(node_id or "")
+    return node.kind if isinstance(node, RecordNode) else "voicemail"
 
 
 def _log(**fields: object) -> None:
@@ -110,7 +169,7 @@ def gather() -> Response:
     heard = digits or (f"say:{speech}" if speech else "silence")
     answer = _service().flow.gather(_state(), _now(), digits=digits, speech=speech,
                                     confidence=confidence)
-    return _answer(answer, heard)
+    return _answer(answer, heard, confidence if speech and not digits else None)
 
 
 @bp.route("/voice/dial", methods=["GET", "POST"])
@@ -130,7 +189,16 @@ def record() -> Response:
         recording = Recording(url=url, sid=sid or "",
                               duration=int(duration) if duration.isdigit() else 0)
     answer = _service().flow.record_result(_state(), _now(), recording)
-    return _answer(answer, f"recording {sid}" if recording else "no recording")
+    return _answer(answer, f"recording {sid}" if recording else "no recording",
+                   recording=recording)
+
+
+@bp.route("/voice/callback", methods=["GET", "POST"])
+def callback() -> Response:
+    """Answer a step of a callback request."""
+    digits = _field("Digits")
+    answer = _service().flow.callback(_state(), _now(), _field("From"), digits)
+    return _answer(answer, digits or "silence")
 
 
 @bp.route("/voice/enter", methods=["GET", "POST"])
@@ -142,14 +210,32 @@ def enter() -> Response:
 @bp.route("/voice/transcription", methods=["GET", "POST"])
 def transcription() -> Response:
     """Accept Twilio's transcription callback (not part of the call's TwiML)."""
-    _log(outcome="transcription", status=_field("TranscriptionStatus"))
+    status = _field("TranscriptionStatus")
+    _log(outcome="transcription", status=status)
+    call_sid, sid = _field("CallSid"), _field("RecordingSid")
+    if call_sid and sid:
+        step, node = _step()
+        text = request.values.get("TranscriptionText") if status == "completed" else None
+        now = _now()
+        _write(
+            _seen(call_sid, now),
+            MessageLeft(call_sid, sid, step, node, _kind(node), _field("From"),
+                        _field("RecordingUrl") or "", None,
+                        text[:MAX_TRANSCRIPTION] if text else None,
+                        (status or "")[:20] or None, now),
+        )
     return Response(str(VoiceResponse()), mimetype="text/xml")
 
 
 @bp.route("/voice/status", methods=["GET", "POST"])
 def status() -> Response:
     """Accept the call status callback."""
-    _log(outcome="status", status=_field("CallStatus"), duration=_field("CallDuration"))
+    call_sid, status, duration = _field("CallSid"), _field("CallStatus"), _field("CallDuration")
+    _log(outcome="status", status=status, duration=duration)
+    if call_sid and status:
+        seconds = int(duration) if duration and duration.isdigit() else None
+        _write(CallEnded(call_sid, _field("From"), _field("To"),
+                                            status[:20], seconds, _now()))
     return Response(str(VoiceResponse()), mimetype="text/xml")
 
 
@@ -168,13 +254,32 @@ def healthz() -> Response:
     return jsonify(status="ok", menus=menus.path, nodes=len(menus.nodes))
 
 
-@bp.errorhandler(Exception)
+@bp.app_errorhandler(Exception)
 def _failed(exc: Exception) -> Response | HTTPException:
     if isinstance(exc, HTTPException):
         return exc
+    if not request.path.startswith("/voice"):
+        log.exception("request failed: path=%s", request.path)
+        return InternalServerError()
     log.exception("webhook failed: call_sid=%s path=%s",
                   (request.values.get("CallSid") or "")[:64], request.path)
+    _record_failure(exc)
     return Response(_service().apology, mimetype="text/xml")
+
+
+def _record_failure(exc: Exception) -> None:
+    """Record that the caller heard the apology at this step (never raises)."""
+    call_sid = _field("CallSid")
+    if not call_sid:
+        return
+    try:
+        step, node = _step()
+        now = _now()
+        _write(_seen(call_sid, now), StepTaken(
+            call_sid, step, request.path, node, None, None, None, None,
+            f"error {type(exc).__name__}", now))
+    except Exception:
+        log.exception("could not record the failed step")
 
 
 def _float(value: str | None) -> float | None:

@@ -245,11 +245,11 @@ def gunicorn_server(tmp_path):
                                 "--workers", "1"], cwd=SHIPPED.parent, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(300):
         try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or the worker is still booting
             time.sleep(0.1)
     else:
         process.kill()

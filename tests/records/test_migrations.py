@@ -1,0 +1,176 @@
+"""Migrations build the schema from nothing and from the previous version, keeping data."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, Table, inspect, select, text
+from sqlalchemy.orm import Session
+
+from ivr import database
+from ivr.app import create_app
+from ivr.database import RecordsError
+from ivr.records import Base, Call, CallbackRequest, Event, MessageLeft, Recorder, Recording
+from ivr.settings import Settings
+from ivr.spool import Spool
+from tests.conftest import ENV, SHIPPED
+from tests.records.conftest import counts
+
+UTC = datetime.UTC
+AT = datetime.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+FIRST = "0001"
+
+
+def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
+    assert database.current_revision(engine) is None
+    database.upgrade(engine)
+    assert database.current_revision(engine) == database.head_revision() == "0002"
+    assert set(inspect(engine).get_table_names()) == {"alembic_version", "calls", "events",
+                                                      "recordings", "callbacks"}
+
+
+def test_the_models_match_the_migrations(db):
+    """What the code expects is exactly what the migrations built."""
+    with db.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_server_migrates_at_start_up(env, engine):
+    app = create_app(Settings(menus_path=SHIPPED, env=env))
+    app.extensions["ivr"].recorder.close()
+    assert database.current_revision(engine) == database.head_revision()
+
+
+def insert_old_rows(engine) -> None:
+    """Write a call with an event, a recording and a callback in the first schema."""
+    with engine.begin() as connection:
+        tables = MetaData()
+        calls, events, recordings, callbacks = (
+            Table(name, tables, autoload_with=connection)
+            for name in ("calls", "events", "recordings", "callbacks"))
+        connection.execute(calls.insert().values(
+            call_sid="CA1", from_number="+8613812341234", to_number="+8610555000100",
+            started_at=AT, status="completed", duration=42, language="zh-CN"))
+        connection.execute(events.insert().values(
+            call_sid="CA1", step=1, path="/voice/gather", node="main", next_node="feedback",
+            lang="zh-CN", input="4", outcome="keys 4 -> 4", at=AT))
+        connection.execute(recordings.insert().values(
+            recording_sid="RE1", call_sid="CA1", step=2, node="feedback", kind="feedback",
+            caller="+8613812341234", url="https://api.twilio.com/RE1", duration=9,
+            recorded_at=AT))
+        connection.execute(callbacks.insert().values(
+            call_sid="CA1", step=5, caller="+8613812341234", number="+8613812341234",
+            window="09:00-12:00", requested_at=AT))
+
+
+def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
+    database.upgrade(engine, FIRST)
+    assert "transcription" not in {c["name"] for c in inspect(engine).get_columns("recordings")}
+    insert_old_rows(engine)
+
+    database.upgrade(engine)
+    assert database.current_revision(engine) == database.head_revision()
+    assert counts(engine) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
+    with Session(engine) as session:
+        recording = session.scalars(select(Recording)).one()
+        assert (recording.recording_sid, recording.duration, recording.recorded_at) == (
+            "RE1", 9, AT)
+        assert recording.transcription is None and not recording.handled
+        assert session.scalars(select(Call.duration)).one() == 42
+        assert session.scalars(select(Event.outcome)).one() == "keys 4 -> 4"
+        assert session.scalars(select(CallbackRequest.window)).one() == "09:00-12:00"
+
+    # The new column works, and the way back down keeps the rest.
+    recorder = Recorder(engine, Spool(tmp_path / "spool"))
+    assert recorder.write(MessageLeft("CA1", "RE1", 2, "feedback", "feedback", None,
+                                      "https://api.twilio.com/RE1", None, "很好", "completed",
+                                      AT))
+    database.downgrade(engine, FIRST)
+    assert counts(engine) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
+    database.upgrade(engine)
+    with Session(engine) as session:
+        assert session.scalars(select(Recording.duration)).one() == 9
+
+
+def test_two_servers_starting_together_migrate_once(database_url, engine):
+    """Start-up migrations take a lock: the second waits, then finds nothing to do."""
+    url = database.database_url({"DATABASE_URL": database_url})
+    engines = [database.make_engine(url) for _ in range(2)]
+    failures: list[BaseException] = []
+
+    def migrate(each):
+        try:
+            database.upgrade(each)
+        except BaseException as exc:  # reported below, in the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(each,)) for each in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for each in engines:
+        each.dispose()
+    assert failures == []
+    assert database.current_revision(engine) == database.head_revision()
+
+
+def test_a_database_newer_than_the_code_stops_the_server_with_a_clear_message(env, db):
+    with db.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(RecordsError, match="newer than this version of ivr"):
+        create_app(Settings(menus_path=SHIPPED, env=env))
+
+
+def test_an_unreachable_database_stops_the_server_with_a_clear_message(tmp_path):
+    env = {**ENV, "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
+           "IVR_SPOOL_DIR": str(tmp_path)}
+    with pytest.raises(RecordsError) as caught:
+        create_app(Settings(menus_path=SHIPPED, env=env))
+    message = str(caught.value)
+    assert "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1/ivr"\
+        in message
+    assert "DATABASE_URL" in message and "secret" not in message
+
+
+def test_db_upgrade_reports_the_revision(ivr):
+    assert "schema at revision 0002" in ivr("db", "upgrade").output
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("postgres://u:p@db.example/ivr", "postgresql+psycopg://u:p@db.example/ivr"),
+    ("postgresql://u:p@db.example:5433/ivr", "postgresql+psycopg://u:p@db.example:5433/ivr"),
+    ("postgresql+psycopg2://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
+    ("postgresql+psycopg://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
+    ("sqlite:////srv/ivr/ivr.sqlite3", "sqlite:////srv/ivr/ivr.sqlite3"),
+])
+def test_database_urls_are_normalised_for_psycopg(given, expected):
+    url = database.database_url({"DATABASE_URL": given})
+    assert url.render_as_string(hide_password=False) == expected
+
+
+def test_without_database_url_the_default_is_a_file_under_instance():
+    url = database.database_url({})
+    assert url.get_backend_name() == "sqlite"
+    assert url.database == str(database.PROJECT_ROOT / "instance" / "ivr.sqlite3")
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("sqlite://", "in-memory SQLite database"),
+    ("sqlite:///:memory:", "in-memory SQLite database"),
+    ("mysql://u:pw@h/ivr", "supports sqlite:/// and postgresql://"),
+    ("not a url at all", "is not a database URL"),
+])
+def test_unusable_database_urls_are_refused(given, says):
+    with pytest.raises(RecordsError, match=says):
+        database.database_url({"DATABASE_URL": given})
+
+
+def test_start_up_finds_the_newest_migration_without_alembic():
+    """Migrations are numbered, so the file names tell start-up the head Alembic would."""
+    assert database.newest_migration() == database.head_revision()

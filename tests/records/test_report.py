@@ -1,0 +1,246 @@
+"""The report's numbers on a known set of calls; the lists, masking and retention."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr import records
+from ivr.records import (
+    CallbackRequested,
+    CallEnded,
+    CallSeen,
+    MessageLeft,
+    Recorder,
+    Recording,
+    StepTaken,
+)
+from ivr.report import mask_number
+from ivr.spool import Spool
+from tests.records.conftest import counts
+
+SH = datetime.timezone(datetime.timedelta(hours=8))
+CALLER = "+8613812341234"
+OTHER = "+8613912345678"
+
+
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 11, day, hour, minute, second, tzinfo=SH)
+
+
+def call(recorder: Recorder, sid: str, start: datetime.datetime,
+         steps: list[tuple[int, int, str, str | None, str, str]], seconds: int = 60) -> None:
+    """Record a call: steps are (second after start, step, path, node, next node, outcome)."""
+    for offset, step, path, node, next_node, outcome in steps:
+        when = start + datetime.timedelta(seconds=offset)
+        assert recorder.write(CallSeen(sid, CALLER, "+8610555000100", when),
+                              StepTaken(sid, step, path, node, next_node, "zh-CN", None, None,
+                                        outcome, when))
+    end = start + datetime.timedelta(seconds=seconds)
+    assert recorder.write(CallEnded(sid, CALLER, "+8610555000100", "completed", seconds, end))
+
+
+def message(recorder: Recorder, sid: str, rec_sid: str, when: datetime.datetime) -> None:
+    assert recorder.write(MessageLeft(sid, rec_sid, 3, "voicemail", "voicemail", CALLER,
+                                      f"https://api.twilio.com/{rec_sid}", 12, None, None, when))
+
+
+@pytest.fixture
+def known(db, tmp_path) -> Recorder:
+    """Six calls: one before the reported days, two on the 23rd, three on the 24th."""
+    r = Recorder(db, Spool(tmp_path / "spool"))
+    call(r, "CA1", at(23, 10), [  # open hours; hangs up in the account menu
+        (0, 0, "/voice", None, "main", "start"),
+        (20, 1, "/voice/gather", "main", "account", "keys 1 -> 1")])
+    call(r, "CA2", at(23, 21), [  # after hours: leaves a voicemail
+        (0, 0, "/voice", None, "main", "start"),
+        (15, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
+        (30, 2, "/voice/gather", "after_hours", "voicemail", "keys 1 -> 1"),
+        (60, 3, "/voice/record", "voicemail", "goodbye", "recorded")])
+    message(r, "CA2", "RE2", at(23, 21, 1))
+    call(r, "CA3", at(24, 11), [  # reaches the agent line after 30 s
+        (0, 0, "/voice", None, "main", "start"),
+        (30, 1, "/voice/gather", "main", "agent_dial", "keys 0 -> agent"),
+        (300, 2, "/voice/dial", "agent_dial", "goodbye", "dial completed")], seconds=310)
+    call(r, "CA4", at(24, 11, 30), [  # says "zero" after 50 s; nobody answers; voicemail
+        (0, 0, "/voice", None, "main", "start"),
+        (50, 1, "/voice/gather", "main", "agent_dial", "speech '零' -> agent"),
+        (80, 2, "/voice/dial", "agent_dial", "voicemail", "dial no-answer"),
+        (110, 3, "/voice/record", "voicemail", "goodbye", "recorded")])
+    message(r, "CA4", "RE4", at(24, 11, 31, 50))
+    call(r, "CA5", at(24, 22), [  # after hours: books a callback
+        (0, 0, "/voice", None, "main", "start"),
+        (10, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
+        (20, 2, "/voice/gather", "after_hours", "callback", "keys 2 -> 2"),
+        (40, 3, "/voice/callback", "callback", "goodbye", "callback saved")])
+    assert r.write(CallbackRequested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
+    call(r, "CA6", at(20, 9), [  # a Friday morning, before the reported days
+        (0, 0, "/voice", None, "main", "start"),
+        (9, 1, "/voice/gather", "main", "main", "silence"),
+        (18, 2, "/voice/gather", "main", "main", "keys 7 -> invalid")])
+    with Session(db) as session:
+        handled = session.scalars(select(Recording.id).where(Recording.recording_sid == "RE4"))
+        assert records.mark_handled(db, Recording, handled.one(), at(25, 9))
+    return r
+
+
+def report_json(ivr, *args: str) -> dict:
+    return json.loads(ivr("report", "--format", "json", *args).stdout)
+
+
+def test_the_report_counts_the_known_calls(known, ivr):
+    data = report_json(ivr, "--since", "2026-11-23", "--until", "2026-11-24")
+    assert data["since"] == "2026-11-23T00:00:00+08:00"
+    assert data["until"] == "2026-11-25T00:00:00+08:00"  # --until includes its day
+    assert data["timezone"] == "Asia/Shanghai"
+    assert data["calls"] == {"total": 5, "after_hours": 2, "after_hours_share": 0.4}
+    assert data["by_day"] == [{"day": "2026-11-23", "calls": 2},
+                              {"day": "2026-11-24", "calls": 3}]
+    assert {h["hour"]: h["calls"] for h in data["by_hour"] if h["calls"]} == {10: 1, 11: 2,
+                                                                              21: 1, 22: 1}
+    assert len(data["by_hour"]) == 24
+    assert data["options"] == [
+        {"node": "after_hours", "choice": "1", "to": "voicemail", "count": 1},
+        {"node": "after_hours", "choice": "2", "to": "callback", "count": 1},
+        {"node": "main", "choice": "agent", "to": "agent", "count": 4},
+        {"node": "main", "choice": "1", "to": "account", "count": 1},
+    ]
+    assert data["hangups"] == [{"node": "goodbye", "calls": 4}, {"node": "account", "calls": 1}]
+    assert data["agent"] == {"calls": 2, "average_seconds": 40.0}
+    (voicemail,) = data["open_voicemails"]
+    assert (voicemail["caller"], voicemail["at"], voicemail["kind"]) == (
+        "+86 138****1234", "2026-11-23T21:01:00+08:00", "voicemail")
+    (callback,) = data["open_callbacks"]
+    assert (callback["caller"], callback["number"], callback["window"], callback["at"]) == (
+        "+86 138****1234", "+86 139****5678", "18:00-20:00", "2026-11-24T22:00:40+08:00")
+
+
+def test_without_dates_the_report_counts_every_call(known, ivr):
+    data = report_json(ivr)
+    assert data["calls"] == {"total": 6, "after_hours": 2, "after_hours_share": 0.3333}
+    assert {"node": "main", "choice": "invalid", "to": None, "count": 1} in data["options"]
+    assert {"node": "main", "calls": 1} in data["hangups"]
+
+
+def test_a_time_window_counts_only_the_calls_inside_it(known, ivr):
+    data = report_json(ivr, "--since", "2026-11-24T11:15", "--until", "2026-11-24T23:00")
+    assert data["calls"]["total"] == 2
+    assert data["agent"] == {"calls": 1, "average_seconds": 50.0}
+
+
+def test_csv_report_is_one_long_table(known, ivr):
+    lines = ivr("report", "--format", "csv", "--since", "2026-11-23").stdout.splitlines()
+    assert lines[0] == "section,key,label,value"
+    for row in ("calls,total,,5", "calls,after_hours_share,,0.4", "by_day,2026-11-24,,3",
+                "by_hour,11,,2", "option,main:agent,agent,4", "hangup,goodbye,,4",
+                "agent,average_seconds,,40.0",
+                "callback,1,+86 138****1234 2026-11-24T22:00:40+08:00,+86 139****5678 18:00-20:00"):
+        assert row in lines
+
+
+def test_table_report_and_svg_chart(known, ivr, tmp_path):
+    chart = tmp_path / "calls.svg"
+    out = ivr("report", "--since", "2026-11-23", "--chart", str(chart)).stdout
+    for text in ("5 calls", "after hours 2 (40%)", "reached the agent line 2, after 40 s",
+                 "Where callers hang up", "+86 138****1234", "18:00-20:00"):
+        assert text in out
+    assert CALLER not in out
+    svg = ET.fromstring(chart.read_text())
+    titles = [el.findtext("{http://www.w3.org/2000/svg}title")
+              for el in svg.iter("{http://www.w3.org/2000/svg}rect")]
+    assert "11:00 2 calls" in titles and "goodbye 4 calls" in titles
+
+
+def test_an_empty_database_gives_an_empty_report(db, ivr):
+    data = report_json(ivr)
+    assert data["calls"] == {"total": 0, "after_hours": 0, "after_hours_share": None}
+    assert data["agent"] == {"calls": 0, "average_seconds": None}
+    assert "0 calls" in ivr("report").stdout
+
+
+def test_a_bad_date_is_a_usage_error(db, ivr):
+    assert "is not a date like 2026-11-23" in ivr("report", "--since", "yesterday",
+                                                  expect=2).output
+
+
+# -- the lists ---------------------------------------------------------------------------------
+
+def test_voicemails_lists_the_open_ones_masked_and_marks_them_handled(known, ivr):
+    out = ivr("voicemails").stdout
+    assert "+86 138****1234" in out and "2026-11-23 21:01" in out and CALLER not in out
+    assert "1 voicemails" in out
+    assert CALLER in ivr("voicemails", "--unmask").stdout
+    everything = json.loads(ivr("voicemails", "--all", "--json").stdout)
+    assert [(v["url"].rsplit("/", 1)[1], v["handled"]) for v in everything] == [
+        ("RE2", False), ("RE4", True)]
+
+    open_id = everything[0]["id"]
+    assert f"voicemail {open_id}: handled" in ivr("voicemails", "--handle", str(open_id)).stdout
+    assert "no open voicemails" in ivr("voicemails").stdout
+    assert "there is no voicemail 999" in ivr("voicemails", "--handle", "999", expect=1).output
+
+
+def test_callbacks_lists_the_open_ones_and_marks_them_handled(known, ivr):
+    out = ivr("callbacks").stdout
+    assert "+86 139****5678" in out and "18:00-20:00" in out and OTHER not in out
+    assert OTHER in ivr("callbacks", "--unmask").stdout
+    (request,) = json.loads(ivr("callbacks", "--json").stdout)
+    ivr("callbacks", "--handle", str(request["id"]))
+    assert "no open callback requests" in ivr("callbacks").stdout
+    (done,) = json.loads(ivr("callbacks", "--all", "--json").stdout)
+    assert done["handled"] is True
+
+
+# -- personal data -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("number", "masked"), [
+    ("+8613812341234", "+86 138****1234"),
+    ("+86 138 1234 1234", "+86 138****1234"),
+    ("+14155550123", "+1 415***0123"),
+    ("+442071838750", "+44 207***8750"),
+    ("+85291234567", "+852 ******67"),
+    ("13812341234", "138****1234"),
+    ("95588", "***88"),
+    ("1234", "****"),
+    ("anonymous", "anonymous"),
+    ("", ""),
+    (None, ""),
+])
+def test_mask_number(number, masked):
+    assert mask_number(number) == masked
+
+
+@pytest.mark.parametrize(("age", "delta"), [
+    ("90d", datetime.timedelta(days=90)),
+    ("12h", datetime.timedelta(hours=12)),
+    ("2w", datetime.timedelta(weeks=2)),
+    (" 30D ", datetime.timedelta(days=30)),
+])
+def test_parse_age(age, delta):
+    assert records.parse_age(age) == delta
+
+
+@pytest.mark.parametrize("age", ["90", "d", "1.5d", "90 days", "-3d"])
+def test_parse_age_refuses_what_it_cannot_read(age):
+    with pytest.raises(ValueError, match="is not an age like 90d"):
+        records.parse_age(age)
+
+
+def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
+    r = Recorder(db, Spool(tmp_path / "spool"))
+    now = datetime.datetime.now(datetime.UTC)
+    for sid, start in (("CAold", now - datetime.timedelta(days=100)),
+                       ("CAnew", now - datetime.timedelta(days=1))):
+        call(r, sid, start, [(0, 0, "/voice", None, "main", "start")])
+        message(r, sid, f"RE{sid}", start)
+        assert r.write(CallbackRequested(sid, 4, CALLER, OTHER, "09:00-12:00", start))
+    out = ivr("db", "purge", "--older-than", "90d").stdout
+    assert "1 events, 1 recordings, 1 callbacks, 1 calls" in out
+    assert counts(db) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
+    refused = ivr("db", "purge", "--older-than", "soon", expect=2)
+    assert "is not an age like 90d" in refused.output
