@@ -48,6 +48,9 @@ class Settings:
         if self.production and not self.auth_token:
             raise SettingsError("IVR_ENV=production needs TWILIO_AUTH_TOKEN: without it anyone "
                                 "could drive the menu. Set it to the account's auth token.")
+        if self.production and self.env.get("FLASK_RUN_FROM_CLI") == "true":
+            raise SettingsError("IVR_ENV=production must not run on Flask's development "
+                                "server; serve it with gunicorn (see the Procfile)")
 
     def clock(self) -> Clock:
         """Return the server's clock: IVR_NOW when set, else the real time."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 from twilio.request_validator import RequestValidator
@@ -127,6 +127,10 @@ def test_no_input_gets_a_5xx_or_invalid_twiml(apps, method, path, query, form, c
 @FUZZ
 @given(path=st.sampled_from(PATHS), query=queries, form=forms,
        method=st.sampled_from(["POST", "GET"]))
+# Found by this test: werkzeug rebuilt the URL with '[' unquoted, so signatures failed.
+@example(path="/voice", query={}, form=[("Digits", "[")], method="GET")
+@example(path="/voice/callback", query={"node": "callback", "num": "+8613800138000"},
+         form=[("Digits", "1")], method="POST")
 def test_signed_requests_get_strictly_valid_twiml(apps, path, query, form, method):
     app, _ = apps["signed"]
     url = "http://localhost" + path + ("?" + urlencode(query) if query else "")

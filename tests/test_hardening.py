@@ -1,0 +1,78 @@
+"""Security by default and secret hygiene."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+
+import pytest
+
+from ivr.settings import PROJECT_ROOT, Settings, SettingsError
+from ivr.simulator import Call, ScriptedCaller, WsgiTransport
+from tests.conftest import CLOSED_TIME, spoken, twiml
+
+TOKEN = "hygiene-token-5f2a9c3e1b7d4a60"
+CALLER = "+8613912345678"
+
+
+def test_production_refuses_to_start_without_a_token():
+    with pytest.raises(SettingsError, match="needs TWILIO_AUTH_TOKEN"):
+        Settings.from_env({"IVR_ENV": "production"}).check()
+
+
+def test_production_refuses_flasks_development_server():
+    settings = Settings.from_env({"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": TOKEN,
+                                  "FLASK_RUN_FROM_CLI": "true"})
+    with pytest.raises(SettingsError, match="development server"):
+        settings.check()
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(SettingsError, match="IVR_ENV is 'prod'"):
+        Settings.from_env({"IVR_ENV": "prod"})
+
+
+def test_development_warns_once_that_signatures_are_off(make_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="ivr"):
+        make_app()
+    warnings = [r.getMessage() for r in caplog.records if "NOT checked" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, caplog):
+    clock.now = CLOSED_TIME  # after hours: the callback request reads the number back
+    app = make_app(auth_token=TOKEN)
+    caplog.set_level(logging.DEBUG)
+    call = Call(WsgiTransport(app, base_url="http://localhost"), ScriptedCaller.parse(
+        "0,2,1,1"), base_url="http://localhost", from_number=CALLER, auth_token=TOKEN)
+    result = call.run()
+    assert result.ok, [str(p) for p in result.problems]
+    app.test_client().post("/voice", data={"From": CALLER})  # a forged one, logged as 403
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "webhook" in text and "403" in text  # the logs are there...
+    assert TOKEN not in text and CALLER not in text and CALLER[3:] not in text  # ...but not these
+
+
+def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
+    def broken():
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(app.extensions["ivr.reloader"], "check", broken)
+    root = twiml(app.test_client().post("/voice", data={"CallSid": "CA" + "9" * 32}))
+    assert "抱歉" in spoken(root)
+
+
+def test_no_secret_is_committed():
+    files = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    assert not [f for f in files if f.endswith((".env", ".pem", ".key"))]
+    secret = re.compile(r"(AUTH_TOKEN|auth_token|PASSWORD)\s*[=:]\s*['\"]?[0-9a-f]{32}\b")
+    for name in files:
+        path = PROJECT_ROOT / name
+        if path.suffix in (".py", ".yaml", ".yml", ".md", ".toml", ".txt", ".sh", "") \
+                and path.is_file() and path.stat().st_size < 1_000_000:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            assert not secret.search(text), f"{name} holds what looks like a secret"
+    menus = (PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"number:\s*['\"]?\+\d", menus), "numbers belong in the environment"
