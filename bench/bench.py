@@ -57,12 +57,13 @@ class Server:
              "--worker-class", "sync", "--log-level", "warning"],
             cwd=ROOT, env={**os.environ, **ENV, **env}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
-        for _ in range(200):
+        for _ in range(300):
             try:
-                requests.get(self.url + "/", timeout=0.5)
+                requests.get(self.url + "/", timeout=2)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still booting
                 time.sleep(0.05)
+        self.stop()
         raise SystemExit(f"{name} did not start")
 
     def workers_rss_mb(self) -> list[float]:
@@ -153,6 +154,9 @@ def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this)")
 
+    import logging
+
+    logging.getLogger("ivr").setLevel(logging.WARNING)  # one line per request would swamp this
     from bench.ceiling import create_app as ceiling_app
     from ivr.app import create_app
     from ivr.settings import Settings, parse_now
@@ -169,21 +173,27 @@ def main() -> int:
                         fixed_now=parse_now(NOW), env=env)
 
     service = create_app(settings(ROOT / "menus.yaml", "inproc.sqlite3"))
-    welcome_bytes = len(service.test_client().post("/voice").get_data())
+    welcome = service.test_client().post("/voice", headers={
+        "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
+            "http://localhost/voice", {})})
+    assert welcome.status_code == 200, welcome.status_code
+    welcome_bytes = len(welcome.get_data())
     print(f"welcome menu: {welcome_bytes} bytes of TwiML; work dir {workdir}")
 
-    servers = {
-        "ceiling": Server("ceiling", "bench.ceiling:app", {"CEILING_BYTES": str(welcome_bytes)}),
-        "service": Server("service", "server:app", {
-            **base_env, "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
-            "IVR_SPOOL_DIR": str(workdir / "spool-http")}),
-        "norecords": Server("norecords", "server:app", {**base_env, "IVR_RECORDS": "off"}),
-        "big": Server("big", "server:app", {
-            **base_env, "IVR_MENUS": str(big_menu),
-            "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
-            "IVR_SPOOL_DIR": str(workdir / "spool-big")}),
+    servers: dict[str, Server] = {}
+    specs = {
+        "ceiling": ("bench.ceiling:app", {"CEILING_BYTES": str(welcome_bytes)}),
+        "service": ("server:app", {**base_env,
+                                   "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
+                                   "IVR_SPOOL_DIR": str(workdir / "spool-http")}),
+        "norecords": ("server:app", {**base_env, "IVR_RECORDS": "off"}),
+        "big": ("server:app", {**base_env, "IVR_MENUS": str(big_menu),
+                               "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
+                               "IVR_SPOOL_DIR": str(workdir / "spool-big")}),
     }
     try:
+        for name, (target, env) in specs.items():
+            servers[name] = Server(name, target, env)
         scripts = {}
         for name, server in servers.items():
             for kind, path, fields in (("welcome", "/voice", {}),

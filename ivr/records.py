@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import logging
 import os
@@ -35,6 +36,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -272,76 +274,96 @@ def apply(connection: Connection, ops: Sequence[Op]) -> None:
         _APPLY[type(op)](connection, op)
 
 
-def _insert(connection: Connection, model: type[Base]) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+@functools.lru_cache(maxsize=4)
+def _statements(dialect_name: str) -> dict[str, Any]:
+    """Build each statement once per dialect; requests only bind values.
+
+    A statement built per request with literal values costs SQLAlchemy a fresh cache key
+    and most of a millisecond; a constant one is compiled once and reused.
+    """
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert
+    seen = insert(Call)
+    new = seen.excluded
+    ended = insert(Call)
+    ended_new = ended.excluded
+    recording = insert(Recording)
+    rec_new = recording.excluded
+    later = exists().where(Event.call_sid == bindparam("b_call_sid"),
+                           Event.step > bindparam("b_step"))
+    return {
+        "seen": seen.on_conflict_do_update(
+            index_elements=[Call.call_sid],
+            # A spooled request replayed after later ones still moves the start to the earliest.
+            set_={"started_at": case((new.started_at < Call.started_at, new.started_at),
+                                     else_=Call.started_at),
+                  "from_number": func.coalesce(Call.from_number, new.from_number),
+                  "to_number": func.coalesce(Call.to_number, new.to_number)},
+            where=or_(new.started_at < Call.started_at, Call.from_number.is_(None),
+                      Call.to_number.is_(None)),
+        ),
+        "step": insert(Event).on_conflict_do_nothing(
+            index_elements=[Event.call_sid, Event.step, Event.path]),
+        # The call's language is that of its latest step, whatever the replay order.
+        "language": update(Call).where(
+            Call.call_sid == bindparam("b_call_sid"),
+            Call.language.is_distinct_from(bindparam("b_lang")), ~later,
+        ).values(language=bindparam("b_lang")),
+        "recording": recording.on_conflict_do_update(
+            index_elements=[Recording.recording_sid],
+            set_={name: func.coalesce(rec_new[name], getattr(Recording, name))
+                  for name in ("duration", "transcription", "transcription_status")}),
+        "ended": ended.on_conflict_do_update(
+            index_elements=[Call.call_sid],
+            set_={"status": ended_new.status,
+                  "duration": func.coalesce(ended_new.duration, Call.duration),
+                  "ended_at": func.coalesce(ended_new.ended_at, Call.ended_at),
+                  "from_number": func.coalesce(Call.from_number, ended_new.from_number),
+                  "to_number": func.coalesce(Call.to_number, ended_new.to_number)}),
+        "callback": insert(CallbackRequest).on_conflict_do_nothing(
+            index_elements=[CallbackRequest.call_sid, CallbackRequest.step]),
+    }
+
+
+def _run(connection: Connection, name: str, params: dict[str, Any]) -> None:
+    connection.execute(_statements(connection.dialect.name)[name], params)
 
 
 def _call_seen(connection: Connection, op: CallSeen) -> None:
-    stmt = _insert(connection, Call).values(
-        call_sid=op.call_sid, from_number=op.from_number, to_number=op.to_number,
-        started_at=op.at)
-    new = stmt.excluded
-    connection.execute(stmt.on_conflict_do_update(
-        index_elements=[Call.call_sid],
-        # A spooled request replayed after later ones still moves the start to the earliest.
-        set_={"started_at": case((new.started_at < Call.started_at, new.started_at),
-                                 else_=Call.started_at),
-              "from_number": func.coalesce(Call.from_number, new.from_number),
-              "to_number": func.coalesce(Call.to_number, new.to_number)},
-        where=or_(new.started_at < Call.started_at, Call.from_number.is_(None),
-                  Call.to_number.is_(None)),
-    ))
+    _run(connection, "seen", {"call_sid": op.call_sid, "from_number": op.from_number,
+                              "to_number": op.to_number, "started_at": op.at})
 
 
 def _step_taken(connection: Connection, op: StepTaken) -> None:
-    connection.execute(_insert(connection, Event).values(
-        call_sid=op.call_sid, step=op.step, path=op.path, node=op.node, next_node=op.next_node,
-        lang=op.lang, input=op.input, confidence=op.confidence, outcome=op.outcome, at=op.at,
-    ).on_conflict_do_nothing(index_elements=[Event.call_sid, Event.step, Event.path]))
-    if op.lang:  # the call's language is that of its latest step, whatever the replay order
-        later = exists().where(Event.call_sid == op.call_sid, Event.step > op.step)
-        connection.execute(update(Call).where(
-            Call.call_sid == op.call_sid, Call.language.is_distinct_from(op.lang), ~later,
-        ).values(language=op.lang))
+    _run(connection, "step", {
+        "call_sid": op.call_sid, "step": op.step, "path": op.path, "node": op.node,
+        "next_node": op.next_node, "lang": op.lang, "input": op.input,
+        "confidence": op.confidence, "outcome": op.outcome, "at": op.at})
+    if op.lang:
+        _run(connection, "language", {"b_call_sid": op.call_sid, "b_step": op.step,
+                                      "b_lang": op.lang})
 
 
 def _message_left(connection: Connection, op: MessageLeft) -> None:
-    stmt = _insert(connection, Recording).values(
-        recording_sid=op.recording_sid, call_sid=op.call_sid, step=op.step, node=op.node,
-        kind=op.kind, caller=op.caller, url=op.url, duration=op.duration,
-        transcription=op.transcription, transcription_status=op.transcription_status,
-        recorded_at=op.at)
-    new = stmt.excluded
-    keep = {name: func.coalesce(new[name], getattr(Recording, name))
-            for name in ("duration", "transcription", "transcription_status")}
-    connection.execute(stmt.on_conflict_do_update(index_elements=[Recording.recording_sid],
-                                                  set_=keep))
+    _run(connection, "recording", {
+        "recording_sid": op.recording_sid, "call_sid": op.call_sid, "step": op.step,
+        "node": op.node, "kind": op.kind, "caller": op.caller, "url": op.url,
+        "duration": op.duration, "transcription": op.transcription,
+        "transcription_status": op.transcription_status, "recorded_at": op.at})
 
 
 def _call_ended(connection: Connection, op: CallEnded) -> None:
-    ended = op.at if op.status in FINAL_STATUSES else None
     # Without any earlier request on record, the call started `duration` before its end.
-    started = op.at - datetime.timedelta(seconds=op.duration or 0)
-    stmt = _insert(connection, Call).values(
-        call_sid=op.call_sid, from_number=op.from_number, to_number=op.to_number,
-        started_at=started, ended_at=ended, status=op.status, duration=op.duration)
-    new = stmt.excluded
-    connection.execute(stmt.on_conflict_do_update(
-        index_elements=[Call.call_sid],
-        set_={"status": new.status,
-              "duration": func.coalesce(new.duration, Call.duration),
-              "ended_at": func.coalesce(new.ended_at, Call.ended_at),
-              "from_number": func.coalesce(Call.from_number, new.from_number),
-              "to_number": func.coalesce(Call.to_number, new.to_number)},
-    ))
+    _run(connection, "ended", {
+        "call_sid": op.call_sid, "from_number": op.from_number, "to_number": op.to_number,
+        "started_at": op.at - datetime.timedelta(seconds=op.duration or 0),
+        "ended_at": op.at if op.status in FINAL_STATUSES else None, "status": op.status,
+        "duration": op.duration})
 
 
 def _callback_requested(connection: Connection, op: CallbackRequested) -> None:
-    connection.execute(_insert(connection, CallbackRequest).values(
-        call_sid=op.call_sid, step=op.step, caller=op.caller, number=op.number,
-        window=op.window, requested_at=op.at,
-    ).on_conflict_do_nothing(index_elements=[CallbackRequest.call_sid, CallbackRequest.step]))
+    _run(connection, "callback", {
+        "call_sid": op.call_sid, "step": op.step, "caller": op.caller, "number": op.number,
+        "window": op.window, "requested_at": op.at})
 
 
 _APPLY: dict[type, Callable[[Connection, Any], None]] = {
@@ -367,6 +389,7 @@ class Recorder:
         self.retry_after = retry_after
         self._retry_at = 0.0  # time.monotonic() before which the database is not tried
         self._replay_at = 0.0  # and before which no new replay starts
+        self._spool_check_at = 0.0  # time.monotonic() of the next look for spooled writes
         self._lock = threading.Lock()
         self._replayer: threading.Thread | None = None
 
@@ -389,8 +412,13 @@ class Recorder:
                 except Exception as exc:
                     self._failed(exc)
                 else:
-                    if self.spool.pending():
-                        self._replay_soon()
+                    # Another process's spool may wait too; looking costs a directory
+                    # scan, so look at most once a second.
+                    now = time.monotonic()
+                    if now >= self._spool_check_at:
+                        self._spool_check_at = now + 1.0
+                        if self.spool.pending():
+                            self._replay_soon()
                     return True
             self._keep(ops)
         except Exception:
