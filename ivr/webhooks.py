@@ -66,7 +66,9 @@ def _check_signature() -> Response | None:
     validator = _validator(settings.auth_token)
     # Twilio signs the URL exactly as requested, so try that first; `validate` then also
     # tries it with and without a port, at twice the cost, for the requests that need it.
-    if signature and (hmac.compare_digest(validator.compute_signature(url, params), signature)
+    expected = validator.compute_signature(url, params).encode()
+    # Bytes, not str: compare_digest raises on a non-ASCII str, and a header can hold one.
+    if signature and (hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
                       or validator.validate(url, params, signature)):
         return None
     _log(outcome="403 bad signature" if signature else "403 no signature")
