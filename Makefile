@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sim test lint validate schema bench clean
+.PHONY: run sim test lint validate schema bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/bench.py
+
+# Sustained load with records counted: SQLite, and PostgreSQL too (scripts/postgres.sh).
+load: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/load.py --database-url "$$(scripts/postgres.sh)"
 
 validate: $(STAMP)
 	$(BIN)/ivr validate menus.yaml

@@ -48,12 +48,12 @@ def free_port() -> int:
 class Server:
     """A gunicorn with 2 sync workers on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, name: str, target: str, env: dict[str, str]) -> None:
+    def __init__(self, name: str, target: str, env: dict[str, str], workers: int = 2) -> None:
         self.name, self.port = name, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), target, "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+            [str(gunicorn), target, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
              "--worker-class", "sync", "--log-level", "warning"],
             cwd=ROOT, env={**os.environ, **ENV, **env}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
@@ -118,6 +118,7 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
                           "-s", str(script), url], capture_output=True, text=True,
                          check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
 
@@ -125,7 +126,7 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
         value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": rps, "p50": latency("50"), "p99": latency("99"),
+    return {"rps": rps, "requests": total, "p50": latency("50"), "p99": latency("99"),
             "errors": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 

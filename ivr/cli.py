@@ -68,7 +68,7 @@ def _quiet_server_logs() -> None:
     logging.getLogger("ivr").setLevel(logging.ERROR)
 
 
-def _in_process(menus: Path, at: datetime.datetime | None) -> Transport:
+def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True) -> Transport:
     """Serve `menus` in-process with the server's clock fixed at `at` (or real time)."""
     from ivr.app import create_app
     from ivr.problems import MenuError
@@ -77,6 +77,8 @@ def _in_process(menus: Path, at: datetime.datetime | None) -> Transport:
     _quiet_server_logs()
     try:
         settings = replace(Settings.from_env(), menus_path=menus, fixed_now=at)
+        if not records:
+            settings = replace(settings, env={**settings.env, "IVR_RECORDS": "off"})
         app = create_app(settings)
     except MenuError as exc:
         raise click.ClickException(f"{menus} is invalid:\n{exc}") from None
@@ -194,7 +196,9 @@ def explore(menus, as_json) -> None:
     """Walk every reachable path through the real TwiML and report coverage and traps."""
     from ivr.coverage import explore_menus, render_report
 
-    report = explore_menus(menus or _menus_from_env(), _in_process)
+    # Thousands of probing calls are not calls anyone made: keep them out of the records.
+    report = explore_menus(menus or _menus_from_env(),
+                           lambda path, at: _in_process(path, at, records=False))
     click.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json
                else render_report(report))
     if report["errors"]:
