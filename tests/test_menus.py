@@ -248,3 +248,22 @@ def test_readme_documents_every_command():
     readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"ivr {name}" in readme, f"README does not mention `ivr {name}`"
+
+
+def test_multi_digit_options_end_with_pound(tmp_path, make_app):
+    """A menu with multi-digit entries collects keys until '#' (or the timeout)."""
+    text = BASE.replace('      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
+                        '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}\n'
+                        '      "12": {label: {zh-CN: 十二号, en-US: For twelve}, to: bye}')
+    menus = load_menus(write(tmp_path, text), env=ENV)
+    plan = menus.plans["main"]
+    assert (plan.num_digits, plan.finish_on_key) == (None, "#")
+    app = make_app(write(tmp_path, text))
+    from tests.conftest import spoken, twiml
+
+    root = twiml(app.test_client().post("/voice"))
+    gather = root.find("Gather")
+    assert gather.get("numDigits") is None and gather.get("finishOnKey") == "#"
+    assert "十二号请按12" in spoken(gather)
+    answer = twiml(app.test_client().post(gather.get("action"), data={"Digits": "12"}))
+    assert answer[-1].tag == "Hangup" and "再见" in spoken(answer)
