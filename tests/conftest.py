@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -51,6 +52,15 @@ def env_for(directory: Path) -> dict[str, str]:
     """The numbers plus a call records database of the test's own, never instance/."""
     return {**ENV, "DATABASE_URL": f"sqlite:///{directory / 'ivr.sqlite3'}",
             "IVR_SPOOL_DIR": str(directory / "spool")}
+
+
+@pytest.fixture(autouse=True)
+def _ivr_log_level():
+    """The CLI quiets the in-process server's logs; no test inherits that from another."""
+    logger = logging.getLogger("ivr")
+    level = logger.level
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ def test_development_warns_once_that_signatures_are_off(make_app, caplog):
 def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, caplog):
     clock.now = CLOSED_TIME  # after hours: the callback request reads the number back
     app = make_app(auth_token=TOKEN)
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="ivr")
     call = Call(WsgiTransport(app, base_url="http://localhost"), ScriptedCaller.parse(
         "0,2,1,1"), base_url="http://localhost", from_number=CALLER, auth_token=TOKEN)
     result = call.run()
