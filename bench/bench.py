@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -252,8 +253,11 @@ def main() -> int:
     load_menus(big_menu, env=ENV)
     t_load = time.perf_counter() - started
     from ivr.coverage import keys_for
-    found = explore(WsgiTransport(big_app), base_url="http://127.0.0.1:5000",
-                    start_paths=["/voice?lang=zh-CN"], keys_for=keys_for(big_app.extensions[
+    # As `ivr explore` runs it: in-process, probing calls not recorded.
+    explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"),
+                                     env={**ENV, "IVR_RECORDS": "off"}))
+    found = explore(WsgiTransport(explore_app), base_url="http://127.0.0.1:5000",
+                    start_paths=["/voice?lang=zh-CN"], keys_for=keys_for(explore_app.extensions[
                         "ivr"].menus), auth_token=TOKEN, max_waits=1500)
     per_second = found.transitions / found.seconds
     print(f"2,000-node menu: load+validate {t_load:.2f} s; explore {found.transitions} "

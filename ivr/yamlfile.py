@@ -40,9 +40,13 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
+# libyaml's parser is ten times faster than the pure-Python one; both are safe loaders.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(text: str) -> YamlFile:
     """Parse `text` with PyYAML's safe loader, recording lines and duplicate keys."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         result = YamlFile(data=None)
@@ -60,7 +64,7 @@ def read_yaml(text: str) -> YamlFile:
         loader.dispose()
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
+def _build(loader: yaml.BaseLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # applies `<<:` merge keys
         result: dict[Any, Any] = {}

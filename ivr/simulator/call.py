@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -124,6 +125,7 @@ class _Document:
         return _node_of(self.url)
 
 
+@functools.lru_cache(maxsize=4096)
 def _node_of(url: str) -> str | None:
     """The `node` query parameter of a URL, which apps like ours use to name a step."""
     return parse_qs(urlsplit(url).query).get("node", [None])[0]

@@ -7,6 +7,7 @@ the "SIM" codes are this project's own, for mistakes Twilio accepts silently.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
@@ -401,6 +402,20 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 def check_response(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
     """Check one webhook answer; return its <Response> (None when Twilio cannot run it)."""
+    root, problems = _checked(resp.status, resp.content_type, resp.body, resp.url)
+    return root, list(problems)
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked(status: int, content_type: str, body: bytes,
+             url: str) -> tuple[ET.Element | None, tuple[Problem, ...]]:
+    # Remembered: a call, and above all the explorer, meets the same documents again and
+    # again. The interpreter only reads the tree, so sharing it is safe.
+    root, problems = _check(Response(status, content_type, body, 0.0, url))
+    return root, tuple(problems)
+
+
+def _check(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
     url = resp.url
     if resp.status >= 400:
         snippet = resp.body[:200].decode("utf-8", "replace").strip()

@@ -113,15 +113,28 @@ class _Probe:
 
 
 class _Tracing:
-    """Notes the nodes an app reports in X-IVR-Nodes (ours does; others need not)."""
+    """Notes the nodes an app reports in X-IVR-Nodes, and answers repeats from memory.
+
+    The walk resumes each branch of a wait from the same request, so most requests are
+    repeats; the app is stateless (that is what makes resuming possible), so the same
+    request (call identifiers aside) gets the same document.
+    """
 
     def __init__(self, transport: Transport, nodes: set[str]) -> None:
         self.transport, self.nodes = transport, nodes
+        self.cache: dict[tuple, Response] = {}
 
     def request(self, method: str, url: str, params: dict[str, str],
                 headers: dict[str, str]) -> Response:
-        response = self.transport.request(method, url, params, headers)
-        self.nodes.update(n for n in response.headers.get("X-IVR-Nodes", "").split(",") if n)
+        key = (method, url, tuple(sorted((k, v) for k, v in params.items()
+                                         if k not in _CALL_FIELDS)))
+        response = self.cache.get(key)
+        if response is None:
+            response = self.transport.request(method, url, params, headers)
+            self.nodes.update(n for n in response.headers.get("X-IVR-Nodes", "").split(",")
+                              if n)
+            if len(self.cache) < 50_000:
+                self.cache[key] = response
         return response
 
 
