@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import math
+import re
 import time
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -112,12 +113,22 @@ def _now():
 
 def _answer(answer: Answer, heard: str | None = None, confidence: float | None = None,
             recording: Recording | None = None) -> Response:
-    _log(node=answer.node, heard=heard, outcome=answer.outcome)
+    _log(node=answer.node, heard=_masked(heard), outcome=answer.outcome)
     response = Response(twiml.render(answer.verbs), mimetype="text/xml")
     # Invisible to callers; lets `ivr explore` see nodes that never appear in a URL.
     response.headers["X-IVR-Nodes"] = ",".join(answer.path or (answer.node,))
     _record_step(answer, heard, confidence, recording)
     return response
+
+
+_LONG_DIGITS = re.compile(r"\d{5,}")
+
+
+def _masked(heard: str | None) -> str | None:
+    """Keys as logged: a typed phone number keeps only its last two digits."""
+    if not heard:
+        return heard
+    return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], heard)
 
 
 def _record_step(answer: Answer, heard: str | None, confidence: float | None,

@@ -44,14 +44,16 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
     clock.now = CLOSED_TIME  # after hours: the callback request reads the number back
     app = make_app(auth_token=TOKEN)
     caplog.set_level(logging.DEBUG, logger="ivr")
-    call = Call(WsgiTransport(app, base_url="http://localhost"), ScriptedCaller.parse(
-        "0,2,1,1"), base_url="http://localhost", from_number=CALLER, auth_token=TOKEN)
-    result = call.run()
-    assert result.ok, [str(p) for p in result.problems]
+    for script in ("0,2,1,1", "0,2,2,13987654321#,1,2"):  # caller id, then a typed number
+        call = Call(WsgiTransport(app, base_url="http://localhost"), ScriptedCaller.parse(
+            script), base_url="http://localhost", from_number=CALLER, auth_token=TOKEN)
+        result = call.run()
+        assert result.ok, [str(p) for p in result.problems]
     app.test_client().post("/voice", data={"From": CALLER})  # a forged one, logged as 403
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "webhook" in text and "403" in text  # the logs are there...
     assert TOKEN not in text and CALLER not in text and CALLER[3:] not in text  # ...but not these
+    assert "13987654321" not in text and "*********21" in text  # a typed number, masked
 
 
 def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
