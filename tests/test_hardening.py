@@ -78,3 +78,19 @@ def test_no_secret_is_committed():
             assert not secret.search(text), f"{name} holds what looks like a secret"
     menus = (PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8")
     assert not re.search(r"number:\s*['\"]?\+\d", menus), "numbers belong in the environment"
+
+
+def test_ivr_now_fixes_the_clock_and_is_logged(make_app, caplog):
+    from ivr.settings import parse_now
+
+    with caplog.at_level(logging.WARNING, logger="ivr"):
+        app = make_app(fixed_now=parse_now("2026-11-23T21:00:00+08:00"))
+    assert any("IVR_NOW is set" in r.getMessage() for r in caplog.records)
+    assert app.extensions["ivr"].settings.fixed_now.hour == 21
+
+
+def test_procfile_serves_production_with_gunicorn():
+    procfile = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8")
+    assert procfile.startswith("web: IVR_ENV=production gunicorn server:app ")
+    server = (PROJECT_ROOT / "server.py").read_text(encoding="utf-8")
+    assert "app = create_app()" in server
