@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ivr.coverage import BASE_URL
 from ivr.menus import check_menus
 from ivr.records import db_cli
 from ivr.report import callbacks_command, report_command, voicemails_command
@@ -60,7 +61,6 @@ def schema() -> None:
 
 # -- the simulator --------------------------------------------------------------------------
 
-BASE_URL = "http://127.0.0.1:5000"
 
 
 def _quiet_server_logs() -> None:

@@ -55,9 +55,13 @@ def _write(*ops: Op) -> None:
 
 
 @bp.before_app_request
-def _check_signature() -> Response | None:
+def _reload_menus() -> None:
     g.started = time.perf_counter()
     current_app.extensions["ivr.reloader"].check()  # a changed menus.yaml, between requests
+
+
+@bp.before_app_request
+def _check_signature() -> Response | None:
     settings = _service().settings
     if not settings.auth_token or not request.path.startswith("/voice"):
         return None
@@ -101,10 +105,16 @@ def _field(name: str) -> str | None:
     return value[:MAX_FIELD] if value is not None else None
 
 
+def _url_state() -> CallState | None:
+    """The call state the URL carries, parsed once per request (None for a new call)."""
+    if "url_state" not in g:
+        g.url_state = CallState.from_query(request.args, _service().menus.languages[0])
+    return g.url_state
+
+
 def _state() -> CallState:
     menus = _service().menus
-    state = CallState.from_query(request.args, menus.languages[0])
-    return state or CallState(node=menus.main_menu, lang=menus.languages[0])
+    return _url_state() or CallState(node=menus.main_menu, lang=menus.languages[0])
 
 
 def _now():
@@ -156,7 +166,7 @@ def _record_step(answer: Answer, heard: str | None, confidence: float | None,
 
 def _step() -> tuple[int, str | None]:
     """Return the step and node the request's URL names: (0, None) for a new call."""
-    state = CallState.from_query(request.args, _service().menus.languages[0])
+    state = _url_state()
     return (state.step, state.node) if state else (0, None)
 
 
