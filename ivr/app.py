@@ -9,13 +9,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr import webhooks, websim
-from ivr.database import RecordsError, show
 from ivr.flow import Flow
 from ivr.menus import Menus, load_menus
 from ivr.problems import MenuError
 from ivr.records import Recorder
 from ivr.reloader import Reloader
 from ivr.settings import Clock, Settings
+from ivr.store import RecordsError
 
 log = logging.getLogger("ivr")
 
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     log.info("serving %s: %d nodes, languages %s, %s mode", menus.path, len(menus.nodes),
              "/".join(menus.languages), "production" if settings.production else "development")
     if recorder is not None:
-        log.info("call records in %s (spool %s)", show(recorder.engine.url),
+        log.info("call records in %s (spool %s)", recorder.store.shown,
                  recorder.spool.directory)
     return app
 

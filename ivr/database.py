@@ -1,4 +1,7 @@
-"""The call records database: where it is, its engine and its migrations.
+"""The call records database through SQLAlchemy: its engine and its migrations.
+
+The commands, the reports and the migrations use this; the webhooks write
+through ivr.store and load it only when the schema needs migrating.
 
 SQLite under instance/ by default, so a fresh checkout needs no set-up;
 DATABASE_URL points the same code at PostgreSQL (psycopg 3). Migrations are
@@ -8,10 +11,7 @@ Alembic scripts in migrations/, configured here so no alembic.ini is needed.
 from __future__ import annotations
 
 import os
-import re
-import sqlite3
 import tempfile
-import time
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -20,54 +20,31 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.settings import PROJECT_ROOT
+from ivr.store import (  # noqa: F401 - for callers
+    BUSY_TIMEOUT,
+    MIGRATIONS,
+    RecordsError,
+    newest_migration,
+    spool_dir,
+    sqlite_pragmas,
+    store_url,
+)
 
 # Alembic costs 0.4 s of imports: it is imported where it is used, so a server whose
 # schema is current never loads it.
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DEFAULT_PATH = PROJECT_ROOT / "instance" / "ivr.sqlite3"
-DEFAULT_SPOOL = PROJECT_ROOT / "instance" / "spool"
-MIGRATIONS = PROJECT_ROOT / "migrations"
-BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
 _MIGRATION_WAIT_MS = 30_000  # another process may be migrating the same file at start-up
 _PG_LOCK = 0x1C0FFEE  # pg_advisory_xact_lock key: one migrator at a time
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-class RecordsError(Exception):
-    """The call records database cannot be used; the message says what to do."""
-
-
 def database_url(env: Mapping[str, str]) -> URL:
     """Return the database URL from DATABASE_URL, or the default SQLite file."""
-    text_url = (env.get("DATABASE_URL") or "").strip()
-    if not text_url:
-        return URL.create("sqlite", database=str(DEFAULT_PATH))
-    # Heroku and most hosts hand out postgres:// URLs; SQLAlchemy needs the driver named.
-    text_url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", text_url)
-    try:
-        url = make_url(text_url)
-    except ArgumentError:
-        raise RecordsError(f"DATABASE_URL '{_hidden(text_url)}' is not a database URL; use "
-                           "postgresql://user:password@host/dbname or sqlite:///path") from None
-    if url.get_backend_name() == "sqlite":
-        if url.database in (None, "", ":memory:"):
-            raise RecordsError("DATABASE_URL names an in-memory SQLite database, which would "
-                               "lose every record; give a file: sqlite:///path/to/ivr.sqlite3")
-        return url
-    if url.get_backend_name() != "postgresql":
-        raise RecordsError(f"DATABASE_URL uses '{url.get_backend_name()}'; this server "
-                           "supports sqlite:/// and postgresql://")
-    return url
-
-
-def spool_dir(env: Mapping[str, str]) -> Path:
-    """Return where writes the database refused are kept: IVR_SPOOL_DIR or instance/spool."""
-    return Path(env.get("IVR_SPOOL_DIR") or DEFAULT_SPOOL)
+    return make_url(store_url(env).text)
 
 
 def show(url: URL) -> str:
@@ -99,13 +76,7 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
-        # WAL with synchronous=NORMAL: a commit is in the WAL before the answer goes back and
-        # survives the process crashing; only a power cut or OS crash before the next
-        # checkpoint can lose the last commits. FULL would fsync every webhook (0.5 ms each).
-        for pragma in (f"busy_timeout = {busy_ms}", "foreign_keys = ON",
-                       "synchronous = NORMAL"):
-            dbapi_connection.execute(f"PRAGMA {pragma}")
-        _use_wal(dbapi_connection, busy_ms / 1000)
+        sqlite_pragmas(dbapi_connection, busy_ms / 1000)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
@@ -114,19 +85,6 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
         # first, so it takes the lock up front.
         immediate = connection.get_execution_options().get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _use_wal(dbapi_connection: sqlite3.Connection, patience: float) -> None:
-    """Switch a file to WAL once; readers and writers then stop blocking each other."""
-    deadline = time.monotonic() + patience
-    while dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        try:
-            dbapi_connection.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError:
-            # A new file in use by another connection: the switch does not wait by itself.
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
 
 
 def _dispose_after_fork(engine: Engine) -> None:
@@ -220,12 +178,6 @@ def head_revision() -> str:
     return head
 
 
-def newest_migration() -> str:
-    """Return the newest migration's number from the file names: 0001_..., 0002_..."""
-    files = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
-    return max(path.name[:4] for path in files)
-
-
 def connect(env: Mapping[str, str]) -> Engine:
     """Open the database named by the environment and bring its schema up to date."""
     url = database_url(env)
@@ -266,5 +218,3 @@ def new_revision(message: str) -> None:
             engine.dispose()
 
 
-def _hidden(text_url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", text_url)

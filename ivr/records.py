@@ -1,173 +1,31 @@
-"""Call records: the tables, the idempotent writes, and the Recorder the webhooks call.
+"""Call records: the writes the webhooks make, and the Recorder that commits or spools them.
 
 Every write is a tuple of operations with a natural key (CallSid; CallSid, step
 and path; RecordingSid; CallSid and step), applied with insert-or-ignore or
 upsert, so a Twilio retry or a replayed spool line never doubles a record.
 The Recorder commits before the webhook answers; when the database is down it
 spools the write to local disk instead and replays it later. It never raises.
+The tables themselves are in ivr.tables; the SQL in ivr.store.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 import json
 import logging
-import os
-import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
-import click
-from sqlalchemy import (
-    Boolean,
-    Connection,
-    DateTime,
-    Dialect,
-    Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    and_,
-    bindparam,
-    case,
-    delete,
-    exists,
-    false,
-    func,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
-
-from ivr import database
-from ivr.database import RecordsError
 from ivr.spool import Spool
+from ivr.store import Statement, Store, newest_migration, spool_dir, store_url
 
 log = logging.getLogger("ivr.records")
 UTC = datetime.UTC
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 RETRY_AFTER = 5.0  # seconds to spool without trying, after the database failed
-_AGE = re.compile(r"^(\d+)\s*([hdw])$")
-_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-
-
-# -- the tables --------------------------------------------------------------------------------
-
-class UTCDateTime(TypeDecorator[datetime.datetime]):
-    """An aware datetime stored in UTC (naive text on SQLite, timestamptz on PostgreSQL)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime.datetime | None,
-                           dialect: Dialect) -> datetime.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value} stored as a call record; give an offset")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime.datetime | None,
-                             dialect: Dialect) -> datetime.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-    type_annotation_map: ClassVar = {datetime.datetime: UTCDateTime()}
-
-
-def _call_sid() -> Mapped[str]:
-    return mapped_column(String(64), ForeignKey("calls.call_sid", ondelete="CASCADE"))
-
-
-class Call(Base):
-    """One phone call, from its first webhook to its final status."""
-
-    __tablename__ = "calls"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
-    from_number: Mapped[str | None] = mapped_column(String(64))
-    to_number: Mapped[str | None] = mapped_column(String(64))
-    started_at: Mapped[datetime.datetime] = mapped_column(index=True)
-    ended_at: Mapped[datetime.datetime | None]
-    status: Mapped[str | None] = mapped_column(String(20))
-    duration: Mapped[int | None] = mapped_column(Integer)  # seconds, from Twilio's status
-    language: Mapped[str | None] = mapped_column(String(16))  # of the call's latest step
-
-
-class Event(Base):
-    """One answered webhook: where the caller was, what they did, where it took them."""
-
-    __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("call_sid", "step", "path"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    call_sid: Mapped[str] = _call_sid()
-    step: Mapped[int] = mapped_column(Integer)  # the `s` in the URL: a retry repeats it
-    path: Mapped[str] = mapped_column(String(32))
-    node: Mapped[str | None] = mapped_column(String(64))  # None for the call's first request
-    next_node: Mapped[str | None] = mapped_column(String(64))
-    lang: Mapped[str | None] = mapped_column(String(16))
-    input: Mapped[str | None] = mapped_column(String(300))  # keys, say:words, a dial status
-    confidence: Mapped[float | None] = mapped_column(Float)
-    outcome: Mapped[str] = mapped_column(String(300))
-    at: Mapped[datetime.datetime] = mapped_column(index=True)
-
-
-class Recording(Base):
-    """A voicemail or feedback message, with Twilio's transcription when it comes."""
-
-    __tablename__ = "recordings"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
-    call_sid: Mapped[str] = _call_sid()
-    step: Mapped[int] = mapped_column(Integer)
-    node: Mapped[str | None] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(16))  # voicemail or feedback
-    caller: Mapped[str | None] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(1000))
-    duration: Mapped[int | None] = mapped_column(Integer)
-    transcription: Mapped[str | None] = mapped_column(Text)
-    transcription_status: Mapped[str | None] = mapped_column(String(20))
-    recorded_at: Mapped[datetime.datetime]
-    handled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    handled_at: Mapped[datetime.datetime | None]
-
-
-class CallbackRequest(Base):
-    """A caller's confirmed request to be called back, and when."""
-
-    __tablename__ = "callbacks"
-    __table_args__ = (UniqueConstraint("call_sid", "step"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    call_sid: Mapped[str] = _call_sid()
-    step: Mapped[int] = mapped_column(Integer)
-    caller: Mapped[str | None] = mapped_column(String(64))
-    number: Mapped[str] = mapped_column(String(64))
-    window: Mapped[str] = mapped_column(String(200))
-    requested_at: Mapped[datetime.datetime]
-    handled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    handled_at: Mapped[datetime.datetime | None]
 
 
 # -- the writes ----------------------------------------------------------------------------------
@@ -268,111 +126,37 @@ def _plain(op: Op) -> dict[str, Any]:
     return fields
 
 
-def apply(connection: Connection, ops: Sequence[Op]) -> None:
-    """Apply one write's operations on a connection inside a transaction."""
+def statements(ops: Sequence[Op]) -> Iterator[Statement]:
+    """The SQL statements (ivr.store) that apply one write's operations."""
     for op in ops:
-        _APPLY[type(op)](connection, op)
-
-
-@functools.lru_cache(maxsize=4)
-def _statements(dialect_name: str) -> dict[str, Any]:
-    """Build each statement once per dialect; requests only bind values.
-
-    A statement built per request with literal values costs SQLAlchemy a fresh cache key
-    and most of a millisecond; a constant one is compiled once and reused.
-    """
-    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert
-    seen = insert(Call)
-    new = seen.excluded
-    ended = insert(Call)
-    ended_new = ended.excluded
-    recording = insert(Recording)
-    rec_new = recording.excluded
-    later = exists().where(Event.call_sid == bindparam("b_call_sid"),
-                           Event.step > bindparam("b_step"))
-    return {
-        "seen": seen.on_conflict_do_update(
-            index_elements=[Call.call_sid],
-            # A spooled request replayed after later ones still moves the start to the earliest.
-            set_={"started_at": case((new.started_at < Call.started_at, new.started_at),
-                                     else_=Call.started_at),
-                  "from_number": func.coalesce(Call.from_number, new.from_number),
-                  "to_number": func.coalesce(Call.to_number, new.to_number)},
-            where=or_(new.started_at < Call.started_at, Call.from_number.is_(None),
-                      Call.to_number.is_(None)),
-        ),
-        "step": insert(Event).on_conflict_do_nothing(
-            index_elements=[Event.call_sid, Event.step, Event.path]),
-        # The call's language is that of its latest step, whatever the replay order.
-        "language": update(Call).where(
-            Call.call_sid == bindparam("b_call_sid"),
-            Call.language.is_distinct_from(bindparam("b_lang")), ~later,
-        ).values(language=bindparam("b_lang")),
-        "recording": recording.on_conflict_do_update(
-            index_elements=[Recording.recording_sid],
-            set_={name: func.coalesce(rec_new[name], getattr(Recording, name))
-                  for name in ("duration", "transcription", "transcription_status")}),
-        "ended": ended.on_conflict_do_update(
-            index_elements=[Call.call_sid],
-            set_={"status": ended_new.status,
-                  "duration": func.coalesce(ended_new.duration, Call.duration),
-                  "ended_at": func.coalesce(ended_new.ended_at, Call.ended_at),
-                  "from_number": func.coalesce(Call.from_number, ended_new.from_number),
-                  "to_number": func.coalesce(Call.to_number, ended_new.to_number)}),
-        "callback": insert(CallbackRequest).on_conflict_do_nothing(
-            index_elements=[CallbackRequest.call_sid, CallbackRequest.step]),
-    }
-
-
-def _run(connection: Connection, name: str, params: dict[str, Any]) -> None:
-    connection.execute(_statements(connection.dialect.name)[name], params)
-
-
-def _call_seen(connection: Connection, op: CallSeen) -> None:
-    _run(connection, "seen", {"call_sid": op.call_sid, "from_number": op.from_number,
-                              "to_number": op.to_number, "started_at": op.at})
-
-
-def _step_taken(connection: Connection, op: StepTaken) -> None:
-    _run(connection, "step", {
-        "call_sid": op.call_sid, "step": op.step, "path": op.path, "node": op.node,
-        "next_node": op.next_node, "lang": op.lang, "input": op.input,
-        "confidence": op.confidence, "outcome": op.outcome, "at": op.at})
-    if op.lang:
-        _run(connection, "language", {"b_call_sid": op.call_sid, "b_step": op.step,
-                                      "b_lang": op.lang})
-
-
-def _message_left(connection: Connection, op: MessageLeft) -> None:
-    _run(connection, "recording", {
-        "recording_sid": op.recording_sid, "call_sid": op.call_sid, "step": op.step,
-        "node": op.node, "kind": op.kind, "caller": op.caller, "url": op.url,
-        "duration": op.duration, "transcription": op.transcription,
-        "transcription_status": op.transcription_status, "recorded_at": op.at})
-
-
-def _call_ended(connection: Connection, op: CallEnded) -> None:
-    # Without any earlier request on record, the call started `duration` before its end.
-    _run(connection, "ended", {
-        "call_sid": op.call_sid, "from_number": op.from_number, "to_number": op.to_number,
-        "started_at": op.at - datetime.timedelta(seconds=op.duration or 0),
-        "ended_at": op.at if op.status in FINAL_STATUSES else None, "status": op.status,
-        "duration": op.duration})
-
-
-def _callback_requested(connection: Connection, op: CallbackRequested) -> None:
-    _run(connection, "callback", {
-        "call_sid": op.call_sid, "step": op.step, "caller": op.caller, "number": op.number,
-        "window": op.window, "requested_at": op.at})
-
-
-_APPLY: dict[type, Callable[[Connection, Any], None]] = {
-    CallSeen: _call_seen,
-    StepTaken: _step_taken,
-    MessageLeft: _message_left,
-    CallEnded: _call_ended,
-    CallbackRequested: _callback_requested,
-}
+        if isinstance(op, CallSeen):
+            yield "seen", {"call_sid": op.call_sid, "from_number": op.from_number,
+                           "to_number": op.to_number, "started_at": op.at}
+        elif isinstance(op, StepTaken):
+            yield "step", {
+                "call_sid": op.call_sid, "step": op.step, "path": op.path, "node": op.node,
+                "next_node": op.next_node, "lang": op.lang, "input": op.input,
+                "confidence": op.confidence, "outcome": op.outcome, "at": op.at}
+            if op.lang:
+                yield "language", {"call_sid": op.call_sid, "step": op.step, "lang": op.lang}
+        elif isinstance(op, MessageLeft):
+            yield "recording", {
+                "recording_sid": op.recording_sid, "call_sid": op.call_sid, "step": op.step,
+                "node": op.node, "kind": op.kind, "caller": op.caller, "url": op.url,
+                "duration": op.duration, "transcription": op.transcription,
+                "transcription_status": op.transcription_status, "recorded_at": op.at}
+        elif isinstance(op, CallEnded):
+            # Without any earlier request on record, the call started `duration` before its end.
+            yield "ended", {
+                "call_sid": op.call_sid, "from_number": op.from_number,
+                "to_number": op.to_number,
+                "started_at": op.at - datetime.timedelta(seconds=op.duration or 0),
+                "ended_at": op.at if op.status in FINAL_STATUSES else None,
+                "status": op.status, "duration": op.duration}
+        else:
+            yield "callback", {
+                "call_sid": op.call_sid, "step": op.step, "caller": op.caller,
+                "number": op.number, "window": op.window, "requested_at": op.at}
 
 
 # -- the recorder -------------------------------------------------------------------------------
@@ -380,10 +164,10 @@ _APPLY: dict[type, Callable[[Connection, Any], None]] = {
 class Recorder:
     """Write call records for the webhooks: commit, or spool to disk; never raise."""
 
-    def __init__(self, engine: Engine, spool: Spool,
+    def __init__(self, store: Store, spool: Spool,
                  clock: Callable[[], datetime.datetime] | None = None,
                  retry_after: float = RETRY_AFTER) -> None:
-        self.engine = engine
+        self.store = store
         self.spool = spool
         self.clock = clock or (lambda: datetime.datetime.now(UTC))
         self.retry_after = retry_after
@@ -396,8 +180,22 @@ class Recorder:
     @classmethod
     def open(cls, env: Mapping[str, str],
              clock: Callable[[], datetime.datetime] | None = None) -> Recorder:
-        """Open the database the environment names, migrate it, and replay any spool."""
-        recorder = cls(database.connect(env), Spool(database.spool_dir(env)), clock)
+        """Open the database the environment names, migrate it, and replay any spool.
+
+        Raises RecordsError, saying what to do, when the database cannot be used.
+        """
+        store = Store(store_url(env))
+        try:
+            current = store.revision() == newest_migration()
+        finally:
+            store.close()  # opened again by the first write, in the process that makes it
+        if not current:
+            # Alembic and SQLAlchemy load only here: a server started on a current schema
+            # (gunicorn.conf.py migrates before the workers start) never carries them.
+            from ivr import database
+
+            database.connect(env).dispose()
+        recorder = cls(store, Spool(spool_dir(env)), clock)
         if recorder.spool.pending():
             recorder._replay_soon()
         return recorder
@@ -407,8 +205,7 @@ class Recorder:
         try:
             if time.monotonic() >= self._retry_at:
                 try:
-                    with self.engine.begin() as connection:
-                        apply(connection, ops)
+                    self.store.write(statements(ops))
                 except Exception as exc:
                     self._failed(exc)
                 else:
@@ -436,9 +233,14 @@ class Recorder:
     def flush(self) -> int:
         """Replay the spool into the database now; return how many writes it replayed.
 
-        Raises SQLAlchemyError when the database is still unavailable (the spool is kept).
+        Raises the driver's error when the database is still unavailable (the spool is kept).
         """
-        return self.spool.replay(self._apply_lines)
+        # A connection of its own, so a long replay never holds up a webhook's write.
+        replayer = Store(self.store.url, self.store.busy_timeout)
+        try:
+            return self.spool.replay(lambda lines: self._apply_lines(replayer, lines))
+        finally:
+            replayer.close()
 
     def wait_for_replay(self, timeout: float = 10.0) -> None:
         """Wait for a background replay to finish (for tests and shutdown)."""
@@ -449,7 +251,7 @@ class Recorder:
     def close(self) -> None:
         """Finish any replay and close the database connections."""
         self.wait_for_replay()
-        self.engine.dispose()
+        self.store.close()
 
     def _keep(self, ops: Sequence[Op]) -> None:
         line = to_json(ops)
@@ -462,12 +264,11 @@ class Recorder:
                       "spool %s unwritable: %s): %s", self.spool.directory, exc, line)
 
     def _failed(self, exc: Exception) -> None:
-        bad_data = isinstance(exc, IntegrityError | DataError)
+        bad_data = self.store.bad_data(exc)
         if not bad_data:  # down or locked: spool without trying for a while
             self._retry_at = time.monotonic() + self.retry_after
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-        log.warning("call records: database %s %s (%s: %s); spooling to %s",
-                    database.show(self.engine.url),
+        reason = (str(exc).strip().splitlines() or [""])[0][:300]
+        log.warning("call records: database %s %s (%s: %s); spooling to %s", self.store.shown,
                     "refused a write" if bad_data else "unavailable", type(exc).__name__,
                     reason, self.spool.directory)
 
@@ -491,7 +292,8 @@ class Recorder:
         if replayed:
             log.info("call records: replayed %d spooled write(s)", replayed)
 
-    def _apply_lines(self, lines: list[str]) -> list[str]:
+    @staticmethod
+    def _apply_lines(store: Store, lines: list[str]) -> list[str]:
         writes, rejected = [], []
         for line in lines:
             try:
@@ -499,17 +301,18 @@ class Recorder:
             except ValueError:
                 rejected.append(line)
         try:
-            with self.engine.begin() as connection:
-                for _line, ops in writes:
-                    apply(connection, ops)
+            store.write(step for _line, ops in writes for step in statements(ops))
             return rejected
-        except (IntegrityError, DataError):
-            pass  # one bad record must not hold back the others: apply them one by one
+        except Exception as exc:
+            if not store.bad_data(exc):
+                raise
+            # One bad record must not hold back the others: apply them one by one.
         for line, ops in writes:
             try:
-                with self.engine.begin() as connection:
-                    apply(connection, ops)
-            except (IntegrityError, DataError):
+                store.write(statements(ops))
+            except Exception as exc:
+                if not store.bad_data(exc):
+                    raise
                 rejected.append(line)
         return rejected
 
@@ -520,101 +323,3 @@ def _safe_json(ops: Sequence[Op]) -> str:
     except Exception:
         return repr(ops)
 
-
-# -- handling and retention -------------------------------------------------------------------
-
-def mark_handled(engine: Engine, model: type[Recording] | type[CallbackRequest], ident: int,
-                 now: datetime.datetime) -> bool:
-    """Mark a voicemail or callback request handled; False when there is no such id."""
-    with engine.begin() as connection:  # the write first: it waits for the lock if need be
-        connection.execute(update(model).where(and_(model.id == ident, ~model.handled))
-                           .values(handled=True, handled_at=now))
-        found = connection.execute(select(model.id).where(model.id == ident)).first()
-    return found is not None
-
-
-def parse_age(value: str) -> datetime.timedelta:
-    """Parse an age such as 90d, 12h or 2w."""
-    match = _AGE.match(value.strip().lower())
-    if not match:
-        raise ValueError(f"'{value}' is not an age like 90d, 12h or 2w")
-    return datetime.timedelta(**{_UNITS[match[2]]: int(match[1])})
-
-
-def purge(engine: Engine, before: datetime.datetime) -> dict[str, int]:
-    """Delete the calls started before a moment, with their events, messages and callbacks."""
-    old = select(Call.call_sid).where(Call.started_at < before)
-    counts = {}
-    with engine.begin() as connection:
-        # Children first, so it works whether or not the database enforces the cascade.
-        for model in (Event, Recording, CallbackRequest, Call):
-            result = connection.execute(delete(model).where(model.call_sid.in_(old)))
-            counts[model.__tablename__] = result.rowcount
-    return counts
-
-
-# -- `ivr db` ---------------------------------------------------------------------------------
-
-def cli_engine() -> Engine:
-    """Open and migrate the database for a command, or fail with one clear error."""
-    try:
-        return database.connect(os.environ)
-    except RecordsError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@click.group("db")
-def db_cli() -> None:
-    """Manage the call records database (DATABASE_URL; default instance/ivr.sqlite3)."""
-
-
-@db_cli.command("upgrade")
-def upgrade_command() -> None:
-    """Create the schema, or migrate it to the newest version."""
-    engine = cli_engine()
-    try:
-        revision = database.current_revision(engine)
-    finally:
-        engine.dispose()
-    click.echo(f"{database.show(engine.url)}: schema at revision {revision}")
-
-
-@db_cli.command("purge")
-@click.option("--older-than", "age", required=True, metavar="AGE",
-              help="Delete calls that started longer ago than this: 90d, 12h, 2w.")
-def purge_command(age: str) -> None:
-    """Delete old calls with their events, voicemails and callback requests."""
-    try:
-        cutoff = datetime.datetime.now(UTC) - parse_age(age)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--older-than") from None
-    engine = cli_engine()
-    try:
-        counts = purge(engine, cutoff)
-    finally:
-        engine.dispose()
-    summary = ", ".join(f"{n} {table}" for table, n in counts.items())
-    click.echo(f"deleted what started before {cutoff:%Y-%m-%d %H:%M} UTC: {summary}")
-
-
-@db_cli.command("flush")
-def flush_command() -> None:
-    """Write the records spooled while the database was unavailable."""
-    engine = cli_engine()
-    recorder = Recorder(engine, Spool(database.spool_dir(os.environ)))
-    try:
-        replayed = recorder.flush()
-    except SQLAlchemyError as exc:
-        raise click.ClickException(f"the database is still unavailable; the spool is kept: "
-                                   f"{getattr(exc, 'orig', None) or exc}") from None
-    finally:
-        engine.dispose()
-    left = " (another process is replaying the rest)" if recorder.spool.pending() else ""
-    click.echo(f"replayed {replayed} spooled write(s) from {recorder.spool.directory}{left}")
-
-
-@db_cli.command("revision", hidden=True)
-@click.argument("message")
-def revision_command(message: str) -> None:
-    """Write a new migration from the difference between the models and the schema."""
-    database.new_revision(message)

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from ivr.hours import Schedule
 from ivr.menus import Menus, load_menus
 from ivr.problems import MenuError
-from ivr.records import Call, CallbackRequest, Event, Recording, cli_engine, mark_handled
 from ivr.schema import DialNode, HoursNode, MessageNode, Option
 from ivr.settings import Settings, SettingsError
+from ivr.tables import Call, CallbackRequest, Event, Recording, cli_engine, mark_handled
 
 UTC = datetime.UTC
 BAR = 30  # characters of the longest terminal bar

@@ -6,7 +6,7 @@ connection arrives inside a transaction that holds the migration lock.
 
 from alembic import context
 
-from ivr.records import Base
+from ivr.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -20,10 +20,11 @@ from sqlalchemy.exc import OperationalError
 
 from ivr import database
 from ivr.app import create_app
-from ivr.records import Base, db_cli
 from ivr.report import callbacks_command, report_command, voicemails_command
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
+from ivr.store import Store
+from ivr.tables import Base, db_cli
 from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock
 
 NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run scripts/postgres.sh"
@@ -101,10 +102,10 @@ def app(env, clock):
     """The app on the shipped menu, recording into the test database."""
     app = create_app(Settings(menus_path=SHIPPED, env=env), clock=clock)
     recorder = app.extensions["ivr"].recorder
-    engine = recorder.engine  # tests may swap in a dead one: close the real one anyway
+    store = recorder.store  # tests may swap in a dead one: close the real one anyway
     yield app
     recorder.close()
-    engine.dispose()
+    store.close()
 
 
 @pytest.fixture
@@ -139,6 +140,23 @@ def dial(app):
         return result
 
     return place
+
+
+_stores: list[Store] = []
+
+
+def store(engine: Engine) -> Store:
+    """A Store (the webhooks' writer) on an engine's database, closed after the test."""
+    opened = Store(engine.url.render_as_string(hide_password=False))
+    _stores.append(opened)
+    return opened
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _stores:
+        _stores.pop().close()
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr.app import create_app
-from ivr.records import Call, CallbackRequest, Event, Recording
 from ivr.settings import Settings
 from ivr.simulator import Call as Simulated
 from ivr.simulator import ScriptedCaller, WsgiTransport
+from ivr.tables import Call, CallbackRequest, Event, Recording
 from ivr.webhooks import FLOW_PATHS
 from tests.conftest import twiml
 from tests.records.conftest import BASE, CALLER, counts
@@ -34,10 +34,9 @@ def flow_requests(result):
             if urlsplit(url).path in FLOW_PATHS]
 
 
-def test_voicemail_call_records_call_events_and_message(dial, recorder):
+def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
     """After hours: 0 -> after-hours menu -> 1 -> voicemail; every step is on record."""
     result = dial("0,1,rec:请明天上午给我回电话")
-    engine = recorder.engine
     (call,) = rows(engine, Call)
     assert (call.from_number, call.to_number, call.language) == (CALLER, "+8610555000100",
                                                                   "zh-CN")
@@ -65,29 +64,29 @@ def test_voicemail_call_records_call_events_and_message(dial, recorder):
     assert not message.handled and message.call_sid == call.call_sid
 
 
-def test_feedback_is_recorded_as_feedback(dial, recorder):
+def test_feedback_is_recorded_as_feedback(engine, dial, recorder):
     dial("4,rec:希望增加夜间人工服务,hangup")
-    (message,) = rows(recorder.engine, Recording)
+    (message,) = rows(engine, Recording)
     assert (message.kind, message.node) == ("feedback", "feedback")
 
 
-def test_confirmed_callback_request_is_recorded(dial, app, recorder):
+def test_confirmed_callback_request_is_recorded(engine, dial, app, recorder):
     """0 after hours -> 2 callback -> 1 keep my caller id -> 1 the first window."""
     dial("0,2,1,1")
-    (request,) = rows(recorder.engine, CallbackRequest)
+    (request,) = rows(engine, CallbackRequest)
     window = app.extensions["ivr"].menus.nodes["callback"].windows["1"]
     assert (request.caller, request.number, request.window) == (CALLER, CALLER, window.hours)
     assert not request.handled
 
 
-def test_speech_input_is_recorded_with_its_confidence(dial, recorder):
+def test_speech_input_is_recorded_with_its_confidence(engine, dial, recorder):
     dial("say:我要留言意见,rec:建议,hangup")
-    event = rows(recorder.engine, Event)[1]
+    event = rows(engine, Event)[1]
     assert event.input == "say:我要留言意见" and event.confidence == pytest.approx(0.9)
     assert event.outcome.endswith("-> 4")
 
 
-def test_transcription_reaches_its_recording(env, clock):
+def test_transcription_reaches_its_recording(engine, env, clock):
     """Twilio's transcribeCallback fills the text of the recording it names."""
     app = create_app(Settings(menus_path=TRANSCRIBED, env=env), clock=clock)
     recorder = app.extensions["ivr"].recorder
@@ -96,7 +95,7 @@ def test_transcription_reaches_its_recording(env, clock):
                            base_url=BASE, seed=3).run()
         assert result.ok, result.problems
         assert any("/voice/transcription" in url for _m, url, _p in result.requests)
-        (message,) = rows(recorder.engine, Recording)
+        (message,) = rows(engine, Recording)
         assert message.transcription == "请回电"
         assert message.transcription_status == "completed"
         assert message.duration is not None and message.node == "voicemail"
@@ -104,12 +103,12 @@ def test_transcription_reaches_its_recording(env, clock):
         recorder.close()
 
 
-def test_the_same_call_twice_is_recorded_once(dial, recorder):
+def test_the_same_call_twice_is_recorded_once(engine, dial, recorder):
     """Replaying every request of a call (same CallSid, steps, RecordingSid) adds nothing."""
     dial("0,1,rec:你好", seed=5)
-    once = counts(recorder.engine)
+    once = counts(engine)
     dial("0,1,rec:你好", seed=5)
-    assert counts(recorder.engine) == once == {"calls": 1, "events": 4, "recordings": 1,
+    assert counts(engine) == once == {"calls": 1, "events": 4, "recordings": 1,
                                                "callbacks": 0}
     assert not recorder.spool.pending()  # ignored as duplicates, not refused and spooled
 
@@ -129,19 +128,19 @@ RETRIED = {"CallSid": "CA" + "7" * 32, "From": CALLER, "To": "+8610555000100",
       "completed"}),
     ("/voice/status", {"CallStatus": "completed", "CallDuration": "31"}),
 ])
-def test_a_retried_webhook_answers_the_same_and_records_once(app, recorder, url, fields):
+def test_a_retried_webhook_answers_the_same_and_records_once(engine, app, recorder, url, fields):
     client = app.test_client()
     first = client.post(url, data={**RETRIED, **fields})
-    before = counts(recorder.engine)
+    before = counts(engine)
     again = client.post(url, data={**RETRIED, **fields})
     assert again.get_data() == first.get_data()
     twiml(again)
-    assert counts(recorder.engine) == before
+    assert counts(engine) == before
     assert before["calls"] == 1
     assert not recorder.spool.pending()  # ignored as a duplicate, not refused and spooled
 
 
-def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology(
+def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology(engine,
         app, recorder, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -151,13 +150,13 @@ def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology
     root = twiml(app.test_client().post("/voice/gather?node=main&lang=zh-CN&s=1",
                                         data={**RETRIED, "Digits": "1"}))
     assert root.find("Dial") is not None  # the apology puts the caller through
-    (event,) = rows(recorder.engine, Event)
+    (event,) = rows(engine, Event)
     assert event.outcome == "error RuntimeError" and event.node == "main"
 
 
-def test_requests_without_a_call_sid_are_not_recorded(app, recorder):
+def test_requests_without_a_call_sid_are_not_recorded(engine, app, recorder):
     twiml(app.test_client().post("/voice"))
-    assert counts(recorder.engine)["calls"] == 0
+    assert counts(engine)["calls"] == 0
 
 
 def test_after_hours_voicemail_and_callback_show_in_the_lists_and_the_report(dial, ivr):

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from ivr import database
 from ivr.app import create_app
 from ivr.database import RecordsError
-from ivr.records import Base, Call, CallbackRequest, Event, MessageLeft, Recorder, Recording
-from ivr.settings import Settings
+from ivr.records import MessageLeft, Recorder
+from ivr.settings import PROJECT_ROOT, Settings
 from ivr.spool import Spool
+from ivr.tables import Base, Call, CallbackRequest, Event, Recording
 from tests.conftest import ENV, SHIPPED
-from tests.records.conftest import counts
+from tests.records.conftest import counts, store
 
 UTC = datetime.UTC
 AT = datetime.datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
         assert session.scalars(select(CallbackRequest.window)).one() == "09:00-12:00"
 
     # The new column works, and the way back down keeps the rest.
-    recorder = Recorder(engine, Spool(tmp_path / "spool"))
+    recorder = Recorder(store(engine), Spool(tmp_path / "spool"))
     assert recorder.write(MessageLeft("CA1", "RE1", 2, "feedback", "feedback", None,
                                       "https://api.twilio.com/RE1", None, "很好", "completed",
                                       AT))
@@ -157,7 +158,7 @@ def test_database_urls_are_normalised_for_psycopg(given, expected):
 def test_without_database_url_the_default_is_a_file_under_instance():
     url = database.database_url({})
     assert url.get_backend_name() == "sqlite"
-    assert url.database == str(database.PROJECT_ROOT / "instance" / "ivr.sqlite3")
+    assert url.database == str(PROJECT_ROOT / "instance" / "ivr.sqlite3")
 
 
 @pytest.mark.parametrize(("given", "says"), [

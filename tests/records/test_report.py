@@ -10,19 +10,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ivr import records
+from ivr import tables
 from ivr.records import (
     CallbackRequested,
     CallEnded,
     CallSeen,
     MessageLeft,
     Recorder,
-    Recording,
     StepTaken,
 )
 from ivr.report import mask_number
 from ivr.spool import Spool
-from tests.records.conftest import counts
+from ivr.tables import Recording
+from tests.records.conftest import counts, store
 
 SH = datetime.timezone(datetime.timedelta(hours=8))
 CALLER = "+8613812341234"
@@ -53,7 +53,7 @@ def message(recorder: Recorder, sid: str, rec_sid: str, when: datetime.datetime)
 @pytest.fixture
 def known(db, tmp_path) -> Recorder:
     """Six calls: one before the reported days, two on the 23rd, three on the 24th."""
-    r = Recorder(db, Spool(tmp_path / "spool"))
+    r = Recorder(store(db), Spool(tmp_path / "spool"))
     call(r, "CA1", at(23, 10), [  # open hours; hangs up in the account menu
         (0, 0, "/voice", None, "main", "start"),
         (20, 1, "/voice/gather", "main", "account", "keys 1 -> 1")])
@@ -85,7 +85,7 @@ def known(db, tmp_path) -> Recorder:
         (18, 2, "/voice/gather", "main", "main", "keys 7 -> invalid")])
     with Session(db) as session:
         handled = session.scalars(select(Recording.id).where(Recording.recording_sid == "RE4"))
-        assert records.mark_handled(db, Recording, handled.one(), at(25, 9))
+        assert tables.mark_handled(db, Recording, handled.one(), at(25, 9))
     return r
 
 
@@ -222,17 +222,17 @@ def test_mask_number(number, masked):
     (" 30D ", datetime.timedelta(days=30)),
 ])
 def test_parse_age(age, delta):
-    assert records.parse_age(age) == delta
+    assert tables.parse_age(age) == delta
 
 
 @pytest.mark.parametrize("age", ["90", "d", "1.5d", "90 days", "-3d"])
 def test_parse_age_refuses_what_it_cannot_read(age):
     with pytest.raises(ValueError, match="is not an age like 90d"):
-        records.parse_age(age)
+        tables.parse_age(age)
 
 
 def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
-    r = Recorder(db, Spool(tmp_path / "spool"))
+    r = Recorder(store(db), Spool(tmp_path / "spool"))
     now = datetime.datetime.now(datetime.UTC)
     for sid, start in (("CAold", now - datetime.timedelta(days=100)),
                        ("CAnew", now - datetime.timedelta(days=1))):

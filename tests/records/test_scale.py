@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ivr import database
-from ivr.records import Call, Event, Recording
 from ivr.settings import PROJECT_ROOT
 from ivr.simulator import Call as Simulated
 from ivr.simulator import HttpTransport, ScriptedCaller
+from ivr.tables import Call, Event, Recording
 from ivr.webhooks import FLOW_PATHS
 from tests.conftest import CLOSED_TIME, ENV
 from tests.records.conftest import drop_postgres_database, new_postgres_database
