@@ -28,6 +28,7 @@ DEFAULT_PATH = PROJECT_ROOT / "instance" / "ivr.sqlite3"
 DEFAULT_SPOOL = PROJECT_ROOT / "instance" / "spool"
 MIGRATIONS = PROJECT_ROOT / "migrations"
 BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
+CHECKPOINT_EVERY = 1.0  # seconds between copies of SQLite's WAL back into the file
 UTC = datetime.UTC
 _orphans: list[object] = []  # connections inherited across a fork: never used nor closed
 
@@ -187,6 +188,7 @@ class Store:
         self._lock = threading.Lock()
         self._connection: Any = None
         self._pid = 0
+        self._checkpointer: _Checkpointer | None = None
         if self.url.backend == "sqlite":
             self._driver: Any = sqlite3
             self._sql = _SQL
@@ -237,6 +239,9 @@ class Store:
         """Close the connection (a later write opens a new one)."""
         with self._lock:
             self._drop()
+            checkpointer, self._checkpointer = self._checkpointer, None
+            if checkpointer is not None and checkpointer.pid == os.getpid():
+                checkpointer.finish()
 
     def _run(self, statements: list[Statement]) -> None:
         connection = self._open()
@@ -263,8 +268,16 @@ class Store:
             _orphans.append(self._connection)  # the parent's: closing it here would harm it
             self._connection = None
         if self._connection is None:
-            self._connection = (_sqlite_connect(self.url.path, self.busy_timeout)
-                                if self.url.backend == "sqlite" else self._pg_connect())
+            if self.url.backend == "sqlite":
+                self._connection = _sqlite_connect(self.url.path, self.busy_timeout)
+                # The commit that crosses the WAL's size limit would copy it back into the
+                # file and fsync, a stall of milliseconds for one caller; a thread does it.
+                self._connection.execute("PRAGMA wal_autocheckpoint = 0")
+                if self._checkpointer is None or self._checkpointer.pid != os.getpid():
+                    self._checkpointer = _Checkpointer(self.url.path, self.busy_timeout)
+                    self._checkpointer.start()
+            else:
+                self._connection = self._pg_connect()
             self._pid = os.getpid()
         return self._connection
 
@@ -278,6 +291,34 @@ class Store:
         if connection is not None and self._pid == os.getpid():
             with contextlib.suppress(self._driver.Error):
                 connection.close()
+
+
+class _Checkpointer(threading.Thread):
+    """Copies a SQLite file's WAL back into it every CHECKPOINT_EVERY seconds."""
+
+    def __init__(self, path: str, busy_timeout: float) -> None:
+        super().__init__(daemon=True, name="ivr-wal-checkpoint")
+        self.path, self.busy_timeout, self.pid = path, busy_timeout, os.getpid()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        connection: sqlite3.Connection | None = None
+        while not self._done.wait(CHECKPOINT_EVERY):
+            try:
+                if connection is None:
+                    connection = sqlite3.connect(self.path, timeout=self.busy_timeout,
+                                                 isolation_level=None, check_same_thread=False)
+                # PASSIVE: copies what no reader still needs, never waits for a writer.
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                connection = None  # the file is gone or locked: try again next time
+        if connection is not None:
+            connection.close()
+
+    def finish(self) -> None:
+        """Stop the thread (the WAL keeps whatever it has not copied yet)."""
+        self._done.set()
+        self.join(timeout=5)
 
 
 def _sqlite_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 from sqlalchemy import select, text
@@ -94,3 +95,22 @@ def test_a_server_on_a_current_schema_never_loads_sqlalchemy(tmp_path):
     assert done.stdout.strip() == "[]"
     with sqlite3.connect(tmp_path / "ivr.sqlite3") as connection:
         assert connection.execute("SELECT call_sid FROM calls").fetchall() == [("CA1",)]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_wal_is_copied_into_the_file_by_a_thread_not_by_a_webhook(db, tmp_path):
+    path = db.url.database
+    writer = store(db)
+    recorder = Recorder(writer, Spool(tmp_path / "spool"))
+    size = os.path.getsize(path)
+    for i in range(300):
+        assert recorder.write(CallSeen(f"CA{i:04d}", "+8613812341234", None, AT))
+    with sqlite3.connect(path) as connection:  # the webhooks' connection does not copy
+        assert connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert writer._connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    deadline = time.monotonic() + 10
+    while os.path.getsize(path) == size and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert os.path.getsize(path) > size  # the checkpoint thread copied the pages
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == 300
