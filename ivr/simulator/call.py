@@ -125,6 +125,13 @@ class _Document:
         return _node_of(self.url)
 
 
+class _Fields(dict[str, str]):
+    """Request fields as RequestValidator reads them fastest (it asks for getall first)."""
+
+    def getall(self, name: str) -> list[str]:
+        return [self[name]]
+
+
 @functools.lru_cache(maxsize=4096)
 def _node_of(url: str) -> str | None:
     """The `node` query parameter of a URL, which apps like ours use to name a step."""
@@ -510,7 +517,8 @@ class Call:
         if self._validator is not None:
             # For GET the fields travel in the URL, which is then signed on its own.
             signed = (with_query(url, params), {}) if method == "GET" else (url, params)
-            headers["X-Twilio-Signature"] = self._validator.compute_signature(*signed)
+            headers["X-Twilio-Signature"] = self._validator.compute_signature(
+                signed[0], _Fields(signed[1]))
         self._requests.append((method, url, params))
         try:
             return self.transport.request(method, url, params, headers)

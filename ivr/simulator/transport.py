@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
-from urllib.parse import unquote_to_bytes, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote_plus, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 # Twilio's code for "HTTP connection failure", which also covers its 15 s timeout.
 CONNECTION_FAILURE = 11205
@@ -51,12 +52,24 @@ def resolve_url(base: str, url: str) -> str:
     return urljoin(base, url)
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote_plus leaves as it is
+
+
+def form_encode(params: Mapping[str, str]) -> str:
+    """urlencode for string fields, quoting only what needs it (the simulator's hot path)."""
+    return "&".join(f"{_quoted(key)}={_quoted(value)}" for key, value in params.items())
+
+
+def _quoted(text: str) -> str:
+    return text if _PLAIN.fullmatch(text) else quote_plus(text)
+
+
 def with_query(url: str, params: dict[str, str]) -> str:
     """Append params to a URL's query string (how a GET webhook carries its fields)."""
     if not params:
         return url
     parts = urlsplit(url)
-    extra = urlencode(params)
+    extra = form_encode(params)
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urlunsplit(parts._replace(query=query))
 
@@ -81,7 +94,7 @@ class WsgiTransport:
         """Send one request to the app and return its answer."""
         absolute = resolve_url(self.base_url, url)
         target = with_query(absolute, params) if method == "GET" else absolute
-        body = urlencode(params).encode() if method != "GET" else b""
+        body = form_encode(params).encode() if method != "GET" else b""
         started, redirected = time.perf_counter(), False
         try:
             for _ in range(self.MAX_REDIRECTS + 1):

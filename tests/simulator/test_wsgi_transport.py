@@ -61,3 +61,13 @@ def test_the_path_query_and_form_reach_the_app_as_sent():
 def test_a_handler_that_raises_is_a_500_with_its_error():
     answer = WsgiTransport(app()).request("POST", "/boom", {}, {})
     assert answer.status == 500 and b"RuntimeError: broken handler" in answer.body
+
+
+def test_form_encoding_is_urlencode():
+    from urllib.parse import urlencode
+
+    from ivr.simulator.transport import form_encode
+
+    fields = {"Digits": "1#", "SpeechResult": "人工 服务", "From": "+8613812341234",
+              "Plain": "AC_0.9~x-y", "Empty": "", "Odd": "a&b=c/d?e%f"}
+    assert form_encode(fields) == urlencode(fields)
