@@ -119,6 +119,7 @@ class _Document:
     root: ET.Element
     url: str
     request: tuple[str, str, dict[str, str]] | None = None  # what fetched it
+    body: bytes = b""  # the document as the app sent it
 
     @property
     def node(self) -> str | None:
@@ -270,7 +271,7 @@ class Call:
         self._problems.extend(problems)
         if root is None:
             self._fail(problems[0].code, resp.url, caller_gone)
-        self.document = _Document(root, resp.url, sent)
+        self.document = _Document(root, resp.url, sent, resp.body)
         return self.document
 
     def _fail(self, code: Code, url: str, caller_gone: bool) -> NoReturn:

@@ -98,7 +98,8 @@ class _Probe:
         prelude = tuple(self.done) if document is self.branch_document else ()
         method, url, params = document.request or ("POST", document.url, {})
         extra = tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS))
-        body = ET.tostring(document.root, encoding="unicode")
+        body = (document.body.decode("utf-8", "replace") if document.body
+                else ET.tostring(document.root, encoding="unicode"))
         self.found = Wait((method, url, extra), prelude, kind, node, finish, body)
         return HangUp()
 

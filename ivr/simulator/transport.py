@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import sys
@@ -47,6 +48,7 @@ class Transport(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_url(base: str, url: str) -> str:
     """Resolve a URL from a TwiML document against the document's own URL, as Twilio does."""
     return urljoin(base, url)
