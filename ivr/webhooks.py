@@ -58,6 +58,7 @@ class Webhook:
     service: Service
     path: str
     fields: Mapping[str, str]  # the first value of each of Twilio's fields
+    query: str  # the URL's query string, which carries the call state
     args: Mapping[str, str]  # the first value of each query parameter
     started: float
 
@@ -65,14 +66,15 @@ class Webhook:
     def read(cls, service: Service, started: float) -> Webhook:
         """Read the current request (Twilio's fields: a POST's body, a GET's query)."""
         environ = request.environ
-        args = _query(environ.get("QUERY_STRING", ""))
+        query = environ.get("QUERY_STRING", "")
+        args = _query(query)
         fields: Mapping[str, str] = args
         if request.method == "POST":
             if environ.get("CONTENT_TYPE", "").startswith(URLENCODED):
                 fields = Form(request.get_data().decode("utf-8", "replace"))  # 413 if huge
             else:  # not what Twilio sends: werkzeug's parser copes with the rest
                 fields = request.form  # a MultiDict: first values, and getlist
-        return cls(service, request.path, fields, args, started)
+        return cls(service, request.path, fields, query, args, started)
 
     def field(self, name: str) -> str | None:
         """A field, cut to MAX_FIELD characters (None when absent)."""
@@ -82,8 +84,7 @@ class Webhook:
     @property
     def url_state(self) -> CallState | None:
         """The call state the URL carries (None for a new call)."""
-        return _url_state(request.environ.get("QUERY_STRING", ""),
-                          self.service.menus.languages[0])
+        return _url_state(self.query, self.service.menus.languages[0])
 
     @property
     def state(self) -> CallState:
