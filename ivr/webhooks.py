@@ -59,7 +59,6 @@ class Webhook:
     path: str
     fields: Mapping[str, str]  # the first value of each of Twilio's fields
     query: str  # the URL's query string, which carries the call state
-    args: Mapping[str, str]  # the first value of each query parameter
     started: float
 
     @classmethod
@@ -67,14 +66,18 @@ class Webhook:
         """Read the current request (Twilio's fields: a POST's body, a GET's query)."""
         environ = request.environ
         query = environ.get("QUERY_STRING", "")
-        args = _query(query)
-        fields: Mapping[str, str] = args
+        fields: Mapping[str, str] = _query(query)
         if request.method == "POST":
             if environ.get("CONTENT_TYPE", "").startswith(URLENCODED):
                 fields = Form(request.get_data().decode("utf-8", "replace"))  # 413 if huge
             else:  # not what Twilio sends: werkzeug's parser copes with the rest
                 fields = request.form  # a MultiDict: first values, and getlist
-        return cls(service, request.path, fields, query, args, started)
+        return cls(service, request.path, fields, query, started)
+
+    @property
+    def args(self) -> Mapping[str, str]:
+        """The first value of each query parameter."""
+        return _query(self.query)
 
     def field(self, name: str) -> str | None:
         """A field, cut to MAX_FIELD characters (None when absent)."""
@@ -201,18 +204,6 @@ def _public_url(service: Service) -> str:
     return base + raw
 
 
-def _field(name: str) -> str | None:
-    return _hook().field(name)
-
-
-def _state() -> CallState:
-    return _hook().state
-
-
-def _now() -> datetime.datetime:
-    return _hook().now()
-
-
 def _answer(answer: Answer, heard: str | None = None, confidence: float | None = None,
             recording: Recording | None = None) -> Response:
     hook = _hook()
@@ -250,7 +241,7 @@ def _record_step(hook: Webhook, answer: Answer, heard: str | None,
     ]
     if recording is not None and answer.outcome == "recorded":
         ops.append(MessageLeft(call_sid, recording.sid or f"{call_sid}-{step}", step, node,
-                               _kind(node), caller, recording.url, recording.duration, None,
+                               _kind(hook, node), caller, recording.url, recording.duration, None,
                                None, now))
     if answer.callback is not None:
         ops.append(CallbackRequested(call_sid, step, caller, answer.callback.number,
@@ -258,21 +249,16 @@ def _record_step(hook: Webhook, answer: Answer, heard: str | None,
     recorder.write(*ops)
 
 
-def _step() -> tuple[int, str | None]:
-    return _hook().step()
+def _seen(hook: Webhook, call_sid: str, now: datetime.datetime) -> CallSeen:
+    return CallSeen(call_sid, hook.field("From"), hook.field("To"), now)
 
 
-def _seen(call_sid: str, now: datetime.datetime) -> CallSeen:
-    return CallSeen(call_sid, _field("From"), _field("To"), now)
-
-
-def _kind(node_id: str | None) -> str:
-    node = _service().menus.nodes.get(node_id or "")
+def _kind(hook: Webhook, node_id: str | None) -> str:
+    node = hook.service.menus.nodes.get(node_id or "")
     return node.kind if isinstance(node, RecordNode) else "voicemail"
 
 
-def _log(hook: Webhook | None = None, **fields: object) -> None:
-    hook = hook or _hook()
+def _log(hook: Webhook, **fields: object) -> None:
     line = {
         "event": "webhook",
         "call_sid": (hook.fields.get("CallSid") or "")[:64] or None,
@@ -305,20 +291,22 @@ def gather() -> Response:
 @bp.route("/voice/dial", methods=["GET", "POST"])
 def dial() -> Response:
     """Answer the end of a transfer."""
-    status = _field("DialCallStatus")
-    return _answer(_service().flow.dial_result(_state(), _now(), status), status)
+    hook = _hook()
+    status = hook.field("DialCallStatus")
+    return _answer(hook.service.flow.dial_result(hook.state, hook.now(), status), status)
 
 
 @bp.route("/voice/record", methods=["GET", "POST"])
 def record() -> Response:
     """Answer the end of a recording."""
-    url, sid = _field("RecordingUrl"), _field("RecordingSid")
+    hook = _hook()
+    url, sid = hook.field("RecordingUrl"), hook.field("RecordingSid")
     recording = None
     if url and url.startswith(("https://", "http://")):
-        duration = _field("RecordingDuration") or "0"
+        duration = hook.field("RecordingDuration") or "0"
         recording = Recording(url=url, sid=sid or "",
                               duration=int(duration) if duration.isdigit() else 0)
-    answer = _service().flow.record_result(_state(), _now(), recording)
+    answer = hook.service.flow.record_result(hook.state, hook.now(), recording)
     return _answer(answer, f"recording {sid}" if recording else "no recording",
                    recording=recording)
 
@@ -326,31 +314,34 @@ def record() -> Response:
 @bp.route("/voice/callback", methods=["GET", "POST"])
 def callback() -> Response:
     """Answer a step of a callback request."""
-    digits = _field("Digits")
-    answer = _service().flow.callback(_state(), _now(), _field("From"), digits)
+    hook = _hook()
+    digits = hook.field("Digits")
+    answer = hook.service.flow.callback(hook.state, hook.now(), hook.field("From"), digits)
     return _answer(answer, digits or "silence")
 
 
 @bp.route("/voice/enter", methods=["GET", "POST"])
 def enter() -> Response:
     """Answer a redirect into a node."""
-    return _answer(_service().flow.enter(_state(), _now()))
+    hook = _hook()
+    return _answer(hook.service.flow.enter(hook.state, hook.now()))
 
 
 @bp.route("/voice/transcription", methods=["GET", "POST"])
 def transcription() -> Response:
     """Accept Twilio's transcription callback (not part of the call's TwiML)."""
-    status = _field("TranscriptionStatus")
-    _log(outcome="transcription", status=status)
-    call_sid, sid = _field("CallSid"), _field("RecordingSid")
+    hook = _hook()
+    status = hook.field("TranscriptionStatus")
+    _log(hook, outcome="transcription", status=status)
+    call_sid, sid = hook.field("CallSid"), hook.field("RecordingSid")
     if call_sid and sid:
-        step, node = _step()
-        text = _hook().fields.get("TranscriptionText") if status == "completed" else None
-        now = _now()
+        step, node = hook.step()
+        text = hook.fields.get("TranscriptionText") if status == "completed" else None
+        now = hook.now()
         _write(
-            _seen(call_sid, now),
-            MessageLeft(call_sid, sid, step, node, _kind(node), _field("From"),
-                        _field("RecordingUrl") or "", None,
+            _seen(hook, call_sid, now),
+            MessageLeft(call_sid, sid, step, node, _kind(hook, node), hook.field("From"),
+                        hook.field("RecordingUrl") or "", None,
                         text[:MAX_TRANSCRIPTION] if text else None,
                         (status or "")[:20] or None, now),
         )
@@ -360,21 +351,24 @@ def transcription() -> Response:
 @bp.route("/voice/status", methods=["GET", "POST"])
 def status() -> Response:
     """Accept the call status callback."""
-    call_sid, status, duration = _field("CallSid"), _field("CallStatus"), _field("CallDuration")
-    _log(outcome="status", status=status, duration=duration)
+    hook = _hook()
+    call_sid, status = hook.field("CallSid"), hook.field("CallStatus")
+    duration = hook.field("CallDuration")
+    _log(hook, outcome="status", status=status, duration=duration)
     if call_sid and status:
         seconds = int(duration) if duration and duration.isdigit() else None
-        _write(CallEnded(call_sid, _field("From"), _field("To"),
-                                            status[:20], seconds, _now()))
+        _write(CallEnded(call_sid, hook.field("From"), hook.field("To"), status[:20],
+                         seconds, hook.now()))
     return Response(str(VoiceResponse()), mimetype="text/xml")
 
 
 @bp.route("/voice/fallback", methods=["GET", "POST"])
 def fallback() -> Response:
     """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
+    hook = _hook()
     log.error("fallback requested: ErrorCode=%s ErrorUrl=%s",
-              _field("ErrorCode"), (_field("ErrorUrl") or "")[:200])
-    return Response(_service().apology, mimetype="text/xml")
+              hook.field("ErrorCode"), (hook.field("ErrorUrl") or "")[:200])
+    return Response(hook.service.apology, mimetype="text/xml")
 
 
 @bp.route("/healthz", methods=["GET"])
@@ -399,14 +393,15 @@ def _failed(exc: Exception) -> Response | HTTPException:
 
 def _record_failure(exc: Exception) -> None:
     """Record that the caller heard the apology at this step (never raises)."""
-    call_sid = _field("CallSid")
-    if not call_sid:
-        return
     try:
-        step, node = _step()
-        now = _now()
-        _write(_seen(call_sid, now), StepTaken(
-            call_sid, step, request.path, node, None, None, None, None,
+        hook = _hook()
+        call_sid = hook.field("CallSid")
+        if not call_sid:
+            return
+        step, node = hook.step()
+        now = hook.now()
+        _write(_seen(hook, call_sid, now), StepTaken(
+            call_sid, step, hook.path, node, None, None, None, None,
             f"error {type(exc).__name__}", now))
     except Exception:
         log.exception("could not record the failed step")

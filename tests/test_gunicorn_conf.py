@@ -1,0 +1,35 @@
+"""gunicorn.conf.py migrates the records database once, before any worker starts."""
+
+from __future__ import annotations
+
+import runpy
+import sqlite3
+
+import pytest
+
+from ivr.settings import PROJECT_ROOT
+from ivr.store import newest_migration
+
+on_starting = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))["on_starting"]
+
+
+def test_the_schema_is_brought_up_to_date_before_the_workers(tmp_path, monkeypatch):
+    path = tmp_path / "ivr.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    on_starting(None)
+    with sqlite3.connect(path) as connection:
+        (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == newest_migration()
+
+
+def test_a_database_that_cannot_be_migrated_stops_gunicorn(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ivr:secret@127.0.0.1:1/ivr")
+    with pytest.raises(SystemExit, match="ivr db upgrade failed"):
+        on_starting(None)
+
+
+def test_nothing_is_migrated_when_records_are_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
+    monkeypatch.setenv("IVR_RECORDS", "off")
+    on_starting(None)
+    assert not (tmp_path / "ivr.sqlite3").exists()
