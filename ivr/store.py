@@ -169,7 +169,8 @@ def sqlite_time(value: datetime.datetime) -> str:
     """An aware datetime as SQLAlchemy stores it in SQLite: naive UTC text, microseconds."""
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value} stored as a call record; give an offset")
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # isoformat is C and 10x cheaper than strftime; the same text, six digits always.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 # -- the connection ------------------------------------------------------------------------------

@@ -38,16 +38,21 @@ def test_times_read_back_through_the_models_as_written(db, tmp_path):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_sqlite_times_are_stored_as_sqlalchemy_stores_them(db, tmp_path):
+@pytest.mark.parametrize(("at", "text_"), [
+    (AT, "2026-11-23 02:00:00.123456"),
+    (AT.replace(microsecond=0), "2026-11-23 02:00:00.000000"),  # isoformat drops these
+    (AT.astimezone(datetime.UTC), "2026-11-23 02:00:00.123456"),  # the same moment
+])
+def test_sqlite_times_are_stored_as_sqlalchemy_stores_them(db, tmp_path, at, text_):
     Recorder(store(db), Spool(tmp_path / "spool")).write(
-        CallSeen("CA1", None, None, AT))
+        CallSeen("CA1", None, None, at))
     with Session(db) as session:
-        session.add(Call(call_sid="CA2", started_at=AT))
+        session.add(Call(call_sid="CA2", started_at=at))
         session.commit()
     with db.connect() as connection:
         stored = connection.execute(text("SELECT started_at FROM calls ORDER BY call_sid"))
         ours, theirs = [row[0] for row in stored]
-    assert ours == theirs == "2026-11-23 02:00:00.123456"  # so comparisons in SQL agree
+    assert ours == theirs == text_  # so comparisons in SQL agree
 
 
 def test_a_write_that_breaks_a_constraint_is_bad_data_not_an_outage(db):
