@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import fcntl
 import os
 import re
 import sqlite3
@@ -190,6 +191,7 @@ class Store:
         self._connection: Any = None
         self._pid = 0
         self._checkpointer: _Checkpointer | None = None
+        self._writers: _WriterQueue | None = None
         if self.url.backend == "sqlite":
             self._driver: Any = sqlite3
             self._sql = _SQL
@@ -248,10 +250,11 @@ class Store:
         connection = self._open()
         try:
             if self.url.backend == "sqlite":
-                connection.execute("BEGIN")
-                for name, params in statements:
-                    connection.execute(self._sql[name], _sqlite_params(params))
-                connection.execute("COMMIT")
+                with self._writers or contextlib.nullcontext():
+                    connection.execute("BEGIN")
+                    for name, params in statements:
+                        connection.execute(self._sql[name], _sqlite_params(params))
+                    connection.execute("COMMIT")
             else:
                 with connection.pipeline():  # one round trip for the whole write
                     for name, params in statements:
@@ -271,6 +274,7 @@ class Store:
         if self._connection is None:
             if self.url.backend == "sqlite":
                 self._connection = _sqlite_connect(self.url.path, self.busy_timeout)
+                self._writers = _WriterQueue.open(self.url.path)
                 # The commit that crosses the WAL's size limit would copy it back into the
                 # file and fsync, a stall of milliseconds for one caller; a thread does it.
                 self._connection.execute("PRAGMA wal_autocheckpoint = 0")
@@ -289,9 +293,47 @@ class Store:
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None
+        writers, self._writers = self._writers, None
         if connection is not None and self._pid == os.getpid():
             with contextlib.suppress(self._driver.Error):
                 connection.close()
+            if writers is not None:
+                writers.close()
+
+
+class _WriterQueue:
+    """Makes the processes writing one SQLite file wait their turn in the kernel.
+
+    SQLite's own wait for a locked file sleeps 1, 2, 5... ms between tries, so with two
+    workers writing on every webhook, one answer in a hundred waited over a millisecond
+    for a lock that was free after 30 us. An exclusive flock on a file beside the
+    database, held for the transaction, wakes the next writer the moment it is free.
+    Processes that do not take it (reports, `ivr db`) still meet SQLite's own wait.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.pid = fd, os.getpid()
+
+    @classmethod
+    def open(cls, database: str) -> _WriterQueue | None:
+        """The queue for one database file; None where no lock file can be made."""
+        if database == ":memory:":
+            return None
+        try:
+            return cls(os.open(f"{database}-writers.lock", os.O_RDWR | os.O_CREAT, 0o644))
+        except OSError:  # a read-only directory: SQLite's own wait still serialises
+            return None
+
+    def __enter__(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the file (only in the process that opened it: a fork shares the lock)."""
+        if self.pid == os.getpid():
+            os.close(self.fd)
 
 
 class _Checkpointer(threading.Thread):

@@ -88,7 +88,8 @@ def apps(tmp_path_factory):
     assert _project_files() == before
     for _, directory in made.values():
         written = {p.relative_to(directory).parts[0] for p in directory.rglob("*")}
-        assert written <= {"ivr.sqlite3", "ivr.sqlite3-wal", "ivr.sqlite3-shm", "spool"}
+        assert written <= {"ivr.sqlite3", "ivr.sqlite3-wal", "ivr.sqlite3-shm",
+                           "ivr.sqlite3-writers.lock", "spool"}
 
 
 def _strict(response, url: str) -> list:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -119,3 +121,31 @@ def test_the_wal_is_copied_into_the_file_by_a_thread_not_by_a_webhook(db, tmp_pa
     assert os.path.getsize(path) > size  # the checkpoint thread copied the pages
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == 300
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sqlite_writers_queue_on_a_lock_file_not_sqlites_sleeps(db, tmp_path):
+    writer = store(db)
+    writer.write([("seen", {"call_sid": "CA0", "from_number": None, "to_number": None,
+                            "started_at": AT})])
+    lock_file = f"{writer.url.path}-writers.lock"
+    holder = os.open(lock_file, os.O_RDWR)  # another process's turn, as the kernel sees it
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    done = threading.Event()
+
+    def write() -> None:
+        writer.write([("seen", {"call_sid": "CA1", "from_number": None, "to_number": None,
+                                "started_at": AT})])
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        assert not done.wait(0.3)  # queued behind the holder, not inside SQLite
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    assert done.wait(5)  # woken when the holder is done, and written
+    thread.join()
+    with db.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM calls")).scalar() == 2
