@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from flask import Flask
@@ -100,12 +101,29 @@ def _reload_seconds(settings: Settings) -> float:
         return 2.0
 
 
+class _Formatter(logging.Formatter):
+    """logging's default line, with each second's date and time formatted once.
+
+    The webhooks log a line per request; strftime was half of formatting one.
+    """
+
+    _second: int | None = None
+    _text = ""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        second = int(record.created)
+        if second != self._second:
+            self._text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
+            self._second = second
+        return f"{self._text},{int(record.msecs):03d}"
+
+
 def _configure_logging() -> None:
     # Only when nobody (gunicorn, pytest, an embedding app) has set up logging already.
     ours = logging.getLogger("ivr")
     if not ours.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         ours.addHandler(handler)
     if ours.level == logging.NOTSET:
         ours.setLevel(logging.INFO)

@@ -170,8 +170,9 @@ def sqlite_time(value: datetime.datetime) -> str:
     """An aware datetime as SQLAlchemy stores it in SQLite: naive UTC text, microseconds."""
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value} stored as a call record; give an offset")
-    # isoformat is C and 10x cheaper than strftime; the same text, six digits always.
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # isoformat is C and cheaper than strftime: the same text, six digits always, then the
+    # "+00:00" cut off.
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 # -- the connection ------------------------------------------------------------------------------

@@ -361,3 +361,14 @@ def test_twilio_published_signature_vector():
 def test_oversized_body_is_413(client):
     response = client.post("/voice/gather?node=main", data={"Digits": "1" * 100_000})
     assert response.status_code == 413
+
+
+def test_log_times_are_loggings_own_though_each_second_is_formatted_once():
+    from ivr.app import _Formatter
+
+    fmt = "%(asctime)s %(levelname)s %(name)s %(message)s"
+    ours, theirs = _Formatter(fmt), logging.Formatter(fmt)
+    for created in (1_700_000_000.001, 1_700_000_000.999, 1_700_000_001.5, 1_699_999_999.25):
+        record = logging.LogRecord("ivr.webhooks", logging.INFO, __file__, 1, "m", None, None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert ours.format(record) == theirs.format(record)
