@@ -110,7 +110,7 @@ class _Formatter(logging.Formatter):
     _second: int | None = None
     _text = ""
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         second = int(record.created)
         if second != self._second:
             self._text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
