@@ -132,6 +132,33 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
+def cpu_inside_workers(specs: dict[str, tuple[str, dict[str, str]]], workdir: Path,
+                       seconds: int, connections: int) -> dict[str, tuple[float, float]]:
+    """CPU per request inside the app and outside it (us), for the step, app by app.
+
+    Each app runs again wrapped by bench/timed.py; outside = the machine's CPU per
+    request (cores / requests per second) minus the app's own.
+    """
+    found = {}
+    for name in ("ceiling", "norecords", "service"):
+        target, env = specs[name]
+        stats = workdir / f"cpu-{name}"
+        stats.mkdir()
+        server = Server(f"{name} (timed)", "bench.timed:app",
+                        {**env, "IVR_BENCH_TARGET": target, "IVR_BENCH_STATS": str(stats)})
+        try:
+            pairs = signed_requests(server.url, STEP_PATH, {"Digits": "1"}, 2000,
+                                    sign=name != "ceiling")
+            rps = wrk(server.url, lua_script(STEP_PATH, pairs, workdir, f"cpu-{name}"), seconds,
+                      connections)["rps"]
+        finally:
+            server.stop()
+        counts = [line.split() for f in stats.iterdir() for line in f.read_text().splitlines()]
+        app_us = sum(float(c) for _, c in counts) / sum(int(n) for n, _ in counts) * 1e6
+        found[name] = (app_us, (os.cpu_count() or 1) / rps * 1e6 - app_us)
+    return found
+
+
 def in_process(app, path: str, fields: dict[str, str], count: int, headers=None) -> float:
     """Microseconds per request through the Flask test client."""
     client = app.test_client()
@@ -222,6 +249,7 @@ def main() -> int:
     finally:
         for server in servers.values():
             server.stop()
+    inside = cpu_inside_workers(specs, workdir, max(3, args.seconds // 2), args.connections)
 
     # In-process: no network, the same requests.
     ceiling = ceiling_app(welcome_bytes)
@@ -240,7 +268,9 @@ def main() -> int:
     big_app = create_app(settings(big_menu, "big-inproc.sqlite3"))
     big_step = "/voice/gather?node=m0&lang=zh-CN&s=2&back=main"
     t_big = signed(big_app, big_step, fields)
-    print(f"\nin-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "
+    print("\nCPU per step inside the workers / outside the app (TCP, gunicorn, wrk): " + ", ".join(
+        f"{name} {app_us:.0f} / {rest:.0f} us" for name, (app_us, rest) in inside.items()))
+    print(f"in-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "
           f"step {t_step:.0f} us (x{t_step / t_ceiling:.2f}), 2,000-node step {t_big:.0f} us "
           f"(x{t_big / t_step:.2f} of the shipped menu's)")
 
