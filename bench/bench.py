@@ -38,6 +38,7 @@ TOKEN = "bench-auth-token-0123456789abcdef"
 NOW = "2026-11-23T10:00:00+08:00"
 ENV = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
 STEP_PATH = "/voice/gather?node=account&lang=zh-CN&s=2&back=main"  # key 1: an answer, back
+BIG_STEP_PATH = "/voice/gather?node=m0&lang=zh-CN&s=2&back=main"  # the same in the 2,000 nodes
 
 
 def free_port() -> int:
@@ -130,6 +131,23 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
     return {"rps": rps, "requests": total, "p50": latency("50"), "p99": latency("99"),
             "errors": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def fill_caches(server: Server, step_path: str, count: int) -> None:
+    """Send steps of `count` different call states, so each worker's caches are full.
+
+    The rounds repeat one state; memory is measured after this, as a busy line with
+    many calls at many steps would leave it.
+    """
+    validator = RequestValidator(TOKEN)
+    with requests.Session() as session:
+        for step in range(count):
+            path = step_path.replace("&s=2&", f"&s={step}&")
+            fields = {"CallSid": f"CA{step:032x}", "Digits": "1"}
+            signature = validator.compute_signature(server.url + path, fields)
+            answer = session.post(server.url + path, data=fields,
+                                  headers={"X-Twilio-Signature": signature}, timeout=10)
+            answer.raise_for_status()
 
 
 def cpu_inside_workers(specs: dict[str, tuple[str, dict[str, str]]], workdir: Path,
@@ -245,6 +263,8 @@ def main() -> int:
         for key, m in med.items():
             print(f"  {key[0]:>9} {key[1]:<7} {m['rps']:9.0f} req/s  p50 {m['p50']:6.2f} ms  "
                   f"p99 {m['p99']:6.2f} ms")
+        fill_caches(servers["service"], STEP_PATH, 3000)
+        fill_caches(servers["big"], BIG_STEP_PATH, 3000)
         rss = {name: servers[name].workers_rss_mb() for name in ("service", "big")}
     finally:
         for server in servers.values():
@@ -266,8 +286,7 @@ def main() -> int:
     t_welcome = signed(service, "/voice", {"CallSid": "CA" + "2" * 32})
     t_step = signed(service, STEP_PATH, fields)
     big_app = create_app(settings(big_menu, "big-inproc.sqlite3"))
-    big_step = "/voice/gather?node=m0&lang=zh-CN&s=2&back=main"
-    t_big = signed(big_app, big_step, fields)
+    t_big = signed(big_app, BIG_STEP_PATH, fields)
     print("\nCPU per step inside the workers / outside the app (TCP, gunicorn, wrk): " + ", ".join(
         f"{name} {app_us:.0f} / {rest:.0f} us" for name, (app_us, rest) in inside.items()))
     print(f"in-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "

@@ -29,7 +29,7 @@ from ivr.state import MAX_BACK, CallState
 from ivr.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 
 MAX_DIGITS = 32  # longer key presses are cut before use
-MAX_REMEMBERED = 4096  # answers kept per Flow; the lot is dropped when full (URLs can be forged)
+MAX_REMEMBERED = 1024  # answers kept per Flow (~1.2 MB), all dropped when full: URLs can be forged
 _T = TypeVar("_T")
 _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
 _CLOSED = {

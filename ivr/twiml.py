@@ -25,7 +25,7 @@ def link_url(link: Link) -> str:
     return f"{PATHS[link.endpoint]}?{urlencode(link.state.to_query())}"
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)  # about 2.3 MB of documents when full
 def render(verbs: tuple[Verb, ...]) -> str:
     """Return a TwiML document for `verbs`.
 
