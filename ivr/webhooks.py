@@ -113,7 +113,8 @@ def _body(environ: dict) -> bytes:
     buffer so anything reading the request later sees it whole.
     """
     length = environ.get("CONTENT_LENGTH", "")
-    if not length.isdigit() or environ.get("wsgi.input_terminated"):
+    # gunicorn marks every input terminated; only chunked ones lack a length to read.
+    if not length.isdigit() or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return request.get_data()  # chunked or undeclared: werkzeug knows the cases
     if int(length) > current_app.config["MAX_CONTENT_LENGTH"]:
         abort(413)

@@ -372,3 +372,14 @@ def test_log_times_are_loggings_own_though_each_second_is_formatted_once():
         record = logging.LogRecord("ivr.webhooks", logging.INFO, __file__, 1, "m", None, None)
         record.created, record.msecs = created, (created - int(created)) * 1000
         assert ours.format(record) == theirs.format(record)
+
+
+@pytest.mark.parametrize("terminated", [False, True])  # gunicorn marks every input terminated
+def test_a_declared_body_is_read_without_werkzeugs_stream(client, monkeypatch, terminated):
+    def unused(*args, **kwargs):
+        raise AssertionError("werkzeug's stream was used")
+
+    monkeypatch.setattr("werkzeug.wrappers.Request.get_data", unused)
+    response = client.post("/voice/gather?node=main&lang=zh-CN", data={**CALL, "Digits": "2"},
+                           environ_overrides={"wsgi.input_terminated": terminated})
+    assert twiml(response).find("Gather").get("action").startswith("/voice/gather?node=payments")
