@@ -116,7 +116,8 @@ def _body(environ: dict) -> bytes:
     # gunicorn marks every input terminated; only chunked ones lack a length to read.
     if not length.isdigit() or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return request.get_data()  # chunked or undeclared: werkzeug knows the cases
-    if int(length) > current_app.config["MAX_CONTENT_LENGTH"]:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]  # None: an embedding app lifted it
+    if limit is not None and int(length) > limit:
         abort(413)
     body = environ["wsgi.input"].read(int(length))
     environ["wsgi.input"] = io.BytesIO(body)

@@ -383,3 +383,9 @@ def test_a_declared_body_is_read_without_werkzeugs_stream(client, monkeypatch, t
     response = client.post("/voice/gather?node=main&lang=zh-CN", data={**CALL, "Digits": "2"},
                            environ_overrides={"wsgi.input_terminated": terminated})
     assert twiml(response).find("Gather").get("action").startswith("/voice/gather?node=payments")
+
+
+def test_a_lifted_body_limit_still_reads_the_body(client, app):
+    app.config["MAX_CONTENT_LENGTH"] = None  # an app embedding ours may lift the limit
+    response = post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
+    assert twiml(response).find("Gather").get("action").startswith("/voice/gather?node=payments")
