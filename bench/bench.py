@@ -139,6 +139,8 @@ def fill_caches(server: Server, step_path: str, count: int) -> None:
     The rounds repeat one state; memory is measured after this, as a busy line with
     many calls at many steps would leave it.
     """
+    if "&s=2&" not in step_path:  # else every request would repeat one state, silently
+        raise ValueError(f"{step_path} carries no step counter to vary")
     validator = RequestValidator(TOKEN)
     with requests.Session() as session:
         for step in range(count):
