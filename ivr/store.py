@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import datetime
 import fcntl
+import functools
 import os
 import re
 import sqlite3
@@ -166,6 +167,7 @@ _PYFORMAT = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items
 Statement = tuple[str, dict[str, Any]]  # a name from _SQL and its parameters
 
 
+@functools.lru_cache(maxsize=64)
 def sqlite_time(value: datetime.datetime) -> str:
     """An aware datetime as SQLAlchemy stores it in SQLite: naive UTC text, microseconds."""
     if value.tzinfo is None:

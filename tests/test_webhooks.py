@@ -267,6 +267,13 @@ def test_one_structured_log_line_per_webhook(client, caplog):
     assert line["call_sid"] == CALL["CallSid"] and line["node"] == "payments"
     assert line["heard"] == "2" and "keys 2" in line["outcome"] and line["ms"] >= 0
     assert CALL["From"] not in json.dumps(line)  # caller numbers are never logged
+    assert [r.levelno for r in caplog.records if r.name == "ivr.webhooks"] == [logging.INFO]
+
+
+def test_the_log_line_follows_the_loggers_level(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="ivr.webhooks"):
+        post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
+    assert [r for r in caplog.records if r.name == "ivr.webhooks"] == []
 
 
 def test_status_callback_and_health(client):
