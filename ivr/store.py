@@ -30,6 +30,7 @@ DEFAULT_PATH = PROJECT_ROOT / "instance" / "ivr.sqlite3"
 DEFAULT_SPOOL = PROJECT_ROOT / "instance" / "spool"
 MIGRATIONS = PROJECT_ROOT / "migrations"
 BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
+CACHE_KIB = 512  # SQLite's page cache for the webhooks' connection
 CHECKPOINT_EVERY = 1.0  # seconds between copies of SQLite's WAL back into the file
 UTC = datetime.UTC
 _orphans: list[object] = []  # connections inherited across a fork: never used nor closed
@@ -281,6 +282,10 @@ class Store:
                 # The commit that crosses the WAL's size limit would copy it back into the
                 # file and fsync, a stall of milliseconds for one caller; a thread does it.
                 self._connection.execute("PRAGMA wal_autocheckpoint = 0")
+                # Each write touches a few pages of the newest rows and the keys' indexes;
+                # the OS keeps the rest cached. SQLite's default 2 MB per worker is more
+                # memory than the rest of a busy worker's caches.
+                self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 if self._checkpointer is None or self._checkpointer.pid != os.getpid():
                     self._checkpointer = _Checkpointer(self.url.path, self.busy_timeout)
                     self._checkpointer.start()

@@ -67,12 +67,13 @@ class Webhook:
         """Read the current request (Twilio's fields: a POST's body, a GET's query)."""
         environ = request.environ
         query = environ.get("QUERY_STRING", "")
-        fields: Mapping[str, str] = _query(query)
-        if request.method == "POST":
-            if environ.get("CONTENT_TYPE", "").startswith(URLENCODED):
-                fields = Form(_body(environ).decode("utf-8", "replace"))
-            else:  # not what Twilio sends: werkzeug's parser copes with the rest
-                fields = request.form  # a MultiDict: first values, and getlist
+        fields: Mapping[str, str]
+        if request.method != "POST":
+            fields = _query(query)
+        elif environ.get("CONTENT_TYPE", "").startswith(URLENCODED):
+            fields = Form(_body(environ).decode("utf-8", "replace"))
+        else:  # not what Twilio sends: werkzeug's parser copes with the rest
+            fields = request.form  # a MultiDict: first values, and getlist
         return cls(service, request.path, fields, query, started)
 
     @property
@@ -167,7 +168,8 @@ def _query(query_string: str) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1024)
 def _url_state(query_string: str, default_lang: str) -> CallState | None:
-    return CallState.from_query(_query(query_string), default_lang)
+    # Not through _query's cache: a POST needs only the state, so its dict is not kept.
+    return CallState.from_query(_query.__wrapped__(query_string), default_lang)
 
 
 def _hook() -> Webhook:

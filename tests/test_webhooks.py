@@ -270,6 +270,17 @@ def test_one_structured_log_line_per_webhook(client, caplog):
     assert [r.levelno for r in caplog.records if r.name == "ivr.webhooks"] == [logging.INFO]
 
 
+def test_a_posted_step_keeps_no_parsed_query_only_its_state(client):
+    from ivr import webhooks
+
+    webhooks._query.cache_clear()
+    webhooks._url_state.cache_clear()
+    for step in range(5):
+        post(client, f"/voice/gather?node=main&lang=zh-CN&s={step + 2}", Digits="2")
+    assert webhooks._query.cache_info().currsize == 0  # POST fields come from the body
+    assert webhooks._url_state.cache_info().currsize == 5
+
+
 def test_the_log_line_follows_the_loggers_level(client, caplog):
     with caplog.at_level(logging.WARNING, logger="ivr.webhooks"):
         post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ivr.records import CallSeen, Recorder, StepTaken
 from ivr.settings import PROJECT_ROOT
 from ivr.spool import Spool
-from ivr.store import RecordsError, Store, store_url
+from ivr.store import CACHE_KIB, RecordsError, Store, store_url
 from ivr.tables import Call, Event
 from tests.conftest import ENV
 from tests.records.conftest import store
@@ -115,6 +115,10 @@ def test_the_wal_is_copied_into_the_file_by_a_thread_not_by_a_webhook(db, tmp_pa
     with sqlite3.connect(path) as connection:  # the webhooks' connection does not copy
         assert connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert writer._connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    # A small page cache per worker: the rest is in the OS's cache, shared.
+    assert writer._connection.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA cache_size").fetchone()[0] == -2000  # not the file's
     deadline = time.monotonic() + 10
     while os.path.getsize(path) == size and time.monotonic() < deadline:
         time.sleep(0.1)
