@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import importlib.util
 import re
+import sys
+import threading
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 import holidays
+from holidays.registry import COUNTRIES, EntityLoader
 
 from ivr.phrases import family
 from ivr.problems import did_you_mean
@@ -256,10 +260,52 @@ def _public_holidays(
     country: str, subdivision: str | None, year: int
 ) -> tuple[Mapping[dt.date, str], frozenset[dt.date]]:
     """Fetch one year's public holidays (names in English) and weekend working days."""
-    calendar = holidays.country_holidays(
-        country, subdiv=subdivision, years=year, categories=("public",), language="en_US"
+    calendar = country_calendar(country)(
+        subdiv=subdivision, years=year, categories=("public",), language="en_US"
     )
     return MappingProxyType(dict(calendar)), frozenset(calendar.weekend_workdays)
+
+
+_loading = threading.Lock()
+
+
+@functools.cache
+def country_calendar(code: str) -> type[holidays.HolidayBase]:
+    """The `holidays` class of one country (an ISO code or alias), loading that country only.
+
+    `holidays.country_holidays` imports the package `holidays.countries`, which imports
+    all 250 countries: 8.5 MB in every server process and a third of its start-up. The
+    country's own module needs none of them, so it is loaded from its file alone; if the
+    package's layout ever changes, the ordinary import is used instead.
+    """
+    found = [(module, names[0]) for module, names in COUNTRIES.items() if code in names[1:]]
+    if not found:
+        raise KeyError(f"holidays has no country {code!r}")
+    (module_name, class_name), = found
+    with _loading:
+        name = f"holidays.countries.{module_name}"
+        module = sys.modules.get(name)
+        if module is None:
+            try:
+                module = _load_alone(name, module_name)
+            except Exception:  # not where this version of holidays keeps it
+                return getattr(holidays, code).get_entity()
+        return getattr(module, class_name)
+
+
+def _load_alone(name: str, module_name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(
+        name, f"{holidays.__path__[0]}/countries/{module_name}.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # where holidays' own lazy import would look for it
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 @functools.lru_cache(maxsize=128)
@@ -494,7 +540,7 @@ def _parse_holidays(
     if not isinstance(value, Mapping):
         raise ScheduleError(path, "holidays must be a mapping", "e.g. holidays: {country: CN}")
     _check_keys(value, _HOLIDAY_KEYS, path)
-    supported = holidays.list_supported_countries()
+    supported = list(EntityLoader.get_country_codes())  # the registry: no country loaded
     country = value.get("country")
     if not isinstance(country, str) or country not in supported:
         raise ScheduleError(
@@ -504,7 +550,7 @@ def _parse_holidays(
         )
     subdivision = value.get("subdivision")
     if subdivision is not None:
-        choices = [str(s) for s in supported[country]]
+        choices = [str(s) for s in country_calendar(country).subdivisions]
         if not isinstance(subdivision, str) or subdivision not in choices:
             if not choices:
                 fix = f"{country} has no subdivisions; remove subdivision"
@@ -523,12 +569,12 @@ def _parse_holidays(
     return country, subdivision, hours, working_weekends
 
 
-def _country_fix(country: object, supported: Mapping[str, Any]) -> str:
+def _country_fix(country: object, supported: list[str]) -> str:
     """Suggest a supported country code for a misspelt code or an English country name."""
     text = str(country)
     if text.upper() in supported:
         return f"did you mean '{text.upper()}'?"
-    by_name = {name: codes[1] for name, codes in holidays.registry.COUNTRIES.items()}
+    by_name = {name: codes[1] for name, codes in COUNTRIES.items()}
     if (code := by_name.get(text.lower().replace(" ", "_"))) is not None:
         return f"did you mean '{code}'?"
     return did_you_mean(text, list(supported)) or "use an ISO 3166 country code such as 'CN'"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 import yaml
 
+from ivr import hours
 from ivr.hours import (
     Schedule,
     ScheduleError,
@@ -16,6 +19,7 @@ from ivr.hours import (
     describe_hours,
     describe_next_opening,
 )
+from ivr.settings import PROJECT_ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -178,6 +182,54 @@ def test_holidays_package_agrees_with_these_tests():
     assert dt.date(2026, 1, 4) in china.weekend_workdays
     assert china[dt.date(2026, 1, 2)] == "Day off (substituted from 01/04/2026)"
     assert [d.day for d in sorted(china) if d.month == 10] == [1, 2, 3, 5, 6, 7]
+
+
+@pytest.mark.parametrize(("code", "subdivision"),
+                         [("CN", None), ("CHN", None), ("UK", "SCT"), ("US", "CA"), ("DE", "BY")])
+def test_one_country_loaded_alone_is_the_holidays_packages_own(code, subdivision):
+    """The class loaded from its file gives what `holidays.country_holidays` gives."""
+    for year in (2025, 2026, 2027):
+        ours = hours.country_calendar(code)(subdiv=subdivision, years=year,
+                                            categories=("public",), language="en_US")
+        theirs = holidays.country_holidays(code, subdiv=subdivision, years=year,
+                                           categories=("public",), language="en_US")
+        assert dict(ours) == dict(theirs) and len(ours) > 5
+        assert ours.weekend_workdays == theirs.weekend_workdays
+
+
+def test_a_country_that_cannot_be_loaded_alone_comes_from_the_package(monkeypatch):
+    def moved(*args):
+        raise FileNotFoundError("a holidays release that keeps its countries elsewhere")
+
+    monkeypatch.setattr(hours, "_load_alone", moved)
+    monkeypatch.delitem(sys.modules, "holidays.countries.japan", raising=False)
+    hours.country_calendar.cache_clear()
+    try:
+        japan = hours.country_calendar("JP")
+        assert issubclass(japan, holidays.HolidayBase)
+        assert dt.date(2026, 1, 1) in japan(years=2026)
+        with pytest.raises(KeyError):
+            hours.country_calendar("XX")
+    finally:
+        hours.country_calendar.cache_clear()
+
+
+def test_a_server_loads_one_holiday_country_not_all(tmp_path):
+    """`holidays.countries` would import 250 countries into every worker (8.5 MB)."""
+    code = (
+        "import sys, datetime as dt\n"
+        "from ivr.menus import load_menus\n"
+        "from ivr.flow import Flow\n"
+        "from ivr.state import CallState\n"
+        "menus = load_menus('menus.yaml', {'AGENT_NUMBER': '+8610555000111'})\n"
+        "now = dt.datetime(2026, 10, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))\n"
+        "answer = Flow(menus).enter(CallState(node='agent', lang='zh-CN', step=3), now)\n"
+        "assert answer.node == 'after_hours', answer.node  # 8:30 on National Day: holiday hours\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
+                          capture_output=True, text=True)
+    assert done.stdout.split() == ["['holidays.countries.china']"]
 
 
 @pytest.mark.parametrize(
