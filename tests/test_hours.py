@@ -185,7 +185,8 @@ def test_holidays_package_agrees_with_these_tests():
 
 
 @pytest.mark.parametrize(("code", "subdivision"),
-                         [("CN", None), ("CHN", None), ("UK", "SCT"), ("US", "CA"), ("DE", "BY")])
+                         [("CN", None), ("CHN", None), ("UK", "SCT"), ("US", "CA"), ("DE", "BY"),
+                          ("AS", None)])  # American Samoa's module imports the United States
 def test_one_country_loaded_alone_is_the_holidays_packages_own(code, subdivision):
     """The class loaded from its file gives what `holidays.country_holidays` gives."""
     for year in (2025, 2026, 2027):
