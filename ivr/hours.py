@@ -267,6 +267,8 @@ def _public_holidays(
 
 
 _loading = threading.Lock()
+# A territory's calendar builds on its country's (American Samoa on the United States').
+_COUNTRY_IMPORT = re.compile(r"^from holidays\.countries\.(\w+) import", re.MULTILINE)
 
 
 @functools.cache
@@ -274,32 +276,37 @@ def country_calendar(code: str) -> type[holidays.HolidayBase]:
     """The `holidays` class of one country (an ISO code or alias), loading that country only.
 
     `holidays.country_holidays` imports the package `holidays.countries`, which imports
-    all 250 countries: 8.5 MB in every server process and a third of its start-up. The
-    country's own module needs none of them, so it is loaded from its file alone; if the
-    package's layout ever changes, the ordinary import is used instead.
+    all 250 countries: 8.5 MB in every server process and a third of its start-up. A
+    country's module needs only itself and the countries it builds on, so those are
+    loaded from their files alone; if the package's layout ever changes, the ordinary
+    import is used instead.
     """
     found = [(module, names[0]) for module, names in COUNTRIES.items() if code in names[1:]]
     if not found:
         raise KeyError(f"holidays has no country {code!r}")
     (module_name, class_name), = found
-    with _loading:
-        name = f"holidays.countries.{module_name}"
-        module = sys.modules.get(name)
-        if module is None:
-            try:
-                module = _load_alone(name, module_name)
-            except Exception:  # not where this version of holidays keeps it
-                return getattr(holidays, code).get_entity()
-        return getattr(module, class_name)
+    with _loading:  # this module is the process's only user of holidays' countries
+        try:
+            return getattr(_module_alone(module_name), class_name)
+        except Exception:  # not a layout this code knows
+            return getattr(holidays, code).get_entity()
 
 
-def _load_alone(name: str, module_name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(
-        name, f"{holidays.__path__[0]}/countries/{module_name}.py")
+def _module_alone(module_name: str, depth: int = 0) -> Any:
+    name = f"holidays.countries.{module_name}"
+    if (module := sys.modules.get(name)) is not None:
+        return module
+    if depth > 3:
+        raise ImportError(f"{name}: countries building on each other in a loop")
+    path = f"{holidays.__path__[0]}/countries/{module_name}.py"
+    with open(path, encoding="utf-8") as file:
+        for other in _COUNTRY_IMPORT.findall(file.read()):
+            _module_alone(other, depth + 1)
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(name)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # where holidays' own lazy import would look for it
+    sys.modules[name] = module  # where holidays' own lazy import looks for it
     try:
         spec.loader.exec_module(module)
     except BaseException:

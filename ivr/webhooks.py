@@ -148,12 +148,17 @@ class Form(dict[str, str]):
 
 
 def _unquoted(text: str) -> str:
-    return _unescaped(text) if "%" in text or "+" in text else text
+    if "%" not in text and "+" not in text:
+        return text
+    if len(text) <= 64:  # a call's From and To ("%2B86..."), the same on every step
+        return _unescaped(text)
+    # Not cached: the body is read before its signature is checked, and a forger's long
+    # values would fill the cache (up to 64 KB each).
+    return unquote_plus(text, errors="replace")
 
 
 @functools.lru_cache(maxsize=1024)
 def _unescaped(text: str) -> str:
-    # A call's From and To ("%2B86...") come back on every step: unquoted once.
     return unquote_plus(text, errors="replace")
 
 
@@ -298,8 +303,11 @@ def _log(hook: Webhook, **fields: object) -> None:
     if log.isEnabledFor(logging.INFO):
         # Logger.info would also walk the stack for the caller's file and line, a tenth of
         # this line's cost; an access line's origin is known.
-        log.handle(log.makeRecord(log.name, logging.INFO, __file__, 0, _json.encode(line),
-                                  None, None))
+        log.handle(log.makeRecord(log.name, logging.INFO, __file__, _LOG_LINE,
+                                  _json.encode(line), (), None, "_log"))
+
+
+_LOG_LINE = _log.__code__.co_firstlineno  # what the record's lineno would have been, roughly
 
 
 @bp.route("/voice", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
+from ivr import webhooks
 from ivr.webhooks import Form
 
 names = st.text(min_size=1, max_size=12)
@@ -46,3 +47,12 @@ def test_signatures_over_repeated_fields_match_werkzeugs():
     assert Form(body)["From"] == "+8613812341234" and Form(body)["Note"] == "a b"
     assert (validator.compute_signature(url, Form(body))
             == validator.compute_signature(url, werkzeug_form(body)))
+
+
+def test_only_short_escaped_values_are_remembered():
+    """A call's From and To repeat on every step; a forger's long values must not pile up."""
+    webhooks._unescaped.cache_clear()
+    long_value = "%E4%BD%A0" * 30  # 90 characters of escapes
+    form = Form(f"From=%2B8613800138000&SpeechResult={long_value}&Digits=1")
+    assert form["From"] == "+8613800138000" and form["SpeechResult"] == "你" * 30
+    assert webhooks._unescaped.cache_info().currsize == 1  # only From

@@ -282,9 +282,24 @@ def test_a_posted_step_keeps_no_parsed_query_only_its_state(client):
 
 
 def test_the_log_line_follows_the_loggers_level(client, caplog):
-    with caplog.at_level(logging.WARNING, logger="ivr.webhooks"):
+    logger = logging.getLogger("ivr.webhooks")
+    # The logger's own level, not caplog's handler's: that one would hide the line anyway.
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
         post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
+    finally:
+        logger.setLevel(level)
+    assert caplog.handler.level == logging.NOTSET
     assert [r for r in caplog.records if r.name == "ivr.webhooks"] == []
+
+
+def test_the_log_record_names_its_origin(client, caplog):
+    with caplog.at_level(logging.INFO, logger="ivr.webhooks"):
+        post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
+    (record,) = [r for r in caplog.records if r.name == "ivr.webhooks"]
+    assert (record.funcName, record.args, record.module) == ("_log", (), "webhooks")
+    assert record.lineno > 0
 
 
 def test_status_callback_and_health(client):
