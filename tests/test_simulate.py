@@ -277,3 +277,20 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
                                       "0,2,1,2"])
     assert result.exit_code == 0, result.output
     assert "我们会在最近的下午2点至6点给您回电" in result.output
+
+
+def test_waits_differing_only_in_ignored_fields_are_one_place():
+    from ivr.simulator.explorer import Wait, _identity, _volatile
+
+    def wait(body: str) -> Wait:
+        return Wait(request=("POST", "/voice/gather", {}), prelude=(), kind="gather",
+                    node="main", body=body)
+
+    volatile = _volatile(["s", "fails"])
+    first = wait('<Gather action="/voice/gather?node=main&amp;s=3&amp;fails=1"/>')
+    later = wait('<Gather action="/voice/gather?s=9&amp;node=main&amp;fails=0"/>')
+    elsewhere = wait('<Gather action="/voice/gather?node=help&amp;s=3&amp;fails=1"/>')
+    assert _identity(first, volatile)[0] == '<Gather action="/voice/gather?node=main&amp;&amp;"/>'
+    assert _identity(later, volatile)[0] == '<Gather action="/voice/gather?&amp;node=main&amp;"/>'
+    assert _identity(first, volatile) != _identity(elsewhere, volatile)
+    assert _identity(first, _volatile([])) == (first.body, (), "gather")

@@ -108,6 +108,7 @@ class CallResult:
         return "\n".join(event.line() for event in self.events)
 
 
+@functools.lru_cache(maxsize=1024)  # the same prompts are said on every call
 def speaking_seconds(text: str) -> int:
     """Estimate how long text takes to say: Chinese about 4 characters a second, else 15."""
     cjk = len(_CJK.findall(text))

@@ -139,12 +139,16 @@ class _Tracing:
         return response
 
 
-def _identity(wait: Wait, ignore: Iterable[str]) -> tuple:
+def _identity(wait: Wait, volatile: re.Pattern[str] | None) -> tuple:
     """Two waits are the same place when their documents match but for volatile fields."""
-    body = wait.body
-    for name in ignore:
-        body = re.sub(rf"([?;]|&amp;){re.escape(name)}=[^&\"<\s]*", r"\1", body)
+    body = volatile.sub(r"\1", wait.body) if volatile else wait.body
     return (body, wait.prelude, wait.kind)
+
+
+def _volatile(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern for the query fields `names` in a document's URLs (None for no names)."""
+    names = [re.escape(name) for name in names]
+    return re.compile(rf"([?;]|&amp;)(?:{'|'.join(names)})=[^&\"<\s]*") if names else None
 
 
 def explore(
@@ -158,7 +162,7 @@ def explore(
     max_waits: int = 20000,
 ) -> Exploration:
     """Walk every path from each start path; return coverage, problems and traps."""
-    ignore = tuple(ignore_params)
+    volatile = _volatile(ignore_params)
     found = Exploration()
     transport = _Tracing(transport, found.nodes)
     began = time.perf_counter()
@@ -196,7 +200,7 @@ def explore(
         nxt = probe.found
         if nxt.node:
             found.nodes.add(nxt.node)
-        key = _identity(nxt, ignore)
+        key = _identity(nxt, volatile)
         if key not in seen:
             if len(waits) >= max_waits:
                 found.truncated = True
