@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
     # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    # Inside it, Twilio's own requests are answered below Flask (webhooks.DirectWebhooks).
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        webhooks.DirectWebhooks(app, app.wsgi_app), x_proto=1, x_host=1, x_port=1)
     app.extensions["ivr"] = Service(
         settings=settings,
         menus=menus,

@@ -4,6 +4,10 @@ Every /voice request is signature-checked when an auth token is configured.
 Whatever goes wrong inside a handler, the caller hears an apology and is
 routed on; a stack trace never reaches Twilio. Each answered step is recorded
 (committed, or spooled when the database is down) before the answer goes back.
+
+The handlers take a Webhook and return a Reply, whoever serves them: Twilio's own
+requests (urlencoded POSTs of declared length) are answered by DirectWebhooks below
+Flask, everything else through Flask's routes.
 """
 
 from __future__ import annotations
@@ -17,15 +21,15 @@ import logging
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote_plus
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from ivr import twiml
 from ivr.flow import Answer, Recording
@@ -185,11 +189,71 @@ def _hook() -> Webhook:
     return hook
 
 
-def _write(*ops: Op) -> None:
-    recorder = _hook().service.recorder
+def _write(hook: Webhook, *ops: Op) -> None:
+    recorder = hook.service.recorder
     if recorder is not None:  # None only when a benchmark turned records off
         recorder.write(*ops)
 
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A webhook's answer: a TwiML document, and the nodes it passed (X-IVR-Nodes)."""
+
+    body: bytes | str
+    nodes: str | None = None
+
+
+# -- below Flask: Twilio's own requests ----------------------------------------------------------
+
+class DirectWebhooks:
+    """WSGI middleware that answers Twilio's own requests without Flask's request machinery.
+
+    Twilio sends every webhook as a urlencoded POST of declared length; those are answered
+    here by the same handlers, signature check, log line and records as through Flask, at
+    half the CPU a request (Flask's request and app contexts, routing, hooks and response
+    objects cost more than the step itself). Everything else (GET, other bodies, chunked
+    or oversized requests, other paths) goes on to Flask.
+    """
+
+    def __init__(self, app: Flask, flask_wsgi: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.flask = flask_wsgi
+
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        handler = HANDLERS.get(path)
+        length = environ.get("CONTENT_LENGTH", "")
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        if (handler is None or environ.get("REQUEST_METHOD") != "POST"
+                or not environ.get("CONTENT_TYPE", "").startswith(URLENCODED)
+                or not length.isdigit() or (limit is not None and int(length) > limit)
+                or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+            return self.flask(environ, start_response)
+        started = time.perf_counter()
+        hook = None
+        try:
+            self.app.extensions["ivr.reloader"].check()  # a changed menus.yaml, between requests
+            body = environ["wsgi.input"].read(int(length))
+            environ["wsgi.input"] = io.BytesIO(body)  # for anything reading it after us
+            hook = Webhook(self.app.extensions["ivr"], path,
+                           Form(body.decode("utf-8", "replace")),
+                           environ.get("QUERY_STRING", ""), started)
+            if not _signed(hook, environ, path):
+                return Forbidden()(environ, start_response)
+            reply = handler(hook)
+        except Exception as exc:
+            reply = _failure(self.app.extensions["ivr"], hook, exc, path)
+        document = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
+        headers = [("Content-Type", "text/xml; charset=utf-8"),
+                   ("Content-Length", str(len(document)))]
+        if reply.nodes is not None:
+            headers.append(("X-IVR-Nodes", reply.nodes))
+        start_response("200 OK", headers)
+        return [document]
+
+
+# -- through Flask: everything else --------------------------------------------------------------
 
 @bp.before_app_request
 def _read_webhook() -> Response | None:
@@ -200,12 +264,32 @@ def _read_webhook() -> Response | None:
     if not request.path.startswith("/voice"):
         return None
     hook = g.webhook = Webhook.read(app.extensions["ivr"], started)
+    if not _signed(hook, request.environ, request.path):
+        abort(403)
+    return None
+
+
+def _flask_view(handler: Callable[[Webhook], Reply]) -> Callable[[], Response]:
+    def view() -> Response:
+        reply = handler(_hook())
+        response = Response(reply.body, mimetype="text/xml")
+        if reply.nodes is not None:
+            response.headers["X-IVR-Nodes"] = reply.nodes
+        return response
+
+    view.__name__ = handler.__name__.lstrip("_")
+    view.__doc__ = handler.__doc__
+    return view
+
+
+def _signed(hook: Webhook, environ: dict[str, Any], path: str) -> bool:
+    """True when no auth token is set or Twilio's signature is valid; a refusal is logged."""
     token = hook.service.settings.auth_token
     if not token:
-        return None
-    signature = request.headers.get("X-Twilio-Signature", "")
-    url = _public_url(hook.service)
-    params = hook.fields if request.method == "POST" else {}
+        return True
+    signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    url = _public_url(hook.service, environ, path)
+    params = hook.fields if environ.get("REQUEST_METHOD") == "POST" else {}
     validator = _validator(token)
     # Twilio signs the URL exactly as requested, so try that first; `validate` then also
     # tries it with and without a port, at twice the cost, for the requests that need it.
@@ -213,9 +297,9 @@ def _read_webhook() -> Response | None:
     # Bytes, not str: compare_digest raises on a non-ASCII str, and a header can hold one.
     if signature and (hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
                       or validator.validate(url, params, signature)):
-        return None
+        return True
     _log(hook, outcome="403 bad signature" if signature else "403 no signature")
-    abort(403)
+    return False
 
 
 @functools.lru_cache(maxsize=4)
@@ -223,13 +307,13 @@ def _validator(token: str) -> RequestValidator:
     return RequestValidator(token)
 
 
-def _public_url(service: Service) -> str:
+def _public_url(service: Service, environ: dict[str, Any], path: str) -> str:
     """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild."""
-    environ = request.environ  # after ProxyFix: the scheme and host the caller asked for
+    # After ProxyFix: the scheme and host the caller asked for.
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     query = environ.get("QUERY_STRING", "")
     if not raw:
-        raw = quote(request.path)
+        raw = quote(path)
     if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
         raw += f"?{query}"
     base = service.settings.public_base_url or (
@@ -237,15 +321,13 @@ def _public_url(service: Service) -> str:
     return base + raw
 
 
-def _answer(answer: Answer, heard: str | None = None, confidence: float | None = None,
-            recording: Recording | None = None) -> Response:
-    hook = _hook()
+def _answer(hook: Webhook, answer: Answer, heard: str | None = None,
+            confidence: float | None = None, recording: Recording | None = None) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=answer.outcome)
-    response = Response(twiml.render(answer.verbs), mimetype="text/xml")
-    # Invisible to callers; lets `ivr explore` see nodes that never appear in a URL.
-    response.headers["X-IVR-Nodes"] = ",".join(answer.path or (answer.node,))
+    # X-IVR-Nodes is invisible to callers; lets `ivr explore` see nodes never in a URL.
+    reply = Reply(twiml.render(answer.verbs), ",".join(answer.path or (answer.node,)))
     _record_step(hook, answer, heard, confidence, recording)
-    return response
+    return reply
 
 
 _json = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps builds one per call
@@ -310,37 +392,32 @@ def _log(hook: Webhook, **fields: object) -> None:
 _LOG_LINE = _log.__code__.co_firstlineno  # what the record's lineno would have been, roughly
 
 
-@bp.route("/voice", methods=["GET", "POST"])
-def voice() -> Response:
+EMPTY = str(VoiceResponse()).encode()  # the answer to a callback outside the call
+
+
+def _voice(hook: Webhook) -> Reply:
     """Answer a new call."""
-    hook = _hook()
-    return _answer(hook.service.flow.start(hook.now(), hook.args.get("lang")))
+    return _answer(hook, hook.service.flow.start(hook.now(), hook.args.get("lang")))
 
 
-@bp.route("/voice/gather", methods=["GET", "POST"])
-def gather() -> Response:
+def _gather(hook: Webhook) -> Reply:
     """Answer keys, speech or silence in a menu."""
-    hook = _hook()
     digits, speech = hook.field("Digits"), hook.field("SpeechResult")
     confidence = _float(hook.field("Confidence"))
     heard = digits or (f"say:{speech}" if speech else "silence")
     answer = hook.service.flow.gather(hook.state, hook.now(), digits=digits, speech=speech,
                                       confidence=confidence)
-    return _answer(answer, heard, confidence if speech and not digits else None)
+    return _answer(hook, answer, heard, confidence if speech and not digits else None)
 
 
-@bp.route("/voice/dial", methods=["GET", "POST"])
-def dial() -> Response:
+def _dial(hook: Webhook) -> Reply:
     """Answer the end of a transfer."""
-    hook = _hook()
     status = hook.field("DialCallStatus")
-    return _answer(hook.service.flow.dial_result(hook.state, hook.now(), status), status)
+    return _answer(hook, hook.service.flow.dial_result(hook.state, hook.now(), status), status)
 
 
-@bp.route("/voice/record", methods=["GET", "POST"])
-def record() -> Response:
+def _record(hook: Webhook) -> Reply:
     """Answer the end of a recording."""
-    hook = _hook()
     url, sid = hook.field("RecordingUrl"), hook.field("RecordingSid")
     recording = None
     if url and url.startswith(("https://", "http://")):
@@ -348,30 +425,24 @@ def record() -> Response:
         recording = Recording(url=url, sid=sid or "",
                               duration=int(duration) if duration.isdigit() else 0)
     answer = hook.service.flow.record_result(hook.state, hook.now(), recording)
-    return _answer(answer, f"recording {sid}" if recording else "no recording",
+    return _answer(hook, answer, f"recording {sid}" if recording else "no recording",
                    recording=recording)
 
 
-@bp.route("/voice/callback", methods=["GET", "POST"])
-def callback() -> Response:
+def _callback(hook: Webhook) -> Reply:
     """Answer a step of a callback request."""
-    hook = _hook()
     digits = hook.field("Digits")
     answer = hook.service.flow.callback(hook.state, hook.now(), hook.field("From"), digits)
-    return _answer(answer, digits or "silence")
+    return _answer(hook, answer, digits or "silence")
 
 
-@bp.route("/voice/enter", methods=["GET", "POST"])
-def enter() -> Response:
+def _enter(hook: Webhook) -> Reply:
     """Answer a redirect into a node."""
-    hook = _hook()
-    return _answer(hook.service.flow.enter(hook.state, hook.now()))
+    return _answer(hook, hook.service.flow.enter(hook.state, hook.now()))
 
 
-@bp.route("/voice/transcription", methods=["GET", "POST"])
-def transcription() -> Response:
+def _transcription(hook: Webhook) -> Reply:
     """Accept Twilio's transcription callback (not part of the call's TwiML)."""
-    hook = _hook()
     status = hook.field("TranscriptionStatus")
     _log(hook, outcome="transcription", status=status)
     call_sid, sid = hook.field("CallSid"), hook.field("RecordingSid")
@@ -380,36 +451,43 @@ def transcription() -> Response:
         text = hook.fields.get("TranscriptionText") if status == "completed" else None
         now = hook.now()
         _write(
+            hook,
             _seen(hook, call_sid, now),
             MessageLeft(call_sid, sid, step, node, _kind(hook, node), hook.field("From"),
                         hook.field("RecordingUrl") or "", None,
                         text[:MAX_TRANSCRIPTION] if text else None,
                         (status or "")[:20] or None, now),
         )
-    return Response(str(VoiceResponse()), mimetype="text/xml")
+    return Reply(EMPTY)
 
 
-@bp.route("/voice/status", methods=["GET", "POST"])
-def status() -> Response:
+def _status(hook: Webhook) -> Reply:
     """Accept the call status callback."""
-    hook = _hook()
     call_sid, status = hook.field("CallSid"), hook.field("CallStatus")
     duration = hook.field("CallDuration")
     _log(hook, outcome="status", status=status, duration=duration)
     if call_sid and status:
         seconds = int(duration) if duration and duration.isdigit() else None
-        _write(CallEnded(call_sid, hook.field("From"), hook.field("To"), status[:20],
-                         seconds, hook.now()))
-    return Response(str(VoiceResponse()), mimetype="text/xml")
+        _write(hook, CallEnded(call_sid, hook.field("From"), hook.field("To"), status[:20],
+                               seconds, hook.now()))
+    return Reply(EMPTY)
 
 
-@bp.route("/voice/fallback", methods=["GET", "POST"])
-def fallback() -> Response:
+def _fallback(hook: Webhook) -> Reply:
     """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
-    hook = _hook()
     log.error("fallback requested: ErrorCode=%s ErrorUrl=%s",
               hook.field("ErrorCode"), (hook.field("ErrorUrl") or "")[:200])
-    return Response(hook.service.apology, mimetype="text/xml")
+    return Reply(hook.service.apology)
+
+
+HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
+    "/voice": _voice, "/voice/gather": _gather, "/voice/dial": _dial,
+    "/voice/record": _record, "/voice/callback": _callback, "/voice/enter": _enter,
+    "/voice/transcription": _transcription, "/voice/status": _status,
+    "/voice/fallback": _fallback,
+}
+for _path, _handler in HANDLERS.items():
+    bp.add_url_rule(_path, view_func=_flask_view(_handler), methods=["GET", "POST"])
 
 
 @bp.route("/healthz", methods=["GET"])
@@ -426,22 +504,31 @@ def _failed(exc: Exception) -> Response | HTTPException:
     if not request.path.startswith("/voice"):
         log.exception("request failed: path=%s", request.path)
         return InternalServerError()
-    log.exception("webhook failed: call_sid=%s path=%s",
-                  (request.values.get("CallSid") or "")[:64], request.path)
-    _record_failure(exc)
-    return Response(_service().apology, mimetype="text/xml")
-
-
-def _record_failure(exc: Exception) -> None:
-    """Record that the caller heard the apology at this step (never raises)."""
     try:
         hook = _hook()
+    except Exception:  # the request itself cannot be read: still an apology
+        hook = None
+    return Response(_failure(_service(), hook, exc, request.path).body, mimetype="text/xml")
+
+
+def _failure(service: Service, hook: Webhook | None, exc: Exception, path: str) -> Reply:
+    """Log a handler's failure, record the step the caller heard it at; the apology."""
+    call_sid = (hook.fields.get("CallSid") or "")[:64] if hook else ""
+    log.error("webhook failed: call_sid=%s path=%s", call_sid, path, exc_info=exc)
+    if hook is not None:
+        _record_failure(hook, exc)
+    return Reply(service.apology)
+
+
+def _record_failure(hook: Webhook, exc: Exception) -> None:
+    """Record that the caller heard the apology at this step (never raises)."""
+    try:
         call_sid = hook.field("CallSid")
         if not call_sid:
             return
         step, node = hook.step()
         now = hook.now()
-        _write(_seen(hook, call_sid, now), StepTaken(
+        _write(hook, _seen(hook, call_sid, now), StepTaken(
             call_sid, step, hook.path, node, None, None, None, None,
             f"error {type(exc).__name__}", now))
     except Exception:
