@@ -308,9 +308,12 @@ def main() -> int:
     from ivr.simulator import WsgiTransport
     from ivr.simulator.explorer import explore
 
-    started = time.perf_counter()
-    load_menus(big_menu, env=ENV)
-    t_load = time.perf_counter() - started
+    loads = []
+    for _ in range(3):  # the fastest of three, as for the in-process times
+        started = time.perf_counter()
+        load_menus(big_menu, env=ENV)
+        loads.append(time.perf_counter() - started)
+    t_load = min(loads)
     from ivr.coverage import keys_for
     # As `ivr explore` runs it: in-process, probing calls not recorded.
     explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"),

@@ -212,7 +212,8 @@ class DirectWebhooks:
     here by the same handlers, signature check, log line and records as through Flask, at
     half the CPU a request (Flask's request and app contexts, routing, hooks and response
     objects cost more than the step itself). Everything else (GET, other bodies, chunked
-    or oversized requests, other paths) goes on to Flask.
+    or oversized requests, other paths) goes on to Flask. So an embedding app's own
+    before/after_request hooks do not see Twilio's webhooks; wrap `app.wsgi_app` for that.
     """
 
     def __init__(self, app: Flask, flask_wsgi: Callable[..., Iterable[bytes]]) -> None:
