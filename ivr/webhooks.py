@@ -65,6 +65,7 @@ class Webhook:
     fields: Mapping[str, str]  # the first value of each of Twilio's fields
     query: str  # the URL's query string, which carries the call state
     started: float
+    from_body: bool = True  # the fields came from a POST's body: the signature covers them
 
     @classmethod
     def read(cls, service: Service, started: float) -> Webhook:
@@ -78,7 +79,7 @@ class Webhook:
             fields = Form(_body(environ).decode("utf-8", "replace"))
         else:  # not what Twilio sends: werkzeug's parser copes with the rest
             fields = request.form  # a MultiDict: first values, and getlist
-        return cls(service, request.path, fields, query, started)
+        return cls(service, request.path, fields, query, started, request.method == "POST")
 
     @property
     def args(self) -> Mapping[str, str]:
@@ -117,16 +118,27 @@ def _body(environ: dict) -> bytes:
     server, at a fifth of the cost of werkzeug's stream wrappers, and put back as a
     buffer so anything reading the request later sees it whole.
     """
-    length = environ.get("CONTENT_LENGTH", "")
-    # gunicorn marks every input terminated; only chunked ones lack a length to read.
-    if not length.isdigit() or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+    length = _declared_length(environ)
+    if length is None:
         return request.get_data()  # chunked or undeclared: werkzeug knows the cases
     limit = current_app.config["MAX_CONTENT_LENGTH"]  # None: an embedding app lifted it
-    if limit is not None and int(length) > limit:
+    if limit is not None and length > limit:
         abort(413)
-    body = environ["wsgi.input"].read(int(length))
+    body = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)
     return body
+
+
+def _declared_length(environ: dict[str, Any]) -> int | None:
+    """The body's declared length; None when chunked, undeclared or not a plain number."""
+    length = environ.get("CONTENT_LENGTH", "")
+    # isdigit alone takes "²", and int() refuses over 4,300 digits: both would raise.
+    if not (length.isascii() and length.isdigit() and len(length) <= 18):
+        return None
+    # gunicorn marks every input terminated; only chunked ones lack a length to read.
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return None
+    return int(length)
 
 
 class Form(dict[str, str]):
@@ -224,27 +236,29 @@ class DirectWebhooks:
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         handler = HANDLERS.get(path)
-        length = environ.get("CONTENT_LENGTH", "")
+        length = _declared_length(environ)
         limit = self.app.config["MAX_CONTENT_LENGTH"]
-        if (handler is None or environ.get("REQUEST_METHOD") != "POST"
-                or not environ.get("CONTENT_TYPE", "").startswith(URLENCODED)
-                or not length.isdigit() or (limit is not None and int(length) > limit)
-                or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+        if (handler is None or length is None or (limit is not None and length > limit)
+                or environ.get("REQUEST_METHOD") != "POST"
+                or not environ.get("CONTENT_TYPE", "").startswith(URLENCODED)):
             return self.flask(environ, start_response)
         started = time.perf_counter()
         hook = None
         try:
-            self.app.extensions["ivr.reloader"].check()  # a changed menus.yaml, between requests
-            body = environ["wsgi.input"].read(int(length))
+            body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)  # for anything reading it after us
-            hook = Webhook(self.app.extensions["ivr"], path,
-                           Form(body.decode("utf-8", "replace")),
-                           environ.get("QUERY_STRING", ""), started)
-            if not _signed(hook, environ, path):
-                return Forbidden()(environ, start_response)
-            reply = handler(hook)
+            fields = Form(body.decode("utf-8", "replace"))
+            query = environ.get("QUERY_STRING", "")
+            # Read first, so a failing reload is still logged and recorded with the call.
+            hook = Webhook(self.app.extensions["ivr"], path, fields, query, started)
+            self.app.extensions["ivr.reloader"].check()  # a changed menus.yaml, between requests
+            hook.service = self.app.extensions["ivr"]
+            signed = _signed(hook, environ, path)
+            reply = handler(hook) if signed else None
         except Exception as exc:
             reply = _failure(self.app.extensions["ivr"], hook, exc, path)
+        if reply is None:
+            return Forbidden()(environ, start_response)
         document = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
         headers = [("Content-Type", "text/xml; charset=utf-8"),
                    ("Content-Length", str(len(document)))]
@@ -290,7 +304,7 @@ def _signed(hook: Webhook, environ: dict[str, Any], path: str) -> bool:
         return True
     signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
     url = _public_url(hook.service, environ, path)
-    params = hook.fields if environ.get("REQUEST_METHOD") == "POST" else {}
+    params = hook.fields if hook.from_body else {}
     validator = _validator(token)
     # Twilio signs the URL exactly as requested, so try that first; `validate` then also
     # tries it with and without a port, at twice the cost, for the requests that need it.
