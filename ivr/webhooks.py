@@ -124,6 +124,11 @@ def _body(environ: dict) -> bytes:
     limit = current_app.config["MAX_CONTENT_LENGTH"]  # None: an embedding app lifted it
     if limit is not None and length > limit:
         abort(413)
+    return _read_declared(environ, length)
+
+
+def _read_declared(environ: dict[str, Any], length: int) -> bytes:
+    """Read a body of declared length, and put it back as a buffer for later readers."""
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)
     return body
@@ -211,7 +216,7 @@ def _write(hook: Webhook, *ops: Op) -> None:
 class Reply:
     """A webhook's answer: a TwiML document, and the nodes it passed (X-IVR-Nodes)."""
 
-    body: bytes | str
+    body: bytes  # UTF-8, as sent
     nodes: str | None = None
 
 
@@ -245,9 +250,7 @@ class DirectWebhooks:
         started = time.perf_counter()
         hook = None
         try:
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)  # for anything reading it after us
-            fields = Form(body.decode("utf-8", "replace"))
+            fields = Form(_read_declared(environ, length).decode("utf-8", "replace"))
             query = environ.get("QUERY_STRING", "")
             # Read first, so a failing reload is still logged and recorded with the call.
             hook = Webhook(self.app.extensions["ivr"], path, fields, query, started)
@@ -259,13 +262,12 @@ class DirectWebhooks:
             reply = _failure(self.app.extensions["ivr"], hook, exc, path)
         if reply is None:
             return Forbidden()(environ, start_response)
-        document = reply.body if isinstance(reply.body, bytes) else reply.body.encode()
         headers = [("Content-Type", "text/xml; charset=utf-8"),
-                   ("Content-Length", str(len(document)))]
+                   ("Content-Length", str(len(reply.body)))]
         if reply.nodes is not None:
             headers.append(("X-IVR-Nodes", reply.nodes))
         start_response("200 OK", headers)
-        return [document]
+        return [reply.body]
 
 
 # -- through Flask: everything else --------------------------------------------------------------
@@ -492,7 +494,7 @@ def _fallback(hook: Webhook) -> Reply:
     """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
     log.error("fallback requested: ErrorCode=%s ErrorUrl=%s",
               hook.field("ErrorCode"), (hook.field("ErrorUrl") or "")[:200])
-    return Reply(hook.service.apology)
+    return Reply(hook.service.apology.encode())
 
 
 HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
@@ -532,7 +534,7 @@ def _failure(service: Service, hook: Webhook | None, exc: Exception, path: str) 
     log.error("webhook failed: call_sid=%s path=%s", call_sid, path, exc_info=exc)
     if hook is not None:
         _record_failure(hook, exc)
-    return Reply(service.apology)
+    return Reply(service.apology.encode())
 
 
 def _record_failure(hook: Webhook, exc: Exception) -> None:
