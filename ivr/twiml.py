@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -25,19 +24,12 @@ def link_url(link: Link) -> str:
     return f"{PATHS[link.endpoint]}?{urlencode(link.state.to_query())}"
 
 
-@functools.lru_cache(maxsize=1024)  # about 1.3 MB of documents when full
-def render(verbs: tuple[Verb, ...]) -> bytes:
-    """Return a TwiML document for `verbs`, encoded as sent (UTF-8).
-
-    Cached: answers depend only on the call state, and most calls pass through the
-    same few states (the welcome, the main menu at step 1), so a busy line renders
-    each document once instead of on every request. Bytes, not str: a str holding one
-    Chinese character takes two bytes for every character, and is encoded per request.
-    """
+def render(verbs: tuple[Verb, ...]) -> str:
+    """Return a TwiML document for `verbs`."""
     response = VoiceResponse()
     for verb in verbs:
         _add(response, verb, link_url)
-    return str(response).encode()
+    return str(response)
 
 
 def _add(parent: VoiceResponse, verb: Verb, url: Callable[[Link], str]) -> None:
