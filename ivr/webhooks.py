@@ -342,7 +342,7 @@ def _answer(hook: Webhook, answer: Answer, heard: str | None = None,
             confidence: float | None = None, recording: Recording | None = None) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=answer.outcome)
     # X-IVR-Nodes is invisible to callers; lets `ivr explore` see nodes never in a URL.
-    reply = Reply(twiml.render(answer.verbs), ",".join(answer.path or (answer.node,)))
+    reply = Reply(twiml.render(answer.verbs).encode(), ",".join(answer.path or (answer.node,)))
     _record_step(hook, answer, heard, confidence, recording)
     return reply
 
