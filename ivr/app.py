@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ivr import webhooks, websim
+from ivr import logs, webhooks, websim
+from ivr.database import RecordsError
 from ivr.flow import Flow
 from ivr.menus import Menus, load_menus
 from ivr.problems import MenuError
 from ivr.records import Recorder
 from ivr.reloader import Reloader
 from ivr.settings import Clock, Settings
-from ivr.store import RecordsError
 
 log = logging.getLogger("ivr")
 
@@ -35,7 +34,7 @@ class Service:
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
     """Build the app; refuse to start on unsafe settings, bad menus or an unusable database."""
-    _configure_logging()
+    logs.configure()
     settings = settings or Settings.from_env()
     settings.check()
     try:
@@ -68,9 +67,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
     # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for.
-    # Inside it, Twilio's own requests are answered below Flask (webhooks.DirectWebhooks).
-    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-        webhooks.DirectWebhooks(app, app.wsgi_app), x_proto=1, x_host=1, x_port=1)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
     app.extensions["ivr"] = Service(
         settings=settings,
         menus=menus,
@@ -79,14 +76,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         recorder=recorder,
     )
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(webhooks.health)
     websim.register(app)
     reloader = Reloader(app, _derived, _reload_seconds(settings))
     reloader.install_signal()
     app.extensions["ivr.reloader"] = reloader
+
+    @app.before_request
+    def _reload() -> None:
+        reloader.check()  # a changed menus.yaml is picked up between requests
+
     log.info("serving %s: %d nodes, languages %s, %s mode", menus.path, len(menus.nodes),
              "/".join(menus.languages), "production" if settings.production else "development")
     if recorder is not None:
-        log.info("call records in %s (spool %s)", recorder.store.shown,
+        log.info("call records in %s (spool %s)", recorder.shown,
                  recorder.spool.directory)
     return app
 
@@ -101,31 +104,3 @@ def _reload_seconds(settings: Settings) -> float:
         return float(settings.env.get("IVR_RELOAD_SECONDS", "2"))
     except ValueError:
         return 2.0
-
-
-class _Formatter(logging.Formatter):
-    """logging's default line, with each second's date and time formatted once.
-
-    The webhooks log a line per request; strftime was half of formatting one.
-    """
-
-    _second: int | None = None
-    _text = ""
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        second = int(record.created)
-        if second != self._second:
-            self._text = time.strftime("%Y-%m-%d %H:%M:%S", self.converter(second))
-            self._second = second
-        return f"{self._text},{int(record.msecs):03d}"
-
-
-def _configure_logging() -> None:
-    # Only when nobody (gunicorn, pytest, an embedding app) has set up logging already.
-    ours = logging.getLogger("ivr")
-    if not ours.handlers and not logging.getLogger().handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        ours.addHandler(handler)
-    if ours.level == logging.NOTSET:
-        ours.setLevel(logging.INFO)

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 import click
 
 from ivr.coverage import BASE_URL
+from ivr.db_commands import db_cli
 from ivr.menus import check_menus
 from ivr.report import callbacks_command, report_command, voicemails_command
 from ivr.schema import json_schema
 from ivr.settings import PROJECT_ROOT, Settings, SettingsError, parse_now
-from ivr.tables import db_cli
 
 if TYPE_CHECKING:
     from ivr.simulator.transport import Transport

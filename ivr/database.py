@@ -1,50 +1,84 @@
-"""The call records database through SQLAlchemy: its engine and its migrations.
+"""The call records database: its URL, its engine, its migrations, retention.
 
-The commands, the reports and the migrations use this; the webhooks write
-through ivr.store and load it only when the schema needs migrating.
-
-SQLite under instance/ by default, so a fresh checkout needs no set-up;
-DATABASE_URL points the same code at PostgreSQL (psycopg 3). Migrations are
-Alembic scripts in migrations/, configured here so no alembic.ini is needed.
+One SQLAlchemy engine per process serves the webhooks' writes, the reports and
+the commands. SQLite under instance/ by default, so a fresh checkout needs no
+set-up; DATABASE_URL points the same code at PostgreSQL (psycopg 3).
+Migrations are Alembic scripts in migrations/, configured here so no
+alembic.ini is needed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import os
+import re
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, select, text, update
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ivr.store import (  # noqa: F401 - for callers
-    BUSY_TIMEOUT,
-    MIGRATIONS,
-    RecordsError,
-    newest_migration,
-    spool_dir,
-    sqlite_pragmas,
-    store_url,
-)
+from ivr.settings import PROJECT_ROOT
+from ivr.tables import callbacks, calls, events, recordings
 
 # Alembic costs 0.4 s of imports: it is imported where it is used, so a server whose
 # schema is current never loads it.
 if TYPE_CHECKING:
     from alembic.config import Config
 
-_MIGRATION_WAIT_MS = 30_000  # another process may be migrating the same file at start-up
-_PG_LOCK = 0x1C0FFEE  # pg_advisory_xact_lock key: one migrator at a time
-_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+DEFAULT_PATH = PROJECT_ROOT / "instance" / "ivr.sqlite3"
+DEFAULT_SPOOL = PROJECT_ROOT / "instance" / "spool"
+MIGRATIONS = PROJECT_ROOT / "migrations"
+BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
+UTC = datetime.UTC
+_AGE = re.compile(r"^(\d+)\s*([hdw])$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+class RecordsError(Exception):
+    """The call records database cannot be used; the message says what to do."""
 
 
 def database_url(env: Mapping[str, str]) -> URL:
-    """Return the database URL from DATABASE_URL, or the default SQLite file."""
-    return make_url(store_url(env).text)
+    """Return the records database from DATABASE_URL, or the default SQLite file."""
+    text_url = (env.get("DATABASE_URL") or "").strip()
+    if not text_url:
+        return URL.create("sqlite", database=str(DEFAULT_PATH))
+    # Heroku and most hosts hand out postgres:// URLs; name the driver this server uses.
+    text_url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", text_url)
+    try:
+        url = make_url(text_url)
+    except (ArgumentError, ValueError):
+        raise RecordsError("DATABASE_URL is not a database URL; use sqlite:///path/to/"
+                           "ivr.sqlite3 or postgresql://user:password@host/db") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise RecordsError("DATABASE_URL names an in-memory SQLite database, which would "
+                               "lose every record; give a file: sqlite:///path/to/ivr.sqlite3")
+        return url.set(drivername="sqlite")
+    if backend == "postgresql":
+        return url
+    raise RecordsError(f"DATABASE_URL uses '{backend}'; this server supports "
+                       "sqlite:/// and postgresql://")
+
+
+def spool_dir(env: Mapping[str, str]) -> Path:
+    """Return where writes the database refused are kept: IVR_SPOOL_DIR or instance/spool."""
+    return Path(env.get("IVR_SPOOL_DIR") or DEFAULT_SPOOL)
+
+
+def newest_migration() -> str:
+    """Return the newest migration's number from the file names: 0001_..., 0002_..."""
+    files = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return max(path.name[:4] for path in files)
 
 
 def show(url: URL) -> str:
@@ -52,18 +86,22 @@ def show(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def make_engine(url: URL, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     """Create the process's engine: WAL and foreign keys on SQLite, short timeouts on both."""
     if url.get_backend_name() == "sqlite":
-        Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
+        # A directory that cannot be made shows up as the connection's own error.
+        with contextlib.suppress(OSError):
+            Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, hide_parameters=True,
                                connect_args={"timeout": busy_timeout})
-        _sqlite_pragmas(engine, round(busy_timeout * 1000))
+        _sqlite_pragmas(engine, busy_timeout)
     else:
         engine = create_engine(
             url,
             hide_parameters=True,  # error messages would otherwise carry callers' numbers
-            pool_pre_ping=True,  # a restarted database costs one ping, not a spooled write
             pool_timeout=3,
             connect_args={"connect_timeout": 3,
                           "options": "-c statement_timeout=5000 -c lock_timeout=3000"},
@@ -72,11 +110,17 @@ def make_engine(url: URL, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
+def _sqlite_pragmas(engine: Engine, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
-        sqlite_pragmas(dbapi_connection, busy_ms / 1000)
+        # WAL with synchronous=NORMAL: a commit is in the WAL before the answer goes back
+        # and survives the process crashing; only a power cut or OS crash before the next
+        # checkpoint can lose the last commits. FULL would fsync on every webhook.
+        for pragma in (f"busy_timeout = {round(busy_timeout * 1000)}", "foreign_keys = ON",
+                       "synchronous = NORMAL"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+        _use_wal(dbapi_connection, busy_timeout)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
@@ -85,6 +129,21 @@ def _sqlite_pragmas(engine: Engine, busy_ms: int) -> None:
         # first, so it takes the lock up front.
         immediate = connection.get_execution_options().get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _use_wal(connection: Any, patience: float) -> None:
+    """Switch a file to WAL once; readers and writers then stop blocking each other."""
+    import sqlite3
+
+    deadline = time.monotonic() + patience
+    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            # A new file in use by another connection: the switch does not wait by itself.
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _dispose_after_fork(engine: Engine) -> None:
@@ -102,6 +161,10 @@ def _forget_pools() -> None:
 
 # -- migrations ------------------------------------------------------------------------------
 
+_MIGRATION_WAIT_MS = 30_000  # another process may be migrating the same file at start-up
+_PG_LOCK = 0x1C0FFEE  # pg_advisory_xact_lock key: one migrator at a time
+
+
 def _alembic(connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
@@ -117,8 +180,9 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         try:
             if engine.dialect.name == "sqlite":
-                connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                    f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")
+                # On the driver's connection: through SQLAlchemy it would begin a transaction.
+                driver = connection.connection.driver_connection
+                driver.execute(f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")  # type: ignore[union-attr]
                 connection.execution_options(immediate=True)
             with connection.begin():  # BEGIN IMMEDIATE on SQLite: the writer lock
                 if engine.dialect.name == "postgresql":
@@ -200,6 +264,35 @@ def _revision_or_none(engine: Engine) -> str | None:
         return current_revision(engine)
     except (SQLAlchemyError, OSError):
         return None
+
+
+def purge(engine: Engine, before: datetime.datetime) -> dict[str, int]:
+    """Delete the calls started before a moment, with their events, messages and callbacks."""
+    old = select(calls.c.call_sid).where(calls.c.started_at < before)
+    counts = {}
+    with engine.begin() as connection:
+        # Children first, so it works whether or not the database enforces the cascade.
+        for table in (events, recordings, callbacks, calls):
+            result = connection.execute(delete(table).where(table.c.call_sid.in_(old)))
+            counts[table.name] = result.rowcount
+    return counts
+
+
+def mark_handled(engine: Engine, table: Any, ident: int, now: datetime.datetime) -> bool:
+    """Mark a voicemail or callback request handled; False when there is no such id."""
+    with engine.begin() as connection:  # the write first: it waits for the lock if need be
+        connection.execute(update(table).where(and_(table.c.id == ident, ~table.c.handled))
+                           .values(handled=True, handled_at=now))
+        found = connection.execute(select(table.c.id).where(table.c.id == ident)).first()
+    return found is not None
+
+
+def parse_age(value: str) -> datetime.timedelta:
+    """Parse an age such as 90d, 12h or 2w."""
+    match = _AGE.match(value.strip().lower())
+    if not match:
+        raise ValueError(f"'{value}' is not an age like 90d, 12h or 2w")
+    return datetime.timedelta(**{_UNITS[match[2]]: int(match[1])})
 
 
 def new_revision(message: str) -> None:

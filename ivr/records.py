@@ -1,26 +1,45 @@
 """Call records: the writes the webhooks make, and the Recorder that commits or spools them.
 
-Every write is a tuple of operations with a natural key (CallSid; CallSid, step
-and path; RecordingSid; CallSid and step), applied with insert-or-ignore or
-upsert, so a Twilio retry or a replayed spool line never doubles a record.
-The Recorder commits before the webhook answers; when the database is down it
-spools the write to local disk instead and replays it later. It never raises.
-The tables themselves are in ivr.tables; the SQL in ivr.store.
+A write is a tuple of `Change`s, each a row for one of the tables in ivr.tables
+applied by one SQLAlchemy Core statement built on that table. Every statement
+is idempotent on the row's natural key (CallSid; CallSid, step and path;
+RecordingSid; CallSid and step), so a Twilio retry or a replayed spool line
+never doubles a record. The Recorder commits before the webhook answers; when
+the database is down it spools the write to local disk instead and replays it
+later. It never raises.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Executable,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+
+from ivr import database
 from ivr.spool import Spool
-from ivr.store import Statement, Store, newest_migration, spool_dir, store_url
+from ivr.tables import UTCDateTime, callbacks, calls, events, recordings
 
 log = logging.getLogger("ivr.records")
 UTC = datetime.UTC
@@ -30,133 +49,158 @@ RETRY_AFTER = 5.0  # seconds to spool without trying, after the database failed
 
 # -- the writes ----------------------------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
-class CallSeen:
-    """A request of a call arrived: create its row, or move its start earlier."""
+@dataclass(frozen=True)
+class Change:
+    """One row to apply: `kind` names the statement (see TABLES), `row` its column values."""
 
-    call_sid: str
-    from_number: str | None
-    to_number: str | None
-    at: datetime.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class StepTaken:
-    """A webhook of the call flow was answered."""
-
-    call_sid: str
-    step: int
-    path: str
-    node: str | None
-    next_node: str | None
-    lang: str | None
-    input: str | None
-    confidence: float | None
-    outcome: str
-    at: datetime.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class MessageLeft:
-    """A recording was made, or its transcription arrived (in either order)."""
-
-    call_sid: str
-    recording_sid: str
-    step: int
-    node: str | None
     kind: str
-    caller: str | None
-    url: str
-    duration: int | None
-    transcription: str | None
-    transcription_status: str | None
-    at: datetime.datetime
+    row: Mapping[str, Any]
 
 
-@dataclasses.dataclass(frozen=True)
-class CallEnded:
+# Each kind of change writes one table; its row's keys are that table's column names.
+TABLES: dict[str, Table] = {"seen": calls, "step": events, "recording": recordings,
+                            "ended": calls, "callback": callbacks}
+
+
+def call_seen(call_sid: str, from_number: str | None, to_number: str | None,
+              at: datetime.datetime) -> Change:
+    """A request of a call arrived: create its row, or move its start earlier."""
+    return Change("seen", {"call_sid": call_sid, "from_number": from_number,
+                           "to_number": to_number, "started_at": at})
+
+
+def step_taken(call_sid: str, step: int, path: str, node: str | None, next_node: str | None,
+               lang: str | None, heard: str | None, confidence: float | None, outcome: str,
+               at: datetime.datetime) -> Change:
+    """A webhook of the call flow was answered."""
+    return Change("step", {"call_sid": call_sid, "step": step, "path": path, "node": node,
+                           "next_node": next_node, "lang": lang, "input": heard,
+                           "confidence": confidence, "outcome": outcome, "at": at})
+
+
+def message_left(call_sid: str, recording_sid: str, step: int, node: str | None, kind: str,
+                 caller: str | None, url: str, duration: int | None,
+                 transcription: str | None, transcription_status: str | None,
+                 at: datetime.datetime) -> Change:
+    """A recording was made, or its transcription arrived (in either order)."""
+    return Change("recording", {
+        "recording_sid": recording_sid, "call_sid": call_sid, "step": step, "node": node,
+        "kind": kind, "caller": caller, "url": url, "duration": duration,
+        "transcription": transcription, "transcription_status": transcription_status,
+        "recorded_at": at, "handled": False})
+
+
+def call_ended(call_sid: str, from_number: str | None, to_number: str | None, status: str,
+               duration: int | None, at: datetime.datetime) -> Change:
     """Twilio's status callback: the call's status, and its end when final."""
+    # Without any earlier request on record, the call started `duration` before its end.
+    return Change("ended", {
+        "call_sid": call_sid, "from_number": from_number, "to_number": to_number,
+        "started_at": at - datetime.timedelta(seconds=duration or 0),
+        "ended_at": at if status in FINAL_STATUSES else None,
+        "status": status, "duration": duration})
 
-    call_sid: str
-    from_number: str | None
-    to_number: str | None
-    status: str
-    duration: int | None
-    at: datetime.datetime
 
-
-@dataclasses.dataclass(frozen=True)
-class CallbackRequested:
+def callback_requested(call_sid: str, step: int, caller: str | None, number: str,
+                       window: str, at: datetime.datetime) -> Change:
     """The caller confirmed a number to call back and a time window."""
-
-    call_sid: str
-    step: int
-    caller: str | None
-    number: str
-    window: str
-    at: datetime.datetime
+    return Change("callback", {"call_sid": call_sid, "step": step, "caller": caller,
+                               "number": number, "window": window, "requested_at": at,
+                               "handled": False})
 
 
-Op = CallSeen | StepTaken | MessageLeft | CallEnded | CallbackRequested
-_OPS: dict[str, type[Op]] = {cls.__name__: cls for cls in Op.__args__}  # type: ignore[attr-defined]
-
-
-def to_json(ops: Sequence[Op]) -> str:
+def to_json(changes: Sequence[Change]) -> str:
     """Serialise one write as a spool line."""
-    return json.dumps([{"op": type(op).__name__, **_plain(op)} for op in ops],
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([{"kind": c.kind, "row": c.row} for c in changes], ensure_ascii=False,
+                      separators=(",", ":"), default=_time_text)
 
 
-def from_json(line: str) -> tuple[Op, ...]:
+def from_json(line: str) -> tuple[Change, ...]:
     """Read a spool line back; raise ValueError when it is not one."""
     try:
-        ops = []
-        for item in json.loads(line):
-            cls = _OPS[item.pop("op")]
-            item["at"] = datetime.datetime.fromisoformat(item["at"])
-            ops.append(cls(**item))
-        return tuple(ops)
-    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not a spooled write ({exc}): {line[:200]}") from None
+        changes = []
+        items = json.loads(line)
+        if not isinstance(items, list):
+            raise TypeError("a spooled write is a list")
+        for item in items:
+            table = TABLES[item["kind"]]
+            row = dict(item["row"])
+            for name, value in row.items():
+                if isinstance(table.c[name].type, UTCDateTime) and value is not None:
+                    row[name] = datetime.datetime.fromisoformat(value)
+            changes.append(Change(item["kind"], row))
+        return tuple(changes)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(f"not a spooled write ({exc!r}): {line[:200]}") from None
 
 
-def _plain(op: Op) -> dict[str, Any]:
-    fields = dataclasses.asdict(op)
-    fields["at"] = op.at.isoformat()
-    return fields
+def _time_text(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot spool {type(value).__name__}")
 
 
-def statements(ops: Sequence[Op]) -> Iterator[Statement]:
-    """The SQL statements (ivr.store) that apply one write's operations."""
-    for op in ops:
-        if isinstance(op, CallSeen):
-            yield "seen", {"call_sid": op.call_sid, "from_number": op.from_number,
-                           "to_number": op.to_number, "started_at": op.at}
-        elif isinstance(op, StepTaken):
-            yield "step", {
-                "call_sid": op.call_sid, "step": op.step, "path": op.path, "node": op.node,
-                "next_node": op.next_node, "lang": op.lang, "input": op.input,
-                "confidence": op.confidence, "outcome": op.outcome, "at": op.at}
-            if op.lang:
-                yield "language", {"call_sid": op.call_sid, "step": op.step, "lang": op.lang}
-        elif isinstance(op, MessageLeft):
-            yield "recording", {
-                "recording_sid": op.recording_sid, "call_sid": op.call_sid, "step": op.step,
-                "node": op.node, "kind": op.kind, "caller": op.caller, "url": op.url,
-                "duration": op.duration, "transcription": op.transcription,
-                "transcription_status": op.transcription_status, "recorded_at": op.at}
-        elif isinstance(op, CallEnded):
-            # Without any earlier request on record, the call started `duration` before its end.
-            yield "ended", {
-                "call_sid": op.call_sid, "from_number": op.from_number,
-                "to_number": op.to_number,
-                "started_at": op.at - datetime.timedelta(seconds=op.duration or 0),
-                "ended_at": op.at if op.status in FINAL_STATUSES else None,
-                "status": op.status, "duration": op.duration}
-        else:
-            yield "callback", {
-                "call_sid": op.call_sid, "step": op.step, "caller": op.caller,
-                "number": op.number, "window": op.window, "requested_at": op.at}
+# -- the statements -------------------------------------------------------------------------------
+
+def statements(dialect: str) -> dict[str, Executable]:
+    """The statement that applies each kind of change, for 'sqlite' or 'postgresql'."""
+    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    seen, ended = insert(calls), insert(calls)
+    recording = insert(recordings)
+    return {
+        "seen": seen.on_conflict_do_update(
+            index_elements=[calls.c.call_sid],
+            set_={"from_number": func.coalesce(calls.c.from_number, seen.excluded.from_number),
+                  "to_number": func.coalesce(calls.c.to_number, seen.excluded.to_number),
+                  "started_at": case(
+                      (seen.excluded.started_at < calls.c.started_at,
+                       seen.excluded.started_at), else_=calls.c.started_at)},
+            where=or_(seen.excluded.started_at < calls.c.started_at,
+                      calls.c.from_number.is_(None), calls.c.to_number.is_(None))),
+        "step": insert(events).on_conflict_do_nothing(
+            index_elements=[events.c.call_sid, events.c.step, events.c.path]),
+        # The call's language is that of its latest step, whatever order the steps arrive in.
+        "language": update(calls).where(and_(
+            calls.c.call_sid == bindparam("sid"),
+            or_(calls.c.language.is_(None), calls.c.language != bindparam("new_lang")),
+            ~exists(select(1).where(events.c.call_sid == bindparam("sid"),
+                                    events.c.step > bindparam("after_step"))),
+        )).values(language=bindparam("new_lang")),
+        "recording": recording.on_conflict_do_update(
+            index_elements=[recordings.c.recording_sid],
+            set_={"duration": func.coalesce(recording.excluded.duration, recordings.c.duration),
+                  "transcription": func.coalesce(recording.excluded.transcription,
+                                                 recordings.c.transcription),
+                  "transcription_status": func.coalesce(
+                      recording.excluded.transcription_status,
+                      recordings.c.transcription_status)}),
+        "ended": ended.on_conflict_do_update(
+            index_elements=[calls.c.call_sid],
+            set_={"from_number": func.coalesce(calls.c.from_number, ended.excluded.from_number),
+                  "to_number": func.coalesce(calls.c.to_number, ended.excluded.to_number),
+                  "ended_at": func.coalesce(ended.excluded.ended_at, calls.c.ended_at),
+                  "status": ended.excluded.status,
+                  "duration": func.coalesce(ended.excluded.duration, calls.c.duration)}),
+        "callback": insert(callbacks).on_conflict_do_nothing(
+            index_elements=[callbacks.c.call_sid, callbacks.c.step]),
+    }
+
+
+def apply(connection: Connection, sql: Mapping[str, Executable],
+          changes: Sequence[Change]) -> None:
+    """Run one write's statements on a connection inside its transaction."""
+    for change in changes:
+        connection.execute(sql[change.kind], dict(change.row))
+        lang = change.row.get("lang") if change.kind == "step" else None
+        if lang:
+            connection.execute(sql["language"], {"sid": change.row["call_sid"],
+                                                  "new_lang": lang,
+                                                  "after_step": change.row["step"]})
+
+
+def bad_data(exc: BaseException) -> bool:
+    """True when the database refused the record itself (it would refuse it again)."""
+    return isinstance(exc, IntegrityError | DataError)
 
 
 # -- the recorder -------------------------------------------------------------------------------
@@ -164,10 +208,11 @@ def statements(ops: Sequence[Op]) -> Iterator[Statement]:
 class Recorder:
     """Write call records for the webhooks: commit, or spool to disk; never raise."""
 
-    def __init__(self, store: Store, spool: Spool,
+    def __init__(self, engine: Engine, spool: Spool,
                  clock: Callable[[], datetime.datetime] | None = None,
                  retry_after: float = RETRY_AFTER) -> None:
-        self.store = store
+        self.engine = engine
+        self.sql = statements(engine.dialect.name)
         self.spool = spool
         self.clock = clock or (lambda: datetime.datetime.now(UTC))
         self.retry_after = retry_after
@@ -184,28 +229,22 @@ class Recorder:
 
         Raises RecordsError, saying what to do, when the database cannot be used.
         """
-        store = Store(store_url(env))
-        try:
-            current = store.revision() == newest_migration()
-        finally:
-            store.close()  # opened again by the first write, in the process that makes it
-        if not current:
-            # Alembic and SQLAlchemy load only here: a server started on a current schema
-            # (gunicorn.conf.py migrates before the workers start) never carries them.
-            from ivr import database
-
-            database.connect(env).dispose()
-        recorder = cls(store, Spool(spool_dir(env)), clock)
+        recorder = cls(database.connect(env), Spool(database.spool_dir(env)), clock)
         if recorder.spool.pending():
             recorder._replay_soon()
         return recorder
 
-    def write(self, *ops: Op) -> bool:
+    @property
+    def shown(self) -> str:
+        """The database for logs, password hidden."""
+        return database.show(self.engine.url)
+
+    def write(self, *changes: Change) -> bool:
         """Commit one write in one transaction, or spool it; True when committed."""
         try:
             if time.monotonic() >= self._retry_at:
                 try:
-                    self.store.write(statements(ops))
+                    self._commit(changes)
                 except Exception as exc:
                     self._failed(exc)
                 else:
@@ -217,30 +256,30 @@ class Recorder:
                         if self.spool.pending():
                             self._replay_soon()
                     return True
-            self._keep(ops)
+            self._keep(changes)
         except Exception:
             log.exception("call records: unexpected failure; this write may be lost: %s",
-                          _safe_json(ops))
+                          _safe_json(changes))
         return False
 
-    def callback_request(self, call_sid: str, step: int, caller: str, number: str,
-                         window: str) -> None:
-        """Record a confirmed callback request (idempotent on call_sid and step)."""
-        now = self.clock()
-        self.write(CallSeen(call_sid, caller, None, now),
-                   CallbackRequested(call_sid, step, caller, number[:64], window[:200], now))
+    def _commit(self, changes: Sequence[Change]) -> None:
+        try:
+            with self.engine.begin() as connection:
+                apply(connection, self.sql, changes)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            # A pooled connection outlived a database restart: one retry on a new one,
+            # rather than a spooled write.
+            with self.engine.begin() as connection:
+                apply(connection, self.sql, changes)
 
     def flush(self) -> int:
         """Replay the spool into the database now; return how many writes it replayed.
 
         Raises the driver's error when the database is still unavailable (the spool is kept).
         """
-        # A connection of its own, so a long replay never holds up a webhook's write.
-        replayer = Store(self.store.url, self.store.busy_timeout)
-        try:
-            return self.spool.replay(lambda lines: self._apply_lines(replayer, lines))
-        finally:
-            replayer.close()
+        return self.spool.replay(self._apply_lines)
 
     def wait_for_replay(self, timeout: float = 10.0) -> None:
         """Wait for a background replay to finish (for tests and shutdown)."""
@@ -251,10 +290,10 @@ class Recorder:
     def close(self) -> None:
         """Finish any replay and close the database connections."""
         self.wait_for_replay()
-        self.store.close()
+        self.engine.dispose()
 
-    def _keep(self, ops: Sequence[Op]) -> None:
-        line = to_json(ops)
+    def _keep(self, changes: Sequence[Change]) -> None:
+        line = to_json(changes)
         try:
             self.spool.append(line)
         except OSError as exc:
@@ -264,12 +303,12 @@ class Recorder:
                       "spool %s unwritable: %s): %s", self.spool.directory, exc, line)
 
     def _failed(self, exc: Exception) -> None:
-        bad_data = self.store.bad_data(exc)
-        if not bad_data:  # down or locked: spool without trying for a while
+        refused = bad_data(exc)
+        if not refused:  # down or locked: spool without trying for a while
             self._retry_at = time.monotonic() + self.retry_after
-        reason = (str(exc).strip().splitlines() or [""])[0][:300]
-        log.warning("call records: database %s %s (%s: %s); spooling to %s", self.store.shown,
-                    "refused a write" if bad_data else "unavailable", type(exc).__name__,
+        reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:300]
+        log.warning("call records: database %s %s (%s: %s); spooling to %s", self.shown,
+                    "refused a write" if refused else "unavailable", type(exc).__name__,
                     reason, self.spool.directory)
 
     def _replay_soon(self) -> None:
@@ -292,8 +331,7 @@ class Recorder:
         if replayed:
             log.info("call records: replayed %d spooled write(s)", replayed)
 
-    @staticmethod
-    def _apply_lines(store: Store, lines: list[str]) -> list[str]:
+    def _apply_lines(self, lines: list[str]) -> list[str]:
         writes, rejected = [], []
         for line in lines:
             try:
@@ -301,25 +339,27 @@ class Recorder:
             except ValueError:
                 rejected.append(line)
         try:
-            store.write(step for _line, ops in writes for step in statements(ops))
+            with self.engine.begin() as connection:
+                for _line, changes in writes:
+                    apply(connection, self.sql, changes)
             return rejected
         except Exception as exc:
-            if not store.bad_data(exc):
+            if not bad_data(exc):
                 raise
             # One bad record must not hold back the others: apply them one by one.
-        for line, ops in writes:
+        for line, changes in writes:
             try:
-                store.write(statements(ops))
+                with self.engine.begin() as connection:
+                    apply(connection, self.sql, changes)
             except Exception as exc:
-                if not store.bad_data(exc):
+                if not bad_data(exc):
                     raise
                 rejected.append(line)
         return rejected
 
 
-def _safe_json(ops: Sequence[Op]) -> str:
+def _safe_json(changes: Sequence[Change]) -> str:
     try:
-        return to_json(ops)
+        return to_json(changes)
     except Exception:
-        return repr(ops)
-
+        return repr(changes)

@@ -22,15 +22,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Row, func, select
 
+from ivr import tables
+from ivr.database import mark_handled
+from ivr.db_commands import cli_engine
 from ivr.hours import Schedule
 from ivr.menus import Menus, load_menus
 from ivr.problems import MenuError
 from ivr.schema import DialNode, HoursNode, MessageNode, Option
 from ivr.settings import Settings, SettingsError
-from ivr.tables import Call, CallbackRequest, Event, Recording, cli_engine, mark_handled
 
 UTC = datetime.UTC
 BAR = 30  # characters of the longest terminal bar
@@ -111,37 +112,39 @@ def build_report(engine: Engine, menus: Menus, since: datetime.datetime | None =
                  until: datetime.datetime | None = None) -> Report:
     """Count the calls that started in [since, until) from the records."""
     zone = report_zone(menus)
-    window = _between(Call.started_at, since, until)
+    call, event = tables.calls.c, tables.events.c
+    recording, callback = tables.recordings.c, tables.callbacks.c
+    window = _between(call.started_at, since, until)
     schedule = _agent_schedule(menus)
-    with Session(engine) as session:
-        starts = session.scalars(select(Call.started_at).where(*window)).all()
+    with engine.connect() as session:
+        starts = session.scalars(select(call.started_at).where(*window)).all()
         options = session.execute(
-            select(Event.node, Event.outcome, func.count())
-            .join(Call, Call.call_sid == Event.call_sid)
-            .where(*window, Event.node.is_not(None), Event.outcome.contains(" -> "))
-            .group_by(Event.node, Event.outcome)).all()
+            select(event.node, event.outcome, func.count())
+            .join(tables.calls, call.call_sid == event.call_sid)
+            .where(*window, event.node.is_not(None), event.outcome.contains(" -> "))
+            .group_by(event.node, event.outcome)).all()
         last = select(
-            Event.call_sid, func.coalesce(Event.next_node, Event.node).label("node"),
-            func.row_number().over(partition_by=Event.call_sid,
-                                   order_by=(Event.step.desc(), Event.at.desc(),
-                                             Event.id.desc())).label("rank"),
-        ).join(Call, Call.call_sid == Event.call_sid).where(*window).subquery()
+            event.call_sid, func.coalesce(event.next_node, event.node).label("node"),
+            func.row_number().over(partition_by=event.call_sid,
+                                   order_by=(event.step.desc(), event.at.desc(),
+                                             event.id.desc())).label("rank"),
+        ).join(tables.calls, call.call_sid == event.call_sid).where(*window).subquery()
         hangups = session.execute(
             select(last.c.node, func.count()).where(last.c.rank == 1)
             .group_by(last.c.node)).all()
         reached = session.execute(
-            select(Call.started_at, func.min(Event.at))
-            .join(Call, Call.call_sid == Event.call_sid)
-            .where(*window, Event.next_node.in_(agent_dials(menus)))
-            .group_by(Event.call_sid, Call.started_at)).all()
-        voicemails = session.scalars(
-            select(Recording).where(~Recording.handled, *_between(Recording.recorded_at,
-                                                                  since, until))
-            .order_by(Recording.recorded_at, Recording.id)).all()
-        callbacks = session.scalars(
-            select(CallbackRequest).where(~CallbackRequest.handled,
-                                          *_between(CallbackRequest.requested_at, since, until))
-            .order_by(CallbackRequest.requested_at, CallbackRequest.id)).all()
+            select(call.started_at, func.min(event.at))
+            .join(tables.calls, call.call_sid == event.call_sid)
+            .where(*window, event.next_node.in_(agent_dials(menus)))
+            .group_by(event.call_sid, call.started_at)).all()
+        voicemails = session.execute(
+            select(tables.recordings).where(~recording.handled,
+                                           *_between(recording.recorded_at, since, until))
+            .order_by(recording.recorded_at, recording.id)).all()
+        callbacks = session.execute(
+            select(tables.callbacks).where(~callback.handled,
+                                          *_between(callback.requested_at, since, until))
+            .order_by(callback.requested_at, callback.id)).all()
 
     local = [start.astimezone(zone) for start in starts]
     by_hour = Counter(t.hour for t in local)
@@ -216,7 +219,7 @@ def report_zone(menus: Menus) -> datetime.tzinfo:
     return schedule.zone if schedule is not None else UTC
 
 
-def _voicemail(r: Recording, zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
+def _voicemail(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
     return {"id": r.id, "kind": r.kind, "node": r.node,
             "caller": mask_number(r.caller) if masked else r.caller,
             "at": r.recorded_at.astimezone(zone).isoformat(timespec="seconds"),
@@ -224,7 +227,7 @@ def _voicemail(r: Recording, zone: datetime.tzinfo, masked: bool) -> dict[str, A
             "handled": r.handled}
 
 
-def _callback(c: CallbackRequest, zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
+def _callback(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
     return {"id": c.id, "caller": mask_number(c.caller) if masked else c.caller,
             "number": mask_number(c.number) if masked else c.number, "window": c.window,
             "at": c.requested_at.astimezone(zone).isoformat(timespec="seconds"),
@@ -431,32 +434,33 @@ def report_command(since: str | None, until: str | None, fmt: str, chart: Path |
         click.echo(f"wrote {chart}", err=True)
 
 
-def _open_items(model: type[Recording] | type[CallbackRequest], everything: bool,
-                handle: tuple[int, ...], unmask: bool) -> list[dict[str, Any]] | None:
+def _open_items(table: Any, everything: bool, handle: tuple[int, ...],
+                unmask: bool) -> list[dict[str, Any]] | None:
     """Mark items handled when asked (returning None), else list them."""
-    name, command = ("voicemail", "voicemails") if model is Recording else \
+    voicemails = table is tables.recordings
+    name, command = ("voicemail", "voicemails") if voicemails else \
         ("callback request", "callbacks")
     engine = cli_engine()
     try:
         if handle:
             now = datetime.datetime.now(UTC)
             for ident in handle:
-                if not mark_handled(engine, model, ident, now):
+                if not mark_handled(engine, table, ident, now):
                     raise click.ClickException(f"there is no {name} {ident}; "
                                                f"`ivr {command} --all` lists them")
                 click.echo(f"{name} {ident}: handled")
             return None
         zone = report_zone(_menus())
-        stamp = model.recorded_at if model is Recording else model.requested_at
-        query = select(model).order_by(stamp, model.id)
+        stamp = table.c.recorded_at if voicemails else table.c.requested_at
+        query = select(table).order_by(stamp, table.c.id)
         if not everything:
-            query = query.where(~model.handled)
-        with Session(engine) as session:
-            rows = session.scalars(query).all()
+            query = query.where(~table.c.handled)
+        with engine.connect() as connection:
+            rows = connection.execute(query).all()
     finally:
         engine.dispose()
-    show = _voicemail if model is Recording else _callback
-    return [show(row, zone, masked=not unmask) for row in rows]  # type: ignore[arg-type]
+    show = _voicemail if voicemails else _callback
+    return [show(row, zone, masked=not unmask) for row in rows]
 
 
 _LIST_OPTIONS = [
@@ -480,7 +484,7 @@ def _with_list_options(command):  # type: ignore[no-untyped-def]
 def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
                        as_json: bool) -> None:
     """List open voicemails and feedback, or mark them handled."""
-    rows = _open_items(Recording, everything, handle, unmask)
+    rows = _open_items(tables.recordings, everything, handle, unmask)
     if rows is not None:
         _print_items(rows, as_json, voicemail_table, "voicemails")
 
@@ -490,7 +494,7 @@ def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
 def callbacks_command(everything: bool, handle: tuple[int, ...], unmask: bool,
                       as_json: bool) -> None:
     """List open callback requests, or mark them handled."""
-    rows = _open_items(CallbackRequest, everything, handle, unmask)
+    rows = _open_items(tables.callbacks, everything, handle, unmask)
     if rows is not None:
         _print_items(rows, as_json, callback_table, "callback requests")
 

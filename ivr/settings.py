@@ -25,11 +25,12 @@ class Settings:
     auth_token: str | None = field(default=None, repr=False)
     public_base_url: str | None = None
     fixed_now: datetime.datetime | None = None
+    trace: bool = False  # send X-IVR-Nodes (the nodes an answer passed) over HTTP
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read IVR_MENUS, IVR_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL and IVR_NOW."""
+        """Read IVR_MENUS, IVR_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, IVR_NOW and IVR_TRACE."""
         env = dict(os.environ if env is None else env)
         mode = env.get("IVR_ENV", "development").strip().lower()
         if mode not in ("development", "production"):
@@ -40,6 +41,7 @@ class Settings:
             auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             fixed_now=parse_now(env["IVR_NOW"]) if env.get("IVR_NOW") else None,
+            trace=env.get("IVR_TRACE", "") == "1" or mode == "development",
             env=env,
         )
 

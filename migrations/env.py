@@ -6,7 +6,7 @@ connection arrives inside a transaction that holds the migration lock.
 
 from alembic import context
 
-from ivr.tables import Base
+from ivr.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -14,7 +14,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
     compare_type=True,
 )

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from ivr.logs import JsonFormatter
 from ivr.settings import PROJECT_ROOT, Settings, SettingsError
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
 from tests.conftest import CLOSED_TIME, spoken, twiml
@@ -50,7 +51,7 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
         result = call.run()
         assert result.ok, [str(p) for p in result.problems]
     app.test_client().post("/voice", data={"From": CALLER})  # a forged one, logged as 403
-    text = "\n".join(r.getMessage() for r in caplog.records)
+    text = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert "webhook" in text and "403" in text  # the logs are there...
     assert TOKEN not in text and CALLER not in text and CALLER[3:] not in text  # ...but not these
     assert "13987654321" not in text and "*********21" in text  # a typed number, masked

@@ -114,7 +114,7 @@ class _Probe:
 
 
 class _Tracing:
-    """Notes the nodes an app reports in X-IVR-Nodes, and answers repeats from memory.
+    """Notes the nodes an app reports passing (Response.nodes), and answers repeats from memory.
 
     The walk resumes each branch of a wait from the same request, so most requests are
     repeats; the app is stateless (that is what makes resuming possible), so the same
@@ -132,8 +132,7 @@ class _Tracing:
         response = self.cache.get(key)
         if response is None:
             response = self.transport.request(method, url, params, headers)
-            self.nodes.update(n for n in response.headers.get("X-IVR-Nodes", "").split(",")
-                              if n)
+            self.nodes.update(response.nodes)
             if len(self.cache) < 50_000:
                 self.cache[key] = response
         return response

@@ -92,7 +92,7 @@ class LiveCaller:
 
 
 class _NodeTracking:
-    """Send requests on, remembering the nodes each document passed (X-IVR-Nodes)."""
+    """Send requests on, remembering the nodes each document passed."""
 
     def __init__(self, inner: Transport) -> None:
         self.inner = inner
@@ -101,9 +101,8 @@ class _NodeTracking:
     def request(self, method: str, url: str, params: dict[str, str],
                 headers: dict[str, str]) -> Response:
         response = self.inner.request(method, url, params, headers)
-        path = response.headers.get("X-IVR-Nodes")  # ours sends it; other apps need not
-        if path:
-            self.nodes[response.url] = path.split(",")
+        if response.nodes:  # ours tells; other apps need not
+            self.nodes[response.url] = list(response.nodes)
         return response
 
 

@@ -27,6 +27,9 @@ class Response:
     elapsed: float
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The nodes the answer passed, when the app tells: in-process through the WSGI environ
+    # key "ivr.nodes", over HTTP through an X-IVR-Nodes header (ours sends it in development).
+    nodes: tuple[str, ...] = ()
 
 
 class TransportError(Exception):
@@ -100,7 +103,8 @@ class WsgiTransport:
         started, redirected = time.perf_counter(), False
         try:
             for _ in range(self.MAX_REDIRECTS + 1):
-                status, answer_headers, content = self._call(method, target, body, headers)
+                status, answer_headers, content, nodes = self._call(method, target, body,
+                                                                    headers)
                 location = answer_headers.get("Location")
                 if status not in (301, 302, 303, 307, 308) or not location:
                     break
@@ -117,10 +121,11 @@ class WsgiTransport:
             elapsed=time.perf_counter() - started,
             url=target if redirected else absolute,
             headers=answer_headers,
+            nodes=nodes,
         )
 
-    def _call(self, method: str, url: str, body: bytes,
-              headers: Mapping[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _call(self, method: str, url: str, body: bytes, headers: Mapping[str, str],
+              ) -> tuple[int, dict[str, str], bytes, tuple[str, ...]]:
         parts = urlsplit(url)
         host = parts.netloc
         name, _, port = host.partition(":")
@@ -172,7 +177,8 @@ class WsgiTransport:
                 cookie = SimpleCookie(value)
                 self.cookies.update({k: morsel.value for k, morsel in cookie.items()})
             answer_headers[key] = value
-        return int(status_line.split(" ", 1)[0]), answer_headers, b"".join(chunks)
+        nodes = tuple(environ.get("ivr.nodes", ())) or _header_nodes(answer_headers)
+        return int(status_line.split(" ", 1)[0]), answer_headers, b"".join(chunks), nodes
 
 
 class HttpTransport:
@@ -218,6 +224,7 @@ class HttpTransport:
             elapsed=time.perf_counter() - started,
             url=final,
             headers=dict(answer.headers),
+            nodes=_header_nodes(answer.headers),
         )
 
     def close(self) -> None:
@@ -229,3 +236,7 @@ class HttpTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _header_nodes(headers: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(node for node in headers.get("X-IVR-Nodes", "").split(",") if node)

@@ -20,16 +20,19 @@ from sqlalchemy.exc import OperationalError
 
 from ivr import database
 from ivr.app import create_app
+from ivr.db_commands import db_cli
 from ivr.report import callbacks_command, report_command, voicemails_command
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
-from ivr.store import Store
-from ivr.tables import Base, db_cli
+from ivr.tables import metadata
 from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock
 
 NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run scripts/postgres.sh"
 BASE = "http://127.0.0.1:5000"
 CALLER = "+8613812341234"
+# The webhooks that move a call through the menus; each answer is one recorded event.
+FLOW_PATHS = frozenset({"/voice", "/voice/gather", "/voice/dial", "/voice/record",
+                        "/voice/enter", "/voice/callback"})
 
 
 def unavailable(reason: str) -> None:
@@ -102,10 +105,10 @@ def app(env, clock):
     """The app on the shipped menu, recording into the test database."""
     app = create_app(Settings(menus_path=SHIPPED, env=env), clock=clock)
     recorder = app.extensions["ivr"].recorder
-    store = recorder.store  # tests may swap in a dead one: close the real one anyway
+    engine = recorder.engine  # tests may swap in a dead one: close the real one anyway
     yield app
     recorder.close()
-    store.close()
+    engine.dispose()
 
 
 @pytest.fixture
@@ -142,28 +145,11 @@ def dial(app):
     return place
 
 
-_stores: list[Store] = []
-
-
-def store(engine: Engine) -> Store:
-    """A Store (the webhooks' writer) on an engine's database, closed after the test."""
-    opened = Store(engine.url.render_as_string(hide_password=False))
-    _stores.append(opened)
-    return opened
-
-
-@pytest.fixture(autouse=True)
-def _close_stores() -> Iterator[None]:
-    yield
-    while _stores:
-        _stores.pop().close()
-
-
 def counts(engine: Engine) -> dict[str, int]:
     """Count the rows of every records table."""
     with engine.connect() as connection:
         return {table.name: connection.execute(select(func.count()).select_from(table)).scalar()
-                for table in Base.metadata.sorted_tables}
+                for table in metadata.sorted_tables}
 
 
 @pytest.fixture

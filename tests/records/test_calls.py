@@ -9,23 +9,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from ivr import tables
 from ivr.app import create_app
 from ivr.settings import Settings
 from ivr.simulator import Call as Simulated
 from ivr.simulator import ScriptedCaller, WsgiTransport
-from ivr.tables import Call, CallbackRequest, Event, Recording
-from ivr.webhooks import FLOW_PATHS
 from tests.conftest import twiml
-from tests.records.conftest import BASE, CALLER, counts
+from tests.records.conftest import BASE, CALLER, FLOW_PATHS, counts
 
 TRANSCRIBED = Path(__file__).with_name("menus_transcribed.yaml")
 
 
-def rows(engine, model):
-    with Session(engine) as session:
-        return session.scalars(select(model).order_by(model.id)).all()
+def rows(engine, table):
+    with engine.connect() as connection:
+        return connection.execute(select(table).order_by(table.c.id)).all()
 
 
 def flow_requests(result):
@@ -37,14 +35,14 @@ def flow_requests(result):
 def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
     """After hours: 0 -> after-hours menu -> 1 -> voicemail; every step is on record."""
     result = dial("0,1,rec:请明天上午给我回电话")
-    (call,) = rows(engine, Call)
+    (call,) = rows(engine, tables.calls)
     assert (call.from_number, call.to_number, call.language) == (CALLER, "+8610555000100",
                                                                   "zh-CN")
     assert call.status == "completed" and call.ended_at is not None
     status = result.requests[-1][2]
     assert call.duration == int(status["CallDuration"]) > 0
 
-    events = rows(engine, Event)
+    events = rows(engine, tables.events)
     assert len(events) == len(flow_requests(result)) == 4
     assert [(e.step, e.path, e.node, e.next_node) for e in events] == [
         (0, "/voice", None, "main"),
@@ -55,7 +53,7 @@ def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
     assert [e.outcome for e in events] == ["start", "keys 0 -> agent", "keys 1 -> 1", "recorded"]
     assert events[1].input == "0"
 
-    (message,) = rows(engine, Recording)
+    (message,) = rows(engine, tables.recordings)
     sent = flow_requests(result)[-1][1]
     assert (message.kind, message.node, message.caller) == ("voicemail", "voicemail", CALLER)
     assert message.recording_sid == sent["RecordingSid"]
@@ -66,14 +64,14 @@ def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
 
 def test_feedback_is_recorded_as_feedback(engine, dial, recorder):
     dial("4,rec:希望增加夜间人工服务,hangup")
-    (message,) = rows(engine, Recording)
+    (message,) = rows(engine, tables.recordings)
     assert (message.kind, message.node) == ("feedback", "feedback")
 
 
 def test_confirmed_callback_request_is_recorded(engine, dial, app, recorder):
     """0 after hours -> 2 callback -> 1 keep my caller id -> 1 the first window."""
     dial("0,2,1,1")
-    (request,) = rows(engine, CallbackRequest)
+    (request,) = rows(engine, tables.callbacks)
     window = app.extensions["ivr"].menus.nodes["callback"].windows["1"]
     assert (request.caller, request.number, request.window) == (CALLER, CALLER, window.hours)
     assert not request.handled
@@ -81,7 +79,7 @@ def test_confirmed_callback_request_is_recorded(engine, dial, app, recorder):
 
 def test_speech_input_is_recorded_with_its_confidence(engine, dial, recorder):
     dial("say:我要留言意见,rec:建议,hangup")
-    event = rows(engine, Event)[1]
+    event = rows(engine, tables.events)[1]
     assert event.input == "say:我要留言意见" and event.confidence == pytest.approx(0.9)
     assert event.outcome.endswith("-> 4")
 
@@ -95,7 +93,7 @@ def test_transcription_reaches_its_recording(engine, env, clock):
                            base_url=BASE, seed=3).run()
         assert result.ok, result.problems
         assert any("/voice/transcription" in url for _m, url, _p in result.requests)
-        (message,) = rows(engine, Recording)
+        (message,) = rows(engine, tables.recordings)
         assert message.transcription == "请回电"
         assert message.transcription_status == "completed"
         assert message.duration is not None and message.node == "voicemail"
@@ -150,7 +148,7 @@ def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology
     root = twiml(app.test_client().post("/voice/gather?node=main&lang=zh-CN&s=1",
                                         data={**RETRIED, "Digits": "1"}))
     assert root.find("Dial") is not None  # the apology puts the caller through
-    (event,) = rows(engine, Event)
+    (event,) = rows(engine, tables.events)
     assert event.outcome == "error RuntimeError" and event.node == "main"
 
 

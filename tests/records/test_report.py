@@ -8,21 +8,19 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ivr import tables
+from ivr import database, tables
 from ivr.records import (
-    CallbackRequested,
-    CallEnded,
-    CallSeen,
-    MessageLeft,
     Recorder,
-    StepTaken,
+    call_ended,
+    call_seen,
+    callback_requested,
+    message_left,
+    step_taken,
 )
 from ivr.report import mask_number
 from ivr.spool import Spool
-from ivr.tables import Recording
-from tests.records.conftest import counts, store
+from tests.records.conftest import counts
 
 SH = datetime.timezone(datetime.timedelta(hours=8))
 CALLER = "+8613812341234"
@@ -38,22 +36,22 @@ def call(recorder: Recorder, sid: str, start: datetime.datetime,
     """Record a call: steps are (second after start, step, path, node, next node, outcome)."""
     for offset, step, path, node, next_node, outcome in steps:
         when = start + datetime.timedelta(seconds=offset)
-        assert recorder.write(CallSeen(sid, CALLER, "+8610555000100", when),
-                              StepTaken(sid, step, path, node, next_node, "zh-CN", None, None,
+        assert recorder.write(call_seen(sid, CALLER, "+8610555000100", when),
+                              step_taken(sid, step, path, node, next_node, "zh-CN", None, None,
                                         outcome, when))
     end = start + datetime.timedelta(seconds=seconds)
-    assert recorder.write(CallEnded(sid, CALLER, "+8610555000100", "completed", seconds, end))
+    assert recorder.write(call_ended(sid, CALLER, "+8610555000100", "completed", seconds, end))
 
 
 def message(recorder: Recorder, sid: str, rec_sid: str, when: datetime.datetime) -> None:
-    assert recorder.write(MessageLeft(sid, rec_sid, 3, "voicemail", "voicemail", CALLER,
+    assert recorder.write(message_left(sid, rec_sid, 3, "voicemail", "voicemail", CALLER,
                                       f"https://api.twilio.com/{rec_sid}", 12, None, None, when))
 
 
 @pytest.fixture
 def known(db, tmp_path) -> Recorder:
     """Six calls: one before the reported days, two on the 23rd, three on the 24th."""
-    r = Recorder(store(db), Spool(tmp_path / "spool"))
+    r = Recorder(db, Spool(tmp_path / "spool"))
     call(r, "CA1", at(23, 10), [  # open hours; hangs up in the account menu
         (0, 0, "/voice", None, "main", "start"),
         (20, 1, "/voice/gather", "main", "account", "keys 1 -> 1")])
@@ -78,14 +76,16 @@ def known(db, tmp_path) -> Recorder:
         (10, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
         (20, 2, "/voice/gather", "after_hours", "callback", "keys 2 -> 2"),
         (40, 3, "/voice/callback", "callback", "goodbye", "callback saved")])
-    assert r.write(CallbackRequested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
+    assert r.write(callback_requested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
     call(r, "CA6", at(20, 9), [  # a Friday morning, before the reported days
         (0, 0, "/voice", None, "main", "start"),
         (9, 1, "/voice/gather", "main", "main", "silence"),
         (18, 2, "/voice/gather", "main", "main", "keys 7 -> invalid")])
-    with Session(db) as session:
-        handled = session.scalars(select(Recording.id).where(Recording.recording_sid == "RE4"))
-        assert tables.mark_handled(db, Recording, handled.one(), at(25, 9))
+    recordings = tables.recordings
+    with db.connect() as session:
+        handled = session.scalars(select(recordings.c.id).where(
+            recordings.c.recording_sid == "RE4"))
+        assert database.mark_handled(db, recordings, handled.one(), at(25, 9))
     return r
 
 
@@ -222,23 +222,23 @@ def test_mask_number(number, masked):
     (" 30D ", datetime.timedelta(days=30)),
 ])
 def test_parse_age(age, delta):
-    assert tables.parse_age(age) == delta
+    assert database.parse_age(age) == delta
 
 
 @pytest.mark.parametrize("age", ["90", "d", "1.5d", "90 days", "-3d"])
 def test_parse_age_refuses_what_it_cannot_read(age):
     with pytest.raises(ValueError, match="is not an age like 90d"):
-        tables.parse_age(age)
+        database.parse_age(age)
 
 
 def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
-    r = Recorder(store(db), Spool(tmp_path / "spool"))
+    r = Recorder(db, Spool(tmp_path / "spool"))
     now = datetime.datetime.now(datetime.UTC)
     for sid, start in (("CAold", now - datetime.timedelta(days=100)),
                        ("CAnew", now - datetime.timedelta(days=1))):
         call(r, sid, start, [(0, 0, "/voice", None, "main", "start")])
         message(r, sid, f"RE{sid}", start)
-        assert r.write(CallbackRequested(sid, 4, CALLER, OTHER, "09:00-12:00", start))
+        assert r.write(callback_requested(sid, 4, CALLER, OTHER, "09:00-12:00", start))
     out = ivr("db", "purge", "--older-than", "90d").stdout
     assert "1 events, 1 recordings, 1 callbacks, 1 calls" in out
     assert counts(db) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}

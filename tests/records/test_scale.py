@@ -19,16 +19,13 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ivr import database
+from ivr import database, tables
 from ivr.settings import PROJECT_ROOT
 from ivr.simulator import Call as Simulated
 from ivr.simulator import HttpTransport, ScriptedCaller
-from ivr.tables import Call, Event, Recording
-from ivr.webhooks import FLOW_PATHS
 from tests.conftest import CLOSED_TIME, ENV
-from tests.records.conftest import drop_postgres_database, new_postgres_database
+from tests.records.conftest import FLOW_PATHS, drop_postgres_database, new_postgres_database
 
 pytestmark = pytest.mark.slow
 PUBLIC = "https://ivr.example.test"
@@ -144,10 +141,10 @@ def test_one_call_across_two_instances_is_recorded_exactly_once(instances, share
     flow = [params for _m, url, params in result.requests if urlsplit(url).path in FLOW_PATHS]
     engine = database.make_engine(database.database_url({"DATABASE_URL": shared_database}))
     try:
-        with Session(engine) as session:
-            (call,) = session.scalars(select(Call)).all()
-            events = session.scalars(select(Event).order_by(Event.step)).all()
-            (message,) = session.scalars(select(Recording)).all()
+        with engine.connect() as session:
+            (call,) = session.execute(select(tables.calls)).all()
+            events = session.execute(select(tables.events).order_by(tables.events.c.step)).all()
+            (message,) = session.execute(select(tables.recordings)).all()
     finally:
         engine.dispose()
     assert call.call_sid == result.requests[0][2]["CallSid"] and call.status == "completed"

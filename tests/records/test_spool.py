@@ -10,16 +10,15 @@ import stat
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from ivr import database
 from ivr.records import from_json
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
 from ivr.spool import REJECTED, Spool
-from ivr.store import Store
 from tests.conftest import twiml
-from tests.records.conftest import BASE, counts, store
+from tests.records.conftest import BASE, counts
 
 SCRIPT = "0,1,rec:数据库坏了也要留言"
 ONE_CALL = {"calls": 1, "events": 4, "recordings": 1, "callbacks": 0}
@@ -45,11 +44,13 @@ def place(app, seed: int) -> tuple[object, Tap]:
     return result, tap
 
 
-def dead_store(database_url: str) -> Store:
-    """A Store on a database that cannot be reached, of the same kind."""
+def dead_engine(database_url: str) -> Engine:
+    """An engine on a database that cannot be reached, of the same kind."""
     if database_url.startswith("sqlite"):
-        return Store("sqlite:////proc/ivr-no-such-dir/ivr.sqlite3")
-    return Store("postgresql://postgres@127.0.0.1:1/down")
+        url = "sqlite:////proc/ivr-no-such-dir/ivr.sqlite3"
+    else:
+        url = "postgresql://postgres@127.0.0.1:1/down"
+    return database.make_engine(database.database_url({"DATABASE_URL": url}))
 
 
 @pytest.fixture
@@ -60,19 +61,19 @@ def quiet(caplog):
 
 def test_database_down_the_call_is_unchanged_and_the_spool_replays_once(
         app, recorder, database_url, engine, monkeypatch, quiet):
-    up = recorder.store
+    up = recorder.engine
     monkeypatch.setattr(recorder, "retry_after", 0.0)
-    monkeypatch.setattr(recorder, "store", dead_store(database_url))
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     down_result, down = place(app, seed=1)
 
     assert counts(engine) == dict.fromkeys(ONE_CALL, 0)
     spooled = recorder.spool.lines()
     assert len(spooled) == len(down_result.requests)  # every webhook: 4 steps and the status
-    assert {from_json(line)[0].call_sid for line in spooled} == {down_result.requests[0][2]
+    assert {from_json(line)[0].row["call_sid"] for line in spooled} == {down_result.requests[0][2]
                                                                  ["CallSid"]}
 
-    recorder.store.close()
-    monkeypatch.setattr(recorder, "store", up)
+    recorder.engine.dispose()
+    monkeypatch.setattr(recorder, "engine", up)
     _up_result, normal = place(app, seed=2)  # its first write finds the database back
     assert down.answers == normal.answers  # the caller heard exactly the same
     recorder.wait_for_replay()
@@ -88,7 +89,7 @@ def test_database_down_the_call_is_unchanged_and_the_spool_replays_once(
 
 def test_db_flush_writes_the_spool_exactly_once(app, recorder, database_url, engine, monkeypatch,
                                                 ivr, quiet):
-    monkeypatch.setattr(recorder, "store", dead_store(database_url))
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     place(app, seed=1)
     assert counts(engine)["calls"] == 0 and recorder.spool.pending()
 
@@ -100,10 +101,10 @@ def test_db_flush_writes_the_spool_exactly_once(app, recorder, database_url, eng
 
 def test_db_flush_keeps_the_spool_while_the_database_is_down(app, recorder, database_url,
                                                              monkeypatch, ivr, env, quiet):
-    monkeypatch.setattr(recorder, "store", dead_store(database_url))
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     place(app, seed=1)
     lines = recorder.spool.lines()
-    down = create_engine(make_url(recorder.store.url.text))  # the dead database
+    down = recorder.engine  # the dead database
     monkeypatch.setattr(database, "connect", lambda _env: down)
     result = ivr("db", "flush", expect=1)
     assert "still unavailable; the spool is kept" in result.output
@@ -112,12 +113,12 @@ def test_db_flush_keeps_the_spool_while_the_database_is_down(app, recorder, data
 
 def test_after_a_failure_writes_go_straight_to_the_spool_for_a_while(
         app, recorder, database_url, engine, monkeypatch, quiet):
-    up = recorder.store
-    monkeypatch.setattr(recorder, "store", dead_store(database_url))
+    up = recorder.engine
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     client = app.test_client()
     call = {"CallSid": "CA" + "5" * 32, "From": "+8613812341234", "To": "+8610555000100"}
     twiml(client.post("/voice", data=call))
-    monkeypatch.setattr(recorder, "store", up)  # back, but not tried until retry_after
+    monkeypatch.setattr(recorder, "engine", up)  # back, but not tried until retry_after
     twiml(client.post("/voice/status", data={**call, "CallStatus": "completed"}))
     assert counts(engine)["calls"] == 0 and len(recorder.spool.lines()) == 2
 
@@ -126,7 +127,7 @@ def test_database_and_disk_both_down_the_call_goes_on_and_the_log_keeps_the_reco
         app, recorder, database_url, monkeypatch, tmp_path, caplog):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    monkeypatch.setattr(recorder, "store", dead_store(database_url))
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     monkeypatch.setattr(recorder, "spool", Spool(blocker / "spool"))
     caplog.set_level(logging.ERROR, logger="ivr.records")
     root = twiml(app.test_client().post("/voice", data={"CallSid": "CA" + "6" * 32}))
@@ -139,8 +140,8 @@ def test_database_and_disk_both_down_the_call_goes_on_and_the_log_keeps_the_reco
 def test_a_locked_sqlite_file_is_spooled_after_a_short_wait(app, recorder, database_url,
                                                            monkeypatch, quiet):
     path = make_url(database_url).database
-    impatient = Store(database_url, busy_timeout=0.05)
-    monkeypatch.setattr(recorder, "store", impatient)
+    impatient = database.make_engine(make_url(database_url), busy_timeout=0.05)
+    monkeypatch.setattr(recorder, "engine", impatient)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
     try:
@@ -149,20 +150,20 @@ def test_a_locked_sqlite_file_is_spooled_after_a_short_wait(app, recorder, datab
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-        impatient.close()
+        impatient.dispose()
 
 
 def test_invalid_spooled_lines_are_set_aside_and_the_rest_written(db, tmp_path, quiet):
     from ivr.records import Recorder
 
     spool = Spool(tmp_path / "spool")
-    good = ('[{"op":"CallSeen","call_sid":"CA1","from_number":"+8613812341234",'
-            '"to_number":null,"at":"2026-11-23T13:00:00+00:00"}]')
-    spool.append('[{"op":"CallSeen","call_sid":"CA2"')  # cut short by a crash
+    good = ('[{"kind":"seen","row":{"call_sid":"CA1","from_number":"+8613812341234",'
+            '"to_number":null,"started_at":"2026-11-23T13:00:00+00:00"}}]')
+    spool.append('[{"kind":"seen","row":{"call_sid":"CA2"')  # cut short by a crash
     spool.append(good)
-    assert Recorder(store(db), spool).flush() == 1
+    assert Recorder(db, spool).flush() == 1
     assert counts(db)["calls"] == 1
-    assert (tmp_path / "spool" / REJECTED).read_text().startswith('[{"op":"CallSeen","call_sid')
+    assert (tmp_path / "spool" / REJECTED).read_text().startswith('[{"kind":"seen","row"')
     assert not spool.pending()
 
 

@@ -1,0 +1,80 @@
+"""`ivr db`: create or migrate the records schema, purge old calls, replay the spool."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import click
+from sqlalchemy import Engine
+
+from ivr import database
+from ivr.records import Recorder
+from ivr.spool import Spool
+
+UTC = datetime.UTC
+
+
+def cli_engine() -> Engine:
+    """Open and migrate the database for a command, or fail with one clear error."""
+    try:
+        return database.connect(os.environ)
+    except database.RecordsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("db")
+def db_cli() -> None:
+    """Manage the call records database (DATABASE_URL; default instance/ivr.sqlite3)."""
+
+
+@db_cli.command("upgrade")
+def upgrade_command() -> None:
+    """Create the schema, or migrate it to the newest version."""
+    engine = cli_engine()
+    try:
+        revision = database.current_revision(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"{database.show(engine.url)}: schema at revision {revision}")
+
+
+@db_cli.command("purge")
+@click.option("--older-than", "age", required=True, metavar="AGE",
+              help="Delete calls that started longer ago than this: 90d, 12h, 2w.")
+def purge_command(age: str) -> None:
+    """Delete old calls with their events, voicemails and callback requests."""
+    try:
+        cutoff = datetime.datetime.now(UTC) - database.parse_age(age)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--older-than") from None
+    engine = cli_engine()
+    try:
+        counts = database.purge(engine, cutoff)
+    finally:
+        engine.dispose()
+    summary = ", ".join(f"{n} {table}" for table, n in counts.items())
+    click.echo(f"deleted what started before {cutoff:%Y-%m-%d %H:%M} UTC: {summary}")
+
+
+@db_cli.command("flush")
+def flush_command() -> None:
+    """Write the records spooled while the database was unavailable."""
+    engine = cli_engine()  # migrated, so the replay writes into the newest schema
+    recorder = Recorder(engine, Spool(database.spool_dir(os.environ)))
+    try:
+        replayed = recorder.flush()
+    except Exception as exc:  # the driver's own error: the database is gone again
+        raise click.ClickException(f"the database is still unavailable; the spool is kept: "
+                                   f"{exc}") from None
+    finally:
+        engine.dispose()
+    left = " (another process is replaying the rest)" if recorder.spool.pending() else ""
+    click.echo(f"replayed {replayed} spooled write(s) from {recorder.spool.directory}{left}")
+
+
+@db_cli.command("revision", hidden=True)
+@click.argument("message")
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between the tables and the schema."""
+    database.new_revision(message)

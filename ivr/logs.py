@@ -1,0 +1,38 @@
+"""Log lines as JSON: one small formatter over the standard `logging` calls.
+
+A call such as `log.info("webhook", extra={"fields": {...}})` becomes one line
+`{"time": ..., "level": "INFO", "logger": "ivr.webhooks", "message": "webhook", ...}`
+with the fields merged in, so log processors need no parsing rules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+
+class JsonFormatter(logging.Formatter):
+    """Render a record as one JSON object: time, level, logger, message and its fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure() -> None:
+    """Send ivr's records to stderr as JSON, unless the host (gunicorn, pytest) set up logging."""
+    ours = logging.getLogger("ivr")
+    if not ours.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        ours.addHandler(handler)
+    if ours.level == logging.NOTSET:
+        ours.setLevel(logging.INFO)

@@ -1,0 +1,140 @@
+"""The writes (ivr.records) on the tables ivr.tables declares, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select, text
+
+from ivr import tables
+from ivr.database import RecordsError, database_url, show
+from ivr.records import (
+    Recorder,
+    bad_data,
+    call_ended,
+    call_seen,
+    from_json,
+    message_left,
+    step_taken,
+    to_json,
+)
+from ivr.settings import PROJECT_ROOT
+from ivr.spool import Spool
+from tests.conftest import ENV
+
+SH = datetime.timezone(datetime.timedelta(hours=8))
+AT = datetime.datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=SH)
+
+
+def _step(sid: str, step: int, lang: str | None = "zh-CN", at=AT):
+    return step_taken(sid, step, "/voice/gather", "main", "account", lang, "1", None,
+                      "keys 1 -> 1", at)
+
+
+def test_times_read_back_as_written(db, tmp_path):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", "+8613812341234", None, AT),
+                          step_taken("CA1", 0, "/voice", None, "main", "zh-CN", None, None,
+                                     "start", AT))
+    with db.connect() as connection:
+        call = connection.execute(select(tables.calls)).one()
+        event = connection.execute(select(tables.events)).one()
+    assert call.started_at == event.at == AT  # aware, UTC, microseconds kept
+    assert call.started_at.tzinfo is not None and call.language == "zh-CN"
+
+
+def test_every_write_is_idempotent_and_order_free(db, tmp_path):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    later = AT + datetime.timedelta(seconds=30)
+    for _ in range(2):  # a Twilio retry repeats the same write
+        assert recorder.write(call_seen("CA1", None, None, later), _step("CA1", 3, "en-US"))
+    # An earlier step arriving late moves the start earlier, keeps the later language.
+    assert recorder.write(call_seen("CA1", "+8613812341234", "+8610555000100", AT),
+                          _step("CA1", 2, "zh-CN"))
+    assert recorder.write(call_ended("CA1", None, None, "completed", 60, later))
+    with db.connect() as connection:
+        call = connection.execute(select(tables.calls)).one()
+        steps = connection.execute(select(tables.events.c.step)).scalars().all()
+    assert sorted(steps) == [2, 3]
+    assert call.started_at == AT and call.from_number == "+8613812341234"
+    assert call.language == "en-US" and call.status == "completed" and call.duration == 60
+    assert call.ended_at == later
+
+
+def test_a_transcription_before_or_after_its_recording_fills_the_same_row(db, tmp_path):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    url = "https://api.twilio.com/RE1"
+    assert recorder.write(call_seen("CA1", None, None, AT),
+                          message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url,
+                                       None, "请回电", "completed", AT))
+    assert recorder.write(message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url,
+                                       12, None, None, AT))
+    with db.connect() as connection:
+        message = connection.execute(select(tables.recordings)).one()
+    assert (message.duration, message.transcription, message.handled) == (12, "请回电", False)
+
+
+def test_a_spooled_line_reads_back_as_the_same_write():
+    write = (call_seen("CA1", "+8613812341234", None, AT), _step("CA1", 2),
+             call_ended("CA1", None, None, "busy", None, AT))
+    assert from_json(to_json(write)) == write
+
+
+@pytest.mark.parametrize("line", ['[{"kind":"seen"', '[{"kind":"nope","row":{}}]',
+                                  '[{"kind":"seen","row":{"started_at":"yesterday"}}]', "{}"])
+def test_what_is_not_a_spooled_write_is_refused(line):
+    with pytest.raises(ValueError, match="not a spooled write"):
+        from_json(line)
+
+
+def test_a_write_that_breaks_a_constraint_is_bad_data_not_an_outage(db):
+    with pytest.raises(Exception) as caught, db.begin() as connection:
+        # An event of a call that does not exist: the foreign key refuses it.
+        connection.execute(tables.events.insert(), dict(_step("CAnone", 1).row))
+    assert bad_data(caught.value)
+
+
+def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
+    from ivr.database import make_engine
+
+    engine = make_engine(database_url({"DATABASE_URL": "sqlite:////proc/ivr-no-such/x.db"}))
+    recorder = Recorder(engine, Spool(tmp_path / "spool"))
+    with pytest.raises(Exception) as caught, engine.begin() as connection:
+        connection.execute(text("SELECT 1"))
+    assert not bad_data(caught.value)
+    assert not recorder.write(call_seen("CA1", None, None, AT))  # spooled, not raised
+    assert len(recorder.spool.lines()) == 1
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    ("postgres://u:pw@h:5432/ivr", "postgresql+psycopg://u:***@h:5432/ivr"),
+    ("postgresql://u:pw@h/ivr", "postgresql+psycopg://u:***@h/ivr"),
+    ("sqlite:////srv/ivr.sqlite3", "sqlite:////srv/ivr.sqlite3"),
+])
+def test_database_urls(given, shown):
+    assert show(database_url({"DATABASE_URL": given})) == shown
+
+
+@pytest.mark.parametrize("given", ["postgresql://u:pw@h:notaport/ivr", "sqlite://",
+                                   "mysql://u:pw@h/ivr"])
+def test_bad_urls_are_refused_with_the_password_hidden(given):
+    with pytest.raises(RecordsError) as caught:
+        database_url({"DATABASE_URL": given})
+    assert "pw" not in str(caught.value)
+
+
+def test_a_server_on_a_current_schema_never_loads_alembic(tmp_path):
+    env = {**os.environ, **ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+           "IVR_SPOOL_DIR": str(tmp_path / "spool")}
+    run = [sys.executable, "-m", "ivr", "db", "upgrade"]
+    subprocess.run(run, env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
+    code = ("import sys, server; c = server.app.test_client();"
+            "r = c.post('/voice', data={'CallSid': 'CA1'}); assert r.status_code == 200;"
+            "print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT,
+                          check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "False"
