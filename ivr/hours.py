@@ -9,23 +9,16 @@ English for every other tag.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
-import importlib.util
 import re
-import sys
-import threading
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 import holidays
-from holidays.registry import COUNTRIES, EntityLoader
 
 from ivr.phrases import family
-from ivr.problems import did_you_mean
 
 MINUTES_PER_DAY = 24 * 60
 SEARCH_DAYS = 400
@@ -33,25 +26,8 @@ SEARCH_DAYS = 400
 _RANGE_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _GROUP_KEYS = {"daily": range(7), "weekdays": range(5), "weekend": range(5, 7)}
-_TOP_KEYS = ("timezone", "weekly", "holidays", "exceptions")
-_HOLIDAY_KEYS = ("country", "subdivision", "hours", "working_weekends")
 # Names are fetched in English so this label can be parsed whatever the country's language.
 _SUBSTITUTED_RE = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
-
-
-class ScheduleError(ValueError):
-    """A bad value in an hours block: where it is, what is wrong and how to fix it."""
-
-    def __init__(self, field_path: tuple[Any, ...], message: str, fix: str | None = None) -> None:
-        self.field_path = tuple(field_path)  # relative to the block given to from_config
-        self.message = message
-        self.fix = fix
-        super().__init__(field_path, message, fix)
-
-    def __str__(self) -> str:
-        where = _format_path(self.field_path)
-        fix = f" (fix: {self.fix})" if self.fix else ""
-        return f"{where + ': ' if where else ''}{self.message}{fix}"
 
 
 @dataclass(frozen=True, order=True)
@@ -117,29 +93,39 @@ class Schedule:
         return zoneinfo.ZoneInfo(self.timezone)  # ZoneInfo caches instances by key
 
     @classmethod
-    def from_config(cls, name: str, data: Mapping[str, Any]) -> Schedule:
-        """Build a schedule from its YAML block, raising ScheduleError for bad values."""
-        if not isinstance(data, Mapping):
-            raise ScheduleError((), "hours must be a mapping", "give at least timezone and weekly")
-        _check_keys(data, _TOP_KEYS, ())
-        timezone = _parse_timezone(data.get("timezone"))
-        if "weekly" not in data:
-            raise ScheduleError(("weekly",), "weekly hours are missing", "add weekly: {daily: []}")
-        weekly = _parse_weekly(data["weekly"])
-        country = subdivision = hours = None
-        working_weekends = True
-        if data.get("holidays") is not None:
-            country, subdivision, hours, working_weekends = _parse_holidays(data["holidays"])
-        exceptions = _parse_exceptions(data.get("exceptions"))
+    def build(
+        cls,
+        name: str,
+        timezone: str,
+        weekly: Mapping[str, Sequence[TimeRange]],
+        holiday_country: str | None = None,
+        holiday_subdivision: str | None = None,
+        holiday_hours: Sequence[TimeRange] | None = None,
+        working_weekends: bool = True,
+        exceptions: Mapping[dt.date, Sequence[TimeRange]] | None = None,
+    ) -> Schedule:
+        """Build a schedule from checked values; weekly keys are daily, weekdays/weekend, mon..sun.
+
+        Specific keys win over general ones: daily, then weekdays/weekend, then single days.
+        """
+        days: list[tuple[TimeRange, ...]] = [()] * 7
+        for key in ("daily", "weekdays", "weekend"):
+            if key in weekly:
+                for index in _GROUP_KEYS[key]:
+                    days[index] = tuple(sorted(weekly[key]))
+        for index, key in enumerate(_DAY_KEYS):
+            if key in weekly:
+                days[index] = tuple(sorted(weekly[key]))
         return cls(
             name=name,
             timezone=timezone,
-            weekly=weekly,
-            holiday_country=country,
-            holiday_subdivision=subdivision,
-            holiday_hours=hours,
+            weekly=tuple(days),
+            holiday_country=holiday_country,
+            holiday_subdivision=holiday_subdivision,
+            holiday_hours=tuple(sorted(holiday_hours)) if holiday_hours is not None else None,
             working_weekends=working_weekends,
-            exceptions=exceptions,
+            exceptions=MappingProxyType({day: tuple(sorted(ranges))
+                                         for day, ranges in (exceptions or {}).items()}),
         )
 
     def hours_on(self, day: dt.date) -> tuple[TimeRange, ...]:
@@ -260,59 +246,10 @@ def _public_holidays(
     country: str, subdivision: str | None, year: int
 ) -> tuple[Mapping[dt.date, str], frozenset[dt.date]]:
     """Fetch one year's public holidays (names in English) and weekend working days."""
-    calendar = country_calendar(country)(
-        subdiv=subdivision, years=year, categories=("public",), language="en_US"
+    calendar = holidays.country_holidays(
+        country, subdiv=subdivision, years=year, categories=("public",), language="en_US"
     )
     return MappingProxyType(dict(calendar)), frozenset(calendar.weekend_workdays)
-
-
-_loading = threading.Lock()
-# A territory's calendar builds on its country's (American Samoa on the United States').
-_COUNTRY_IMPORT = re.compile(r"^from holidays\.countries\.(\w+) import", re.MULTILINE)
-
-
-@functools.cache
-def country_calendar(code: str) -> type[holidays.HolidayBase]:
-    """The `holidays` class of one country (an ISO code or alias), loading that country only.
-
-    `holidays.country_holidays` imports the package `holidays.countries`, which imports
-    all 250 countries: 8.5 MB in every server process and a third of its start-up. A
-    country's module needs only itself and the countries it builds on, so those are
-    loaded from their files alone; if the package's layout ever changes, the ordinary
-    import is used instead.
-    """
-    found = [(module, names[0]) for module, names in COUNTRIES.items() if code in names[1:]]
-    if not found:
-        raise KeyError(f"holidays has no country {code!r}")
-    (module_name, class_name), = found
-    with _loading:  # this module is the process's only user of holidays' countries
-        try:
-            return getattr(_module_alone(module_name), class_name)
-        except Exception:  # not a layout this code knows
-            return getattr(holidays, code).get_entity()
-
-
-def _module_alone(module_name: str, depth: int = 0) -> Any:
-    name = f"holidays.countries.{module_name}"
-    if (module := sys.modules.get(name)) is not None:
-        return module
-    if depth > 3:
-        raise ImportError(f"{name}: countries building on each other in a loop")
-    path = f"{holidays.__path__[0]}/countries/{module_name}.py"
-    with open(path, encoding="utf-8") as file:
-        for other in _COUNTRY_IMPORT.findall(file.read()):
-            _module_alone(other, depth + 1)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(name)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # where holidays' own lazy import looks for it
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
 
 
 @functools.lru_cache(maxsize=128)
@@ -451,168 +388,3 @@ def _en_clock(minutes: int) -> str:
     number = hour % 12 or 12
     suffix = "AM" if hour < 12 else "PM"
     return f"{number}:{minute:02d} {suffix}" if minute else f"{number} {suffix}"
-
-
-# --- configuration --------------------------------------------------------------------
-
-
-def _format_path(path: tuple[Any, ...]) -> str:
-    """Write a field path the way YAML readers think of it: weekly.mon[0]."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f"{'.' if text else ''}{part}"
-    return text
-
-
-def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], path: tuple[Any, ...]) -> None:
-    """Reject keys a block does not know, suggesting the one probably meant."""
-    for key in data:
-        if key not in allowed:
-            fix = did_you_mean(key, list(allowed)) or "use one of: " + ", ".join(allowed)
-            raise ScheduleError((*path, key), f"unknown key {key!r}", fix)
-
-
-def _parse_timezone(value: object) -> str:
-    """Check an IANA time zone name, suggesting close names when it is unknown."""
-    if not isinstance(value, str) or not value:
-        raise ScheduleError(
-            ("timezone",), f"timezone must be an IANA name, not {value!r}", "e.g. 'Asia/Shanghai'"
-        )
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        pass
-    else:
-        return value
-    names = sorted(zoneinfo.available_timezones())
-    lower = value.lower()
-    by_lower = {name.lower(): name for name in names}
-    by_city = {name.rsplit("/", 1)[-1].lower(): name for name in names}
-    city = lower.rsplit("/", 1)[-1]
-    if lower in by_lower:
-        guesses = [by_lower[lower]]
-    elif "beijing" in lower:
-        guesses = ["Asia/Shanghai"]  # China's zone is named after Shanghai, not Beijing
-    else:
-        guesses = difflib.get_close_matches(value, names, n=1, cutoff=0.75) or [
-            by_city[c] for c in difflib.get_close_matches(city, by_city, n=1, cutoff=0.75)
-        ]  # the city part alone catches "Shanghia"
-    fix = f"did you mean '{guesses[0]}'?" if guesses else "use an IANA name such as 'Asia/Shanghai'"
-    raise ScheduleError(("timezone",), f"unknown time zone {value!r}", fix)
-
-
-def _parse_ranges(value: object, path: tuple[Any, ...]) -> tuple[TimeRange, ...]:
-    """Parse a list of "HH:MM-HH:MM" strings; [] means closed."""
-    if not isinstance(value, list | tuple):
-        raise ScheduleError(
-            path, f"expected a list of time ranges, not {value!r}", "write ['08:00-20:00'], or []"
-        )
-    ranges = []
-    for index, text in enumerate(value):
-        try:
-            ranges.append(TimeRange.parse(text))
-        except ValueError as error:
-            fix = "write HH:MM-HH:MM, hours 00-23; an end may be 24:00"
-            raise ScheduleError((*path, index), str(error), fix) from None
-    return tuple(sorted(ranges))
-
-
-def _parse_weekly(value: object) -> tuple[tuple[TimeRange, ...], ...]:
-    """Resolve daily, weekdays/weekend and single-day keys into seven days."""
-    if not isinstance(value, Mapping):
-        raise ScheduleError(("weekly",), "weekly must be a mapping", "e.g. daily: ['08:00-20:00']")
-    allowed = list(_GROUP_KEYS) + list(_DAY_KEYS)
-    for key in value:
-        if key not in allowed:
-            fix = did_you_mean(key, allowed) or "use mon..sun, daily, weekdays or weekend"
-            raise ScheduleError(("weekly", key), f"unknown weekday key {key!r}", fix)
-    days: list[tuple[TimeRange, ...]] = [()] * 7
-    # Specific keys override general ones: daily, then weekdays/weekend, then single days.
-    for key in ("daily", "weekdays", "weekend"):
-        if key in value:
-            ranges = _parse_ranges(value[key], ("weekly", key))
-            for index in _GROUP_KEYS[key]:
-                days[index] = ranges
-    for index, key in enumerate(_DAY_KEYS):
-        if key in value:
-            days[index] = _parse_ranges(value[key], ("weekly", key))
-    return tuple(days)
-
-
-def _parse_holidays(
-    value: object,
-) -> tuple[str, str | None, tuple[TimeRange, ...], bool]:
-    """Check the holidays block: country, subdivision, holiday hours, working weekends."""
-    path = ("holidays",)
-    if not isinstance(value, Mapping):
-        raise ScheduleError(path, "holidays must be a mapping", "e.g. holidays: {country: CN}")
-    _check_keys(value, _HOLIDAY_KEYS, path)
-    supported = list(EntityLoader.get_country_codes())  # the registry: no country loaded
-    country = value.get("country")
-    if not isinstance(country, str) or country not in supported:
-        raise ScheduleError(
-            (*path, "country"),
-            f"unknown holiday country {country!r}",
-            _country_fix(country, supported),
-        )
-    subdivision = value.get("subdivision")
-    if subdivision is not None:
-        choices = [str(s) for s in country_calendar(country).subdivisions]
-        if not isinstance(subdivision, str) or subdivision not in choices:
-            if not choices:
-                fix = f"{country} has no subdivisions; remove subdivision"
-            else:
-                fix = did_you_mean(subdivision, choices) or "use one of: " + ", ".join(choices)
-            raise ScheduleError(
-                (*path, "subdivision"), f"unknown subdivision {subdivision!r} of {country}", fix
-            )
-    hours = _parse_ranges(value.get("hours", []), (*path, "hours"))
-    working_weekends = value.get("working_weekends", True)
-    if not isinstance(working_weekends, bool):
-        raise ScheduleError(
-            (*path, "working_weekends"),
-            f"working_weekends must be true or false, not {working_weekends!r}",
-        )
-    return country, subdivision, hours, working_weekends
-
-
-def _country_fix(country: object, supported: list[str]) -> str:
-    """Suggest a supported country code for a misspelt code or an English country name."""
-    text = str(country)
-    if text.upper() in supported:
-        return f"did you mean '{text.upper()}'?"
-    by_name = {name: codes[1] for name, codes in COUNTRIES.items()}
-    if (code := by_name.get(text.lower().replace(" ", "_"))) is not None:
-        return f"did you mean '{code}'?"
-    return did_you_mean(text, list(supported)) or "use an ISO 3166 country code such as 'CN'"
-
-
-def _parse_exceptions(value: object) -> Mapping[dt.date, tuple[TimeRange, ...]]:
-    """Parse dated exceptions; keys are YAML dates or "YYYY-MM-DD" strings."""
-    if value is None:
-        return MappingProxyType({})
-    if not isinstance(value, Mapping):
-        raise ScheduleError(
-            ("exceptions",), "exceptions must be a mapping", "e.g. 2026-12-31: ['08:00-17:00']"
-        )
-    parsed: dict[dt.date, tuple[TimeRange, ...]] = {}
-    for key, ranges in value.items():
-        day = _parse_date(key)
-        if day in parsed:
-            raise ScheduleError(("exceptions", key), f"{day} is listed twice", "keep one entry")
-        parsed[day] = _parse_ranges(ranges, ("exceptions", key))
-    return MappingProxyType(parsed)
-
-
-def _parse_date(key: object) -> dt.date:
-    """Read an exception's date from a YAML date or a "YYYY-MM-DD" string."""
-    if isinstance(key, dt.date) and not isinstance(key, dt.datetime):
-        return key
-    if isinstance(key, str):
-        try:
-            return dt.date.fromisoformat(key.strip())
-        except ValueError:
-            pass
-    raise ScheduleError(
-        ("exceptions", key), f"{key!r} is not a date like '2026-12-31'", "write YYYY-MM-DD"
-    )

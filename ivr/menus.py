@@ -19,7 +19,7 @@ from typing import Any
 import pydantic
 
 from ivr import phrases, schema
-from ivr.hours import Schedule, ScheduleError
+from ivr.hours import Schedule
 from ivr.problems import MenuError, Problem, did_you_mean
 from ivr.schema import (
     KEY,
@@ -35,6 +35,7 @@ from ivr.schema import (
     MessageNode,
     Option,
     RecordNode,
+    ScheduleModel,
     Voice,
 )
 from ivr.verbs import Say
@@ -128,7 +129,7 @@ def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus |
     try:
         yf = read_yaml(text)
     except YamlSyntaxError as exc:
-        return None, [Problem(name, exc.line, None, f"YAML syntax error: {exc}",
+        return None, [Problem(name, exc.line, None, f"YAML syntax error: {exc}", exc.fix or
                               "check indentation, colons and quotes on or just above this line")]
     problems = [
         Problem(name, line, _node_of(dup), f"duplicate key '{dup[-1]}' (first at line {first}); "
@@ -150,6 +151,19 @@ def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus |
     return _compile(name, model, checker), problems
 
 
+def schedule_from_model(name: str, block: ScheduleModel) -> Schedule:
+    """Build the Schedule a checked `schedules:` block describes."""
+    days = block.holidays
+    return Schedule.build(
+        name, block.timezone, block.weekly,
+        holiday_country=days.country if days else None,
+        holiday_subdivision=days.subdivision if days else None,
+        holiday_hours=days.hours if days else None,
+        working_weekends=days.working_weekends if days else True,
+        exceptions=block.exceptions,
+    )
+
+
 def _node_of(path: tuple) -> str | None:
     return str(path[1]) if len(path) > 1 and path[0] == "nodes" else None
 
@@ -166,9 +180,12 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
     is_key = bool(loc) and loc[-1] == "[key]"
     if is_key:
         loc.pop()
-    where = ".".join(str(p) for p in loc) or "the file"
     kind, value = err["type"], err.get("input")
-    fix = None
+    ctx = err.get("ctx") or {}
+    fix = ctx.get("fix")
+    if ctx.get("field"):  # a check of a whole block that names the field at fault
+        loc.append(ctx["field"])
+    where = ".".join(str(p) for p in loc) or "the file"
     if kind == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'"
         fix = did_you_mean(loc[-1], _field_names(loc, nodes)) or "remove it"
@@ -186,7 +203,16 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
         wanted = _PATTERN_WORDS.get(err["ctx"]["pattern"], "a range like 08:00-20:00")
         message = f"{'key' if is_key else where} '{value}' is not valid: expected {wanted}"
     elif kind == "literal_error":
-        message = f"{where} is '{value}', expected {err['ctx']['expected']}"
+        expected = re.findall(r"'([^']*)'", ctx["expected"])
+        parent = ".".join(str(p) for p in loc[:-1])
+        message = (f"unknown key '{value}' in {parent}" if is_key
+                   else f"{where} is '{value}', expected {ctx['expected']}")
+        fix = did_you_mean(str(value), expected) or f"use one of {ctx['expected']}"
+    elif kind == "list_type":
+        message = f"{where} must be a list, not {value!r}"
+        fix = "write a list in brackets, e.g. ['08:00-20:00'], or [] for none"
+    elif fix is not None:  # our own checks: the message says it, the fix is apart
+        message = f"{where}: {err['msg']}"
     else:
         message = f"{where} = {value!r}: {err['msg']}"
     return Problem(name, yf.line_of(tuple(loc)), _node_of(tuple(loc)), message, fix)
@@ -322,11 +348,8 @@ class _Checker:
                 self.ref(("nodes", node_id, *attr.split(".")), target)
 
     def check_schedules(self) -> None:
-        for name, _model in self.m.schedules.items():
-            try:
-                self.schedules[name] = Schedule.from_config(name, self.yf.data["schedules"][name])
-            except ScheduleError as exc:
-                self.add(("schedules", name, *exc.field_path), exc.message, exc.fix)
+        for name, block in self.m.schedules.items():
+            self.schedules[name] = schedule_from_model(name, block)
         for node_id, node in self.m.nodes.items():
             if isinstance(node, HoursNode) and node.schedule not in self.m.schedules:
                 self.add(("nodes", node_id, "schedule"), f"unknown schedule '{node.schedule}'",

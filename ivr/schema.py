@@ -8,9 +8,26 @@ values are checked afterwards by `ivr.menus`, which also applies `defaults`.
 from __future__ import annotations
 
 import datetime
+import difflib
+import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import holidays
+from holidays.registry import COUNTRIES
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ivr.hours import TimeRange
+from ivr.problems import did_you_mean
 
 NODE_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 KEY = r"^[0-9*#]{1,6}$"
@@ -213,22 +230,106 @@ Node = Annotated[
     Field(discriminator="type"),
 ]
 
-Ranges = list[Annotated[str, Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")]]
+RANGE_PATTERN = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"
+
+
+def _time_range(value: object) -> TimeRange:
+    if isinstance(value, TimeRange):
+        return value
+    try:
+        return TimeRange.parse(value)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "time_range", "{error}",
+            {"error": str(exc), "fix": "write HH:MM-HH:MM, hours 00-23; an end may be 24:00"},
+        ) from None
+
+
+Range = Annotated[
+    TimeRange,
+    BeforeValidator(_time_range),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": RANGE_PATTERN,
+                    "description": "HH:MM-HH:MM; an end at or before the start is the next day."}),
+]
+Ranges = Annotated[list[Range], Field(description="Open ranges of a day; [] means closed.")]
+
+
+def _timezone(name: str) -> str:
+    """Check an IANA time zone name, suggesting close names when it is unknown."""
+    try:
+        zoneinfo.ZoneInfo(name)
+        return name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    names = sorted(zoneinfo.available_timezones())
+    by_lower = {n.lower(): n for n in names}
+    by_city = {n.rsplit("/", 1)[-1].lower(): n for n in names}
+    lower = name.lower()
+    if lower in by_lower:
+        guesses = [by_lower[lower]]
+    elif "beijing" in lower:
+        guesses = ["Asia/Shanghai"]  # China's zone is named after Shanghai, not Beijing
+    else:
+        city = lower.rsplit("/", 1)[-1]  # the city part alone catches "Shanghia"
+        guesses = difflib.get_close_matches(name, names, n=1, cutoff=0.75) or [
+            by_city[c] for c in difflib.get_close_matches(city, by_city, n=1, cutoff=0.75)]
+    fix = f"did you mean '{guesses[0]}'?" if guesses else "use an IANA name such as 'Asia/Shanghai'"
+    raise PydanticCustomError("time_zone", "unknown time zone '{name}'",
+                              {"name": name, "fix": fix})
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone),
+                     Field(description="IANA time zone, e.g. Asia/Shanghai.")]
+
+
+def _country(code: str) -> str:
+    """Check a holiday country code known to the holidays package."""
+    supported = holidays.list_supported_countries()
+    if code in supported:
+        return code
+    if code.upper() in supported:
+        fix = f"did you mean '{code.upper()}'?"
+    else:
+        # The package's registry: module names such as "china" or "united_kingdom".
+        by_name = {module: codes[1] for module, codes in COUNTRIES.items()}
+        named = by_name.get(code.strip().lower().replace(" ", "_"))
+        fix = (f"did you mean '{named}'?" if named else
+               did_you_mean(code, supported) or "use an ISO 3166 country code such as 'CN'")
+    raise PydanticCustomError("holiday_country", "unknown holiday country '{code}'",
+                              {"code": code, "fix": fix})
 
 
 class Holidays(_Strict):
-    country: str = Field(description="ISO 3166 code known to the holidays package, e.g. CN.")
+    country: Annotated[str, AfterValidator(_country)] = Field(
+        description="ISO 3166 code known to the holidays package, e.g. CN.")
     subdivision: str | None = None
     hours: Ranges = Field(default_factory=list, description="Hours on public holidays.")
     working_weekends: bool = Field(True, description="Open on swapped working weekend days.")
 
+    @model_validator(mode="after")
+    def _known_subdivision(self) -> Holidays:
+        if self.subdivision is None:
+            return self
+        choices = [str(s) for s in holidays.list_supported_countries()[self.country]]
+        if self.subdivision not in choices:
+            fix = (f"{self.country} has no subdivisions; remove subdivision" if not choices
+                   else did_you_mean(self.subdivision, choices)
+                   or "use one of: " + ", ".join(choices))
+            raise PydanticCustomError(
+                "subdivision", "unknown subdivision '{subdivision}' of {country}",
+                {"subdivision": self.subdivision, "country": self.country, "fix": fix,
+                 "field": "subdivision"})
+        return self
+
+
+Weekday = Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
 
 class ScheduleModel(_Strict):
-    timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai.")
-    weekly: dict[
-        Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-        Ranges,
-    ]
+    timezone: TimeZone
+    weekly: dict[Weekday, Ranges] = Field(
+        description="daily, then weekdays/weekend, then single days: the most specific wins.")
     holidays: Holidays | None = None
     exceptions: dict[datetime.date, Ranges] = Field(default_factory=dict)
 

@@ -35,8 +35,9 @@ class YamlFile:
 class YamlSyntaxError(Exception):
     """The text is not YAML; carries the line and the parser's words."""
 
-    def __init__(self, line: int | None, message: str) -> None:
+    def __init__(self, line: int | None, message: str, fix: str | None = None) -> None:
         self.line = line
+        self.fix = fix
         super().__init__(message)
 
 
@@ -70,7 +71,7 @@ def _build(loader: yaml.BaseLoader, node: yaml.Node, path: Path, out: YamlFile) 
         result: dict[Any, Any] = {}
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(loader, key_node)
             if isinstance(key, list | dict):
                 raise YamlSyntaxError(key_node.start_mark.line + 1, "a key must be a plain value")
             line = key_node.start_mark.line + 1
@@ -88,4 +89,13 @@ def _build(loader: yaml.BaseLoader, node: yaml.Node, path: Path, out: YamlFile) 
             out.lines[path + (index,)] = item.start_mark.line + 1
             items.append(_build(loader, item, path + (index,), out))
         return items
-    return loader.construct_object(node, deep=True)
+    return _construct(loader, node)
+
+
+def _construct(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+    """A scalar's value; a value PyYAML cannot build (2026-13-01) is a syntax error here."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise YamlSyntaxError(node.start_mark.line + 1, f"cannot read {node.value!r}: {exc}",
+                              "write a valid value; dates are YYYY-MM-DD") from None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -13,11 +11,12 @@ import yaml
 
 from ivr.hours import (
     Schedule,
-    ScheduleError,
     TimeRange,
     describe_hours,
     describe_next_opening,
 )
+from ivr.menus import check_menus, schedule_from_model
+from ivr.schema import ScheduleModel
 from ivr.settings import PROJECT_ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,8 +30,9 @@ CN_CLOSED = {"country": "CN"}  # hours omitted: closed on public holidays
 
 
 def make(weekly, timezone="Asia/Shanghai", **extra) -> Schedule:
-    """Build a schedule the way menus.yaml would."""
-    return Schedule.from_config("test", {"timezone": timezone, "weekly": weekly, **extra})
+    """Build a schedule the way menus.yaml would: checked by the model, then compiled."""
+    block = ScheduleModel.model_validate({"timezone": timezone, "weekly": weekly, **extra})
+    return schedule_from_model("test", block)
 
 
 def sh(*args: int) -> dt.datetime:
@@ -181,74 +181,6 @@ def test_holidays_package_agrees_with_these_tests():
     assert dt.date(2026, 1, 4) in china.weekend_workdays
     assert china[dt.date(2026, 1, 2)] == "Day off (substituted from 01/04/2026)"
     assert [d.day for d in sorted(china) if d.month == 10] == [1, 2, 3, 5, 6, 7]
-
-
-def _fresh(code: str, *args: str) -> str:
-    """Run `code` in a new interpreter, where no holidays country is loaded yet."""
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=PROJECT_ROOT, check=True,
-                          capture_output=True, text=True).stdout
-
-
-_COMPARE = """
-import sys
-import holidays
-from ivr import hours
-code, subdivision = sys.argv[1], sys.argv[2] or None
-ours = hours.country_calendar(code)
-assert "holidays.countries" not in sys.modules, "loaded the whole package"
-for year in (2025, 2026, 2027):
-    mine = ours(subdiv=subdivision, years=year, categories=("public",), language="en_US")
-    theirs = holidays.country_holidays(code, subdiv=subdivision, years=year,
-                                       categories=("public",), language="en_US")
-    assert dict(mine) == dict(theirs) and len(mine) > 5, (year, dict(mine), dict(theirs))
-    assert mine.weekend_workdays == theirs.weekend_workdays
-print("holidays.countries." + sys.argv[3] in sys.modules)
-"""
-
-
-@pytest.mark.parametrize(("code", "subdivision", "module"), [
-    ("CN", "", "china"), ("CHN", "", "china"), ("UK", "SCT", "united_kingdom"),
-    ("US", "CA", "united_states"), ("DE", "BY", "germany"),
-    ("AS", "", "american_samoa"),  # a territory: its module imports the United States'
-])
-def test_one_country_loaded_alone_is_the_holidays_packages_own(code, subdivision, module):
-    """The class loaded from its file gives what `holidays.country_holidays` gives."""
-    assert _fresh(_COMPARE, code, subdivision, module).split() == ["True"]
-
-
-def test_a_country_that_cannot_be_loaded_alone_comes_from_the_package():
-    code = """
-import sys
-import holidays
-from ivr import hours
-def moved(*args):
-    raise FileNotFoundError("a holidays release that keeps its countries elsewhere")
-hours._module_alone = moved
-japan = hours.country_calendar("JP")
-assert "holidays.countries" in sys.modules  # the ordinary import
-assert dict(japan(years=2026)) == dict(holidays.country_holidays("JP", years=2026))
-try:
-    hours.country_calendar("XX")
-except KeyError:
-    print("ok")
-"""
-    assert _fresh(code).split() == ["ok"]
-
-
-def test_a_server_loads_one_holiday_country_not_all(tmp_path):
-    """`holidays.countries` would import 250 countries into every worker (8.5 MB)."""
-    code = (
-        "import sys, datetime as dt\n"
-        "from ivr.menus import load_menus\n"
-        "from ivr.flow import Flow\n"
-        "from ivr.state import CallState\n"
-        "menus = load_menus('menus.yaml', {'AGENT_NUMBER': '+8610555000111'})\n"
-        "now = dt.datetime(2026, 10, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))\n"
-        "answer = Flow(menus).enter(CallState(node='agent', lang='zh-CN', step=3), now)\n"
-        "assert answer.node == 'after_hours', answer.node  # 8:30 on National Day: holiday hours\n"
-        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))\n"
-    )
-    assert _fresh(code).split() == ["['holidays.countries.china']"]
 
 
 @pytest.mark.parametrize(
@@ -496,11 +428,10 @@ def test_next_opening_reads_back_for_the_national_day_example():
     assert describe_next_opening(opening, now, "zh-CN") == expected
 
 
-# --- from_config ----------------------------------------------------------------------
+# --- the schedules block of menus.yaml ------------------------------------------------
 
 
-def test_from_config_reads_the_documented_yaml():
-    """The block documented for menus.yaml loads, with YAML dates as exception keys."""
+def test_the_documented_block_loads_with_yaml_dates_as_exception_keys():
     data = yaml.safe_load(
         """
         timezone: Asia/Shanghai
@@ -517,7 +448,7 @@ def test_from_config_reads_the_documented_yaml():
           2026-12-31: ["08:00-17:00"]
         """
     )
-    schedule = Schedule.from_config("support", data)
+    schedule = schedule_from_model("support", ScheduleModel.model_validate(data))
     daily, weekend = (TimeRange.parse("08:00-20:00"),), (TimeRange.parse("09:00-17:00"),)
     assert schedule.name == "support"
     assert schedule.weekly == (daily,) * 5 + (weekend, ())
@@ -527,53 +458,57 @@ def test_from_config_reads_the_documented_yaml():
     assert dict(schedule.exceptions) == {dt.date(2026, 12, 31): (TimeRange.parse("08:00-17:00"),)}
 
 
+BASE_MENU = (PROJECT_ROOT / "tests" / "menus_base.yaml").read_text(encoding="utf-8")
+OFFICE = 'weekly: {daily: ["08:00-20:00"]}'
+
+
 @pytest.mark.parametrize(
-    ("data", "field_path", "message"),
+    ("old", "new", "message", "fix"),
     [
-        ({"timezone": "Asia/Shangai", "weekly": DAILY}, ("timezone",),
-         "timezone: unknown time zone 'Asia/Shangai' (fix: did you mean 'Asia/Shanghai'?)"),
-        ({"timezone": "Asia/Beijing", "weekly": DAILY}, ("timezone",),
+        ("timezone: Asia/Shanghai", "timezone: Asia/Shangai",
+         "schedules.office.timezone: unknown time zone 'Asia/Shangai'",
          "did you mean 'Asia/Shanghai'?"),
-        ({"timezone": "Europe/Berln", "weekly": DAILY}, ("timezone",),
+        ("timezone: Asia/Shanghai", "timezone: Asia/Beijing", "unknown time zone",
+         "did you mean 'Asia/Shanghai'?"),
+        ("timezone: Asia/Shanghai", "timezone: Europe/Berln", "unknown time zone",
          "did you mean 'Europe/Berlin'?"),
-        ({"weekly": DAILY}, ("timezone",), "timezone must be an IANA name"),
-        ({"timezone": "UTC", "weekly": {"mon": ["25:00-26:00"]}}, ("weekly", "mon", 0),
-         "weekly.mon[0]: '25:00-26:00' is not a time range like '08:00-20:00'"),
-        ({"timezone": "UTC", "weekly": {"mon": "08:00-20:00"}}, ("weekly", "mon"),
-         "expected a list of time ranges"),
-        ({"timezone": "UTC", "weekly": {"moon": []}}, ("weekly", "moon"),
-         "unknown weekday key 'moon' (fix: did you mean 'mon'?)"),
-        ({"timezone": "UTC", "weekly": {"tuesday": []}}, ("weekly", "tuesday"),
-         "did you mean 'tue'?"),
-        ({"timezone": "UTC"}, ("weekly",), "weekly hours are missing"),
-        ({"timezone": "UTC", "weekly": DAILY, "timezon": "UTC"}, ("timezon",),
+        ("    timezone: Asia/Shanghai\n", "", "missing required field 'timezone'",
+         "add 'timezone:'"),
+        (OFFICE, 'weekly: {mon: ["25:00-26:00"]}',
+         "weekly.mon.0: '25:00-26:00' is not a time range like '08:00-20:00'", "HH:MM-HH:MM"),
+        (OFFICE, 'weekly: {mon: "08:00-20:00"}', "weekly.mon must be a list", "['08:00-20:00']"),
+        (OFFICE, "weekly: {moon: []}", "unknown key 'moon' in schedules.office.weekly",
+         "did you mean 'mon'?"),
+        (OFFICE, "weekly: {tuesday: []}", "unknown key 'tuesday'", "did you mean 'tue'?"),
+        (f"    {OFFICE}\n", "", "missing required field 'weekly'", "add 'weekly:'"),
+        ("timezone: Asia/Shanghai", "timezon: UTC\n    timezone: UTC", "unknown field 'timezon'",
          "did you mean 'timezone'?"),
-        ({"timezone": "UTC", "weekly": DAILY, "holidays": {"country": "XX"}},
-         ("holidays", "country"), "unknown holiday country 'XX'"),
-        ({"timezone": "UTC", "weekly": DAILY, "holidays": {"country": "China"}},
-         ("holidays", "country"), "did you mean 'CN'?"),
-        ({"timezone": "UTC", "weekly": DAILY, "holidays": {"country": "CN", "subdivision": "BJ"}},
-         ("holidays", "subdivision"), "CN has no subdivisions"),
-        ({"timezone": "UTC", "weekly": DAILY, "holidays": {"country": "DE", "subdivision": "BX"}},
-         ("holidays", "subdivision"), "unknown subdivision 'BX' of DE"),
-        ({"timezone": "UTC", "weekly": DAILY,
-          "holidays": {"country": "CN", "working_weekends": "yes"}},
-         ("holidays", "working_weekends"), "must be true or false"),
-        ({"timezone": "UTC", "weekly": DAILY, "holidays": {"country": "CN", "hours": ["9-18"]}},
-         ("holidays", "hours", 0), "'9-18' is not a time range"),
-        ({"timezone": "UTC", "weekly": DAILY, "exceptions": {"2026-13-01": []}},
-         ("exceptions", "2026-13-01"), "is not a date like '2026-12-31'"),
-        ({"timezone": "UTC", "weekly": DAILY,
-          "exceptions": {"2026-12-31": [], dt.date(2026, 12, 31): []}},
-         ("exceptions", dt.date(2026, 12, 31)), "listed twice"),
+        (OFFICE, OFFICE + "\n    holidays: {country: XX}", "unknown holiday country 'XX'",
+         "ISO 3166"),
+        (OFFICE, OFFICE + "\n    holidays: {country: China}", "unknown holiday country",
+         "did you mean 'CN'?"),
+        (OFFICE, OFFICE + "\n    holidays: {country: CN, subdivision: BJ}",
+         "holidays.subdivision: unknown subdivision 'BJ' of CN", "CN has no subdivisions"),
+        (OFFICE, OFFICE + "\n    holidays: {country: DE, subdivision: BX}",
+         "unknown subdivision 'BX' of DE", "use one of: BB, BE"),
+        (OFFICE, OFFICE + "\n    holidays: {country: CN, working_weekends: maybe}",
+         "working_weekends = 'maybe'", None),
+        (OFFICE, OFFICE + '\n    holidays: {country: CN, hours: ["9-18"]}',
+         "holidays.hours.0: '9-18' is not a time range", "HH:MM-HH:MM"),
+        (OFFICE, OFFICE + "\n    exceptions: {2026-13-01: []}", "cannot read '2026-13-01'",
+         "YYYY-MM-DD"),
     ],
 )  # fmt: skip
-def test_from_config_errors(data, field_path, message):
-    """Bad values name where they are, what is wrong and, where possible, the fix."""
-    with pytest.raises(ScheduleError) as caught:
-        Schedule.from_config("support", data)
-    assert caught.value.field_path == field_path
-    assert message in str(caught.value)
+def test_schedule_errors_name_the_line_the_problem_and_the_fix(tmp_path, old, new, message,
+                                                                fix):
+    """A bad schedule is refused once, by the model, with the file's line and a fix."""
+    assert old in BASE_MENU
+    path = tmp_path / "menus.yaml"
+    path.write_text(BASE_MENU.replace(old, new, 1), encoding="utf-8")
+    (problem,) = check_menus(path, {"AGENT_NUMBER": "+8610555000111"})
+    assert message in problem.message, problem
+    assert fix is None or fix in (problem.fix or ""), problem
+    assert problem.line is not None and 12 <= problem.line <= 17  # in the schedules block
 
 
 def test_from_config_accepts_a_subdivision():
