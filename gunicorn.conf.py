@@ -1,8 +1,8 @@
 """gunicorn settings read from the project root: migrate once, before any worker starts.
 
 The records schema is brought up to date by `ivr db upgrade` in a child process,
-so no worker imports Alembic or SQLAlchemy (about 30 MB each) just to find the
-schema current. Flags given on the command line (the Procfile's) still apply.
+once, so the workers never race each other to migrate and never load Alembic.
+Flags given on the command line (the Procfile's) still apply.
 """
 
 import os

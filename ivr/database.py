@@ -28,8 +28,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from ivr.settings import PROJECT_ROOT
 from ivr.tables import callbacks, calls, events, recordings
 
-# Alembic costs 0.4 s of imports: it is imported where it is used, so a server whose
-# schema is current never loads it.
+# Alembic is a heavy import: it is imported where it is used, so a server whose schema is
+# current never loads it.
 if TYPE_CHECKING:
     from alembic.config import Config
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -27,6 +28,13 @@ class Clock:
 
     def __call__(self) -> datetime.datetime:
         return self.now
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def twiml(response) -> ET.Element:

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bench.bench import BIG_STEP_PATH, STEP_PATH, TOKEN, fill_caches
+from bench.bench import BIG_STEP_PATH, STEP_PATH, TOKEN, many_call_states
 from bench.ceiling import create_app as ceiling_app
 from bench.genmenu import generate
 from ivr.menus import load_menus
@@ -51,9 +51,9 @@ def test_the_measured_step_is_an_answer_and_back_on_either_menu(make_app, big_me
     assert [el.tag for el in root][-1] == "Redirect"  # back to the menu it came from
 
 
-def test_filling_the_caches_refuses_a_path_that_would_repeat_one_state():
+def test_many_call_states_refuses_a_path_that_would_repeat_one_state():
     with pytest.raises(ValueError, match="step counter"):
-        fill_caches(None, "/voice/gather?node=m0&lang=zh-CN", 10)  # type: ignore[arg-type]
+        many_call_states(None, "/voice/gather?node=m0&lang=zh-CN", 10)  # type: ignore[arg-type]
 
 
 def test_the_bench_signs_as_twilio_does(make_app):

@@ -104,9 +104,9 @@ class _EditMidCall:
 
 @pytest.mark.slow
 def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
-    from tests.test_simulate import _free_port
+    from tests.conftest import free_port
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **env_for(tmp_path), "IVR_MENUS": str(menus),
            "IVR_RELOAD_SECONDS": "0", "IVR_NOW": "2026-11-23T10:00:00+08:00"}
     gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
-from tests.conftest import ENV, SHIPPED, env_for
+from tests.conftest import ENV, SHIPPED, env_for, free_port
 
 CALLS = Path(__file__).parent / "calls"
 SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
@@ -229,15 +228,9 @@ def test_graph_is_a_mermaid_flowchart():
 # -- a real server -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **env_for(tmp_path), "TWILIO_AUTH_TOKEN": "real-server-token",
            "IVR_NOW": "2026-11-23T21:00:00+08:00", "IVR_ENV": "production"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -279,18 +272,3 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     assert "我们会在最近的下午2点至6点给您回电" in result.output
 
 
-def test_waits_differing_only_in_ignored_fields_are_one_place():
-    from ivr.simulator.explorer import Wait, _identity, _volatile
-
-    def wait(body: str) -> Wait:
-        return Wait(request=("POST", "/voice/gather", {}), prelude=(), kind="gather",
-                    node="main", body=body)
-
-    volatile = _volatile(["s", "fails"])
-    first = wait('<Gather action="/voice/gather?node=main&amp;s=3&amp;fails=1"/>')
-    later = wait('<Gather action="/voice/gather?s=9&amp;node=main&amp;fails=0"/>')
-    elsewhere = wait('<Gather action="/voice/gather?node=help&amp;s=3&amp;fails=1"/>')
-    assert _identity(first, volatile)[0] == '<Gather action="/voice/gather?node=main&amp;&amp;"/>'
-    assert _identity(later, volatile)[0] == '<Gather action="/voice/gather?&amp;node=main&amp;"/>'
-    assert _identity(first, volatile) != _identity(elsewhere, volatile)
-    assert _identity(first, _volatile([])) == (first.body, (), "gather")
