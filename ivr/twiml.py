@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -24,8 +25,12 @@ def link_url(link: Link) -> str:
     return f"{PATHS[link.endpoint]}?{urlencode(link.state.to_query())}"
 
 
+# The one cache left on the request path (README, Performance): twilio's VoiceResponse
+# builds and serialises an ElementTree, the largest part of a step's own work, and most
+# calls pass through the same few states, so each document is rendered once per worker.
+@functools.lru_cache(maxsize=1024)
 def render(verbs: tuple[Verb, ...]) -> str:
-    """Return a TwiML document for `verbs`."""
+    """Return a TwiML document for `verbs` (the same verbs always give the same document)."""
     response = VoiceResponse()
     for verb in verbs:
         _add(response, verb, link_url)
