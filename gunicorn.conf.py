@@ -5,14 +5,15 @@ once, so the workers never race each other to migrate and never load Alembic.
 Flags given on the command line (the Procfile's) still apply.
 """
 
-import os
 import subprocess
 import sys
+
+from ivr.settings import Settings
 
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]
     """Migrate the call records database; a failure stops gunicorn with its message."""
-    if os.environ.get("IVR_RECORDS", "on").lower() == "off":
+    if not Settings.from_env().records:
         return
     done = subprocess.run([sys.executable, "-m", "ivr", "db", "upgrade"], check=False)
     if done.returncode != 0:

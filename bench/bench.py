@@ -219,8 +219,8 @@ def main() -> int:
     def settings(menus: Path, db: str) -> Settings:
         env = {**ENV, "DATABASE_URL": f"sqlite:///{workdir / db}",
                "IVR_SPOOL_DIR": str(workdir / f"spool-{db}")}
-        return Settings(menus_path=menus, auth_token=TOKEN, production=True,
-                        fixed_now=parse_now(NOW), env=env)
+        return Settings.from_env(env, menus_path=menus, auth_token=TOKEN, production=True,
+                                 fixed_now=parse_now(NOW), trace=False)
 
     service = create_app(settings(ROOT / "menus.yaml", "inproc.sqlite3"))
     welcome = service.test_client().post("/voice", headers={
@@ -315,8 +315,7 @@ def main() -> int:
     t_load = min(loads)
     from ivr.coverage import keys_for
     # As `ivr explore` runs it: in-process, probing calls not recorded.
-    explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"),
-                                     env={**ENV, "IVR_RECORDS": "off"}))
+    explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"), records=False))
     found = explore(WsgiTransport(explore_app), base_url="http://127.0.0.1:5000",
                     start_paths=["/voice?lang=zh-CN"], keys_for=keys_for(explore_app.extensions[
                         "ivr"].menus), auth_token=TOKEN, max_waits=1500)

@@ -80,7 +80,7 @@ def count_records(database_url: str) -> dict[str, int]:
 
     from ivr.database import database_url as parse
 
-    engine = create_engine(parse({"DATABASE_URL": database_url}))
+    engine = create_engine(parse(database_url))
     with engine.connect() as connection:
         counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
                   for table in ("calls", "events", "recordings")}

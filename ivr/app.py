@@ -54,11 +54,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     clock = clock or settings.clock()
     recorder = None
-    if settings.env.get("IVR_RECORDS", "on").lower() == "off":
+    if not settings.records:
         log.warning("IVR_RECORDS=off: calls are NOT recorded (for benchmarks only)")
     else:
         try:
-            recorder = Recorder.open(settings.env, clock)
+            recorder = Recorder.open(settings, clock)
         except RecordsError as exc:
             log.error("%s", exc)
             raise
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.health)
     websim.register(app)
-    reloader = Reloader(app, _derived, _reload_seconds(settings))
+    reloader = Reloader(app, _derived, settings.reload_seconds)
     reloader.install_signal()
     app.extensions["ivr.reloader"] = reloader
 
@@ -97,10 +97,3 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 def _derived(menus: Menus) -> dict[str, object]:
     """The parts of the Service built from the menus, rebuilt on a reload."""
     return {"flow": Flow(menus), "apology": webhooks.apology_twiml(menus)}
-
-
-def _reload_seconds(settings: Settings) -> float:
-    try:
-        return float(settings.env.get("IVR_RELOAD_SECONDS", "2"))
-    except ValueError:
-        return 2.0

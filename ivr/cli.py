@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +41,7 @@ def cli() -> None:
 def validate(path: Path | None, production: bool) -> None:
     """Check a menus file; print every problem with its line, node and fix."""
     path = path or _menus_from_env()
-    problems = check_menus(path, production=production)
+    problems = check_menus(path, _settings().env, production=production)
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
@@ -78,13 +77,18 @@ def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True)
     try:
         settings = replace(Settings.from_env(), menus_path=menus, fixed_now=at)
         if not records:
-            settings = replace(settings, env={**settings.env, "IVR_RECORDS": "off"})
+            settings = replace(settings, records=False)
         app = create_app(settings)
     except MenuError as exc:
         raise click.ClickException(f"{menus} is invalid:\n{exc}") from None
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
     return WsgiTransport(app, base_url=BASE_URL)
+
+
+def _auth_token() -> str | None:
+    """The token a simulated call signs with: the server's own, from the settings."""
+    return _settings().auth_token
 
 
 def _parse_at(value: str | None) -> datetime.datetime | None:
@@ -132,7 +136,7 @@ def simulate(menus, url, at, from_number, lang, script, lenient, realtime) -> No
     transport = _transport(menus, url, moment)
     voice_path = f"/voice?lang={lang}" if lang else "/voice"
     call = Call(transport, caller, base_url=url or BASE_URL, voice_path=voice_path,
-                from_number=from_number, auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+                from_number=from_number, auth_token=_auth_token(),
                 listener=lambda event: click.echo(event.line()), lenient=lenient,
                 realtime=realtime)
     result = call.run()
@@ -171,7 +175,7 @@ def test_command(paths, menus, url, lenient, verbose) -> None:
             raise click.ClickException(str(exc)) from None
         for scenario in scenarios:
             outcome = run_scenario(scenario, transport_for, base_url=url or BASE_URL,
-                                   auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+                                   auth_token=_auth_token(),
                                    lenient=lenient)
             passed, failed = passed + outcome.ok, failed + (not outcome.ok)
             click.echo(outcome.report())
@@ -214,7 +218,7 @@ def graph(menus) -> None:
     from ivr.problems import MenuError
 
     try:
-        loaded = load_menus(menus or _menus_from_env())
+        loaded = load_menus(menus or _menus_from_env(), _settings().env)
     except MenuError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(mermaid(loaded), nl=False)
@@ -226,11 +230,15 @@ cli.add_command(voicemails_command)
 cli.add_command(callbacks_command)
 
 
-def _menus_from_env() -> Path:
+def _settings() -> Settings:
     try:
-        return Settings.from_env().menus_path
+        return Settings.from_env()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _menus_from_env() -> Path:
+    return _settings().menus_path
 
 
 def main(argv: list[str] | None = None) -> int:

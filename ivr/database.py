@@ -16,7 +16,7 @@ import re
 import tempfile
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,8 +33,6 @@ from ivr.tables import callbacks, calls, events, recordings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DEFAULT_PATH = PROJECT_ROOT / "instance" / "ivr.sqlite3"
-DEFAULT_SPOOL = PROJECT_ROOT / "instance" / "spool"
 MIGRATIONS = PROJECT_ROOT / "migrations"
 BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
 UTC = datetime.UTC
@@ -46,11 +44,11 @@ class RecordsError(Exception):
     """The call records database cannot be used; the message says what to do."""
 
 
-def database_url(env: Mapping[str, str]) -> URL:
-    """Return the records database from DATABASE_URL, or the default SQLite file."""
-    text_url = (env.get("DATABASE_URL") or "").strip()
+def database_url(text_url: str | None, instance_dir: Path = Path("instance")) -> URL:
+    """Return the records database DATABASE_URL names, or the instance's SQLite file."""
+    text_url = (text_url or "").strip()
     if not text_url:
-        return URL.create("sqlite", database=str(DEFAULT_PATH))
+        return URL.create("sqlite", database=str(instance_dir.absolute() / "ivr.sqlite3"))
     # Heroku and most hosts hand out postgres:// URLs; name the driver this server uses.
     text_url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", text_url)
     try:
@@ -68,11 +66,6 @@ def database_url(env: Mapping[str, str]) -> URL:
         return url
     raise RecordsError(f"DATABASE_URL uses '{backend}'; this server supports "
                        "sqlite:/// and postgresql://")
-
-
-def spool_dir(env: Mapping[str, str]) -> Path:
-    """Return where writes the database refused are kept: IVR_SPOOL_DIR or instance/spool."""
-    return Path(env.get("IVR_SPOOL_DIR") or DEFAULT_SPOOL)
 
 
 def newest_migration() -> str:
@@ -242,9 +235,8 @@ def head_revision() -> str:
     return head
 
 
-def connect(env: Mapping[str, str]) -> Engine:
-    """Open the database named by the environment and bring its schema up to date."""
-    url = database_url(env)
+def connect(url: URL) -> Engine:
+    """Open a records database and bring its schema up to date."""
     try:
         engine = make_engine(url)
     except (SQLAlchemyError, OSError) as exc:

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import datetime
-import os
 
 import click
 from sqlalchemy import Engine
 
 from ivr import database
 from ivr.records import Recorder
+from ivr.settings import Settings, SettingsError
 from ivr.spool import Spool
 
 UTC = datetime.UTC
 
 
-def cli_engine() -> Engine:
-    """Open and migrate the database for a command, or fail with one clear error."""
+def cli_settings() -> Settings:
+    """The settings from the environment, or one clear error."""
     try:
-        return database.connect(os.environ)
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def cli_engine(settings: Settings | None = None) -> Engine:
+    """Open and migrate the database for a command, or fail with one clear error."""
+    settings = settings or cli_settings()
+    try:
+        return database.connect(database.database_url(settings.database_url,
+                                                      settings.instance_dir))
     except database.RecordsError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -60,8 +70,9 @@ def purge_command(age: str) -> None:
 @db_cli.command("flush")
 def flush_command() -> None:
     """Write the records spooled while the database was unavailable."""
-    engine = cli_engine()  # migrated, so the replay writes into the newest schema
-    recorder = Recorder(engine, Spool(database.spool_dir(os.environ)))
+    settings = cli_settings()
+    engine = cli_engine(settings)  # migrated, so the replay writes into the newest schema
+    recorder = Recorder(engine, Spool(settings.spool))
     try:
         replayed = recorder.flush()
     except Exception as exc:  # the driver's own error: the database is gone again

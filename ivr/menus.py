@@ -103,7 +103,7 @@ def load_menus(
     path: str | os.PathLike[str], env: Mapping[str, str] | None = None, production: bool = False
 ) -> Menus:
     """Read, check and compile a menus file; raise MenuError listing every problem."""
-    menus, problems = _load(Path(path), os.environ if env is None else env, production)
+    menus, problems = _load(Path(path), env or {}, production)
     errors = [p for p in problems if p.severity == "error"]
     if errors or menus is None:
         raise MenuError(errors)
@@ -114,7 +114,7 @@ def check_menus(
     path: str | os.PathLike[str], env: Mapping[str, str] | None = None, production: bool = False
 ) -> list[Problem]:
     """Return every problem (errors and warnings) in a menus file."""
-    return _load(Path(path), os.environ if env is None else env, production)[1]
+    return _load(Path(path), env or {}, production)[1]
 
 
 def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus | None, list]:

@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from ivr import database
+from ivr.settings import Settings
 from ivr.spool import Spool
 from ivr.tables import UTCDateTime, callbacks, calls, events, recordings
 
@@ -223,13 +224,14 @@ class Recorder:
         self._replayer: threading.Thread | None = None
 
     @classmethod
-    def open(cls, env: Mapping[str, str],
+    def open(cls, settings: Settings,
              clock: Callable[[], datetime.datetime] | None = None) -> Recorder:
-        """Open the database the environment names, migrate it, and replay any spool.
+        """Open the settings' database, migrate it, and replay any spool.
 
         Raises RecordsError, saying what to do, when the database cannot be used.
         """
-        recorder = cls(database.connect(env), Spool(database.spool_dir(env)), clock)
+        url = database.database_url(settings.database_url, settings.instance_dir)
+        recorder = cls(database.connect(url), Spool(settings.spool), clock)
         if recorder.spool.pending():
             recorder._replay_soon()
         return recorder

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 Clock = Callable[[], datetime.datetime]
@@ -18,7 +19,7 @@ class SettingsError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """How one server instance runs."""
+    """How one server instance runs: every environment variable, read once, in one place."""
 
     menus_path: Path = PROJECT_ROOT / "menus.yaml"
     production: bool = False
@@ -26,31 +27,59 @@ class Settings:
     public_base_url: str | None = None
     fixed_now: datetime.datetime | None = None
     trace: bool = False  # send X-IVR-Nodes (the nodes an answer passed) over HTTP
+    instance_dir: Path = Path("instance")  # runtime data: records, spool, last good menu
+    database_url: str | None = field(default=None, repr=False)  # None: SQLite in instance_dir
+    spool_dir: Path | None = None  # None: instance_dir / "spool"
+    records: bool = True  # False only for benchmarks
+    reload_seconds: float = 2.0  # how often a worker looks at menus.yaml; 0 never
+    simulator_password: str | None = field(default=None, repr=False)
+    # The values menus.yaml may name as ${NAME} (numbers), and nothing else reads them.
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read IVR_MENUS, IVR_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, IVR_NOW and IVR_TRACE."""
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every IVR_*, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL and DATABASE_URL variable.
+
+        `overrides` replace what the environment says (tests, the CLI's options).
+        """
         env = dict(os.environ if env is None else env)
         mode = env.get("IVR_ENV", "development").strip().lower()
         if mode not in ("development", "production"):
             raise SettingsError(f"IVR_ENV is '{mode}'; use 'development' or 'production'")
-        return cls(
+        instance = Path(env.get("IVR_INSTANCE_DIR") or "instance")
+        settings = cls(
             menus_path=Path(env.get("IVR_MENUS") or PROJECT_ROOT / "menus.yaml"),
             production=mode == "production",
             auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             fixed_now=parse_now(env["IVR_NOW"]) if env.get("IVR_NOW") else None,
             trace=env.get("IVR_TRACE", "") == "1" or mode == "development",
+            instance_dir=instance,
+            database_url=(env.get("DATABASE_URL") or "").strip() or None,
+            spool_dir=Path(env["IVR_SPOOL_DIR"]) if env.get("IVR_SPOOL_DIR") else None,
+            records=env.get("IVR_RECORDS", "on").strip().lower() != "off",
+            reload_seconds=_seconds(env.get("IVR_RELOAD_SECONDS"), 2.0),
+            simulator_password=env.get("IVR_SIMULATOR_PASSWORD") or None,
             env=env,
         )
+        return replace(settings, **overrides)
+
+    @property
+    def spool(self) -> Path:
+        """Where writes the database could not take wait to be replayed."""
+        return self.spool_dir or self.instance_dir / "spool"
+
+    @property
+    def flask_cli(self) -> bool:
+        """Whether Flask's development server (`flask run`) is serving."""
+        return self.env.get("FLASK_RUN_FROM_CLI") == "true"
 
     def check(self) -> None:
         """Refuse settings that would serve callers unsafely."""
         if self.production and not self.auth_token:
             raise SettingsError("IVR_ENV=production needs TWILIO_AUTH_TOKEN: without it anyone "
                                 "could drive the menu. Set it to the account's auth token.")
-        if self.production and self.env.get("FLASK_RUN_FROM_CLI") == "true":
+        if self.production and self.flask_cli:
             raise SettingsError("IVR_ENV=production must not run on Flask's development "
                                 "server; serve it with gunicorn (see the Procfile)")
 
@@ -72,3 +101,10 @@ def parse_now(text: str) -> datetime.datetime:
     if value.tzinfo is None:
         raise SettingsError(f"'{text}' has no UTC offset; add one, e.g. +08:00")
     return value
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default

@@ -87,7 +87,7 @@ def register(app: Flask, *, max_sessions: int = MAX_SESSIONS,
     """Serve /simulator: always in development, in production only with a password."""
     service: Service = app.extensions["ivr"]
     settings = service.settings
-    password = settings.env.get("IVR_SIMULATOR_PASSWORD") or None
+    password = settings.simulator_password
     if settings.production and not password:
         log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator "
                  "in production")

@@ -83,8 +83,8 @@ def make_app(clock, tmp_path):
     """Build an app for a menus file with optional settings."""
 
     def make(menus: Path = SHIPPED, **settings):
-        settings.setdefault("env", env_for(tmp_path))
-        return create_app(Settings(menus_path=menus, **settings), clock=clock)
+        env = settings.pop("env", None) or env_for(tmp_path)
+        return create_app(Settings.from_env(env, menus_path=menus, **settings), clock=clock)
 
     return make
 

@@ -79,8 +79,8 @@ def apps(tmp_path_factory):
     made = {}
     for name, token in (("open", None), ("signed", TOKEN)):
         directory = tmp_path_factory.mktemp(name)
-        made[name] = (create_app(Settings(menus_path=SHIPPED, auth_token=token,
-                                          env=env_for(directory)),
+        made[name] = (create_app(Settings.from_env(env_for(directory), menus_path=SHIPPED,
+                                                   auth_token=token),
                                  clock=Clock(CLOSED_TIME)), directory)
     before = _project_files()
     yield made

@@ -95,3 +95,11 @@ def test_procfile_serves_production_with_gunicorn():
     assert procfile.startswith("web: IVR_ENV=production gunicorn server:app ")
     server = (PROJECT_ROOT / "server.py").read_text(encoding="utf-8")
     assert "app = create_app()" in server
+
+
+def test_only_the_settings_read_the_environment():
+    """Every variable is read by Settings and passed down: one place to look."""
+    readers = sorted(
+        str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "ivr").rglob("*.py")
+        if re.search(r"os\.environ|os\.getenv|getenv\(", path.read_text(encoding="utf-8")))
+    assert readers == ["ivr/settings.py"]

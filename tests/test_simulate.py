@@ -38,7 +38,7 @@ def _numbers(monkeypatch):
 
 
 def _transport_for(scenario):
-    app = create_app(Settings(menus_path=SHIPPED, env=dict(os.environ), fixed_now=scenario.at))
+    app = create_app(Settings.from_env(menus_path=SHIPPED, fixed_now=scenario.at))
     return WsgiTransport(app)
 
 

@@ -32,8 +32,8 @@ def make_sim_app(tmp_path: Path):
              **env: str) -> Flask:
         env = {**ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
                "IVR_SPOOL_DIR": str(tmp_path / "spool"), **env}
-        app = create_app(Settings(menus_path=SHIPPED, production=production,
-                                  auth_token=auth_token, env=env))
+        app = create_app(Settings.from_env(env, menus_path=SHIPPED, production=production,
+                                           auth_token=auth_token))
         if "simulator" not in app.blueprints:  # until create_app registers it itself
             websim.register(app, max_sessions=max_sessions, idle_expiry=idle_expiry)
         else:

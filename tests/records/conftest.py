@@ -48,7 +48,7 @@ def postgres_admin() -> Iterator[Engine]:
     text_url = os.environ.get("IVR_TEST_POSTGRES_URL")
     if not text_url:
         unavailable(NO_POSTGRES)
-    url = database.database_url({"DATABASE_URL": text_url or ""})
+    url = database.database_url(text_url or "")
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect():
@@ -103,7 +103,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app(env, clock):
     """The app on the shipped menu, recording into the test database."""
-    app = create_app(Settings(menus_path=SHIPPED, env=env), clock=clock)
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED), clock=clock)
     recorder = app.extensions["ivr"].recorder
     engine = recorder.engine  # tests may swap in a dead one: close the real one anyway
     yield app
@@ -119,7 +119,7 @@ def recorder(app):
 @pytest.fixture
 def engine(database_url) -> Iterator[Engine]:
     """An engine on the test database (empty until something migrates it)."""
-    engine = database.make_engine(database.database_url({"DATABASE_URL": database_url}))
+    engine = database.make_engine(database.database_url(database_url))
     yield engine
     engine.dispose()
 

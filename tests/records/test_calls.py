@@ -86,7 +86,7 @@ def test_speech_input_is_recorded_with_its_confidence(engine, dial, recorder):
 
 def test_transcription_reaches_its_recording(engine, env, clock):
     """Twilio's transcribeCallback fills the text of the recording it names."""
-    app = create_app(Settings(menus_path=TRANSCRIBED, env=env), clock=clock)
+    app = create_app(Settings.from_env(env, menus_path=TRANSCRIBED), clock=clock)
     recorder = app.extensions["ivr"].recorder
     try:
         result = Simulated(WsgiTransport(app, BASE), ScriptedCaller.parse("1,rec:请回电"),

@@ -14,7 +14,7 @@ from ivr import database, tables
 from ivr.app import create_app
 from ivr.database import RecordsError
 from ivr.records import Recorder, message_left
-from ivr.settings import PROJECT_ROOT, Settings
+from ivr.settings import Settings
 from ivr.spool import Spool
 from tests.conftest import ENV, SHIPPED
 from tests.records.conftest import counts
@@ -40,7 +40,7 @@ def test_the_tables_match_the_migrations(db):
 
 
 def test_the_server_migrates_at_start_up(env, engine):
-    app = create_app(Settings(menus_path=SHIPPED, env=env))
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
     app.extensions["ivr"].recorder.close()
     assert database.current_revision(engine) == database.head_revision()
 
@@ -98,7 +98,7 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
 
 def test_two_servers_starting_together_migrate_once(database_url, engine):
     """Start-up migrations take a lock: the second waits, then finds nothing to do."""
-    url = database.database_url({"DATABASE_URL": database_url})
+    url = database.database_url(database_url)
     engines = [database.make_engine(url) for _ in range(2)]
     failures: list[BaseException] = []
 
@@ -123,14 +123,14 @@ def test_a_database_newer_than_the_code_stops_the_server_with_a_clear_message(en
     with db.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(RecordsError, match="newer than this version of ivr"):
-        create_app(Settings(menus_path=SHIPPED, env=env))
+        create_app(Settings.from_env(env, menus_path=SHIPPED))
 
 
 def test_an_unreachable_database_stops_the_server_with_a_clear_message(tmp_path):
     env = {**ENV, "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
            "IVR_SPOOL_DIR": str(tmp_path)}
     with pytest.raises(RecordsError) as caught:
-        create_app(Settings(menus_path=SHIPPED, env=env))
+        create_app(Settings.from_env(env, menus_path=SHIPPED))
     message = str(caught.value)
     assert "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1/ivr"\
         in message
@@ -149,14 +149,19 @@ def test_db_upgrade_reports_the_revision(ivr):
     ("sqlite:////srv/ivr/ivr.sqlite3", "sqlite:////srv/ivr/ivr.sqlite3"),
 ])
 def test_database_urls_are_normalised_for_psycopg(given, expected):
-    url = database.database_url({"DATABASE_URL": given})
+    url = database.database_url(given)
     assert url.render_as_string(hide_password=False) == expected
 
 
-def test_without_database_url_the_default_is_a_file_under_instance():
-    url = database.database_url({})
+def test_without_database_url_the_default_is_a_file_in_the_instance_directory(tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    url = database.database_url(None, Settings.from_env({}).instance_dir)
     assert url.get_backend_name() == "sqlite"
-    assert url.database == str(PROJECT_ROOT / "instance" / "ivr.sqlite3")
+    assert url.database == str(tmp_path / "instance" / "ivr.sqlite3")  # of the working dir
+    elsewhere = Settings.from_env({"IVR_INSTANCE_DIR": str(tmp_path / "data")})
+    assert database.database_url(None, elsewhere.instance_dir).database == str(
+        tmp_path / "data" / "ivr.sqlite3")
 
 
 @pytest.mark.parametrize(("given", "says"), [
@@ -167,7 +172,7 @@ def test_without_database_url_the_default_is_a_file_under_instance():
 ])
 def test_unusable_database_urls_are_refused(given, says):
     with pytest.raises(RecordsError, match=says):
-        database.database_url({"DATABASE_URL": given})
+        database.database_url(given)
 
 
 def test_start_up_finds_the_newest_migration_without_alembic():

@@ -139,7 +139,7 @@ def test_one_call_across_two_instances_is_recorded_exactly_once(instances, share
         balancer.close()
 
     flow = [params for _m, url, params in result.requests if urlsplit(url).path in FLOW_PATHS]
-    engine = database.make_engine(database.database_url({"DATABASE_URL": shared_database}))
+    engine = database.make_engine(database.database_url(shared_database))
     try:
         with engine.connect() as session:
             (call,) = session.execute(select(tables.calls)).all()

@@ -50,7 +50,7 @@ def dead_engine(database_url: str) -> Engine:
         url = "sqlite:////proc/ivr-no-such-dir/ivr.sqlite3"
     else:
         url = "postgresql://postgres@127.0.0.1:1/down"
-    return database.make_engine(database.database_url({"DATABASE_URL": url}))
+    return database.make_engine(database.database_url(url))
 
 
 @pytest.fixture

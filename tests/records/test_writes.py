@@ -101,7 +101,7 @@ def test_a_write_that_breaks_a_constraint_is_bad_data_not_an_outage(db):
 def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
     from ivr.database import make_engine
 
-    engine = make_engine(database_url({"DATABASE_URL": "sqlite:////proc/ivr-no-such/x.db"}))
+    engine = make_engine(database_url("sqlite:////proc/ivr-no-such/x.db"))
     recorder = Recorder(engine, Spool(tmp_path / "spool"))
     with pytest.raises(Exception) as caught, engine.begin() as connection:
         connection.execute(text("SELECT 1"))
@@ -116,14 +116,14 @@ def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
     ("sqlite:////srv/ivr.sqlite3", "sqlite:////srv/ivr.sqlite3"),
 ])
 def test_database_urls(given, shown):
-    assert show(database_url({"DATABASE_URL": given})) == shown
+    assert show(database_url(given)) == shown
 
 
 @pytest.mark.parametrize("given", ["postgresql://u:pw@h:notaport/ivr", "sqlite://",
                                    "mysql://u:pw@h/ivr"])
 def test_bad_urls_are_refused_with_the_password_hidden(given):
     with pytest.raises(RecordsError) as caught:
-        database_url({"DATABASE_URL": given})
+        database_url(given)
     assert "pw" not in str(caught.value)
 
 
