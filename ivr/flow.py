@@ -155,7 +155,7 @@ class Flow:
         outcome = "recorded" if recording else "no message"
         if node.next is None:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
-        return self._go(state, node.next, now, said, outcome)
+        return self._go(state, node.next, now, (), outcome, carried=said)
 
     def callback(self, state: CallState, now: datetime.datetime, caller: str | None,
                  digits: str | None = None) -> Answer:
@@ -349,16 +349,19 @@ class Flow:
         return self._go(state, target, now, said, outcome)
 
     def _go(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-            outcome: str) -> Answer:
-        """Play nodes from `target` on until one waits for the caller or the call ends."""
+            outcome: str, carried: tuple = ()) -> Answer:
+        """Play nodes from `target` on until one waits for the caller or the call ends.
+
+        `said` is spoken first; `carried` too, but inside the next <Gather> if one comes.
+        """
         passed: list[str] = []
-        answer = self._walk(state, target, now, said, outcome, passed)
+        answer = self._walk(state, target, now, said, outcome, passed, carried)
         return replace(answer, path=tuple(passed))
 
     def _walk(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-              outcome: str, passed: list[str]) -> Answer:
+              outcome: str, passed: list[str], carry: tuple = ()) -> Answer:
         verbs: list[Verb] = list(said)
-        carried: list[Say] = []  # words that belong inside the next <Gather>, if one comes
+        carried: list[Say] = list(carry)  # words for inside the next <Gather>, if one comes
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)

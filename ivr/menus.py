@@ -662,8 +662,8 @@ def _global_items(actions: tuple[str, ...] | list[str], keys: Mapping[str, str],
                   lang: str) -> list[tuple[str, str]]:
     """(label, key) for the enabled global actions, in announcement order, that have words."""
     found = []
-    for action in GLOBAL_ACTIONS:
-        label = labels.get(action) if action in actions else None
+    for action in actions:
+        label = labels.get(action)
         if action in keys and label and lang in label:
             found.append((label[lang], keys[action]))
     return found
@@ -689,7 +689,8 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
     intro_words = m.defaults.global_keys_intro
     # With an intro, the global keys are announced once per call instead of in every list.
     every = EVERY_MENU if intro_words else GLOBAL_ACTIONS
-    once = [a for a in GLOBAL_ACTIONS if a not in every] if intro_words and not main else []
+    announce = intro_words and not main and node.announce_global_keys
+    once = [a for a in GLOBAL_ACTIONS if a not in every] if announce else []
     prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
     for lang in m.languages:
         segments: list[tuple[str, str]] = []  # (lang, text), merged into one Say per run

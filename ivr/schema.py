@@ -124,6 +124,10 @@ class MenuNode(_Node):
     on_max_message: Text | None = None
     speech: bool = Field(False, description="Also accept spoken words (keywords).")
     global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
+    announce_global_keys: bool = Field(
+        True, description="With defaults.global_keys_intro: announce the global keys here if "
+        "the call has not heard them yet. Off for menus that end a call (after hours).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -148,7 +152,9 @@ class AnswerNode(_Node):
 
     type: Literal["answer"]
     say: Text
-    source: Source | None = Field(None, description="The article and quote behind the answer.")
+    source: Source | list[Source] | None = Field(
+        None, description="The article(s) and quote(s) behind the answer's facts."
+    )
     back: NodeId | None = Field(
         None, description="The menu '#' returns to; default: the one menu that leads here."
     )
@@ -222,7 +228,8 @@ class RecordNode(_Node):
 class CallbackWindow(_Strict):
     """A time of day a caller may choose to be called back in."""
 
-    label: Text = Field(description="Spoken before the key: '上午9点至12点' -> '...请按1'.")
+    label: Text = Field(description="Spoken before the key: '上午' -> '上午请按1'. Say no hour "
+                        "here: the hours are an operator setting and may change.")
     hours: str = Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", description="e.g. 09:00-12:00")
 
 

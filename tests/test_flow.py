@@ -5,11 +5,11 @@ from __future__ import annotations
 from ivr.flow import Flow
 from ivr.menus import load_menus
 from ivr.state import CallState
-from tests.conftest import CLOSED_TIME, ENV, OPEN_TIME, SHIPPED
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 
 def _menus():
-    return load_menus(SHIPPED, ENV)
+    return load_menus(HOTLINE, ENV)
 
 
 def test_an_answer_depends_only_on_the_state_and_the_input():

@@ -10,8 +10,8 @@ import pytest
 from ivr.cli import main as ivr_main
 from ivr.menus import check_menus, load_menus
 from ivr.problems import MenuError
-from ivr.schema import MenuNode, json_schema
-from tests.conftest import ENV, SHIPPED
+from ivr.schema import AnswerNode, MenuNode, json_schema
+from tests.conftest import ENV, HOTLINE
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
 
@@ -35,36 +35,38 @@ def test_base_fixture_is_valid(tmp_path):
 
 
 def test_shipped_menu_is_valid_with_no_warnings():
-    problems = check_menus(SHIPPED, env=ENV)
+    problems = check_menus(HOTLINE, env=ENV)
     assert problems == [], "\n".join(map(str, problems))
 
 
 def test_shipped_menu_reaches_every_node():
     """No node is unreachable: the loader warns about those, and there are none."""
-    menus = load_menus(SHIPPED, env=ENV)
+    menus = load_menus(HOTLINE, env=ENV)
     assert menus.warnings == ()
-    assert {"welcome", "main", "account", "payments", "security", "feedback", "agent",
-            "after_hours", "voicemail", "callback", "goodbye"} <= set(menus.nodes)
+    assert {"welcome", "main", "payments", "payments_failed", "funds_not_arrived",
+            "login_codes", "passwords", "stolen", "locked", "feedback", "agent",
+            "agent_unavailable", "after_hours", "voicemail", "callback", "goodbye"} <= set(
+        menus.nodes)
 
 
 def test_shipped_menu_needs_numbers_from_the_environment():
     with pytest.raises(MenuError) as caught:
-        load_menus(SHIPPED, env={}, production=True)
+        load_menus(HOTLINE, env={}, production=True)
     text = str(caught.value)
     assert "AGENT_NUMBER is not set" in text and "EMERGENCY_NUMBER is not set" in text
     assert "demo default is not used in production" in text
 
 
 def test_shipped_numbers_come_from_the_environment():
-    menus = load_menus(SHIPPED, env={"AGENT_NUMBER": "+8620111122223"})
+    menus = load_menus(HOTLINE, env={"AGENT_NUMBER": "+8620111122223"})
     assert menus.nodes["agent_dial"].number == "+8620111122223"
-    assert "+8620111122223" not in SHIPPED.read_text(encoding="utf-8")
+    assert "+8620111122223" not in HOTLINE.read_text(encoding="utf-8")
 
 
 def test_committed_schema_matches_the_models():
-    committed = json.loads((SHIPPED.parent / "menus.schema.json").read_text(encoding="utf-8"))
+    committed = json.loads((HOTLINE.parent / "menus.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run `make schema` to refresh menus.schema.json"
-    assert SHIPPED.read_text(encoding="utf-8").startswith(
+    assert HOTLINE.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=./menus.schema.json")
 
 
@@ -77,10 +79,10 @@ def test_schema_rejects_unknown_fields_for_editors():
 
 def test_every_menu_prompt_names_each_option_key(tmp_path):
     """The composed list can never name a wrong key: each key appears with its label."""
-    menus = load_menus(SHIPPED, env=ENV)
+    menus = load_menus(HOTLINE, env=ENV)
     for node_id, plan in menus.plans.items():
         node = menus.nodes[node_id]
-        assert isinstance(node, MenuNode)
+        assert isinstance(node, MenuNode | AnswerNode)
         for lang in menus.languages:
             words = " ".join(say.text for say in plan.prompt[lang])
             for key, option in node.options.items():
@@ -216,7 +218,7 @@ def test_problem_text_names_file_line_node_and_fix(tmp_path):
 def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
-    assert ivr_main(["validate", str(SHIPPED)]) == 0
+    assert ivr_main(["validate", str(HOTLINE)]) == 0
     assert "valid" in capsys.readouterr().out
     bad = write(tmp_path, BASE.replace("to: info}", "to: inf}"))
     assert ivr_main(["validate", str(bad)]) == 1
@@ -236,16 +238,16 @@ def test_schema_command_prints_json(capsys):
 
 def test_readme_shows_the_current_menu_diagram(capsys):
     """The README's diagram is `ivr graph` of the shipped menu, not a stale copy."""
-    assert ivr_main(["graph"]) == 0
+    assert ivr_main(["graph", "--menus", str(HOTLINE)]) == 0
     diagram = capsys.readouterr().out
-    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    readme = (HOTLINE.parent / "README.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{diagram}```" in readme
 
 
 def test_readme_documents_every_command():
     from ivr.cli import cli
 
-    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    readme = (HOTLINE.parent / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"ivr {name}" in readme, f"README does not mention `ivr {name}`"
 
