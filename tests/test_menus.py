@@ -162,6 +162,17 @@ CASES = [
     ("full prompt misses an option", lambda t: t.replace(
         "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1, en-US: Hello}\n    options:\n"),
      "never names option '1'", "main", "full_prompt"),
+    ("answer names a key that does nothing", lambda t: t.replace(
+        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+        "    type: answer\n    say: {zh-CN: 信息，详情请按5, en-US: Info}"),
+     "says to press '5'", "info", "信息，详情请按5"),
+    ("answer returns to a node that is not a menu", lambda t: t.replace(
+        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+        "    type: answer\n    say: {zh-CN: 信息, en-US: Info}\n    back: bye"),
+     "'back' must be a menu", "info", "back: bye"),
+    ("retention days said but not set", lambda t: t.replace(
+        "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_days}天", en-US: Info}'),
+     "sets no retention_days", "info", "保存{retention_days}天"),
     ("mandarin with an english voice", lambda t: t.replace("voice: Polly.Zhiyu",
                                                            "voice: Polly.Joanna"),
      "cannot speak Mandarin", None, "zh-CN: {voice: Polly.Joanna"),
@@ -269,3 +280,28 @@ def test_multi_digit_options_end_with_pound(tmp_path, make_app):
     assert "十二号请按12" in spoken(gather)
     answer = twiml(app.test_client().post(gather.get("action"), data={"Digits": "12"}))
     assert answer[-1].tag == "Hangup" and "再见" in spoken(answer)
+
+
+ANSWER = BASE.replace(
+    "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+    "    type: answer\n    say: {zh-CN: 信息。, en-US: Info.}").replace(
+    "defaults:\n", "defaults:\n  global_key_labels:\n    repeat: {zh-CN: 重听, en-US: Again}\n"
+    "    back: {zh-CN: 返回, en-US: Back}\n    agent: {zh-CN: 人工服务, en-US: An agent}\n")
+
+
+def test_an_answer_ends_with_its_ways_onward_and_takes_its_menus_keys(tmp_path):
+    """The words are composed: '*' this answer again, '#' back, 0 the agent."""
+    menus = load_menus(write(tmp_path, ANSWER + "retention_days: 30\n"), env=ENV)
+    plan = menus.plans["info"]
+    assert [s.text for s in plan.prompt["zh-CN"]] == [
+        "信息。重听请按星号键，返回请按井号键，人工服务请按0。"]
+    assert plan.back == "main" and plan.answer
+    assert plan.keys["1"].to == "info" and plan.keys["*"] == "repeat"
+
+
+def test_retention_days_are_filled_in(tmp_path):
+    text = ANSWER.replace("say: {zh-CN: 信息。, en-US: Info.}",
+                          'say: {zh-CN: "保存{retention_days}天。", en-US: "Kept {retention_days}'
+                          ' days."}')
+    menus = load_menus(write(tmp_path, text + "retention_days: 30\n"), env=ENV)
+    assert menus.nodes["info"].say == {"zh-CN": "保存30天。", "en-US": "Kept 30 days."}
