@@ -112,7 +112,7 @@ class Flow:
 
     def gather(self, state: CallState, now: datetime.datetime, digits: str | None = None,
                speech: str | None = None, confidence: float | None = None) -> Answer:
-        """Answer keys, speech or silence in a menu."""
+        """Answer keys, speech or silence in a menu or after an answer."""
         state = self._checked(state)
         plan = self.menus.plans.get(state.node)
         if plan is None:
@@ -249,7 +249,7 @@ class Flow:
         back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
         plan = menus.plans.get(state.node)
-        if plan is not None and plan.retry:  # an edited counter cannot pass the limit
+        if plan is not None:  # an edited counter cannot pass the limit
             return replace(state, back=back, fails=min(state.fails, plan.retry.max_failures),
                            silences=min(state.silences, plan.retry.max_timeouts), stage="",
                            number="")
@@ -300,7 +300,6 @@ class Flow:
     def _retry(self, state: CallState, plan: MenuPlan, now: datetime.datetime,
                silence: bool, heard: str = "silence") -> Answer:
         retry = plan.retry
-        assert retry is not None  # every compiled menu and answer has one
         if silence:
             state = replace(state, silences=state.silences + 1)
             over, words = state.silences >= retry.max_timeouts, retry.no_input
@@ -317,7 +316,6 @@ class Flow:
     def _menu(self, state: CallState, plan: MenuPlan, said: tuple, full: bool, outcome: str,
               carried: tuple = ()) -> Answer:
         """Ask in a menu or after an answer; `carried` words (a closed line) go inside too."""
-        assert plan.retry is not None
         voice = self.menus.voices[state.node][state.lang]
         speech = plan.speech and voice.speech_language is not None
         prompts = (plan.prompt if full else plan.reprompt)[state.lang]

@@ -93,7 +93,7 @@ class MenuPlan:
     finish_on_key: str
     hints: Mapping[str, str]
     keywords: Mapping[str, tuple[tuple[str, str], ...]]  # lang -> (keyword, key), longest first
-    retry: Retry | None = None
+    retry: Retry
     speech: bool = False
     # The prompt with the global keys announced (the first menu or answer after the main
     # menu, once per call); empty when every list names them anyway.
