@@ -8,16 +8,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ivr import hours
 from ivr.menus import Menus, load_menus
 from ivr.schema import MenuNode
+from ivr.simulator.call import speaking_seconds
 from ivr.simulator.explorer import ALL_KEYS, Exploration, explore
 from ivr.simulator.transport import Transport
 
 BASE_URL = "http://127.0.0.1:5000"
+MENU_SECONDS = 15  # the most a menu's spoken list of choices may take
+ANSWER_SECONDS = 30  # the most an answer may take, with the keys it ends by naming
 
 
 def sample_times(menus: Menus, base: datetime.datetime) -> list[datetime.datetime]:
-    """Pick one open and one closed moment for each schedule (or just `base`)."""
+    """Pick an open and a closed moment for each schedule, and on its next public holiday."""
     times: list[datetime.datetime] = []
     for schedule in menus.schedules.values():
         opening = schedule.next_opening(base)
@@ -29,7 +33,57 @@ def sample_times(menus: Menus, base: datetime.datetime) -> list[datetime.datetim
                 times.append(moment)
                 break
             moment += datetime.timedelta(hours=1)
+        times += holiday_times(schedule, base)
     return sorted(set(times)) or [base]
+
+
+def holiday_times(schedule: hours.Schedule, base: datetime.datetime) -> list[datetime.datetime]:
+    """An open and a closed moment on the schedule's next public holiday (if it has them)."""
+    if schedule.holiday_country is None or schedule.holiday_hours is None:
+        return []
+    day = schedule.next_holiday(base.astimezone(schedule.zone).date())
+    if day is None:
+        return []
+    midnight = datetime.datetime.combine(day, datetime.time(), schedule.zone)
+    found = []
+    for time_range in schedule.hours_on(day)[:1]:
+        start = midnight + datetime.timedelta(minutes=time_range.start_minutes)
+        end = midnight + datetime.timedelta(minutes=time_range.end_minutes)
+        found += [start + datetime.timedelta(minutes=1), end + datetime.timedelta(minutes=30)]
+    return found or [midnight + datetime.timedelta(hours=12)]
+
+
+def prompt_lengths(menus: Menus) -> dict[str, dict[str, Any]]:
+    """The longest list of a menu's choices and the longest answer, as `speaking_seconds`.
+
+    Each is what the caller hears in that node's <Gather> on a first visit (with the
+    global keys, if announced there), in every language.
+    """
+    longest: dict[str, dict[str, Any]] = {}
+    for node_id, plan in menus.plans.items():
+        kind = "answer" if plan.answer else "menu"
+        for lang in menus.languages:
+            says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
+            text = " ".join(say.text for say in says)
+            seconds = speaking_seconds(text) if text else 0
+            if seconds > longest.get(kind, {}).get("seconds", -1):
+                longest[kind] = {"node": node_id, "lang": lang, "seconds": seconds,
+                                 "text": text}
+    return longest
+
+
+def too_long(menus: Menus) -> list[dict[str, Any]]:
+    """Every menu list over MENU_SECONDS and answer over ANSWER_SECONDS."""
+    found = []
+    for node_id, plan in menus.plans.items():
+        limit = ANSWER_SECONDS if plan.answer else MENU_SECONDS
+        for lang in menus.languages:
+            says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
+            seconds = speaking_seconds(" ".join(say.text for say in says))
+            if seconds > limit:
+                found.append({"node": node_id, "lang": lang, "seconds": seconds,
+                              "limit": limit})
+    return found
 
 
 def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
@@ -75,6 +129,8 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
              for at, found in runs for node, path in found.traps]
     deepest = max((found.deepest for _, found in runs), key=len, default=())
     longest = max((found.longest_prompt for _, found in runs), key=lambda p: p[1])
+    lengths = prompt_lengths(menus)
+    over = too_long(menus)
     transitions = sum(found.transitions for _, found in runs)
     seconds = sum(found.seconds for _, found in runs)
     return {
@@ -94,8 +150,11 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
         "traps": traps,
         "deepest_path": list(deepest),
         "longest_prompt": {"text": longest[0], "seconds": longest[1], "path": list(longest[2])},
+        "longest_menu": lengths.get("menu"),
+        "longest_answer": lengths.get("answer"),
+        "too_long": over,
         "truncated": any(found.truncated for _, found in runs),
-        "errors": len(problems) + len(dead_ends) + len(traps),
+        "errors": len(problems) + len(dead_ends) + len(traps) + len(over),
     }
 
 
@@ -116,6 +175,15 @@ def render_report(report: dict[str, Any]) -> str:
         f"longest prompt: about {report['longest_prompt']['seconds']} s, after "
         + " > ".join(report["longest_prompt"]["path"]),
     ]
+    for kind, limit in (("menu", MENU_SECONDS), ("answer", ANSWER_SECONDS)):
+        item = report[f"longest_{kind}"]
+        if item:
+            what = "menu's list of choices" if kind == "menu" else "answer"
+            lines.append(f"longest {what}: about {item['seconds']} s (limit {limit} s), "
+                         f"{item['node']} in {item['lang']}")
+    for item in report["too_long"]:
+        lines.append(f"TOO LONG {item['node']} in {item['lang']}: about {item['seconds']} s "
+                     f"(limit {item['limit']} s)")
     for item in report["problems"]:
         lines.append(f"PROBLEM {item['problem']}\n  path: {' > '.join(item['path'])}")
     for item in report["dead_ends"]:

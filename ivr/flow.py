@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from ivr import hours, phrases
 from ivr.menus import MenuPlan, Menus, Node, normalize
 from ivr.schema import (
+    AnswerNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -111,19 +112,21 @@ class Flow:
 
     def gather(self, state: CallState, now: datetime.datetime, digits: str | None = None,
                speech: str | None = None, confidence: float | None = None) -> Answer:
-        """Answer keys, speech or silence in a menu."""
+        """Answer keys, speech or silence in a menu or after an answer."""
         state = self._checked(state)
-        node = self.menus.nodes[state.node]
-        if not isinstance(node, MenuNode):
+        plan = self.menus.plans.get(state.node)
+        if plan is None:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-menu")
-        plan = self.menus.plans[state.node]
         digits = (digits or "").strip()[:MAX_DIGITS]
         if digits:
-            return self._choose(state, node, plan, digits, now, f"keys {digits}")
+            return self._choose(state, plan, digits, now, f"keys {digits}")
         if speech and speech.strip():
             key = self._match(plan, state.lang, speech, confidence)
-            return self._choose(state, node, plan, key or "", now, f"speech {speech[:60]!r}")
-        return self._retry(state, node, plan, now, silence=True)
+            return self._choose(state, plan, key or "", now, f"speech {speech[:60]!r}")
+        if plan.back:  # heard to the end: the answer's menu comes back
+            return self._go(replace(state, fails=0, silences=0), plan.back, now, (),
+                            "silence -> back")
+        return self._retry(state, plan, now, silence=True)
 
     def dial_result(self, state: CallState, now: datetime.datetime, status: str | None) -> Answer:
         """Answer the end of a transfer, by Twilio's DialCallStatus."""
@@ -152,7 +155,7 @@ class Flow:
         outcome = "recorded" if recording else "no message"
         if node.next is None:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
-        return self._go(state, node.next, now, said, outcome)
+        return self._go(state, node.next, now, (), outcome, carried=said)
 
     def callback(self, state: CallState, now: datetime.datetime, caller: str | None,
                  digits: str | None = None) -> Answer:
@@ -241,12 +244,14 @@ class Flow:
         if state.lang not in menus.languages:
             state = replace(state, lang=menus.languages[0])
         if state.node not in menus.nodes:
-            return CallState(node=menus.main_menu, lang=state.lang, step=state.step)
-        back = tuple(b for b in state.back if b in menus.plans)
+            return CallState(node=menus.main_menu, lang=state.lang, step=state.step,
+                             told=state.told)
+        back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
-        if isinstance(node, MenuNode):  # an edited counter cannot pass the limit
-            return replace(state, back=back, fails=min(state.fails, node.max_failures),
-                           silences=min(state.silences, node.max_timeouts), stage="",
+        plan = menus.plans.get(state.node)
+        if plan is not None:  # an edited counter cannot pass the limit
+            return replace(state, back=back, fails=min(state.fails, plan.retry.max_failures),
+                           silences=min(state.silences, plan.retry.max_timeouts), stage="",
                            number="")
         if isinstance(node, CallbackNode):
             return replace(state, back=back, fails=min(state.fails, node.max_failures),
@@ -255,7 +260,7 @@ class Flow:
 
     @staticmethod
     def _reset(state: CallState) -> CallState:
-        return CallState(node=state.node, lang=state.lang, step=state.step)
+        return CallState(node=state.node, lang=state.lang, step=state.step, told=state.told)
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -270,51 +275,58 @@ class Flow:
         digit = _SPOKEN_DIGITS.get(heard, heard)
         return digit if digit in plan.keys else None
 
-    def _choose(self, state: CallState, node: MenuNode, plan: MenuPlan, key: str,
+    def _choose(self, state: CallState, plan: MenuPlan, key: str,
                 now: datetime.datetime, heard: str) -> Answer:
         action = plan.keys.get(key)
         if isinstance(action, Option):
             lang = action.language or state.lang
             return self._leave(replace(state, lang=lang), action.to, now, f"{heard} -> {key}")
-        if action == "repeat":
-            return self._menu(state, node, plan, (), full=True, outcome=f"{heard} -> repeat")
+        if action == "repeat":  # after an answer: the answer itself again
+            return self._menu(state, plan, (), full=True, outcome=f"{heard} -> repeat")
+        if action == "back" and plan.back:  # an answer goes back to its own menu
+            return self._go(state, plan.back, now, (), f"{heard} -> back")
         if action == "back" and state.back:
             target, back = state.back[-1], state.back[:-1]
             return self._go(replace(state, back=back), target, now, (), f"{heard} -> back")
         if action == "back":  # nowhere to go back to: the same menu again
-            return self._menu(state, node, plan, (), full=True, outcome=f"{heard} -> back")
+            return self._menu(state, plan, (), full=True, outcome=f"{heard} -> back")
         if action == "main":
             state = replace(state, back=())
             return self._go(state, self.menus.main_menu, now, (), f"{heard} -> main")
         if action == "agent" and self.menus.agent_node:
             return self._leave(state, self.menus.agent_node, now, f"{heard} -> agent")
-        return self._retry(state, node, plan, now, silence=False, heard=heard)
+        return self._retry(state, plan, now, silence=False, heard=heard)
 
-    def _retry(self, state: CallState, node: MenuNode, plan: MenuPlan, now: datetime.datetime,
+    def _retry(self, state: CallState, plan: MenuPlan, now: datetime.datetime,
                silence: bool, heard: str = "silence") -> Answer:
+        retry = plan.retry
         if silence:
             state = replace(state, silences=state.silences + 1)
-            over, words = state.silences >= node.max_timeouts, node.no_input
+            over, words = state.silences >= retry.max_timeouts, retry.no_input
         else:
             state = replace(state, fails=state.fails + 1)
-            over, words = state.fails >= node.max_failures, node.invalid
+            over, words = state.fails >= retry.max_failures, retry.invalid
         said = self.menus.say(state.node, words, state.lang)
         if over:
-            said += self.menus.say(state.node, node.on_max_message, state.lang)
-            return self._leave(state, node.on_max, now, f"{heard} -> on_max", said)
+            said += self.menus.say(state.node, retry.on_max_message, state.lang)
+            return self._leave(state, retry.on_max, now, f"{heard} -> on_max", said)
         kind = "silence" if silence else f"{heard} -> invalid"
-        return self._menu(state, node, plan, said, full=False, outcome=kind)
+        return self._menu(state, plan, said, full=False, outcome=kind)
 
-    def _menu(self, state: CallState, node: MenuNode, plan: MenuPlan, said: tuple,
-              full: bool, outcome: str) -> Answer:
+    def _menu(self, state: CallState, plan: MenuPlan, said: tuple, full: bool, outcome: str,
+              carried: tuple = ()) -> Answer:
+        """Ask in a menu or after an answer; `carried` words (a closed line) go inside too."""
         voice = self.menus.voices[state.node][state.lang]
-        speech = node.speech and voice.speech_language is not None
+        speech = plan.speech and voice.speech_language is not None
         prompts = (plan.prompt if full else plan.reprompt)[state.lang]
+        if full and not state.told and state.lang in plan.first_prompt:
+            # The global keys, announced once per call: later lists leave them out.
+            prompts, state = plan.first_prompt[state.lang], replace(state, told=True)
         link = Link("gather", state)
         gather = Gather(
-            prompts=prompts,
+            prompts=(*carried, *prompts),
             action=link,
-            timeout=node.timeout,
+            timeout=plan.retry.timeout,
             num_digits=plan.num_digits,
             finish_on_key=plan.finish_on_key,
             speech_language=voice.speech_language if speech else None,
@@ -328,33 +340,44 @@ class Flow:
     def _leave(self, state: CallState, target: str, now: datetime.datetime, outcome: str,
                said: tuple = ()) -> Answer:
         """Leave the current menu for `target`, remembering it for the back key."""
-        if not state.back or state.back[-1] != state.node:
-            state = replace(state, back=(*state.back, state.node)[-MAX_BACK:])
+        plan = self.menus.plans.get(state.node)
+        here = plan.back if plan is not None and plan.back else state.node  # answers: their menu
+        if not state.back or state.back[-1] != here:
+            state = replace(state, back=(*state.back, here)[-MAX_BACK:])
         return self._go(state, target, now, said, outcome)
 
     def _go(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-            outcome: str) -> Answer:
-        """Play nodes from `target` on until one waits for the caller or the call ends."""
+            outcome: str, carried: tuple = ()) -> Answer:
+        """Play nodes from `target` on until one waits for the caller or the call ends.
+
+        `said` is spoken first; `carried` too, but inside the next <Gather> if one comes.
+        """
         passed: list[str] = []
-        answer = self._walk(state, target, now, said, outcome, passed)
+        answer = self._walk(state, target, now, said, outcome, passed, carried)
         return replace(answer, path=tuple(passed))
 
     def _walk(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-              outcome: str, passed: list[str]) -> Answer:
+              outcome: str, passed: list[str], carry: tuple = ()) -> Answer:
         verbs: list[Verb] = list(said)
+        carried: list[Say] = list(carry)  # words for inside the next <Gather>, if one comes
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)
             node: Node = self.menus.nodes[target]
-            if isinstance(node, MenuNode):
+            if isinstance(node, MenuNode | AnswerNode):
                 back = state.back
                 if target in back:
                     back = back[: back.index(target)]
-                arrived = CallState(node=target, lang=lang, back=back, step=state.step)
-                answer = self._menu(arrived, node, self.menus.plans[target], (), True, outcome)
+                arrived = CallState(node=target, lang=lang, back=back, step=state.step,
+                                    told=state.told)
+                answer = self._menu(arrived, self.menus.plans[target], (), True, outcome,
+                                    tuple(carried))
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
+            verbs += carried
+            carried = []
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
-            here = CallState(node=target, lang=lang, back=state.back, step=state.step)
+            here = CallState(node=target, lang=lang, back=state.back, step=state.step,
+                             told=state.told)
             if isinstance(node, MessageNode):
                 if node.hangup:
                     return Answer((*verbs, Hangup()), target, outcome, lang)
@@ -366,8 +389,8 @@ class Flow:
                 if schedule.is_open(now):
                     target = node.open
                 else:
-                    if node.announce_closed:
-                        verbs += self._closed(target, node, now, lang)
+                    if node.announce_closed:  # said inside the next menu, so keys cut it
+                        carried += self._closed(target, node, now, lang)
                     target = node.closed
             elif isinstance(node, DialNode):
                 verbs.append(Dial(node.number, Link("dial", here), node.timeout,
@@ -389,7 +412,7 @@ class Flow:
                 verbs.append(Redirect(Link("enter", replace(here, node=node.next))))
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
-        return Answer((*verbs, Hangup()), target, "loop guard", lang)
+        return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
 
     def _closed(self, node_id: str, node: HoursNode, now: datetime.datetime,
                 lang: str) -> tuple[Say, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ivr.menus import Menus
 from ivr.schema import (
+    AnswerNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -15,6 +16,7 @@ from ivr.schema import (
 
 _SHAPES = {
     MenuNode: ('{{"', '"}}'),
+    AnswerNode: ('[["', '"]]'),
     MessageNode: ('["', '"]'),
     HoursNode: ('{"', '"}'),
     DialNode: ('[/"', '"/]'),
@@ -41,7 +43,7 @@ def mermaid(menus: Menus, highlight: str | None = None) -> str:
         title = ""
         if isinstance(node, MenuNode) and node.prompt:
             title = node.prompt.get(first, "")
-        elif isinstance(node, MessageNode | HangupNode) and node.say:
+        elif isinstance(node, AnswerNode | MessageNode | HangupNode) and node.say:
             title = node.say.get(first, "")
         title = title[:14] + ("…" if len(title) > 14 else "")
         text = f"{node_id}<br/><small>{kind}</small>" + (f"<br/>{title}" if title else "")
@@ -68,6 +70,9 @@ def _links(node) -> list[tuple[str, str, bool]]:
     if isinstance(node, MenuNode):
         links = [(key, o.to, False) for key, o in node.options.items()]
         return [*links, ("too many tries", node.on_max, True)]
+    if isinstance(node, AnswerNode):
+        links = [(key, o.to, False) for key, o in node.options.items()]
+        return [*links, ("# / silence", node.back, True)] if node.back else links
     if isinstance(node, MessageNode | RecordNode):
         return [("then", node.next, False)] if node.next else []
     if isinstance(node, CallbackNode):

@@ -140,6 +140,17 @@ class Schedule:
                 return self.weekly[year.working_days[day]]
         return self.weekly[day.weekday()]
 
+    def next_holiday(self, after: dt.date) -> dt.date | None:
+        """Return the first public holiday after a local date (None without a country)."""
+        if self.holiday_country is None:
+            return None
+        for year in (after.year, after.year + 1):
+            days = _holiday_year(self.holiday_country, self.holiday_subdivision, year).holidays
+            later = sorted(day for day in days if day > after)
+            if later:
+                return later[0]
+        return None
+
     def is_open(self, now: dt.datetime) -> bool:
         """Return whether the line is open at an aware moment (start inclusive, end exclusive)."""
         _require_aware(now)

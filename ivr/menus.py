@@ -26,6 +26,7 @@ from ivr.schema import (
     LANG,
     NODE_ID,
     NODE_TYPES,
+    AnswerNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -41,8 +42,14 @@ from ivr.schema import (
 from ivr.verbs import Say
 from ivr.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
-Node = MenuNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode | HangupNode
+Node = (MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode
+        | HangupNode)
 GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
+# With defaults.global_keys_intro set, a menu lists only these global keys every time (the
+# rest once per call); an answer always names these, since they are its ways onward.
+EVERY_MENU = ("agent",)
+EVERY_ANSWER = ("repeat", "back", "agent")
+_PLACEHOLDER = re.compile(r"\{retention_days\}")
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -53,6 +60,7 @@ _PATTERN_WORDS = {
 }
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     MenuNode: ("prompt", "full_prompt", "reprompt", "invalid", "no_input", "on_max_message"),
+    AnswerNode: ("say",),
     MessageNode: ("say",),
     HoursNode: ("closed_message",),
     DialNode: ("say",),
@@ -63,8 +71,21 @@ _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class Retry:
+    """What a menu or answer does with a wrong key or silence."""
+
+    timeout: int
+    invalid: Mapping[str, str] | None
+    no_input: Mapping[str, str] | None
+    max_failures: int
+    max_timeouts: int
+    on_max: str | None
+    on_max_message: Mapping[str, str] | None
+
+
+@dataclass(frozen=True)
 class MenuPlan:
-    """Everything a menu needs on a request, composed once at load."""
+    """Everything a menu (or an answer) needs on a request, composed once at load."""
 
     prompt: Mapping[str, tuple[Say, ...]]
     reprompt: Mapping[str, tuple[Say, ...]]
@@ -73,6 +94,13 @@ class MenuPlan:
     finish_on_key: str
     hints: Mapping[str, str]
     keywords: Mapping[str, tuple[tuple[str, str], ...]]  # lang -> (keyword, key), longest first
+    retry: Retry
+    speech: bool = False
+    # The prompt with the global keys announced (the first menu or answer after the main
+    # menu, once per call); empty when every list names them anyway.
+    first_prompt: Mapping[str, tuple[Say, ...]] = field(default_factory=dict)
+    back: str | None = None  # an answer's menu, where '#' and silence lead
+    answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,10 +296,13 @@ class _Checker:
         self.check_languages()
         self.check_references()
         self.check_schedules()
+        self.check_placeholders()
         for node_id, node in self.m.nodes.items():
             self.check_texts(node_id, node)
             if isinstance(node, MenuNode):
                 self.check_menu(node_id, node)
+            elif isinstance(node, AnswerNode):
+                self.check_answer(node_id, node)
             elif isinstance(node, DialNode):
                 self.check_dial(node_id, node)
             elif isinstance(node, MessageNode) and (node.next is None) == (not node.hangup):
@@ -322,7 +353,7 @@ class _Checker:
             if node.on_max is None and self.m.defaults.on_max is None:
                 self.add(("nodes", node_id), "no 'on_max': a caller who keeps failing has "
                          "nowhere to go", "set on_max here or in defaults")
-        if isinstance(node, MenuNode):
+        if isinstance(node, MenuNode | AnswerNode):
             for key, option in node.options.items():
                 needed = (option.language,) if option.language else None
                 self.check_text(("nodes", node_id, "options", key, "label"), option.label, needed)
@@ -358,13 +389,58 @@ class _Checker:
 
     # -- menus --------------------------------------------------------------------------------
 
-    def global_keys(self, node: MenuNode) -> dict[str, str]:
-        """Return action -> key for the global keys enabled in this menu."""
+    def global_keys(self, node: MenuNode | None) -> dict[str, str]:
+        """Return action -> key for the global keys enabled in a menu (None: an answer)."""
         keys = self.m.defaults.global_keys.model_dump()
-        keys.update(node.global_keys or {})
+        keys.update((node.global_keys if node else None) or {})
         if self.m.agent_node is None:
             keys["agent"] = None
         return {action: key for action, key in keys.items() if key is not None}
+
+    def check_placeholders(self) -> None:
+        if self.m.retention_days is not None:
+            return
+        for node_id, node in self.m.nodes.items():
+            for attr in _TEXT_FIELDS[type(node)]:
+                for lang, text in (getattr(node, attr) or {}).items():
+                    if _PLACEHOLDER.search(text):
+                        self.add(("nodes", node_id, attr, lang), "the words say "
+                                 "{retention_days} but the file sets no retention_days",
+                                 "add 'retention_days: 90' at the top level")
+
+    def answer_back(self, node_id: str, node: AnswerNode) -> str | None:
+        """Return the menu an answer returns to: its `back`, or the one menu leading here."""
+        if node.back:
+            return node.back
+        parents = sorted({other for other, n in self.m.nodes.items()
+                          if isinstance(n, MenuNode | AnswerNode)
+                          and any(o.to == node_id for o in n.options.values())})
+        return parents[0] if len(parents) == 1 else None
+
+    def check_answer(self, node_id: str, node: AnswerNode) -> None:
+        path = ("nodes", node_id)
+        back = self.answer_back(node_id, node)
+        if back is None:
+            self.add(path, "cannot tell which menu '#' returns to after this answer",
+                     "set 'back:' to the menu it belongs to")
+        elif not isinstance(self.m.nodes.get(back), MenuNode):
+            self.add(path + ("back",), f"'back' must be a menu, and '{back}' is not",
+                     "name the menu this answer belongs to")
+        globals_ = self.global_keys(None)
+        for key, option in node.options.items():
+            if key in globals_.values():
+                self.add(path + ("options", key), f"option key '{key}' collides with a "
+                         "global key", "use another key")
+            if option.language:
+                self.add(path + ("options", key, "language"), "an answer's option cannot "
+                         "switch the language", "switch languages in a menu")
+        keys = set(node.options) | set(globals_.values())
+        if isinstance(self.m.nodes.get(back or ""), MenuNode):
+            keys |= set(self.m.nodes[back].options)
+        for lang, text in node.say.items():
+            for key in sorted(phrases.named_keys(text, lang) - keys):
+                self.add(path + ("say", lang), f"the answer says to press '{key}', which "
+                         "does nothing here", "fix the words or add the option")
 
     def check_menu(self, node_id: str, node: MenuNode) -> None:
         path = ("nodes", node_id)
@@ -435,9 +511,9 @@ class _Checker:
         m = self.m
         edges = {node_id: [t for _, t in _edges(node) if t] for node_id, node in m.nodes.items()}
         for node_id, node in m.nodes.items():
-            if isinstance(node, MenuNode):
-                edges[node_id].append(node.on_max or m.defaults.on_max)
-                globals_ = self.global_keys(node)
+            if isinstance(node, MenuNode | AnswerNode):
+                edges[node_id].append(getattr(node, "on_max", None) or m.defaults.on_max)
+                globals_ = self.global_keys(node if isinstance(node, MenuNode) else None)
                 if "agent" in globals_:
                     edges[node_id].append(m.agent_node)
                 if "main" in globals_:
@@ -467,6 +543,10 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
         for key, option in node.options.items():
             yield f"options.{key}.to", option.to
         yield "on_max", node.on_max
+    elif isinstance(node, AnswerNode):
+        for key, option in node.options.items():
+            yield f"options.{key}.to", option.to
+        yield "back", node.back
     elif isinstance(node, MessageNode | RecordNode):
         yield "next", node.next
     elif isinstance(node, CallbackNode):
@@ -483,6 +563,8 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
 def _forced_edges(node: Node, default_on_max: str | None) -> list[str]:
     if isinstance(node, MenuNode | CallbackNode):
         return [node.on_max or default_on_max]
+    if isinstance(node, AnswerNode):  # silence returns to the menu, which has its own on_max
+        return []
     if isinstance(node, DialNode):  # a completed call was a conversation, not a trap
         return [t for t in (node.no_answer, node.busy, node.failed) if t]
     return [t for attr, t in _edges(node) if t]
@@ -533,6 +615,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
     plans: dict[str, MenuPlan] = {}
     for node_id, node in m.nodes.items():
         voices[node_id] = MappingProxyType({**d.voices, **(node.voices or {})})
+        node = _filled(node, m.retention_days)
         if isinstance(node, MenuNode):
             node = node.model_copy(update={
                 "timeout": node.timeout or d.timeout,
@@ -544,6 +627,9 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
                 "on_max_message": node.on_max_message or d.on_max_message,
                 "global_keys": checker.global_keys(node),
             })
+        elif isinstance(node, AnswerNode):
+            node = node.model_copy(update={"back": checker.answer_back(node_id, node),
+                                           "timeout": node.timeout or d.timeout})
         elif isinstance(node, CallbackNode):
             node = node.model_copy(update={
                 "max_failures": node.max_failures or d.max_failures,
@@ -559,7 +645,13 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         nodes[node_id] = node
     for node_id, node in nodes.items():
         if isinstance(node, MenuNode):
-            plans[node_id] = _plan(node, m, voices[node_id])
+            plans[node_id] = _plan(node, m, voices[node_id], node_id == (m.main_menu or m.start))
+    for node_id, node in nodes.items():
+        if isinstance(node, AnswerNode):
+            parent = nodes[node.back]
+            assert isinstance(parent, MenuNode)  # the checker made sure
+            plans[node_id] = _answer_plan(node, parent, m, voices[node_id],
+                                          checker.global_keys(None))
     return Menus(
         path=name,
         languages=tuple(m.languages),
@@ -575,12 +667,54 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
     )
 
 
-def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice]) -> MenuPlan:
+def _filled(node: Node, retention_days: int | None) -> Node:
+    """Fill {retention_days} into a node's words (the checker made sure it is set)."""
+    if retention_days is None:
+        return node
+    update = {}
+    for attr in _TEXT_FIELDS[type(node)]:
+        text = getattr(node, attr)
+        if text and any(_PLACEHOLDER.search(t) for t in text.values()):
+            update[attr] = {lang: _PLACEHOLDER.sub(str(retention_days), t)
+                            for lang, t in text.items()}
+    return node.model_copy(update=update) if update else node
+
+
+def _global_items(actions: tuple[str, ...] | list[str], keys: Mapping[str, str],
+                  labels: Mapping[str, Mapping[str, str] | None],
+                  lang: str) -> list[tuple[str, str]]:
+    """(label, key) for the enabled global actions, in announcement order, that have words."""
+    found = []
+    for action in actions:
+        label = labels.get(action)
+        if action in keys and label and lang in label:
+            found.append((label[lang], keys[action]))
+    return found
+
+
+def _keywords(options: Mapping[str, Option], lang: str) -> tuple[tuple[str, str], ...]:
+    words = sorted(((normalize(w), key) for key, o in options.items()
+                    for w in o.keywords.get(lang, ())), key=lambda kw: -len(kw[0]))
+    return tuple(kw for kw in words if kw[0])
+
+
+def _entry(keys: set[str]) -> tuple[int | None, str]:
+    # With one-key choices '#' is a key like any other; with longer ones it ends the entry.
+    single = all(len(k) == 1 for k in keys)
+    return (1, "") if single else (None, "#")
+
+
+def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool) -> MenuPlan:
     globals_: dict[str, str] = dict(node.global_keys or {})
     keys: dict[str, Option | str] = {key: action for action, key in globals_.items()}
     keys.update(node.options)
-    labels = m.defaults.global_key_labels
-    prompt, reprompt, hints, keywords = {}, {}, {}, {}
+    labels = m.defaults.global_key_labels.model_dump()
+    intro_words = m.defaults.global_keys_intro
+    # With an intro, the global keys are announced once per call instead of in every list.
+    every = EVERY_MENU if intro_words else GLOBAL_ACTIONS
+    announce = intro_words and not main and node.announce_global_keys
+    once = [a for a in GLOBAL_ACTIONS if a not in every] if announce else []
+    prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
     for lang in m.languages:
         segments: list[tuple[str, str]] = []  # (lang, text), merged into one Say per run
         items = [(o.label[lang], key) for key, o in node.options.items()
@@ -590,34 +724,95 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice]) -> MenuPlan
             if option.language and option.language != lang:
                 target = option.language
                 segments.append((target, phrases.choices([(option.label[target], key)], target)))
-        items = [(getattr(labels, action)[lang], globals_[action]) for action in GLOBAL_ACTIONS
-                 if action in globals_ and getattr(labels, action) and lang in getattr(labels,
-                                                                                      action)]
-        segments.append((lang, phrases.choices(items, lang)))
+        segments.append((lang, phrases.choices(_global_items(every, globals_, labels, lang),
+                                               lang)))
+        extra = _once(once, globals_, labels, intro_words, lang)
         listing = _says(segments, voices)
         if node.full_prompt:
             prompt[lang] = reprompt[lang] = _says([(lang, node.full_prompt[lang])], voices)
+            if extra:
+                first[lang] = _says([(lang, node.full_prompt[lang]), (lang, extra)], voices)
         else:
             intro = [(lang, node.prompt[lang])] if node.prompt else []
             prompt[lang] = _says(intro + segments, voices)
             reprompt[lang] = (_says([(lang, node.reprompt[lang])], voices) if node.reprompt
                               else listing)
-        words = sorted(((normalize(w), key) for key, o in node.options.items()
-                        for w in o.keywords.get(lang, ())), key=lambda kw: -len(kw[0]))
-        keywords[lang] = tuple(kw for kw in words if kw[0])
+            if extra:
+                first[lang] = _says([*intro, *segments, (lang, extra)], voices)
+        keywords[lang] = _keywords(node.options, lang)
         hints[lang] = ", ".join(w for key, o in node.options.items()
                                 for w in o.keywords.get(lang, ()))
-    all_keys = set(keys)
-    single = all(len(k) == 1 for k in all_keys)
+    num_digits, finish = _entry(set(keys))
     return MenuPlan(
         prompt=MappingProxyType(prompt),
         reprompt=MappingProxyType(reprompt),
         keys=MappingProxyType(keys),
-        num_digits=1 if single else None,
-        # With one-key choices '#' is a key like any other; with longer ones it ends the entry.
-        finish_on_key="" if single else "#",
+        num_digits=num_digits,
+        finish_on_key=finish,
         hints=MappingProxyType(hints),
         keywords=MappingProxyType(keywords),
+        retry=Retry(node.timeout, node.invalid, node.no_input, node.max_failures,
+                    node.max_timeouts, node.on_max, node.on_max_message),
+        speech=node.speech,
+        first_prompt=MappingProxyType(first),
+    )
+
+
+def _once(actions: list[str], keys: Mapping[str, str],
+          labels: Mapping[str, Mapping[str, str] | None],
+          intro: Mapping[str, str] | None, lang: str) -> str:
+    """The once-per-call sentence naming the global keys: '在任何菜单，重听请按星号键...'."""
+    items = _global_items(actions, keys, labels, lang)
+    if not items or not intro or lang not in intro:
+        return ""
+    sep = "，" if phrases.family(lang) == "zh" else ": "
+    return intro[lang] + sep + phrases.choices(items, lang)
+
+
+def _answer_plan(node: AnswerNode, parent: MenuNode, m: MenusFile,
+                 voices: Mapping[str, Voice], globals_: Mapping[str, str]) -> MenuPlan:
+    """An answer: its words, then its own choices and '*' again, '#' back, the agent.
+
+    While it is read, the keys of the menu it returns to work as they do there (but for
+    the global keys, which mean here what they mean everywhere) and its own options.
+    """
+    keys: dict[str, Option | str] = dict(parent.options)
+    keys.update({key: action for action, key in globals_.items()})
+    keys.update(node.options)
+    d = m.defaults
+    fallback = d.global_key_labels.model_dump()
+    own = d.answer_key_labels.model_dump()
+    merged = {action: own.get(action) or fallback.get(action) for action in GLOBAL_ACTIONS}
+    once = ([a for a in GLOBAL_ACTIONS if a not in EVERY_ANSWER] if d.global_keys_intro
+            else [])
+    prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
+    options = {**parent.options, **node.options}
+    for lang in m.languages:
+        items = [(o.label[lang], key) for key, o in node.options.items() if lang in o.label]
+        items += _global_items(EVERY_ANSWER, globals_, merged, lang)
+        onward = phrases.choices(items, lang)
+        prompt[lang] = _says([(lang, node.say[lang]), (lang, onward)], voices)
+        reprompt[lang] = _says([(lang, onward)], voices)
+        extra = _once(once, globals_, fallback, d.global_keys_intro, lang)
+        if extra:
+            first[lang] = _says([(lang, node.say[lang]), (lang, onward), (lang, extra)], voices)
+        keywords[lang] = _keywords(options, lang)
+        hints[lang] = ", ".join(w for o in options.values() for w in o.keywords.get(lang, ()))
+    num_digits, finish = _entry(set(keys))
+    return MenuPlan(
+        prompt=MappingProxyType(prompt),
+        reprompt=MappingProxyType(reprompt),
+        keys=MappingProxyType(keys),
+        num_digits=num_digits,
+        finish_on_key=finish,
+        hints=MappingProxyType(hints),
+        keywords=MappingProxyType(keywords),
+        retry=Retry(node.timeout or d.timeout, d.invalid, d.no_input, d.max_failures,
+                    d.max_timeouts, d.on_max, d.on_max_message),
+        speech=parent.speech,
+        first_prompt=MappingProxyType(first),
+        back=node.back,
+        answer=True,
     )
 
 

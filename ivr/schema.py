@@ -75,6 +75,14 @@ class GlobalKeyLabels(_Strict):
     agent: Text | None = None
 
 
+class AnswerKeyLabels(_Strict):
+    """What the keys after an answer are called: '*' repeats the answer itself."""
+
+    repeat: Text | None = None
+    back: Text | None = None
+    agent: Text | None = None
+
+
 class Defaults(_Strict):
     """Settings every node inherits and may override."""
 
@@ -88,6 +96,11 @@ class Defaults(_Strict):
     voices: dict[Annotated[str, Field(pattern=LANG)], Voice] = Field(default_factory=dict)
     global_keys: GlobalKeys = GlobalKeys()
     global_key_labels: GlobalKeyLabels = GlobalKeyLabels()
+    global_keys_intro: Text | None = Field(
+        None, description="Said before the global keys, announced once per call in the first "
+        "menu or answer after the main menu (without it every list names them).",
+    )
+    answer_key_labels: AnswerKeyLabels = AnswerKeyLabels()
     speech_min_confidence: float = Field(
         0.3, ge=0, le=1, description="Speech below this confidence counts as not understood."
     )
@@ -128,11 +141,48 @@ class MenuNode(_Node):
     on_max_message: Text | None = None
     speech: bool = Field(False, description="Also accept spoken words (keywords).")
     global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
+    announce_global_keys: bool = Field(
+        True, description="With defaults.global_keys_intro: announce the global keys here if "
+        "the call has not heard them yet. Off for menus that end a call (after hours).",
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _keys_as_text(cls, data: Any) -> Any:
         # YAML reads an unquoted 1: as the integer 1; keys are strings of digits.
+        if isinstance(data, dict) and isinstance(data.get("options"), dict):
+            data = {**data, "options": {str(k): v for k, v in data["options"].items()}}
+        return data
+
+
+class Source(_Strict):
+    """Where an answer's key fact comes from: a seed article and a verbatim quote from it."""
+
+    file: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="The article's file name.")
+    quote: str = Field(min_length=4, description="Words copied exactly from the article.")
+
+
+class AnswerNode(_Node):
+    """An answer the caller can cut short: spoken inside a <Gather> that ends by naming
+    '*' (this answer again), '#' (back to its menu) and the agent key. While it is read,
+    the keys of the menu it returns to and the global keys work too."""
+
+    type: Literal["answer"]
+    say: Text
+    source: Source | list[Source] | None = Field(
+        None, description="The article(s) and quote(s) behind the answer's facts."
+    )
+    back: NodeId | None = Field(
+        None, description="The menu '#' returns to; default: the one menu that leads here."
+    )
+    options: dict[Key, Option] = Field(
+        default_factory=dict, description="Choices of this answer's own, named after it."
+    )
+    timeout: Seconds | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_text(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("options"), dict):
             data = {**data, "options": {str(k): v for k, v in data["options"].items()}}
         return data
@@ -195,7 +245,8 @@ class RecordNode(_Node):
 class CallbackWindow(_Strict):
     """A time of day a caller may choose to be called back in."""
 
-    label: Text = Field(description="Spoken before the key: '上午9点至12点' -> '...请按1'.")
+    label: Text = Field(description="Spoken before the key: '上午' -> '上午请按1'. Say no hour "
+                        "here: the hours are an operator setting and may change.")
     hours: str = Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", description="e.g. 09:00-12:00")
 
 
@@ -226,7 +277,8 @@ class HangupNode(_Node):
 
 
 Node = Annotated[
-    MenuNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode | HangupNode,
+    MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode
+    | HangupNode,
     Field(discriminator="type"),
 ]
 
@@ -350,12 +402,17 @@ class MenusFile(_Strict):
     main_menu: NodeId | None = Field(None, description="Where the main-menu key goes.")
     agent_node: NodeId | None = Field(None, description="Where the agent key goes.")
     defaults: Defaults = Defaults()
+    retention_days: int | None = Field(
+        None, ge=1, le=3650, description="Days recordings are kept; said before a recording "
+        "wherever a prompt has {retention_days}.",
+    )
     schedules: dict[str, ScheduleModel] = Field(default_factory=dict)
     nodes: dict[Annotated[str, Field(pattern=NODE_ID)], Node]
 
 
 NODE_TYPES = {
     "menu": MenuNode,
+    "answer": AnswerNode,
     "message": MessageNode,
     "hours": HoursNode,
     "dial": DialNode,

@@ -30,6 +30,7 @@ class CallState:
     step: int = 0  # counts the call's answers: a retried request repeats its step
     stage: str = ""  # where a multi-step node (callback) is
     number: str = ""  # digits a caller typed, while they are being confirmed
+    told: bool = False  # the global keys were announced (once per call)
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -44,6 +45,8 @@ class CallState:
             query["stage"] = self.stage
         if self.number:
             query["num"] = self.number
+        if self.told:
+            query["g"] = "1"
         return query
 
     @classmethod
@@ -64,6 +67,7 @@ class CallState:
             step=_counter(args.get("s"), limit=6),
             stage=stage if stage in STAGES else "",
             number=number if _NUMBER.match(number) else "",
+            told=args.get("g") == "1",
         )
 
 

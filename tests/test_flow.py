@@ -5,11 +5,12 @@ from __future__ import annotations
 from ivr.flow import Flow
 from ivr.menus import load_menus
 from ivr.state import CallState
-from tests.conftest import CLOSED_TIME, ENV, OPEN_TIME, SHIPPED
+from ivr.verbs import Gather
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 
 def _menus():
-    return load_menus(SHIPPED, ENV)
+    return load_menus(HOTLINE, ENV)
 
 
 def test_an_answer_depends_only_on_the_state_and_the_input():
@@ -32,3 +33,26 @@ def test_an_answer_through_an_hours_node_follows_the_clock():
     assert opened.node == "agent_dial"
     assert closed.node != "agent_dial" and "agent" in closed.path
     assert flow.gather(main, OPEN_TIME, digits=agent_key) == opened
+
+
+def test_an_answer_is_a_gather_whose_silence_brings_its_menu_back():
+    menus = _menus()
+    flow = Flow(menus)
+    answer = flow.enter(CallState(node="payments_failed", lang="zh-CN", step=2), OPEN_TIME)
+    gather = answer.verbs[0]
+    assert isinstance(gather, Gather) and gather.action.state.node == "payments_failed"
+    assert "多半和网络" in gather.prompts[0].text
+    silent = flow.gather(gather.action.state, OPEN_TIME)
+    assert silent.node == "payments" and silent.outcome == "silence -> back"
+
+
+def test_the_global_keys_once_per_call_travel_in_the_state():
+    menus = _menus()
+    flow = Flow(menus)
+    first = flow.gather(CallState(node="main", lang="zh-CN", step=2), OPEN_TIME, digits="1")
+    state = first.verbs[-1].to.state  # the Redirect that follows the Gather
+    assert state.told and "任何时候" in first.verbs[0].prompts[-1].text
+    again = flow.gather(state, OPEN_TIME, digits="#")
+    later = flow.gather(again.verbs[-1].to.state, OPEN_TIME, digits="2")
+    assert later.verbs[-1].to.state.told
+    assert not any("任何时候" in say.text for say in later.verbs[0].prompts)

@@ -24,7 +24,7 @@ from ivr.app import create_app
 from ivr.settings import PROJECT_ROOT, Settings
 from ivr.simulator.checks import check_response
 from ivr.simulator.transport import Response as SimResponse
-from tests.conftest import CLOSED_TIME, SHIPPED, Clock, env_for
+from tests.conftest import CLOSED_TIME, HOTLINE, Clock, env_for
 
 EXAMPLES = Path(__file__).parent / "fuzz-examples"
 DATABASE = DirectoryBasedExampleDatabase(str(EXAMPLES))
@@ -79,7 +79,7 @@ def apps(tmp_path_factory):
     made = {}
     for name, token in (("open", None), ("signed", TOKEN)):
         directory = tmp_path_factory.mktemp(name)
-        made[name] = (create_app(Settings.from_env(env_for(directory), menus_path=SHIPPED,
+        made[name] = (create_app(Settings.from_env(env_for(directory), menus_path=HOTLINE,
                                                    auth_token=token),
                                  clock=Clock(CLOSED_TIME)), directory)
     before = _project_files()

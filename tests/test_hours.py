@@ -537,3 +537,11 @@ def test_specific_weekday_keys_win(weekly, expected_open_days):
     """A day key beats weekdays/weekend, which beat daily, whatever their order."""
     schedule = make(weekly)
     assert [i for i, ranges in enumerate(schedule.weekly) if ranges] == expected_open_days
+
+
+def test_the_next_public_holiday_after_a_date():
+    schedule = make(DAILY, holidays=CN_CLOSED)
+    assert schedule.next_holiday(dt.date(2026, 9, 20)) == dt.date(2026, 9, 25)  # Mid-Autumn
+    assert schedule.next_holiday(dt.date(2026, 9, 26)) == dt.date(2026, 10, 1)
+    assert schedule.next_holiday(dt.date(2026, 12, 30)) == dt.date(2027, 1, 1)
+    assert make(DAILY).next_holiday(dt.date(2026, 9, 20)) is None

@@ -10,8 +10,8 @@ import pytest
 from ivr.cli import main as ivr_main
 from ivr.menus import check_menus, load_menus
 from ivr.problems import MenuError
-from ivr.schema import MenuNode, json_schema
-from tests.conftest import ENV, SHIPPED
+from ivr.schema import AnswerNode, MenuNode, json_schema
+from tests.conftest import ENV, HOTLINE
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
 
@@ -35,36 +35,38 @@ def test_base_fixture_is_valid(tmp_path):
 
 
 def test_shipped_menu_is_valid_with_no_warnings():
-    problems = check_menus(SHIPPED, env=ENV)
+    problems = check_menus(HOTLINE, env=ENV)
     assert problems == [], "\n".join(map(str, problems))
 
 
 def test_shipped_menu_reaches_every_node():
     """No node is unreachable: the loader warns about those, and there are none."""
-    menus = load_menus(SHIPPED, env=ENV)
+    menus = load_menus(HOTLINE, env=ENV)
     assert menus.warnings == ()
-    assert {"welcome", "main", "account", "payments", "security", "feedback", "agent",
-            "after_hours", "voicemail", "callback", "goodbye"} <= set(menus.nodes)
+    assert {"welcome", "main", "payments", "payments_failed", "funds_not_arrived",
+            "login_codes", "passwords", "stolen", "locked", "feedback", "agent",
+            "agent_unavailable", "after_hours", "voicemail", "callback", "goodbye"} <= set(
+        menus.nodes)
 
 
 def test_shipped_menu_needs_numbers_from_the_environment():
     with pytest.raises(MenuError) as caught:
-        load_menus(SHIPPED, env={}, production=True)
+        load_menus(HOTLINE, env={}, production=True)
     text = str(caught.value)
     assert "AGENT_NUMBER is not set" in text and "EMERGENCY_NUMBER is not set" in text
     assert "demo default is not used in production" in text
 
 
 def test_shipped_numbers_come_from_the_environment():
-    menus = load_menus(SHIPPED, env={"AGENT_NUMBER": "+8620111122223"})
+    menus = load_menus(HOTLINE, env={"AGENT_NUMBER": "+8620111122223"})
     assert menus.nodes["agent_dial"].number == "+8620111122223"
-    assert "+8620111122223" not in SHIPPED.read_text(encoding="utf-8")
+    assert "+8620111122223" not in HOTLINE.read_text(encoding="utf-8")
 
 
 def test_committed_schema_matches_the_models():
-    committed = json.loads((SHIPPED.parent / "menus.schema.json").read_text(encoding="utf-8"))
+    committed = json.loads((HOTLINE.parent / "menus.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run `make schema` to refresh menus.schema.json"
-    assert SHIPPED.read_text(encoding="utf-8").startswith(
+    assert HOTLINE.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=./menus.schema.json")
 
 
@@ -77,10 +79,10 @@ def test_schema_rejects_unknown_fields_for_editors():
 
 def test_every_menu_prompt_names_each_option_key(tmp_path):
     """The composed list can never name a wrong key: each key appears with its label."""
-    menus = load_menus(SHIPPED, env=ENV)
+    menus = load_menus(HOTLINE, env=ENV)
     for node_id, plan in menus.plans.items():
         node = menus.nodes[node_id]
-        assert isinstance(node, MenuNode)
+        assert isinstance(node, MenuNode | AnswerNode)
         for lang in menus.languages:
             words = " ".join(say.text for say in plan.prompt[lang])
             for key, option in node.options.items():
@@ -160,6 +162,17 @@ CASES = [
     ("full prompt misses an option", lambda t: t.replace(
         "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1, en-US: Hello}\n    options:\n"),
      "never names option '1'", "main", "full_prompt"),
+    ("answer names a key that does nothing", lambda t: t.replace(
+        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+        "    type: answer\n    say: {zh-CN: 信息，详情请按5, en-US: Info}"),
+     "says to press '5'", "info", "信息，详情请按5"),
+    ("answer returns to a node that is not a menu", lambda t: t.replace(
+        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+        "    type: answer\n    say: {zh-CN: 信息, en-US: Info}\n    back: bye"),
+     "'back' must be a menu", "info", "back: bye"),
+    ("retention days said but not set", lambda t: t.replace(
+        "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_days}天", en-US: Info}'),
+     "sets no retention_days", "info", "保存{retention_days}天"),
     ("mandarin with an english voice", lambda t: t.replace("voice: Polly.Zhiyu",
                                                            "voice: Polly.Joanna"),
      "cannot speak Mandarin", None, "zh-CN: {voice: Polly.Joanna"),
@@ -216,7 +229,7 @@ def test_problem_text_names_file_line_node_and_fix(tmp_path):
 def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
-    assert ivr_main(["validate", str(SHIPPED)]) == 0
+    assert ivr_main(["validate", str(HOTLINE)]) == 0
     assert "valid" in capsys.readouterr().out
     bad = write(tmp_path, BASE.replace("to: info}", "to: inf}"))
     assert ivr_main(["validate", str(bad)]) == 1
@@ -236,16 +249,16 @@ def test_schema_command_prints_json(capsys):
 
 def test_readme_shows_the_current_menu_diagram(capsys):
     """The README's diagram is `ivr graph` of the shipped menu, not a stale copy."""
-    assert ivr_main(["graph"]) == 0
+    assert ivr_main(["graph", "--menus", str(HOTLINE)]) == 0
     diagram = capsys.readouterr().out
-    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    readme = (HOTLINE.parent / "README.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{diagram}```" in readme
 
 
 def test_readme_documents_every_command():
     from ivr.cli import cli
 
-    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    readme = (HOTLINE.parent / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"ivr {name}" in readme, f"README does not mention `ivr {name}`"
 
@@ -267,3 +280,28 @@ def test_multi_digit_options_end_with_pound(tmp_path, make_app):
     assert "十二号请按12" in spoken(gather)
     answer = twiml(app.test_client().post(gather.get("action"), data={"Digits": "12"}))
     assert answer[-1].tag == "Hangup" and "再见" in spoken(answer)
+
+
+ANSWER = BASE.replace(
+    "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+    "    type: answer\n    say: {zh-CN: 信息。, en-US: Info.}").replace(
+    "defaults:\n", "defaults:\n  global_key_labels:\n    repeat: {zh-CN: 重听, en-US: Again}\n"
+    "    back: {zh-CN: 返回, en-US: Back}\n    agent: {zh-CN: 人工服务, en-US: An agent}\n")
+
+
+def test_an_answer_ends_with_its_ways_onward_and_takes_its_menus_keys(tmp_path):
+    """The words are composed: '*' this answer again, '#' back, 0 the agent."""
+    menus = load_menus(write(tmp_path, ANSWER + "retention_days: 30\n"), env=ENV)
+    plan = menus.plans["info"]
+    assert [s.text for s in plan.prompt["zh-CN"]] == [
+        "信息。重听请按星号键，返回请按井号键，人工服务请按0。"]
+    assert plan.back == "main" and plan.answer
+    assert plan.keys["1"].to == "info" and plan.keys["*"] == "repeat"
+
+
+def test_retention_days_are_filled_in(tmp_path):
+    text = ANSWER.replace("say: {zh-CN: 信息。, en-US: Info.}",
+                          'say: {zh-CN: "保存{retention_days}天。", en-US: "Kept {retention_days}'
+                          ' days."}')
+    menus = load_menus(write(tmp_path, text + "retention_days: 30\n"), env=ENV)
+    assert menus.nodes["info"].say == {"zh-CN": "保存30天。", "en-US": "Kept 30 days."}

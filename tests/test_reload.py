@@ -17,7 +17,7 @@ import requests
 
 from ivr.simulator import Call, HttpTransport, Keys
 from ivr.simulator.callers import HangUp
-from tests.conftest import SHIPPED, env_for, spoken, twiml
+from tests.conftest import HOTLINE, SHIPPED, env_for, spoken, twiml
 
 NEW_WELCOME = "您好，这是新版本的数字钱包客服。"
 
@@ -45,7 +45,7 @@ def test_sighup_reloads_a_valid_file(make_app, menus, data):
     app = make_app(menus)
     client = app.test_client()
     assert "欢迎致电数字钱包客服" in spoken(twiml(client.post("/voice", data=data)))
-    edit(menus, "您好，欢迎致电数字钱包客服。", NEW_WELCOME)
+    edit(menus, "您好，欢迎致电数字钱包客服；", NEW_WELCOME)
     os.kill(os.getpid(), signal.SIGHUP)
     assert NEW_WELCOME in spoken(twiml(client.post("/voice", data=data)))
 
@@ -55,7 +55,7 @@ def test_a_changed_file_is_noticed_without_a_signal(make_app, menus, tmp_path, d
     app = make_app(menus, env={**env_for(tmp_path), "IVR_RELOAD_SECONDS": "0.01"})
     client = app.test_client()
     client.post("/voice", data=data)
-    edit(menus, "您好，欢迎致电数字钱包客服。", NEW_WELCOME)
+    edit(menus, "您好，欢迎致电数字钱包客服；", NEW_WELCOME)
     time.sleep(0.05)
     assert NEW_WELCOME in spoken(twiml(client.post("/voice", data=data)))
 
@@ -111,7 +111,7 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
            "IVR_RELOAD_SECONDS": "0", "IVR_NOW": "2026-11-23T10:00:00+08:00"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     master = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "2"], cwd=SHIPPED.parent, env=env,
+                               "--workers", "2"], cwd=HOTLINE.parent, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -24,7 +24,7 @@ from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
-from tests.conftest import ENV, SHIPPED, env_for, free_port
+from tests.conftest import ENV, HOTLINE, env_for, free_port
 
 CALLS = Path(__file__).parent / "calls"
 SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
@@ -35,10 +35,11 @@ def _numbers(monkeypatch):
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.setenv("IVR_MENUS", str(HOTLINE))  # these tests are of the shipped menu
 
 
 def _transport_for(scenario):
-    app = create_app(Settings.from_env(menus_path=SHIPPED, fixed_now=scenario.at))
+    app = create_app(Settings.from_env(menus_path=HOTLINE, fixed_now=scenario.at))
     return WsgiTransport(app)
 
 
@@ -58,14 +59,14 @@ def test_shipped_scenario(scenario):
 def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     path = tmp_path / "wrong.yaml"
     path.write_text("name: wrong\nat: 2026-11-23T10:00:00+08:00\nsteps:\n"
-                    "  - press: '1'\n  - expect: 不会听到的话\n  - expect_node: payments\n"
+                    "  - press: '1'\n  - expect: 不会听到的话\n  - expect_node: security\n"
                     "  - dial: busy\n", encoding="utf-8")
     (scenario,) = load_scenarios(path)
     outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
     assert not outcome.ok
     report = outcome.report()
     assert "step 2 (expect: 不会听到的话): not heard" in report
-    assert "step 3 (expect_node: payments): the call is at node 'account'" in report
+    assert "step 3 (expect_node: security): the call is at node 'payments'" in report
     assert "[Caller] pressed 1" in report  # the transcript is shown
 
 
@@ -99,9 +100,10 @@ def test_scripted_call_after_hours_voicemail():
 def test_scripted_call_in_english_with_a_transfer_outcome():
     result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at",
                                       "2026-11-23T10:00:00+08:00", "--input",
-                                      "0,dial:no-answer,rec:."])
+                                      "0,dial:no-answer,2,rec:."])
     assert result.exit_code == 0, result.output
     assert "[Dial +8610555000111]" in result.output
+    assert "To request a callback, press 1. To leave a message, press 2." in result.output
     assert "We did not receive a message." in result.output
 
 
@@ -111,14 +113,15 @@ def test_bad_script_is_a_usage_error():
 
 
 def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
-    keys = "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "我的留言", ""]) + "\n"
+    keys = "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "2", "我的留言",
+                      ""]) + "\n"
     result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"],
                                 input=keys)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Enter alone = silence" in out  # '?' shows the help
     assert "not keys: 'x1'" in out
-    assert "[Caller] said 充值没到账" in out and "支付与资金。" in out
+    assert "[Caller] said 充值没到账" in out and "充值或提现没到账请按2" in out
     assert "[Caller] silence" in out and "我们没有收到您的选择" in out
     assert "[Dial +8610555000111]" in out and "[Caller] dial outcome busy" in out
     assert "[Caller] recorded 我的留言" in out and "-- call ended: hangup" in out
@@ -173,10 +176,14 @@ def test_shipped_menu_explores_clean_and_fully_covered():
     assert result.exit_code == 0, result.output[-2000:]
     report = json.loads(result.output)
     assert report["errors"] == 0 and not report["truncated"]
-    assert report["nodes"]["covered"] == report["nodes"]["total"] == 27
+    assert report["nodes"]["covered"] == report["nodes"]["total"] == 26
     assert report["options"]["covered"] == report["options"]["total"]
-    assert len(report["times"]) == 2 and report["languages"] == ["zh-CN", "en-US"]
+    # Open and closed for each schedule, and open and closed on the next public holiday.
+    assert len(report["times"]) == 4 and report["languages"] == ["zh-CN", "en-US"]
     assert report["longest_prompt"]["seconds"] > 10 and report["deepest_path"]
+    assert report["too_long"] == []
+    assert 10 <= report["longest_menu"]["seconds"] <= 15
+    assert 20 <= report["longest_answer"]["seconds"] <= 30
 
 
 def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
@@ -219,8 +226,10 @@ def test_graph_is_a_mermaid_flowchart():
     assert result.exit_code == 0
     out = result.output
     assert out.startswith("flowchart TD\n")
-    assert 'main -->|"1"| account' in out and 'agent -->|"closed"| after_hours' in out
-    assert 'agent_dial -.->|"no-answer / busy / failed"| agent_voicemail' in out
+    assert 'main -->|"1"| payments' in out and 'agent -->|"closed"| after_hours' in out
+    assert 'agent_dial -.->|"no-answer / busy / failed"| agent_unavailable' in out
+    assert 'stolen -->|"1"| security_line' in out
+    assert 'stolen -.->|"#35; / silence"| security' in out
     for node in ("welcome", "security_line", "goodbye"):
         assert f"  {node}" in out
 
@@ -235,7 +244,7 @@ def gunicorn_server(tmp_path):
            "IVR_NOW": "2026-11-23T21:00:00+08:00", "IVR_ENV": "production"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
-                                "--workers", "1"], cwd=SHIPPED.parent, env=env,
+                                "--workers", "1"], cwd=HOTLINE.parent, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -269,6 +278,6 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input",
                                       "0,2,1,2"])
     assert result.exit_code == 0, result.output
-    assert "我们会在最近的下午2点至6点给您回电" in result.output
+    assert "我们会在最近的下午给您回电" in result.output
 
 

@@ -90,6 +90,8 @@ CODES: dict[Code, tuple[str, Severity]] = {
     "SIM001": ("Gather is the last verb: a silent caller is hung up on", "warning"),
     "SIM002": ("Too many documents without waiting for the caller", "error"),
     "SIM003": ("The caller's script does not fit what the call waits for", "error"),
+    "SIM004": ("More than one sentence is said before a Gather, where no key can cut it",
+               "warning"),
 }
 
 
@@ -398,6 +400,7 @@ NESTED_CODES: dict[tuple[str, str, str], Code] = {
 SAY_LIMITS = {"Polly.": 3000, "Google.": 5000}  # characters; basic voices allow 4096
 BASIC_SAY_LIMIT = 4096
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_SENTENCE_END = re.compile(r"[。！？!?]+|\.+(?=\s|$)")
 
 
 def check_response(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
@@ -441,6 +444,7 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
     problems: list[Problem] = []
     _check_element(root, "Response", None, url, problems)
     _check_document_shape(root, url, problems)
+    _check_barge_in(root, url, problems)
     return root, problems
 
 
@@ -595,6 +599,36 @@ def _check_document_shape(root: ET.Element, url: str, out: list[Problem]) -> Non
         out.append(
             problem("SIM001", message, url, f"Response/Gather[{_nth(verbs, len(verbs) - 1)}]")
         )
+
+
+def _check_barge_in(root: ET.Element, url: str, out: list[Problem]) -> None:
+    """Warn about a <Say> of several sentences just before a <Gather>, outside it.
+
+    Keys pressed while it plays do nothing, so a caller who has heard enough must wait;
+    inside the Gather a key cuts it short. One short sentence (a greeting) is fine.
+    """
+    verbs = list(root)
+    for index, el in enumerate(verbs):
+        if el.tag != "Gather":
+            continue
+        before = index - 1
+        while before >= 0 and verbs[before].tag in ("Say", "Play", "Pause"):
+            say = verbs[before]
+            if say.tag == "Say" and sentences(say) > 1:
+                message = (
+                    f"{sentences(say)} sentences are said before the <Gather>, where no key "
+                    "can interrupt them; move them inside it (only a short greeting may stand "
+                    "before)"
+                )
+                path = f"Response/Say[{_nth(verbs, before)}]"
+                out.append(problem("SIM004", message, url, path))
+            before -= 1
+
+
+def sentences(say: ET.Element) -> int:
+    """Count the sentences of a <Say>: '您好。欢迎。' is 2, 'Hello, and welcome.' is 1."""
+    text = "".join(say.itertext()).strip()
+    return sum(1 for part in _SENTENCE_END.split(text) if part.strip())
 
 
 def _nth(siblings: list[ET.Element], index: int) -> int:

@@ -159,8 +159,13 @@ def explore(
     ignore_params: Iterable[str] = ("s",),
     auth_token: str | None = None,
     max_waits: int = 20000,
+    heard: Callable[[tuple[str, ...], list[str], list[str]], None] | None = None,
 ) -> Exploration:
-    """Walk every path from each start path; return coverage, problems and traps."""
+    """Walk every path from each start path; return coverage, problems and traps.
+
+    `heard`, if given, is told of every step: its path, the words of the document the
+    caller waited in, and the words they heard after what they did there.
+    """
     volatile = _volatile(ignore_params)
     found = Exploration()
     transport = _Tracing(transport, found.nodes)
@@ -188,6 +193,9 @@ def explore(
                 found.nodes.add(event.node)
         for problem in result.problems:
             found.problems.append((problem, trail))
+        if heard is not None:
+            waited = _words(wait.body) if wait else []
+            heard(trail, waited, list(probe.heard))
         spoken = " ".join(probe.heard)
         seconds = speaking_seconds(spoken) if spoken else 0
         if seconds > found.longest_prompt[1]:
@@ -240,6 +248,15 @@ def explore(
     found.waits = len(waits)
     found.seconds = time.perf_counter() - began
     return found
+
+
+def _words(body: str) -> list[str]:
+    """Every <Say> text of a document, in order."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return []
+    return ["".join(say.itertext()).strip() for say in root.iter("Say")]
 
 
 def _branches(wait: Wait, keys_for) -> list[CallerAction]:

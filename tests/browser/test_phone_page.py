@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from ivr.cli import cli
 from tests.browser.conftest import ENV
+from tests.conftest import HOTLINE
 
 pytestmark = pytest.mark.slow
 OPEN = "2026-11-23T10:00"  # a Monday morning in Shanghai
@@ -18,7 +19,8 @@ CLOSED = "2026-11-23T21:00"
 def simulate(script: str, at: str, tmp_path) -> list[str]:
     """Print the same call with `ivr simulate`, as a developer at a terminal would."""
     env = {**ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-           "IVR_SPOOL_DIR": str(tmp_path / "spool"), "IVR_ENV": "development"}
+           "IVR_SPOOL_DIR": str(tmp_path / "spool"), "IVR_ENV": "development",
+           "IVR_MENUS": str(HOTLINE)}  # the page serves the shipped menu
     result = CliRunner(env=env).invoke(
         cli, ["simulate", "--input", script, "--at", f"{at}:00+08:00", "--lang", "zh-CN"])
     assert result.exit_code == 0, result.output
@@ -35,26 +37,26 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
 
 
 def test_keys_through_the_main_menu_print_what_ivr_simulate_prints(phone, tmp_path):
-    """Pressing 1 then 1 reaches the registration answer; the transcript is the CLI's."""
+    """Pressing 1 then 1 reaches the failed-payment answer; the transcript is the CLI's."""
     page = phone.page
     page.fill("#at", OPEN)
     page.click("#call")
-    phone.hear("请选择您需要的服务")
+    phone.hear("支付失败或没到账请按1")
     page.click(".key[data-key='1']")
-    phone.hear("账户问题。注册账户请按1")
-    assert phone.current_node() == "account"
+    phone.hear("支付失败请按1，充值或提现没到账请按2")
+    assert phone.current_node() == "payments"
     page.click(".key[data-key='1']")
-    phone.hear("注册很简单")
-    phone.wait_for_state("Listening in account")
+    phone.hear("多半和网络、余额或收款信息有关")
+    phone.wait_for_state("Listening in payments_failed")
 
     page.click("#call")  # now the hang-up button
     phone.wait_for_state("Call ended")
     assert phone.plain == simulate("1,1", OPEN, tmp_path)
     assert phone.plain[-1] == "-- call ended: caller-hangup"
-    say = page.locator("#transcript li.ev-say").filter(has_text="注册很简单")
+    say = page.locator("#transcript li.ev-say").filter(has_text="多半和网络、余额或收款信息有关")
     assert say.locator(".lang").text_content() == "cmn-CN"
     assert say.locator(".who").text_content() == "Polly.Zhiyu"
-    assert say.locator(".node").text_content().endswith("account")
+    assert say.locator(".node").text_content().endswith("payments_failed")
     assert page.locator("#transcript li.ev-caller").first.text_content().endswith("pressed 1")
     phone.screenshot("simulator.png")
     assert phone.errors == []
@@ -65,7 +67,7 @@ def test_after_hours_voicemail_at_nine_in_the_evening(phone):
     page = phone.page
     page.fill("#at", CLOSED)
     page.click("#call")
-    phone.hear("请选择您需要的服务")
+    phone.hear("支付失败或没到账请按1")
     page.click(".key[data-key='0']")
     phone.hear("现在是非人工服务时间")
     page.click(".key[data-key='1']")
@@ -89,7 +91,7 @@ def test_keyboard_alone_sets_the_clock_calls_presses_and_leaves_a_message(phone)
     assert page.input_value("#at").endswith("T21:00")
     tab_to(page, "#call")
     page.keyboard.press("Enter")
-    phone.hear("请选择您需要的服务")
+    phone.hear("支付失败或没到账请按1")
     page.keyboard.press("0")
     phone.hear("现在是非人工服务时间")
     page.keyboard.press("1")
@@ -128,13 +130,13 @@ def test_speech_box_sends_on_enter(phone):
     page.fill("#speech", "账户被锁定了")
     page.press("#speech", "Enter")
     phone.hear("said 账户被锁定了")
-    phone.hear("账户问题。注册账户请按1")
-    assert phone.current_node() == "account"
+    phone.hear("账户被盗请按1，账户被锁定请按2")
+    assert phone.current_node() == "security"
     assert phone.errors == []
 
 
 def test_transfer_outcome_buttons(phone):
-    """During a transfer only the outcome buttons are live; no-answer goes to voicemail."""
+    """During a transfer only the outcome buttons are live; no-answer offers a message."""
     page = phone.page
     page.fill("#at", OPEN)
     page.click("#call")
@@ -144,7 +146,9 @@ def test_transfer_outcome_buttons(phone):
     assert page.is_disabled("#message")
     page.click("#transfer button[data-dial='no-answer']")
     phone.hear("dial outcome no-answer")
-    phone.hear("客服人员正忙")
+    phone.hear("没有客服人员能接听")
+    phone.wait_for_state("Listening in agent_unavailable")
+    page.click(".key[data-key='2']")
     phone.wait_for_state("Recording")
     assert page.is_disabled("#transfer button[data-dial='busy']")
     assert phone.errors == []
@@ -177,16 +181,16 @@ def test_says_each_prompt_in_its_language_and_keys_barge_in(make_phone):
     assert ["speak", "en-US", "English", "For English, press 9."] in says
 
     page.keyboard.press("1")
-    phone.hear("账户问题。注册账户请按1")
+    phone.hear("支付失败请按1，充值或提现没到账请按2")
     after = page.evaluate("window.__spoken")[len(spoken):]
     assert after[0] == ["cancel"], "a key press must cut the prompt off first"
-    assert any(e[0] == "speak" and e[3].startswith("账户问题。") for e in after)
+    assert any(e[0] == "speak" and e[3].startswith("支付失败请按1") for e in after)
 
     page.click("#mute")
     assert page.get_attribute("#mute", "aria-checked") == "false"
     before = len(page.evaluate("window.__spoken"))
     page.keyboard.press("1")
-    phone.hear("注册很简单")
+    phone.hear("多半和网络、余额或收款信息有关")
     assert not [e for e in page.evaluate("window.__spoken")[before:] if e[0] == "speak"]
     page.reload()
     page.wait_for_selector("#diagram svg g.node")
@@ -227,7 +231,7 @@ def test_readable_on_a_phone_screen(make_phone):
     page = phone.page
     page.fill("#at", OPEN)
     page.click("#call")
-    phone.hear("请选择您需要的服务")
+    phone.hear("支付失败或没到账请按1")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     box = page.locator(".keypad").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390

@@ -326,3 +326,29 @@ def test_every_code_in_the_schema_has_a_title_and_level() -> None:
     used |= {spec.nesting_code for spec in SCHEMA.values()} | set(NESTED_CODES.values())
     assert used - set(CODES) == set()
     assert {level for _, level in CODES.values()} == {"error", "warning"}
+
+
+# --- barge-in: words a key cannot cut short ----------------------------------------------
+
+LONG_BEFORE = [
+    # (document body, the Say it names, or None when nothing is wrong)
+    ("<Say>您好。欢迎致电。</Say><Gather><Say>请按1</Say></Gather><Hangup/>", "Response/Say[1]"),
+    ("<Say>Hello. Please listen.</Say><Gather/><Hangup/>", "Response/Say[1]"),
+    ("<Say>一句话。两句话！</Say><Pause/><Say>好</Say><Gather/><Hangup/>", "Response/Say[1]"),
+    ("<Say>您好，欢迎致电数字钱包客服。</Say><Gather><Say>一。二。三。</Say></Gather><Hangup/>",
+     None),
+    ("<Say>Hello, and welcome.</Say><Gather/><Hangup/>", None),
+    ("<Say>Version 2.5 is out</Say><Gather/><Hangup/>", None),
+    ("<Say>一。二。</Say><Hangup/>", None),  # no Gather follows: nothing to interrupt
+    ("<Gather/><Say>一。二。</Say><Hangup/>", None),  # after the Gather, not before
+]
+
+
+@pytest.mark.parametrize(("body", "where"), LONG_BEFORE)
+def test_several_sentences_before_a_gather_are_a_warning(body, where):
+    found = [p for p in problems_in(body) if p.code == "SIM004"]
+    if where is None:
+        assert found == []
+    else:
+        assert [(p.element, p.severity) for p in found] == [(where, "warning")]
+        assert "inside" in found[0].message

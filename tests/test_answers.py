@@ -1,0 +1,207 @@
+"""What callers hear on the shipped menu: barge-in, ways onward, the menu's shape, the
+agent line's fallbacks and the recording notice. TwiML is read with an XML parser."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import deque
+
+import pytest
+
+from ivr.coverage import ANSWER_SECONDS, MENU_SECONDS, prompt_lengths
+from ivr.menus import load_menus
+from ivr.schema import AnswerNode, CallbackNode, DialNode, MenuNode, RecordNode
+from ivr.simulator.checks import sentences
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, twiml
+
+MENUS = load_menus(HOTLINE, env=ENV)
+ANSWERS = sorted(n for n, node in MENUS.nodes.items() if isinstance(node, AnswerNode))
+CALL = {"CallSid": "CA" + "7" * 32, "From": "+8613800138000", "To": "+8610555000100"}
+ONWARD = {"zh-CN": "重听请按星号键，返回请按井号键，人工服务请按0。",
+          "en-US": "To hear this again, press star. To go back, press pound. "
+                   "For an agent, press 0."}
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app(HOTLINE).test_client()
+
+
+def post(client, url: str, **fields) -> ET.Element:
+    return twiml(client.post(url, data={**CALL, **fields}))
+
+
+def gather(root: ET.Element) -> ET.Element:
+    (found,) = root.findall("Gather")
+    return found
+
+
+def words(el: ET.Element) -> str:
+    return " ".join("".join(say.itertext()) for say in el.iter("Say"))
+
+
+def press(client, root: ET.Element, digits: str) -> ET.Element:
+    return post(client, gather(root).get("action"), Digits=digits)
+
+
+def keys_to(target: str) -> list[str]:
+    """The fewest keys from the main menu to a node, following menu and answer options."""
+    seen, todo = {MENUS.main_menu: []}, deque([MENUS.main_menu])
+    while todo:
+        node_id = todo.popleft()
+        node = MENUS.nodes[node_id]
+        if node_id == target:
+            return seen[node_id]
+        for key, option in getattr(node, "options", {}).items():
+            if option.to not in seen and option.language is None:
+                seen[option.to] = [*seen[node_id], key]
+                todo.append(option.to)
+    raise AssertionError(f"{target} cannot be reached by keys")
+
+
+# -- 1. barge-in ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("node_id", ANSWERS)
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_an_answer_is_read_inside_the_gather(client, node_id, lang):
+    """The answer's words are in the <Gather>; nothing before it is more than a sentence."""
+    root = post(client, f"/voice/enter?node={node_id}&lang={lang}&g=1")
+    found = gather(root)
+    assert MENUS.nodes[node_id].say[lang][:12] in words(found)
+    before = list(root)[: list(root).index(found)]
+    assert all(sentences(el) <= 1 for el in before if el.tag == "Say")
+    assert found.get("numDigits") == "1"
+
+
+def test_the_welcome_is_one_short_sentence_and_the_menu_is_inside(client):
+    root = post(client, "/voice")
+    first = root[0]
+    assert first.tag == "Say" and sentences(first) == 1 and len(first.text) <= 20
+    assert root[1].tag == "Gather" and "请按1" in words(root[1])
+
+
+def test_a_closed_line_is_said_inside_the_next_gather(make_app, clock):
+    clock.now = CLOSED_TIME
+    client = make_app(HOTLINE).test_client()
+    root = press(client, post(client, "/voice"), "0")
+    assert root[0].tag == "Gather" and "现在是非人工服务时间" in words(root[0])
+
+
+# -- 2. ways onward ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("node_id", ANSWERS)
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_every_answer_ends_naming_repeat_back_and_the_agent(client, node_id, lang):
+    said = words(gather(post(client, f"/voice/enter?node={node_id}&lang={lang}&g=1")))
+    assert said.endswith(ONWARD[lang]), said[-120:]
+
+
+@pytest.mark.parametrize("node_id", ANSWERS)
+def test_star_repeats_the_answer_and_pound_goes_back_to_its_menu(client, node_id):
+    keys = keys_to(node_id)
+    root = post(client, "/voice")
+    for key in keys:
+        root = press(client, root, key)
+    answer = words(gather(root))
+    again = press(client, root, "*")
+    assert words(gather(again)) == answer
+    assert f"node={node_id}&" in gather(again).get("action")
+    back = press(client, root, "#")
+    parent = MENUS.nodes[node_id].back
+    assert f"node={parent}&" in gather(back).get("action")
+
+
+def test_the_menus_keys_work_while_an_answer_is_read(client):
+    login = post(client, "/voice/enter?node=login&lang=zh-CN&g=1")
+    assert "忘记密码请按2" in words(gather(login))  # the answer names its menu's key
+    assert "node=passwords&" in gather(press(client, login, "2")).get("action")
+
+
+def test_the_global_keys_are_announced_once_per_call(client):
+    main = post(client, "/voice")
+    intro = "任何时候，重听请按星号键，返回请按井号键，回主菜单请按9。"
+    assert intro not in words(main)  # 9 is English here, and said so
+    assert "For English, press 9." in words(main)
+    first = press(client, main, "1")
+    assert words(gather(first)).endswith(intro)
+    again = press(client, press(client, first, "#"), "2")
+    assert intro not in words(again) and "人工服务请按0" in words(again)
+
+
+# -- 3. a menu built for the way people call --------------------------------------------------
+
+
+def test_at_most_four_topics_in_every_menu():
+    for node_id, node in MENUS.nodes.items():
+        if isinstance(node, MenuNode):
+            topics = [k for k, o in node.options.items() if o.language is None]
+            assert len(topics) <= 4, node_id
+
+
+def test_the_most_frequent_needs_come_first():
+    assert keys_to("payments_failed") == ["1", "1"]
+    assert keys_to("funds_not_arrived") == ["1", "2"]
+    assert keys_to("login") == ["2", "1"]
+    assert keys_to("stolen") == ["3", "1"]
+
+
+def test_every_answer_is_two_keys_from_the_main_menu_and_the_stolen_line_is_first():
+    assert all(len(keys_to(node_id)) <= 2 for node_id in ANSWERS)
+    stolen = MENUS.nodes["stolen"]
+    assert stolen.options["1"].to == "security_line"
+    assert stolen.say["zh-CN"].index("请按1转接安全专线") < 20  # before the advice
+
+
+def test_one_passwords_choice_covers_login_and_payment_passwords():
+    said = MENUS.nodes["passwords"].say["zh-CN"]
+    assert "登录密码" in said and "支付密码" in said
+    assert not any("支付密码" in o.label["zh-CN"] for n in MENUS.nodes.values()
+                   if isinstance(n, MenuNode) for o in n.options.values())
+
+
+def test_lists_and_answers_are_short_enough():
+    lengths = prompt_lengths(MENUS)
+    assert lengths["menu"]["seconds"] <= MENU_SECONDS
+    assert lengths["answer"]["seconds"] <= ANSWER_SECONDS
+
+
+# -- 6. when agents do not answer, and before recording ----------------------------------------
+
+
+@pytest.mark.parametrize("dial", sorted(n for n, node in MENUS.nodes.items()
+                                        if isinstance(node, DialNode)))
+def test_an_unanswered_or_busy_line_offers_a_callback_or_a_message(dial):
+    node = MENUS.nodes[dial]
+    for target in {node.no_answer, node.busy, node.failed}:
+        offer = MENUS.nodes[target]
+        assert isinstance(offer, MenuNode), f"{dial} sends the caller straight to {target}"
+        kinds = {type(MENUS.nodes[o.to]) for o in offer.options.values()}
+        assert kinds == {CallbackNode, RecordNode}
+
+
+def test_busy_agent_answer_is_the_offer(client):
+    root = post(client, "/voice/dial?node=agent_dial&lang=zh-CN&s=3", DialCallStatus="busy")
+    assert root.find("Record") is None
+    assert "预约回电请按1，留言请按2" in words(gather(root))
+
+
+@pytest.mark.parametrize("node_id", sorted(n for n, node in MENUS.nodes.items()
+                                           if isinstance(node, RecordNode)))
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_before_any_recording_the_caller_hears_it_is_kept_90_days(client, node_id, lang):
+    root = post(client, f"/voice/enter?node={node_id}&lang={lang}")
+    verbs = list(root)
+    record = root.find("Record")
+    heard = " ".join("".join(el.itertext()) for el in verbs[: verbs.index(record)])
+    assert ("保存90天" if lang == "zh-CN" else "kept for 90 days") in heard
+
+
+def test_open_and_closed_paths_to_an_agent_differ_only_in_the_hours_node(make_app, clock):
+    for now, dialled in ((OPEN_TIME, True), (CLOSED_TIME, False)):
+        clock.now = now
+        client = make_app(HOTLINE).test_client()
+        root = press(client, post(client, "/voice/enter?node=locked&lang=zh-CN&g=1"), "0")
+        assert (root.find("Dial") is not None) == dialled
+        assert ("正在为您转接" in words(root)) == dialled

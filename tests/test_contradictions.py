@@ -1,0 +1,56 @@
+"""No contradiction a caller can hear: nothing announces a transfer that the hours node
+then refuses. Every path is walked at an open, a closed and a holiday time."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+
+from ivr.app import create_app
+from ivr.coverage import BASE_URL, keys_for
+from ivr.menus import load_menus
+from ivr.settings import Settings
+from ivr.simulator import WsgiTransport
+from ivr.simulator.explorer import explore
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for
+
+HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours
+TRANSFER = re.compile(r"为您转接|转接人工服务|Connecting you|put you through|transfer you",
+                      re.IGNORECASE)
+CLOSED = re.compile(r"非人工服务时间|We are closed")
+
+
+def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[str]:
+    """Every step where a transfer is announced and a closed line follows it."""
+    env = {**ENV, **env_for(tmp_path), "IVR_RECORDS": "off"}
+    app = create_app(Settings.from_env(env, menus_path=menus_path, fixed_now=at))
+    menus = load_menus(menus_path, env=ENV)
+    found: list[str] = []
+
+    def heard(path: tuple[str, ...], waited: list[str], after: list[str]) -> None:
+        said = [*waited, *after]
+        for index, text in enumerate(said):
+            if TRANSFER.search(text) and any(CLOSED.search(t) for t in said[index:]):
+                found.append(" > ".join(path) + f": {text!r} then closed")
+                return
+
+    walk = explore(WsgiTransport(app, base_url=BASE_URL), base_url=BASE_URL,
+                   start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+                   keys_for=keys_for(menus), heard=heard)
+    assert walk.transitions > 1000 and not walk.truncated  # it really walked every path
+    return found
+
+
+@pytest.mark.parametrize("at", [OPEN_TIME, CLOSED_TIME, HOLIDAY], ids=["open", "closed",
+                                                                        "holiday"])
+def test_no_path_announces_a_transfer_the_hours_node_refuses(at, tmp_path):
+    assert contradictions(HOTLINE, at, tmp_path) == []
+
+
+def test_the_walk_finds_the_contradiction_of_the_old_menu(tmp_path):
+    """Before issue 14, account_locked said 下面为您转接人工服务, then the line was closed."""
+    found = contradictions(SHIPPED, CLOSED_TIME, tmp_path)
+    assert found and any("下面为您转接人工服务" in line for line in found)
