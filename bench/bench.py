@@ -37,7 +37,7 @@ from bench.genmenu import generate  # noqa: E402
 TOKEN = "bench-auth-token-0123456789abcdef"
 NOW = "2026-11-23T10:00:00+08:00"
 ENV = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
-STEP_PATH = "/voice/gather?node=account&lang=zh-CN&s=2&back=main"  # key 1: an answer, back
+STEP_PATH = "/voice/gather?node=payments&lang=zh-CN&s=2&back=main"  # key 1: an answer
 BIG_STEP_PATH = "/voice/gather?node=m0&lang=zh-CN&s=2&back=main"  # the same in the 2,000 nodes
 IN_PROCESS_ROUNDS = 5
 

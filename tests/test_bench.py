@@ -12,7 +12,7 @@ from bench.ceiling import create_app as ceiling_app
 from bench.genmenu import generate
 from ivr.menus import load_menus
 from ivr.simulator import WsgiTransport
-from tests.conftest import ENV, env_for, twiml
+from tests.conftest import ENV, HOTLINE, env_for, twiml
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_the_ceiling_sends_a_constant_twiml_document_of_the_asked_size(size):
 def test_the_measured_step_is_an_answer_and_back_on_either_menu(make_app, big_menu, tmp_path,
                                                                menus, path):
     """Key 1 at the step's node says an answer and goes back: not an error or a retry."""
-    app = make_app(big_menu, env=env_for(tmp_path)) if menus else make_app()
+    app = make_app(big_menu, env=env_for(tmp_path)) if menus else make_app(HOTLINE)
     fields = {"CallSid": "CA" + "1" * 32, "Digits": "1"}
     response = app.test_client().post(path, data=fields)
     assert response.status_code == 200
@@ -57,7 +57,7 @@ def test_many_call_states_refuses_a_path_that_would_repeat_one_state():
 
 
 def test_the_bench_signs_as_twilio_does(make_app):
-    app = make_app(auth_token=TOKEN)
+    app = make_app(HOTLINE, auth_token=TOKEN)
     fields = {"CallSid": "CA" + "2" * 32, "Digits": "1"}
     signature = RequestValidator(TOKEN).compute_signature("http://localhost" + STEP_PATH, fields)
     response = app.test_client().post(STEP_PATH, data=fields,
