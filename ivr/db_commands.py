@@ -50,21 +50,41 @@ def upgrade_command() -> None:
 
 
 @db_cli.command("purge")
-@click.option("--older-than", "age", required=True, metavar="AGE",
-              help="Delete calls that started longer ago than this: 90d, 12h, 2w.")
-def purge_command(age: str) -> None:
+@click.option("--older-than", "age", metavar="AGE",
+              help="Delete calls that started longer ago than this: 90d, 12h, 2w. "
+                   "Default: menus.yaml's retention_days, the time callers are told.")
+def purge_command(age: str | None) -> None:
     """Delete old calls with their events, voicemails and callback requests."""
+    settings = cli_settings()
+    if age is None:
+        age = _retention(settings)
     try:
         cutoff = datetime.datetime.now(UTC) - database.parse_age(age)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--older-than") from None
-    engine = cli_engine()
+    engine = cli_engine(settings)
     try:
         counts = database.purge(engine, cutoff)
     finally:
         engine.dispose()
     summary = ", ".join(f"{n} {table}" for table, n in counts.items())
     click.echo(f"deleted what started before {cutoff:%Y-%m-%d %H:%M} UTC: {summary}")
+
+
+def _retention(settings: Settings) -> str:
+    """The menu's retention_days as an age: what callers hear before a recording."""
+    from ivr.menus import load_menus
+    from ivr.problems import MenuError
+
+    try:
+        days = load_menus(settings.menus_path, settings.env, settings.production).retention_days
+    except MenuError as exc:
+        raise click.ClickException(f"{settings.menus_path} is invalid, so its retention_days "
+                                   f"is unknown; give --older-than:\n{exc}") from None
+    if days is None:
+        raise click.ClickException(f"{settings.menus_path} sets no retention_days; give "
+                                   "--older-than, e.g. 90d")
+    return f"{days}d"
 
 
 @db_cli.command("flush")

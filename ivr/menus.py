@@ -118,6 +118,7 @@ class Menus:
     voices: Mapping[str, Mapping[str, Voice]]  # node id -> lang -> voice
     speech_min_confidence: float
     warnings: tuple[Problem, ...] = field(default=())
+    retention_days: int | None = None  # how long recordings are kept (`ivr db purge`)
 
     def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
         """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
@@ -664,6 +665,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         voices=MappingProxyType(voices),
         speech_min_confidence=d.speech_min_confidence,
         warnings=tuple(p for p in checker.problems if p.severity == "warning"),
+        retention_days=m.retention_days,
     )
 
 

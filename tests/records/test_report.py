@@ -20,6 +20,7 @@ from ivr.records import (
 )
 from ivr.report import mask_number
 from ivr.spool import Spool
+from tests.conftest import HOTLINE, SHIPPED
 from tests.records.conftest import counts
 
 SH = datetime.timezone(datetime.timedelta(hours=8))
@@ -244,3 +245,16 @@ def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
     assert counts(db) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
     refused = ivr("db", "purge", "--older-than", "soon", expect=2)
     assert "is not an age like 90d" in refused.output
+
+
+def test_purge_by_default_keeps_what_callers_are_told(db, tmp_path, ivr, monkeypatch):
+    """Without --older-than, the menu's retention_days (said before every recording)."""
+    monkeypatch.setenv("IVR_MENUS", str(HOTLINE))
+    r = Recorder(db, Spool(tmp_path / "spool"))
+    now = datetime.datetime.now(datetime.UTC)
+    for sid, days in (("CAold", 91), ("CAnew", 89)):
+        call(r, sid, now - datetime.timedelta(days=days), [(0, 0, "/voice", None, "main", "x")])
+    assert "1 calls" in ivr("db", "purge").stdout
+    assert counts(db)["calls"] == 1
+    monkeypatch.setenv("IVR_MENUS", str(SHIPPED))  # a menu that promises nothing
+    assert "sets no retention_days" in ivr("db", "purge", expect=1).output
