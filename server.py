@@ -2,7 +2,7 @@
 
 import gc
 
-from ivr.app import create_app
+from ivr.web.app import create_app
 
 app = create_app()
 # The menus, the libraries and the app live as long as the process: moving them out of the

@@ -208,8 +208,8 @@ def main() -> int:
 
     logging.getLogger("ivr").setLevel(logging.WARNING)  # one line per request would swamp this
     from bench.ceiling import create_app as ceiling_app
-    from ivr.app import create_app
     from ivr.settings import Settings, parse_now
+    from ivr.web.app import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="ivr-bench-"))
     big_menu = workdir / "menus-2000.yaml"
@@ -303,7 +303,7 @@ def main() -> int:
           f"(x{t_big / t_step:.2f} of the shipped menu's)")
 
     # Size: load + validate, explore speed.
-    from ivr.menus import load_menus
+    from ivr.menu.loading import load_menus
     from ivr.simulator import WsgiTransport
     from ivr.simulator.explorer import explore
 
@@ -313,7 +313,7 @@ def main() -> int:
         load_menus(big_menu, env=ENV)
         loads.append(time.perf_counter() - started)
     t_load = min(loads)
-    from ivr.coverage import keys_for
+    from ivr.simulator.coverage import keys_for
     # As `ivr explore` runs it: in-process, probing calls not recorded.
     explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"), records=False))
     found = explore(WsgiTransport(explore_app), base_url="http://127.0.0.1:5000",

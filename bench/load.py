@@ -78,7 +78,7 @@ end
 def count_records(database_url: str) -> dict[str, int]:
     from sqlalchemy import create_engine, text
 
-    from ivr.database import database_url as parse
+    from ivr.records.database import database_url as parse
 
     engine = create_engine(parse(database_url))
     with engine.connect() as connection:

@@ -1,7 +1,7 @@
 """Log lines as JSON: one small formatter over the standard `logging` calls.
 
 A call such as `log.info("webhook", extra={"fields": {...}})` becomes one line
-`{"time": ..., "level": "INFO", "logger": "ivr.webhooks", "message": "webhook", ...}`
+`{"time": ..., "level": "INFO", "logger": "ivr.web.webhooks", "message": "webhook", ...}`
 with the fields merged in, so log processors need no parsing rules.
 """
 

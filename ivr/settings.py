@@ -6,10 +6,10 @@ import datetime
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 Clock = Callable[[], datetime.datetime]
 
 
@@ -21,7 +21,7 @@ class SettingsError(Exception):
 class Settings:
     """How one server instance runs: every environment variable, read once, in one place."""
 
-    menus_path: Path = PROJECT_ROOT / "menus.yaml"
+    menus_path: Path = field(default_factory=lambda: default_menus())
     production: bool = False
     auth_token: str | None = field(default=None, repr=False)
     public_base_url: str | None = None
@@ -48,7 +48,7 @@ class Settings:
             raise SettingsError(f"IVR_ENV is '{mode}'; use 'development' or 'production'")
         instance = Path(env.get("IVR_INSTANCE_DIR") or "instance")
         settings = cls(
-            menus_path=Path(env.get("IVR_MENUS") or PROJECT_ROOT / "menus.yaml"),
+            menus_path=Path(env["IVR_MENUS"]) if env.get("IVR_MENUS") else default_menus(),
             production=mode == "production",
             auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
@@ -89,6 +89,14 @@ class Settings:
             fixed = self.fixed_now
             return lambda: fixed
         return lambda: datetime.datetime.now(datetime.UTC)
+
+
+def default_menus() -> Path:
+    """menus.yaml in the working directory, else the hotline shipped inside the package."""
+    here = Path("menus.yaml")
+    if here.is_file():
+        return here.absolute()
+    return Path(str(resources.files("ivr.menu") / "hotline.yaml"))
 
 
 def parse_now(text: str) -> datetime.datetime:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ivr.app import create_app
-from ivr.settings import PROJECT_ROOT, Settings
+from ivr.settings import Settings
+from ivr.web.app import create_app
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout
 HOTLINE = PROJECT_ROOT / "menus.yaml"  # the shipped hotline menu
 # The webhook, direct-path and records tests check TwiML per node type, keys, hours and
 # records on a fixed menu: the hotline as shipped before issue 14 rewrote its words and

@@ -8,10 +8,10 @@ from collections import deque
 
 import pytest
 
-from ivr.coverage import ANSWER_SECONDS, MENU_SECONDS, prompt_lengths
-from ivr.menus import load_menus
-from ivr.schema import AnswerNode, CallbackNode, DialNode, MenuNode, RecordNode
+from ivr.menu.loading import load_menus
+from ivr.menu.schema import AnswerNode, CallbackNode, DialNode, MenuNode, RecordNode
 from ivr.simulator.checks import sentences
+from ivr.simulator.coverage import ANSWER_SECONDS, MENU_SECONDS, prompt_lengths
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, twiml
 
 MENUS = load_menus(HOTLINE, env=ENV)

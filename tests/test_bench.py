@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 from bench.bench import BIG_STEP_PATH, STEP_PATH, TOKEN, many_call_states
 from bench.ceiling import create_app as ceiling_app
 from bench.genmenu import generate
-from ivr.menus import load_menus
+from ivr.menu.loading import load_menus
 from ivr.simulator import WsgiTransport
 from tests.conftest import ENV, HOTLINE, env_for, twiml
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ivr.app import create_app
-from ivr.coverage import BASE_URL, keys_for
-from ivr.menus import load_menus
+from ivr.menu.loading import load_menus
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
+from ivr.simulator.coverage import BASE_URL, keys_for
 from ivr.simulator.explorer import explore
+from ivr.web.app import create_app
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for
 
 HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours

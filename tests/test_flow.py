@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ivr.flow import Flow
-from ivr.menus import load_menus
-from ivr.state import CallState
-from ivr.verbs import Gather
+from ivr.call.flow import Flow
+from ivr.call.state import CallState
+from ivr.call.verbs import Gather
+from ivr.menu.loading import load_menus
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 

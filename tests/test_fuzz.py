@@ -20,11 +20,11 @@ from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 from twilio.request_validator import RequestValidator
 from werkzeug.datastructures import MultiDict
 
-from ivr.app import create_app
-from ivr.settings import PROJECT_ROOT, Settings
+from ivr.settings import Settings
 from ivr.simulator.checks import check_response
 from ivr.simulator.transport import Response as SimResponse
-from tests.conftest import CLOSED_TIME, HOTLINE, Clock, env_for
+from ivr.web.app import create_app
+from tests.conftest import CLOSED_TIME, HOTLINE, PROJECT_ROOT, Clock, env_for
 
 EXAMPLES = Path(__file__).parent / "fuzz-examples"
 DATABASE = DirectoryBasedExampleDatabase(str(EXAMPLES))

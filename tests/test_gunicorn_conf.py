@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from ivr.database import newest_migration
-from ivr.settings import PROJECT_ROOT
+from ivr.records.database import newest_migration
+from tests.conftest import PROJECT_ROOT
 
 on_starting = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))["on_starting"]
 

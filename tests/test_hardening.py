@@ -9,9 +9,9 @@ import subprocess
 import pytest
 
 from ivr.logs import JsonFormatter
-from ivr.settings import PROJECT_ROOT, Settings, SettingsError
+from ivr.settings import Settings, SettingsError
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from tests.conftest import CLOSED_TIME, spoken, twiml
+from tests.conftest import CLOSED_TIME, PROJECT_ROOT, spoken, twiml
 
 TOKEN = "hygiene-token-5f2a9c3e1b7d4a60"
 CALLER = "+8613912345678"
@@ -61,7 +61,7 @@ def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
     def broken():
         raise OSError("disk gone")
 
-    monkeypatch.setattr(app.extensions["ivr.reloader"], "check", broken)
+    monkeypatch.setattr(app.extensions["ivr.web.reloader"], "check", broken)
     root = twiml(app.test_client().post("/voice", data={"CallSid": "CA" + "9" * 32}))
     assert "抱歉" in spoken(root)
 

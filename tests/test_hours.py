@@ -9,15 +9,15 @@ import holidays
 import pytest
 import yaml
 
-from ivr.hours import (
+from ivr.menu.hours import (
     Schedule,
     TimeRange,
     describe_hours,
     describe_next_opening,
 )
-from ivr.menus import check_menus, schedule_from_model
-from ivr.schema import ScheduleModel
-from ivr.settings import PROJECT_ROOT
+from ivr.menu.loading import check_menus, schedule_from_model
+from ivr.menu.schema import ScheduleModel
+from tests.conftest import PROJECT_ROOT
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")

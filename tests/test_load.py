@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ivr.settings import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 from tests.records.conftest import NO_POSTGRES, unavailable
 
 pytestmark = pytest.mark.slow

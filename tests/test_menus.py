@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ivr.cli import main as ivr_main
-from ivr.menus import check_menus, load_menus
-from ivr.problems import MenuError
-from ivr.schema import AnswerNode, MenuNode, json_schema
+from ivr.menu.loading import check_menus, load_menus
+from ivr.menu.problems import MenuError
+from ivr.menu.schema import AnswerNode, MenuNode, json_schema
 from tests.conftest import ENV, HOTLINE
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")

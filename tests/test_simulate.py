@@ -18,12 +18,12 @@ from click.testing import CliRunner
 from flask import Flask, Response
 from werkzeug.serving import make_server
 
-from ivr.app import create_app
 from ivr.cli import cli
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
+from ivr.web.app import create_app
 from tests.conftest import ENV, HOTLINE, env_for, free_port
 
 CALLS = Path(__file__).parent / "calls"

@@ -12,10 +12,9 @@ import re
 import pytest
 import yaml
 
-from ivr.menus import load_menus
-from ivr.schema import AnswerNode, Source
-from ivr.settings import PROJECT_ROOT
-from tests.conftest import ENV, HOTLINE
+from ivr.menu.loading import load_menus
+from ivr.menu.schema import AnswerNode, Source
+from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 MENUS = load_menus(HOTLINE, env=ENV)

@@ -264,12 +264,12 @@ def test_unexpected_exception_gets_an_apology_and_the_agent(client, app, monkeyp
 
 
 def test_one_structured_log_line_per_webhook(client, caplog):
-    with caplog.at_level(logging.INFO, logger="ivr.webhooks"):
+    with caplog.at_level(logging.INFO, logger="ivr.web.webhooks"):
         post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
-    records = [r for r in caplog.records if r.name == "ivr.webhooks"]
+    records = [r for r in caplog.records if r.name == "ivr.web.webhooks"]
     assert [r.levelno for r in records] == [logging.INFO]
     line = json.loads(JsonFormatter().format(records[0]))
-    assert line["level"] == "INFO" and line["logger"] == "ivr.webhooks"
+    assert line["level"] == "INFO" and line["logger"] == "ivr.web.webhooks"
     assert line["call_sid"] == CALL["CallSid"] and line["node"] == "payments"
     assert line["heard"] == "2" and "keys 2" in line["outcome"] and line["ms"] >= 0
     assert CALL["From"] not in json.dumps(line)  # caller numbers are never logged
@@ -317,7 +317,7 @@ def test_trace_is_on_in_development_or_when_asked():
 
 
 def test_the_log_line_follows_the_loggers_level(client, caplog):
-    logger = logging.getLogger("ivr.webhooks")
+    logger = logging.getLogger("ivr.web.webhooks")
     # The logger's own level, not caplog's handler's: that one would hide the line anyway.
     level = logger.level
     logger.setLevel(logging.WARNING)
@@ -326,7 +326,7 @@ def test_the_log_line_follows_the_loggers_level(client, caplog):
     finally:
         logger.setLevel(level)
     assert caplog.handler.level == logging.NOTSET
-    assert [r for r in caplog.records if r.name == "ivr.webhooks"] == []
+    assert [r for r in caplog.records if r.name == "ivr.web.webhooks"] == []
 
 
 def test_status_callback_and_health(client):

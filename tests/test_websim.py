@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from flask import Response as FlaskResponse
 
-from ivr import websim
-from ivr.app import create_app
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
+from ivr.web import phone as websim
+from ivr.web.app import create_app
 from tests.conftest import ENV, SHIPPED
 
 API = "/simulator/api"
@@ -37,15 +37,15 @@ def make_sim_app(tmp_path: Path):
         if "simulator" not in app.blueprints:  # until create_app registers it itself
             websim.register(app, max_sessions=max_sessions, idle_expiry=idle_expiry)
         else:
-            sim = app.extensions["ivr.websim"]
+            sim = app.extensions["ivr.web.phone"]
             sim.max_sessions, sim.idle_expiry = max_sessions, idle_expiry
         apps.append(app)
         return app
 
     yield make
     for app in apps:
-        if "ivr.websim" in app.extensions:
-            app.extensions["ivr.websim"].close()
+        if "ivr.web.phone" in app.extensions:
+            app.extensions["ivr.web.phone"].close()
         app.extensions["ivr"].recorder.close()
 
 
@@ -157,24 +157,24 @@ def test_the_server_clock_is_used_without_a_time(make_sim_app, monkeypatch):
     """No time chosen: the call runs on this very app, not on a copy with a fixed clock."""
     app = make_sim_app()
     built = []
-    monkeypatch.setattr("ivr.app.create_app", lambda *a, **k: built.append(a))
+    monkeypatch.setattr("ivr.web.app.create_app", lambda *a, **k: built.append(a))
     place(app.test_client())
     assert built == []
 
 
 def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
     """Two calls at the same time share one app whose clock is fixed at that time."""
-    import ivr.app
+    import ivr.web.app
 
     app = make_sim_app()
     built = []
-    real = ivr.app.create_app
+    real = ivr.web.app.create_app
 
     def counting(settings, *args):
         built.append(settings.fixed_now)
         return real(settings, *args)
 
-    monkeypatch.setattr(ivr.app, "create_app", counting)
+    monkeypatch.setattr(ivr.web.app, "create_app", counting)
     client = app.test_client()
     place(client, at="2026-11-23T21:00")
     place(client, at="2026-11-23T21:00+08:00")
@@ -184,18 +184,18 @@ def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
 
 def test_an_app_that_cannot_be_built_is_a_503_not_a_500(make_sim_app, monkeypatch):
     """If menus.yaml was broken on disk since start-up, a call at a chosen time says so."""
-    import ivr.app
+    import ivr.web.app
 
     app = make_sim_app()
 
     def broken(*args, **kwargs):
         raise ValueError("menus.yaml line 3: bad")
 
-    monkeypatch.setattr(ivr.app, "create_app", broken)
+    monkeypatch.setattr(ivr.web.app, "create_app", broken)
     response = app.test_client().post(f"{API}/calls", json={"at": "2026-11-23T09:00"})
     assert response.status_code == 503
     assert "menus.yaml line 3: bad" in response.get_json()["error"]
-    assert app.extensions["ivr.websim"].sessions == {}
+    assert app.extensions["ivr.web.phone"].sessions == {}
 
 
 def test_signed_requests_pass_the_apps_signature_check(make_sim_app):
@@ -214,7 +214,7 @@ def test_idle_calls_hang_up_by_themselves_and_are_forgotten(make_sim_app):
     app = make_sim_app(idle_expiry=0.3)
     client = app.test_client()
     call = place(client)
-    session = app.extensions["ivr.websim"].sessions[call["id"]]
+    session = app.extensions["ivr.web.phone"].sessions[call["id"]]
     assert wait_until(lambda: session.ended is not None)
     assert session.ended["reason"] == "expired"
     assert session.snapshot()["events"][-1]["line"] == "-- call ended: caller-hangup"

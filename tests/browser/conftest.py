@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from ivr import websim
-from ivr.app import create_app
-from ivr.settings import PROJECT_ROOT, Settings
+from ivr.settings import Settings
+from ivr.web import phone as websim
+from ivr.web.app import create_app
+from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "artifacts"
@@ -62,7 +63,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(5)
-    app.extensions["ivr.websim"].close()
+    app.extensions["ivr.web.phone"].close()
     app.extensions["ivr"].recorder.close()
 
 

@@ -18,13 +18,13 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from ivr import database
-from ivr.app import create_app
-from ivr.db_commands import db_cli
-from ivr.report import callbacks_command, report_command, voicemails_command
+from ivr.cli.db import db_cli
+from ivr.records import database
+from ivr.records.report import callbacks_command, report_command, voicemails_command
+from ivr.records.tables import metadata
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
-from ivr.tables import metadata
+from ivr.web.app import create_app
 from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock
 
 NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run scripts/postgres.sh"

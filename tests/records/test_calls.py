@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from ivr import tables
-from ivr.app import create_app
+from ivr.records import tables
 from ivr.settings import Settings
 from ivr.simulator import Call as Simulated
 from ivr.simulator import ScriptedCaller, WsgiTransport
+from ivr.web.app import create_app
 from tests.conftest import twiml
 from tests.records.conftest import BASE, CALLER, FLOW_PATHS, counts
 
@@ -144,7 +144,7 @@ def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology
         raise RuntimeError("boom")
 
     monkeypatch.setattr(app.extensions["ivr"].flow, "gather", broken)
-    caplog.set_level(logging.CRITICAL, logger="ivr.webhooks")
+    caplog.set_level(logging.CRITICAL, logger="ivr.web.webhooks")
     root = twiml(app.test_client().post("/voice/gather?node=main&lang=zh-CN&s=1",
                                         data={**RETRIED, "Digits": "1"}))
     assert root.find("Dial") is not None  # the apology puts the caller through

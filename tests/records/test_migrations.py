@@ -10,12 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect, select, text
 
-from ivr import database, tables
-from ivr.app import create_app
-from ivr.database import RecordsError
-from ivr.records import Recorder, message_left
+from ivr.records import database, tables
+from ivr.records.database import RecordsError
+from ivr.records.spool import Spool
+from ivr.records.writes import Recorder, message_left
 from ivr.settings import Settings
-from ivr.spool import Spool
+from ivr.web.app import create_app
 from tests.conftest import ENV, SHIPPED
 from tests.records.conftest import counts
 

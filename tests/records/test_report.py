@@ -9,8 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from ivr import database, tables
-from ivr.records import (
+from ivr.records import database, tables
+from ivr.records.report import mask_number
+from ivr.records.spool import Spool
+from ivr.records.writes import (
     Recorder,
     call_ended,
     call_seen,
@@ -18,8 +20,6 @@ from ivr.records import (
     message_left,
     step_taken,
 )
-from ivr.report import mask_number
-from ivr.spool import Spool
 from tests.conftest import HOTLINE, SHIPPED
 from tests.records.conftest import counts
 

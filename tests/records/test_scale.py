@@ -20,11 +20,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from ivr import database, tables
-from ivr.settings import PROJECT_ROOT
+from ivr.records import database, tables
 from ivr.simulator import Call as Simulated
 from ivr.simulator import HttpTransport, ScriptedCaller
-from tests.conftest import CLOSED_TIME, ENV
+from tests.conftest import CLOSED_TIME, ENV, PROJECT_ROOT
 from tests.records.conftest import FLOW_PATHS, drop_postgres_database, new_postgres_database
 
 pytestmark = pytest.mark.slow

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from ivr import database
-from ivr.records import from_json
+from ivr.records import database
+from ivr.records.spool import REJECTED, Spool
+from ivr.records.writes import from_json
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from ivr.spool import REJECTED, Spool
 from tests.conftest import twiml
 from tests.records.conftest import BASE, counts
 
@@ -55,7 +55,7 @@ def dead_engine(database_url: str) -> Engine:
 
 @pytest.fixture
 def quiet(caplog):
-    caplog.set_level(logging.ERROR, logger="ivr.records")
+    caplog.set_level(logging.ERROR, logger="ivr.records.writes")
     return caplog
 
 
@@ -129,7 +129,7 @@ def test_database_and_disk_both_down_the_call_goes_on_and_the_log_keeps_the_reco
     blocker.write_text("")
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     monkeypatch.setattr(recorder, "spool", Spool(blocker / "spool"))
-    caplog.set_level(logging.ERROR, logger="ivr.records")
+    caplog.set_level(logging.ERROR, logger="ivr.records.writes")
     root = twiml(app.test_client().post("/voice", data={"CallSid": "CA" + "6" * 32}))
     assert root.find("Gather") is not None
     (lost,) = [r for r in caplog.records if "LOST unless recovered" in r.getMessage()]
@@ -154,7 +154,7 @@ def test_a_locked_sqlite_file_is_spooled_after_a_short_wait(app, recorder, datab
 
 
 def test_invalid_spooled_lines_are_set_aside_and_the_rest_written(db, tmp_path, quiet):
-    from ivr.records import Recorder
+    from ivr.records.writes import Recorder
 
     spool = Spool(tmp_path / "spool")
     good = ('[{"kind":"seen","row":{"call_sid":"CA1","from_number":"+8613812341234",'

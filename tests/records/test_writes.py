@@ -10,9 +10,10 @@ import sys
 import pytest
 from sqlalchemy import select, text
 
-from ivr import tables
-from ivr.database import RecordsError, database_url, show
-from ivr.records import (
+from ivr.records import tables
+from ivr.records.database import RecordsError, database_url, show
+from ivr.records.spool import Spool
+from ivr.records.writes import (
     Recorder,
     bad_data,
     call_ended,
@@ -22,9 +23,7 @@ from ivr.records import (
     step_taken,
     to_json,
 )
-from ivr.settings import PROJECT_ROOT
-from ivr.spool import Spool
-from tests.conftest import ENV
+from tests.conftest import ENV, PROJECT_ROOT
 
 SH = datetime.timezone(datetime.timedelta(hours=8))
 AT = datetime.datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=SH)
@@ -99,7 +98,7 @@ def test_a_write_that_breaks_a_constraint_is_bad_data_not_an_outage(db):
 
 
 def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
-    from ivr.database import make_engine
+    from ivr.records.database import make_engine
 
     engine = make_engine(database_url("sqlite:////proc/ivr-no-such/x.db"))
     recorder = Recorder(engine, Spool(tmp_path / "spool"))

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ivr.graph import mermaid
-from ivr.phrases import family
+from ivr.menu.graph import mermaid
+from ivr.menu.phrases import family
 from ivr.simulator import WsgiTransport
 from ivr.simulator.callers import (
     DIAL_STATUSES,
@@ -40,11 +40,11 @@ from ivr.simulator.callers import (
 from ivr.simulator.live import DEFAULT_FROM, CallOptions, LiveCall, Refused
 
 if TYPE_CHECKING:
-    from ivr.app import Service
-    from ivr.hours import Schedule
+    from ivr.menu.hours import Schedule
     from ivr.settings import Settings
+    from ivr.web.app import Service
 
-log = logging.getLogger("ivr.websim")
+log = logging.getLogger("ivr.web.phone")
 
 PREFIX = "/simulator"
 MAX_SESSIONS = 50
@@ -97,13 +97,13 @@ def register(app: Flask, *, max_sessions: int = MAX_SESSIONS,
     if password and len(password) < 12:
         log.warning("IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
                     "guesses it can place simulated calls (which are recorded)")
-    app.extensions["ivr.websim"] = WebSimulator(settings, password, max_sessions, idle_expiry)
+    app.extensions["ivr.web.phone"] = WebSimulator(settings, password, max_sessions, idle_expiry)
     app.register_blueprint(bp)
     log.info("web simulator at %s%s", PREFIX, " (basic auth)" if password else "")
 
 
 def _simulator() -> WebSimulator:
-    return current_app.extensions["ivr.websim"]
+    return current_app.extensions["ivr.web.phone"]
 
 
 def _service() -> Service:
@@ -189,7 +189,7 @@ class WebSimulator:
 
     def _app_at(self, at: dt.datetime) -> Flask:
         """Return an app whose clock is fixed at `at`, building it on first use."""
-        from ivr.app import create_app  # here: ivr.app imports this module
+        from ivr.web.app import create_app  # here: ivr.app imports this module
 
         with self._build_lock:  # one build at a time, so one app per time
             with self._lock:
@@ -226,7 +226,7 @@ def _close_app(app: Flask) -> None:
     recorder = getattr(app.extensions["ivr"], "recorder", None)
     if recorder is not None:
         recorder.close()
-    simulator = app.extensions.get("ivr.websim")
+    simulator = app.extensions.get("ivr.web.phone")
     if simulator is not None:
         simulator.close()
 

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ivr.menus import Menus, load_menus
-from ivr.problems import MenuError
+from ivr.menu.loading import Menus, load_menus
+from ivr.menu.problems import MenuError
 
 log = logging.getLogger("ivr.reload")
 

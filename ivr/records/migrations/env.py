@@ -6,7 +6,7 @@ connection arrives inside a transaction that holds the migration lock.
 
 from alembic import context
 
-from ivr.tables import metadata
+from ivr.records.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

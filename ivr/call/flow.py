@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, replace
 
-from ivr import hours, phrases
-from ivr.menus import MenuPlan, Menus, Node, normalize
-from ivr.schema import (
+from ivr.call.state import MAX_BACK, CallState
+from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
+from ivr.menu import hours, phrases
+from ivr.menu.loading import MenuPlan, Menus, Node, normalize
+from ivr.menu.schema import (
     AnswerNode,
     CallbackNode,
     DialNode,
@@ -24,8 +26,6 @@ from ivr.schema import (
     Option,
     RecordNode,
 )
-from ivr.state import MAX_BACK, CallState
-from ivr.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 
 MAX_DIGITS = 32  # longer key presses are cut before use
 _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}

@@ -37,12 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-from ivr import database
+from ivr.records import database
+from ivr.records.spool import Spool
+from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
 from ivr.settings import Settings
-from ivr.spool import Spool
-from ivr.tables import UTCDateTime, callbacks, calls, events, recordings
 
-log = logging.getLogger("ivr.records")
+log = logging.getLogger("ivr.records.writes")
 UTC = datetime.UTC
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 RETRY_AFTER = 5.0  # seconds to spool without trying, after the database failed

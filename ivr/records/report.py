@@ -24,13 +24,13 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine, Row, func, select
 
-from ivr import tables
-from ivr.database import mark_handled
-from ivr.db_commands import cli_engine
-from ivr.hours import Schedule
-from ivr.menus import Menus, load_menus
-from ivr.problems import MenuError
-from ivr.schema import DialNode, HoursNode, MessageNode, Option
+from ivr.cli.db import cli_engine
+from ivr.menu.hours import Schedule
+from ivr.menu.loading import Menus, load_menus
+from ivr.menu.problems import MenuError
+from ivr.menu.schema import DialNode, HoursNode, MessageNode, Option
+from ivr.records import tables
+from ivr.records.database import mark_handled
 from ivr.settings import Settings, SettingsError
 
 UTC = datetime.UTC

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ivr.menus import Menus
-from ivr.schema import (
+from ivr.menu.loading import Menus
+from ivr.menu.schema import (
     AnswerNode,
     CallbackNode,
     DialNode,

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-log = logging.getLogger("ivr.spool")
+log = logging.getLogger("ivr.records.spool")
 SPOOLED = ".spool"  # being appended to by the process named in the file name
 REPLAYING = ".replaying"  # taken by a replay that has not finished (it is retried)
 REJECTED = "rejected.jsonl"  # lines the database refused as invalid, kept for a person

@@ -7,10 +7,10 @@ import datetime
 import click
 from sqlalchemy import Engine
 
-from ivr import database
-from ivr.records import Recorder
+from ivr.records import database
+from ivr.records.spool import Spool
+from ivr.records.writes import Recorder
 from ivr.settings import Settings, SettingsError
-from ivr.spool import Spool
 
 UTC = datetime.UTC
 
@@ -73,8 +73,8 @@ def purge_command(age: str | None) -> None:
 
 def _retention(settings: Settings) -> str:
     """The menu's retention_days as an age: what callers hear before a recording."""
-    from ivr.menus import load_menus
-    from ivr.problems import MenuError
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
 
     try:
         days = load_menus(settings.menus_path, settings.env, settings.production).retention_days

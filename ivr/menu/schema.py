@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ivr.hours import TimeRange
-from ivr.problems import did_you_mean
+from ivr.menu.hours import TimeRange
+from ivr.menu.problems import did_you_mean
 
 NODE_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 KEY = r"^[0-9*#]{1,6}$"

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.verbs import Dial, Gather, Hangup, Link, Pause, Record, Redirect, Say, Verb
+from ivr.call.verbs import Dial, Gather, Hangup, Link, Pause, Record, Redirect, Say, Verb
 
 PATHS = {
     "gather": "/voice/gather",

@@ -25,15 +25,14 @@ from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, s
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ivr.settings import PROJECT_ROOT
-from ivr.tables import callbacks, calls, events, recordings
+from ivr.records.tables import callbacks, calls, events, recordings
 
 # Alembic is a heavy import: it is imported where it is used, so a server whose schema is
 # current never loads it.
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = Path(__file__).parent / "migrations"  # package data: an install migrates too
 BUSY_TIMEOUT = 2.0  # seconds a write waits for a locked SQLite file before it is spooled
 UTC = datetime.UTC
 _AGE = re.compile(r"^(\d+)\s*([hdw])$")

@@ -27,11 +27,13 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import Forbidden, HTTPException
 
-from ivr import twiml
-from ivr.flow import Answer, Recording
-from ivr.menus import Menus
-from ivr.phrases import family
-from ivr.records import (
+from ivr.call import twiml
+from ivr.call.flow import Answer, Recording
+from ivr.call.state import CallState
+from ivr.menu.loading import Menus
+from ivr.menu.phrases import family
+from ivr.menu.schema import DialNode, HoursNode, MessageNode, RecordNode
+from ivr.records.writes import (
     Change,
     call_ended,
     call_seen,
@@ -39,15 +41,13 @@ from ivr.records import (
     message_left,
     step_taken,
 )
-from ivr.schema import DialNode, HoursNode, MessageNode, RecordNode
-from ivr.state import CallState
 
 if TYPE_CHECKING:
-    from ivr.app import Service
+    from ivr.web.app import Service
 
 bp = Blueprint("voice", __name__)
 health = Blueprint("health", __name__)
-log = logging.getLogger("ivr.webhooks")
+log = logging.getLogger("ivr.web.webhooks")
 MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed

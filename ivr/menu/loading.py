@@ -18,10 +18,11 @@ from typing import Any
 
 import pydantic
 
-from ivr import phrases, schema
-from ivr.hours import Schedule
-from ivr.problems import MenuError, Problem, did_you_mean
-from ivr.schema import (
+from ivr.call.verbs import Say
+from ivr.menu import phrases, schema
+from ivr.menu.hours import Schedule
+from ivr.menu.problems import MenuError, Problem, did_you_mean
+from ivr.menu.schema import (
     KEY,
     LANG,
     NODE_ID,
@@ -39,8 +40,7 @@ from ivr.schema import (
     ScheduleModel,
     Voice,
 )
-from ivr.verbs import Say
-from ivr.yamlfile import YamlFile, YamlSyntaxError, read_yaml
+from ivr.menu.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
 Node = (MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode
         | HangupNode)

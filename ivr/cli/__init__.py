@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ivr.coverage import BASE_URL
-from ivr.db_commands import db_cli
-from ivr.menus import check_menus
-from ivr.report import callbacks_command, report_command, voicemails_command
-from ivr.schema import json_schema
-from ivr.settings import PROJECT_ROOT, Settings, SettingsError, parse_now
+from ivr.cli.db import db_cli
+from ivr.menu.loading import check_menus
+from ivr.menu.schema import json_schema
+from ivr.records.report import callbacks_command, report_command, voicemails_command
+from ivr.settings import Settings, SettingsError, parse_now
+from ivr.simulator.coverage import BASE_URL
 
 if TYPE_CHECKING:
     from ivr.simulator.transport import Transport
 
-DEFAULT_MENUS = PROJECT_ROOT / "menus.yaml"
 
 
 @click.group()
@@ -69,9 +68,9 @@ def _quiet_server_logs() -> None:
 
 def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True) -> Transport:
     """Serve `menus` in-process with the server's clock fixed at `at` (or real time)."""
-    from ivr.app import create_app
-    from ivr.problems import MenuError
+    from ivr.menu.problems import MenuError
     from ivr.simulator import WsgiTransport
+    from ivr.web.app import create_app
 
     _quiet_server_logs()
     try:
@@ -157,7 +156,7 @@ def test_command(paths, menus, url, lenient, verbose) -> None:
     """Run call-flow scenarios (default: tests/calls)."""
     from ivr.simulator.scenarios import ScenarioError, load_scenarios, run_scenario
 
-    files = _scenario_files(paths or (PROJECT_ROOT / "tests" / "calls",))
+    files = _scenario_files(paths or (Path("tests") / "calls",))
     if not files:
         raise click.ClickException("no scenario files (*.yaml) found")
     transports: dict[object, Transport] = {}
@@ -198,7 +197,7 @@ def _scenario_files(paths) -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def explore(menus, as_json) -> None:
     """Walk every reachable path through the real TwiML and report coverage and traps."""
-    from ivr.coverage import explore_menus, render_report
+    from ivr.simulator.coverage import explore_menus, render_report
 
     # Thousands of probing calls are not calls anyone made: keep them out of the records.
     report = explore_menus(menus or _menus_from_env(),
@@ -213,9 +212,9 @@ def explore(menus, as_json) -> None:
 @click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to draw.")
 def graph(menus) -> None:
     """Print a Mermaid flowchart of the menu tree."""
-    from ivr.graph import mermaid
-    from ivr.menus import load_menus
-    from ivr.problems import MenuError
+    from ivr.menu.graph import mermaid
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
 
     try:
         loaded = load_menus(menus or _menus_from_env(), _settings().env)

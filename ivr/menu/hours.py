@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import holidays
 
-from ivr.phrases import family
+from ivr.menu.phrases import family
 
 MINUTES_PER_DAY = 24 * 60
 SEARCH_DAYS = 400

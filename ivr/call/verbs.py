@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ivr.state import CallState
+    from ivr.call.state import CallState
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ivr import logs, webhooks, websim
-from ivr.database import RecordsError
-from ivr.flow import Flow
-from ivr.menus import Menus, load_menus
-from ivr.problems import MenuError
-from ivr.records import Recorder
-from ivr.reloader import Reloader
+from ivr import logs
+from ivr.call.flow import Flow
+from ivr.menu.loading import Menus, load_menus
+from ivr.menu.problems import MenuError
+from ivr.records.database import RecordsError
+from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
+from ivr.web import phone as websim
+from ivr.web import webhooks
+from ivr.web.reloader import Reloader
 
 log = logging.getLogger("ivr")
 
@@ -80,7 +82,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     websim.register(app)
     reloader = Reloader(app, _derived, settings.reload_seconds)
     reloader.install_signal()
-    app.extensions["ivr.reloader"] = reloader
+    app.extensions["ivr.web.reloader"] = reloader
 
     @app.before_request
     def _reload() -> None:

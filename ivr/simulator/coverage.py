@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ivr import hours
-from ivr.menus import Menus, load_menus
-from ivr.schema import MenuNode
+from ivr.menu import hours
+from ivr.menu.loading import Menus, load_menus
+from ivr.menu.schema import MenuNode
 from ivr.simulator.call import speaking_seconds
 from ivr.simulator.explorer import ALL_KEYS, Exploration, explore
 from ivr.simulator.transport import Transport
