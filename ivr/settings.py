@@ -33,6 +33,7 @@ class Settings:
     records: bool = True  # False only for benchmarks
     reload_seconds: float = 2.0  # how often a worker looks at menus.yaml; 0 never
     simulator_password: str | None = field(default=None, repr=False)
+    port: int | None = None  # PORT: where `ivr serve` listens (Heroku-style hosts set it)
     # The values menus.yaml may name as ${NAME} (numbers), and nothing else reads them.
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -60,6 +61,7 @@ class Settings:
             records=env.get("IVR_RECORDS", "on").strip().lower() != "off",
             reload_seconds=_seconds(env.get("IVR_RELOAD_SECONDS"), 2.0),
             simulator_password=env.get("IVR_SIMULATOR_PASSWORD") or None,
+            port=int(env["PORT"]) if env.get("PORT", "").isdigit() else None,
             env=env,
         )
         return replace(settings, **overrides)

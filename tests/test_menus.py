@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from ivr.cli import main as ivr_main
 from ivr.menu.loading import check_menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.menu.schema import AnswerNode, MenuNode, json_schema
-from tests.conftest import ENV, HOTLINE
+from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
 
@@ -305,3 +308,13 @@ def test_retention_days_are_filled_in(tmp_path):
                           ' days."}')
     menus = load_menus(write(tmp_path, text + "retention_days: 30\n"), env=ENV)
     assert menus.nodes["info"].say == {"zh-CN": "保存30天。", "en-US": "Kept 30 days."}
+
+
+def test_validate_loads_neither_the_web_app_nor_the_database():
+    """Commands are imported when they run: checking a file needs no Flask or SQLAlchemy."""
+    code = ("import sys\nfrom ivr.cli import main\ncode = main(['validate', 'menus.yaml'])\n"
+            "print(code, sorted(m for m in ('flask', 'sqlalchemy', 'rich', 'alembic')"
+            " if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
+                          capture_output=True, text=True, env={**os.environ, **ENV})
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

@@ -7,20 +7,13 @@ import datetime
 import click
 from sqlalchemy import Engine
 
+from ivr.cli.context import cli_settings
 from ivr.records import database
 from ivr.records.spool import Spool
 from ivr.records.writes import Recorder
-from ivr.settings import Settings, SettingsError
+from ivr.settings import Settings
 
 UTC = datetime.UTC
-
-
-def cli_settings() -> Settings:
-    """The settings from the environment, or one clear error."""
-    try:
-        return Settings.from_env()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def cli_engine(settings: Settings | None = None) -> Engine:

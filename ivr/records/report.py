@@ -10,28 +10,21 @@ import csv
 import dataclasses
 import datetime
 import io
-import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-import click
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine, Row, func, select
 
-from ivr.cli.db import cli_engine
 from ivr.menu.hours import Schedule
-from ivr.menu.loading import Menus, load_menus
-from ivr.menu.problems import MenuError
+from ivr.menu.loading import Menus
 from ivr.menu.schema import DialNode, HoursNode, MessageNode, Option
 from ivr.records import tables
-from ivr.records.database import mark_handled
-from ivr.settings import Settings, SettingsError
 
 UTC = datetime.UTC
 BAR = 30  # characters of the longest terminal bar
@@ -161,8 +154,8 @@ def build_report(engine: Engine, menus: Menus, since: datetime.datetime | None =
         hangups=sorted(((node or "?", n) for node, n in hangups), key=lambda x: (-x[1], x[0])),
         agent_calls=len(waits),
         agent_average_seconds=round(sum(waits) / len(waits), 1) if waits else None,
-        voicemails=[_voicemail(r, zone, masked=True) for r in voicemails],
-        callbacks=[_callback(c, zone, masked=True) for c in callbacks],
+        voicemails=[voicemail_row(r, zone, masked=True) for r in voicemails],
+        callbacks=[callback_row(c, zone, masked=True) for c in callbacks],
     )
 
 
@@ -219,7 +212,7 @@ def report_zone(menus: Menus) -> datetime.tzinfo:
     return schedule.zone if schedule is not None else UTC
 
 
-def _voicemail(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
+def voicemail_row(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
     return {"id": r.id, "kind": r.kind, "node": r.node,
             "caller": mask_number(r.caller) if masked else r.caller,
             "at": r.recorded_at.astimezone(zone).isoformat(timespec="seconds"),
@@ -227,7 +220,7 @@ def _voicemail(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, An
             "handled": r.handled}
 
 
-def _callback(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
+def callback_row(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
     return {"id": c.id, "caller": mask_number(c.caller) if masked else c.caller,
             "number": mask_number(c.number) if masked else c.number, "window": c.window,
             "at": c.requested_at.astimezone(zone).isoformat(timespec="seconds"),
@@ -377,133 +370,3 @@ def _svg_text(x: float, y: float, text: str, size: int, anchor: str = "start",
     weight = ' font-weight="bold"' if bold else ""
     return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}"{weight}>'
             f"{escape(text)}</text>")
-
-
-# -- commands -------------------------------------------------------------------------------------
-
-def _menus() -> Menus:
-    try:
-        settings = Settings.from_env()
-        return load_menus(settings.menus_path, settings.env, settings.production)
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    except MenuError as exc:
-        raise click.ClickException(f"{exc.problems[0]} (run `ivr validate`)") from None
-
-
-def _moment(value: str | None, zone: datetime.tzinfo, end: bool) -> datetime.datetime | None:
-    """Read --since/--until: a date (local midnight; --until includes the day) or a time."""
-    if value is None:
-        return None
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            day = datetime.date.fromisoformat(value) + datetime.timedelta(days=int(end))
-            return datetime.datetime.combine(day, datetime.time(), zone)
-        moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-11-23 or a time like "
-                                 "2026-11-23T21:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
-@click.command("report")
-@click.option("--since", metavar="DATE", help="First day (or time) to count, e.g. 2026-11-01.")
-@click.option("--until", metavar="DATE", help="Last day to count (inclusive), or a time.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write calls by hour and drop-off by node to this SVG file.")
-def report_command(since: str | None, until: str | None, fmt: str, chart: Path | None) -> None:
-    """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
-    menus = _menus()
-    zone = report_zone(menus)
-    engine = cli_engine()
-    try:
-        report = build_report(engine, menus, _moment(since, zone, False),
-                              _moment(until, zone, True))
-    finally:
-        engine.dispose()
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(to_csv(report), nl=False)
-    else:
-        print_report(report, Console())
-    if chart is not None:
-        chart.write_text(svg_chart(report), encoding="utf-8")
-        click.echo(f"wrote {chart}", err=True)
-
-
-def _open_items(table: Any, everything: bool, handle: tuple[int, ...],
-                unmask: bool) -> list[dict[str, Any]] | None:
-    """Mark items handled when asked (returning None), else list them."""
-    voicemails = table is tables.recordings
-    name, command = ("voicemail", "voicemails") if voicemails else \
-        ("callback request", "callbacks")
-    engine = cli_engine()
-    try:
-        if handle:
-            now = datetime.datetime.now(UTC)
-            for ident in handle:
-                if not mark_handled(engine, table, ident, now):
-                    raise click.ClickException(f"there is no {name} {ident}; "
-                                               f"`ivr {command} --all` lists them")
-                click.echo(f"{name} {ident}: handled")
-            return None
-        zone = report_zone(_menus())
-        stamp = table.c.recorded_at if voicemails else table.c.requested_at
-        query = select(table).order_by(stamp, table.c.id)
-        if not everything:
-            query = query.where(~table.c.handled)
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
-    finally:
-        engine.dispose()
-    show = _voicemail if voicemails else _callback
-    return [show(row, zone, masked=not unmask) for row in rows]
-
-
-_LIST_OPTIONS = [
-    click.option("--all", "everything", is_flag=True, help="Include handled ones."),
-    click.option("--handle", type=int, multiple=True, metavar="ID",
-                 help="Mark this one handled (repeatable)."),
-    click.option("--unmask", is_flag=True,
-                 help="Show numbers in full (for the person calling back)."),
-    click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table."),
-]
-
-
-def _with_list_options(command):  # type: ignore[no-untyped-def]
-    for option in reversed(_LIST_OPTIONS):
-        command = option(command)
-    return command
-
-
-@click.command("voicemails")
-@_with_list_options
-def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
-                       as_json: bool) -> None:
-    """List open voicemails and feedback, or mark them handled."""
-    rows = _open_items(tables.recordings, everything, handle, unmask)
-    if rows is not None:
-        _print_items(rows, as_json, voicemail_table, "voicemails")
-
-
-@click.command("callbacks")
-@_with_list_options
-def callbacks_command(everything: bool, handle: tuple[int, ...], unmask: bool,
-                      as_json: bool) -> None:
-    """List open callback requests, or mark them handled."""
-    rows = _open_items(tables.callbacks, everything, handle, unmask)
-    if rows is not None:
-        _print_items(rows, as_json, callback_table, "callback requests")
-
-
-def _print_items(rows: list[dict[str, Any]], as_json: bool,
-                 table: Callable[[list[dict[str, Any]], str], Table], what: str) -> None:
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif not rows:
-        click.echo(f"no open {what}")
-    else:
-        Console().print(table(rows, f"{len(rows)} {what}"))

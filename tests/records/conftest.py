@@ -19,8 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ivr.cli.db import db_cli
+from ivr.cli.records import callbacks_command, report_command, voicemails_command
 from ivr.records import database
-from ivr.records.report import callbacks_command, report_command, voicemails_command
 from ivr.records.tables import metadata
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport

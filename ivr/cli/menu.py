@@ -1,0 +1,53 @@
+"""`ivr validate`, `ivr schema`, `ivr graph`: the menus file itself (no server, no database)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ivr.cli.context import cli_settings, menus_path
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--production", is_flag=True, help="Check as IVR_ENV=production would.")
+def validate(path: Path | None, production: bool) -> None:
+    """Check a menus file; print every problem with its line, node and fix."""
+    from ivr.menu.loading import check_menus
+
+    path = menus_path(path)
+    problems = check_menus(path, cli_settings().env, production=production)
+    for problem in problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        click.echo(f"{path}: {errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: valid ({warnings} warning(s))")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of menus.yaml (for editors)."""
+    from ivr.menu.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@click.command()
+@click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to draw.")
+def graph(menus: Path | None) -> None:
+    """Print a Mermaid flowchart of the menu tree."""
+    from ivr.menu.graph import mermaid
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
+
+    try:
+        loaded = load_menus(menus_path(menus), cli_settings().env)
+    except MenuError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(mermaid(loaded), nl=False)

@@ -1,0 +1,163 @@
+"""`ivr report`, `ivr voicemails`, `ivr callbacks`: what the call records say, for people."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from ivr.cli.context import cli_settings
+from ivr.cli.db import cli_engine
+from ivr.menu.loading import Menus, load_menus
+from ivr.menu.problems import MenuError
+from ivr.records import tables
+from ivr.records.database import mark_handled
+from ivr.records.report import (
+    build_report,
+    callback_row,
+    callback_table,
+    print_report,
+    report_zone,
+    svg_chart,
+    to_csv,
+    voicemail_row,
+    voicemail_table,
+)
+
+UTC = datetime.UTC
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def _menus() -> Menus:
+    settings = cli_settings()
+    try:
+        return load_menus(settings.menus_path, settings.env, settings.production)
+    except MenuError as exc:
+        raise click.ClickException(f"{exc.problems[0]} (run `ivr validate`)") from None
+
+
+def _moment(value: str | None, zone: datetime.tzinfo, end: bool) -> datetime.datetime | None:
+    """Read --since/--until: a date (local midnight; --until includes the day) or a time."""
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            day = datetime.date.fromisoformat(value) + datetime.timedelta(days=int(end))
+            return datetime.datetime.combine(day, datetime.time(), zone)
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-11-23 or a time like "
+                                 "2026-11-23T21:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+@click.command("report")
+@click.option("--since", metavar="DATE", help="First day (or time) to count, e.g. 2026-11-01.")
+@click.option("--until", metavar="DATE", help="Last day to count (inclusive), or a time.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write calls by hour and drop-off by node to this SVG file.")
+def report_command(since: str | None, until: str | None, fmt: str, chart: Path | None) -> None:
+    """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
+    menus = _menus()
+    zone = report_zone(menus)
+    engine = cli_engine()
+    try:
+        report = build_report(engine, menus, _moment(since, zone, False),
+                              _moment(until, zone, True))
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(to_csv(report), nl=False)
+    else:
+        print_report(report, Console())
+    if chart is not None:
+        chart.write_text(svg_chart(report), encoding="utf-8")
+        click.echo(f"wrote {chart}", err=True)
+
+
+def _open_items(table: Any, everything: bool, handle: tuple[int, ...],
+                unmask: bool) -> list[dict[str, Any]] | None:
+    """Mark items handled when asked (returning None), else list them."""
+    voicemails = table is tables.recordings
+    name, command = ("voicemail", "voicemails") if voicemails else \
+        ("callback request", "callbacks")
+    engine = cli_engine()
+    try:
+        if handle:
+            now = datetime.datetime.now(UTC)
+            for ident in handle:
+                if not mark_handled(engine, table, ident, now):
+                    raise click.ClickException(f"there is no {name} {ident}; "
+                                               f"`ivr {command} --all` lists them")
+                click.echo(f"{name} {ident}: handled")
+            return None
+        zone = report_zone(_menus())
+        stamp = table.c.recorded_at if voicemails else table.c.requested_at
+        query = select(table).order_by(stamp, table.c.id)
+        if not everything:
+            query = query.where(~table.c.handled)
+        with engine.connect() as connection:
+            rows = connection.execute(query).all()
+    finally:
+        engine.dispose()
+    show = voicemail_row if voicemails else callback_row
+    return [show(row, zone, masked=not unmask) for row in rows]
+
+
+_LIST_OPTIONS = [
+    click.option("--all", "everything", is_flag=True, help="Include handled ones."),
+    click.option("--handle", type=int, multiple=True, metavar="ID",
+                 help="Mark this one handled (repeatable)."),
+    click.option("--unmask", is_flag=True,
+                 help="Show numbers in full (for the person calling back)."),
+    click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table."),
+]
+
+
+def _with_list_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(_LIST_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.command("voicemails")
+@_with_list_options
+def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
+                       as_json: bool) -> None:
+    """List open voicemails and feedback, or mark them handled."""
+    rows = _open_items(tables.recordings, everything, handle, unmask)
+    if rows is not None:
+        _print_items(rows, as_json, voicemail_table, "voicemails")
+
+
+@click.command("callbacks")
+@_with_list_options
+def callbacks_command(everything: bool, handle: tuple[int, ...], unmask: bool,
+                      as_json: bool) -> None:
+    """List open callback requests, or mark them handled."""
+    rows = _open_items(tables.callbacks, everything, handle, unmask)
+    if rows is not None:
+        _print_items(rows, as_json, callback_table, "callback requests")
+
+
+def _print_items(rows: list[dict[str, Any]], as_json: bool,
+                 table: Callable[[list[dict[str, Any]], str], Table], what: str) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo(f"no open {what}")
+    else:
+        Console().print(table(rows, f"{len(rows)} {what}"))

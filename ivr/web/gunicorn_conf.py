@@ -1,0 +1,25 @@
+"""gunicorn's settings for `ivr serve` (and for `gunicorn server:app` in a checkout).
+
+The records schema is brought up to date by `ivr db upgrade` in a child process,
+once, before any worker starts, so the workers never race each other to migrate
+and never load Alembic. Flags given on the command line still apply.
+"""
+
+import subprocess
+import sys
+
+from ivr.settings import Settings
+
+_settings = Settings.from_env()
+bind = f"0.0.0.0:{_settings.port}" if _settings.port else "127.0.0.1:5000"
+workers = 2
+accesslog = "-"
+
+
+def on_starting(server: object) -> None:
+    """Migrate the call records database; a failure stops gunicorn with its message."""
+    if not Settings.from_env().records:
+        return
+    done = subprocess.run([sys.executable, "-m", "ivr", "db", "upgrade"], check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"ivr db upgrade failed (exit {done.returncode}); not starting")
