@@ -35,7 +35,7 @@ def make_sim_app(tmp_path: Path):
         app = create_app(Settings.from_env(env, menus_path=SHIPPED, production=production,
                                            auth_token=auth_token))
         if "simulator" not in app.blueprints:  # until create_app registers it itself
-            websim.register(app, max_sessions=max_sessions, idle_expiry=idle_expiry)
+            websim.register(app, create_app, max_sessions=max_sessions, idle_expiry=idle_expiry)
         else:
             sim = app.extensions["ivr.web.phone"]
             sim.max_sessions, sim.idle_expiry = max_sessions, idle_expiry
@@ -157,24 +157,23 @@ def test_the_server_clock_is_used_without_a_time(make_sim_app, monkeypatch):
     """No time chosen: the call runs on this very app, not on a copy with a fixed clock."""
     app = make_sim_app()
     built = []
-    monkeypatch.setattr("ivr.web.app.create_app", lambda *a, **k: built.append(a))
+    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build",
+                        lambda *a, **k: built.append(a))
     place(app.test_client())
     assert built == []
 
 
 def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
     """Two calls at the same time share one app whose clock is fixed at that time."""
-    import ivr.web.app
-
     app = make_sim_app()
     built = []
-    real = ivr.web.app.create_app
+    real = app.extensions["ivr.web.phone"].build
 
     def counting(settings, *args):
         built.append(settings.fixed_now)
         return real(settings, *args)
 
-    monkeypatch.setattr(ivr.web.app, "create_app", counting)
+    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build", counting)
     client = app.test_client()
     place(client, at="2026-11-23T21:00")
     place(client, at="2026-11-23T21:00+08:00")
@@ -184,14 +183,12 @@ def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
 
 def test_an_app_that_cannot_be_built_is_a_503_not_a_500(make_sim_app, monkeypatch):
     """If menus.yaml was broken on disk since start-up, a call at a chosen time says so."""
-    import ivr.web.app
-
     app = make_sim_app()
 
     def broken(*args, **kwargs):
         raise ValueError("menus.yaml line 3: bad")
 
-    monkeypatch.setattr(ivr.web.app, "create_app", broken)
+    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build", broken)
     response = app.test_client().post(f"{API}/calls", json={"at": "2026-11-23T09:00"})
     assert response.status_code == 503
     assert "menus.yaml line 3: bad" in response.get_json()["error"]
@@ -417,5 +414,5 @@ def test_production_with_the_password_places_signed_calls(make_sim_app):
 
 def test_register_twice_is_harmless(make_sim_app):
     app = make_sim_app()
-    websim.register(app)
+    websim.register(app, create_app)
     assert app.test_client().get("/simulator").status_code == 200

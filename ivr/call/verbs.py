@@ -1,6 +1,6 @@
 """What the call flow asks the phone to do, before it becomes TwiML.
 
-The flow returns a tuple of these; `ivr.twiml` renders them with twilio's
+The flow returns a tuple of these; `ivr.call.twiml` renders them with twilio's
 VoiceResponse. A `Link` names the next webhook and the call state to carry.
 """
 
@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ivr.menu.speech import Say
+
+__all__ = ["Dial", "Gather", "Hangup", "Link", "Pause", "Record", "Redirect", "Say", "Verb"]
 
 if TYPE_CHECKING:
     from ivr.call.state import CallState
@@ -19,13 +23,6 @@ class Link:
 
     endpoint: str  # "gather", "dial", "record", "enter"
     state: CallState
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str
-    voice: str
-    language: str
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from typing import Any
 
 import pydantic
 
-from ivr.call.verbs import Say
 from ivr.menu import phrases, schema
 from ivr.menu.hours import Schedule
 from ivr.menu.problems import MenuError, Problem, did_you_mean
@@ -40,6 +39,7 @@ from ivr.menu.schema import (
     ScheduleModel,
     Voice,
 )
+from ivr.menu.speech import Say
 from ivr.menu.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
 Node = (MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode

@@ -2,7 +2,7 @@
 
 These models check the file's shape (types, ranges, unknown fields) and give
 `ivr schema` its JSON Schema. Cross-references, reachability and environment
-values are checked afterwards by `ivr.menus`, which also applies `defaults`.
+values are checked afterwards by `ivr.menu.loading`, which also applies `defaults`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Call records: the writes the webhooks make, and the Recorder that commits or spools them.
 
-A write is a tuple of `Change`s, each a row for one of the tables in ivr.tables
+A write is a tuple of `Change`s, each a row for one of the tables in ivr.records.tables
 applied by one SQLAlchemy Core statement built on that table. Every statement
 is idempotent on the row's natural key (CallSid; CallSid, step and path;
 RecordingSid; CallSid and step), so a Twilio retry or a replayed spool line

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,23 +14,11 @@ from ivr.menu.problems import MenuError
 from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
-from ivr.web import phone as websim
-from ivr.web import webhooks
+from ivr.web import phone, webhooks
 from ivr.web.reloader import Reloader
+from ivr.web.service import Service
 
 log = logging.getLogger("ivr")
-
-
-@dataclass(frozen=True)
-class Service:
-    """What every request needs, built once at start-up."""
-
-    settings: Settings
-    menus: Menus
-    flow: Flow
-    clock: Clock
-    apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
-    recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
@@ -79,7 +66,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.health)
-    websim.register(app)
+    phone.register(app, build=create_app)
     reloader = Reloader(app, _derived, settings.reload_seconds)
     reloader.install_signal()
     app.extensions["ivr.web.reloader"] = reloader

@@ -18,6 +18,7 @@ import secrets
 import threading
 import zoneinfo
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ from ivr.simulator.live import DEFAULT_FROM, CallOptions, LiveCall, Refused
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
     from ivr.settings import Settings
-    from ivr.web.app import Service
+    from ivr.web.service import Service
 
 log = logging.getLogger("ivr.web.phone")
 
@@ -82,9 +83,13 @@ class ApiError(Exception):
         self.message = message
 
 
-def register(app: Flask, *, max_sessions: int = MAX_SESSIONS,
-             idle_expiry: float = IDLE_EXPIRY) -> None:
-    """Serve /simulator: always in development, in production only with a password."""
+def register(app: Flask, build: Callable[[Settings], Flask], *,
+             max_sessions: int = MAX_SESSIONS, idle_expiry: float = IDLE_EXPIRY) -> None:
+    """Serve /simulator: always in development, in production only with a password.
+
+    `build` makes an app from settings (create_app): a call at a chosen time runs on an
+    app whose clock is fixed there.
+    """
     service: Service = app.extensions["ivr"]
     settings = service.settings
     password = settings.simulator_password
@@ -97,7 +102,8 @@ def register(app: Flask, *, max_sessions: int = MAX_SESSIONS,
     if password and len(password) < 12:
         log.warning("IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
                     "guesses it can place simulated calls (which are recorded)")
-    app.extensions["ivr.web.phone"] = WebSimulator(settings, password, max_sessions, idle_expiry)
+    app.extensions["ivr.web.phone"] = WebSimulator(settings, password, build, max_sessions,
+                                                   idle_expiry)
     app.register_blueprint(bp)
     log.info("web simulator at %s%s", PREFIX, " (basic auth)" if password else "")
 
@@ -116,9 +122,11 @@ class WebSimulator:
     """Every call placed from a browser on this server, and the apps their clocks need."""
 
     def __init__(self, settings: Settings, password: str | None,
-                 max_sessions: int = MAX_SESSIONS, idle_expiry: float = IDLE_EXPIRY) -> None:
+                 build: Callable[[Settings], Flask], max_sessions: int = MAX_SESSIONS,
+                 idle_expiry: float = IDLE_EXPIRY) -> None:
         self.settings = settings
         self.password = password
+        self.build = build
         self.max_sessions = max_sessions
         self.idle_expiry = idle_expiry
         self.sessions: dict[str, LiveCall] = {}
@@ -189,8 +197,6 @@ class WebSimulator:
 
     def _app_at(self, at: dt.datetime) -> Flask:
         """Return an app whose clock is fixed at `at`, building it on first use."""
-        from ivr.web.app import create_app  # here: ivr.app imports this module
-
         with self._build_lock:  # one build at a time, so one app per time
             with self._lock:
                 if at in self._apps:
@@ -200,7 +206,7 @@ class WebSimulator:
             for spare in spares:
                 _close_app(spare)
             try:
-                app = create_app(dataclasses.replace(self.settings, fixed_now=at))
+                app = self.build(dataclasses.replace(self.settings, fixed_now=at))
             except Exception as exc:  # e.g. menus.yaml edited into an invalid state since
                 log.exception("web simulator: cannot build the app for %s", at.isoformat())
                 raise ApiError(503, f"cannot serve a call at {at.isoformat()}: {exc}; "

@@ -43,7 +43,7 @@ from ivr.records.writes import (
 )
 
 if TYPE_CHECKING:
-    from ivr.web.app import Service
+    from ivr.web.service import Service
 
 bp = Blueprint("voice", __name__)
 health = Blueprint("health", __name__)

@@ -55,7 +55,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "IVR_SPOOL_DIR": str(data / "spool")}
     app = create_app(Settings.from_env(env))
     if "simulator" not in app.blueprints:  # until create_app registers it itself
-        websim.register(app)
+        websim.register(app, create_app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
     thread.start()

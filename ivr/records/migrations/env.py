@@ -1,4 +1,4 @@
-"""Alembic's entry point: run the migrations on the connection ivr.database hands over.
+"""Alembic's entry point: run the migrations on the connection ivr.records.database hands over.
 
 Run them with `ivr db upgrade` (or let the server do it at start-up); the
 connection arrives inside a transaction that holds the migration lock.

@@ -1,0 +1,22 @@
+"""The Service: what every request needs, built once at start-up and on each reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivr.call.flow import Flow
+from ivr.menu.loading import Menus
+from ivr.records.writes import Recorder
+from ivr.settings import Clock, Settings
+
+
+@dataclass(frozen=True)
+class Service:
+    """The settings, the checked menu and what is built from it, the clock, the records."""
+
+    settings: Settings
+    menus: Menus
+    flow: Flow
+    clock: Clock
+    apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
+    recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
