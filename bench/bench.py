@@ -56,10 +56,23 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), target, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--worker-class", "sync", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **ENV, **env}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+            [
+                str(gunicorn),
+                target,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **ENV, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(300):
             try:
                 requests.get(self.url + "/", timeout=2)
@@ -70,8 +83,9 @@ class Server:
         raise SystemExit(f"{name} did not start")
 
     def workers_rss_mb(self) -> list[float]:
-        children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                                  text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split()
         sizes = []
         for pid in children:
             status = Path(f"/proc/{pid}/status").read_text()
@@ -83,16 +97,23 @@ class Server:
         self.process.wait(timeout=15)
 
 
-def signed_requests(url: str, path: str, fields: dict[str, str], count: int,
-                    sign: bool) -> list[tuple[str, str]]:
+def signed_requests(
+    url: str, path: str, fields: dict[str, str], count: int, sign: bool
+) -> list[tuple[str, str]]:
     """(body, signature) pairs, one CallSid each, so records are really written."""
     validator = RequestValidator(TOKEN)
     pairs = []
     for i in range(count):
-        params = {"CallSid": f"CA{i:032x}", "AccountSid": "AC" + "0" * 32,
-                  "From": "+8613800138000", "To": "+8610555000100",
-                  "CallStatus": "in-progress", "Direction": "inbound",
-                  "ApiVersion": "2010-04-01", **fields}
+        params = {
+            "CallSid": f"CA{i:032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": "+8613800138000",
+            "To": "+8610555000100",
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            **fields,
+        }
         signature = validator.compute_signature(url + path, params) if sign else ""
         pairs.append((urlencode(params), signature))
     return pairs
@@ -117,9 +138,12 @@ end
 
 
 def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-s", str(script), url], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -129,9 +153,14 @@ def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, flo
         value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": rps, "requests": total, "p50": latency("50"), "p99": latency("99"),
-            "errors": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": rps,
+        "requests": total,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def many_call_states(server: Server, step_path: str, count: int) -> None:
@@ -148,13 +177,18 @@ def many_call_states(server: Server, step_path: str, count: int) -> None:
             path = step_path.replace("&s=2&", f"&s={step}&")
             fields = {"CallSid": f"CA{step:032x}", "Digits": "1"}
             signature = validator.compute_signature(server.url + path, fields)
-            answer = session.post(server.url + path, data=fields,
-                                  headers={"X-Twilio-Signature": signature}, timeout=10)
+            answer = session.post(
+                server.url + path,
+                data=fields,
+                headers={"X-Twilio-Signature": signature},
+                timeout=10,
+            )
             answer.raise_for_status()
 
 
-def cpu_inside_workers(specs: dict[str, tuple[str, dict[str, str]]], workdir: Path,
-                       seconds: int, connections: int) -> dict[str, tuple[float, float]]:
+def cpu_inside_workers(
+    specs: dict[str, tuple[str, dict[str, str]]], workdir: Path, seconds: int, connections: int
+) -> dict[str, tuple[float, float]]:
     """CPU per request inside the app and outside it (us), for the step, app by app.
 
     Each app runs again wrapped by bench/timed.py; outside = the machine's CPU per
@@ -165,13 +199,21 @@ def cpu_inside_workers(specs: dict[str, tuple[str, dict[str, str]]], workdir: Pa
         target, env = specs[name]
         stats = workdir / f"cpu-{name}"
         stats.mkdir()
-        server = Server(f"{name} (timed)", "bench.timed:app",
-                        {**env, "IVR_BENCH_TARGET": target, "IVR_BENCH_STATS": str(stats)})
+        server = Server(
+            f"{name} (timed)",
+            "bench.timed:app",
+            {**env, "IVR_BENCH_TARGET": target, "IVR_BENCH_STATS": str(stats)},
+        )
         try:
-            pairs = signed_requests(server.url, STEP_PATH, {"Digits": "1"}, 2000,
-                                    sign=name != "ceiling")
-            rps = wrk(server.url, lua_script(STEP_PATH, pairs, workdir, f"cpu-{name}"), seconds,
-                      connections)["rps"]
+            pairs = signed_requests(
+                server.url, STEP_PATH, {"Digits": "1"}, 2000, sign=name != "ceiling"
+            )
+            rps = wrk(
+                server.url,
+                lua_script(STEP_PATH, pairs, workdir, f"cpu-{name}"),
+                seconds,
+                connections,
+            )["rps"]
         finally:
             server.stop()
         counts = [line.split() for f in stats.iterdir() for line in f.read_text().splitlines()]
@@ -217,15 +259,29 @@ def main() -> int:
     base_env = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_NOW": NOW, "IVR_ENV": "production"}
 
     def settings(menus: Path, db: str) -> Settings:
-        env = {**ENV, "DATABASE_URL": f"sqlite:///{workdir / db}",
-               "IVR_SPOOL_DIR": str(workdir / f"spool-{db}")}
-        return Settings.from_env(env, menus_path=menus, auth_token=TOKEN, production=True,
-                                 fixed_now=parse_now(NOW), trace=False)
+        env = {
+            **ENV,
+            "DATABASE_URL": f"sqlite:///{workdir / db}",
+            "IVR_SPOOL_DIR": str(workdir / f"spool-{db}"),
+        }
+        return Settings.from_env(
+            env,
+            menus_path=menus,
+            auth_token=TOKEN,
+            production=True,
+            fixed_now=parse_now(NOW),
+            trace=False,
+        )
 
     service = create_app(settings(ROOT / "menus.yaml", "inproc.sqlite3"))
-    welcome = service.test_client().post("/voice", headers={
-        "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
-            "http://localhost/voice", {})})
+    welcome = service.test_client().post(
+        "/voice",
+        headers={
+            "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
+                "http://localhost/voice", {}
+            )
+        },
+    )
     assert welcome.status_code == 200, welcome.status_code
     welcome_bytes = len(welcome.get_data())
     print(f"welcome menu: {welcome_bytes} bytes of TwiML; work dir {workdir}")
@@ -233,39 +289,63 @@ def main() -> int:
     servers: dict[str, Server] = {}
     specs = {
         "ceiling": ("bench.ceiling:app", {"CEILING_BYTES": str(welcome_bytes)}),
-        "service": ("server:app", {**base_env,
-                                   "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
-                                   "IVR_SPOOL_DIR": str(workdir / "spool-http")}),
+        "service": (
+            "server:app",
+            {
+                **base_env,
+                "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
+                "IVR_SPOOL_DIR": str(workdir / "spool-http"),
+            },
+        ),
         "norecords": ("server:app", {**base_env, "IVR_RECORDS": "off"}),
-        "big": ("server:app", {**base_env, "IVR_MENUS": str(big_menu),
-                               "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
-                               "IVR_SPOOL_DIR": str(workdir / "spool-big")}),
+        "big": (
+            "server:app",
+            {
+                **base_env,
+                "IVR_MENUS": str(big_menu),
+                "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
+                "IVR_SPOOL_DIR": str(workdir / "spool-big"),
+            },
+        ),
     }
     try:
         for name, (target, env) in specs.items():
             servers[name] = Server(name, target, env)
         scripts = {}
         for name, server in servers.items():
-            for kind, path, fields in (("welcome", "/voice", {}),
-                                       ("step", STEP_PATH, {"Digits": "1"})):
+            for kind, path, fields in (
+                ("welcome", "/voice", {}),
+                ("step", STEP_PATH, {"Digits": "1"}),
+            ):
                 pairs = signed_requests(server.url, path, fields, 2000, sign=name != "ceiling")
                 scripts[(name, kind)] = lua_script(path, pairs, workdir, f"{name}-{kind}")
-        plan = [("ceiling", "welcome"), ("service", "welcome"), ("ceiling", "step"),
-                ("service", "step"), ("norecords", "step")]
+        plan = [
+            ("ceiling", "welcome"),
+            ("service", "welcome"),
+            ("ceiling", "step"),
+            ("service", "step"),
+            ("norecords", "step"),
+        ]
         results: dict[tuple[str, str], list[dict]] = {key: [] for key in plan}
         for round_no in range(1, args.rounds + 1):
             for key in plan:
                 result = wrk(servers[key[0]].url, scripts[key], args.seconds, args.connections)
                 results[key].append(result)
-                print(f"round {round_no} {key[0]:>9} {key[1]:<7} {result['rps']:9.0f} req/s "
-                      f"p50 {result['p50']:6.2f} ms p99 {result['p99']:6.2f} ms "
-                      f"errors {result['errors']} {result['socket_errors']}")
-        med = {key: {m: statistics.median(r[m] for r in rs) for m in ("rps", "p50", "p99")}
-               for key, rs in results.items()}
+                print(
+                    f"round {round_no} {key[0]:>9} {key[1]:<7} {result['rps']:9.0f} req/s "
+                    f"p50 {result['p50']:6.2f} ms p99 {result['p99']:6.2f} ms "
+                    f"errors {result['errors']} {result['socket_errors']}"
+                )
+        med = {
+            key: {m: statistics.median(r[m] for r in rs) for m in ("rps", "p50", "p99")}
+            for key, rs in results.items()
+        }
         print("\nmedians over", args.rounds, "rounds:")
         for key, m in med.items():
-            print(f"  {key[0]:>9} {key[1]:<7} {m['rps']:9.0f} req/s  p50 {m['p50']:6.2f} ms  "
-                  f"p99 {m['p99']:6.2f} ms")
+            print(
+                f"  {key[0]:>9} {key[1]:<7} {m['rps']:9.0f} req/s  p50 {m['p50']:6.2f} ms  "
+                f"p99 {m['p99']:6.2f} ms"
+            )
         rss = {name: servers[name].workers_rss_mb() for name in ("service", "big")}
         many_call_states(servers["service"], STEP_PATH, 3000)
         many_call_states(servers["big"], BIG_STEP_PATH, 3000)
@@ -282,8 +362,13 @@ def main() -> int:
 
     def signed(app, path, fields):
         url = "http://localhost" + path
-        return in_process(app, path, fields, count,
-                          {"X-Twilio-Signature": validator.compute_signature(url, fields)})
+        return in_process(
+            app,
+            path,
+            fields,
+            count,
+            {"X-Twilio-Signature": validator.compute_signature(url, fields)},
+        )
 
     fields = {"CallSid": "CA" + "1" * 32, "Digits": "1"}
     big_app = create_app(settings(big_menu, "big-inproc.sqlite3"))
@@ -296,11 +381,17 @@ def main() -> int:
         timings["step"].append(signed(service, STEP_PATH, fields))
         timings["big"].append(signed(big_app, BIG_STEP_PATH, fields))
     t_ceiling, t_welcome, t_step, t_big = (min(timings[k]) for k in timings)
-    print("\nCPU per step inside the workers / outside the app (TCP, gunicorn, wrk): " + ", ".join(
-        f"{name} {app_us:.0f} / {rest:.0f} us" for name, (app_us, rest) in inside.items()))
-    print(f"in-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "
-          f"step {t_step:.0f} us (x{t_step / t_ceiling:.2f}), 2,000-node step {t_big:.0f} us "
-          f"(x{t_big / t_step:.2f} of the shipped menu's)")
+    print(
+        "\nCPU per step inside the workers / outside the app (TCP, gunicorn, wrk): "
+        + ", ".join(
+            f"{name} {app_us:.0f} / {rest:.0f} us" for name, (app_us, rest) in inside.items()
+        )
+    )
+    print(
+        f"in-process per request: ceiling {t_ceiling:.0f} us, welcome {t_welcome:.0f} us, "
+        f"step {t_step:.0f} us (x{t_step / t_ceiling:.2f}), 2,000-node step {t_big:.0f} us "
+        f"(x{t_big / t_step:.2f} of the shipped menu's)"
+    )
 
     # Size: load + validate, explore speed.
     from ivr.menu.loading import load_menus
@@ -314,45 +405,64 @@ def main() -> int:
         loads.append(time.perf_counter() - started)
     t_load = min(loads)
     from ivr.simulator.coverage import keys_for
+
     # As `ivr explore` runs it: in-process, probing calls not recorded.
     explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"), records=False))
-    found = explore(WsgiTransport(explore_app), base_url="http://127.0.0.1:5000",
-                    start_paths=["/voice?lang=zh-CN"], keys_for=keys_for(explore_app.extensions[
-                        "ivr"].menus), auth_token=TOKEN, max_waits=1500)
+    found = explore(
+        WsgiTransport(explore_app),
+        base_url="http://127.0.0.1:5000",
+        start_paths=["/voice?lang=zh-CN"],
+        keys_for=keys_for(explore_app.extensions["ivr"].menus),
+        auth_token=TOKEN,
+        max_waits=1500,
+    )
     per_second = found.transitions / found.seconds
-    print(f"2,000-node menu: load+validate {t_load:.2f} s; explore {found.transitions} "
-          f"transitions in {found.seconds:.1f} s = {per_second:.0f}/s")
+    print(
+        f"2,000-node menu: load+validate {t_load:.2f} s; explore {found.transitions} "
+        f"transitions in {found.seconds:.1f} s = {per_second:.0f}/s"
+    )
 
     # Start-up: import server, minus the interpreter's own start.
     def timed(code: str) -> float:
         runs = []
         for _ in range(3):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                           env={**os.environ, **ENV, "DATABASE_URL":
-                                f"sqlite:///{workdir / 'import.sqlite3'}",
-                                "IVR_SPOOL_DIR": str(workdir / "spool-import")},
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                check=True,
+                env={
+                    **os.environ,
+                    **ENV,
+                    "DATABASE_URL": f"sqlite:///{workdir / 'import.sqlite3'}",
+                    "IVR_SPOOL_DIR": str(workdir / "spool-import"),
+                },
+                stderr=subprocess.DEVNULL,
+            )
             runs.append(time.perf_counter() - started)
         return min(runs)
 
     t_import = timed("import server") - timed("pass")
-    print(f"import server: {t_import:.2f} s; worker RSS after the rounds: shipped "
-          f"{max(rss['service']):.0f} MB, 2,000-node {max(rss['big']):.0f} MB; after 3,000 more "
-          f"call states: {max(full['service']):.0f} MB, {max(full['big']):.0f} MB")
+    print(
+        f"import server: {t_import:.2f} s; worker RSS after the rounds: shipped "
+        f"{max(rss['service']):.0f} MB, 2,000-node {max(rss['big']):.0f} MB; after 3,000 more "
+        f"call states: {max(full['service']):.0f} MB, {max(full['big']):.0f} MB"
+    )
 
     c_step, s_step = med[("ceiling", "step")], med[("service", "step")]
     n_step = med[("norecords", "step")]
     c_wel, s_wel = med[("ceiling", "welcome")], med[("service", "welcome")]
-    print(f"ratios service/ceiling: step {s_step['rps'] / c_step['rps']:.2f} (target >= 0.70), "
-          f"step without records {n_step['rps'] / c_step['rps']:.2f} (>= 0.80), "
-          f"welcome {s_wel['rps'] / c_wel['rps']:.2f}, p99 step {s_step['p99'] / c_step['p99']:.2f}"
-          f" (<= 1.5), in-process step {t_step / t_ceiling:.2f}, 2,000-node step "
-          f"{t_big / t_step:.2f} (<= 1.1), load {t_load:.2f} s (< 1), explore "
-          f"{per_second:.0f}/s (>= 2000), RSS {max(rss['service']):.0f}/{max(rss['big']):.0f} MB "
-          f"(< 90 each; {max(full['service']):.0f}/{max(full['big']):.0f} after 3,000 call "
-          f"states), "
-          f"import {t_import:.2f} s (< 1)")
+    print(
+        f"ratios service/ceiling: step {s_step['rps'] / c_step['rps']:.2f} (target >= 0.70), "
+        f"step without records {n_step['rps'] / c_step['rps']:.2f} (>= 0.80), "
+        f"welcome {s_wel['rps'] / c_wel['rps']:.2f}, p99 step {s_step['p99'] / c_step['p99']:.2f}"
+        f" (<= 1.5), in-process step {t_step / t_ceiling:.2f}, 2,000-node step "
+        f"{t_big / t_step:.2f} (<= 1.1), load {t_load:.2f} s (< 1), explore "
+        f"{per_second:.0f}/s (>= 2000), RSS {max(rss['service']):.0f}/{max(rss['big']):.0f} MB "
+        f"(< 90 each; {max(full['service']):.0f}/{max(full['big']):.0f} after 3,000 call "
+        f"states), "
+        f"import {t_import:.2f} s (< 1)"
+    )
     return 0
 
 

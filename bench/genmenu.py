@@ -57,22 +57,28 @@ nodes:
 
 
 def _menu(node_id: str, title: int, children: list[str], top: bool) -> str:
-    lines = [f"  {node_id}:", "    type: menu",
-             f"    prompt: {{zh-CN: 第{title}组问题。, en-US: Group {title}.}}"]
+    lines = [
+        f"  {node_id}:",
+        "    type: menu",
+        f"    prompt: {{zh-CN: 第{title}组问题。, en-US: Group {title}.}}",
+    ]
     if top:
         lines.append("    global_keys: {main: null, back: null}")
     lines.append("    options:")
     for key, child in enumerate(children, 1):
-        lines.append(f'      "{key}": {{label: {{zh-CN: 第{key}项, en-US: For item {key}}}, '
-                     f"to: {child}}}")
+        lines.append(
+            f'      "{key}": {{label: {{zh-CN: 第{key}项, en-US: For item {key}}}, to: {child}}}'
+        )
     return "\n".join(lines) + "\n"
 
 
 def _answer(node_id: str, back: str, number: int) -> str:
-    return (f"  {node_id}:\n    type: message\n"
-            f"    say: {{zh-CN: 这是第{number}条答复，内容简短。, "
-            f"en-US: 'This is answer number {number}, kept short.'}}\n"
-            f"    next: {back}\n")
+    return (
+        f"  {node_id}:\n    type: message\n"
+        f"    say: {{zh-CN: 这是第{number}条答复，内容简短。, "
+        f"en-US: 'This is answer number {number}, kept short.'}}\n"
+        f"    next: {back}\n"
+    )
 
 
 def generate(total: int) -> str:
@@ -96,7 +102,7 @@ def generate(total: int) -> str:
         upper = []
         for start in range(0, len(menus), 8):
             menu_id = f"g{level}_{start // 8}"
-            parts.append(_menu(menu_id, start // 8 + 1, menus[start:start + 8], top=False))
+            parts.append(_menu(menu_id, start // 8 + 1, menus[start : start + 8], top=False))
             upper.append(menu_id)
         menus = upper
     parts.append(_menu("main", 0, menus, top=True))

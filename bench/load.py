@@ -34,9 +34,15 @@ def call_requests(url: str, index: int) -> list[tuple[str, dict[str, str]]]:
     """The requests of one after-hours call that leaves a voicemail, in order."""
     sid = f"CA{uuid.UUID(int=index).hex}"
     recording = f"RE{uuid.UUID(int=index).hex}"
-    base = {"CallSid": sid, "AccountSid": "AC" + "0" * 32, "From": f"+86138{index:08d}",
-            "To": "+8610555000100", "CallStatus": "in-progress", "Direction": "inbound",
-            "ApiVersion": "2010-04-01"}
+    base = {
+        "CallSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": f"+86138{index:08d}",
+        "To": "+8610555000100",
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+    }
     gather = "/voice/gather?node={}&lang=zh-CN&s={}{}"
     return [
         ("/voice", {**base, "CallStatus": "ringing"}),
@@ -44,10 +50,17 @@ def call_requests(url: str, index: int) -> list[tuple[str, dict[str, str]]]:
         (gather.format("account", 2, "&back=main"), {**base, "Digits": "7"}),
         (gather.format("account", 3, "&f=1&back=main"), {**base, "Digits": "0"}),
         (gather.format("after_hours", 4, "&back=main.account"), {**base, "Digits": "1"}),
-        ("/voice/record?node=voicemail&lang=zh-CN&s=5&back=main.account.after_hours",
-         {**base, "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/"
-                                  f"{recording}", "RecordingSid": recording,
-          "RecordingDuration": "7", "Digits": "#"}),
+        (
+            "/voice/record?node=voicemail&lang=zh-CN&s=5&back=main.account.after_hours",
+            {
+                **base,
+                "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/"
+                f"{recording}",
+                "RecordingSid": recording,
+                "RecordingDuration": "7",
+                "Digits": "#",
+            },
+        ),
         ("/voice/status", {**base, "CallStatus": "completed", "CallDuration": "63"}),
     ]
 
@@ -59,10 +72,15 @@ def lua(url: str, calls: int, workdir: Path) -> Path:
     for index in range(calls):
         for path, fields in call_requests(url, index):
             signature = validator.compute_signature(url + path, fields)
-            rows.append(f"{{{json.dumps(path)},{json.dumps(urlencode(fields))},"
-                        f"{json.dumps(signature)}}}")
+            rows.append(
+                f"{{{json.dumps(path)},{json.dumps(urlencode(fields))},{json.dumps(signature)}}}"
+            )
     script = workdir / "load.lua"
-    script.write_text("local rows = {" + ",".join(rows) + "}\n" + """
+    script.write_text(
+        "local rows = {"
+        + ",".join(rows)
+        + "}\n"
+        + """
 local i = 0
 request = function()
   i = i % #rows + 1
@@ -71,7 +89,8 @@ request = function()
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["X-Twilio-Signature"] = row[3]}, row[2])
 end
-""")
+"""
+    )
     return script
 
 
@@ -82,10 +101,13 @@ def count_records(database_url: str) -> dict[str, int]:
 
     engine = create_engine(parse(database_url))
     with engine.connect() as connection:
-        counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                  for table in ("calls", "events", "recordings")}
-        counts["completed"] = connection.execute(text(
-            "SELECT count(*) FROM calls WHERE status = 'completed'")).scalar_one()
+        counts = {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("calls", "events", "recordings")
+        }
+        counts["completed"] = connection.execute(
+            text("SELECT count(*) FROM calls WHERE status = 'completed'")
+        ).scalar_one()
     engine.dispose()
     return counts
 
@@ -105,16 +127,20 @@ def fresh_postgres(url: str) -> tuple[str, callable]:
     return url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def run(seconds: int, connections: int, calls: int, database_url: str | None,
-        workers: int) -> bool:
+def run(seconds: int, connections: int, calls: int, database_url: str | None, workers: int) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix="ivr-load-"))
     drop = None
     if database_url and database_url.startswith("postgres"):
         database_url, drop = fresh_postgres(database_url)
     database_url = database_url or f"sqlite:///{workdir / 'load.sqlite3'}"
     kind = database_url.split(":", 1)[0]
-    env = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_NOW": AFTER_HOURS, "IVR_ENV": "production",
-           "DATABASE_URL": database_url, "IVR_SPOOL_DIR": str(workdir / "spool")}
+    env = {
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "IVR_NOW": AFTER_HOURS,
+        "IVR_ENV": "production",
+        "DATABASE_URL": database_url,
+        "IVR_SPOOL_DIR": str(workdir / "spool"),
+    }
     server = Server(f"service ({kind})", "server:app", env, workers=workers)
     try:
         script = lua(server.url, calls, workdir)
@@ -128,17 +154,24 @@ def run(seconds: int, connections: int, calls: int, database_url: str | None,
             drop()
     table = calls * 7
     covered = result["requests"] >= table * THREADS  # every thread sent every request
-    expected = {"calls": calls, "events": calls * 6, "recordings": calls,
-                "completed": calls}
+    expected = {"calls": calls, "events": calls * 6, "recordings": calls, "completed": calls}
     spooled = sorted(p.name for p in (workdir / "spool").glob("*") if p.stat().st_size)
-    ok = (result["errors"] == 0 and not result["socket_errors"] and covered
-          and counts == expected and not spooled)
-    print(f"{kind}: {result['rps']:.0f} req/s, p50 {result['p50']:.2f} ms, p99 "
-          f"{result['p99']:.2f} ms, {result['requests']} requests, errors "
-          f"{result['errors']} {result['socket_errors'] or ''}".rstrip())
-    print(f"{kind}: records {counts} expected {expected}; spool left: {spooled or 'none'}"
-          + ("" if covered else "; NOT every request was sent: raise --seconds or lower "
-                                "--calls"))
+    ok = (
+        result["errors"] == 0
+        and not result["socket_errors"]
+        and covered
+        and counts == expected
+        and not spooled
+    )
+    print(
+        f"{kind}: {result['rps']:.0f} req/s, p50 {result['p50']:.2f} ms, p99 "
+        f"{result['p99']:.2f} ms, {result['requests']} requests, errors "
+        f"{result['errors']} {result['socket_errors'] or ''}".rstrip()
+    )
+    print(
+        f"{kind}: records {counts} expected {expected}; spool left: {spooled or 'none'}"
+        + ("" if covered else "; NOT every request was sent: raise --seconds or lower --calls")
+    )
     print(f"{kind}: {'PASS' if ok else 'FAIL'}")
     return ok
 
@@ -149,8 +182,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--database-url", action="append", default=[],
-                        help="PostgreSQL server to also load (repeatable); SQLite always")
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        default=[],
+        help="PostgreSQL server to also load (repeatable); SQLite always",
+    )
     args = parser.parse_args()
     results = [run(args.seconds, args.connections, args.calls, None, args.workers)]
     for url in args.database_url:

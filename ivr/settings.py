@@ -79,11 +79,15 @@ class Settings:
     def check(self) -> None:
         """Refuse settings that would serve callers unsafely."""
         if self.production and not self.auth_token:
-            raise SettingsError("IVR_ENV=production needs TWILIO_AUTH_TOKEN: without it anyone "
-                                "could drive the menu. Set it to the account's auth token.")
+            raise SettingsError(
+                "IVR_ENV=production needs TWILIO_AUTH_TOKEN: without it anyone "
+                "could drive the menu. Set it to the account's auth token."
+            )
         if self.production and self.flask_cli:
-            raise SettingsError("IVR_ENV=production must not run on Flask's development "
-                                "server; serve it with gunicorn (see the Procfile)")
+            raise SettingsError(
+                "IVR_ENV=production must not run on Flask's development "
+                "server; serve it with gunicorn (see the Procfile)"
+            )
 
     def clock(self) -> Clock:
         """Return the server's clock: IVR_NOW when set, else the real time."""
@@ -106,8 +110,9 @@ def parse_now(text: str) -> datetime.datetime:
     try:
         value = datetime.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise SettingsError(f"'{text}' is not an ISO-8601 time like "
-                            "2026-11-23T21:00:00+08:00") from None
+        raise SettingsError(
+            f"'{text}' is not an ISO-8601 time like 2026-11-23T21:00:00+08:00"
+        ) from None
     if value.tzinfo is None:
         raise SettingsError(f"'{text}' has no UTC offset; add one, e.g. +08:00")
     return value

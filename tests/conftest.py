@@ -64,8 +64,11 @@ def clock() -> Clock:
 
 def env_for(directory: Path) -> dict[str, str]:
     """The numbers plus a call records database of the test's own, never instance/."""
-    return {**ENV, "DATABASE_URL": f"sqlite:///{directory / 'ivr.sqlite3'}",
-            "IVR_SPOOL_DIR": str(directory / "spool")}
+    return {
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{directory / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(directory / "spool"),
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,10 @@ from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, twiml
 MENUS = load_menus(HOTLINE, env=ENV)
 ANSWERS = sorted(n for n, node in MENUS.nodes.items() if isinstance(node, AnswerNode))
 CALL = {"CallSid": "CA" + "7" * 32, "From": "+8613800138000", "To": "+8610555000100"}
-ONWARD = {"zh-CN": "重听请按星号键，返回请按井号键，人工服务请按0。",
-          "en-US": "To hear this again, press star. To go back, press pound. "
-                   "For an agent, press 0."}
+ONWARD = {
+    "zh-CN": "重听请按星号键，返回请按井号键，人工服务请按0。",
+    "en-US": "To hear this again, press star. To go back, press pound. For an agent, press 0.",
+}
 
 
 @pytest.fixture
@@ -157,8 +158,12 @@ def test_every_answer_is_two_keys_from_the_main_menu_and_the_stolen_line_is_firs
 def test_one_passwords_choice_covers_login_and_payment_passwords():
     said = MENUS.nodes["passwords"].say["zh-CN"]
     assert "登录密码" in said and "支付密码" in said
-    assert not any("支付密码" in o.label["zh-CN"] for n in MENUS.nodes.values()
-                   if isinstance(n, MenuNode) for o in n.options.values())
+    assert not any(
+        "支付密码" in o.label["zh-CN"]
+        for n in MENUS.nodes.values()
+        if isinstance(n, MenuNode)
+        for o in n.options.values()
+    )
 
 
 def test_lists_and_answers_are_short_enough():
@@ -170,8 +175,9 @@ def test_lists_and_answers_are_short_enough():
 # -- 6. when agents do not answer, and before recording ----------------------------------------
 
 
-@pytest.mark.parametrize("dial", sorted(n for n, node in MENUS.nodes.items()
-                                        if isinstance(node, DialNode)))
+@pytest.mark.parametrize(
+    "dial", sorted(n for n, node in MENUS.nodes.items() if isinstance(node, DialNode))
+)
 def test_an_unanswered_or_busy_line_offers_a_callback_or_a_message(dial):
     node = MENUS.nodes[dial]
     for target in {node.no_answer, node.busy, node.failed}:
@@ -187,8 +193,9 @@ def test_busy_agent_answer_is_the_offer(client):
     assert "预约回电请按1，留言请按2" in words(gather(root))
 
 
-@pytest.mark.parametrize("node_id", sorted(n for n, node in MENUS.nodes.items()
-                                           if isinstance(node, RecordNode)))
+@pytest.mark.parametrize(
+    "node_id", sorted(n for n, node in MENUS.nodes.items() if isinstance(node, RecordNode))
+)
 @pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
 def test_before_any_recording_the_caller_hears_it_is_kept_90_days(client, node_id, lang):
     root = post(client, f"/voice/enter?node={node_id}&lang={lang}")

@@ -38,8 +38,9 @@ def test_the_ceiling_sends_a_constant_twiml_document_of_the_asked_size(size):
 
 
 @pytest.mark.parametrize(("menus", "path"), [(None, STEP_PATH), ("big", BIG_STEP_PATH)])
-def test_the_measured_step_is_an_answer_and_back_on_either_menu(make_app, big_menu, tmp_path,
-                                                               menus, path):
+def test_the_measured_step_is_an_answer_and_back_on_either_menu(
+    make_app, big_menu, tmp_path, menus, path
+):
     """Key 1 at the step's node says an answer: not an error or a retry."""
     app = make_app(big_menu, env=env_for(tmp_path)) if menus else make_app(HOTLINE)
     fields = {"CallSid": "CA" + "1" * 32, "Digits": "1"}
@@ -60,6 +61,7 @@ def test_the_bench_signs_as_twilio_does(make_app):
     app = make_app(HOTLINE, auth_token=TOKEN)
     fields = {"CallSid": "CA" + "2" * 32, "Digits": "1"}
     signature = RequestValidator(TOKEN).compute_signature("http://localhost" + STEP_PATH, fields)
-    response = app.test_client().post(STEP_PATH, data=fields,
-                                      headers={"X-Twilio-Signature": signature})
+    response = app.test_client().post(
+        STEP_PATH, data=fields, headers={"X-Twilio-Signature": signature}
+    )
     assert response.status_code == 200

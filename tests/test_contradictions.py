@@ -18,8 +18,9 @@ from ivr.web.app import create_app
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for
 
 HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours
-TRANSFER = re.compile(r"为您转接|转接人工服务|Connecting you|put you through|transfer you",
-                      re.IGNORECASE)
+TRANSFER = re.compile(
+    r"为您转接|转接人工服务|Connecting you|put you through|transfer you", re.IGNORECASE
+)
 CLOSED = re.compile(r"非人工服务时间|We are closed")
 
 
@@ -37,15 +38,18 @@ def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[st
                 found.append(" > ".join(path) + f": {text!r} then closed")
                 return
 
-    walk = explore(WsgiTransport(app, base_url=BASE_URL), base_url=BASE_URL,
-                   start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
-                   keys_for=keys_for(menus), heard=heard)
+    walk = explore(
+        WsgiTransport(app, base_url=BASE_URL),
+        base_url=BASE_URL,
+        start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+        keys_for=keys_for(menus),
+        heard=heard,
+    )
     assert walk.transitions > 1000 and not walk.truncated  # it really walked every path
     return found
 
 
-@pytest.mark.parametrize("at", [OPEN_TIME, CLOSED_TIME, HOLIDAY], ids=["open", "closed",
-                                                                        "holiday"])
+@pytest.mark.parametrize("at", [OPEN_TIME, CLOSED_TIME, HOLIDAY], ids=["open", "closed", "holiday"])
 def test_no_path_announces_a_transfer_the_hours_node_refuses(at, tmp_path):
     assert contradictions(HOTLINE, at, tmp_path) == []
 

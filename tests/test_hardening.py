@@ -30,8 +30,9 @@ def test_production_refuses_to_start_without_a_token():
 
 
 def test_production_refuses_flasks_development_server():
-    settings = Settings.from_env({"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": TOKEN,
-                                  "FLASK_RUN_FROM_CLI": "true"})
+    settings = Settings.from_env(
+        {"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": TOKEN, "FLASK_RUN_FROM_CLI": "true"}
+    )
     with pytest.raises(SettingsError, match="development server"):
         settings.check()
 
@@ -53,8 +54,13 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
     app = make_app(auth_token=TOKEN)
     caplog.set_level(logging.DEBUG, logger="ivr")
     for script in ("0,2,1,1", "0,2,2,13987654321#,1,2"):  # caller id, then a typed number
-        call = Call(WsgiTransport(app, base_url="http://localhost"), ScriptedCaller.parse(
-            script), base_url="http://localhost", from_number=CALLER, auth_token=TOKEN)
+        call = Call(
+            WsgiTransport(app, base_url="http://localhost"),
+            ScriptedCaller.parse(script),
+            base_url="http://localhost",
+            from_number=CALLER,
+            auth_token=TOKEN,
+        )
         result = call.run()
         assert result.ok, [str(p) for p in result.problems]
     app.test_client().post("/voice", data={"From": CALLER})  # a forged one, logged as 403
@@ -74,14 +80,18 @@ def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
 
 
 def test_no_secret_is_committed():
-    files = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True,
-                           text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert not [f for f in files if f.endswith((".env", ".pem", ".key"))]
     secret = re.compile(r"(AUTH_TOKEN|auth_token|PASSWORD)\s*[=:]\s*['\"]?[0-9a-f]{32}\b")
     for name in files:
         path = PROJECT_ROOT / name
-        if path.suffix in (".py", ".yaml", ".yml", ".md", ".toml", ".txt", ".sh", "") \
-                and path.is_file() and path.stat().st_size < 1_000_000:
+        if (
+            path.suffix in (".py", ".yaml", ".yml", ".md", ".toml", ".txt", ".sh", "")
+            and path.is_file()
+            and path.stat().st_size < 1_000_000
+        ):
             text = path.read_text(encoding="utf-8", errors="ignore")
             assert not secret.search(text), f"{name} holds what looks like a secret"
     menus = (PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8")
@@ -103,17 +113,28 @@ def test_the_procfiles_command_serves_production_on_port(tmp_path):
     (line,) = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
     assert line.startswith("web: IVR_ENV=production ")
     port = free_port()
-    env = {**os.environ, **env_for(tmp_path), "PORT": str(port), "TWILIO_AUTH_TOKEN": "t" * 32,
-           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}  # this venv's python
+    env = {
+        **os.environ,
+        **env_for(tmp_path),
+        "PORT": str(port),
+        "TWILIO_AUTH_TOKEN": "t" * 32,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }  # this venv's python
     with open(tmp_path / "server.log", "wb") as log:
-        server = subprocess.Popen(["bash", "-c", line.removeprefix("web: ")],
-                                  cwd=PROJECT_ROOT, env=env, start_new_session=True,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            ["bash", "-c", line.removeprefix("web: ")],
+            cwd=PROJECT_ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/healthz", tmp_path / "server.log")
         assert health.json()["status"] == "ok"
-        unsigned = requests.post(f"http://127.0.0.1:{port}/voice", data={"CallSid": "CA1"},
-                                 timeout=5)
+        unsigned = requests.post(
+            f"http://127.0.0.1:{port}/voice", data={"CallSid": "CA1"}, timeout=5
+        )
         assert unsigned.status_code == 403  # production checks every signature
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -142,6 +163,8 @@ def _wait_for(url: str, log: Path) -> requests.Response:
 def test_only_the_settings_read_the_environment():
     """Every variable is read by Settings and passed down: one place to look."""
     readers = sorted(
-        str(path.relative_to(PROJECT_ROOT)) for path in (PROJECT_ROOT / "ivr").rglob("*.py")
-        if re.search(r"os\.environ|os\.getenv|getenv\(", path.read_text(encoding="utf-8")))
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "ivr").rglob("*.py")
+        if re.search(r"os\.environ|os\.getenv|getenv\(", path.read_text(encoding="utf-8"))
+    )
     assert readers == ["ivr/settings.py"]

@@ -499,8 +499,7 @@ OFFICE = 'weekly: {daily: ["08:00-20:00"]}'
          "YYYY-MM-DD"),
     ],
 )  # fmt: skip
-def test_schedule_errors_name_the_line_the_problem_and_the_fix(tmp_path, old, new, message,
-                                                                fix):
+def test_schedule_errors_name_the_line_the_problem_and_the_fix(tmp_path, old, new, message, fix):
     """A bad schedule is refused once, by the model, with the file's line and a fix."""
     assert old in BASE_MENU
     path = tmp_path / "menus.yaml"

@@ -24,9 +24,25 @@ def _needs_wrk():
 
 
 def _load(*extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "bench/load.py", "--seconds", "3",
-                           "--connections", "16", "--calls", "40", "--workers", "2", *extra],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [
+            sys.executable,
+            "bench/load.py",
+            "--seconds",
+            "3",
+            "--connections",
+            "16",
+            "--calls",
+            "40",
+            "--workers",
+            "2",
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def test_short_load_on_sqlite_loses_nothing():

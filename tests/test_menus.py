@@ -46,10 +46,24 @@ def test_shipped_menu_reaches_every_node():
     """No node is unreachable: the loader warns about those, and there are none."""
     menus = load_menus(HOTLINE, env=ENV)
     assert menus.warnings == ()
-    assert {"welcome", "main", "payments", "payments_failed", "funds_not_arrived",
-            "login_codes", "passwords", "stolen", "locked", "feedback", "agent",
-            "agent_unavailable", "after_hours", "voicemail", "callback", "goodbye"} <= set(
-        menus.nodes)
+    assert {
+        "welcome",
+        "main",
+        "payments",
+        "payments_failed",
+        "funds_not_arrived",
+        "login_codes",
+        "passwords",
+        "stolen",
+        "locked",
+        "feedback",
+        "agent",
+        "agent_unavailable",
+        "after_hours",
+        "voicemail",
+        "callback",
+        "goodbye",
+    } <= set(menus.nodes)
 
 
 def test_shipped_menu_needs_numbers_from_the_environment():
@@ -70,7 +84,8 @@ def test_committed_schema_matches_the_models():
     committed = json.loads((HOTLINE.parent / "menus.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run `make schema` to refresh menus.schema.json"
     assert HOTLINE.read_text(encoding="utf-8").startswith(
-        "# yaml-language-server: $schema=./menus.schema.json")
+        "# yaml-language-server: $schema=./menus.schema.json"
+    )
 
 
 def test_schema_rejects_unknown_fields_for_editors():
@@ -99,91 +114,253 @@ def test_every_menu_prompt_names_each_option_key(tmp_path):
 # Each case: what to change in BASE, words the message must contain, the node it must name,
 # and a marker: the problem's line is the line of the marker in the changed text.
 CASES = [
-    ("yaml syntax", lambda t: t.replace("next: main\n  main:", "next: [main\n  main:"),
-     "YAML syntax error", None, None),
-    ("duplicate key", lambda t: t.replace("    next: main\n  main:",
-                                          "    next: main\n    next: info\n  main:"),
-     "duplicate key 'next'", "welcome", "next: info"),
-    ("unknown field", lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
-     "unknown field 'tiemout'", "dial", "tiemout"),
-    ("did you mean field", lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
-     "did you mean 'timeout'", "dial", "tiemout"),
-    ("unknown node", lambda t: t.replace("to: info}", "to: inf}"),
-     "unknown node 'inf'", "main", "to: inf"),
-    ("did you mean node", lambda t: t.replace("to: info}", "to: inf}"),
-     "did you mean 'info'", "main", "to: inf"),
-    ("bad option key", lambda t: t.replace('"1": {label', '"1a": {label'),
-     "key '1a' is not valid", "main", '"1a"'),
-    ("collides with global key", lambda t: t.replace('"1": {label', '"0": {label'),
-     "collides with the global 'agent' key", "main", '"0"'),
-    ("menu with no options", lambda t: t.replace(
-        '    options:\n      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
-        "    options: {}"), "a menu with no options", "main", "options: {}"),
-    ("missing start", lambda t: t.replace("start: welcome\n", ""),
-     "missing required field 'start'", None, None),
-    ("start not a node", lambda t: t.replace("start: welcome", "start: welcom"),
-     "did you mean 'welcome'", None, "start: welcom"),
-    ("missing language", lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}",
-                                             "say: {zh-CN: 信息}"),
-     "no 'en-US' words", "info", "say: {zh-CN: 信息}"),
-    ("undeclared language", lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}",
-                                                "say: {zh-CN: 信息, en-US: Info, fr-FR: x}"),
-     "language 'fr-FR' is not in 'languages'", "info", "fr-FR: x"),
-    ("timeout out of range", lambda t: t.replace("    timeout: 20", "    timeout: 2"),
-     "greater than or equal to 5", "dial", "timeout: 2"),
-    ("menu timeout out of range", lambda t: t.replace(
-        "    global_keys: {main: null, back: null}",
-        "    global_keys: {main: null, back: null}\n    timeout: 99"),
-     "less than or equal to 60", "main", "timeout: 99"),
-    ("retries out of range", lambda t: t.replace(
-        "    global_keys: {main: null, back: null}",
-        "    global_keys: {main: null, back: null}\n    max_failures: 0"),
-     "greater than or equal to 1", "main", "max_failures: 0"),
-    ("env var missing", lambda t: t.replace("${AGENT_NUMBER}", "${NO_SUCH_NUMBER}"),
-     "NO_SUCH_NUMBER is not set", "dial", "NO_SUCH_NUMBER"),
-    ("not E.164", lambda t: t.replace("${AGENT_NUMBER}", "${AGENT_NUMBER}0000000000"),
-     "is not an E.164 phone number", "dial", "number:"),
-    ("unknown schedule", lambda t: t.replace("schedule: office", "schedule: ofice"),
-     "unknown schedule 'ofice'", "agent", "schedule: ofice"),
-    ("unknown time zone", lambda t: t.replace("Asia/Shanghai", "Asia/Shanghia"),
-     "Asia/Shanghai", None, "Asia/Shanghia"),
-    ("unknown holiday country", lambda t: t.replace(
-        '    weekly: {daily: ["08:00-20:00"]}',
-        '    weekly: {daily: ["08:00-20:00"]}\n    holidays: {country: XX}'),
-     "XX", None, "holidays:"),
-    ("unknown node type", lambda t: t.replace("type: hangup", "type: hangpu"),
-     "unknown node type 'hangpu'", "bye", "type: hangpu"),
-    ("message with no way on", lambda t: t.replace("    next: main\n  main:", "  main:"),
-     "exactly one of 'next' or 'hangup: true'", "welcome", "welcome:"),
-    ("silent loop", lambda t: t.replace("  on_max: bye", "  on_max: agent").replace(
-        "closed: bye", "closed: main"),
-     "would loop forever", None, None),
-    ("full prompt names a missing key", lambda t: t.replace(
-        "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1，其他请按2, en-US: "
-        "For accounts press 1}\n    options:\n"),
-     "says to press '2'", "main", "full_prompt"),
-    ("full prompt misses an option", lambda t: t.replace(
-        "    options:\n", "    full_prompt: {zh-CN: 账户问题请按1, en-US: Hello}\n    options:\n"),
-     "never names option '1'", "main", "full_prompt"),
-    ("answer names a key that does nothing", lambda t: t.replace(
-        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
-        "    type: answer\n    say: {zh-CN: 信息，详情请按5, en-US: Info}"),
-     "says to press '5'", "info", "信息，详情请按5"),
-    ("answer returns to a node that is not a menu", lambda t: t.replace(
-        "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
-        "    type: answer\n    say: {zh-CN: 信息, en-US: Info}\n    back: bye"),
-     "'back' must be a menu", "info", "back: bye"),
-    ("retention days said but not set", lambda t: t.replace(
-        "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_days}天", en-US: Info}'),
-     "sets no retention_days", "info", "保存{retention_days}天"),
-    ("mandarin with an english voice", lambda t: t.replace("voice: Polly.Zhiyu",
-                                                           "voice: Polly.Joanna"),
-     "cannot speak Mandarin", None, "zh-CN: {voice: Polly.Joanna"),
+    (
+        "yaml syntax",
+        lambda t: t.replace("next: main\n  main:", "next: [main\n  main:"),
+        "YAML syntax error",
+        None,
+        None,
+    ),
+    (
+        "duplicate key",
+        lambda t: t.replace("    next: main\n  main:", "    next: main\n    next: info\n  main:"),
+        "duplicate key 'next'",
+        "welcome",
+        "next: info",
+    ),
+    (
+        "unknown field",
+        lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
+        "unknown field 'tiemout'",
+        "dial",
+        "tiemout",
+    ),
+    (
+        "did you mean field",
+        lambda t: t.replace("    timeout: 20", "    tiemout: 20"),
+        "did you mean 'timeout'",
+        "dial",
+        "tiemout",
+    ),
+    (
+        "unknown node",
+        lambda t: t.replace("to: info}", "to: inf}"),
+        "unknown node 'inf'",
+        "main",
+        "to: inf",
+    ),
+    (
+        "did you mean node",
+        lambda t: t.replace("to: info}", "to: inf}"),
+        "did you mean 'info'",
+        "main",
+        "to: inf",
+    ),
+    (
+        "bad option key",
+        lambda t: t.replace('"1": {label', '"1a": {label'),
+        "key '1a' is not valid",
+        "main",
+        '"1a"',
+    ),
+    (
+        "collides with global key",
+        lambda t: t.replace('"1": {label', '"0": {label'),
+        "collides with the global 'agent' key",
+        "main",
+        '"0"',
+    ),
+    (
+        "menu with no options",
+        lambda t: t.replace(
+            '    options:\n      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
+            "    options: {}",
+        ),
+        "a menu with no options",
+        "main",
+        "options: {}",
+    ),
+    (
+        "missing start",
+        lambda t: t.replace("start: welcome\n", ""),
+        "missing required field 'start'",
+        None,
+        None,
+    ),
+    (
+        "start not a node",
+        lambda t: t.replace("start: welcome", "start: welcom"),
+        "did you mean 'welcome'",
+        None,
+        "start: welcom",
+    ),
+    (
+        "missing language",
+        lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息}"),
+        "no 'en-US' words",
+        "info",
+        "say: {zh-CN: 信息}",
+    ),
+    (
+        "undeclared language",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息, en-US: Info, fr-FR: x}"
+        ),
+        "language 'fr-FR' is not in 'languages'",
+        "info",
+        "fr-FR: x",
+    ),
+    (
+        "timeout out of range",
+        lambda t: t.replace("    timeout: 20", "    timeout: 2"),
+        "greater than or equal to 5",
+        "dial",
+        "timeout: 2",
+    ),
+    (
+        "menu timeout out of range",
+        lambda t: t.replace(
+            "    global_keys: {main: null, back: null}",
+            "    global_keys: {main: null, back: null}\n    timeout: 99",
+        ),
+        "less than or equal to 60",
+        "main",
+        "timeout: 99",
+    ),
+    (
+        "retries out of range",
+        lambda t: t.replace(
+            "    global_keys: {main: null, back: null}",
+            "    global_keys: {main: null, back: null}\n    max_failures: 0",
+        ),
+        "greater than or equal to 1",
+        "main",
+        "max_failures: 0",
+    ),
+    (
+        "env var missing",
+        lambda t: t.replace("${AGENT_NUMBER}", "${NO_SUCH_NUMBER}"),
+        "NO_SUCH_NUMBER is not set",
+        "dial",
+        "NO_SUCH_NUMBER",
+    ),
+    (
+        "not E.164",
+        lambda t: t.replace("${AGENT_NUMBER}", "${AGENT_NUMBER}0000000000"),
+        "is not an E.164 phone number",
+        "dial",
+        "number:",
+    ),
+    (
+        "unknown schedule",
+        lambda t: t.replace("schedule: office", "schedule: ofice"),
+        "unknown schedule 'ofice'",
+        "agent",
+        "schedule: ofice",
+    ),
+    (
+        "unknown time zone",
+        lambda t: t.replace("Asia/Shanghai", "Asia/Shanghia"),
+        "Asia/Shanghai",
+        None,
+        "Asia/Shanghia",
+    ),
+    (
+        "unknown holiday country",
+        lambda t: t.replace(
+            '    weekly: {daily: ["08:00-20:00"]}',
+            '    weekly: {daily: ["08:00-20:00"]}\n    holidays: {country: XX}',
+        ),
+        "XX",
+        None,
+        "holidays:",
+    ),
+    (
+        "unknown node type",
+        lambda t: t.replace("type: hangup", "type: hangpu"),
+        "unknown node type 'hangpu'",
+        "bye",
+        "type: hangpu",
+    ),
+    (
+        "message with no way on",
+        lambda t: t.replace("    next: main\n  main:", "  main:"),
+        "exactly one of 'next' or 'hangup: true'",
+        "welcome",
+        "welcome:",
+    ),
+    (
+        "silent loop",
+        lambda t: t.replace("  on_max: bye", "  on_max: agent").replace(
+            "closed: bye", "closed: main"
+        ),
+        "would loop forever",
+        None,
+        None,
+    ),
+    (
+        "full prompt names a missing key",
+        lambda t: t.replace(
+            "    options:\n",
+            "    full_prompt: {zh-CN: 账户问题请按1，其他请按2, en-US: "
+            "For accounts press 1}\n    options:\n",
+        ),
+        "says to press '2'",
+        "main",
+        "full_prompt",
+    ),
+    (
+        "full prompt misses an option",
+        lambda t: t.replace(
+            "    options:\n",
+            "    full_prompt: {zh-CN: 账户问题请按1, en-US: Hello}\n    options:\n",
+        ),
+        "never names option '1'",
+        "main",
+        "full_prompt",
+    ),
+    (
+        "answer names a key that does nothing",
+        lambda t: t.replace(
+            "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+            "    type: answer\n    say: {zh-CN: 信息，详情请按5, en-US: Info}",
+        ),
+        "says to press '5'",
+        "info",
+        "信息，详情请按5",
+    ),
+    (
+        "answer returns to a node that is not a menu",
+        lambda t: t.replace(
+            "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
+            "    type: answer\n    say: {zh-CN: 信息, en-US: Info}\n    back: bye",
+        ),
+        "'back' must be a menu",
+        "info",
+        "back: bye",
+    ),
+    (
+        "retention days said but not set",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_days}天", en-US: Info}'
+        ),
+        "sets no retention_days",
+        "info",
+        "保存{retention_days}天",
+    ),
+    (
+        "mandarin with an english voice",
+        lambda t: t.replace("voice: Polly.Zhiyu", "voice: Polly.Joanna"),
+        "cannot speak Mandarin",
+        None,
+        "zh-CN: {voice: Polly.Joanna",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "words", "node", "marker"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("change", "words", "node", "marker"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_loader_names_the_problem(tmp_path, change, words, node, marker):
     text = change(BASE)
     assert text != BASE, "the change did not apply"
@@ -205,7 +382,8 @@ def test_unreachable_node_is_a_warning(tmp_path):
     text = BASE + "  orphan:\n    type: hangup\n"
     problems = check_menus(write(tmp_path, text), env=ENV)
     assert [(p.severity, p.node, p.line) for p in problems] == [
-        ("warning", "orphan", line_of(text, "orphan:"))]
+        ("warning", "orphan", line_of(text, "orphan:"))
+    ]
 
 
 def test_demo_default_allowed_in_development_only(tmp_path):
@@ -225,8 +403,10 @@ def test_problem_text_names_file_line_node_and_fix(tmp_path):
     text = BASE.replace("to: info}", "to: inf}")
     path = write(tmp_path, text)
     (problem,) = check_menus(path, env=ENV)
-    assert str(problem) == (f"{path}:{line_of(text, 'to: inf')}: error: node 'main': "
-                            "unknown node 'inf' (fix: did you mean 'info'?)")
+    assert str(problem) == (
+        f"{path}:{line_of(text, 'to: inf')}: error: node 'main': "
+        "unknown node 'inf' (fix: did you mean 'info'?)"
+    )
 
 
 def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
@@ -268,9 +448,11 @@ def test_readme_documents_every_command():
 
 def test_multi_digit_options_end_with_pound(tmp_path, make_app):
     """A menu with multi-digit entries collects keys until '#' (or the timeout)."""
-    text = BASE.replace('      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
-                        '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}\n'
-                        '      "12": {label: {zh-CN: 十二号, en-US: For twelve}, to: bye}')
+    text = BASE.replace(
+        '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}',
+        '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}\n'
+        '      "12": {label: {zh-CN: 十二号, en-US: For twelve}, to: bye}',
+    )
     menus = load_menus(write(tmp_path, text), env=ENV)
     plan = menus.plans["main"]
     assert (plan.num_digits, plan.finish_on_key) == (None, "#")
@@ -287,9 +469,12 @@ def test_multi_digit_options_end_with_pound(tmp_path, make_app):
 
 ANSWER = BASE.replace(
     "    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main",
-    "    type: answer\n    say: {zh-CN: 信息。, en-US: Info.}").replace(
-    "defaults:\n", "defaults:\n  global_key_labels:\n    repeat: {zh-CN: 重听, en-US: Again}\n"
-    "    back: {zh-CN: 返回, en-US: Back}\n    agent: {zh-CN: 人工服务, en-US: An agent}\n")
+    "    type: answer\n    say: {zh-CN: 信息。, en-US: Info.}",
+).replace(
+    "defaults:\n",
+    "defaults:\n  global_key_labels:\n    repeat: {zh-CN: 重听, en-US: Again}\n"
+    "    back: {zh-CN: 返回, en-US: Back}\n    agent: {zh-CN: 人工服务, en-US: An agent}\n",
+)
 
 
 def test_an_answer_ends_with_its_ways_onward_and_takes_its_menus_keys(tmp_path):
@@ -297,24 +482,34 @@ def test_an_answer_ends_with_its_ways_onward_and_takes_its_menus_keys(tmp_path):
     menus = load_menus(write(tmp_path, ANSWER + "retention_days: 30\n"), env=ENV)
     plan = menus.plans["info"]
     assert [s.text for s in plan.prompt["zh-CN"]] == [
-        "信息。重听请按星号键，返回请按井号键，人工服务请按0。"]
+        "信息。重听请按星号键，返回请按井号键，人工服务请按0。"
+    ]
     assert plan.back == "main" and plan.answer
     assert plan.keys["1"].to == "info" and plan.keys["*"] == "repeat"
 
 
 def test_retention_days_are_filled_in(tmp_path):
-    text = ANSWER.replace("say: {zh-CN: 信息。, en-US: Info.}",
-                          'say: {zh-CN: "保存{retention_days}天。", en-US: "Kept {retention_days}'
-                          ' days."}')
+    text = ANSWER.replace(
+        "say: {zh-CN: 信息。, en-US: Info.}",
+        'say: {zh-CN: "保存{retention_days}天。", en-US: "Kept {retention_days} days."}',
+    )
     menus = load_menus(write(tmp_path, text + "retention_days: 30\n"), env=ENV)
     assert menus.nodes["info"].say == {"zh-CN": "保存30天。", "en-US": "Kept 30 days."}
 
 
 def test_validate_loads_neither_the_web_app_nor_the_database():
     """Commands are imported when they run: checking a file needs no Flask or SQLAlchemy."""
-    code = ("import sys\nfrom ivr.cli import main\ncode = main(['validate', 'menus.yaml'])\n"
-            "print(code, sorted(m for m in ('flask', 'sqlalchemy', 'rich', 'alembic')"
-            " if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, check=True,
-                          capture_output=True, text=True, env={**os.environ, **ENV})
+    code = (
+        "import sys\nfrom ivr.cli import main\ncode = main(['validate', 'menus.yaml'])\n"
+        "print(code, sorted(m for m in ('flask', 'sqlalchemy', 'rich', 'alembic')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+    )
     assert done.stdout.strip().splitlines()[-1] == "0 []"

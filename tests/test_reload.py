@@ -36,8 +36,7 @@ def menus(tmp_path) -> Path:
 
 
 # Twilio's urlencoded POSTs are answered below Flask; a bare POST goes through it.
-THROUGH = pytest.mark.parametrize("data", [{"CallSid": "CA1"}, None],
-                                  ids=["direct", "flask"])
+THROUGH = pytest.mark.parametrize("data", [{"CallSid": "CA1"}, None], ids=["direct", "flask"])
 
 
 @THROUGH
@@ -76,7 +75,7 @@ def test_a_broken_file_is_refused_and_the_last_good_menu_serves(make_app, menus,
 def test_a_call_at_a_node_that_no_longer_exists_goes_to_the_main_menu(make_app, menus):
     app = make_app(menus)
     client = app.test_client()
-    edit(menus, '''  payments_bills:''', '''  payments_bills_v2:''')
+    edit(menus, """  payments_bills:""", """  payments_bills_v2:""")
     edit(menus, "to: payments_bills", "to: payments_bills_v2")
     os.kill(os.getpid(), signal.SIGHUP)
     root = twiml(client.post("/voice/enter?node=payments_bills&lang=zh-CN"))
@@ -107,12 +106,21 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
     from tests.conftest import free_port
 
     port = free_port()
-    env = {**os.environ, **env_for(tmp_path), "IVR_MENUS": str(menus),
-           "IVR_RELOAD_SECONDS": "0", "IVR_NOW": "2026-11-23T10:00:00+08:00"}
+    env = {
+        **os.environ,
+        **env_for(tmp_path),
+        "IVR_MENUS": str(menus),
+        "IVR_RELOAD_SECONDS": "0",
+        "IVR_NOW": "2026-11-23T10:00:00+08:00",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    master = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "2"], cwd=HOTLINE.parent, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    master = subprocess.Popen(
+        [str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=HOTLINE.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -124,16 +132,21 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
 
         def change():
             edit(menus, "账户问题。", "账户问题（新版）。")
-            workers = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True,
-                                     text=True).stdout.split()
+            workers = subprocess.run(
+                ["pgrep", "-P", str(master.pid)], capture_output=True, text=True
+            ).stdout.split()
             assert len(workers) == 2
             for pid in workers:
                 os.kill(int(pid), signal.SIGHUP)
 
         heard = []
         with HttpTransport(url) as transport:
-            result = Call(transport, _EditMidCall(["1", "1", "*"], change), base_url=url,
-                          listener=lambda e: heard.append(e.text)).run()
+            result = Call(
+                transport,
+                _EditMidCall(["1", "1", "*"], change),
+                base_url=url,
+                listener=lambda e: heard.append(e.text),
+            ).run()
         assert result.problems == [], [str(p) for p in result.problems]
         assert result.end == "caller-hangup"
         # Before the signal the old words; after it, on whichever worker, the new ones.

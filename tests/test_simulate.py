@@ -46,8 +46,18 @@ def _transport_for(scenario):
 def test_scenarios_cover_every_node_of_the_shipped_menu():
     assert len(SCENARIOS) >= 30
     kinds = {step.kind for s in SCENARIOS for step in s.steps}
-    assert kinds >= {"press", "say", "silence", "dial", "record", "expect", "expect_dial",
-                     "expect_record", "expect_hangup", "expect_node"}
+    assert kinds >= {
+        "press",
+        "say",
+        "silence",
+        "dial",
+        "record",
+        "expect",
+        "expect_dial",
+        "expect_record",
+        "expect_hangup",
+        "expect_node",
+    }
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
@@ -58,9 +68,12 @@ def test_shipped_scenario(scenario):
 
 def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     path = tmp_path / "wrong.yaml"
-    path.write_text("name: wrong\nat: 2026-11-23T10:00:00+08:00\nsteps:\n"
-                    "  - press: '1'\n  - expect: 不会听到的话\n  - expect_node: security\n"
-                    "  - dial: busy\n", encoding="utf-8")
+    path.write_text(
+        "name: wrong\nat: 2026-11-23T10:00:00+08:00\nsteps:\n"
+        "  - press: '1'\n  - expect: 不会听到的话\n  - expect_node: security\n"
+        "  - dial: busy\n",
+        encoding="utf-8",
+    )
     (scenario,) = load_scenarios(path)
     outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
     assert not outcome.ok
@@ -87,8 +100,9 @@ def test_ivr_test_command_fails_on_a_wrong_scenario(tmp_path):
 
 
 def test_scripted_call_after_hours_voicemail():
-    result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T21:00:00+08:00",
-                                      "--input", "0,1,rec:请给我回电"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--at", "2026-11-23T21:00:00+08:00", "--input", "0,1,rec:请给我回电"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
@@ -98,9 +112,18 @@ def test_scripted_call_after_hours_voicemail():
 
 
 def test_scripted_call_in_english_with_a_transfer_outcome():
-    result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at",
-                                      "2026-11-23T10:00:00+08:00", "--input",
-                                      "0,dial:no-answer,2,rec:."])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "--lang",
+            "en-US",
+            "--at",
+            "2026-11-23T10:00:00+08:00",
+            "--input",
+            "0,dial:no-answer,2,rec:.",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "[Dial +8610555000111]" in result.output
     assert "To request a callback, press 1. To leave a message, press 2." in result.output
@@ -113,10 +136,10 @@ def test_bad_script_is_a_usage_error():
 
 
 def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
-    keys = "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "2", "我的留言",
-                      ""]) + "\n"
-    result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"],
-                                input=keys)
+    keys = (
+        "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "2", "我的留言", ""]) + "\n"
+    )
+    result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"], input=keys)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Enter alone = silence" in out  # '?' shows the help
@@ -142,8 +165,10 @@ def bad_server():
 
     @app.route("/voice", methods=["POST"])
     def voice():
-        body = ('<?xml version="1.0"?><Response><Gather numdigits="1" action="/next">'
-                '<Say>hi</Say></Gather></Response>')
+        body = (
+            '<?xml version="1.0"?><Response><Gather numdigits="1" action="/next">'
+            "<Say>hi</Say></Gather></Response>"
+        )
         return Response(body, mimetype="text/xml")
 
     server = make_server("127.0.0.1", 0, app)
@@ -162,8 +187,7 @@ def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
 
 
 def test_lenient_reports_warnings_without_failing(bad_server):
-    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", ".",
-                                      "--lenient"])
+    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", ".", "--lenient"])
     assert result.exit_code == 0 and "12200" in result.output
 
 
@@ -191,18 +215,23 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
 
     @app.route("/voice", methods=["POST"])
     def voice():
-        return Response('<Response><Gather numDigits="1" action="/menu"><Say>hi</Say>'
-                        '</Gather><Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+        return Response(
+            '<Response><Gather numDigits="1" action="/menu"><Say>hi</Say>'
+            "</Gather><Redirect>/voice</Redirect></Response>",
+            mimetype="text/xml",
+        )
 
     @app.route("/menu", methods=["POST"])
     def menu():
         from flask import request
+
         if request.form.get("Digits") == "1":  # a dead end: no verb, the line just drops
             return Response("<Response></Response>", mimetype="text/xml")
         if request.form.get("Digits") == "2":
-            return Response('<Response><Say loop="-1">x</Say><Hangup/></Response>',
-                            mimetype="text/xml")
-        return Response('<Response><Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+            return Response(
+                '<Response><Say loop="-1">x</Say><Hangup/></Response>', mimetype="text/xml"
+            )
+        return Response("<Response><Redirect>/voice</Redirect></Response>", mimetype="text/xml")
 
     found = explore(WsgiTransport(app), base_url="http://127.0.0.1:5000")
     assert [end for end, _ in found.dead_ends] == ["end-of-document"]
@@ -213,8 +242,11 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
 
     @trap.route("/voice", methods=["POST"])
     def loop():
-        return Response('<Response><Gather numDigits="1"><Say>again</Say></Gather>'
-                        '<Redirect>/voice</Redirect></Response>', mimetype="text/xml")
+        return Response(
+            '<Response><Gather numDigits="1"><Say>again</Say></Gather>'
+            "<Redirect>/voice</Redirect></Response>",
+            mimetype="text/xml",
+        )
 
     assert found.traps == []
     trapped = explore(WsgiTransport(trap), base_url="http://127.0.0.1:5000")
@@ -240,12 +272,21 @@ def test_graph_is_a_mermaid_flowchart():
 @pytest.fixture
 def gunicorn_server(tmp_path):
     port = free_port()
-    env = {**os.environ, **env_for(tmp_path), "TWILIO_AUTH_TOKEN": "real-server-token",
-           "IVR_NOW": "2026-11-23T21:00:00+08:00", "IVR_ENV": "production"}
+    env = {
+        **os.environ,
+        **env_for(tmp_path),
+        "TWILIO_AUTH_TOKEN": "real-server-token",
+        "IVR_NOW": "2026-11-23T21:00:00+08:00",
+        "IVR_ENV": "production",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}",
-                                "--workers", "1"], cwd=HOTLINE.parent, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=HOTLINE.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -268,16 +309,14 @@ def gunicorn_server(tmp_path):
 def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     assert requests.post(f"{gunicorn_server}/voice", timeout=5).status_code == 403
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "real-server-token")
-    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input",
-                                      "0,1,rec:请明天给我回电"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", gunicorn_server, "--input", "0,1,rec:请明天给我回电"]
+    )
     assert result.exit_code == 0, result.output
     assert "现在是非人工服务时间" in result.output  # the server's IVR_NOW is after hours
     assert "[Caller] recorded 请明天给我回电" in result.output
     assert result.output.rstrip().endswith("-- call ended: hangup")
     # A callback on the caller id puts '+' in a signed URL; both servers agree on it.
-    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input",
-                                      "0,2,1,2"])
+    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input", "0,2,1,2"])
     assert result.exit_code == 0, result.output
     assert "我们会在最近的下午给您回电" in result.output
-
-

@@ -18,8 +18,7 @@ from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 MENUS = load_menus(HOTLINE, env=ENV)
-ANSWERS = {node_id: node for node_id, node in MENUS.nodes.items()
-           if isinstance(node, AnswerNode)}
+ANSWERS = {node_id: node for node_id, node in MENUS.nodes.items() if isinstance(node, AnswerNode)}
 
 
 def sources(node: AnswerNode) -> list[Source]:
@@ -70,8 +69,11 @@ def test_every_answer_names_an_article_and_a_quote_found_in_it(node_id):
 
 # Hours, holiday hours, callback windows and a 24-hour line are operator settings: the hours
 # node says them from the schedule, so no prompt may say an hour itself.
-HOURS = re.compile(r"\d+\s*点|\d{1,2}:\d{2}|\d+\s*(AM|PM|a\.m\.|p\.m\.)|24\s*小时|24-hour|"
-                   r"around the clock|全天", re.IGNORECASE)
+HOURS = re.compile(
+    r"\d+\s*点|\d{1,2}:\d{2}|\d+\s*(AM|PM|a\.m\.|p\.m\.)|24\s*小时|24-hour|"
+    r"around the clock|全天",
+    re.IGNORECASE,
+)
 # The articles name real companies and a real number; none may reach a caller.
 REAL = re.compile(r"哈啰|壹钱包|400-|\d{3}-\d{3}-\d{4}|https?://|www\.|\.com\b")
 # The articles' advice, not promises about this hotline's own staff or policies.
@@ -80,17 +82,26 @@ PROMISES = re.compile(r"我们绝不会|we will never|绝不会向您索要")
 DEAD_END = re.compile(r"请联系客服|请联系我们|please contact us|contact us\b", re.IGNORECASE)
 
 
-@pytest.mark.parametrize(("name", "pattern"), [("an hour", HOURS), ("a real name", REAL),
-                                               ("a promise", PROMISES),
-                                               ("contact us", DEAD_END)])
+@pytest.mark.parametrize(
+    ("name", "pattern"),
+    [("an hour", HOURS), ("a real name", REAL), ("a promise", PROMISES), ("contact us", DEAD_END)],
+)
 def test_no_prompt_says(name, pattern):
     bad = [(where, text) for where, text in SPOKEN if pattern.search(text)]
     assert bad == [], f"prompts that say {name}: {bad}"
 
 
-@pytest.mark.parametrize("text", ["我们的服务时间是每天8点至20点", "open 9 AM to 6 PM",
-                                  "24小时安全专线", "拨打400-618-0081", "我们绝不会向您索要密码",
-                                  "如有问题请联系客服"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们的服务时间是每天8点至20点",
+        "open 9 AM to 6 PM",
+        "24小时安全专线",
+        "拨打400-618-0081",
+        "我们绝不会向您索要密码",
+        "如有问题请联系客服",
+    ],
+)
 def test_the_checks_catch_what_they_look_for(text):
     assert any(p.search(text) for p in (HOURS, REAL, PROMISES, DEAD_END))
 

@@ -15,9 +15,15 @@ from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from tests.conftest import CLOSED_TIME, OPEN_TIME, spoken, twiml
 
-CALL = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "2" * 32, "From": "+8613800138000",
-        "To": "+8610555000100", "CallStatus": "in-progress", "Direction": "inbound",
-        "ApiVersion": "2010-04-01"}
+CALL = {
+    "CallSid": "CA" + "1" * 32,
+    "AccountSid": "AC" + "2" * 32,
+    "From": "+8613800138000",
+    "To": "+8610555000100",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+    "ApiVersion": "2010-04-01",
+}
 
 
 def post(client, url, **fields):
@@ -44,7 +50,7 @@ def check_menu_document(root):
     assert len(gather_at) == 1
     gather = children[gather_at[0]]
     assert {el.tag for el in gather} <= {"Say", "Play", "Pause"}
-    after = children[gather_at[0] + 1:]
+    after = children[gather_at[0] + 1 :]
     assert after and after[0].tag == "Redirect", "nothing handles silence after <Gather>"
     assert after[0].text == gather.get("action")
     return gather
@@ -79,11 +85,14 @@ def test_option_leads_to_submenu_and_answer_returns_to_it(client):
     assert "node=account" in action_of(answer)
 
 
-@pytest.mark.parametrize(("key", "node", "heard"), [
-    ("*", "account", "账户问题"),  # repeat: the same menu, full prompt again
-    ("#", "main", "账户问题请按1"),  # back to the previous menu
-    ("9", "main", "账户问题请按1"),  # main menu
-])
+@pytest.mark.parametrize(
+    ("key", "node", "heard"),
+    [
+        ("*", "account", "账户问题"),  # repeat: the same menu, full prompt again
+        ("#", "main", "账户问题请按1"),  # back to the previous menu
+        ("9", "main", "账户问题请按1"),  # main menu
+    ],
+)
 def test_global_keys(client, key, node, heard):
     account = press(client, twiml(post(client, "/voice")), "1")
     root = press(client, account, key)
@@ -124,21 +133,26 @@ def test_unanswered_agent_leads_to_voicemail(client, status):
     (record,) = root.findall("Record")
     assert record.get("maxLength") == "120" and record.get("finishOnKey") == "#"
     assert "node=voicemail" in record.get("action")
-    after = list(root)[list(root).index(record) + 1:]
+    after = list(root)[list(root).index(record) + 1 :]
     assert after, "an empty recording must fall through to something"
     assert after[-1].tag in ("Redirect", "Hangup")
 
 
 def test_completed_agent_call_says_goodbye(client):
-    root = twiml(post(client, "/voice/dial?node=agent_dial&lang=zh-CN",
-                      DialCallStatus="completed"))
+    root = twiml(post(client, "/voice/dial?node=agent_dial&lang=zh-CN", DialCallStatus="completed"))
     assert root[-1].tag == "Hangup" and "再见" in spoken(root)
 
 
 def test_recorded_voicemail_is_thanked_then_hangs_up(client):
-    root = twiml(post(client, "/voice/record?node=voicemail&lang=zh-CN",
-                      RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE1",
-                      RecordingSid="RE" + "3" * 32, RecordingDuration="7"))
+    root = twiml(
+        post(
+            client,
+            "/voice/record?node=voicemail&lang=zh-CN",
+            RecordingUrl="https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE1",
+            RecordingSid="RE" + "3" * 32,
+            RecordingDuration="7",
+        )
+    )
     assert root[-1].tag == "Hangup"
     assert "尽快" in spoken(root)
 
@@ -167,12 +181,14 @@ def test_start_in_english_by_url(client):
     assert "lang=en-US" in action_of(root)
 
 
-@pytest.mark.parametrize(("speech", "node"), [("我的账户登录不了", "account"),
-                                              ("充值没到账", "payments"),
-                                              ("二", "payments")])
+@pytest.mark.parametrize(
+    ("speech", "node"),
+    [("我的账户登录不了", "account"), ("充值没到账", "payments"), ("二", "payments")],
+)
 def test_speech_picks_an_option_by_keyword(client, speech, node):
-    root = twiml(post(client, "/voice/gather?node=main&lang=zh-CN", SpeechResult=speech,
-                      Confidence="0.8"))
+    root = twiml(
+        post(client, "/voice/gather?node=main&lang=zh-CN", SpeechResult=speech, Confidence="0.8")
+    )
     assert f"node={node}&" in action_of(root)
 
 
@@ -227,18 +243,34 @@ def test_bad_gather_input_gets_a_reprompt(client, fields):
     check_menu_document(root)
 
 
-@pytest.mark.parametrize("query", [
-    "", "node=nope&lang=zh-CN", "node=main&lang=xx-XX", "node=main&f=999&t=-1&back=a.b..c",
-    "node=../../etc&lang=zh-CN", "node=goodbye&lang=zh-CN", "node=main&f=%C2%B2",
-    "node=main&lang=zh-CN&back=" + ".".join(["account"] * 500),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "node=nope&lang=zh-CN",
+        "node=main&lang=xx-XX",
+        "node=main&f=999&t=-1&back=a.b..c",
+        "node=../../etc&lang=zh-CN",
+        "node=goodbye&lang=zh-CN",
+        "node=main&f=%C2%B2",
+        "node=main&lang=zh-CN&back=" + ".".join(["account"] * 500),
+    ],
+)
 def test_edited_state_in_the_url_routes_safely(client, query):
     root = twiml(client.post(f"/voice/gather?{query}", data={"Digits": "1"}))
     assert root.find("Gather") is not None or root.find("Hangup") is not None
 
 
-@pytest.mark.parametrize("path", ["/voice/dial?node=main", "/voice/record?node=account",
-                                  "/voice/dial", "/voice/record", "/voice/enter?node=zzz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voice/dial?node=main",
+        "/voice/record?node=account",
+        "/voice/dial",
+        "/voice/record",
+        "/voice/enter?node=zzz",
+    ],
+)
 def test_state_for_the_wrong_step_goes_to_the_main_menu(client, path):
     root = twiml(client.post(path, data={"DialCallStatus": "weird"}))
     assert "node=main&" in action_of(root)
@@ -279,8 +311,9 @@ def test_the_json_formatter_keeps_the_exception():
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("ivr", logging.ERROR, __file__, 1, "failed %s", ("x",),
-                                   sys.exc_info())
+        record = logging.LogRecord(
+            "ivr", logging.ERROR, __file__, 1, "failed %s", ("x",), sys.exc_info()
+        )
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "failed x" and "ValueError: boom" in line["exception"]
 
@@ -291,8 +324,10 @@ def test_an_embedding_apps_hooks_see_twilios_requests(app):
     app.before_request(lambda: seen.append(("before", request.path, request.form.get("Digits"))))
     app.after_request(lambda response: seen.append(("after", response.status_code)) or response)
     response = app.test_client().post(
-        "/voice/gather?node=main&lang=zh-CN", data="CallSid=CA1&Digits=2",
-        content_type="application/x-www-form-urlencoded")
+        "/voice/gather?node=main&lang=zh-CN",
+        data="CallSid=CA1&Digits=2",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert twiml(response).find("Gather") is not None
     assert seen == [("before", "/voice/gather", "2"), ("after", 200)]
 
@@ -302,18 +337,21 @@ def test_the_nodes_passed_go_over_http_only_when_traced(make_app):
     traced = make_app(trace=True).test_client().post("/voice/gather?node=main", data=fields)
     assert traced.headers["X-IVR-Nodes"].split(",")[0] == "agent"
     app = make_app(trace=False)
-    assert "X-IVR-Nodes" not in app.test_client().post("/voice/gather?node=main",
-                                                        data=fields).headers
+    assert (
+        "X-IVR-Nodes" not in app.test_client().post("/voice/gather?node=main", data=fields).headers
+    )
     in_process = WsgiTransport(app, "http://localhost").request(  # reads the WSGI environ
-        "POST", "/voice/gather?node=main", fields, {})
+        "POST", "/voice/gather?node=main", fields, {}
+    )
     assert "X-IVR-Nodes" not in in_process.headers and in_process.nodes[0] == "agent"
 
 
 def test_trace_is_on_in_development_or_when_asked():
     assert Settings.from_env({"IVR_ENV": "development"}).trace
     assert not Settings.from_env({"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": "t"}).trace
-    assert Settings.from_env({"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": "t",
-                              "IVR_TRACE": "1"}).trace
+    assert Settings.from_env(
+        {"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": "t", "IVR_TRACE": "1"}
+    ).trace
 
 
 def test_the_log_line_follows_the_loggers_level(client, caplog):
@@ -338,8 +376,9 @@ def test_status_callback_and_health(client):
 
 def test_fallback_answers_with_prebuilt_apology(client, caplog):
     with caplog.at_level(logging.ERROR):
-        root = twiml(post(client, "/voice/fallback", ErrorCode="11200",
-                          ErrorUrl="https://example.com/voice"))
+        root = twiml(
+            post(client, "/voice/fallback", ErrorCode="11200", ErrorUrl="https://example.com/voice")
+        )
     assert root.find("Dial/Number").text == "+8610555000111"
     assert any("11200" in r.getMessage() for r in caplog.records)
 
@@ -360,13 +399,16 @@ def sign(url, params):
 
 def test_signed_request_is_accepted(signed_app):
     url = "http://localhost/voice"
-    response = signed_app.test_client().post(url, data=CALL,
-                                             headers={"X-Twilio-Signature": sign(url, CALL)})
+    response = signed_app.test_client().post(
+        url, data=CALL, headers={"X-Twilio-Signature": sign(url, CALL)}
+    )
     assert "欢迎" in spoken(twiml(response))
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Twilio-Signature": "forged"},
-                                     {"X-Twilio-Signature": "RSOYDt4T1cUTdK1PDd93/VVr8B8="}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"X-Twilio-Signature": "forged"}, {"X-Twilio-Signature": "RSOYDt4T1cUTdK1PDd93/VVr8B8="}],
+)
 def test_missing_or_forged_signature_is_403_without_twiml(signed_app, headers):
     response = signed_app.test_client().post("/voice", data=CALL, headers=headers)
     assert response.status_code == 403
@@ -376,17 +418,23 @@ def test_missing_or_forged_signature_is_403_without_twiml(signed_app, headers):
 def test_signature_over_tampered_fields_is_rejected(signed_app):
     url = "http://localhost/voice/gather?node=main&lang=zh-CN"
     signature = sign(url, {**CALL, "Digits": "1"})
-    response = signed_app.test_client().post(url, data={**CALL, "Digits": "0"},
-                                             headers={"X-Twilio-Signature": signature})
+    response = signed_app.test_client().post(
+        url, data={**CALL, "Digits": "0"}, headers={"X-Twilio-Signature": signature}
+    )
     assert response.status_code == 403
 
 
 def test_signature_checks_the_public_url_behind_a_proxy(signed_app):
     public = "https://ivr.example.com/voice"
     response = signed_app.test_client().post(
-        "/voice", data=CALL, headers={"X-Twilio-Signature": sign(public, CALL),
-                                      "X-Forwarded-Proto": "https",
-                                      "X-Forwarded-Host": "ivr.example.com"})
+        "/voice",
+        data=CALL,
+        headers={
+            "X-Twilio-Signature": sign(public, CALL),
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "ivr.example.com",
+        },
+    )
     assert response.status_code == 200
 
 
@@ -394,8 +442,11 @@ def test_signature_checks_public_base_url(make_app):
     app = make_app(auth_token=TOKEN, public_base_url="https://ivr.example.com")
     url = "https://ivr.example.com/voice/gather?node=main&lang=zh-CN"
     fields = {**CALL, "Digits": "1"}
-    response = app.test_client().post("/voice/gather?node=main&lang=zh-CN", data=fields,
-                                      headers={"X-Twilio-Signature": sign(url, fields)})
+    response = app.test_client().post(
+        "/voice/gather?node=main&lang=zh-CN",
+        data=fields,
+        headers={"X-Twilio-Signature": sign(url, fields)},
+    )
     assert response.status_code == 200
 
 
@@ -411,11 +462,17 @@ def test_health_needs_no_signature(signed_app):
 
 def test_twilio_published_signature_vector():
     """The validator we rely on agrees with twilio-python's published test vector."""
-    params = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234",
-              "From": "+14158675309", "To": "+18005551212"}
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675309",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+    }
     url = "https://mycompany.com/myapp.php?foo=1&bar=2"
-    assert RequestValidator("12345").compute_signature(url, params) == \
-        "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    assert (
+        RequestValidator("12345").compute_signature(url, params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    )
 
 
 def test_oversized_body_is_413(client):

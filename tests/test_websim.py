@@ -27,13 +27,23 @@ def make_sim_app(tmp_path: Path):
     """Build the app on the shipped menu with the simulator registered; close it after."""
     apps: list[Flask] = []
 
-    def make(*, production: bool = False, auth_token: str | None = None,
-             max_sessions: int = websim.MAX_SESSIONS, idle_expiry: float = websim.IDLE_EXPIRY,
-             **env: str) -> Flask:
-        env = {**ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
-               "IVR_SPOOL_DIR": str(tmp_path / "spool"), **env}
-        app = create_app(Settings.from_env(env, menus_path=SHIPPED, production=production,
-                                           auth_token=auth_token))
+    def make(
+        *,
+        production: bool = False,
+        auth_token: str | None = None,
+        max_sessions: int = websim.MAX_SESSIONS,
+        idle_expiry: float = websim.IDLE_EXPIRY,
+        **env: str,
+    ) -> Flask:
+        env = {
+            **ENV,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+            "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+            **env,
+        }
+        app = create_app(
+            Settings.from_env(env, menus_path=SHIPPED, production=production, auth_token=auth_token)
+        )
         if "simulator" not in app.blueprints:  # until create_app registers it itself
             websim.register(app, create_app, max_sessions=max_sessions, idle_expiry=idle_expiry)
         else:
@@ -83,21 +93,31 @@ def wait_until(condition, timeout: float = 5.0) -> bool:
 
 # -- calls -------------------------------------------------------------------------------------
 
+
 def test_a_call_waits_at_the_main_menu_with_its_transcript(client):
     """Placing a call answers once the call waits, with every verb played so far."""
     call = place(client, at="2026-11-23T10:00")
     assert call["state"] == "waiting"
-    assert call["waiting"] == {"kind": "gather", "input": ["dtmf", "speech"], "num_digits": 1,
-                               "finish_on_key": "", "timeout": 5, "language": "cmn-Hans-CN",
-                               "node": "main"}
+    assert call["waiting"] == {
+        "kind": "gather",
+        "input": ["dtmf", "speech"],
+        "num_digits": 1,
+        "finish_on_key": "",
+        "timeout": 5,
+        "language": "cmn-Hans-CN",
+        "node": "main",
+    }
     first = call["events"][0]
     assert first["verb"] == "Say" and first["who"] == "app"
     assert first["language"] == "cmn-CN" and first["voice"] == "Polly.Zhiyu"
     assert first["nodes"] == ["welcome", "main"] and first["problems"] == []
     assert first["line"].startswith("[Say cmn-CN Polly.Zhiyu] 您好")
     assert call["next"] == len(call["events"]) and call["node"] == "main"
-    assert call["call"] == {"from": websim.DEFAULT_FROM, "lang": None,
-                            "at": "2026-11-23T10:00:00+08:00"}
+    assert call["call"] == {
+        "from": websim.DEFAULT_FROM,
+        "lang": None,
+        "at": "2026-11-23T10:00:00+08:00",
+    }
 
 
 def test_keys_move_the_call_and_only_new_events_come_back(client):
@@ -157,8 +177,7 @@ def test_the_server_clock_is_used_without_a_time(make_sim_app, monkeypatch):
     """No time chosen: the call runs on this very app, not on a copy with a fixed clock."""
     app = make_sim_app()
     built = []
-    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build",
-                        lambda *a, **k: built.append(a))
+    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build", lambda *a, **k: built.append(a))
     place(app.test_client())
     assert built == []
 
@@ -206,6 +225,7 @@ def test_signed_requests_pass_the_apps_signature_check(make_sim_app):
 
 # -- sessions ----------------------------------------------------------------------------------
 
+
 def test_idle_calls_hang_up_by_themselves_and_are_forgotten(make_sim_app):
     """A call nobody clicks for the idle expiry is hung up; its id then answers 404."""
     app = make_sim_app(idle_expiry=0.3)
@@ -245,7 +265,7 @@ def test_session_reports_problems_beside_the_step_that_caused_them():
     and problems found after the last event to the end of the call."""
     pages = {
         "/voice": '<Response><Say loop="x">hi</Say><Gather numDigits="1" action="/next">'
-                  "<Say>press</Say></Gather></Response>",
+        "<Say>press</Say></Gather></Response>",
         "/next": "<Response><Say>bye</Say><Hangup/></Response>",
     }
     app = Flask("twiml")
@@ -273,21 +293,25 @@ def test_session_reports_problems_beside_the_step_that_caused_them():
 
 # -- bad input: always a JSON error, never a 500 ------------------------------------------------
 
-@pytest.mark.parametrize(("body", "status", "words"), [
-    ({"type": "keys", "keys": "12a"}, 400, "keys must be 0-9"),
-    ({"type": "keys", "keys": ""}, 400, "keys must be 0-9"),
-    ({"type": "keys", "keys": 1}, 400, "must be text"),
-    ({"type": "keys", "keys": "1" * 40}, 400, "longer than 32"),
-    ({"type": "speech", "text": "  "}, 400, "empty"),
-    ({"type": "dial", "status": "maybe"}, 400, "'status' must be one of"),
-    ({"type": "message", "text": "x" * 501}, 400, "longer than 500"),
-    ({"type": "dance"}, 400, "'type' must be"),
-    ({}, 400, "'type' must be"),
-    ({"type": "keys", "keys": "1", "since": -1}, 400, "'since'"),
-    ({"type": "keys", "keys": "1", "since": True}, 400, "'since'"),
-    ({"type": "dial", "status": "busy"}, 409, "waits for keys, speech or silence"),
-    ({"type": "message", "text": "hi"}, 409, "not a message"),
-])
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"type": "keys", "keys": "12a"}, 400, "keys must be 0-9"),
+        ({"type": "keys", "keys": ""}, 400, "keys must be 0-9"),
+        ({"type": "keys", "keys": 1}, 400, "must be text"),
+        ({"type": "keys", "keys": "1" * 40}, 400, "longer than 32"),
+        ({"type": "speech", "text": "  "}, 400, "empty"),
+        ({"type": "dial", "status": "maybe"}, 400, "'status' must be one of"),
+        ({"type": "message", "text": "x" * 501}, 400, "longer than 500"),
+        ({"type": "dance"}, 400, "'type' must be"),
+        ({}, 400, "'type' must be"),
+        ({"type": "keys", "keys": "1", "since": -1}, 400, "'since'"),
+        ({"type": "keys", "keys": "1", "since": True}, 400, "'since'"),
+        ({"type": "dial", "status": "busy"}, 409, "waits for keys, speech or silence"),
+        ({"type": "message", "text": "hi"}, 409, "not a message"),
+    ],
+)
 def test_bad_actions(client, body, status, words):
     call = place(client)
     response = client.post(f"{API}/calls/{call['id']}/actions", json=body)
@@ -295,35 +319,41 @@ def test_bad_actions(client, body, status, words):
     assert words in response.get_json()["error"]
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    ({"from": "abc"}, "must be digits"),
-    ({"from": "+86 138"}, "must be digits"),
-    ({"lang": "fr-FR"}, "not one of the menu's: zh-CN, en-US"),
-    ({"at": "tomorrow"}, "is not like 2026-11-23T21:00"),
-    ({"at": "1900-01-01T10:00"}, "between the years"),
-    ({"at": 5}, "must be text"),
-    ([], "send a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"from": "abc"}, "must be digits"),
+        ({"from": "+86 138"}, "must be digits"),
+        ({"lang": "fr-FR"}, "not one of the menu's: zh-CN, en-US"),
+        ({"at": "tomorrow"}, "is not like 2026-11-23T21:00"),
+        ({"at": "1900-01-01T10:00"}, "between the years"),
+        ({"at": 5}, "must be text"),
+        ([], "send a JSON object"),
+    ],
+)
 def test_bad_call_settings(client, body, words):
     response = client.post(f"{API}/calls", json=body)
     assert response.status_code == 400
     assert words in response.get_json()["error"]
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs", "status"), [
-    ("get", f"{API}/calls/no-such-call", {}, 404),
-    ("delete", f"{API}/calls/no-such-call", {}, 404),
-    ("post", f"{API}/calls/no-such-call/actions", {"json": {"type": "silence"}}, 404),
-    ("get", f"{API}/nothing/here", {}, 404),
-    ("get", f"{API}/calls", {}, 405),
-    ("put", f"{API}/menu", {}, 405),
-    ("post", f"{API}/calls", {"data": "not json", "content_type": "text/plain"}, 400),
-    ("post", f"{API}/calls", {"data": "{", "content_type": "application/json"}, 400),
-    ("post", f"{API}/calls", {"data": "x" * 70_000, "content_type": "application/json"}, 413),
-    ("get", f"{API}/calls/x?since=a", {}, 400),
-    ("post", f"{API}/calls", {"json": {}, "headers": {"Origin": "https://evil.example"}}, 403),
-    ("post", f"{API}/calls", {"json": {}, "headers": {"Sec-Fetch-Site": "cross-site"}}, 403),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        ("get", f"{API}/calls/no-such-call", {}, 404),
+        ("delete", f"{API}/calls/no-such-call", {}, 404),
+        ("post", f"{API}/calls/no-such-call/actions", {"json": {"type": "silence"}}, 404),
+        ("get", f"{API}/nothing/here", {}, 404),
+        ("get", f"{API}/calls", {}, 405),
+        ("put", f"{API}/menu", {}, 405),
+        ("post", f"{API}/calls", {"data": "not json", "content_type": "text/plain"}, 400),
+        ("post", f"{API}/calls", {"data": "{", "content_type": "application/json"}, 400),
+        ("post", f"{API}/calls", {"data": "x" * 70_000, "content_type": "application/json"}, 413),
+        ("get", f"{API}/calls/x?since=a", {}, 400),
+        ("post", f"{API}/calls", {"json": {}, "headers": {"Origin": "https://evil.example"}}, 403),
+        ("post", f"{API}/calls", {"json": {}, "headers": {"Sec-Fetch-Site": "cross-site"}}, 403),
+    ],
+)
 def test_bad_requests_get_json_errors(client, method, path, kwargs, status):
     response = getattr(client, method)(path, **kwargs)
     assert response.status_code == status
@@ -355,6 +385,7 @@ def test_presets_find_a_holiday_whose_hours_differ(make_sim_app):
 
 # -- where it is served, and how ---------------------------------------------------------------
 
+
 def basic(password: str, user: str = "anyone") -> dict[str, str]:
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
@@ -369,8 +400,12 @@ def test_development_serves_the_page_with_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert b"<script>" not in response.data  # no inline scripts: the CSP would block them
-    for path in ("/simulator/", f"{API}/menu", "/simulator/static/simulator.js",
-                 "/simulator/static/vendor/mermaid.min.js"):
+    for path in (
+        "/simulator/",
+        f"{API}/menu",
+        "/simulator/static/simulator.js",
+        "/simulator/static/vendor/mermaid.min.js",
+    ):
         with client.get(path) as answer:
             assert answer.status_code == 200, path
             assert answer.headers["X-Content-Type-Options"] == "nosniff", path
@@ -385,11 +420,20 @@ def test_production_without_a_password_serves_no_simulator(make_sim_app):
     assert client.post(f"{API}/calls", json={}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/simulator", f"{API}/menu", "/simulator/static/simulator.js",
-                                  f"{API}/calls/x", "/simulator/anything"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/simulator",
+        f"{API}/menu",
+        "/simulator/static/simulator.js",
+        f"{API}/calls/x",
+        "/simulator/anything",
+    ],
+)
 def test_production_with_a_password_asks_for_it_everywhere(make_sim_app, path):
-    client = make_sim_app(production=True, auth_token=TOKEN,
-                          IVR_SIMULATOR_PASSWORD="s3cret").test_client()
+    client = make_sim_app(
+        production=True, auth_token=TOKEN, IVR_SIMULATOR_PASSWORD="s3cret"
+    ).test_client()
     for headers in ({}, basic("wrong"), {"Authorization": "Bearer s3cret"}):
         response = client.get(path, headers=headers)
         assert response.status_code == 401, headers
@@ -400,15 +444,20 @@ def test_production_with_a_password_asks_for_it_everywhere(make_sim_app, path):
 
 def test_production_with_the_password_places_signed_calls(make_sim_app):
     """Behind the password, calls work end to end, signed with the real auth token."""
-    client = make_sim_app(production=True, auth_token=TOKEN,
-                          IVR_SIMULATOR_PASSWORD="s3cret").test_client()
-    response = client.post(f"{API}/calls", json={"at": "2026-11-23T21:00"},
-                           headers=basic("s3cret", user="support"))
+    client = make_sim_app(
+        production=True, auth_token=TOKEN, IVR_SIMULATOR_PASSWORD="s3cret"
+    ).test_client()
+    response = client.post(
+        f"{API}/calls", json={"at": "2026-11-23T21:00"}, headers=basic("s3cret", user="support")
+    )
     assert response.status_code == 201
     call = response.get_json()
     assert call["state"] == "waiting" and call["events"][0]["problems"] == []
-    answer = client.post(f"{API}/calls/{call['id']}/actions", json={"type": "keys", "keys": "0"},
-                         headers=basic("s3cret"))
+    answer = client.post(
+        f"{API}/calls/{call['id']}/actions",
+        json={"type": "keys", "keys": "0"},
+        headers=basic("s3cret"),
+    )
     assert "现在是非人工服务时间" in " ".join(lines(answer.get_json()))
 
 

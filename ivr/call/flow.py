@@ -45,7 +45,7 @@ _CALLBACK = {
     },
     "en": {
         "confirm": "We will call you back on the number you are calling from, ending in "
-                   "{last4}. To confirm, press 1. To use another number, press 2.",
+        "{last4}. To confirm, press 1. To use another number, press 2.",
         "enter": "Please enter the number to call you back on, then press pound.",
         "readback": "You entered {digits}. To confirm, press 1. To enter it again, press 2.",
         "bad_number": "Sorry, that number is not valid.",
@@ -55,9 +55,27 @@ _CALLBACK = {
     },
 }
 _SPOKEN_DIGITS = {
-    "零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-    "七": "7", "八": "8", "九": "9", "zero": "0", "one": "1", "two": "2", "three": "3",
-    "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "两": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
 }
 
 
@@ -110,8 +128,14 @@ class Flow:
         state = self._checked(state)
         return self._go(state, state.node, now, (), "enter")
 
-    def gather(self, state: CallState, now: datetime.datetime, digits: str | None = None,
-               speech: str | None = None, confidence: float | None = None) -> Answer:
+    def gather(
+        self,
+        state: CallState,
+        now: datetime.datetime,
+        digits: str | None = None,
+        speech: str | None = None,
+        confidence: float | None = None,
+    ) -> Answer:
         """Answer keys, speech or silence in a menu or after an answer."""
         state = self._checked(state)
         plan = self.menus.plans.get(state.node)
@@ -124,8 +148,9 @@ class Flow:
             key = self._match(plan, state.lang, speech, confidence)
             return self._choose(state, plan, key or "", now, f"speech {speech[:60]!r}")
         if plan.back:  # heard to the end: the answer's menu comes back
-            return self._go(replace(state, fails=0, silences=0), plan.back, now, (),
-                            "silence -> back")
+            return self._go(
+                replace(state, fails=0, silences=0), plan.back, now, (), "silence -> back"
+            )
         return self._retry(state, plan, now, silence=True)
 
     def dial_result(self, state: CallState, now: datetime.datetime, status: str | None) -> Answer:
@@ -143,8 +168,9 @@ class Flow:
         target = getattr(node, _DIAL_OUTCOMES.get(status or "", "failed"))
         return self._go(state, target, now, (), f"dial {status or 'unknown'}")
 
-    def record_result(self, state: CallState, now: datetime.datetime,
-                      recording: Recording | None) -> Answer:
+    def record_result(
+        self, state: CallState, now: datetime.datetime, recording: Recording | None
+    ) -> Answer:
         """Answer the end of a recording (None when nothing was recorded)."""
         state = self._checked(state)
         node = self.menus.nodes[state.node]
@@ -157,8 +183,13 @@ class Flow:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
         return self._go(state, node.next, now, (), outcome, carried=said)
 
-    def callback(self, state: CallState, now: datetime.datetime, caller: str | None,
-                 digits: str | None = None) -> Answer:
+    def callback(
+        self,
+        state: CallState,
+        now: datetime.datetime,
+        caller: str | None,
+        digits: str | None = None,
+    ) -> Answer:
         """Answer a step of a callback request: confirm the number, then pick a window."""
         state = self._checked(state)
         node = self.menus.nodes[state.node]
@@ -175,20 +206,27 @@ class Flow:
             return self._callback_retry(state, node, now, (), "silence", own)
         if state.stage == "confirm" and digits in ("1", "2"):
             stage, number = ("window", own) if digits == "1" and own else ("enter", "")
-            return self._ask(replace(state, stage=stage, number=number, fails=0), node, (),
-                             f"keys {digits}", own)
+            return self._ask(
+                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
+            )
         if state.stage == "enter":
             typed = digits.rstrip("#")
             if typed.isdigit() and 5 <= len(typed) <= 15:
-                return self._ask(replace(state, stage="readback", number=typed, fails=0), node,
-                                 (), "number typed", own)
+                return self._ask(
+                    replace(state, stage="readback", number=typed, fails=0),
+                    node,
+                    (),
+                    "number typed",
+                    own,
+                )
             said = self._words(state, words["bad_number"])
             return self._callback_retry(state, node, now, said, "bad number", own)
         if state.stage == "readback" and digits in ("1", "2"):
             stage = "window" if digits == "1" else "enter"
             number = state.number if digits == "1" else ""
-            return self._ask(replace(state, stage=stage, number=number, fails=0), node, (),
-                             f"keys {digits}", own)
+            return self._ask(
+                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
+            )
         if state.stage == "window" and digits in node.windows and state.number:
             window = node.windows[digits]
             request = CallbackRequest(state.node, state.number, window.hours)
@@ -204,16 +242,24 @@ class Flow:
         said = self._words(state, words["invalid"])
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
 
-    def _callback_retry(self, state: CallState, node: CallbackNode, now: datetime.datetime,
-                        said: tuple, outcome: str, own: str) -> Answer:
+    def _callback_retry(
+        self,
+        state: CallState,
+        node: CallbackNode,
+        now: datetime.datetime,
+        said: tuple,
+        outcome: str,
+        own: str,
+    ) -> Answer:
         state = replace(state, fails=state.fails + 1)
         if state.fails >= node.max_failures:
             done = replace(state, stage="", number="", fails=0)
             return self._go(done, node.on_max, now, said, f"{outcome} -> on_max")
         return self._ask(state, node, said, outcome, own)
 
-    def _ask(self, state: CallState, node: CallbackNode, said: tuple, outcome: str,
-             own: str) -> Answer:
+    def _ask(
+        self, state: CallState, node: CallbackNode, said: tuple, outcome: str, own: str
+    ) -> Answer:
         words = _CALLBACK[phrases.family(state.lang)]
         if state.stage == "confirm":
             text = words["confirm"].replace("{last4}", own[-4:])
@@ -227,9 +273,13 @@ class Flow:
             text = words["enter"]
         multi = state.stage == "enter"
         link = Link("callback", state)
-        gather = Gather(prompts=self._words(state, text), action=link,
-                        timeout=10 if multi else 5, num_digits=None if multi else 1,
-                        finish_on_key="#" if multi else "")
+        gather = Gather(
+            prompts=self._words(state, text),
+            action=link,
+            timeout=10 if multi else 5,
+            num_digits=None if multi else 1,
+            finish_on_key="#" if multi else "",
+        )
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
 
     def _words(self, state: CallState, text: str) -> tuple[Say, ...]:
@@ -244,18 +294,23 @@ class Flow:
         if state.lang not in menus.languages:
             state = replace(state, lang=menus.languages[0])
         if state.node not in menus.nodes:
-            return CallState(node=menus.main_menu, lang=state.lang, step=state.step,
-                             told=state.told)
+            return CallState(
+                node=menus.main_menu, lang=state.lang, step=state.step, told=state.told
+            )
         back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
         plan = menus.plans.get(state.node)
         if plan is not None:  # an edited counter cannot pass the limit
-            return replace(state, back=back, fails=min(state.fails, plan.retry.max_failures),
-                           silences=min(state.silences, plan.retry.max_timeouts), stage="",
-                           number="")
+            return replace(
+                state,
+                back=back,
+                fails=min(state.fails, plan.retry.max_failures),
+                silences=min(state.silences, plan.retry.max_timeouts),
+                stage="",
+                number="",
+            )
         if isinstance(node, CallbackNode):
-            return replace(state, back=back, fails=min(state.fails, node.max_failures),
-                           silences=0)
+            return replace(state, back=back, fails=min(state.fails, node.max_failures), silences=0)
         return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
@@ -264,8 +319,9 @@ class Flow:
 
     # -- menus ---------------------------------------------------------------------------------
 
-    def _match(self, plan: MenuPlan, lang: str, speech: str,
-               confidence: float | None) -> str | None:
+    def _match(
+        self, plan: MenuPlan, lang: str, speech: str, confidence: float | None
+    ) -> str | None:
         if confidence is not None and confidence < self.menus.speech_min_confidence:
             return None
         heard = normalize(speech)
@@ -275,8 +331,9 @@ class Flow:
         digit = _SPOKEN_DIGITS.get(heard, heard)
         return digit if digit in plan.keys else None
 
-    def _choose(self, state: CallState, plan: MenuPlan, key: str,
-                now: datetime.datetime, heard: str) -> Answer:
+    def _choose(
+        self, state: CallState, plan: MenuPlan, key: str, now: datetime.datetime, heard: str
+    ) -> Answer:
         action = plan.keys.get(key)
         if isinstance(action, Option):
             lang = action.language or state.lang
@@ -297,8 +354,14 @@ class Flow:
             return self._leave(state, self.menus.agent_node, now, f"{heard} -> agent")
         return self._retry(state, plan, now, silence=False, heard=heard)
 
-    def _retry(self, state: CallState, plan: MenuPlan, now: datetime.datetime,
-               silence: bool, heard: str = "silence") -> Answer:
+    def _retry(
+        self,
+        state: CallState,
+        plan: MenuPlan,
+        now: datetime.datetime,
+        silence: bool,
+        heard: str = "silence",
+    ) -> Answer:
         retry = plan.retry
         if silence:
             state = replace(state, silences=state.silences + 1)
@@ -313,8 +376,15 @@ class Flow:
         kind = "silence" if silence else f"{heard} -> invalid"
         return self._menu(state, plan, said, full=False, outcome=kind)
 
-    def _menu(self, state: CallState, plan: MenuPlan, said: tuple, full: bool, outcome: str,
-              carried: tuple = ()) -> Answer:
+    def _menu(
+        self,
+        state: CallState,
+        plan: MenuPlan,
+        said: tuple,
+        full: bool,
+        outcome: str,
+        carried: tuple = (),
+    ) -> Answer:
         """Ask in a menu or after an answer; `carried` words (a closed line) go inside too."""
         voice = self.menus.voices[state.node][state.lang]
         speech = plan.speech and voice.speech_language is not None
@@ -337,8 +407,9 @@ class Flow:
 
     # -- moving between nodes -------------------------------------------------------------------
 
-    def _leave(self, state: CallState, target: str, now: datetime.datetime, outcome: str,
-               said: tuple = ()) -> Answer:
+    def _leave(
+        self, state: CallState, target: str, now: datetime.datetime, outcome: str, said: tuple = ()
+    ) -> Answer:
         """Leave the current menu for `target`, remembering it for the back key."""
         plan = self.menus.plans.get(state.node)
         here = plan.back if plan is not None and plan.back else state.node  # answers: their menu
@@ -346,8 +417,15 @@ class Flow:
             state = replace(state, back=(*state.back, here)[-MAX_BACK:])
         return self._go(state, target, now, said, outcome)
 
-    def _go(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-            outcome: str, carried: tuple = ()) -> Answer:
+    def _go(
+        self,
+        state: CallState,
+        target: str,
+        now: datetime.datetime,
+        said: tuple,
+        outcome: str,
+        carried: tuple = (),
+    ) -> Answer:
         """Play nodes from `target` on until one waits for the caller or the call ends.
 
         `said` is spoken first; `carried` too, but inside the next <Gather> if one comes.
@@ -356,8 +434,16 @@ class Flow:
         answer = self._walk(state, target, now, said, outcome, passed, carried)
         return replace(answer, path=tuple(passed))
 
-    def _walk(self, state: CallState, target: str, now: datetime.datetime, said: tuple,
-              outcome: str, passed: list[str], carry: tuple = ()) -> Answer:
+    def _walk(
+        self,
+        state: CallState,
+        target: str,
+        now: datetime.datetime,
+        said: tuple,
+        outcome: str,
+        passed: list[str],
+        carry: tuple = (),
+    ) -> Answer:
         verbs: list[Verb] = list(said)
         carried: list[Say] = list(carry)  # words for inside the next <Gather>, if one comes
         lang = state.lang
@@ -368,16 +454,19 @@ class Flow:
                 back = state.back
                 if target in back:
                     back = back[: back.index(target)]
-                arrived = CallState(node=target, lang=lang, back=back, step=state.step,
-                                    told=state.told)
-                answer = self._menu(arrived, self.menus.plans[target], (), True, outcome,
-                                    tuple(carried))
+                arrived = CallState(
+                    node=target, lang=lang, back=back, step=state.step, told=state.told
+                )
+                answer = self._menu(
+                    arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
+                )
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
             verbs += carried
             carried = []
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
-            here = CallState(node=target, lang=lang, back=state.back, step=state.step,
-                             told=state.told)
+            here = CallState(
+                node=target, lang=lang, back=state.back, step=state.step, told=state.told
+            )
             if isinstance(node, MessageNode):
                 if node.hangup:
                     return Answer((*verbs, Hangup()), target, outcome, lang)
@@ -393,8 +482,15 @@ class Flow:
                         carried += self._closed(target, node, now, lang)
                     target = node.closed
             elif isinstance(node, DialNode):
-                verbs.append(Dial(node.number, Link("dial", here), node.timeout,
-                                  node.time_limit, node.caller_id))
+                verbs.append(
+                    Dial(
+                        node.number,
+                        Link("dial", here),
+                        node.timeout,
+                        node.time_limit,
+                        node.caller_id,
+                    )
+                )
                 return Answer(tuple(verbs), target, outcome, lang)
             elif isinstance(node, CallbackNode):
                 # The callback endpoint knows the caller's number; the flow gets it there.
@@ -402,9 +498,15 @@ class Flow:
                 return Answer(tuple(verbs), target, outcome, lang)
             elif isinstance(node, RecordNode):
                 verbs += self.menus.say(target, node.prompt, lang)
-                verbs.append(Record(Link("record", here), node.max_length, node.timeout,
-                                    node.finish_on_key,
-                                    Link("transcription", here) if node.transcribe else None))
+                verbs.append(
+                    Record(
+                        Link("record", here),
+                        node.max_length,
+                        node.timeout,
+                        node.finish_on_key,
+                        Link("transcription", here) if node.transcribe else None,
+                    )
+                )
                 # An empty recording falls through to here instead of calling the action.
                 verbs += self.menus.say(target, node.no_message, lang)
                 if node.next is None:
@@ -414,8 +516,9 @@ class Flow:
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
 
-    def _closed(self, node_id: str, node: HoursNode, now: datetime.datetime,
-                lang: str) -> tuple[Say, ...]:
+    def _closed(
+        self, node_id: str, node: HoursNode, now: datetime.datetime, lang: str
+    ) -> tuple[Say, ...]:
         schedule = self.menus.schedules[node.schedule]
         opening = schedule.next_opening(now)
         next_open = hours.describe_next_opening(opening, now, lang) if opening else ""

@@ -47,28 +47,43 @@ def _add(parent: VoiceResponse, verb: Verb, url: Callable[[Link], str]) -> None:
         if verb.num_digits is not None:
             extra["num_digits"] = verb.num_digits
         if verb.speech_language:
-            extra.update(input="dtmf speech", language=verb.speech_language,
-                         speech_timeout="auto")
+            extra.update(input="dtmf speech", language=verb.speech_language, speech_timeout="auto")
             if verb.hints:
                 extra["hints"] = verb.hints
-        gather = parent.gather(action=url(verb.action), method="POST", timeout=verb.timeout,
-                               finish_on_key=verb.finish_on_key, **extra)
+        gather = parent.gather(
+            action=url(verb.action),
+            method="POST",
+            timeout=verb.timeout,
+            finish_on_key=verb.finish_on_key,
+            **extra,
+        )
         for prompt in verb.prompts:
             _add(gather, prompt, url)
     elif isinstance(verb, Redirect):
         parent.redirect(url(verb.to), method="POST")
     elif isinstance(verb, Dial):
         extra = {"caller_id": verb.caller_id} if verb.caller_id else {}
-        dial = parent.dial(action=url(verb.action), method="POST", timeout=verb.timeout,
-                           time_limit=verb.time_limit, **extra)
+        dial = parent.dial(
+            action=url(verb.action),
+            method="POST",
+            timeout=verb.timeout,
+            time_limit=verb.time_limit,
+            **extra,
+        )
         dial.number(verb.number)
     elif isinstance(verb, Record):
         extra = {}
         if verb.transcribe_callback:
             extra = {"transcribe": True, "transcribe_callback": url(verb.transcribe_callback)}
-        parent.record(action=url(verb.action), method="POST", max_length=verb.max_length,
-                      timeout=verb.timeout, finish_on_key=verb.finish_on_key, play_beep=True,
-                      **extra)
+        parent.record(
+            action=url(verb.action),
+            method="POST",
+            max_length=verb.max_length,
+            timeout=verb.timeout,
+            finish_on_key=verb.finish_on_key,
+            play_beep=True,
+            **extra,
+        )
     elif isinstance(verb, Hangup):
         parent.hangup()
     else:  # a new verb type without a renderer is a programming error

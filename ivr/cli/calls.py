@@ -62,8 +62,11 @@ def _transport(menus: Path | None, url: str | None, at: datetime.datetime | None
 
     if url:
         if at:
-            click.echo("note: --at cannot move a remote server's clock; start it with "
-                       "IVR_NOW=... to test business hours", err=True)
+            click.echo(
+                "note: --at cannot move a remote server's clock; start it with "
+                "IVR_NOW=... to test business hours",
+                err=True,
+            )
         return HttpTransport(url)
     return _in_process(menus or menus_path(), at)
 
@@ -77,8 +80,16 @@ def _transport(menus: Path | None, url: str | None, at: datetime.datetime | None
 @click.option("--input", "script", help="Scripted caller: '1,2,.,0,dial:no-answer,rec:你好'.")
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("--realtime", is_flag=True, help="Wait out pauses as a phone would.")
-def simulate(menus: Path | None, url: str | None, at: str | None, from_number: str,
-             lang: str | None, script: str | None, lenient: bool, realtime: bool) -> None:
+def simulate(
+    menus: Path | None,
+    url: str | None,
+    at: str | None,
+    from_number: str,
+    lang: str | None,
+    script: str | None,
+    lenient: bool,
+    realtime: bool,
+) -> None:
     """Place a call and print it as a transcript; type keys at each prompt."""
     from ivr.simulator import Call, ScriptedCaller
     from ivr.simulator.terminal import TerminalCaller
@@ -93,10 +104,17 @@ def simulate(menus: Path | None, url: str | None, at: str | None, from_number: s
     moment = _parse_at(at)
     transport = _transport(menus, url, moment)
     voice_path = f"/voice?lang={lang}" if lang else "/voice"
-    call = Call(transport, caller, base_url=url or BASE_URL, voice_path=voice_path,
-                from_number=from_number, auth_token=_auth_token(),
-                listener=lambda event: click.echo(event.line()), lenient=lenient,
-                realtime=realtime)
+    call = Call(
+        transport,
+        caller,
+        base_url=url or BASE_URL,
+        voice_path=voice_path,
+        from_number=from_number,
+        auth_token=_auth_token(),
+        listener=lambda event: click.echo(event.line()),
+        lenient=lenient,
+        realtime=realtime,
+    )
     result = call.run()
     click.echo(f"-- call ended: {result.end}")
     for problem in result.problems:
@@ -111,8 +129,9 @@ def simulate(menus: Path | None, url: str | None, at: str | None, from_number: s
 @click.option("--url", help="Run against a running server instead (its own clock).")
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every transcript.")
-def test_command(paths: tuple[Path, ...], menus: Path | None, url: str | None, lenient: bool,
-                 verbose: bool) -> None:
+def test_command(
+    paths: tuple[Path, ...], menus: Path | None, url: str | None, lenient: bool, verbose: bool
+) -> None:
     """Run call-flow scenarios (default: tests/calls)."""
     from ivr.simulator.scenarios import ScenarioError, load_scenarios, run_scenario
 
@@ -133,9 +152,13 @@ def test_command(paths: tuple[Path, ...], menus: Path | None, url: str | None, l
         except ScenarioError as exc:
             raise click.ClickException(str(exc)) from None
         for scenario in scenarios:
-            outcome = run_scenario(scenario, transport_for, base_url=url or BASE_URL,
-                                   auth_token=_auth_token(),
-                                   lenient=lenient)
+            outcome = run_scenario(
+                scenario,
+                transport_for,
+                base_url=url or BASE_URL,
+                auth_token=_auth_token(),
+                lenient=lenient,
+            )
             passed, failed = passed + outcome.ok, failed + (not outcome.ok)
             click.echo(outcome.report())
             if verbose and outcome.ok and outcome.result:
@@ -160,9 +183,11 @@ def explore(menus: Path | None, as_json: bool) -> None:
     from ivr.simulator.coverage import explore_menus, render_report
 
     # Thousands of probing calls are not calls anyone made: keep them out of the records.
-    report = explore_menus(menus or menus_path(),
-                           lambda path, at: _in_process(path, at, records=False))
-    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json
-               else render_report(report))
+    report = explore_menus(
+        menus or menus_path(), lambda path, at: _in_process(path, at, records=False)
+    )
+    click.echo(
+        json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_report(report)
+    )
     if report["errors"]:
         sys.exit(1)

@@ -20,8 +20,7 @@ def cli_engine(settings: Settings | None = None) -> Engine:
     """Open and migrate the database for a command, or fail with one clear error."""
     settings = settings or cli_settings()
     try:
-        return database.connect(database.database_url(settings.database_url,
-                                                      settings.instance_dir))
+        return database.connect(database.database_url(settings.database_url, settings.instance_dir))
     except database.RecordsError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -43,9 +42,13 @@ def upgrade_command() -> None:
 
 
 @db_cli.command("purge")
-@click.option("--older-than", "age", metavar="AGE",
-              help="Delete calls that started longer ago than this: 90d, 12h, 2w. "
-                   "Default: menus.yaml's retention_days, the time callers are told.")
+@click.option(
+    "--older-than",
+    "age",
+    metavar="AGE",
+    help="Delete calls that started longer ago than this: 90d, 12h, 2w. "
+    "Default: menus.yaml's retention_days, the time callers are told.",
+)
 def purge_command(age: str | None) -> None:
     """Delete old calls with their events, voicemails and callback requests."""
     settings = cli_settings()
@@ -72,11 +75,14 @@ def _retention(settings: Settings) -> str:
     try:
         days = load_menus(settings.menus_path, settings.env, settings.production).retention_days
     except MenuError as exc:
-        raise click.ClickException(f"{settings.menus_path} is invalid, so its retention_days "
-                                   f"is unknown; give --older-than:\n{exc}") from None
+        raise click.ClickException(
+            f"{settings.menus_path} is invalid, so its retention_days "
+            f"is unknown; give --older-than:\n{exc}"
+        ) from None
     if days is None:
-        raise click.ClickException(f"{settings.menus_path} sets no retention_days; give "
-                                   "--older-than, e.g. 90d")
+        raise click.ClickException(
+            f"{settings.menus_path} sets no retention_days; give --older-than, e.g. 90d"
+        )
     return f"{days}d"
 
 
@@ -89,8 +95,9 @@ def flush_command() -> None:
     try:
         replayed = recorder.flush()
     except Exception as exc:  # the driver's own error: the database is gone again
-        raise click.ClickException(f"the database is still unavailable; the spool is kept: "
-                                   f"{exc}") from None
+        raise click.ClickException(
+            f"the database is still unavailable; the spool is kept: {exc}"
+        ) from None
     finally:
         engine.dispose()
     left = " (another process is replaying the rest)" if recorder.spool.pending() else ""

@@ -37,6 +37,7 @@ UTC = datetime.UTC
 
 # -- commands -------------------------------------------------------------------------------------
 
+
 def _menus() -> Menus:
     settings = cli_settings()
     try:
@@ -55,26 +56,36 @@ def _moment(value: str | None, zone: datetime.tzinfo, end: bool) -> datetime.dat
             return datetime.datetime.combine(day, datetime.time(), zone)
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-11-23 or a time like "
-                                 "2026-11-23T21:00") from None
+        raise click.BadParameter(
+            f"'{value}' is not a date like 2026-11-23 or a time like 2026-11-23T21:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 @click.command("report")
 @click.option("--since", metavar="DATE", help="First day (or time) to count, e.g. 2026-11-01.")
 @click.option("--until", metavar="DATE", help="Last day to count (inclusive), or a time.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write calls by hour and drop-off by node to this SVG file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write calls by hour and drop-off by node to this SVG file.",
+)
 def report_command(since: str | None, until: str | None, fmt: str, chart: Path | None) -> None:
     """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
     menus = _menus()
     zone = report_zone(menus)
     engine = cli_engine()
     try:
-        report = build_report(engine, menus, _moment(since, zone, False),
-                              _moment(until, zone, True))
+        report = build_report(
+            engine, menus, _moment(since, zone, False), _moment(until, zone, True)
+        )
     finally:
         engine.dispose()
     if fmt == "json":
@@ -88,20 +99,21 @@ def report_command(since: str | None, until: str | None, fmt: str, chart: Path |
         click.echo(f"wrote {chart}", err=True)
 
 
-def _open_items(table: Any, everything: bool, handle: tuple[int, ...],
-                unmask: bool) -> list[dict[str, Any]] | None:
+def _open_items(
+    table: Any, everything: bool, handle: tuple[int, ...], unmask: bool
+) -> list[dict[str, Any]] | None:
     """Mark items handled when asked (returning None), else list them."""
     voicemails = table is tables.recordings
-    name, command = ("voicemail", "voicemails") if voicemails else \
-        ("callback request", "callbacks")
+    name, command = ("voicemail", "voicemails") if voicemails else ("callback request", "callbacks")
     engine = cli_engine()
     try:
         if handle:
             now = datetime.datetime.now(UTC)
             for ident in handle:
                 if not mark_handled(engine, table, ident, now):
-                    raise click.ClickException(f"there is no {name} {ident}; "
-                                               f"`ivr {command} --all` lists them")
+                    raise click.ClickException(
+                        f"there is no {name} {ident}; `ivr {command} --all` lists them"
+                    )
                 click.echo(f"{name} {ident}: handled")
             return None
         zone = report_zone(_menus())
@@ -119,10 +131,16 @@ def _open_items(table: Any, everything: bool, handle: tuple[int, ...],
 
 _LIST_OPTIONS = [
     click.option("--all", "everything", is_flag=True, help="Include handled ones."),
-    click.option("--handle", type=int, multiple=True, metavar="ID",
-                 help="Mark this one handled (repeatable)."),
-    click.option("--unmask", is_flag=True,
-                 help="Show numbers in full (for the person calling back)."),
+    click.option(
+        "--handle",
+        type=int,
+        multiple=True,
+        metavar="ID",
+        help="Mark this one handled (repeatable).",
+    ),
+    click.option(
+        "--unmask", is_flag=True, help="Show numbers in full (for the person calling back)."
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table."),
 ]
 
@@ -135,8 +153,9 @@ def _with_list_options(command):  # type: ignore[no-untyped-def]
 
 @click.command("voicemails")
 @_with_list_options
-def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
-                       as_json: bool) -> None:
+def voicemails_command(
+    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool
+) -> None:
     """List open voicemails and feedback, or mark them handled."""
     rows = _open_items(tables.recordings, everything, handle, unmask)
     if rows is not None:
@@ -145,16 +164,21 @@ def voicemails_command(everything: bool, handle: tuple[int, ...], unmask: bool,
 
 @click.command("callbacks")
 @_with_list_options
-def callbacks_command(everything: bool, handle: tuple[int, ...], unmask: bool,
-                      as_json: bool) -> None:
+def callbacks_command(
+    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool
+) -> None:
     """List open callback requests, or mark them handled."""
     rows = _open_items(tables.callbacks, everything, handle, unmask)
     if rows is not None:
         _print_items(rows, as_json, callback_table, "callback requests")
 
 
-def _print_items(rows: list[dict[str, Any]], as_json: bool,
-                 table: Callable[[list[dict[str, Any]], str], Table], what: str) -> None:
+def _print_items(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    table: Callable[[list[dict[str, Any]], str], Table],
+    what: str,
+) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:

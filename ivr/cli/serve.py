@@ -22,7 +22,14 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
         cli_settings().check()  # refuse unsafe settings here, with one clear line
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    command = [sys.executable, "-m", "gunicorn", "--config", "python:ivr.web.gunicorn_conf",
-               *gunicorn_args, "ivr.web.wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:ivr.web.gunicorn_conf",
+        *gunicorn_args,
+        "ivr.web.wsgi:app",
+    ]
     sys.stdout.flush()
     os.execv(sys.executable, command)

@@ -82,10 +82,16 @@ def _links(node) -> list[tuple[str, str, bool]]:
         return [("open", node.open, False), ("closed", node.closed, False)]
     if isinstance(node, DialNode):
         outcomes = {}
-        for status, target in (("completed", node.completed), ("no-answer", node.no_answer),
-                               ("busy", node.busy), ("failed", node.failed)):
+        for status, target in (
+            ("completed", node.completed),
+            ("no-answer", node.no_answer),
+            ("busy", node.busy),
+            ("failed", node.failed),
+        ):
             if target:
                 outcomes.setdefault(target, []).append(status)
-        return [(" / ".join(names), target, names != ["completed"])
-                for target, names in outcomes.items()]
+        return [
+            (" / ".join(names), target, names != ["completed"])
+            for target, names in outcomes.items()
+        ]
     return []

@@ -124,8 +124,9 @@ class Schedule:
             holiday_subdivision=holiday_subdivision,
             holiday_hours=tuple(sorted(holiday_hours)) if holiday_hours is not None else None,
             working_weekends=working_weekends,
-            exceptions=MappingProxyType({day: tuple(sorted(ranges))
-                                         for day, ranges in (exceptions or {}).items()}),
+            exceptions=MappingProxyType(
+                {day: tuple(sorted(ranges)) for day, ranges in (exceptions or {}).items()}
+            ),
         )
 
     def hours_on(self, day: dt.date) -> tuple[TimeRange, ...]:

@@ -42,8 +42,16 @@ from ivr.menu.schema import (
 from ivr.menu.speech import Say
 from ivr.menu.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
-Node = (MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode
-        | HangupNode)
+Node = (
+    MenuNode
+    | AnswerNode
+    | MessageNode
+    | HoursNode
+    | DialNode
+    | RecordNode
+    | CallbackNode
+    | HangupNode
+)
 GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
 # With defaults.global_keys_intro set, a menu lists only these global keys every time (the
 # rest once per call); an answer always names these, since they are its ways onward.
@@ -151,24 +159,51 @@ def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus |
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return None, [Problem(name, None, None, f"cannot read the file: {exc.strerror}",
-                              "check the path, or set IVR_MENUS")]
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                f"cannot read the file: {exc.strerror}",
+                "check the path, or set IVR_MENUS",
+            )
+        ]
     except UnicodeDecodeError:
         return None, [Problem(name, None, None, "the file is not UTF-8 text", "save it as UTF-8")]
     try:
         yf = read_yaml(text)
     except YamlSyntaxError as exc:
-        return None, [Problem(name, exc.line, None, f"YAML syntax error: {exc}", exc.fix or
-                              "check indentation, colons and quotes on or just above this line")]
+        return None, [
+            Problem(
+                name,
+                exc.line,
+                None,
+                f"YAML syntax error: {exc}",
+                exc.fix or "check indentation, colons and quotes on or just above this line",
+            )
+        ]
     problems = [
-        Problem(name, line, _node_of(dup), f"duplicate key '{dup[-1]}' (first at line {first}); "
-                "YAML would silently keep only the last one", "remove or rename one of them")
+        Problem(
+            name,
+            line,
+            _node_of(dup),
+            f"duplicate key '{dup[-1]}' (first at line {first}); "
+            "YAML would silently keep only the last one",
+            "remove or rename one of them",
+        )
         for dup, line, first in yf.duplicates
     ]
     if not isinstance(yf.data, dict):
-        return None, [*problems, Problem(name, 1, None, "the file must be a mapping with "
-                                         "version, languages, start and nodes",
-                                         "start from the shipped menus.yaml")]
+        return None, [
+            *problems,
+            Problem(
+                name,
+                1,
+                None,
+                "the file must be a mapping with version, languages, start and nodes",
+                "start from the shipped menus.yaml",
+            ),
+        ]
     try:
         model = MenusFile.model_validate(yf.data)
     except pydantic.ValidationError as exc:
@@ -184,7 +219,9 @@ def schedule_from_model(name: str, block: ScheduleModel) -> Schedule:
     """Build the Schedule a checked `schedules:` block describes."""
     days = block.holidays
     return Schedule.build(
-        name, block.timezone, block.weekly,
+        name,
+        block.timezone,
+        block.weekly,
         holiday_country=days.country if days else None,
         holiday_subdivision=days.subdivision if days else None,
         holiday_hours=days.hours if days else None,
@@ -234,8 +271,11 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", ctx["expected"])
         parent = ".".join(str(p) for p in loc[:-1])
-        message = (f"unknown key '{value}' in {parent}" if is_key
-                   else f"{where} is '{value}', expected {ctx['expected']}")
+        message = (
+            f"unknown key '{value}' in {parent}"
+            if is_key
+            else f"{where} is '{value}', expected {ctx['expected']}"
+        )
         fix = did_you_mean(str(value), expected) or f"use one of {ctx['expected']}"
     elif kind == "list_type":
         message = f"{where} must be a list, not {value!r}"
@@ -271,8 +311,9 @@ def expand_env(value: str, env: Mapping[str, str], production: bool) -> tuple[st
             return env[var]
         if default is not None and not production:
             return default
-        problem = (f"environment variable {var} is not set"
-                   + (" (the demo default is not used in production)" if default else ""))
+        problem = f"environment variable {var} is not set" + (
+            " (the demo default is not used in production)" if default else ""
+        )
         return ""
 
     return _ENV_REF.sub(one, value), problem
@@ -281,17 +322,20 @@ def expand_env(value: str, env: Mapping[str, str], production: bool) -> tuple[st
 class _Checker:
     """The checks that need the whole file: references, paths, languages, numbers."""
 
-    def __init__(self, name: str, yf: YamlFile, model: MenusFile, env: Mapping[str, str],
-                 production: bool) -> None:
+    def __init__(
+        self, name: str, yf: YamlFile, model: MenusFile, env: Mapping[str, str], production: bool
+    ) -> None:
         self.name, self.yf, self.m, self.env, self.production = name, yf, model, env, production
         self.problems: list[Problem] = []
         self.schedules: dict[str, Schedule] = {}
         self.numbers: dict[tuple[str, str], str] = {}  # (node, field) -> expanded number
 
-    def add(self, path: tuple, message: str, fix: str | None = None,
-            severity: str = "error") -> None:
-        self.problems.append(Problem(self.name, self.yf.line_of(path), _node_of(path), message,
-                                     fix, severity))
+    def add(
+        self, path: tuple, message: str, fix: str | None = None, severity: str = "error"
+    ) -> None:
+        self.problems.append(
+            Problem(self.name, self.yf.line_of(path), _node_of(path), message, fix, severity)
+        )
 
     def run(self) -> list[Problem]:
         self.check_languages()
@@ -307,8 +351,11 @@ class _Checker:
             elif isinstance(node, DialNode):
                 self.check_dial(node_id, node)
             elif isinstance(node, MessageNode) and (node.next is None) == (not node.hangup):
-                self.add(("nodes", node_id), "a message needs exactly one of 'next' or "
-                         "'hangup: true'", "say where the caller goes after it")
+                self.add(
+                    ("nodes", node_id),
+                    "a message needs exactly one of 'next' or 'hangup: true'",
+                    "say where the caller goes after it",
+                )
         if not any(p.severity == "error" for p in self.problems):
             self.check_paths()
         return self.problems
@@ -319,19 +366,29 @@ class _Checker:
         for lang in self.m.languages:
             voice = self.m.defaults.voices.get(lang)
             if voice is None:
-                self.add(("languages",), f"language '{lang}' has no voice in defaults.voices",
-                         f"add defaults.voices.{lang} with voice and language")
+                self.add(
+                    ("languages",),
+                    f"language '{lang}' has no voice in defaults.voices",
+                    f"add defaults.voices.{lang} with voice and language",
+                )
             elif phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
-                self.add(("defaults", "voices", lang), f"voice '{voice.voice}' cannot speak "
-                         "Mandarin", "use Polly.Zhiyu or a Google.cmn-CN voice")
+                self.add(
+                    ("defaults", "voices", lang),
+                    f"voice '{voice.voice}' cannot speak Mandarin",
+                    "use Polly.Zhiyu or a Google.cmn-CN voice",
+                )
         for lang in self.m.defaults.voices:
             if lang not in self.m.languages:
-                self.add(("defaults", "voices", lang), f"language '{lang}' is not in "
-                         "'languages'", "add it to languages or remove the voice",
-                         severity="warning")
+                self.add(
+                    ("defaults", "voices", lang),
+                    f"language '{lang}' is not in 'languages'",
+                    "add it to languages or remove the voice",
+                    severity="warning",
+                )
 
-    def check_text(self, path: tuple, text: Mapping[str, str] | None,
-                   needed: tuple[str, ...] | None = None) -> None:
+    def check_text(
+        self, path: tuple, text: Mapping[str, str] | None, needed: tuple[str, ...] | None = None
+    ) -> None:
         if text is None:
             return
         for lang in needed or self.m.languages:
@@ -339,8 +396,11 @@ class _Checker:
                 self.add(path, f"no '{lang}' words", f"add {lang}: with the words to say")
         for lang in text:
             if lang not in self.m.languages:
-                self.add(path + (lang,), f"language '{lang}' is not in 'languages'",
-                         did_you_mean(lang, self.m.languages) or "remove it")
+                self.add(
+                    path + (lang,),
+                    f"language '{lang}' is not in 'languages'",
+                    did_you_mean(lang, self.m.languages) or "remove it",
+                )
 
     def check_texts(self, node_id: str, node: Node) -> None:
         for attr in _TEXT_FIELDS[type(node)]:
@@ -349,26 +409,37 @@ class _Checker:
             for key, window in node.windows.items():
                 self.check_text(("nodes", node_id, "windows", key, "label"), window.label)
                 if len(key) != 1:
-                    self.add(("nodes", node_id, "windows", key), "a window key must be one key",
-                             "use 1-9")
+                    self.add(
+                        ("nodes", node_id, "windows", key),
+                        "a window key must be one key",
+                        "use 1-9",
+                    )
             if node.on_max is None and self.m.defaults.on_max is None:
-                self.add(("nodes", node_id), "no 'on_max': a caller who keeps failing has "
-                         "nowhere to go", "set on_max here or in defaults")
+                self.add(
+                    ("nodes", node_id),
+                    "no 'on_max': a caller who keeps failing has nowhere to go",
+                    "set on_max here or in defaults",
+                )
         if isinstance(node, MenuNode | AnswerNode):
             for key, option in node.options.items():
                 needed = (option.language,) if option.language else None
                 self.check_text(("nodes", node_id, "options", key, "label"), option.label, needed)
                 for lang in option.keywords:
                     if lang not in self.m.languages:
-                        self.add(("nodes", node_id, "options", key, "keywords", lang),
-                                 f"language '{lang}' is not in 'languages'")
+                        self.add(
+                            ("nodes", node_id, "options", key, "keywords", lang),
+                            f"language '{lang}' is not in 'languages'",
+                        )
 
     # -- references --------------------------------------------------------------------------
 
     def ref(self, path: tuple, target: str | None) -> None:
         if target is not None and target not in self.m.nodes:
-            self.add(path, f"unknown node '{target}'",
-                     did_you_mean(target, self.m.nodes) or "add a node with that id")
+            self.add(
+                path,
+                f"unknown node '{target}'",
+                did_you_mean(target, self.m.nodes) or "add a node with that id",
+            )
 
     def check_references(self) -> None:
         self.ref(("start",), self.m.start)
@@ -384,9 +455,11 @@ class _Checker:
             self.schedules[name] = schedule_from_model(name, block)
         for node_id, node in self.m.nodes.items():
             if isinstance(node, HoursNode) and node.schedule not in self.m.schedules:
-                self.add(("nodes", node_id, "schedule"), f"unknown schedule '{node.schedule}'",
-                         did_you_mean(node.schedule, self.m.schedules)
-                         or "add it under 'schedules'")
+                self.add(
+                    ("nodes", node_id, "schedule"),
+                    f"unknown schedule '{node.schedule}'",
+                    did_you_mean(node.schedule, self.m.schedules) or "add it under 'schedules'",
+                )
 
     # -- menus --------------------------------------------------------------------------------
 
@@ -405,43 +478,65 @@ class _Checker:
             for attr in _TEXT_FIELDS[type(node)]:
                 for lang, text in (getattr(node, attr) or {}).items():
                     if _PLACEHOLDER.search(text):
-                        self.add(("nodes", node_id, attr, lang), "the words say "
-                                 "{retention_days} but the file sets no retention_days",
-                                 "add 'retention_days: 90' at the top level")
+                        self.add(
+                            ("nodes", node_id, attr, lang),
+                            "the words say {retention_days} but the file sets no retention_days",
+                            "add 'retention_days: 90' at the top level",
+                        )
 
     def answer_back(self, node_id: str, node: AnswerNode) -> str | None:
         """Return the menu an answer returns to: its `back`, or the one menu leading here."""
         if node.back:
             return node.back
-        parents = sorted({other for other, n in self.m.nodes.items()
-                          if isinstance(n, MenuNode | AnswerNode)
-                          and any(o.to == node_id for o in n.options.values())})
+        parents = sorted(
+            {
+                other
+                for other, n in self.m.nodes.items()
+                if isinstance(n, MenuNode | AnswerNode)
+                and any(o.to == node_id for o in n.options.values())
+            }
+        )
         return parents[0] if len(parents) == 1 else None
 
     def check_answer(self, node_id: str, node: AnswerNode) -> None:
         path = ("nodes", node_id)
         back = self.answer_back(node_id, node)
         if back is None:
-            self.add(path, "cannot tell which menu '#' returns to after this answer",
-                     "set 'back:' to the menu it belongs to")
+            self.add(
+                path,
+                "cannot tell which menu '#' returns to after this answer",
+                "set 'back:' to the menu it belongs to",
+            )
         elif not isinstance(self.m.nodes.get(back), MenuNode):
-            self.add(path + ("back",), f"'back' must be a menu, and '{back}' is not",
-                     "name the menu this answer belongs to")
+            self.add(
+                path + ("back",),
+                f"'back' must be a menu, and '{back}' is not",
+                "name the menu this answer belongs to",
+            )
         globals_ = self.global_keys(None)
         for key, option in node.options.items():
             if key in globals_.values():
-                self.add(path + ("options", key), f"option key '{key}' collides with a "
-                         "global key", "use another key")
+                self.add(
+                    path + ("options", key),
+                    f"option key '{key}' collides with a global key",
+                    "use another key",
+                )
             if option.language:
-                self.add(path + ("options", key, "language"), "an answer's option cannot "
-                         "switch the language", "switch languages in a menu")
+                self.add(
+                    path + ("options", key, "language"),
+                    "an answer's option cannot switch the language",
+                    "switch languages in a menu",
+                )
         keys = set(node.options) | set(globals_.values())
         if isinstance(self.m.nodes.get(back or ""), MenuNode):
             keys |= set(self.m.nodes[back].options)
         for lang, text in node.say.items():
             for key in sorted(phrases.named_keys(text, lang) - keys):
-                self.add(path + ("say", lang), f"the answer says to press '{key}', which "
-                         "does nothing here", "fix the words or add the option")
+                self.add(
+                    path + ("say", lang),
+                    f"the answer says to press '{key}', which does nothing here",
+                    "fix the words or add the option",
+                )
 
     def check_menu(self, node_id: str, node: MenuNode) -> None:
         path = ("nodes", node_id)
@@ -451,41 +546,65 @@ class _Checker:
         seen: dict[str, str] = {}
         for action, key in globals_.items():
             if key in seen:
-                self.add(path, f"global keys '{seen[key]}' and '{action}' are both '{key}'",
-                         "give one of them another key")
+                self.add(
+                    path,
+                    f"global keys '{seen[key]}' and '{action}' are both '{key}'",
+                    "give one of them another key",
+                )
             seen[key] = action
         for key, option in node.options.items():
             if key in seen:
-                self.add(path + ("options", key), f"option key '{key}' collides with the "
-                         f"global '{seen[key]}' key",
-                         f"use another key, or disable it here with global_keys: "
-                         f"{{{seen[key]}: null}}")
+                self.add(
+                    path + ("options", key),
+                    f"option key '{key}' collides with the global '{seen[key]}' key",
+                    f"use another key, or disable it here with global_keys: {{{seen[key]}: null}}",
+                )
             if option.language and option.language not in self.m.languages:
-                self.add(path + ("options", key, "language"), f"language '{option.language}' "
-                         "is not in 'languages'", did_you_mean(option.language, self.m.languages))
+                self.add(
+                    path + ("options", key, "language"),
+                    f"language '{option.language}' is not in 'languages'",
+                    did_you_mean(option.language, self.m.languages),
+                )
         keys = set(node.options) | set(globals_.values())
         if any(len(k) > 1 for k in keys) and "#" in keys:
-            self.add(path, "'#' ends a multi-digit entry here, so it cannot also be a key",
-                     "disable the global key that uses '#' in this menu", severity="warning")
+            self.add(
+                path,
+                "'#' ends a multi-digit entry here, so it cannot also be a key",
+                "disable the global key that uses '#' in this menu",
+                severity="warning",
+            )
         if node.on_max is None and self.m.defaults.on_max is None:
-            self.add(path, "no 'on_max': a caller who keeps failing has nowhere to go",
-                     "set on_max here or in defaults")
+            self.add(
+                path,
+                "no 'on_max': a caller who keeps failing has nowhere to go",
+                "set on_max here or in defaults",
+            )
         if node.full_prompt:
             for lang, text in node.full_prompt.items():
                 named = phrases.named_keys(text, lang)
                 for key in sorted(named - keys):
-                    self.add(path + ("full_prompt", lang), f"the prompt says to press '{key}', "
-                             "which this menu does not have", "fix the words or add the option")
+                    self.add(
+                        path + ("full_prompt", lang),
+                        f"the prompt says to press '{key}', which this menu does not have",
+                        "fix the words or add the option",
+                    )
                 for key, option in node.options.items():
                     if key not in named and option.language in (None, lang):
-                        self.add(path + ("full_prompt", lang), f"the prompt never names option "
-                                 f"'{key}'", "name every option, or drop full_prompt so the "
-                                 "list is composed from the labels")
+                        self.add(
+                            path + ("full_prompt", lang),
+                            f"the prompt never names option '{key}'",
+                            "name every option, or drop full_prompt so the "
+                            "list is composed from the labels",
+                        )
         if node.speech:
             for lang in self.m.languages:
                 if not any(o.keywords.get(lang) for o in node.options.values()):
-                    self.add(path + ("speech",), f"speech is on but no option has '{lang}' "
-                             "keywords", "add keywords to the options", severity="warning")
+                    self.add(
+                        path + ("speech",),
+                        f"speech is on but no option has '{lang}' keywords",
+                        "add keywords to the options",
+                        severity="warning",
+                    )
 
     def check_dial(self, node_id: str, node: DialNode) -> None:
         for attr in ("number", "caller_id"):
@@ -494,15 +613,22 @@ class _Checker:
                 continue
             path = ("nodes", node_id, attr)
             if not _ENV_REF.search(raw):
-                self.add(path, "a phone number written in the file", "read it from the "
-                         "environment: ${AGENT_NUMBER}", severity="warning")
+                self.add(
+                    path,
+                    "a phone number written in the file",
+                    "read it from the environment: ${AGENT_NUMBER}",
+                    severity="warning",
+                )
             value, problem = expand_env(raw, self.env, self.production)
             if problem:
                 name = _ENV_REF.search(raw).group(1)
                 self.add(path, problem, f"export {name}=+8610...")
             elif not _E164.match(value):
-                self.add(path, f"'{value}' is not an E.164 phone number",
-                         "write it as + country code and number, e.g. +8610xxxxxxxx")
+                self.add(
+                    path,
+                    f"'{value}' is not an E.164 phone number",
+                    "write it as + country code and number, e.g. +8610xxxxxxxx",
+                )
             else:
                 self.numbers[(node_id, attr)] = value
 
@@ -522,16 +648,23 @@ class _Checker:
         reached = _reach(m.start, edges)
         for node_id in m.nodes:
             if node_id not in reached:
-                self.add(("nodes", node_id), "no path from 'start' reaches this node",
-                         "link to it from a menu, or remove it", severity="warning")
+                self.add(
+                    ("nodes", node_id),
+                    "no path from 'start' reaches this node",
+                    "link to it from a menu, or remove it",
+                    severity="warning",
+                )
         # A caller who presses nothing follows these edges; a cycle among them never ends.
-        forced = {node_id: _forced_edges(node, m.defaults.on_max)
-                  for node_id, node in m.nodes.items()}
+        forced = {
+            node_id: _forced_edges(node, m.defaults.on_max) for node_id, node in m.nodes.items()
+        }
         cycle = _find_cycle(forced)
         if cycle:
-            self.add(("nodes", cycle[0]), "a caller who stays silent would loop forever: "
-                     + " -> ".join(cycle), "point one of these nodes' on_max / no_answer / "
-                     "next to a node that ends the call")
+            self.add(
+                ("nodes", cycle[0]),
+                "a caller who stays silent would loop forever: " + " -> ".join(cycle),
+                "point one of these nodes' on_max / no_answer / next to a node that ends the call",
+            )
 
 
 def _speaks_mandarin(voice: str) -> bool:
@@ -598,7 +731,7 @@ def _find_cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
                 stack.pop()
                 path.pop()
             elif state.get(child) == 1:
-                return path[path.index(child):] + [child]
+                return path[path.index(child) :] + [child]
             elif child in edges and not state.get(child):
                 state[child] = 1
                 stack.append((child, iter(edges[child])))
@@ -618,31 +751,41 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         voices[node_id] = MappingProxyType({**d.voices, **(node.voices or {})})
         node = _filled(node, m.retention_days)
         if isinstance(node, MenuNode):
-            node = node.model_copy(update={
-                "timeout": node.timeout or d.timeout,
-                "max_failures": node.max_failures or d.max_failures,
-                "max_timeouts": node.max_timeouts or d.max_timeouts,
-                "on_max": node.on_max or d.on_max,
-                "invalid": node.invalid or d.invalid,
-                "no_input": node.no_input or d.no_input,
-                "on_max_message": node.on_max_message or d.on_max_message,
-                "global_keys": checker.global_keys(node),
-            })
+            node = node.model_copy(
+                update={
+                    "timeout": node.timeout or d.timeout,
+                    "max_failures": node.max_failures or d.max_failures,
+                    "max_timeouts": node.max_timeouts or d.max_timeouts,
+                    "on_max": node.on_max or d.on_max,
+                    "invalid": node.invalid or d.invalid,
+                    "no_input": node.no_input or d.no_input,
+                    "on_max_message": node.on_max_message or d.on_max_message,
+                    "global_keys": checker.global_keys(node),
+                }
+            )
         elif isinstance(node, AnswerNode):
-            node = node.model_copy(update={"back": checker.answer_back(node_id, node),
-                                           "timeout": node.timeout or d.timeout})
+            node = node.model_copy(
+                update={
+                    "back": checker.answer_back(node_id, node),
+                    "timeout": node.timeout or d.timeout,
+                }
+            )
         elif isinstance(node, CallbackNode):
-            node = node.model_copy(update={
-                "max_failures": node.max_failures or d.max_failures,
-                "on_max": node.on_max or d.on_max,
-            })
+            node = node.model_copy(
+                update={
+                    "max_failures": node.max_failures or d.max_failures,
+                    "on_max": node.on_max or d.on_max,
+                }
+            )
         elif isinstance(node, DialNode):
-            node = node.model_copy(update={
-                "number": checker.numbers[(node_id, "number")],
-                "caller_id": checker.numbers.get((node_id, "caller_id")),
-                "busy": node.busy or node.no_answer,
-                "failed": node.failed or node.no_answer,
-            })
+            node = node.model_copy(
+                update={
+                    "number": checker.numbers[(node_id, "number")],
+                    "caller_id": checker.numbers.get((node_id, "caller_id")),
+                    "busy": node.busy or node.no_answer,
+                    "failed": node.failed or node.no_answer,
+                }
+            )
         nodes[node_id] = node
     for node_id, node in nodes.items():
         if isinstance(node, MenuNode):
@@ -651,8 +794,9 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         if isinstance(node, AnswerNode):
             parent = nodes[node.back]
             assert isinstance(parent, MenuNode)  # the checker made sure
-            plans[node_id] = _answer_plan(node, parent, m, voices[node_id],
-                                          checker.global_keys(None))
+            plans[node_id] = _answer_plan(
+                node, parent, m, voices[node_id], checker.global_keys(None)
+            )
     return Menus(
         path=name,
         languages=tuple(m.languages),
@@ -677,14 +821,18 @@ def _filled(node: Node, retention_days: int | None) -> Node:
     for attr in _TEXT_FIELDS[type(node)]:
         text = getattr(node, attr)
         if text and any(_PLACEHOLDER.search(t) for t in text.values()):
-            update[attr] = {lang: _PLACEHOLDER.sub(str(retention_days), t)
-                            for lang, t in text.items()}
+            update[attr] = {
+                lang: _PLACEHOLDER.sub(str(retention_days), t) for lang, t in text.items()
+            }
     return node.model_copy(update=update) if update else node
 
 
-def _global_items(actions: tuple[str, ...] | list[str], keys: Mapping[str, str],
-                  labels: Mapping[str, Mapping[str, str] | None],
-                  lang: str) -> list[tuple[str, str]]:
+def _global_items(
+    actions: tuple[str, ...] | list[str],
+    keys: Mapping[str, str],
+    labels: Mapping[str, Mapping[str, str] | None],
+    lang: str,
+) -> list[tuple[str, str]]:
     """(label, key) for the enabled global actions, in announcement order, that have words."""
     found = []
     for action in actions:
@@ -695,8 +843,10 @@ def _global_items(actions: tuple[str, ...] | list[str], keys: Mapping[str, str],
 
 
 def _keywords(options: Mapping[str, Option], lang: str) -> tuple[tuple[str, str], ...]:
-    words = sorted(((normalize(w), key) for key, o in options.items()
-                    for w in o.keywords.get(lang, ())), key=lambda kw: -len(kw[0]))
+    words = sorted(
+        ((normalize(w), key) for key, o in options.items() for w in o.keywords.get(lang, ())),
+        key=lambda kw: -len(kw[0]),
+    )
     return tuple(kw for kw in words if kw[0])
 
 
@@ -719,15 +869,17 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
     prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
     for lang in m.languages:
         segments: list[tuple[str, str]] = []  # (lang, text), merged into one Say per run
-        items = [(o.label[lang], key) for key, o in node.options.items()
-                 if o.language is None and lang in o.label]
+        items = [
+            (o.label[lang], key)
+            for key, o in node.options.items()
+            if o.language is None and lang in o.label
+        ]
         segments.append((lang, phrases.choices(items, lang)))
         for key, option in node.options.items():
             if option.language and option.language != lang:
                 target = option.language
                 segments.append((target, phrases.choices([(option.label[target], key)], target)))
-        segments.append((lang, phrases.choices(_global_items(every, globals_, labels, lang),
-                                               lang)))
+        segments.append((lang, phrases.choices(_global_items(every, globals_, labels, lang), lang)))
         extra = _once(once, globals_, labels, intro_words, lang)
         listing = _says(segments, voices)
         if node.full_prompt:
@@ -737,13 +889,15 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
         else:
             intro = [(lang, node.prompt[lang])] if node.prompt else []
             prompt[lang] = _says(intro + segments, voices)
-            reprompt[lang] = (_says([(lang, node.reprompt[lang])], voices) if node.reprompt
-                              else listing)
+            reprompt[lang] = (
+                _says([(lang, node.reprompt[lang])], voices) if node.reprompt else listing
+            )
             if extra:
                 first[lang] = _says([*intro, *segments, (lang, extra)], voices)
         keywords[lang] = _keywords(node.options, lang)
-        hints[lang] = ", ".join(w for key, o in node.options.items()
-                                for w in o.keywords.get(lang, ()))
+        hints[lang] = ", ".join(
+            w for key, o in node.options.items() for w in o.keywords.get(lang, ())
+        )
     num_digits, finish = _entry(set(keys))
     return MenuPlan(
         prompt=MappingProxyType(prompt),
@@ -753,16 +907,27 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
         finish_on_key=finish,
         hints=MappingProxyType(hints),
         keywords=MappingProxyType(keywords),
-        retry=Retry(node.timeout, node.invalid, node.no_input, node.max_failures,
-                    node.max_timeouts, node.on_max, node.on_max_message),
+        retry=Retry(
+            node.timeout,
+            node.invalid,
+            node.no_input,
+            node.max_failures,
+            node.max_timeouts,
+            node.on_max,
+            node.on_max_message,
+        ),
         speech=node.speech,
         first_prompt=MappingProxyType(first),
     )
 
 
-def _once(actions: list[str], keys: Mapping[str, str],
-          labels: Mapping[str, Mapping[str, str] | None],
-          intro: Mapping[str, str] | None, lang: str) -> str:
+def _once(
+    actions: list[str],
+    keys: Mapping[str, str],
+    labels: Mapping[str, Mapping[str, str] | None],
+    intro: Mapping[str, str] | None,
+    lang: str,
+) -> str:
     """The once-per-call sentence naming the global keys: '在任何菜单，重听请按星号键...'."""
     items = _global_items(actions, keys, labels, lang)
     if not items or not intro or lang not in intro:
@@ -771,8 +936,13 @@ def _once(actions: list[str], keys: Mapping[str, str],
     return intro[lang] + sep + phrases.choices(items, lang)
 
 
-def _answer_plan(node: AnswerNode, parent: MenuNode, m: MenusFile,
-                 voices: Mapping[str, Voice], globals_: Mapping[str, str]) -> MenuPlan:
+def _answer_plan(
+    node: AnswerNode,
+    parent: MenuNode,
+    m: MenusFile,
+    voices: Mapping[str, Voice],
+    globals_: Mapping[str, str],
+) -> MenuPlan:
     """An answer: its words, then its own choices and '*' again, '#' back, the agent.
 
     While it is read, the keys of the menu it returns to work as they do there (but for
@@ -785,8 +955,7 @@ def _answer_plan(node: AnswerNode, parent: MenuNode, m: MenusFile,
     fallback = d.global_key_labels.model_dump()
     own = d.answer_key_labels.model_dump()
     merged = {action: own.get(action) or fallback.get(action) for action in GLOBAL_ACTIONS}
-    once = ([a for a in GLOBAL_ACTIONS if a not in EVERY_ANSWER] if d.global_keys_intro
-            else [])
+    once = [a for a in GLOBAL_ACTIONS if a not in EVERY_ANSWER] if d.global_keys_intro else []
     prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
     options = {**parent.options, **node.options}
     for lang in m.languages:
@@ -809,8 +978,15 @@ def _answer_plan(node: AnswerNode, parent: MenuNode, m: MenusFile,
         finish_on_key=finish,
         hints=MappingProxyType(hints),
         keywords=MappingProxyType(keywords),
-        retry=Retry(node.timeout or d.timeout, d.invalid, d.no_input, d.max_failures,
-                    d.max_timeouts, d.on_max, d.on_max_message),
+        retry=Retry(
+            node.timeout or d.timeout,
+            d.invalid,
+            d.no_input,
+            d.max_failures,
+            d.max_timeouts,
+            d.on_max,
+            d.on_max_message,
+        ),
         speech=parent.speech,
         first_prompt=MappingProxyType(first),
         back=node.back,

@@ -22,8 +22,13 @@ _NAMED_KEY = {
     "en": re.compile(r"press\s+(\d+|star|pound|hash|\*|#)", re.IGNORECASE),
 }
 _NAMED_KEY_VALUES = {
-    "星号": "*", "星号键": "*", "井号": "#", "井号键": "#",
-    "star": "*", "pound": "#", "hash": "#",
+    "星号": "*",
+    "星号键": "*",
+    "井号": "#",
+    "井号键": "#",
+    "star": "*",
+    "pound": "#",
+    "hash": "#",
 }
 
 

@@ -97,7 +97,8 @@ class Defaults(_Strict):
     global_keys: GlobalKeys = GlobalKeys()
     global_key_labels: GlobalKeyLabels = GlobalKeyLabels()
     global_keys_intro: Text | None = Field(
-        None, description="Said before the global keys, announced once per call in the first "
+        None,
+        description="Said before the global keys, announced once per call in the first "
         "menu or answer after the main menu (without it every list names them).",
     )
     answer_key_labels: AnswerKeyLabels = AnswerKeyLabels()
@@ -142,7 +143,8 @@ class MenuNode(_Node):
     speech: bool = Field(False, description="Also accept spoken words (keywords).")
     global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
     announce_global_keys: bool = Field(
-        True, description="With defaults.global_keys_intro: announce the global keys here if "
+        True,
+        description="With defaults.global_keys_intro: announce the global keys here if "
         "the call has not heard them yet. Off for menus that end a call (after hours).",
     )
 
@@ -245,8 +247,10 @@ class RecordNode(_Node):
 class CallbackWindow(_Strict):
     """A time of day a caller may choose to be called back in."""
 
-    label: Text = Field(description="Spoken before the key: '上午' -> '上午请按1'. Say no hour "
-                        "here: the hours are an operator setting and may change.")
+    label: Text = Field(
+        description="Spoken before the key: '上午' -> '上午请按1'. Say no hour "
+        "here: the hours are an operator setting and may change."
+    )
     hours: str = Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", description="e.g. 09:00-12:00")
 
 
@@ -277,7 +281,13 @@ class HangupNode(_Node):
 
 
 Node = Annotated[
-    MenuNode | AnswerNode | MessageNode | HoursNode | DialNode | RecordNode | CallbackNode
+    MenuNode
+    | AnswerNode
+    | MessageNode
+    | HoursNode
+    | DialNode
+    | RecordNode
+    | CallbackNode
     | HangupNode,
     Field(discriminator="type"),
 ]
@@ -292,7 +302,8 @@ def _time_range(value: object) -> TimeRange:
         return TimeRange.parse(value)  # type: ignore[arg-type]
     except ValueError as exc:
         raise PydanticCustomError(
-            "time_range", "{error}",
+            "time_range",
+            "{error}",
             {"error": str(exc), "fix": "write HH:MM-HH:MM, hours 00-23; an end may be 24:00"},
         ) from None
 
@@ -301,8 +312,13 @@ Range = Annotated[
     TimeRange,
     BeforeValidator(_time_range),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": RANGE_PATTERN,
-                    "description": "HH:MM-HH:MM; an end at or before the start is the next day."}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": RANGE_PATTERN,
+            "description": "HH:MM-HH:MM; an end at or before the start is the next day.",
+        }
+    ),
 ]
 Ranges = Annotated[list[Range], Field(description="Open ranges of a day; [] means closed.")]
 
@@ -325,14 +341,15 @@ def _timezone(name: str) -> str:
     else:
         city = lower.rsplit("/", 1)[-1]  # the city part alone catches "Shanghia"
         guesses = difflib.get_close_matches(name, names, n=1, cutoff=0.75) or [
-            by_city[c] for c in difflib.get_close_matches(city, by_city, n=1, cutoff=0.75)]
+            by_city[c] for c in difflib.get_close_matches(city, by_city, n=1, cutoff=0.75)
+        ]
     fix = f"did you mean '{guesses[0]}'?" if guesses else "use an IANA name such as 'Asia/Shanghai'"
-    raise PydanticCustomError("time_zone", "unknown time zone '{name}'",
-                              {"name": name, "fix": fix})
+    raise PydanticCustomError("time_zone", "unknown time zone '{name}'", {"name": name, "fix": fix})
 
 
-TimeZone = Annotated[str, AfterValidator(_timezone),
-                     Field(description="IANA time zone, e.g. Asia/Shanghai.")]
+TimeZone = Annotated[
+    str, AfterValidator(_timezone), Field(description="IANA time zone, e.g. Asia/Shanghai.")
+]
 
 
 def _country(code: str) -> str:
@@ -346,15 +363,20 @@ def _country(code: str) -> str:
         # The package's registry: module names such as "china" or "united_kingdom".
         by_name = {module: codes[1] for module, codes in COUNTRIES.items()}
         named = by_name.get(code.strip().lower().replace(" ", "_"))
-        fix = (f"did you mean '{named}'?" if named else
-               did_you_mean(code, supported) or "use an ISO 3166 country code such as 'CN'")
-    raise PydanticCustomError("holiday_country", "unknown holiday country '{code}'",
-                              {"code": code, "fix": fix})
+        fix = (
+            f"did you mean '{named}'?"
+            if named
+            else did_you_mean(code, supported) or "use an ISO 3166 country code such as 'CN'"
+        )
+    raise PydanticCustomError(
+        "holiday_country", "unknown holiday country '{code}'", {"code": code, "fix": fix}
+    )
 
 
 class Holidays(_Strict):
     country: Annotated[str, AfterValidator(_country)] = Field(
-        description="ISO 3166 code known to the holidays package, e.g. CN.")
+        description="ISO 3166 code known to the holidays package, e.g. CN."
+    )
     subdivision: str | None = None
     hours: Ranges = Field(default_factory=list, description="Hours on public holidays.")
     working_weekends: bool = Field(True, description="Open on swapped working weekend days.")
@@ -365,13 +387,21 @@ class Holidays(_Strict):
             return self
         choices = [str(s) for s in holidays.list_supported_countries()[self.country]]
         if self.subdivision not in choices:
-            fix = (f"{self.country} has no subdivisions; remove subdivision" if not choices
-                   else did_you_mean(self.subdivision, choices)
-                   or "use one of: " + ", ".join(choices))
+            fix = (
+                f"{self.country} has no subdivisions; remove subdivision"
+                if not choices
+                else did_you_mean(self.subdivision, choices) or "use one of: " + ", ".join(choices)
+            )
             raise PydanticCustomError(
-                "subdivision", "unknown subdivision '{subdivision}' of {country}",
-                {"subdivision": self.subdivision, "country": self.country, "fix": fix,
-                 "field": "subdivision"})
+                "subdivision",
+                "unknown subdivision '{subdivision}' of {country}",
+                {
+                    "subdivision": self.subdivision,
+                    "country": self.country,
+                    "fix": fix,
+                    "field": "subdivision",
+                },
+            )
         return self
 
 
@@ -381,7 +411,8 @@ Weekday = Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "f
 class ScheduleModel(_Strict):
     timezone: TimeZone
     weekly: dict[Weekday, Ranges] = Field(
-        description="daily, then weekdays/weekend, then single days: the most specific wins.")
+        description="daily, then weekdays/weekend, then single days: the most specific wins."
+    )
     holidays: Holidays | None = None
     exceptions: dict[datetime.date, Ranges] = Field(default_factory=dict)
 
@@ -403,7 +434,10 @@ class MenusFile(_Strict):
     agent_node: NodeId | None = Field(None, description="Where the agent key goes.")
     defaults: Defaults = Defaults()
     retention_days: int | None = Field(
-        None, ge=1, le=3650, description="Days recordings are kept; said before a recording "
+        None,
+        ge=1,
+        le=3650,
+        description="Days recordings are kept; said before a recording "
         "wherever a prompt has {retention_days}.",
     )
     schedules: dict[str, ScheduleModel] = Field(default_factory=dict)

@@ -97,5 +97,8 @@ def _construct(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise YamlSyntaxError(node.start_mark.line + 1, f"cannot read {node.value!r}: {exc}",
-                              "write a valid value; dates are YYYY-MM-DD") from None
+        raise YamlSyntaxError(
+            node.start_mark.line + 1,
+            f"cannot read {node.value!r}: {exc}",
+            "write a valid value; dates are YYYY-MM-DD",
+        ) from None

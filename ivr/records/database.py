@@ -53,18 +53,23 @@ def database_url(text_url: str | None, instance_dir: Path = Path("instance")) ->
     try:
         url = make_url(text_url)
     except (ArgumentError, ValueError):
-        raise RecordsError("DATABASE_URL is not a database URL; use sqlite:///path/to/"
-                           "ivr.sqlite3 or postgresql://user:password@host/db") from None
+        raise RecordsError(
+            "DATABASE_URL is not a database URL; use sqlite:///path/to/"
+            "ivr.sqlite3 or postgresql://user:password@host/db"
+        ) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
-            raise RecordsError("DATABASE_URL names an in-memory SQLite database, which would "
-                               "lose every record; give a file: sqlite:///path/to/ivr.sqlite3")
+            raise RecordsError(
+                "DATABASE_URL names an in-memory SQLite database, which would "
+                "lose every record; give a file: sqlite:///path/to/ivr.sqlite3"
+            )
         return url.set(drivername="sqlite")
     if backend == "postgresql":
         return url
-    raise RecordsError(f"DATABASE_URL uses '{backend}'; this server supports "
-                       "sqlite:/// and postgresql://")
+    raise RecordsError(
+        f"DATABASE_URL uses '{backend}'; this server supports sqlite:/// and postgresql://"
+    )
 
 
 def newest_migration() -> str:
@@ -87,16 +92,17 @@ def make_engine(url: URL, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
         # A directory that cannot be made shows up as the connection's own error.
         with contextlib.suppress(OSError):
             Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True,
-                               connect_args={"timeout": busy_timeout})
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": busy_timeout})
         _sqlite_pragmas(engine, busy_timeout)
     else:
         engine = create_engine(
             url,
             hide_parameters=True,  # error messages would otherwise carry callers' numbers
             pool_timeout=3,
-            connect_args={"connect_timeout": 3,
-                          "options": "-c statement_timeout=5000 -c lock_timeout=3000"},
+            connect_args={
+                "connect_timeout": 3,
+                "options": "-c statement_timeout=5000 -c lock_timeout=3000",
+            },
         )
     _dispose_after_fork(engine)
     return engine
@@ -109,8 +115,11 @@ def _sqlite_pragmas(engine: Engine, busy_timeout: float) -> None:
         # WAL with synchronous=NORMAL: a commit is in the WAL before the answer goes back
         # and survives the process crashing; only a power cut or OS crash before the next
         # checkpoint can lose the last commits. FULL would fsync on every webhook.
-        for pragma in (f"busy_timeout = {round(busy_timeout * 1000)}", "foreign_keys = ON",
-                       "synchronous = NORMAL"):
+        for pragma in (
+            f"busy_timeout = {round(busy_timeout * 1000)}",
+            "foreign_keys = ON",
+            "synchronous = NORMAL",
+        ):
             dbapi_connection.execute(f"PRAGMA {pragma}")
         _use_wal(dbapi_connection, busy_timeout)
 
@@ -178,8 +187,9 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                 connection.execution_options(immediate=True)
             with connection.begin():  # BEGIN IMMEDIATE on SQLite: the writer lock
                 if engine.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                       {"key": _PG_LOCK})
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK}
+                    )
                 yield connection
         finally:
             connection.invalidate()  # its long busy timeout must not serve webhooks later
@@ -207,14 +217,18 @@ def _migrate(engine: Engine, run) -> None:  # type: ignore[no-untyped-def]
         with _migrating(engine) as connection:
             run(_alembic(connection))
     except CommandError as exc:
-        raise RecordsError(f"cannot migrate the call records database {where}: {exc}. Is it "
-                           "newer than this version of ivr? Deploy the newer code, or point "
-                           "DATABASE_URL at another database.") from None
+        raise RecordsError(
+            f"cannot migrate the call records database {where}: {exc}. Is it "
+            "newer than this version of ivr? Deploy the newer code, or point "
+            "DATABASE_URL at another database."
+        ) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise RecordsError(f"cannot open the call records database {where}: {reason}. Check "
-                           "DATABASE_URL and that the database is running, then run "
-                           "`ivr db upgrade`.") from None
+        raise RecordsError(
+            f"cannot open the call records database {where}: {reason}. Check "
+            "DATABASE_URL and that the database is running, then run "
+            "`ivr db upgrade`."
+        ) from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -272,8 +286,11 @@ def purge(engine: Engine, before: datetime.datetime) -> dict[str, int]:
 def mark_handled(engine: Engine, table: Any, ident: int, now: datetime.datetime) -> bool:
     """Mark a voicemail or callback request handled; False when there is no such id."""
     with engine.begin() as connection:  # the write first: it waits for the lock if need be
-        connection.execute(update(table).where(and_(table.c.id == ident, ~table.c.handled))
-                           .values(handled=True, handled_at=now))
+        connection.execute(
+            update(table)
+            .where(and_(table.c.id == ident, ~table.c.handled))
+            .values(handled=True, handled_at=now)
+        )
         found = connection.execute(select(table.c.id).where(table.c.id == ident)).first()
     return found is not None
 
@@ -296,9 +313,8 @@ def new_revision(message: str) -> None:
         try:
             upgrade(engine)
             with engine.connect() as connection:
-                command.revision(_alembic(connection), message, autogenerate=True,
-                                 rev_id=f"{number:04d}")
+                command.revision(
+                    _alembic(connection), message, autogenerate=True, rev_id=f"{number:04d}"
+                )
         finally:
             engine.dispose()
-
-

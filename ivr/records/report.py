@@ -30,10 +30,52 @@ UTC = datetime.UTC
 BAR = 30  # characters of the longest terminal bar
 # ITU country codes of one and two digits; all others have three.
 _CC1 = {"1", "7"}
-_CC2 = {"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45",
-        "46", "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61",
-        "62", "63", "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94",
-        "95", "98"}
+_CC2 = {
+    "20",
+    "27",
+    "30",
+    "31",
+    "32",
+    "33",
+    "34",
+    "36",
+    "39",
+    "40",
+    "41",
+    "43",
+    "44",
+    "45",
+    "46",
+    "47",
+    "48",
+    "49",
+    "51",
+    "52",
+    "53",
+    "54",
+    "55",
+    "56",
+    "57",
+    "58",
+    "60",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "66",
+    "81",
+    "82",
+    "84",
+    "86",
+    "90",
+    "91",
+    "92",
+    "93",
+    "94",
+    "95",
+    "98",
+}
 
 
 def mask_number(number: str | None) -> str:
@@ -52,10 +94,11 @@ def mask_number(number: str | None) -> str:
 
 def _mask_national(digits: str) -> str:
     head, tail = (3, 4) if len(digits) >= 9 else (0, 2)
-    return digits[:head] + "*" * (len(digits) - head - tail) + digits[len(digits) - tail:]
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[len(digits) - tail :]
 
 
 # -- the report ----------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Report:
@@ -88,21 +131,27 @@ class Report:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "timezone": self.timezone,
-            "calls": {"total": self.calls, "after_hours": self.after_hours,
-                      "after_hours_share": self.after_hours_share},
+            "calls": {
+                "total": self.calls,
+                "after_hours": self.after_hours,
+                "after_hours_share": self.after_hours_share,
+            },
             "by_day": [{"day": day, "calls": n} for day, n in self.by_day],
             "by_hour": [{"hour": hour, "calls": n} for hour, n in enumerate(self.by_hour)],
             "options": self.options,
             "hangups": [{"node": node, "calls": n} for node, n in self.hangups],
-            "agent": {"calls": self.agent_calls,
-                      "average_seconds": self.agent_average_seconds},
+            "agent": {"calls": self.agent_calls, "average_seconds": self.agent_average_seconds},
             "open_voicemails": self.voicemails,
             "open_callbacks": self.callbacks,
         }
 
 
-def build_report(engine: Engine, menus: Menus, since: datetime.datetime | None = None,
-                 until: datetime.datetime | None = None) -> Report:
+def build_report(
+    engine: Engine,
+    menus: Menus,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> Report:
     """Count the calls that started in [since, until) from the records."""
     zone = report_zone(menus)
     call, event = tables.calls.c, tables.events.c
@@ -115,29 +164,42 @@ def build_report(engine: Engine, menus: Menus, since: datetime.datetime | None =
             select(event.node, event.outcome, func.count())
             .join(tables.calls, call.call_sid == event.call_sid)
             .where(*window, event.node.is_not(None), event.outcome.contains(" -> "))
-            .group_by(event.node, event.outcome)).all()
-        last = select(
-            event.call_sid, func.coalesce(event.next_node, event.node).label("node"),
-            func.row_number().over(partition_by=event.call_sid,
-                                   order_by=(event.step.desc(), event.at.desc(),
-                                             event.id.desc())).label("rank"),
-        ).join(tables.calls, call.call_sid == event.call_sid).where(*window).subquery()
+            .group_by(event.node, event.outcome)
+        ).all()
+        last = (
+            select(
+                event.call_sid,
+                func.coalesce(event.next_node, event.node).label("node"),
+                func.row_number()
+                .over(
+                    partition_by=event.call_sid,
+                    order_by=(event.step.desc(), event.at.desc(), event.id.desc()),
+                )
+                .label("rank"),
+            )
+            .join(tables.calls, call.call_sid == event.call_sid)
+            .where(*window)
+            .subquery()
+        )
         hangups = session.execute(
-            select(last.c.node, func.count()).where(last.c.rank == 1)
-            .group_by(last.c.node)).all()
+            select(last.c.node, func.count()).where(last.c.rank == 1).group_by(last.c.node)
+        ).all()
         reached = session.execute(
             select(call.started_at, func.min(event.at))
             .join(tables.calls, call.call_sid == event.call_sid)
             .where(*window, event.next_node.in_(agent_dials(menus)))
-            .group_by(event.call_sid, call.started_at)).all()
+            .group_by(event.call_sid, call.started_at)
+        ).all()
         voicemails = session.execute(
-            select(tables.recordings).where(~recording.handled,
-                                           *_between(recording.recorded_at, since, until))
-            .order_by(recording.recorded_at, recording.id)).all()
+            select(tables.recordings)
+            .where(~recording.handled, *_between(recording.recorded_at, since, until))
+            .order_by(recording.recorded_at, recording.id)
+        ).all()
         callbacks = session.execute(
-            select(tables.callbacks).where(~callback.handled,
-                                          *_between(callback.requested_at, since, until))
-            .order_by(callback.requested_at, callback.id)).all()
+            select(tables.callbacks)
+            .where(~callback.handled, *_between(callback.requested_at, since, until))
+            .order_by(callback.requested_at, callback.id)
+        ).all()
 
     local = [start.astimezone(zone) for start in starts]
     by_hour = Counter(t.hour for t in local)
@@ -159,11 +221,15 @@ def build_report(engine: Engine, menus: Menus, since: datetime.datetime | None =
     )
 
 
-def _between(column: Any, since: datetime.datetime | None,
-             until: datetime.datetime | None) -> list[Any]:
+def _between(
+    column: Any, since: datetime.datetime | None, until: datetime.datetime | None
+) -> list[Any]:
     """Conditions for since <= column < until, either end open."""
-    return [c for c in (column >= since if since else None, column < until if until else None)
-            if c is not None]
+    return [
+        c
+        for c in (column >= since if since else None, column < until if until else None)
+        if c is not None
+    ]
 
 
 def _options(menus: Menus, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -213,21 +279,32 @@ def report_zone(menus: Menus) -> datetime.tzinfo:
 
 
 def voicemail_row(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
-    return {"id": r.id, "kind": r.kind, "node": r.node,
-            "caller": mask_number(r.caller) if masked else r.caller,
-            "at": r.recorded_at.astimezone(zone).isoformat(timespec="seconds"),
-            "duration": r.duration, "url": r.url, "transcription": r.transcription,
-            "handled": r.handled}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "node": r.node,
+        "caller": mask_number(r.caller) if masked else r.caller,
+        "at": r.recorded_at.astimezone(zone).isoformat(timespec="seconds"),
+        "duration": r.duration,
+        "url": r.url,
+        "transcription": r.transcription,
+        "handled": r.handled,
+    }
 
 
 def callback_row(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, Any]:
-    return {"id": c.id, "caller": mask_number(c.caller) if masked else c.caller,
-            "number": mask_number(c.number) if masked else c.number, "window": c.window,
-            "at": c.requested_at.astimezone(zone).isoformat(timespec="seconds"),
-            "handled": c.handled}
+    return {
+        "id": c.id,
+        "caller": mask_number(c.caller) if masked else c.caller,
+        "number": mask_number(c.number) if masked else c.number,
+        "window": c.window,
+        "at": c.requested_at.astimezone(zone).isoformat(timespec="seconds"),
+        "handled": c.handled,
+    }
 
 
 # -- output ---------------------------------------------------------------------------------------
+
 
 def to_csv(report: Report) -> str:
     """Render the report as one CSV table: section, key, label, value."""
@@ -239,15 +316,20 @@ def to_csv(report: Report) -> str:
         writer.writerow(["calls", key, "", _blank(data["calls"][key])])
     writer.writerows(["by_day", day, "", n] for day, n in report.by_day)
     writer.writerows(["by_hour", hour, "", n] for hour, n in enumerate(report.by_hour))
-    writer.writerows(["option", f"{o['node']}:{o['choice']}", o["to"] or "", o["count"]]
-                     for o in report.options)
+    writer.writerows(
+        ["option", f"{o['node']}:{o['choice']}", o["to"] or "", o["count"]] for o in report.options
+    )
     writer.writerows(["hangup", node, "", n] for node, n in report.hangups)
     writer.writerow(["agent", "calls", "", report.agent_calls])
     writer.writerow(["agent", "average_seconds", "", _blank(report.agent_average_seconds)])
-    writer.writerows(["voicemail", v["id"], f"{v['kind']} {v['caller']} {v['at']}",
-                      v["transcription"] or ""] for v in report.voicemails)
-    writer.writerows(["callback", c["id"], f"{c['caller']} {c['at']}",
-                      f"{c['number']} {c['window']}"] for c in report.callbacks)
+    writer.writerows(
+        ["voicemail", v["id"], f"{v['kind']} {v['caller']} {v['at']}", v["transcription"] or ""]
+        for v in report.voicemails
+    )
+    writer.writerows(
+        ["callback", c["id"], f"{c['caller']} {c['at']}", f"{c['number']} {c['window']}"]
+        for c in report.callbacks
+    )
     return out.getvalue()
 
 
@@ -265,7 +347,8 @@ def print_report(report: Report, console: Console) -> None:
     after = "" if share is None else f" · after hours {report.after_hours} ({share:.0%})"
     wait = report.agent_average_seconds
     agent = f" · reached the agent line {report.agent_calls}" + (
-        f", after {wait:g} s on average" if wait is not None else "")
+        f", after {wait:g} s on average" if wait is not None else ""
+    )
     console.print(f"[bold]{report.calls} calls[/bold]{after}{agent}")
     console.print(f"times in {report.timezone}", style="dim")
 
@@ -294,23 +377,44 @@ def print_report(report: Report, console: Console) -> None:
 def voicemail_table(rows: list[dict[str, Any]], title: str) -> Table:
     """Tabulate voicemails for the terminal."""
     handled = any(v["handled"] for v in rows)
-    table = _table(title, "id", "kind", "caller", "when", "s", "transcription",
-                   *(["handled"] if handled else []))
+    table = _table(
+        title,
+        "id",
+        "kind",
+        "caller",
+        "when",
+        "s",
+        "transcription",
+        *(["handled"] if handled else []),
+    )
     for v in rows:
-        table.add_row(str(v["id"]), v["kind"], v["caller"] or "", _when(v["at"]),
-                      str(v["duration"] or ""), v["transcription"] or "",
-                      *(["yes" if v["handled"] else ""] if handled else []))
+        table.add_row(
+            str(v["id"]),
+            v["kind"],
+            v["caller"] or "",
+            _when(v["at"]),
+            str(v["duration"] or ""),
+            v["transcription"] or "",
+            *(["yes" if v["handled"] else ""] if handled else []),
+        )
     return table
 
 
 def callback_table(rows: list[dict[str, Any]], title: str) -> Table:
     """Tabulate callback requests for the terminal."""
     handled = any(c["handled"] for c in rows)
-    table = _table(title, "id", "caller", "call back on", "window", "asked",
-                   *(["handled"] if handled else []))
+    table = _table(
+        title, "id", "caller", "call back on", "window", "asked", *(["handled"] if handled else [])
+    )
     for c in rows:
-        table.add_row(str(c["id"]), c["caller"] or "", c["number"], c["window"], _when(c["at"]),
-                      *(["yes" if c["handled"] else ""] if handled else []))
+        table.add_row(
+            str(c["id"]),
+            c["caller"] or "",
+            c["number"],
+            c["window"],
+            _when(c["at"]),
+            *(["yes" if c["handled"] else ""] if handled else []),
+        )
     return table
 
 
@@ -318,8 +422,11 @@ def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in columns:
         # Numbers and times stay on one line; a transcription may wrap.
-        table.add_column(column, no_wrap=column != "transcription",
-                         overflow="fold" if column == "transcription" else "ellipsis")
+        table.add_column(
+            column,
+            no_wrap=column != "transcription",
+            overflow="fold" if column == "transcription" else "ellipsis",
+        )
     return table
 
 
@@ -335,38 +442,49 @@ def svg_chart(report: Report) -> str:
     parts.append(_svg_text(20, y, f"Calls by hour ({report.timezone})", 16, bold=True))
     most = max(report.by_hour, default=0) or 1
     top, height, step = y + 20, 160, (width - 40) // 24
-    parts.append(f'<line x1="20" y1="{top + height}" x2="{width - 20}" y2="{top + height}" '
-                 'stroke="#888"/>')
+    parts.append(
+        f'<line x1="20" y1="{top + height}" x2="{width - 20}" y2="{top + height}" stroke="#888"/>'
+    )
     for hour, n in enumerate(report.by_hour):
         h = round(height * n / most)
         x = 22 + hour * step
-        parts.append(f'<rect x="{x}" y="{top + height - h}" width="{step - 4}" height="{h}" '
-                     f'fill="#2b8cbe"><title>{hour:02d}:00 {n} calls</title></rect>')
-        parts.append(_svg_text(x + (step - 4) / 2, top + height + 16, f"{hour}", 11,
-                               anchor="middle"))
+        parts.append(
+            f'<rect x="{x}" y="{top + height - h}" width="{step - 4}" height="{h}" '
+            f'fill="#2b8cbe"><title>{hour:02d}:00 {n} calls</title></rect>'
+        )
+        parts.append(
+            _svg_text(x + (step - 4) / 2, top + height + 16, f"{hour}", 11, anchor="middle")
+        )
         if n:
-            parts.append(_svg_text(x + (step - 4) / 2, top + height - h - 4, str(n), 11,
-                                   anchor="middle"))
+            parts.append(
+                _svg_text(x + (step - 4) / 2, top + height - h - 4, str(n), 11, anchor="middle")
+            )
     y = top + height + 60
-    parts.append(_svg_text(20, y, "Where callers hang up (last node of each call)", 16,
-                           bold=True))
+    parts.append(_svg_text(20, y, "Where callers hang up (last node of each call)", 16, bold=True))
     most = max((n for _, n in report.hangups), default=0) or 1
     y += 14
     for node, n in report.hangups:
         w = round(bar_area * n / most)
         parts.append(_svg_text(left - 8, y + 14, node, 12, anchor="end"))
-        parts.append(f'<rect x="{left}" y="{y}" width="{w}" height="18" fill="#e6550d">'
-                     f'<title>{escape(node)} {n} calls</title></rect>')
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{w}" height="18" fill="#e6550d">'
+            f"<title>{escape(node)} {n} calls</title></rect>"
+        )
         parts.append(_svg_text(left + w + 6, y + 14, str(n), 12))
         y += 24
     total = y + 20
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" '
-            f'viewBox="0 0 {width} {total}" font-family="sans-serif">'
-            f'<rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{total}" '
+        f'viewBox="0 0 {width} {total}" font-family="sans-serif">'
+        f'<rect width="100%" height="100%" fill="white"/>{"".join(parts)}</svg>\n'
+    )
 
 
-def _svg_text(x: float, y: float, text: str, size: int, anchor: str = "start",
-              bold: bool = False) -> str:
+def _svg_text(
+    x: float, y: float, text: str, size: int, anchor: str = "start", bold: bool = False
+) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}"{weight}>'
-            f"{escape(text)}</text>")
+    return (
+        f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}"{weight}>'
+        f"{escape(text)}</text>"
+    )

@@ -87,8 +87,11 @@ class Spool:
         lines = _read(path)  # waits for a writer that opened the file before the rename
         rejected = apply(lines)
         if rejected:
-            log.error("the database refused %d spooled record(s) as invalid; they are kept "
-                      "in %s", len(rejected), self.directory / REJECTED)
+            log.error(
+                "the database refused %d spooled record(s) as invalid; they are kept in %s",
+                len(rejected),
+                self.directory / REJECTED,
+            )
             for line in rejected:
                 _append(self.directory, REJECTED, line)
         os.unlink(path)
@@ -108,7 +111,7 @@ def _append(directory: Path, name: str, line: str) -> None:
                 continue  # a replay took this file away after we opened it: open a new one
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -35,8 +35,9 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime.datetime | None,
-                           dialect: Dialect) -> datetime.datetime | None:
+    def process_bind_param(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -44,28 +45,33 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime.datetime | None,
-                             dialect: Dialect) -> datetime.datetime | None:
+    def process_result_value(
+        self, value: datetime.datetime | None, dialect: Dialect
+    ) -> datetime.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 def _call_sid() -> Column[str]:
-    return Column("call_sid", String(64), ForeignKey("calls.call_sid", ondelete="CASCADE"),
-                  nullable=False)
+    return Column(
+        "call_sid", String(64), ForeignKey("calls.call_sid", ondelete="CASCADE"), nullable=False
+    )
 
 
 calls = Table(
-    "calls", metadata,
+    "calls",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("call_sid", String(64), nullable=False, unique=True),
     Column("from_number", String(64)),
@@ -78,7 +84,8 @@ calls = Table(
 )
 
 events = Table(  # one answered webhook: where the caller was, what they did, where it led
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Integer, primary_key=True),
     _call_sid(),
     Column("step", Integer, nullable=False),  # the `s` in the URL: a retry repeats it
@@ -94,7 +101,8 @@ events = Table(  # one answered webhook: where the caller was, what they did, wh
 )
 
 recordings = Table(  # a voicemail or feedback message, with Twilio's transcription
-    "recordings", metadata,
+    "recordings",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("recording_sid", String(64), nullable=False, unique=True),
     _call_sid(),
@@ -112,7 +120,8 @@ recordings = Table(  # a voicemail or feedback message, with Twilio's transcript
 )
 
 callbacks = Table(  # a caller's confirmed request to be called back, and when
-    "callbacks", metadata,
+    "callbacks",
+    metadata,
     Column("id", Integer, primary_key=True),
     _call_sid(),
     Column("step", Integer, nullable=False),

@@ -50,6 +50,7 @@ RETRY_AFTER = 5.0  # seconds to spool without trying, after the database failed
 
 # -- the writes ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Change:
     """One row to apply: `kind` names the statement (see TABLES), `row` its column values."""
@@ -59,61 +60,143 @@ class Change:
 
 
 # Each kind of change writes one table; its row's keys are that table's column names.
-TABLES: dict[str, Table] = {"seen": calls, "step": events, "recording": recordings,
-                            "ended": calls, "callback": callbacks}
+TABLES: dict[str, Table] = {
+    "seen": calls,
+    "step": events,
+    "recording": recordings,
+    "ended": calls,
+    "callback": callbacks,
+}
 
 
-def call_seen(call_sid: str, from_number: str | None, to_number: str | None,
-              at: datetime.datetime) -> Change:
+def call_seen(
+    call_sid: str, from_number: str | None, to_number: str | None, at: datetime.datetime
+) -> Change:
     """A request of a call arrived: create its row, or move its start earlier."""
-    return Change("seen", {"call_sid": call_sid, "from_number": from_number,
-                           "to_number": to_number, "started_at": at})
+    return Change(
+        "seen",
+        {
+            "call_sid": call_sid,
+            "from_number": from_number,
+            "to_number": to_number,
+            "started_at": at,
+        },
+    )
 
 
-def step_taken(call_sid: str, step: int, path: str, node: str | None, next_node: str | None,
-               lang: str | None, heard: str | None, confidence: float | None, outcome: str,
-               at: datetime.datetime) -> Change:
+def step_taken(
+    call_sid: str,
+    step: int,
+    path: str,
+    node: str | None,
+    next_node: str | None,
+    lang: str | None,
+    heard: str | None,
+    confidence: float | None,
+    outcome: str,
+    at: datetime.datetime,
+) -> Change:
     """A webhook of the call flow was answered."""
-    return Change("step", {"call_sid": call_sid, "step": step, "path": path, "node": node,
-                           "next_node": next_node, "lang": lang, "input": heard,
-                           "confidence": confidence, "outcome": outcome, "at": at})
+    return Change(
+        "step",
+        {
+            "call_sid": call_sid,
+            "step": step,
+            "path": path,
+            "node": node,
+            "next_node": next_node,
+            "lang": lang,
+            "input": heard,
+            "confidence": confidence,
+            "outcome": outcome,
+            "at": at,
+        },
+    )
 
 
-def message_left(call_sid: str, recording_sid: str, step: int, node: str | None, kind: str,
-                 caller: str | None, url: str, duration: int | None,
-                 transcription: str | None, transcription_status: str | None,
-                 at: datetime.datetime) -> Change:
+def message_left(
+    call_sid: str,
+    recording_sid: str,
+    step: int,
+    node: str | None,
+    kind: str,
+    caller: str | None,
+    url: str,
+    duration: int | None,
+    transcription: str | None,
+    transcription_status: str | None,
+    at: datetime.datetime,
+) -> Change:
     """A recording was made, or its transcription arrived (in either order)."""
-    return Change("recording", {
-        "recording_sid": recording_sid, "call_sid": call_sid, "step": step, "node": node,
-        "kind": kind, "caller": caller, "url": url, "duration": duration,
-        "transcription": transcription, "transcription_status": transcription_status,
-        "recorded_at": at, "handled": False})
+    return Change(
+        "recording",
+        {
+            "recording_sid": recording_sid,
+            "call_sid": call_sid,
+            "step": step,
+            "node": node,
+            "kind": kind,
+            "caller": caller,
+            "url": url,
+            "duration": duration,
+            "transcription": transcription,
+            "transcription_status": transcription_status,
+            "recorded_at": at,
+            "handled": False,
+        },
+    )
 
 
-def call_ended(call_sid: str, from_number: str | None, to_number: str | None, status: str,
-               duration: int | None, at: datetime.datetime) -> Change:
+def call_ended(
+    call_sid: str,
+    from_number: str | None,
+    to_number: str | None,
+    status: str,
+    duration: int | None,
+    at: datetime.datetime,
+) -> Change:
     """Twilio's status callback: the call's status, and its end when final."""
     # Without any earlier request on record, the call started `duration` before its end.
-    return Change("ended", {
-        "call_sid": call_sid, "from_number": from_number, "to_number": to_number,
-        "started_at": at - datetime.timedelta(seconds=duration or 0),
-        "ended_at": at if status in FINAL_STATUSES else None,
-        "status": status, "duration": duration})
+    return Change(
+        "ended",
+        {
+            "call_sid": call_sid,
+            "from_number": from_number,
+            "to_number": to_number,
+            "started_at": at - datetime.timedelta(seconds=duration or 0),
+            "ended_at": at if status in FINAL_STATUSES else None,
+            "status": status,
+            "duration": duration,
+        },
+    )
 
 
-def callback_requested(call_sid: str, step: int, caller: str | None, number: str,
-                       window: str, at: datetime.datetime) -> Change:
+def callback_requested(
+    call_sid: str, step: int, caller: str | None, number: str, window: str, at: datetime.datetime
+) -> Change:
     """The caller confirmed a number to call back and a time window."""
-    return Change("callback", {"call_sid": call_sid, "step": step, "caller": caller,
-                               "number": number, "window": window, "requested_at": at,
-                               "handled": False})
+    return Change(
+        "callback",
+        {
+            "call_sid": call_sid,
+            "step": step,
+            "caller": caller,
+            "number": number,
+            "window": window,
+            "requested_at": at,
+            "handled": False,
+        },
+    )
 
 
 def to_json(changes: Sequence[Change]) -> str:
     """Serialise one write as a spool line."""
-    return json.dumps([{"kind": c.kind, "row": c.row} for c in changes], ensure_ascii=False,
-                      separators=(",", ":"), default=_time_text)
+    return json.dumps(
+        [{"kind": c.kind, "row": c.row} for c in changes],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_time_text,
+    )
 
 
 def from_json(line: str) -> tuple[Change, ...]:
@@ -143,6 +226,7 @@ def _time_text(value: object) -> str:
 
 # -- the statements -------------------------------------------------------------------------------
 
+
 def statements(dialect: str) -> dict[str, Executable]:
     """The statement that applies each kind of change, for 'sqlite' or 'postgresql'."""
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
@@ -151,52 +235,76 @@ def statements(dialect: str) -> dict[str, Executable]:
     return {
         "seen": seen.on_conflict_do_update(
             index_elements=[calls.c.call_sid],
-            set_={"from_number": func.coalesce(calls.c.from_number, seen.excluded.from_number),
-                  "to_number": func.coalesce(calls.c.to_number, seen.excluded.to_number),
-                  "started_at": case(
-                      (seen.excluded.started_at < calls.c.started_at,
-                       seen.excluded.started_at), else_=calls.c.started_at)},
-            where=or_(seen.excluded.started_at < calls.c.started_at,
-                      calls.c.from_number.is_(None), calls.c.to_number.is_(None))),
+            set_={
+                "from_number": func.coalesce(calls.c.from_number, seen.excluded.from_number),
+                "to_number": func.coalesce(calls.c.to_number, seen.excluded.to_number),
+                "started_at": case(
+                    (seen.excluded.started_at < calls.c.started_at, seen.excluded.started_at),
+                    else_=calls.c.started_at,
+                ),
+            },
+            where=or_(
+                seen.excluded.started_at < calls.c.started_at,
+                calls.c.from_number.is_(None),
+                calls.c.to_number.is_(None),
+            ),
+        ),
         "step": insert(events).on_conflict_do_nothing(
-            index_elements=[events.c.call_sid, events.c.step, events.c.path]),
+            index_elements=[events.c.call_sid, events.c.step, events.c.path]
+        ),
         # The call's language is that of its latest step, whatever order the steps arrive in.
-        "language": update(calls).where(and_(
-            calls.c.call_sid == bindparam("sid"),
-            or_(calls.c.language.is_(None), calls.c.language != bindparam("new_lang")),
-            ~exists(select(1).where(events.c.call_sid == bindparam("sid"),
-                                    events.c.step > bindparam("after_step"))),
-        )).values(language=bindparam("new_lang")),
+        "language": update(calls)
+        .where(
+            and_(
+                calls.c.call_sid == bindparam("sid"),
+                or_(calls.c.language.is_(None), calls.c.language != bindparam("new_lang")),
+                ~exists(
+                    select(1).where(
+                        events.c.call_sid == bindparam("sid"),
+                        events.c.step > bindparam("after_step"),
+                    )
+                ),
+            )
+        )
+        .values(language=bindparam("new_lang")),
         "recording": recording.on_conflict_do_update(
             index_elements=[recordings.c.recording_sid],
-            set_={"duration": func.coalesce(recording.excluded.duration, recordings.c.duration),
-                  "transcription": func.coalesce(recording.excluded.transcription,
-                                                 recordings.c.transcription),
-                  "transcription_status": func.coalesce(
-                      recording.excluded.transcription_status,
-                      recordings.c.transcription_status)}),
+            set_={
+                "duration": func.coalesce(recording.excluded.duration, recordings.c.duration),
+                "transcription": func.coalesce(
+                    recording.excluded.transcription, recordings.c.transcription
+                ),
+                "transcription_status": func.coalesce(
+                    recording.excluded.transcription_status, recordings.c.transcription_status
+                ),
+            },
+        ),
         "ended": ended.on_conflict_do_update(
             index_elements=[calls.c.call_sid],
-            set_={"from_number": func.coalesce(calls.c.from_number, ended.excluded.from_number),
-                  "to_number": func.coalesce(calls.c.to_number, ended.excluded.to_number),
-                  "ended_at": func.coalesce(ended.excluded.ended_at, calls.c.ended_at),
-                  "status": ended.excluded.status,
-                  "duration": func.coalesce(ended.excluded.duration, calls.c.duration)}),
+            set_={
+                "from_number": func.coalesce(calls.c.from_number, ended.excluded.from_number),
+                "to_number": func.coalesce(calls.c.to_number, ended.excluded.to_number),
+                "ended_at": func.coalesce(ended.excluded.ended_at, calls.c.ended_at),
+                "status": ended.excluded.status,
+                "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
+            },
+        ),
         "callback": insert(callbacks).on_conflict_do_nothing(
-            index_elements=[callbacks.c.call_sid, callbacks.c.step]),
+            index_elements=[callbacks.c.call_sid, callbacks.c.step]
+        ),
     }
 
 
-def apply(connection: Connection, sql: Mapping[str, Executable],
-          changes: Sequence[Change]) -> None:
+def apply(connection: Connection, sql: Mapping[str, Executable], changes: Sequence[Change]) -> None:
     """Run one write's statements on a connection inside its transaction."""
     for change in changes:
         connection.execute(sql[change.kind], dict(change.row))
         lang = change.row.get("lang") if change.kind == "step" else None
         if lang:
-            connection.execute(sql["language"], {"sid": change.row["call_sid"],
-                                                  "new_lang": lang,
-                                                  "after_step": change.row["step"]})
+            connection.execute(
+                sql["language"],
+                {"sid": change.row["call_sid"], "new_lang": lang, "after_step": change.row["step"]},
+            )
 
 
 def bad_data(exc: BaseException) -> bool:
@@ -206,12 +314,17 @@ def bad_data(exc: BaseException) -> bool:
 
 # -- the recorder -------------------------------------------------------------------------------
 
+
 class Recorder:
     """Write call records for the webhooks: commit, or spool to disk; never raise."""
 
-    def __init__(self, engine: Engine, spool: Spool,
-                 clock: Callable[[], datetime.datetime] | None = None,
-                 retry_after: float = RETRY_AFTER) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        spool: Spool,
+        clock: Callable[[], datetime.datetime] | None = None,
+        retry_after: float = RETRY_AFTER,
+    ) -> None:
         self.engine = engine
         self.sql = statements(engine.dialect.name)
         self.spool = spool
@@ -224,8 +337,9 @@ class Recorder:
         self._replayer: threading.Thread | None = None
 
     @classmethod
-    def open(cls, settings: Settings,
-             clock: Callable[[], datetime.datetime] | None = None) -> Recorder:
+    def open(
+        cls, settings: Settings, clock: Callable[[], datetime.datetime] | None = None
+    ) -> Recorder:
         """Open the settings' database, migrate it, and replay any spool.
 
         Raises RecordsError, saying what to do, when the database cannot be used.
@@ -260,8 +374,9 @@ class Recorder:
                     return True
             self._keep(changes)
         except Exception:
-            log.exception("call records: unexpected failure; this write may be lost: %s",
-                          _safe_json(changes))
+            log.exception(
+                "call records: unexpected failure; this write may be lost: %s", _safe_json(changes)
+            )
         return False
 
     def _commit(self, changes: Sequence[Change]) -> None:
@@ -301,17 +416,27 @@ class Recorder:
         except OSError as exc:
             # The only way a record is lost: database and local disk both failed. The log
             # line holds the whole record so it can still be recovered by hand.
-            log.error("call records: LOST unless recovered from this line (database down and "
-                      "spool %s unwritable: %s): %s", self.spool.directory, exc, line)
+            log.error(
+                "call records: LOST unless recovered from this line (database down and "
+                "spool %s unwritable: %s): %s",
+                self.spool.directory,
+                exc,
+                line,
+            )
 
     def _failed(self, exc: Exception) -> None:
         refused = bad_data(exc)
         if not refused:  # down or locked: spool without trying for a while
             self._retry_at = time.monotonic() + self.retry_after
         reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:300]
-        log.warning("call records: database %s %s (%s: %s); spooling to %s", self.shown,
-                    "refused a write" if refused else "unavailable", type(exc).__name__,
-                    reason, self.spool.directory)
+        log.warning(
+            "call records: database %s %s (%s: %s); spooling to %s",
+            self.shown,
+            "refused a write" if refused else "unavailable",
+            type(exc).__name__,
+            reason,
+            self.spool.directory,
+        )
 
     def _replay_soon(self) -> None:
         with self._lock:
@@ -320,8 +445,9 @@ class Recorder:
                 return
             self._replay_at = time.monotonic() + self.retry_after
             # In the background, so the webhook that found the database back stays fast.
-            self._replayer = threading.Thread(target=self._replay_quietly, daemon=True,
-                                              name="ivr-spool-replay")
+            self._replayer = threading.Thread(
+                target=self._replay_quietly, daemon=True, name="ivr-spool-replay"
+            )
             self._replayer.start()
 
     def _replay_quietly(self) -> None:

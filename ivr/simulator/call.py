@@ -520,7 +520,8 @@ class Call:
             # For GET the fields travel in the URL, which is then signed on its own.
             signed = (with_query(url, params), {}) if method == "GET" else (url, params)
             headers["X-Twilio-Signature"] = self._validator.compute_signature(
-                signed[0], _Fields(signed[1]))
+                signed[0], _Fields(signed[1])
+            )
         self._requests.append((method, url, params))
         try:
             return self.transport.request(method, url, params, headers)

@@ -90,8 +90,10 @@ CODES: dict[Code, tuple[str, Severity]] = {
     "SIM001": ("Gather is the last verb: a silent caller is hung up on", "warning"),
     "SIM002": ("Too many documents without waiting for the caller", "error"),
     "SIM003": ("The caller's script does not fit what the call waits for", "error"),
-    "SIM004": ("More than one sentence is said before a Gather, where no key can cut it",
-               "warning"),
+    "SIM004": (
+        "More than one sentence is said before a Gather, where no key can cut it",
+        "warning",
+    ),
 }
 
 
@@ -410,8 +412,9 @@ def check_response(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _checked(status: int, content_type: str, body: bytes,
-             url: str) -> tuple[ET.Element | None, tuple[Problem, ...]]:
+def _checked(
+    status: int, content_type: str, body: bytes, url: str
+) -> tuple[ET.Element | None, tuple[Problem, ...]]:
     # Remembered: a call, and above all the explorer, meets the same documents again and
     # again. The interpreter only reads the tree, so sharing it is safe.
     root, problems = _check(Response(status, content_type, body, 0.0, url))

@@ -67,8 +67,7 @@ def prompt_lengths(menus: Menus) -> dict[str, dict[str, Any]]:
             text = " ".join(say.text for say in says)
             seconds = speaking_seconds(text) if text else 0
             if seconds > longest.get(kind, {}).get("seconds", -1):
-                longest[kind] = {"node": node_id, "lang": lang, "seconds": seconds,
-                                 "text": text}
+                longest[kind] = {"node": node_id, "lang": lang, "seconds": seconds, "text": text}
     return longest
 
 
@@ -81,8 +80,7 @@ def too_long(menus: Menus) -> list[dict[str, Any]]:
             says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
             seconds = speaking_seconds(" ".join(say.text for say in says))
             if seconds > limit:
-                found.append({"node": node_id, "lang": lang, "seconds": seconds,
-                              "limit": limit})
+                found.append({"node": node_id, "lang": lang, "seconds": seconds, "limit": limit})
     return found
 
 
@@ -99,16 +97,22 @@ def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
     return keys
 
 
-def explore_menus(path: Path, transport_at: Callable[[Path, datetime.datetime], Transport],
-                  base: datetime.datetime | None = None) -> dict[str, Any]:
+def explore_menus(
+    path: Path,
+    transport_at: Callable[[Path, datetime.datetime], Transport],
+    base: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """Explore a menus file in-process; return a JSON-ready report."""
     menus = load_menus(path)
     base = base or datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
     runs: list[tuple[datetime.datetime, Exploration]] = []
     for moment in sample_times(menus, base):
-        found = explore(transport_at(path, moment), base_url=BASE_URL,
-                        start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
-                        keys_for=keys_for(menus))
+        found = explore(
+            transport_at(path, moment),
+            base_url=BASE_URL,
+            start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+            keys_for=keys_for(menus),
+        )
         runs.append((moment, found))
     return _report(menus, runs)
 
@@ -119,14 +123,27 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
     for _, found in runs:
         nodes |= found.nodes & set(menus.nodes)
         pressed |= found.options
-    options = {(node_id, key) for node_id, node in menus.nodes.items()
-               if isinstance(node, MenuNode) for key in node.options}
-    problems = [{"at": at.isoformat(), "problem": str(p), "severity": p.severity,
-                 "path": list(path)} for at, found in runs for p, path in found.problems]
-    dead_ends = [{"at": at.isoformat(), "end": end, "path": list(path)}
-                 for at, found in runs for end, path in found.dead_ends]
-    traps = [{"at": at.isoformat(), "node": node, "path": list(path)}
-             for at, found in runs for node, path in found.traps]
+    options = {
+        (node_id, key)
+        for node_id, node in menus.nodes.items()
+        if isinstance(node, MenuNode)
+        for key in node.options
+    }
+    problems = [
+        {"at": at.isoformat(), "problem": str(p), "severity": p.severity, "path": list(path)}
+        for at, found in runs
+        for p, path in found.problems
+    ]
+    dead_ends = [
+        {"at": at.isoformat(), "end": end, "path": list(path)}
+        for at, found in runs
+        for end, path in found.dead_ends
+    ]
+    traps = [
+        {"at": at.isoformat(), "node": node, "path": list(path)}
+        for at, found in runs
+        for node, path in found.traps
+    ]
     deepest = max((found.deepest for _, found in runs), key=len, default=())
     longest = max((found.longest_prompt for _, found in runs), key=lambda p: p[1])
     lengths = prompt_lengths(menus)
@@ -137,10 +154,16 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
         "menus": menus.path,
         "times": [at.isoformat() for at, _ in runs],
         "languages": list(menus.languages),
-        "nodes": {"total": len(menus.nodes), "covered": len(nodes),
-                  "unreached": sorted(set(menus.nodes) - nodes)},
-        "options": {"total": len(options), "covered": len(options & pressed),
-                    "unreached": sorted(f"{n}:{k}" for n, k in options - pressed)},
+        "nodes": {
+            "total": len(menus.nodes),
+            "covered": len(nodes),
+            "unreached": sorted(set(menus.nodes) - nodes),
+        },
+        "options": {
+            "total": len(options),
+            "covered": len(options & pressed),
+            "unreached": sorted(f"{n}:{k}" for n, k in options - pressed),
+        },
         "waits": sum(found.waits for _, found in runs),
         "transitions": transitions,
         "seconds": round(seconds, 3),
@@ -179,11 +202,15 @@ def render_report(report: dict[str, Any]) -> str:
         item = report[f"longest_{kind}"]
         if item:
             what = "menu's list of choices" if kind == "menu" else "answer"
-            lines.append(f"longest {what}: about {item['seconds']} s (limit {limit} s), "
-                         f"{item['node']} in {item['lang']}")
+            lines.append(
+                f"longest {what}: about {item['seconds']} s (limit {limit} s), "
+                f"{item['node']} in {item['lang']}"
+            )
     for item in report["too_long"]:
-        lines.append(f"TOO LONG {item['node']} in {item['lang']}: about {item['seconds']} s "
-                     f"(limit {item['limit']} s)")
+        lines.append(
+            f"TOO LONG {item['node']} in {item['lang']}: about {item['seconds']} s "
+            f"(limit {item['limit']} s)"
+        )
     for item in report["problems"]:
         lines.append(f"PROBLEM {item['problem']}\n  path: {' > '.join(item['path'])}")
     for item in report["dead_ends"]:

@@ -35,8 +35,19 @@ from ivr.simulator.transport import Response, Transport
 
 ALL_KEYS = tuple("0123456789*#")
 DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
-_CALL_FIELDS = {"CallSid", "AccountSid", "From", "To", "Caller", "Called", "CallStatus",
-                "Direction", "ApiVersion", "FromCountry", "ToCountry"}
+_CALL_FIELDS = {
+    "CallSid",
+    "AccountSid",
+    "From",
+    "To",
+    "Caller",
+    "Called",
+    "CallStatus",
+    "Direction",
+    "ApiVersion",
+    "FromCountry",
+    "ToCountry",
+}
 
 Request = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -98,8 +109,11 @@ class _Probe:
         prelude = tuple(self.done) if document is self.branch_document else ()
         method, url, params = document.request or ("POST", document.url, {})
         extra = tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS))
-        body = (document.body.decode("utf-8", "replace") if document.body
-                else ET.tostring(document.root, encoding="unicode"))
+        body = (
+            document.body.decode("utf-8", "replace")
+            if document.body
+            else ET.tostring(document.root, encoding="unicode")
+        )
         self.found = Wait((method, url, extra), prelude, kind, node, finish, body)
         return HangUp()
 
@@ -125,10 +139,14 @@ class _Tracing:
         self.transport, self.nodes = transport, nodes
         self.cache: dict[tuple, Response] = {}
 
-    def request(self, method: str, url: str, params: dict[str, str],
-                headers: dict[str, str]) -> Response:
-        key = (method, url, tuple(sorted((k, v) for k, v in params.items()
-                                         if k not in _CALL_FIELDS)))
+    def request(
+        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+    ) -> Response:
+        key = (
+            method,
+            url,
+            tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS)),
+        )
         response = self.cache.get(key)
         if response is None:
             response = self.transport.request(method, url, params, headers)
@@ -177,14 +195,27 @@ def explore(
     exits: set[int] = set()  # waits from which some branch ends the call or reaches a person
     queue: deque[int] = deque()
 
-    def run(first: Request | None, path: str, wait: Wait | None, branch: CallerAction | None,
-            trail: tuple[str, ...]) -> int | None:
+    def run(
+        first: Request | None,
+        path: str,
+        wait: Wait | None,
+        branch: CallerAction | None,
+        trail: tuple[str, ...],
+    ) -> int | None:
         probe = _Probe(wait.prelude if wait else (), branch) if branch else _Probe((), Silence())
         if branch is None:
             probe.todo = []
-        call = Call(transport, probe, base_url=base_url, voice_path=path, status_path=None,
-                    auth_token=auth_token, listener=probe.listen, seed=len(seen),
-                    first_request=(first[0], first[1], dict(first[2])) if first else None)
+        call = Call(
+            transport,
+            probe,
+            base_url=base_url,
+            voice_path=path,
+            status_path=None,
+            auth_token=auth_token,
+            listener=probe.listen,
+            seed=len(seen),
+            first_request=(first[0], first[1], dict(first[2])) if first else None,
+        )
         probe.call = call
         result = call.run()
         found.transitions += 1

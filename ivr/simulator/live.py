@@ -50,8 +50,11 @@ ENDINGS = {
     "expired": "hung up: nothing came from the page for too long",
     "simulator-error": "the simulator failed (see the server log)",
 }
-WAITS = {"gather": "keys, speech or silence", "dial": "the transfer's outcome",
-         "record": "a message"}
+WAITS = {
+    "gather": "keys, speech or silence",
+    "dial": "the transfer's outcome",
+    "record": "a message",
+}
 
 
 class Refused(Exception):
@@ -75,10 +78,17 @@ class LiveCaller:
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
         """Wait for keys, speech or silence."""
-        return self.call.next_action({
-            "kind": "gather", "input": list(prompt.input), "num_digits": prompt.num_digits,
-            "finish_on_key": prompt.finish_on_key, "timeout": prompt.timeout,
-            "language": prompt.language, "node": prompt.node})
+        return self.call.next_action(
+            {
+                "kind": "gather",
+                "input": list(prompt.input),
+                "num_digits": prompt.num_digits,
+                "finish_on_key": prompt.finish_on_key,
+                "timeout": prompt.timeout,
+                "language": prompt.language,
+                "node": prompt.node,
+            }
+        )
 
     def dial(self, number: str) -> CallerAction:
         """Wait for how the transfer ended."""
@@ -86,9 +96,14 @@ class LiveCaller:
 
     def record(self, prompt: RecordPrompt) -> CallerAction:
         """Wait for the words of a message."""
-        return self.call.next_action({
-            "kind": "record", "max_length": prompt.max_length,
-            "finish_on_key": prompt.finish_on_key, "node": prompt.node})
+        return self.call.next_action(
+            {
+                "kind": "record",
+                "max_length": prompt.max_length,
+                "finish_on_key": prompt.finish_on_key,
+                "node": prompt.node,
+            }
+        )
 
 
 class _NodeTracking:
@@ -98,8 +113,9 @@ class _NodeTracking:
         self.inner = inner
         self.nodes: dict[str, list[str]] = {}
 
-    def request(self, method: str, url: str, params: dict[str, str],
-                headers: dict[str, str]) -> Response:
+    def request(
+        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+    ) -> Response:
         response = self.inner.request(method, url, params, headers)
         if response.nodes:  # ours tells; other apps need not
             self.nodes[response.url] = list(response.nodes)
@@ -109,8 +125,13 @@ class _NodeTracking:
 class LiveCall:
     """One call in its own thread: its transcript so far and what it waits for now."""
 
-    def __init__(self, sid: str, options: CallOptions, idle_expiry: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        sid: str,
+        options: CallOptions,
+        idle_expiry: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.id = sid
         self.options = options
         self.idle_expiry = idle_expiry
@@ -135,10 +156,15 @@ class LiveCall:
         """Place the call in a thread of its own."""
         self._tracking = _NodeTracking(transport)
         lang = self.options.lang
-        self._call = Call(self._tracking, LiveCaller(self), base_url=base_url,
-                          voice_path=f"/voice?lang={lang}" if lang else "/voice",
-                          from_number=self.options.from_number, auth_token=auth_token,
-                          listener=self._heard)
+        self._call = Call(
+            self._tracking,
+            LiveCaller(self),
+            base_url=base_url,
+            voice_path=f"/voice?lang={lang}" if lang else "/voice",
+            from_number=self.options.from_number,
+            auth_token=auth_token,
+            listener=self._heard,
+        )
         threading.Thread(target=self._run, name=f"live-call-{self.id[:8]}", daemon=True).start()
 
     def _run(self) -> None:
@@ -152,12 +178,22 @@ class LiveCall:
             end = result.end if result else "simulator-error"
             # The line is the engine's, as `ivr simulate` prints it; the reason says why.
             reason = "expired" if self._hangup == "expired" else end
-            leftover = result.problems[self._problems_seen:] if result else []
-            self._add({"verb": "End", "who": "system", "text": ENDINGS.get(reason, reason),
-                       "line": f"-- call ended: {end}", "problems": _problems(leftover)})
+            leftover = result.problems[self._problems_seen :] if result else []
+            self._add(
+                {
+                    "verb": "End",
+                    "who": "system",
+                    "text": ENDINGS.get(reason, reason),
+                    "line": f"-- call ended: {end}",
+                    "problems": _problems(leftover),
+                }
+            )
             self.waiting = None
-            self.ended = {"reason": reason, "text": ENDINGS.get(reason, reason),
-                          "ok": bool(result and result.ok)}
+            self.ended = {
+                "reason": reason,
+                "text": ENDINGS.get(reason, reason),
+                "ok": bool(result and result.ok),
+            }
             self._turn += 1
             self._cond.notify_all()
 
@@ -167,17 +203,26 @@ class LiveCall:
         # Call has no public view of the problems found so far (CallResult has them at
         # the end); a `Call.problems` property like `Call.requests` would replace this.
         found = self._call._problems
-        fresh, self._problems_seen = found[self._problems_seen:], len(found)
+        fresh, self._problems_seen = found[self._problems_seen :], len(found)
         nodes = self._tracking.nodes.get(event.url, [])
         attrs = event.attrs
         with self._cond:
             self._doc_nodes = nodes
             self.node = nodes[-1] if nodes else event.node or self.node
-            self._add({
-                "verb": event.verb, "who": _who(event), "text": event.text,
-                "line": event.line(), "language": attrs.get("language"),
-                "voice": attrs.get("voice"), "node": event.node, "nodes": nodes,
-                "url": _path(event.url), "problems": _problems(fresh)})
+            self._add(
+                {
+                    "verb": event.verb,
+                    "who": _who(event),
+                    "text": event.text,
+                    "line": event.line(),
+                    "language": attrs.get("language"),
+                    "voice": attrs.get("voice"),
+                    "node": event.node,
+                    "nodes": nodes,
+                    "url": _path(event.url),
+                    "problems": _problems(fresh),
+                }
+            )
 
     def _add(self, event: dict[str, Any]) -> None:
         event["n"] = len(self.events)
@@ -189,8 +234,7 @@ class LiveCall:
             if self._hangup:
                 return HangUp()
             # Our app names the nodes each answer passed; for any other app, the action URL.
-            self.node = (self._doc_nodes[-1] if self._doc_nodes
-                         else waiting.get("node") or self.node)
+            self.node = self._doc_nodes[-1] if self._doc_nodes else waiting.get("node") or self.node
             self.waiting = {**waiting, "node": self.node}
             self._turn += 1
             self._cond.notify_all()
@@ -247,8 +291,7 @@ class LiveCall:
     def wait_for_turn(self, timeout: float = TURN_WAIT) -> None:
         """Wait until the call waits for the caller or has ended."""
         with self._cond:
-            self._cond.wait_for(lambda: self.waiting is not None or self.ended is not None,
-                                timeout)
+            self._cond.wait_for(lambda: self.waiting is not None or self.ended is not None, timeout)
 
     def snapshot(self, since: int = 0) -> dict[str, Any]:
         """Return the events from `since` on and what the call is doing now."""
@@ -256,11 +299,18 @@ class LiveCall:
             state = "ended" if self.ended else "waiting" if self.waiting else "running"
             at = self.options.at
             return {
-                "id": self.id, "state": state, "events": self.events[since:],
-                "next": len(self.events), "waiting": self.waiting, "ended": self.ended,
+                "id": self.id,
+                "state": state,
+                "events": self.events[since:],
+                "next": len(self.events),
+                "waiting": self.waiting,
+                "ended": self.ended,
                 "node": self.node,
-                "call": {"from": self.options.from_number, "lang": self.options.lang,
-                         "at": at.isoformat() if at else None},
+                "call": {
+                    "from": self.options.from_number,
+                    "lang": self.options.lang,
+                    "at": at.isoformat() if at else None,
+                },
             }
 
     @property
@@ -282,13 +332,26 @@ def _path(url: str) -> str:
 
 
 def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"code": p.code, "severity": p.severity, "title": CODES.get(p.code, ("", ""))[0],
-             "message": p.message, "element": p.element, "url": _path(p.url),
-             "line": f"{p.severity}: {p}"}
-            for p in problems]
+    return [
+        {
+            "code": p.code,
+            "severity": p.severity,
+            "title": CODES.get(p.code, ("", ""))[0],
+            "message": p.message,
+            "element": p.element,
+            "url": _path(p.url),
+            "line": f"{p.severity}: {p}",
+        }
+        for p in problems
+    ]
 
 
 def _name(action: CallerAction) -> str:
-    return {Keys: "keys", Speech: "speech", Silence: "silence",
-            DialOutcome: "a transfer outcome", Message: "a message",
-            HangUp: "hang up"}[type(action)]
+    return {
+        Keys: "keys",
+        Speech: "speech",
+        Silence: "silence",
+        DialOutcome: "a transfer outcome",
+        Message: "a message",
+        HangUp: "hang up",
+    }[type(action)]

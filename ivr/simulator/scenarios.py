@@ -49,8 +49,7 @@ from ivr.simulator.transport import Transport, resolve_url
 
 ACTIONS = ("press", "say", "silence", "dial", "record")
 EXPECTATIONS = ("expect", "expect_dial", "expect_record", "expect_hangup", "expect_node")
-_WAITS = {"gather": ("press", "say", "silence"), "dial": ("dial",), "record": ("record",
-                                                                             "silence")}
+_WAITS = {"gather": ("press", "say", "silence"), "dial": ("dial",), "record": ("record", "silence")}
 
 
 class ScenarioError(Exception):
@@ -120,8 +119,10 @@ def _scenario(path: Path, index: int, data: Any) -> Scenario:
             raise ScenarioError(f"{where} step {number}: write one 'kind: value' per step")
         ((kind, value),) = raw.items()
         if kind not in ACTIONS + EXPECTATIONS:
-            raise ScenarioError(f"{where} step {number}: unknown step '{kind}'; use one of "
-                                f"{', '.join(ACTIONS + EXPECTATIONS)}")
+            raise ScenarioError(
+                f"{where} step {number}: unknown step '{kind}'; use one of "
+                f"{', '.join(ACTIONS + EXPECTATIONS)}"
+            )
         steps.append(Step(kind, value, number))
     at = data.get("at")
     if isinstance(at, str):
@@ -192,16 +193,20 @@ class _ScenarioCaller:
             step = self.steps[self.index]
             self.index += 1
             if step.kind == "expect_hangup" and step.value:
-                self.failures.append(f"step {step.number} (expect_hangup): the call is still "
-                                     f"waiting for the caller ({wait})")
+                self.failures.append(
+                    f"step {step.number} (expect_hangup): the call is still "
+                    f"waiting for the caller ({wait})"
+                )
             elif step.kind != "expect_hangup":
                 self._check(step)
         if self.failures or self.index >= len(self.steps):
             return HangUp()
         step = self.steps[self.index]
         if step.kind not in _WAITS[wait]:
-            self.failures.append(f"step {step.number} ({step.kind}): the call waits for "
-                                 f"{' / '.join(_WAITS[wait])} here")
+            self.failures.append(
+                f"step {step.number} ({step.kind}): the call waits for "
+                f"{' / '.join(_WAITS[wait])} here"
+            )
             return HangUp()
         self.index += 1
         self.heard = []
@@ -217,10 +222,12 @@ class _ScenarioCaller:
         return self._next("record")
 
     def finish(self, result: CallResult) -> None:
-        for step in self.steps[self.index:]:
+        for step in self.steps[self.index :]:
             if step.kind in ACTIONS:
-                self.failures.append(f"step {step.number} ({step.kind}: {step.value}): the "
-                                     f"call ended ({result.end}) before this action")
+                self.failures.append(
+                    f"step {step.number} ({step.kind}: {step.value}): the "
+                    f"call ended ({result.end}) before this action"
+                )
                 break
             self._check(step, ended=result)
 
@@ -238,9 +245,14 @@ def _action(step: Step) -> CallerAction:
     return Message("" if value in (None, ".", "") else str(value))
 
 
-def run_scenario(scenario: Scenario, transport_for: Callable[[Scenario], Transport], *,
-                 base_url: str, auth_token: str | None = None,
-                 lenient: bool = False) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario,
+    transport_for: Callable[[Scenario], Transport],
+    *,
+    base_url: str,
+    auth_token: str | None = None,
+    lenient: bool = False,
+) -> ScenarioResult:
     """Place the scenario's call through the transport and compare."""
     caller = _ScenarioCaller(scenario)
     try:
@@ -250,12 +262,20 @@ def run_scenario(scenario: Scenario, transport_for: Callable[[Scenario], Transpo
     except ValueError as exc:
         return ScenarioResult(scenario, [f"bad step: {exc}"])
     voice_path = f"/voice?lang={scenario.lang}" if scenario.lang else "/voice"
-    call = Call(transport_for(scenario), caller, base_url=base_url, voice_path=voice_path,
-                from_number=scenario.from_number, auth_token=auth_token, listener=caller.listen,
-                lenient=lenient)
+    call = Call(
+        transport_for(scenario),
+        caller,
+        base_url=base_url,
+        voice_path=voice_path,
+        from_number=scenario.from_number,
+        auth_token=auth_token,
+        listener=caller.listen,
+        lenient=lenient,
+    )
     result = call.run()
     caller.finish(result)
     failures = list(caller.failures)
-    failures += [f"TwiML problem: {p}" for p in result.problems
-                 if p.severity == "error" or not lenient]
+    failures += [
+        f"TwiML problem: {p}" for p in result.problems if p.severity == "error" or not lenient
+    ]
     return ScenarioResult(scenario, failures, result)

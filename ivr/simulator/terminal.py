@@ -18,8 +18,10 @@ from ivr.simulator.callers import (
     Speech,
 )
 
-HELP = ("keys (1, 123#), Enter alone = silence, 'say <words>' = speech, "
-        "'hangup' = hang up, '?' = this help")
+HELP = (
+    "keys (1, 123#), Enter alone = silence, 'say <words>' = speech, "
+    "'hangup' = hang up, '?' = this help"
+)
 
 
 class TerminalCaller:
@@ -69,8 +71,9 @@ class TerminalCaller:
 
     def record(self, prompt: RecordPrompt) -> CallerAction:
         """Ask for the words of a message (Enter alone leaves an empty recording)."""
-        line = self._ask(f"  recording (max {prompt.max_length}s): your message, "
-                         "Enter = say nothing > ")
+        line = self._ask(
+            f"  recording (max {prompt.max_length}s): your message, Enter = say nothing > "
+        )
         if line is None or line.lower() == "hangup":
             return HangUp()
         return Message(line)

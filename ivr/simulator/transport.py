@@ -103,8 +103,7 @@ class WsgiTransport:
         started, redirected = time.perf_counter(), False
         try:
             for _ in range(self.MAX_REDIRECTS + 1):
-                status, answer_headers, content, nodes = self._call(method, target, body,
-                                                                    headers)
+                status, answer_headers, content, nodes = self._call(method, target, body, headers)
                 location = answer_headers.get("Location")
                 if status not in (301, 302, 303, 307, 308) or not location:
                     break
@@ -124,8 +123,13 @@ class WsgiTransport:
             nodes=nodes,
         )
 
-    def _call(self, method: str, url: str, body: bytes, headers: Mapping[str, str],
-              ) -> tuple[int, dict[str, str], bytes, tuple[str, ...]]:
+    def _call(
+        self,
+        method: str,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+    ) -> tuple[int, dict[str, str], bytes, tuple[str, ...]]:
         parts = urlsplit(url)
         host = parts.netloc
         name, _, port = host.partition(":")
@@ -157,8 +161,9 @@ class WsgiTransport:
             environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started: list[Any] = []
 
-        def start_response(status: str, response_headers: list[tuple[str, str]],
-                           exc_info: Any = None) -> Any:
+        def start_response(
+            status: str, response_headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
             started[:] = [status, response_headers]
             return lambda data: chunks.append(data)
 

@@ -35,11 +35,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for problem in menus.warnings:
         log.warning("%s", problem)
     if not settings.auth_token:
-        log.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are NOT checked "
-                     "(development mode only)")
+        log.warning(
+            "TWILIO_AUTH_TOKEN is not set: webhook signatures are NOT checked "
+            "(development mode only)"
+        )
     if settings.fixed_now:
-        log.warning("IVR_NOW is set: the server's clock is fixed at %s",
-                    settings.fixed_now.isoformat())
+        log.warning(
+            "IVR_NOW is set: the server's clock is fixed at %s", settings.fixed_now.isoformat()
+        )
 
     clock = clock or settings.clock()
     recorder = None
@@ -75,11 +78,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     def _reload() -> None:
         reloader.check()  # a changed menus.yaml is picked up between requests
 
-    log.info("serving %s: %d nodes, languages %s, %s mode", menus.path, len(menus.nodes),
-             "/".join(menus.languages), "production" if settings.production else "development")
+    log.info(
+        "serving %s: %d nodes, languages %s, %s mode",
+        menus.path,
+        len(menus.nodes),
+        "/".join(menus.languages),
+        "production" if settings.production else "development",
+    )
     if recorder is not None:
-        log.info("call records in %s (spool %s)", recorder.shown,
-                 recorder.spool.directory)
+        log.info("call records in %s (spool %s)", recorder.shown, recorder.spool.directory)
     return app
 
 

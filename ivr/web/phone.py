@@ -70,8 +70,14 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-bp = Blueprint("simulator", __name__, url_prefix=PREFIX, template_folder="templates",
-               static_folder="static", static_url_path="/static")
+bp = Blueprint(
+    "simulator",
+    __name__,
+    url_prefix=PREFIX,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
 
 
 class ApiError(Exception):
@@ -83,8 +89,13 @@ class ApiError(Exception):
         self.message = message
 
 
-def register(app: Flask, build: Callable[[Settings], Flask], *,
-             max_sessions: int = MAX_SESSIONS, idle_expiry: float = IDLE_EXPIRY) -> None:
+def register(
+    app: Flask,
+    build: Callable[[Settings], Flask],
+    *,
+    max_sessions: int = MAX_SESSIONS,
+    idle_expiry: float = IDLE_EXPIRY,
+) -> None:
     """Serve /simulator: always in development, in production only with a password.
 
     `build` makes an app from settings (create_app): a call at a chosen time runs on an
@@ -94,16 +105,18 @@ def register(app: Flask, build: Callable[[Settings], Flask], *,
     settings = service.settings
     password = settings.simulator_password
     if settings.production and not password:
-        log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator "
-                 "in production")
+        log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator in production")
         return
     if bp.name in app.blueprints:
         return
     if password and len(password) < 12:
-        log.warning("IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
-                    "guesses it can place simulated calls (which are recorded)")
-    app.extensions["ivr.web.phone"] = WebSimulator(settings, password, build, max_sessions,
-                                                   idle_expiry)
+        log.warning(
+            "IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
+            "guesses it can place simulated calls (which are recorded)"
+        )
+    app.extensions["ivr.web.phone"] = WebSimulator(
+        settings, password, build, max_sessions, idle_expiry
+    )
     app.register_blueprint(bp)
     log.info("web simulator at %s%s", PREFIX, " (basic auth)" if password else "")
 
@@ -118,12 +131,18 @@ def _service() -> Service:
 
 # -- sessions and clocks ---------------------------------------------------------------------
 
+
 class WebSimulator:
     """Every call placed from a browser on this server, and the apps their clocks need."""
 
-    def __init__(self, settings: Settings, password: str | None,
-                 build: Callable[[Settings], Flask], max_sessions: int = MAX_SESSIONS,
-                 idle_expiry: float = IDLE_EXPIRY) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        password: str | None,
+        build: Callable[[Settings], Flask],
+        max_sessions: int = MAX_SESSIONS,
+        idle_expiry: float = IDLE_EXPIRY,
+    ) -> None:
         self.settings = settings
         self.password = password
         self.build = build
@@ -148,8 +167,9 @@ class WebSimulator:
                 self.sessions.pop(session.id, None)
             raise
         base = self.settings.public_base_url or BASE_URL
-        session.start(WsgiTransport(target, base), base_url=base,
-                      auth_token=self.settings.auth_token)
+        session.start(
+            WsgiTransport(target, base), base_url=base, auth_token=self.settings.auth_token
+        )
         session.wait_for_turn()
         return session
 
@@ -159,9 +179,12 @@ class WebSimulator:
         with self._lock:
             session = self.sessions.get(sid)
         if session is None:
-            raise ApiError(404, "no such call on this server: it ended more than "
-                                f"{self.idle_expiry / 60:.0f} minutes ago, or the server "
-                                "restarted; place a new call")
+            raise ApiError(
+                404,
+                "no such call on this server: it ended more than "
+                f"{self.idle_expiry / 60:.0f} minutes ago, or the server "
+                "restarted; place a new call",
+            )
         session.touch()
         return session
 
@@ -187,13 +210,15 @@ class WebSimulator:
     def _make_room(self) -> None:
         if len(self.sessions) < self.max_sessions:
             return
-        ended = sorted((s for s in self.sessions.values() if not s.live),
-                       key=lambda s: s.last_seen)
+        ended = sorted((s for s in self.sessions.values() if not s.live), key=lambda s: s.last_seen)
         for session in ended[: len(self.sessions) - self.max_sessions + 1]:
             del self.sessions[session.id]
         if len(self.sessions) >= self.max_sessions:
-            raise ApiError(503, f"{self.max_sessions} simulated calls are in progress on "
-                                "this server; hang one up or try again in a few minutes")
+            raise ApiError(
+                503,
+                f"{self.max_sessions} simulated calls are in progress on "
+                "this server; hang one up or try again in a few minutes",
+            )
 
     def _app_at(self, at: dt.datetime) -> Flask:
         """Return an app whose clock is fixed at `at`, building it on first use."""
@@ -209,8 +234,9 @@ class WebSimulator:
                 app = self.build(dataclasses.replace(self.settings, fixed_now=at))
             except Exception as exc:  # e.g. menus.yaml edited into an invalid state since
                 log.exception("web simulator: cannot build the app for %s", at.isoformat())
-                raise ApiError(503, f"cannot serve a call at {at.isoformat()}: {exc}; "
-                                    "see the server log") from exc
+                raise ApiError(
+                    503, f"cannot serve a call at {at.isoformat()}: {exc}; see the server log"
+                ) from exc
             with self._lock:
                 self._apps[at] = app
             return app
@@ -222,8 +248,11 @@ class WebSimulator:
         while len(self._apps) >= MAX_CLOCKS:
             spare = next((key for key in self._apps if key not in in_use), None)
             if spare is None:
-                raise ApiError(503, f"calls at {MAX_CLOCKS} different times are in progress; "
-                                    "hang one up, or use the server's clock")
+                raise ApiError(
+                    503,
+                    f"calls at {MAX_CLOCKS} different times are in progress; "
+                    "hang one up, or use the server's clock",
+                )
             dropped.append(self._apps.pop(spare))
         return dropped
 
@@ -238,6 +267,7 @@ def _close_app(app: Flask) -> None:
 
 
 # -- input ------------------------------------------------------------------------------------
+
 
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
@@ -283,8 +313,9 @@ def parse_action(body: dict[str, Any]) -> CallerAction:
     raise ApiError(400, "'type' must be keys, speech, silence, dial, message or hangup")
 
 
-def parse_call(body: dict[str, Any], languages: tuple[str, ...],
-               zone: zoneinfo.ZoneInfo) -> CallOptions:
+def parse_call(
+    body: dict[str, Any], languages: tuple[str, ...], zone: zoneinfo.ZoneInfo
+) -> CallOptions:
     """Read the page's call settings; a time without an offset is in the menu's time zone."""
     number = _text(body, "from", 20) or DEFAULT_FROM
     digits = number.removeprefix("+")
@@ -292,8 +323,7 @@ def parse_call(body: dict[str, Any], languages: tuple[str, ...],
         raise ApiError(400, f"caller number {number!r} must be digits, e.g. +8613800138000")
     lang = _text(body, "lang", 20) or None
     if lang is not None and lang not in languages:
-        raise ApiError(400, f"language {lang!r} is not one of the menu's: "
-                            f"{', '.join(languages)}")
+        raise ApiError(400, f"language {lang!r} is not one of the menu's: {', '.join(languages)}")
     at_text = _text(body, "at", 40)
     at = None
     if at_text:
@@ -309,6 +339,7 @@ def parse_call(body: dict[str, Any], languages: tuple[str, ...],
 
 
 # -- the menu's time zone and quick times ----------------------------------------------------
+
 
 def _schedule(service: Service) -> Schedule | None:
     return next(iter(service.menus.schedules.values()), None)
@@ -329,18 +360,25 @@ def presets(schedule: Schedule | None, now: dt.datetime) -> list[dict[str, str]]
 
     def add(label: str, day: dt.date, hour: int) -> None:
         moment = dt.datetime.combine(day, dt.time(hour), zone)
-        found.append({"label": f"{label} · {day:%a %d %b} {hour:02d}:00",
-                      "at": moment.strftime("%Y-%m-%dT%H:%M"),
-                      "open": "open" if schedule.is_open(moment) else "closed"})
+        found.append(
+            {
+                "label": f"{label} · {day:%a %d %b} {hour:02d}:00",
+                "at": moment.strftime("%Y-%m-%dT%H:%M"),
+                "open": "open" if schedule.is_open(moment) else "closed",
+            }
+        )
 
     days = [today + dt.timedelta(days=n) for n in range(1, 400)]
     plain = [d for d in days if schedule.hours_on(d) == schedule.weekly[d.weekday()]]
-    opening = next((d for d in plain[:14]
-                    if schedule.is_open(dt.datetime.combine(d, dt.time(10), zone))), None)
+    opening = next(
+        (d for d in plain[:14] if schedule.is_open(dt.datetime.combine(d, dt.time(10), zone))), None
+    )
     if opening:
         add("Open", opening, 10)
-    closing = next((d for d in plain[:14]
-                    if not schedule.is_open(dt.datetime.combine(d, dt.time(21), zone))), None)
+    closing = next(
+        (d for d in plain[:14] if not schedule.is_open(dt.datetime.combine(d, dt.time(21), zone))),
+        None,
+    )
     if closing:
         add("After hours", closing, 21)
     for day in days:
@@ -358,6 +396,7 @@ def _open_at(ranges: tuple[Any, ...], hour: int) -> bool:
 
 
 # -- the routes -------------------------------------------------------------------------------
+
 
 def _ours(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
@@ -377,8 +416,9 @@ def _guard() -> Response | None:
             return response
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         origin = request.headers.get("Origin")
-        if (request.headers.get("Sec-Fetch-Site") == "cross-site"
-                or (origin and origin.rstrip("/") != request.host_url.rstrip("/"))):
+        if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+            origin and origin.rstrip("/") != request.host_url.rstrip("/")
+        ):
             return _error(403, "cross-site requests are refused")
     return None
 
@@ -439,14 +479,22 @@ def _error(status: int, message: str) -> Response:
 def page() -> str:
     """Serve the phone page."""
     service = _service()
-    languages = [(lang, f"{_LANGUAGE_NAMES.get(family(lang), lang)} · {lang}")
-                 for lang in service.menus.languages]
+    languages = [
+        (lang, f"{_LANGUAGE_NAMES.get(family(lang), lang)} · {lang}")
+        for lang in service.menus.languages
+    ]
     zone = _zone(service)
     offset = dt.datetime.now(zone).strftime("%z")
-    return render_template("simulator.html", languages=languages, zone=zone.key,
-                           menus_file=Path(service.menus.path).name,
-                           offset=f"{offset[:3]}:{offset[3:]}", default_from=DEFAULT_FROM,
-                           api=f"{PREFIX}/api", signed=bool(service.settings.auth_token))
+    return render_template(
+        "simulator.html",
+        languages=languages,
+        zone=zone.key,
+        menus_file=Path(service.menus.path).name,
+        offset=f"{offset[:3]}:{offset[3:]}",
+        default_from=DEFAULT_FROM,
+        api=f"{PREFIX}/api",
+        signed=bool(service.settings.auth_token),
+    )
 
 
 @bp.get("/api/menu")
@@ -455,10 +503,16 @@ def menu() -> Response:
     service = _service()
     menus = service.menus
     zone = _zone(service)
-    return jsonify(languages=list(menus.languages), start=menus.start, main=menus.main_menu,
-                   nodes=list(menus.nodes), mermaid=mermaid(menus), timezone=zone.key,
-                   presets=presets(_schedule(service), service.clock()),
-                   idle_expiry=_simulator().idle_expiry)
+    return jsonify(
+        languages=list(menus.languages),
+        start=menus.start,
+        main=menus.main_menu,
+        nodes=list(menus.nodes),
+        mermaid=mermaid(menus),
+        timezone=zone.key,
+        presets=presets(_schedule(service), service.clock()),
+        idle_expiry=_simulator().idle_expiry,
+    )
 
 
 @bp.post("/api/calls")

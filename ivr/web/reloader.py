@@ -27,8 +27,9 @@ log = logging.getLogger("ivr.reload")
 class Reloader:
     """Watches one menus file for one app."""
 
-    def __init__(self, app: Any, build: Callable[[Menus], dict[str, Any]],
-                 interval: float = 2.0) -> None:
+    def __init__(
+        self, app: Any, build: Callable[[Menus], dict[str, Any]], interval: float = 2.0
+    ) -> None:
         self.app = app
         self.build = build  # menus -> the Service fields that depend on them
         self.interval = interval
@@ -69,10 +70,12 @@ class Reloader:
         try:
             menus = load_menus(settings.menus_path, settings.env, settings.production)
         except MenuError as exc:
-            log.error("%s changed but is invalid; still serving the last good menu:\n%s",
-                      settings.menus_path, exc)
+            log.error(
+                "%s changed but is invalid; still serving the last good menu:\n%s",
+                settings.menus_path,
+                exc,
+            )
             return False
-        self.app.extensions["ivr"] = dataclasses.replace(service, menus=menus,
-                                                         **self.build(menus))
+        self.app.extensions["ivr"] = dataclasses.replace(service, menus=menus, **self.build(menus))
         log.warning("reloaded %s: %d nodes", settings.menus_path, len(menus.nodes))
         return True

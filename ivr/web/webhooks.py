@@ -162,8 +162,10 @@ def _signed(hook: Webhook) -> bool:
     # Twilio signs the URL exactly as requested: that is checked first, in constant time;
     # `validate` also tries it with and without a port, for the requests that need it.
     exact = validator.compute_signature(url, params)
-    if signature and (hmac.compare_digest(exact.encode(), signature.encode("utf-8", "replace"))
-                      or validator.validate(url, params, signature)):
+    if signature and (
+        hmac.compare_digest(exact.encode(), signature.encode("utf-8", "replace"))
+        or validator.validate(url, params, signature)
+    ):
         return True
     _log(hook, outcome="403 bad signature" if signature else "403 no signature")
     return False
@@ -179,12 +181,18 @@ def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str:
     if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
         raw += f"?{query}"
     base = service.settings.public_base_url or (
-        f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or environ['SERVER_NAME']}")
+        f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or environ['SERVER_NAME']}"
+    )
     return base + raw
 
 
-def _answer(hook: Webhook, answer: Answer, heard: str | None = None,
-            confidence: float | None = None, recording: Recording | None = None) -> Reply:
+def _answer(
+    hook: Webhook,
+    answer: Answer,
+    heard: str | None = None,
+    confidence: float | None = None,
+    recording: Recording | None = None,
+) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=answer.outcome)
     reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,))
     _record_step(hook, answer, heard, confidence, recording)
@@ -201,8 +209,13 @@ def _masked(heard: str | None) -> str | None:
     return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], heard)
 
 
-def _record_step(hook: Webhook, answer: Answer, heard: str | None,
-                 confidence: float | None, recording: Recording | None) -> None:
+def _record_step(
+    hook: Webhook,
+    answer: Answer,
+    heard: str | None,
+    confidence: float | None,
+    recording: Recording | None,
+) -> None:
     """Record the answered step, with the message or callback request it produced."""
     call_sid = hook.field("CallSid")
     recorder = hook.service.recorder
@@ -212,16 +225,41 @@ def _record_step(hook: Webhook, answer: Answer, heard: str | None,
     now, caller = hook.now(), hook.field("From")
     changes = [
         call_seen(call_sid, caller, hook.field("To"), now),
-        step_taken(call_sid, step, hook.path, node, answer.node, answer.lang, heard,
-                   confidence, answer.outcome[:300], now),
+        step_taken(
+            call_sid,
+            step,
+            hook.path,
+            node,
+            answer.node,
+            answer.lang,
+            heard,
+            confidence,
+            answer.outcome[:300],
+            now,
+        ),
     ]
     if recording is not None and answer.outcome == "recorded":
-        changes.append(message_left(call_sid, recording.sid or f"{call_sid}-{step}", step, node,
-                                    _kind(hook, node), caller, recording.url,
-                                    recording.duration, None, None, now))
+        changes.append(
+            message_left(
+                call_sid,
+                recording.sid or f"{call_sid}-{step}",
+                step,
+                node,
+                _kind(hook, node),
+                caller,
+                recording.url,
+                recording.duration,
+                None,
+                None,
+                now,
+            )
+        )
     if answer.callback is not None:
-        changes.append(callback_requested(call_sid, step, caller, answer.callback.number,
-                                          answer.callback.window, now))
+        changes.append(
+            callback_requested(
+                call_sid, step, caller, answer.callback.number, answer.callback.window, now
+            )
+        )
     recorder.write(*changes)
 
 
@@ -238,8 +276,9 @@ def _log(hook: Webhook, **fields: object) -> None:
     """One structured line per answered webhook (ivr.logs renders it as JSON)."""
     call_sid = (hook.fields.get("CallSid") or "")[:64] or None
     ms = round((time.perf_counter() - hook.started) * 1000, 2)
-    log.info("webhook", extra={"fields": {"call_sid": call_sid, "path": hook.path, **fields,
-                                          "ms": ms}})
+    log.info(
+        "webhook", extra={"fields": {"call_sid": call_sid, "path": hook.path, **fields, "ms": ms}}
+    )
 
 
 EMPTY = str(VoiceResponse())  # the answer to a callback outside the call
@@ -255,8 +294,9 @@ def _gather(hook: Webhook) -> Reply:
     digits, speech = hook.field("Digits"), hook.field("SpeechResult")
     confidence = _float(hook.field("Confidence"))
     heard = digits or (f"say:{speech}" if speech else "silence")
-    answer = hook.service.flow.gather(hook.state, hook.now(), digits=digits, speech=speech,
-                                      confidence=confidence)
+    answer = hook.service.flow.gather(
+        hook.state, hook.now(), digits=digits, speech=speech, confidence=confidence
+    )
     return _answer(hook, answer, heard, confidence if speech and not digits else None)
 
 
@@ -272,11 +312,13 @@ def _record(hook: Webhook) -> Reply:
     recording = None
     if url and url.startswith(("https://", "http://")):
         duration = hook.field("RecordingDuration") or "0"
-        recording = Recording(url=url, sid=sid or "",
-                              duration=int(duration) if duration.isdigit() else 0)
+        recording = Recording(
+            url=url, sid=sid or "", duration=int(duration) if duration.isdigit() else 0
+        )
     answer = hook.service.flow.record_result(hook.state, hook.now(), recording)
-    return _answer(hook, answer, f"recording {sid}" if recording else "no recording",
-                   recording=recording)
+    return _answer(
+        hook, answer, f"recording {sid}" if recording else "no recording", recording=recording
+    )
 
 
 def _callback(hook: Webhook) -> Reply:
@@ -303,10 +345,19 @@ def _transcription(hook: Webhook) -> Reply:
         _write(
             hook,
             _seen(hook, call_sid, now),
-            message_left(call_sid, sid, step, node, _kind(hook, node), hook.field("From"),
-                         hook.field("RecordingUrl") or "", None,
-                         text[:MAX_TRANSCRIPTION] if text else None,
-                         (status or "")[:20] or None, now),
+            message_left(
+                call_sid,
+                sid,
+                step,
+                node,
+                _kind(hook, node),
+                hook.field("From"),
+                hook.field("RecordingUrl") or "",
+                None,
+                text[:MAX_TRANSCRIPTION] if text else None,
+                (status or "")[:20] or None,
+                now,
+            ),
         )
     return Reply(EMPTY)
 
@@ -318,22 +369,34 @@ def _status(hook: Webhook) -> Reply:
     _log(hook, outcome="status", status=status, duration=duration)
     if call_sid and status:
         seconds = int(duration) if duration and duration.isdigit() else None
-        _write(hook, call_ended(call_sid, hook.field("From"), hook.field("To"), status[:20],
-                                seconds, hook.now()))
+        _write(
+            hook,
+            call_ended(
+                call_sid, hook.field("From"), hook.field("To"), status[:20], seconds, hook.now()
+            ),
+        )
     return Reply(EMPTY)
 
 
 def _fallback(hook: Webhook) -> Reply:
     """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
-    log.error("fallback requested: ErrorCode=%s ErrorUrl=%s",
-              hook.field("ErrorCode"), (hook.field("ErrorUrl") or "")[:200])
+    log.error(
+        "fallback requested: ErrorCode=%s ErrorUrl=%s",
+        hook.field("ErrorCode"),
+        (hook.field("ErrorUrl") or "")[:200],
+    )
     return Reply(hook.service.apology)
 
 
 HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
-    "/voice": _voice, "/voice/gather": _gather, "/voice/dial": _dial,
-    "/voice/record": _record, "/voice/callback": _callback, "/voice/enter": _enter,
-    "/voice/transcription": _transcription, "/voice/status": _status,
+    "/voice": _voice,
+    "/voice/gather": _gather,
+    "/voice/dial": _dial,
+    "/voice/record": _record,
+    "/voice/callback": _callback,
+    "/voice/enter": _enter,
+    "/voice/transcription": _transcription,
+    "/voice/status": _status,
     "/voice/fallback": _fallback,
 }
 for _path, _handler in HANDLERS.items():
@@ -375,9 +438,22 @@ def _record_failure(hook: Webhook, exc: Exception) -> None:
             return
         step, node = hook.step()
         now = hook.now()
-        _write(hook, _seen(hook, call_sid, now), step_taken(
-            call_sid, step, hook.path, node, None, None, None, None,
-            f"error {type(exc).__name__}", now))
+        _write(
+            hook,
+            _seen(hook, call_sid, now),
+            step_taken(
+                call_sid,
+                step,
+                hook.path,
+                node,
+                None,
+                None,
+                None,
+                None,
+                f"error {type(exc).__name__}",
+                now,
+            ),
+        )
     except Exception:
         log.exception("could not record the failed step")
 
@@ -392,8 +468,11 @@ def _float(value: str | None) -> float | None:
 
 _APOLOGY = {
     "zh": ("抱歉，系统暂时出现问题。", "正在为您转接人工服务，请稍候。", "请您稍后再拨。再见。"),
-    "en": ("Sorry, something went wrong on our side.", "We are connecting you to an agent.",
-           "Please call again later. Goodbye."),
+    "en": (
+        "Sorry, something went wrong on our side.",
+        "We are connecting you to an agent.",
+        "Please call again later. Goodbye.",
+    ),
 }
 
 
@@ -404,13 +483,17 @@ def apology_twiml(menus: Menus) -> str:
     voices = menus.voices[menus.start]
     for lang in menus.languages[:2]:
         sorry, connecting, _bye = _APOLOGY[family(lang)]
-        response.say(sorry + (connecting if number else ""), voice=voices[lang].voice,
-                     language=voices[lang].language)
+        response.say(
+            sorry + (connecting if number else ""),
+            voice=voices[lang].voice,
+            language=voices[lang].language,
+        )
     if number:
         response.dial(timeout=30).number(number)
     lang = menus.languages[0]
-    response.say(_APOLOGY[family(lang)][2], voice=voices[lang].voice,
-                 language=voices[lang].language)
+    response.say(
+        _APOLOGY[family(lang)][2], voice=voices[lang].voice, language=voices[lang].language
+    )
     response.hangup()
     return str(response)
 

@@ -25,8 +25,14 @@ from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ENV = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
 _skipped: list[str] = []
 
@@ -34,8 +40,10 @@ _skipped: list[str] = []
 def _missing() -> str | None:
     """Say what is missing to run the browser tests, or None."""
     if importlib.util.find_spec("playwright") is None:
-        return ("Playwright not installed: run .venv/bin/pip install -r requirements-dev.txt, "
-                "then scripts/chromium.sh")
+        return (
+            "Playwright not installed: run .venv/bin/pip install -r requirements-dev.txt, "
+            "then scripts/chromium.sh"
+        )
     if not CHROMIUM.exists():
         return "Chromium not installed: run scripts/chromium.sh"
     return None
@@ -51,8 +59,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the shipped menu as `make run` does, on a free port; yield its base URL."""
     data = tmp_path_factory.mktemp("records")
-    env = {**ENV, "IVR_ENV": "development", "DATABASE_URL": f"sqlite:///{data / 'ivr.sqlite3'}",
-           "IVR_SPOOL_DIR": str(data / "spool")}
+    env = {
+        **ENV,
+        "IVR_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{data / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(data / "spool"),
+    }
     app = create_app(Settings.from_env(env))
     if "simulator" not in app.blueprints:  # until create_app registers it itself
         websim.register(app, create_app)
@@ -79,8 +91,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=LAUNCH_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -106,7 +119,9 @@ class Phone:
         """Wait until the phone's status line starts with status."""
         self.page.wait_for_function(
             "s => document.getElementById('status').textContent.startsWith(s)",
-            arg=status, timeout=timeout)
+            arg=status,
+            timeout=timeout,
+        )
 
     @property
     def plain(self) -> list[str]:
@@ -116,7 +131,8 @@ class Phone:
     def current_node(self) -> str | None:
         """The node highlighted in the diagram."""
         return self.page.evaluate(
-            "() => document.querySelector('#diagram g.node.current')?.dataset.node ?? null")
+            "() => document.querySelector('#diagram g.node.current')?.dataset.node ?? null"
+        )
 
     def screenshot(self, name: str) -> Path:
         """Save a full-page screenshot under artifacts/."""
@@ -132,20 +148,32 @@ def make_phone(browser: Any, server_url: str) -> Iterator[Any]:
     contexts = []
 
     def make(viewport: dict[str, int] | None = None, init_script: str | None = None) -> Phone:
-        context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},
-                                      locale="zh-CN", timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            viewport=viewport or {"width": 1400, "height": 1000},
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+        )
         contexts.append(context)
         if init_script:
             context.add_init_script(init_script)
         page = context.new_page()
         page.set_default_timeout(15_000)
         phone = Phone(page)
-        page.on("console", lambda message: message.type == "error"
-                and phone.errors.append(f"console: {message.text}"))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and phone.errors.append(f"console: {message.text}")
+            ),
+        )
         page.on("pageerror", lambda error: phone.errors.append(f"page error: {error}"))
         # Everything the page needs is served by the app itself: no CDN, no fonts, no network.
-        page.on("request", lambda req: req.url.startswith((server_url, "data:"))
-                or phone.errors.append(f"request to another origin: {req.url}"))
+        page.on(
+            "request",
+            lambda req: (
+                req.url.startswith((server_url, "data:"))
+                or phone.errors.append(f"request to another origin: {req.url}")
+            ),
+        )
         return phone.open(server_url)
 
     yield make

@@ -18,11 +18,16 @@ CLOSED = "2026-11-23T21:00"
 
 def simulate(script: str, at: str, tmp_path) -> list[str]:
     """Print the same call with `ivr simulate`, as a developer at a terminal would."""
-    env = {**ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-           "IVR_SPOOL_DIR": str(tmp_path / "spool"), "IVR_ENV": "development",
-           "IVR_MENUS": str(HOTLINE)}  # the page serves the shipped menu
+    env = {
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_ENV": "development",
+        "IVR_MENUS": str(HOTLINE),
+    }  # the page serves the shipped menu
     result = CliRunner(env=env).invoke(
-        cli, ["simulate", "--input", script, "--at", f"{at}:00+08:00", "--lang", "zh-CN"])
+        cli, ["simulate", "--input", script, "--at", f"{at}:00+08:00", "--lang", "zh-CN"]
+    )
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 
@@ -182,7 +187,7 @@ def test_says_each_prompt_in_its_language_and_keys_barge_in(make_phone):
 
     page.keyboard.press("1")
     phone.hear("支付失败请按1，充值或提现没到账请按2")
-    after = page.evaluate("window.__spoken")[len(spoken):]
+    after = page.evaluate("window.__spoken")[len(spoken) :]
     assert after[0] == ["cancel"], "a key press must cut the prompt off first"
     assert any(e[0] == "speak" and e[3].startswith("支付失败请按1") for e in after)
 
@@ -202,20 +207,60 @@ def test_problems_are_shown_beside_the_step(make_phone):
     """A step the strict checker complains about carries its code, title and message."""
     phone = make_phone()
     page = phone.page
-    problem = {"code": 13511, "severity": "warning", "title": "Say: Invalid voice value",
-               "message": "voice 'Polly.Nobody' is not a voice", "element": "Say",
-               "url": "/voice", "line": "warning: 13511 at http://x/voice (Say): ..."}
-    say = {"n": 0, "verb": "Say", "who": "app", "text": "你好", "line": "[Say cmn-CN] 你好",
-           "language": "cmn-CN", "voice": "Polly.Nobody", "node": None, "nodes": ["main"],
-           "url": "/voice", "problems": [problem]}
-    gather = {**say, "n": 1, "verb": "Gather", "text": "", "line": "[Gather dtmf]",
-              "voice": None, "problems": []}
-    snapshot = {"id": "fake", "state": "waiting", "events": [say, gather], "next": 2,
-                "waiting": {"kind": "gather", "input": ["dtmf"], "num_digits": 1,
-                            "finish_on_key": "", "timeout": 5, "node": "main"},
-                "ended": None, "node": "main", "call": {}}
-    page.route("**/simulator/api/calls**", lambda route: route.fulfill(
-        status=201, content_type="application/json", body=json.dumps(snapshot)))
+    problem = {
+        "code": 13511,
+        "severity": "warning",
+        "title": "Say: Invalid voice value",
+        "message": "voice 'Polly.Nobody' is not a voice",
+        "element": "Say",
+        "url": "/voice",
+        "line": "warning: 13511 at http://x/voice (Say): ...",
+    }
+    say = {
+        "n": 0,
+        "verb": "Say",
+        "who": "app",
+        "text": "你好",
+        "line": "[Say cmn-CN] 你好",
+        "language": "cmn-CN",
+        "voice": "Polly.Nobody",
+        "node": None,
+        "nodes": ["main"],
+        "url": "/voice",
+        "problems": [problem],
+    }
+    gather = {
+        **say,
+        "n": 1,
+        "verb": "Gather",
+        "text": "",
+        "line": "[Gather dtmf]",
+        "voice": None,
+        "problems": [],
+    }
+    snapshot = {
+        "id": "fake",
+        "state": "waiting",
+        "events": [say, gather],
+        "next": 2,
+        "waiting": {
+            "kind": "gather",
+            "input": ["dtmf"],
+            "num_digits": 1,
+            "finish_on_key": "",
+            "timeout": 5,
+            "node": "main",
+        },
+        "ended": None,
+        "node": "main",
+        "call": {},
+    }
+    page.route(
+        "**/simulator/api/calls**",
+        lambda route: route.fulfill(
+            status=201, content_type="application/json", body=json.dumps(snapshot)
+        ),
+    )
     page.click("#call")
     item = page.locator("#transcript li.ev-say")
     item.locator(".problem.warning").wait_for()
@@ -236,7 +281,8 @@ def test_readable_on_a_phone_screen(make_phone):
     box = page.locator(".keypad").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     font = page.locator("#transcript .ev-text[lang='zh-CN']").first.evaluate(
-        "el => getComputedStyle(el).fontFamily")
+        "el => getComputedStyle(el).fontFamily"
+    )
     assert "PingFang SC" in font and "Noto Sans CJK SC" in font
     phone.screenshot("simulator-phone.png")
     assert phone.errors == []

@@ -31,8 +31,9 @@ NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run script
 BASE = "http://127.0.0.1:5000"
 CALLER = "+8613812341234"
 # The webhooks that move a call through the menus; each answer is one recorded event.
-FLOW_PATHS = frozenset({"/voice", "/voice/gather", "/voice/dial", "/voice/record",
-                        "/voice/enter", "/voice/callback"})
+FLOW_PATHS = frozenset(
+    {"/voice", "/voice/gather", "/voice/dial", "/voice/record", "/voice/enter", "/voice/callback"}
+)
 
 
 def unavailable(reason: str) -> None:
@@ -55,8 +56,10 @@ def postgres_admin() -> Iterator[Engine]:
             pass
     except OperationalError as exc:
         engine.dispose()
-        unavailable(f"PostgreSQL not available at {database.show(url)} ({exc.orig}); "
-                    "run scripts/postgres.sh")
+        unavailable(
+            f"PostgreSQL not available at {database.show(url)} ({exc.orig}); "
+            "run scripts/postgres.sh"
+        )
     yield engine
     engine.dispose()
 
@@ -136,8 +139,14 @@ def dial(app):
     """Place a simulated call with a script; return its result."""
 
     def place(script: str, *, seed: int = 1, from_number: str = CALLER, **kwargs) -> CallResult:
-        call = Call(WsgiTransport(app, BASE), ScriptedCaller.parse(script), base_url=BASE,
-                    seed=seed, from_number=from_number, **kwargs)
+        call = Call(
+            WsgiTransport(app, BASE),
+            ScriptedCaller.parse(script),
+            base_url=BASE,
+            seed=seed,
+            from_number=from_number,
+            **kwargs,
+        )
         result = call.run()
         assert result.ok, [str(p) for p in result.problems]
         return result
@@ -148,8 +157,10 @@ def dial(app):
 def counts(engine: Engine) -> dict[str, int]:
     """Count the rows of every records table."""
     with engine.connect() as connection:
-        return {table.name: connection.execute(select(func.count()).select_from(table)).scalar()
-                for table in metadata.sorted_tables}
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar()
+            for table in metadata.sorted_tables
+        }
 
 
 @pytest.fixture

@@ -28,16 +28,18 @@ def rows(engine, table):
 
 def flow_requests(result):
     """The requests of a call that answer a step of the flow (not status callbacks)."""
-    return [(urlsplit(url).path, params) for _m, url, params in result.requests
-            if urlsplit(url).path in FLOW_PATHS]
+    return [
+        (urlsplit(url).path, params)
+        for _m, url, params in result.requests
+        if urlsplit(url).path in FLOW_PATHS
+    ]
 
 
 def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
     """After hours: 0 -> after-hours menu -> 1 -> voicemail; every step is on record."""
     result = dial("0,1,rec:请明天上午给我回电话")
     (call,) = rows(engine, tables.calls)
-    assert (call.from_number, call.to_number, call.language) == (CALLER, "+8610555000100",
-                                                                  "zh-CN")
+    assert (call.from_number, call.to_number, call.language) == (CALLER, "+8610555000100", "zh-CN")
     assert call.status == "completed" and call.ended_at is not None
     status = result.requests[-1][2]
     assert call.duration == int(status["CallDuration"]) > 0
@@ -89,8 +91,9 @@ def test_transcription_reaches_its_recording(engine, env, clock):
     app = create_app(Settings.from_env(env, menus_path=TRANSCRIBED), clock=clock)
     recorder = app.extensions["ivr"].recorder
     try:
-        result = Simulated(WsgiTransport(app, BASE), ScriptedCaller.parse("1,rec:请回电"),
-                           base_url=BASE, seed=3).run()
+        result = Simulated(
+            WsgiTransport(app, BASE), ScriptedCaller.parse("1,rec:请回电"), base_url=BASE, seed=3
+        ).run()
         assert result.ok, result.problems
         assert any("/voice/transcription" in url for _m, url, _p in result.requests)
         (message,) = rows(engine, tables.recordings)
@@ -106,26 +109,42 @@ def test_the_same_call_twice_is_recorded_once(engine, dial, recorder):
     dial("0,1,rec:你好", seed=5)
     once = counts(engine)
     dial("0,1,rec:你好", seed=5)
-    assert counts(engine) == once == {"calls": 1, "events": 4, "recordings": 1,
-                                               "callbacks": 0}
+    assert counts(engine) == once == {"calls": 1, "events": 4, "recordings": 1, "callbacks": 0}
     assert not recorder.spool.pending()  # ignored as duplicates, not refused and spooled
 
 
-RETRIED = {"CallSid": "CA" + "7" * 32, "From": CALLER, "To": "+8610555000100",
-           "CallStatus": "in-progress"}
+RETRIED = {
+    "CallSid": "CA" + "7" * 32,
+    "From": CALLER,
+    "To": "+8610555000100",
+    "CallStatus": "in-progress",
+}
 
 
-@pytest.mark.parametrize(("url", "fields"), [
-    ("/voice", {}),
-    ("/voice/gather?node=main&lang=zh-CN&s=1", {"Digits": "4"}),
-    ("/voice/record?node=feedback&lang=zh-CN&s=2",
-     {"RecordingUrl": "https://api.twilio.com/x/Recordings/RE1", "RecordingSid": "RE" + "1" * 32,
-      "RecordingDuration": "9"}),
-    ("/voice/transcription?node=feedback&lang=zh-CN&s=2",
-     {"RecordingSid": "RE" + "1" * 32, "TranscriptionText": "好", "TranscriptionStatus":
-      "completed"}),
-    ("/voice/status", {"CallStatus": "completed", "CallDuration": "31"}),
-])
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/voice", {}),
+        ("/voice/gather?node=main&lang=zh-CN&s=1", {"Digits": "4"}),
+        (
+            "/voice/record?node=feedback&lang=zh-CN&s=2",
+            {
+                "RecordingUrl": "https://api.twilio.com/x/Recordings/RE1",
+                "RecordingSid": "RE" + "1" * 32,
+                "RecordingDuration": "9",
+            },
+        ),
+        (
+            "/voice/transcription?node=feedback&lang=zh-CN&s=2",
+            {
+                "RecordingSid": "RE" + "1" * 32,
+                "TranscriptionText": "好",
+                "TranscriptionStatus": "completed",
+            },
+        ),
+        ("/voice/status", {"CallStatus": "completed", "CallDuration": "31"}),
+    ],
+)
 def test_a_retried_webhook_answers_the_same_and_records_once(engine, app, recorder, url, fields):
     client = app.test_client()
     first = client.post(url, data={**RETRIED, **fields})
@@ -138,15 +157,19 @@ def test_a_retried_webhook_answers_the_same_and_records_once(engine, app, record
     assert not recorder.spool.pending()  # ignored as a duplicate, not refused and spooled
 
 
-def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology(engine,
-        app, recorder, monkeypatch, caplog):
+def test_a_failing_step_is_recorded_as_an_error_and_the_caller_hears_the_apology(
+    engine, app, recorder, monkeypatch, caplog
+):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(app.extensions["ivr"].flow, "gather", broken)
     caplog.set_level(logging.CRITICAL, logger="ivr.web.webhooks")
-    root = twiml(app.test_client().post("/voice/gather?node=main&lang=zh-CN&s=1",
-                                        data={**RETRIED, "Digits": "1"}))
+    root = twiml(
+        app.test_client().post(
+            "/voice/gather?node=main&lang=zh-CN&s=1", data={**RETRIED, "Digits": "1"}
+        )
+    )
     assert root.find("Dial") is not None  # the apology puts the caller through
     (event,) = rows(engine, tables.events)
     assert event.outcome == "error RuntimeError" and event.node == "main"
@@ -166,11 +189,16 @@ def test_after_hours_voicemail_and_callback_show_in_the_lists_and_the_report(dia
     assert (voicemail["kind"], voicemail["caller"]) == ("voicemail", "+86 138****1234")
     (callback,) = json.loads(ivr("callbacks", "--json", "--unmask").stdout)
     assert (callback["caller"], callback["number"], callback["window"]) == (
-        CALLER, "13912345678", "14:00-18:00")
+        CALLER,
+        "13912345678",
+        "14:00-18:00",
+    )
 
     report = json.loads(ivr("report", "--format", "json").stdout)
     assert report["calls"] == {"total": 2, "after_hours": 2, "after_hours_share": 1.0}
     assert [o["to"] for o in report["options"] if o["node"] == "after_hours"] == [
-        "voicemail", "callback"]
+        "voicemail",
+        "callback",
+    ]
     assert len(report["open_voicemails"]) == len(report["open_callbacks"]) == 1
     assert report["hangups"] == [{"node": "goodbye", "calls": 2}]

@@ -28,8 +28,13 @@ def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert database.current_revision(engine) is None
     database.upgrade(engine)
     assert database.current_revision(engine) == database.head_revision() == "0002"
-    assert set(inspect(engine).get_table_names()) == {"alembic_version", "calls", "events",
-                                                      "recordings", "callbacks"}
+    assert set(inspect(engine).get_table_names()) == {
+        "alembic_version",
+        "calls",
+        "events",
+        "recordings",
+        "callbacks",
+    }
 
 
 def test_the_tables_match_the_migrations(db):
@@ -51,20 +56,55 @@ def insert_old_rows(engine) -> None:
         tables = MetaData()
         calls, events, recordings, callbacks = (
             Table(name, tables, autoload_with=connection)
-            for name in ("calls", "events", "recordings", "callbacks"))
-        connection.execute(calls.insert().values(
-            call_sid="CA1", from_number="+8613812341234", to_number="+8610555000100",
-            started_at=AT, status="completed", duration=42, language="zh-CN"))
-        connection.execute(events.insert().values(
-            call_sid="CA1", step=1, path="/voice/gather", node="main", next_node="feedback",
-            lang="zh-CN", input="4", outcome="keys 4 -> 4", at=AT))
-        connection.execute(recordings.insert().values(
-            recording_sid="RE1", call_sid="CA1", step=2, node="feedback", kind="feedback",
-            caller="+8613812341234", url="https://api.twilio.com/RE1", duration=9,
-            recorded_at=AT))
-        connection.execute(callbacks.insert().values(
-            call_sid="CA1", step=5, caller="+8613812341234", number="+8613812341234",
-            window="09:00-12:00", requested_at=AT))
+            for name in ("calls", "events", "recordings", "callbacks")
+        )
+        connection.execute(
+            calls.insert().values(
+                call_sid="CA1",
+                from_number="+8613812341234",
+                to_number="+8610555000100",
+                started_at=AT,
+                status="completed",
+                duration=42,
+                language="zh-CN",
+            )
+        )
+        connection.execute(
+            events.insert().values(
+                call_sid="CA1",
+                step=1,
+                path="/voice/gather",
+                node="main",
+                next_node="feedback",
+                lang="zh-CN",
+                input="4",
+                outcome="keys 4 -> 4",
+                at=AT,
+            )
+        )
+        connection.execute(
+            recordings.insert().values(
+                recording_sid="RE1",
+                call_sid="CA1",
+                step=2,
+                node="feedback",
+                kind="feedback",
+                caller="+8613812341234",
+                url="https://api.twilio.com/RE1",
+                duration=9,
+                recorded_at=AT,
+            )
+        )
+        connection.execute(
+            callbacks.insert().values(
+                call_sid="CA1",
+                step=5,
+                caller="+8613812341234",
+                number="+8613812341234",
+                window="09:00-12:00",
+                requested_at=AT,
+            )
+        )
 
 
 def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
@@ -78,7 +118,10 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
     with engine.connect() as session:
         recording = session.execute(select(tables.recordings)).one()
         assert (recording.recording_sid, recording.duration, recording.recorded_at) == (
-            "RE1", 9, AT)
+            "RE1",
+            9,
+            AT,
+        )
         assert recording.transcription is None and not recording.handled
         assert session.scalars(select(tables.calls.c.duration)).one() == 42
         assert session.scalars(select(tables.events.c.outcome)).one() == "keys 4 -> 4"
@@ -86,9 +129,21 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
 
     # The new column works, and the way back down keeps the rest.
     recorder = Recorder(engine, Spool(tmp_path / "spool"))
-    assert recorder.write(message_left("CA1", "RE1", 2, "feedback", "feedback", None,
-                                       "https://api.twilio.com/RE1", None, "很好", "completed",
-                                       AT))
+    assert recorder.write(
+        message_left(
+            "CA1",
+            "RE1",
+            2,
+            "feedback",
+            "feedback",
+            None,
+            "https://api.twilio.com/RE1",
+            None,
+            "很好",
+            "completed",
+            AT,
+        )
+    )
     database.downgrade(engine, FIRST)
     assert counts(engine) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
     database.upgrade(engine)
@@ -127,13 +182,18 @@ def test_a_database_newer_than_the_code_stops_the_server_with_a_clear_message(en
 
 
 def test_an_unreachable_database_stops_the_server_with_a_clear_message(tmp_path):
-    env = {**ENV, "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
-           "IVR_SPOOL_DIR": str(tmp_path)}
+    env = {
+        **ENV,
+        "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
+        "IVR_SPOOL_DIR": str(tmp_path),
+    }
     with pytest.raises(RecordsError) as caught:
         create_app(Settings.from_env(env, menus_path=SHIPPED))
     message = str(caught.value)
-    assert "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1/ivr"\
+    assert (
+        "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1/ivr"
         in message
+    )
     assert "DATABASE_URL" in message and "secret" not in message
 
 
@@ -141,35 +201,43 @@ def test_db_upgrade_reports_the_revision(ivr):
     assert "schema at revision 0002" in ivr("db", "upgrade").output
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgres://u:p@db.example/ivr", "postgresql+psycopg://u:p@db.example/ivr"),
-    ("postgresql://u:p@db.example:5433/ivr", "postgresql+psycopg://u:p@db.example:5433/ivr"),
-    ("postgresql+psycopg2://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
-    ("postgresql+psycopg://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
-    ("sqlite:////srv/ivr/ivr.sqlite3", "sqlite:////srv/ivr/ivr.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db.example/ivr", "postgresql+psycopg://u:p@db.example/ivr"),
+        ("postgresql://u:p@db.example:5433/ivr", "postgresql+psycopg://u:p@db.example:5433/ivr"),
+        ("postgresql+psycopg2://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
+        ("postgresql+psycopg://u@h/ivr", "postgresql+psycopg://u@h/ivr"),
+        ("sqlite:////srv/ivr/ivr.sqlite3", "sqlite:////srv/ivr/ivr.sqlite3"),
+    ],
+)
 def test_database_urls_are_normalised_for_psycopg(given, expected):
     url = database.database_url(given)
     assert url.render_as_string(hide_password=False) == expected
 
 
-def test_without_database_url_the_default_is_a_file_in_the_instance_directory(tmp_path,
-                                                                               monkeypatch):
+def test_without_database_url_the_default_is_a_file_in_the_instance_directory(
+    tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     url = database.database_url(None, Settings.from_env({}).instance_dir)
     assert url.get_backend_name() == "sqlite"
     assert url.database == str(tmp_path / "instance" / "ivr.sqlite3")  # of the working dir
     elsewhere = Settings.from_env({"IVR_INSTANCE_DIR": str(tmp_path / "data")})
     assert database.database_url(None, elsewhere.instance_dir).database == str(
-        tmp_path / "data" / "ivr.sqlite3")
+        tmp_path / "data" / "ivr.sqlite3"
+    )
 
 
-@pytest.mark.parametrize(("given", "says"), [
-    ("sqlite://", "in-memory SQLite database"),
-    ("sqlite:///:memory:", "in-memory SQLite database"),
-    ("mysql://u:pw@h/ivr", "supports sqlite:/// and postgresql://"),
-    ("not a url at all", "is not a database URL"),
-])
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("sqlite://", "in-memory SQLite database"),
+        ("sqlite:///:memory:", "in-memory SQLite database"),
+        ("mysql://u:pw@h/ivr", "supports sqlite:/// and postgresql://"),
+        ("not a url at all", "is not a database URL"),
+    ],
+)
 def test_unusable_database_urls_are_refused(given, says):
     with pytest.raises(RecordsError, match=says):
         database.database_url(given)

@@ -32,60 +32,117 @@ def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime.dateti
     return datetime.datetime(2026, 11, day, hour, minute, second, tzinfo=SH)
 
 
-def call(recorder: Recorder, sid: str, start: datetime.datetime,
-         steps: list[tuple[int, int, str, str | None, str, str]], seconds: int = 60) -> None:
+def call(
+    recorder: Recorder,
+    sid: str,
+    start: datetime.datetime,
+    steps: list[tuple[int, int, str, str | None, str, str]],
+    seconds: int = 60,
+) -> None:
     """Record a call: steps are (second after start, step, path, node, next node, outcome)."""
     for offset, step, path, node, next_node, outcome in steps:
         when = start + datetime.timedelta(seconds=offset)
-        assert recorder.write(call_seen(sid, CALLER, "+8610555000100", when),
-                              step_taken(sid, step, path, node, next_node, "zh-CN", None, None,
-                                        outcome, when))
+        assert recorder.write(
+            call_seen(sid, CALLER, "+8610555000100", when),
+            step_taken(sid, step, path, node, next_node, "zh-CN", None, None, outcome, when),
+        )
     end = start + datetime.timedelta(seconds=seconds)
     assert recorder.write(call_ended(sid, CALLER, "+8610555000100", "completed", seconds, end))
 
 
 def message(recorder: Recorder, sid: str, rec_sid: str, when: datetime.datetime) -> None:
-    assert recorder.write(message_left(sid, rec_sid, 3, "voicemail", "voicemail", CALLER,
-                                      f"https://api.twilio.com/{rec_sid}", 12, None, None, when))
+    assert recorder.write(
+        message_left(
+            sid,
+            rec_sid,
+            3,
+            "voicemail",
+            "voicemail",
+            CALLER,
+            f"https://api.twilio.com/{rec_sid}",
+            12,
+            None,
+            None,
+            when,
+        )
+    )
 
 
 @pytest.fixture
 def known(db, tmp_path) -> Recorder:
     """Six calls: one before the reported days, two on the 23rd, three on the 24th."""
     r = Recorder(db, Spool(tmp_path / "spool"))
-    call(r, "CA1", at(23, 10), [  # open hours; hangs up in the account menu
-        (0, 0, "/voice", None, "main", "start"),
-        (20, 1, "/voice/gather", "main", "account", "keys 1 -> 1")])
-    call(r, "CA2", at(23, 21), [  # after hours: leaves a voicemail
-        (0, 0, "/voice", None, "main", "start"),
-        (15, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
-        (30, 2, "/voice/gather", "after_hours", "voicemail", "keys 1 -> 1"),
-        (60, 3, "/voice/record", "voicemail", "goodbye", "recorded")])
+    call(
+        r,
+        "CA1",
+        at(23, 10),
+        [  # open hours; hangs up in the account menu
+            (0, 0, "/voice", None, "main", "start"),
+            (20, 1, "/voice/gather", "main", "account", "keys 1 -> 1"),
+        ],
+    )
+    call(
+        r,
+        "CA2",
+        at(23, 21),
+        [  # after hours: leaves a voicemail
+            (0, 0, "/voice", None, "main", "start"),
+            (15, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
+            (30, 2, "/voice/gather", "after_hours", "voicemail", "keys 1 -> 1"),
+            (60, 3, "/voice/record", "voicemail", "goodbye", "recorded"),
+        ],
+    )
     message(r, "CA2", "RE2", at(23, 21, 1))
-    call(r, "CA3", at(24, 11), [  # reaches the agent line after 30 s
-        (0, 0, "/voice", None, "main", "start"),
-        (30, 1, "/voice/gather", "main", "agent_dial", "keys 0 -> agent"),
-        (300, 2, "/voice/dial", "agent_dial", "goodbye", "dial completed")], seconds=310)
-    call(r, "CA4", at(24, 11, 30), [  # says "zero" after 50 s; nobody answers; voicemail
-        (0, 0, "/voice", None, "main", "start"),
-        (50, 1, "/voice/gather", "main", "agent_dial", "speech '零' -> agent"),
-        (80, 2, "/voice/dial", "agent_dial", "voicemail", "dial no-answer"),
-        (110, 3, "/voice/record", "voicemail", "goodbye", "recorded")])
+    call(
+        r,
+        "CA3",
+        at(24, 11),
+        [  # reaches the agent line after 30 s
+            (0, 0, "/voice", None, "main", "start"),
+            (30, 1, "/voice/gather", "main", "agent_dial", "keys 0 -> agent"),
+            (300, 2, "/voice/dial", "agent_dial", "goodbye", "dial completed"),
+        ],
+        seconds=310,
+    )
+    call(
+        r,
+        "CA4",
+        at(24, 11, 30),
+        [  # says "zero" after 50 s; nobody answers; voicemail
+            (0, 0, "/voice", None, "main", "start"),
+            (50, 1, "/voice/gather", "main", "agent_dial", "speech '零' -> agent"),
+            (80, 2, "/voice/dial", "agent_dial", "voicemail", "dial no-answer"),
+            (110, 3, "/voice/record", "voicemail", "goodbye", "recorded"),
+        ],
+    )
     message(r, "CA4", "RE4", at(24, 11, 31, 50))
-    call(r, "CA5", at(24, 22), [  # after hours: books a callback
-        (0, 0, "/voice", None, "main", "start"),
-        (10, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
-        (20, 2, "/voice/gather", "after_hours", "callback", "keys 2 -> 2"),
-        (40, 3, "/voice/callback", "callback", "goodbye", "callback saved")])
+    call(
+        r,
+        "CA5",
+        at(24, 22),
+        [  # after hours: books a callback
+            (0, 0, "/voice", None, "main", "start"),
+            (10, 1, "/voice/gather", "main", "after_hours", "keys 0 -> agent"),
+            (20, 2, "/voice/gather", "after_hours", "callback", "keys 2 -> 2"),
+            (40, 3, "/voice/callback", "callback", "goodbye", "callback saved"),
+        ],
+    )
     assert r.write(callback_requested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
-    call(r, "CA6", at(20, 9), [  # a Friday morning, before the reported days
-        (0, 0, "/voice", None, "main", "start"),
-        (9, 1, "/voice/gather", "main", "main", "silence"),
-        (18, 2, "/voice/gather", "main", "main", "keys 7 -> invalid")])
+    call(
+        r,
+        "CA6",
+        at(20, 9),
+        [  # a Friday morning, before the reported days
+            (0, 0, "/voice", None, "main", "start"),
+            (9, 1, "/voice/gather", "main", "main", "silence"),
+            (18, 2, "/voice/gather", "main", "main", "keys 7 -> invalid"),
+        ],
+    )
     recordings = tables.recordings
     with db.connect() as session:
-        handled = session.scalars(select(recordings.c.id).where(
-            recordings.c.recording_sid == "RE4"))
+        handled = session.scalars(
+            select(recordings.c.id).where(recordings.c.recording_sid == "RE4")
+        )
         assert database.mark_handled(db, recordings, handled.one(), at(25, 9))
     return r
 
@@ -100,10 +157,13 @@ def test_the_report_counts_the_known_calls(known, ivr):
     assert data["until"] == "2026-11-25T00:00:00+08:00"  # --until includes its day
     assert data["timezone"] == "Asia/Shanghai"
     assert data["calls"] == {"total": 5, "after_hours": 2, "after_hours_share": 0.4}
-    assert data["by_day"] == [{"day": "2026-11-23", "calls": 2},
-                              {"day": "2026-11-24", "calls": 3}]
-    assert {h["hour"]: h["calls"] for h in data["by_hour"] if h["calls"]} == {10: 1, 11: 2,
-                                                                              21: 1, 22: 1}
+    assert data["by_day"] == [{"day": "2026-11-23", "calls": 2}, {"day": "2026-11-24", "calls": 3}]
+    assert {h["hour"]: h["calls"] for h in data["by_hour"] if h["calls"]} == {
+        10: 1,
+        11: 2,
+        21: 1,
+        22: 1,
+    }
     assert len(data["by_hour"]) == 24
     assert data["options"] == [
         {"node": "after_hours", "choice": "1", "to": "voicemail", "count": 1},
@@ -115,10 +175,17 @@ def test_the_report_counts_the_known_calls(known, ivr):
     assert data["agent"] == {"calls": 2, "average_seconds": 40.0}
     (voicemail,) = data["open_voicemails"]
     assert (voicemail["caller"], voicemail["at"], voicemail["kind"]) == (
-        "+86 138****1234", "2026-11-23T21:01:00+08:00", "voicemail")
+        "+86 138****1234",
+        "2026-11-23T21:01:00+08:00",
+        "voicemail",
+    )
     (callback,) = data["open_callbacks"]
     assert (callback["caller"], callback["number"], callback["window"], callback["at"]) == (
-        "+86 138****1234", "+86 139****5678", "18:00-20:00", "2026-11-24T22:00:40+08:00")
+        "+86 138****1234",
+        "+86 139****5678",
+        "18:00-20:00",
+        "2026-11-24T22:00:40+08:00",
+    )
 
 
 def test_without_dates_the_report_counts_every_call(known, ivr):
@@ -137,23 +204,37 @@ def test_a_time_window_counts_only_the_calls_inside_it(known, ivr):
 def test_csv_report_is_one_long_table(known, ivr):
     lines = ivr("report", "--format", "csv", "--since", "2026-11-23").stdout.splitlines()
     assert lines[0] == "section,key,label,value"
-    for row in ("calls,total,,5", "calls,after_hours_share,,0.4", "by_day,2026-11-24,,3",
-                "by_hour,11,,2", "option,main:agent,agent,4", "hangup,goodbye,,4",
-                "agent,average_seconds,,40.0",
-                "callback,1,+86 138****1234 2026-11-24T22:00:40+08:00,+86 139****5678 18:00-20:00"):
+    for row in (
+        "calls,total,,5",
+        "calls,after_hours_share,,0.4",
+        "by_day,2026-11-24,,3",
+        "by_hour,11,,2",
+        "option,main:agent,agent,4",
+        "hangup,goodbye,,4",
+        "agent,average_seconds,,40.0",
+        "callback,1,+86 138****1234 2026-11-24T22:00:40+08:00,+86 139****5678 18:00-20:00",
+    ):
         assert row in lines
 
 
 def test_table_report_and_svg_chart(known, ivr, tmp_path):
     chart = tmp_path / "calls.svg"
     out = ivr("report", "--since", "2026-11-23", "--chart", str(chart)).stdout
-    for text in ("5 calls", "after hours 2 (40%)", "reached the agent line 2, after 40 s",
-                 "Where callers hang up", "+86 138****1234", "18:00-20:00"):
+    for text in (
+        "5 calls",
+        "after hours 2 (40%)",
+        "reached the agent line 2, after 40 s",
+        "Where callers hang up",
+        "+86 138****1234",
+        "18:00-20:00",
+    ):
         assert text in out
     assert CALLER not in out
     svg = ET.fromstring(chart.read_text())
-    titles = [el.findtext("{http://www.w3.org/2000/svg}title")
-              for el in svg.iter("{http://www.w3.org/2000/svg}rect")]
+    titles = [
+        el.findtext("{http://www.w3.org/2000/svg}title")
+        for el in svg.iter("{http://www.w3.org/2000/svg}rect")
+    ]
     assert "11:00 2 calls" in titles and "goodbye 4 calls" in titles
 
 
@@ -165,11 +246,11 @@ def test_an_empty_database_gives_an_empty_report(db, ivr):
 
 
 def test_a_bad_date_is_a_usage_error(db, ivr):
-    assert "is not a date like 2026-11-23" in ivr("report", "--since", "yesterday",
-                                                  expect=2).output
+    assert "is not a date like 2026-11-23" in ivr("report", "--since", "yesterday", expect=2).output
 
 
 # -- the lists ---------------------------------------------------------------------------------
+
 
 def test_voicemails_lists_the_open_ones_masked_and_marks_them_handled(known, ivr):
     out = ivr("voicemails").stdout
@@ -178,7 +259,9 @@ def test_voicemails_lists_the_open_ones_masked_and_marks_them_handled(known, ivr
     assert CALLER in ivr("voicemails", "--unmask").stdout
     everything = json.loads(ivr("voicemails", "--all", "--json").stdout)
     assert [(v["url"].rsplit("/", 1)[1], v["handled"]) for v in everything] == [
-        ("RE2", False), ("RE4", True)]
+        ("RE2", False),
+        ("RE4", True),
+    ]
 
     open_id = everything[0]["id"]
     assert f"voicemail {open_id}: handled" in ivr("voicemails", "--handle", str(open_id)).stdout
@@ -199,29 +282,36 @@ def test_callbacks_lists_the_open_ones_and_marks_them_handled(known, ivr):
 
 # -- personal data -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("number", "masked"), [
-    ("+8613812341234", "+86 138****1234"),
-    ("+86 138 1234 1234", "+86 138****1234"),
-    ("+14155550123", "+1 415***0123"),
-    ("+442071838750", "+44 207***8750"),
-    ("+85291234567", "+852 ******67"),
-    ("13812341234", "138****1234"),
-    ("95588", "***88"),
-    ("1234", "****"),
-    ("anonymous", "anonymous"),
-    ("", ""),
-    (None, ""),
-])
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+8613812341234", "+86 138****1234"),
+        ("+86 138 1234 1234", "+86 138****1234"),
+        ("+14155550123", "+1 415***0123"),
+        ("+442071838750", "+44 207***8750"),
+        ("+85291234567", "+852 ******67"),
+        ("13812341234", "138****1234"),
+        ("95588", "***88"),
+        ("1234", "****"),
+        ("anonymous", "anonymous"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_number(number, masked):
     assert mask_number(number) == masked
 
 
-@pytest.mark.parametrize(("age", "delta"), [
-    ("90d", datetime.timedelta(days=90)),
-    ("12h", datetime.timedelta(hours=12)),
-    ("2w", datetime.timedelta(weeks=2)),
-    (" 30D ", datetime.timedelta(days=30)),
-])
+@pytest.mark.parametrize(
+    ("age", "delta"),
+    [
+        ("90d", datetime.timedelta(days=90)),
+        ("12h", datetime.timedelta(hours=12)),
+        ("2w", datetime.timedelta(weeks=2)),
+        (" 30D ", datetime.timedelta(days=30)),
+    ],
+)
 def test_parse_age(age, delta):
     assert database.parse_age(age) == delta
 
@@ -235,8 +325,10 @@ def test_parse_age_refuses_what_it_cannot_read(age):
 def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
     r = Recorder(db, Spool(tmp_path / "spool"))
     now = datetime.datetime.now(datetime.UTC)
-    for sid, start in (("CAold", now - datetime.timedelta(days=100)),
-                       ("CAnew", now - datetime.timedelta(days=1))):
+    for sid, start in (
+        ("CAold", now - datetime.timedelta(days=100)),
+        ("CAnew", now - datetime.timedelta(days=1)),
+    ):
         call(r, sid, start, [(0, 0, "/voice", None, "main", "start")])
         message(r, sid, f"RE{sid}", start)
         assert r.write(callback_requested(sid, 4, CALLER, OTHER, "09:00-12:00", start))

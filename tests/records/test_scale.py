@@ -45,11 +45,13 @@ class Alternating:
         backend = self.backends[len(self.served_by) % len(self.backends)]
         self.sent.append((method, url, params, headers))
         self.served_by.append(backend.base_url)
-        response = backend.request(method, backend.base_url + url[len(self.public):], params,
-                                   headers)
+        response = backend.request(
+            method, backend.base_url + url[len(self.public) :], params, headers
+        )
         # The caller's side only ever sees the public address.
         return dataclasses.replace(
-            response, url=self.public + response.url[len(backend.base_url):])
+            response, url=self.public + response.url[len(backend.base_url) :]
+        )
 
     def close(self) -> None:
         for backend in self.backends:
@@ -86,22 +88,50 @@ def shared_database(postgres_admin) -> Iterator[str]:
 @pytest.fixture
 def instances(shared_database, tmp_path) -> Iterator[list[str]]:
     """Start two gunicorn instances on the same database; stop them afterwards."""
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("IVR_", "TWILIO_", "DATABASE_URL", "PUBLIC_BASE_URL"))}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("IVR_", "TWILIO_", "DATABASE_URL", "PUBLIC_BASE_URL"))
+    }
     processes, bases = [], []
     try:
         for n in (1, 2):
             port = free_port()
-            env = {**inherited, **ENV, "DATABASE_URL": shared_database,
-                   "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC,
-                   "IVR_NOW": CLOSED_TIME.isoformat(), "IVR_ENV": "production",
-                   "IVR_SPOOL_DIR": str(tmp_path / f"spool-{n}")}
+            env = {
+                **inherited,
+                **ENV,
+                "DATABASE_URL": shared_database,
+                "TWILIO_AUTH_TOKEN": TOKEN,
+                "PUBLIC_BASE_URL": PUBLIC,
+                "IVR_NOW": CLOSED_TIME.isoformat(),
+                "IVR_ENV": "production",
+                "IVR_SPOOL_DIR": str(tmp_path / f"spool-{n}"),
+            }
             log = tmp_path / f"gunicorn-{n}.log"
             with open(log, "wb") as out:
-                processes.append((subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "server:app", "--bind",
-                     f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"],
-                    cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT), log))
+                processes.append(
+                    (
+                        subprocess.Popen(
+                            [
+                                sys.executable,
+                                "-m",
+                                "gunicorn",
+                                "server:app",
+                                "--bind",
+                                f"127.0.0.1:{port}",
+                                "--workers",
+                                "2",
+                                "--timeout",
+                                "30",
+                            ],
+                            cwd=PROJECT_ROOT,
+                            env=env,
+                            stdout=out,
+                            stderr=subprocess.STDOUT,
+                        ),
+                        log,
+                    )
+                )
             bases.append(f"http://127.0.0.1:{port}")
         for (process, log), base in zip(processes, bases, strict=True):
             wait_until_up(process, base, log)
@@ -123,8 +153,13 @@ def instances(shared_database, tmp_path) -> Iterator[list[str]]:
 def test_one_call_across_two_instances_is_recorded_exactly_once(instances, shared_database):
     balancer = Alternating(PUBLIC, instances)
     try:
-        result = Simulated(balancer, ScriptedCaller.parse("0,1,rec:两台服务器也只记一次"),
-                           base_url=PUBLIC, auth_token=TOKEN, seed=11).run()
+        result = Simulated(
+            balancer,
+            ScriptedCaller.parse("0,1,rec:两台服务器也只记一次"),
+            base_url=PUBLIC,
+            auth_token=TOKEN,
+            seed=11,
+        ).run()
         assert result.ok, [str(p) for p in result.problems]
         assert result.end == "hangup"
         assert set(balancer.served_by) == set(instances)  # both instances answered

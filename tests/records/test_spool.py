@@ -60,7 +60,8 @@ def quiet(caplog):
 
 
 def test_database_down_the_call_is_unchanged_and_the_spool_replays_once(
-        app, recorder, database_url, engine, monkeypatch, quiet):
+    app, recorder, database_url, engine, monkeypatch, quiet
+):
     up = recorder.engine
     monkeypatch.setattr(recorder, "retry_after", 0.0)
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
@@ -69,8 +70,9 @@ def test_database_down_the_call_is_unchanged_and_the_spool_replays_once(
     assert counts(engine) == dict.fromkeys(ONE_CALL, 0)
     spooled = recorder.spool.lines()
     assert len(spooled) == len(down_result.requests)  # every webhook: 4 steps and the status
-    assert {from_json(line)[0].row["call_sid"] for line in spooled} == {down_result.requests[0][2]
-                                                                 ["CallSid"]}
+    assert {from_json(line)[0].row["call_sid"] for line in spooled} == {
+        down_result.requests[0][2]["CallSid"]
+    }
 
     recorder.engine.dispose()
     monkeypatch.setattr(recorder, "engine", up)
@@ -87,8 +89,9 @@ def test_database_down_the_call_is_unchanged_and_the_spool_replays_once(
     assert counts(engine) == {"calls": 2, "events": 8, "recordings": 2, "callbacks": 0}
 
 
-def test_db_flush_writes_the_spool_exactly_once(app, recorder, database_url, engine, monkeypatch,
-                                                ivr, quiet):
+def test_db_flush_writes_the_spool_exactly_once(
+    app, recorder, database_url, engine, monkeypatch, ivr, quiet
+):
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     place(app, seed=1)
     assert counts(engine)["calls"] == 0 and recorder.spool.pending()
@@ -99,8 +102,9 @@ def test_db_flush_writes_the_spool_exactly_once(app, recorder, database_url, eng
     assert counts(engine) == ONE_CALL
 
 
-def test_db_flush_keeps_the_spool_while_the_database_is_down(app, recorder, database_url,
-                                                             monkeypatch, ivr, env, quiet):
+def test_db_flush_keeps_the_spool_while_the_database_is_down(
+    app, recorder, database_url, monkeypatch, ivr, env, quiet
+):
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     place(app, seed=1)
     lines = recorder.spool.lines()
@@ -112,7 +116,8 @@ def test_db_flush_keeps_the_spool_while_the_database_is_down(app, recorder, data
 
 
 def test_after_a_failure_writes_go_straight_to_the_spool_for_a_while(
-        app, recorder, database_url, engine, monkeypatch, quiet):
+    app, recorder, database_url, engine, monkeypatch, quiet
+):
     up = recorder.engine
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     client = app.test_client()
@@ -124,7 +129,8 @@ def test_after_a_failure_writes_go_straight_to_the_spool_for_a_while(
 
 
 def test_database_and_disk_both_down_the_call_goes_on_and_the_log_keeps_the_record(
-        app, recorder, database_url, monkeypatch, tmp_path, caplog):
+    app, recorder, database_url, monkeypatch, tmp_path, caplog
+):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
@@ -137,8 +143,9 @@ def test_database_and_disk_both_down_the_call_goes_on_and_the_log_keeps_the_reco
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_locked_sqlite_file_is_spooled_after_a_short_wait(app, recorder, database_url,
-                                                           monkeypatch, quiet):
+def test_a_locked_sqlite_file_is_spooled_after_a_short_wait(
+    app, recorder, database_url, monkeypatch, quiet
+):
     path = make_url(database_url).database
     impatient = database.make_engine(make_url(database_url), busy_timeout=0.05)
     monkeypatch.setattr(recorder, "engine", impatient)
@@ -157,8 +164,10 @@ def test_invalid_spooled_lines_are_set_aside_and_the_rest_written(db, tmp_path, 
     from ivr.records.writes import Recorder
 
     spool = Spool(tmp_path / "spool")
-    good = ('[{"kind":"seen","row":{"call_sid":"CA1","from_number":"+8613812341234",'
-            '"to_number":null,"started_at":"2026-11-23T13:00:00+00:00"}}]')
+    good = (
+        '[{"kind":"seen","row":{"call_sid":"CA1","from_number":"+8613812341234",'
+        '"to_number":null,"started_at":"2026-11-23T13:00:00+00:00"}}]'
+    )
     spool.append('[{"kind":"seen","row":{"call_sid":"CA2"')  # cut short by a crash
     spool.append(good)
     assert Recorder(db, spool).flush() == 1
@@ -168,6 +177,7 @@ def test_invalid_spooled_lines_are_set_aside_and_the_rest_written(db, tmp_path, 
 
 
 # -- the spool on its own ------------------------------------------------------------------------
+
 
 def test_spool_files_are_private_and_per_process(tmp_path):
     spool = Spool(tmp_path / "spool")

@@ -30,15 +30,17 @@ AT = datetime.datetime(2026, 11, 23, 10, 0, 0, 123456, tzinfo=SH)
 
 
 def _step(sid: str, step: int, lang: str | None = "zh-CN", at=AT):
-    return step_taken(sid, step, "/voice/gather", "main", "account", lang, "1", None,
-                      "keys 1 -> 1", at)
+    return step_taken(
+        sid, step, "/voice/gather", "main", "account", lang, "1", None, "keys 1 -> 1", at
+    )
 
 
 def test_times_read_back_as_written(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
-    assert recorder.write(call_seen("CA1", "+8613812341234", None, AT),
-                          step_taken("CA1", 0, "/voice", None, "main", "zh-CN", None, None,
-                                     "start", AT))
+    assert recorder.write(
+        call_seen("CA1", "+8613812341234", None, AT),
+        step_taken("CA1", 0, "/voice", None, "main", "zh-CN", None, None, "start", AT),
+    )
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
         event = connection.execute(select(tables.events)).one()
@@ -52,8 +54,9 @@ def test_every_write_is_idempotent_and_order_free(db, tmp_path):
     for _ in range(2):  # a Twilio retry repeats the same write
         assert recorder.write(call_seen("CA1", None, None, later), _step("CA1", 3, "en-US"))
     # An earlier step arriving late moves the start earlier, keeps the later language.
-    assert recorder.write(call_seen("CA1", "+8613812341234", "+8610555000100", AT),
-                          _step("CA1", 2, "zh-CN"))
+    assert recorder.write(
+        call_seen("CA1", "+8613812341234", "+8610555000100", AT), _step("CA1", 2, "zh-CN")
+    )
     assert recorder.write(call_ended("CA1", None, None, "completed", 60, later))
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
@@ -67,24 +70,38 @@ def test_every_write_is_idempotent_and_order_free(db, tmp_path):
 def test_a_transcription_before_or_after_its_recording_fills_the_same_row(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
     url = "https://api.twilio.com/RE1"
-    assert recorder.write(call_seen("CA1", None, None, AT),
-                          message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url,
-                                       None, "请回电", "completed", AT))
-    assert recorder.write(message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url,
-                                       12, None, None, AT))
+    assert recorder.write(
+        call_seen("CA1", None, None, AT),
+        message_left(
+            "CA1", "RE1", 3, "voicemail", "voicemail", None, url, None, "请回电", "completed", AT
+        ),
+    )
+    assert recorder.write(
+        message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url, 12, None, None, AT)
+    )
     with db.connect() as connection:
         message = connection.execute(select(tables.recordings)).one()
     assert (message.duration, message.transcription, message.handled) == (12, "请回电", False)
 
 
 def test_a_spooled_line_reads_back_as_the_same_write():
-    write = (call_seen("CA1", "+8613812341234", None, AT), _step("CA1", 2),
-             call_ended("CA1", None, None, "busy", None, AT))
+    write = (
+        call_seen("CA1", "+8613812341234", None, AT),
+        _step("CA1", 2),
+        call_ended("CA1", None, None, "busy", None, AT),
+    )
     assert from_json(to_json(write)) == write
 
 
-@pytest.mark.parametrize("line", ['[{"kind":"seen"', '[{"kind":"nope","row":{}}]',
-                                  '[{"kind":"seen","row":{"started_at":"yesterday"}}]', "{}"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        '[{"kind":"seen"',
+        '[{"kind":"nope","row":{}}]',
+        '[{"kind":"seen","row":{"started_at":"yesterday"}}]',
+        "{}",
+    ],
+)
 def test_what_is_not_a_spooled_write_is_refused(line):
     with pytest.raises(ValueError, match="not a spooled write"):
         from_json(line)
@@ -109,17 +126,21 @@ def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
     assert len(recorder.spool.lines()) == 1
 
 
-@pytest.mark.parametrize(("given", "shown"), [
-    ("postgres://u:pw@h:5432/ivr", "postgresql+psycopg://u:***@h:5432/ivr"),
-    ("postgresql://u:pw@h/ivr", "postgresql+psycopg://u:***@h/ivr"),
-    ("sqlite:////srv/ivr.sqlite3", "sqlite:////srv/ivr.sqlite3"),
-])
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("postgres://u:pw@h:5432/ivr", "postgresql+psycopg://u:***@h:5432/ivr"),
+        ("postgresql://u:pw@h/ivr", "postgresql+psycopg://u:***@h/ivr"),
+        ("sqlite:////srv/ivr.sqlite3", "sqlite:////srv/ivr.sqlite3"),
+    ],
+)
 def test_database_urls(given, shown):
     assert show(database_url(given)) == shown
 
 
-@pytest.mark.parametrize("given", ["postgresql://u:pw@h:notaport/ivr", "sqlite://",
-                                   "mysql://u:pw@h/ivr"])
+@pytest.mark.parametrize(
+    "given", ["postgresql://u:pw@h:notaport/ivr", "sqlite://", "mysql://u:pw@h/ivr"]
+)
 def test_bad_urls_are_refused_with_the_password_hidden(given):
     with pytest.raises(RecordsError) as caught:
         database_url(given)
@@ -127,13 +148,25 @@ def test_bad_urls_are_refused_with_the_password_hidden(given):
 
 
 def test_a_server_on_a_current_schema_never_loads_alembic(tmp_path):
-    env = {**os.environ, **ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
-           "IVR_SPOOL_DIR": str(tmp_path / "spool")}
+    env = {
+        **os.environ,
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+    }
     run = [sys.executable, "-m", "ivr", "db", "upgrade"]
     subprocess.run(run, env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
-    code = ("import sys, server; c = server.app.test_client();"
-            "r = c.post('/voice', data={'CallSid': 'CA1'}); assert r.status_code == 200;"
-            "print('alembic' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT,
-                          check=True, capture_output=True, text=True)
+    code = (
+        "import sys, server; c = server.app.test_client();"
+        "r = c.post('/voice', data={'CallSid': 'CA1'}); assert r.status_code == 200;"
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert done.stdout.strip() == "False"

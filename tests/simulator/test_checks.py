@@ -335,8 +335,10 @@ LONG_BEFORE = [
     ("<Say>您好。欢迎致电。</Say><Gather><Say>请按1</Say></Gather><Hangup/>", "Response/Say[1]"),
     ("<Say>Hello. Please listen.</Say><Gather/><Hangup/>", "Response/Say[1]"),
     ("<Say>一句话。两句话！</Say><Pause/><Say>好</Say><Gather/><Hangup/>", "Response/Say[1]"),
-    ("<Say>您好，欢迎致电数字钱包客服。</Say><Gather><Say>一。二。三。</Say></Gather><Hangup/>",
-     None),
+    (
+        "<Say>您好，欢迎致电数字钱包客服。</Say><Gather><Say>一。二。三。</Say></Gather><Hangup/>",
+        None,
+    ),
     ("<Say>Hello, and welcome.</Say><Gather/><Hangup/>", None),
     ("<Say>Version 2.5 is out</Say><Gather/><Hangup/>", None),
     ("<Say>一。二。</Say><Hangup/>", None),  # no Gather follows: nothing to interrupt

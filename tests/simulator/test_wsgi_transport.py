@@ -20,14 +20,22 @@ def app() -> Flask:
 
     @app.get("/next")
     def next_():
-        return (f"<Response><Say>{request.args['from']} {request.cookies.get('seen')} "
-                f"{request.headers.get('X-Twilio-Signature')}</Say></Response>",
-                200, {"Content-Type": "text/xml"})
+        return (
+            f"<Response><Say>{request.args['from']} {request.cookies.get('seen')} "
+            f"{request.headers.get('X-Twilio-Signature')}</Say></Response>",
+            200,
+            {"Content-Type": "text/xml"},
+        )
 
     @app.post("/echo/<path:rest>")
     def echo(rest):
-        return {"path": request.path, "raw": request.environ["RAW_URI"], "rest": rest,
-                "form": request.form.to_dict(), "url": request.url}
+        return {
+            "path": request.path,
+            "raw": request.environ["RAW_URI"],
+            "rest": rest,
+            "form": request.form.to_dict(),
+            "url": request.url,
+        }
 
     @app.post("/boom")
     def boom():
@@ -39,8 +47,7 @@ def app() -> Flask:
 
 def test_redirects_are_followed_with_the_cookies_set_on_the_way():
     transport = WsgiTransport(app(), "http://127.0.0.1:5000")
-    answer = transport.request("POST", "/start", {"CallSid": "CA1"},
-                               {"X-Twilio-Signature": "sig"})
+    answer = transport.request("POST", "/start", {"CallSid": "CA1"}, {"X-Twilio-Signature": "sig"})
     assert answer.status == 200 and answer.content_type.startswith("text/xml")
     assert answer.body == b"<Response><Say>start yes sig</Say></Response>"
     assert answer.url == "http://127.0.0.1:5000/next?from=start"
@@ -48,8 +55,12 @@ def test_redirects_are_followed_with_the_cookies_set_on_the_way():
 
 def test_the_path_query_and_form_reach_the_app_as_sent():
     transport = WsgiTransport(app(), "https://ivr.example.com")
-    answer = transport.request("POST", "/echo/%E8%B4%A6%E6%88%B7?node=a&s=2",
-                               {"Digits": "1#", "SpeechResult": "人工 服务"}, {})
+    answer = transport.request(
+        "POST",
+        "/echo/%E8%B4%A6%E6%88%B7?node=a&s=2",
+        {"Digits": "1#", "SpeechResult": "人工 服务"},
+        {},
+    )
     assert answer.status == 200
     echoed = json.loads(answer.body)
     assert echoed["rest"] == "账户" and echoed["raw"] == "/echo/%E8%B4%A6%E6%88%B7?node=a&s=2"
@@ -68,6 +79,12 @@ def test_form_encoding_is_urlencode():
 
     from ivr.simulator.transport import form_encode
 
-    fields = {"Digits": "1#", "SpeechResult": "人工 服务", "From": "+8613812341234",
-              "Plain": "AC_0.9~x-y", "Empty": "", "Odd": "a&b=c/d?e%f"}
+    fields = {
+        "Digits": "1#",
+        "SpeechResult": "人工 服务",
+        "From": "+8613812341234",
+        "Plain": "AC_0.9~x-y",
+        "Empty": "",
+        "Odd": "a&b=c/d?e%f",
+    }
     assert form_encode(fields) == urlencode(fields)

@@ -19,10 +19,12 @@ UTC_TIME = sa.DateTime(timezone=True)
 
 
 def _call_sid(table: str) -> sa.Column:
-    return sa.Column("call_sid", sa.String(64),
-                     sa.ForeignKey("calls.call_sid", ondelete="CASCADE",
-                                   name=f"fk_{table}_call_sid_calls"),
-                     nullable=False)
+    return sa.Column(
+        "call_sid",
+        sa.String(64),
+        sa.ForeignKey("calls.call_sid", ondelete="CASCADE", name=f"fk_{table}_call_sid_calls"),
+        nullable=False,
+    )
 
 
 def upgrade() -> None:
