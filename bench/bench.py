@@ -263,6 +263,7 @@ def main() -> int:
             **ENV,
             "DATABASE_URL": f"sqlite:///{workdir / db}",
             "IVR_SPOOL_DIR": str(workdir / f"spool-{db}"),
+            "IVR_INSTANCE_DIR": str(workdir / f"instance-{db}"),
         }
         return Settings.from_env(
             env,
@@ -295,9 +296,13 @@ def main() -> int:
                 **base_env,
                 "DATABASE_URL": f"sqlite:///{workdir / 'http.sqlite3'}",
                 "IVR_SPOOL_DIR": str(workdir / "spool-http"),
+                "IVR_INSTANCE_DIR": str(workdir / "instance-http"),
             },
         ),
-        "norecords": ("server:app", {**base_env, "IVR_RECORDS": "off"}),
+        "norecords": (
+            "server:app",
+            {**base_env, "IVR_RECORDS": "off", "IVR_INSTANCE_DIR": str(workdir / "instance-off")},
+        ),
         "big": (
             "server:app",
             {
@@ -305,6 +310,7 @@ def main() -> int:
                 "IVR_MENUS": str(big_menu),
                 "DATABASE_URL": f"sqlite:///{workdir / 'big.sqlite3'}",
                 "IVR_SPOOL_DIR": str(workdir / "spool-big"),
+                "IVR_INSTANCE_DIR": str(workdir / "instance-big"),
             },
         ),
     }
@@ -436,6 +442,7 @@ def main() -> int:
                     **ENV,
                     "DATABASE_URL": f"sqlite:///{workdir / 'import.sqlite3'}",
                     "IVR_SPOOL_DIR": str(workdir / "spool-import"),
+                    "IVR_INSTANCE_DIR": str(workdir / "instance-import"),
                 },
                 stderr=subprocess.DEVNULL,
             )

@@ -140,6 +140,7 @@ def run(seconds: int, connections: int, calls: int, database_url: str | None, wo
         "IVR_ENV": "production",
         "DATABASE_URL": database_url,
         "IVR_SPOOL_DIR": str(workdir / "spool"),
+        "IVR_INSTANCE_DIR": str(workdir / "instance"),
     }
     server = Server(f"service ({kind})", "server:app", env, workers=workers)
     try:

@@ -63,11 +63,12 @@ def clock() -> Clock:
 
 
 def env_for(directory: Path) -> dict[str, str]:
-    """The numbers plus a call records database of the test's own, never instance/."""
+    """The numbers plus a data directory of the test's own (records, spool), never instance/."""
     return {
         **ENV,
         "DATABASE_URL": f"sqlite:///{directory / 'ivr.sqlite3'}",
         "IVR_SPOOL_DIR": str(directory / "spool"),
+        "IVR_INSTANCE_DIR": str(directory / "instance"),
     }
 
 
@@ -109,3 +110,13 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _checkout_data_untouched():
+    """No test writes the checkout's own data directory (the records an operator reads)."""
+    instance = PROJECT_ROOT / "instance"
+    before = sorted(instance.rglob("*")) if instance.exists() else None
+    yield
+    after = sorted(instance.rglob("*")) if instance.exists() else None
+    assert after == before, f"a test wrote into {instance}"

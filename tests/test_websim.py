@@ -39,6 +39,7 @@ def make_sim_app(tmp_path: Path):
             **ENV,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
             "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+            "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
             **env,
         }
         app = create_app(

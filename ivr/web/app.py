@@ -9,12 +9,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr import logs
 from ivr.call.flow import Flow
-from ivr.menu.loading import Menus, load_menus
-from ivr.menu.problems import MenuError
+from ivr.menu.loading import Menus
 from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
-from ivr.web import phone, webhooks
+from ivr.web import last_good, phone, webhooks
 from ivr.web.reloader import Reloader
 from ivr.web.service import Service
 
@@ -26,12 +25,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     logs.configure()
     settings = settings or Settings.from_env()
     settings.check()
-    try:
-        menus = load_menus(settings.menus_path, settings.env, settings.production)
-    except MenuError as exc:
-        for problem in exc.problems:
-            log.error("%s", problem)
-        raise
+    menus = last_good.load(settings)  # menus.yaml, or the last good copy when it is broken
     for problem in menus.warnings:
         log.warning("%s", problem)
     if not settings.auth_token:

@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ivr.menu.loading import Menus, load_menus
+from ivr.menu.loading import Menus
 from ivr.menu.problems import MenuError
+from ivr.web import last_good
 
 log = logging.getLogger("ivr.reload")
 
@@ -68,7 +69,7 @@ class Reloader:
         service = self.app.extensions["ivr"]
         settings = service.settings
         try:
-            menus = load_menus(settings.menus_path, settings.env, settings.production)
+            menus = last_good.load_checked(settings)  # kept as the last good menu too
         except MenuError as exc:
             log.error(
                 "%s changed but is invalid; still serving the last good menu:\n%s",

@@ -64,6 +64,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "IVR_ENV": "development",
         "DATABASE_URL": f"sqlite:///{data / 'ivr.sqlite3'}",
         "IVR_SPOOL_DIR": str(data / "spool"),
+        "IVR_INSTANCE_DIR": str(data / "instance"),
     }
     app = create_app(Settings.from_env(env))
     if "simulator" not in app.blueprints:  # until create_app registers it itself

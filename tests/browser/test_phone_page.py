@@ -22,6 +22,7 @@ def simulate(script: str, at: str, tmp_path) -> list[str]:
         **ENV,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
         "IVR_ENV": "development",
         "IVR_MENUS": str(HOTLINE),
     }  # the page serves the shipped menu

@@ -94,7 +94,12 @@ def database_url(request, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def env(database_url, tmp_path) -> dict[str, str]:
     """The server's environment: the test database and a spool of its own."""
-    return {**ENV, "DATABASE_URL": database_url, "IVR_SPOOL_DIR": str(tmp_path / "spool")}
+    return {
+        **ENV,
+        "DATABASE_URL": database_url,
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+    }
 
 
 @pytest.fixture

@@ -186,6 +186,7 @@ def test_an_unreachable_database_stops_the_server_with_a_clear_message(tmp_path)
         **ENV,
         "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
         "IVR_SPOOL_DIR": str(tmp_path),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
     }
     with pytest.raises(RecordsError) as caught:
         create_app(Settings.from_env(env, menus_path=SHIPPED))

@@ -106,6 +106,7 @@ def instances(shared_database, tmp_path) -> Iterator[list[str]]:
                 "IVR_NOW": CLOSED_TIME.isoformat(),
                 "IVR_ENV": "production",
                 "IVR_SPOOL_DIR": str(tmp_path / f"spool-{n}"),
+                "IVR_INSTANCE_DIR": str(tmp_path / f"instance-{n}"),
             }
             log = tmp_path / f"gunicorn-{n}.log"
             with open(log, "wb") as out:

@@ -153,6 +153,7 @@ def test_a_server_on_a_current_schema_never_loads_alembic(tmp_path):
         **ENV,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
         "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
     }
     run = [sys.executable, "-m", "ivr", "db", "upgrade"]
     subprocess.run(run, env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
