@@ -44,6 +44,7 @@ Retries = Annotated[int, Field(ge=1, le=10, description="Attempts before `on_max
 
 
 class _Strict(BaseModel):
+    # Defaults go by keyword, Field(default=...): type checkers see only that form as one.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
