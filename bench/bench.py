@@ -24,6 +24,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlencode
 
 import requests
@@ -45,7 +46,16 @@ IN_PROCESS_ROUNDS = 5
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # an IPv4 address is (host, port)
+        return port
+
+
+def search(pattern: str, text: str) -> re.Match[str]:
+    """The first match of `pattern` in a tool's output, which must have one."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"no {pattern!r} in:\n{text}")
+    return match
 
 
 class Server:
@@ -89,7 +99,7 @@ class Server:
         sizes = []
         for pid in children:
             status = Path(f"/proc/{pid}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+            sizes.append(int(search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
         return sizes
 
     def stop(self) -> None:
@@ -137,20 +147,31 @@ end
     return script
 
 
-def wrk(url: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
+class WrkResult(TypedDict):
+    """One wrk run: requests per second, latencies in ms, errors."""
+
+    rps: float
+    requests: int
+    p50: float
+    p99: float
+    errors: int
+    socket_errors: str
+
+
+def wrk(url: str, script: Path, seconds: int, connections: int) -> WrkResult:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
+    rps = float(search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
 
     def latency(pct: str) -> float:
-        value, unit = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
+        value, unit = search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     return {
@@ -332,7 +353,7 @@ def main() -> int:
             ("service", "step"),
             ("norecords", "step"),
         ]
-        results: dict[tuple[str, str], list[dict]] = {key: [] for key in plan}
+        results: dict[tuple[str, str], list[WrkResult]] = {key: [] for key in plan}
         for round_no in range(1, args.rounds + 1):
             for key in plan:
                 result = wrk(servers[key[0]].url, scripts[key], args.seconds, args.connections)

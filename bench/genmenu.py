@@ -88,7 +88,7 @@ def generate(total: int) -> str:
     menus: list[str] = []
     level = 0
     # Leaf menus of four answers each; then menus of up to 8 submenus above them.
-    leaves = []
+    leaves: list[str] = []
     while count + 5 <= total - 20:
         menu_id = f"m{len(leaves)}"
         answers = [f"{menu_id}_a{i}" for i in range(1, 5)]

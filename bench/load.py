@@ -17,6 +17,7 @@ import json
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -112,7 +113,7 @@ def count_records(database_url: str) -> dict[str, int]:
     return counts
 
 
-def fresh_postgres(url: str) -> tuple[str, callable]:
+def fresh_postgres(url: str) -> tuple[str, Callable[[], None]]:
     """Create a throwaway database on the PostgreSQL server `url` names."""
     import psycopg
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
@@ -28,6 +29,7 @@ from ivr.menu.schema import (
 )
 
 MAX_DIGITS = 32  # longer key presses are cut before use
+_T = TypeVar("_T")
 _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
 _CLOSED = {
     "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
@@ -252,9 +254,9 @@ class Flow:
         own: str,
     ) -> Answer:
         state = replace(state, fails=state.fails + 1)
-        if state.fails >= node.max_failures:
+        if state.fails >= _filled_in(node.max_failures):
             done = replace(state, stage="", number="", fails=0)
-            return self._go(done, node.on_max, now, said, f"{outcome} -> on_max")
+            return self._go(done, _filled_in(node.on_max), now, said, f"{outcome} -> on_max")
         return self._ask(state, node, said, outcome, own)
 
     def _ask(
@@ -310,7 +312,8 @@ class Flow:
                 number="",
             )
         if isinstance(node, CallbackNode):
-            return replace(state, back=back, fails=min(state.fails, node.max_failures), silences=0)
+            fails = min(state.fails, _filled_in(node.max_failures))
+            return replace(state, back=back, fails=fails, silences=0)
         return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
@@ -372,6 +375,10 @@ class Flow:
         said = self.menus.say(state.node, words, state.lang)
         if over:
             said += self.menus.say(state.node, retry.on_max_message, state.lang)
+            if retry.on_max is None:
+                # After an answer only: its on_max is defaults.on_max, which the checker does
+                # not require. Fails as before (the caller hears the apology) for now.
+                raise KeyError(retry.on_max)
             return self._leave(state, retry.on_max, now, f"{heard} -> on_max", said)
         kind = "silence" if silence else f"{heard} -> invalid"
         return self._menu(state, plan, said, full=False, outcome=kind)
@@ -468,7 +475,7 @@ class Flow:
                 node=target, lang=lang, back=state.back, step=state.step, told=state.told
             )
             if isinstance(node, MessageNode):
-                if node.hangup:
+                if node.hangup or node.next is None:  # the checker makes it one or the other
                     return Answer((*verbs, Hangup()), target, outcome, lang)
                 target = node.next
             elif isinstance(node, HangupNode):
@@ -526,6 +533,14 @@ class Flow:
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
+
+
+def _filled_in(value: _T | None) -> _T:
+    """A callback's max_failures or on_max: _compile filled it in from the defaults, and the
+    checker made sure there is one (the schema's type still allows None)."""
+    if value is None:
+        raise ValueError("a callback setting was not filled in when the menus were loaded")
+    return value
 
 
 def _caller_digits(caller: str | None) -> str:

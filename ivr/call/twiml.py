@@ -43,7 +43,7 @@ def _add(parent: VoiceResponse, verb: Verb, url: Callable[[Link], str]) -> None:
     elif isinstance(verb, Pause):
         parent.pause(length=verb.seconds)
     elif isinstance(verb, Gather):
-        extra = {}
+        extra: dict[str, str | int | bool] = {}  # more keyword arguments for the verb
         if verb.num_digits is not None:
             extra["num_digits"] = verb.num_digits
         if verb.speech_language:

@@ -18,6 +18,7 @@ from ivr.settings import SettingsError, parse_now
 from ivr.simulator.coverage import BASE_URL
 
 if TYPE_CHECKING:
+    from ivr.simulator.callers import Caller
     from ivr.simulator.transport import Transport
 
 
@@ -94,6 +95,7 @@ def simulate(
     from ivr.simulator import Call, ScriptedCaller
     from ivr.simulator.terminal import TerminalCaller
 
+    caller: Caller
     if script is not None:
         try:
             caller = ScriptedCaller.parse(script)

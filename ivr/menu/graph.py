@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr.menu.loading import Menus
+from ivr.menu.loading import Menus, Node
 from ivr.menu.schema import (
     AnswerNode,
     CallbackNode,
@@ -37,7 +37,7 @@ def mermaid(menus: Menus, highlight: str | None = None) -> str:
     first = menus.languages[0]
     for node_id, node in menus.nodes.items():
         opening, closing = _SHAPES[type(node)]
-        kind = node.type
+        kind: str = node.type
         if isinstance(node, HoursNode):
             kind = f"hours: {node.schedule}"
         title = ""
@@ -66,10 +66,10 @@ def mermaid(menus: Menus, highlight: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _links(node) -> list[tuple[str, str, bool]]:
+def _links(node: Node) -> list[tuple[str, str, bool]]:
     if isinstance(node, MenuNode):
         links = [(key, o.to, False) for key, o in node.options.items()]
-        return [*links, ("too many tries", node.on_max, True)]
+        return [*links, ("too many tries", node.on_max, True)] if node.on_max else links
     if isinstance(node, AnswerNode):
         links = [(key, o.to, False) for key, o in node.options.items()]
         return [*links, ("# / silence", node.back, True)] if node.back else links
@@ -77,11 +77,11 @@ def _links(node) -> list[tuple[str, str, bool]]:
         return [("then", node.next, False)] if node.next else []
     if isinstance(node, CallbackNode):
         links = [("then", node.next, False)] if node.next else []
-        return [*links, ("too many tries", node.on_max, True)]
+        return [*links, ("too many tries", node.on_max, True)] if node.on_max else links
     if isinstance(node, HoursNode):
         return [("open", node.open, False), ("closed", node.closed, False)]
     if isinstance(node, DialNode):
-        outcomes = {}
+        outcomes: dict[str, list[str]] = {}
         for status, target in (
             ("completed", node.completed),
             ("no-answer", node.no_answer),

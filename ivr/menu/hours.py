@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
 import holidays
 
@@ -24,8 +25,14 @@ MINUTES_PER_DAY = 24 * 60
 SEARCH_DAYS = 400
 
 _RANGE_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-_DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_GROUP_KEYS = {"daily": range(7), "weekdays": range(5), "weekend": range(5, 7)}
+# The keys of a weekly schedule: every day, weekdays, the weekend or one day of the week.
+Weekday = Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_DAY_KEYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_GROUP_KEYS: dict[Weekday, range] = {
+    "daily": range(7),
+    "weekdays": range(5),
+    "weekend": range(5, 7),
+}
 # Names are fetched in English so this label can be parsed whatever the country's language.
 _SUBSTITUTED_RE = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
@@ -97,7 +104,7 @@ class Schedule:
         cls,
         name: str,
         timezone: str,
-        weekly: Mapping[str, Sequence[TimeRange]],
+        weekly: Mapping[Weekday, Sequence[TimeRange]],
         holiday_country: str | None = None,
         holiday_subdivision: str | None = None,
         holiday_hours: Sequence[TimeRange] | None = None,
@@ -109,9 +116,9 @@ class Schedule:
         Specific keys win over general ones: daily, then weekdays/weekend, then single days.
         """
         days: list[tuple[TimeRange, ...]] = [()] * 7
-        for key in ("daily", "weekdays", "weekend"):
+        for key, indices in _GROUP_KEYS.items():  # daily, then weekdays/weekend
             if key in weekly:
-                for index in _GROUP_KEYS[key]:
+                for index in indices:
                     days[index] = tuple(sorted(weekly[key]))
         for index, key in enumerate(_DAY_KEYS):
             if key in weekly:

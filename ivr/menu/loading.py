@@ -290,7 +290,8 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
 def _field_names(loc: list, nodes: Any) -> list[str]:
     if len(loc) == 3 and loc[0] == "nodes" and isinstance(nodes, dict):
         raw = nodes.get(loc[1])
-        model = NODE_TYPES.get(raw.get("type")) if isinstance(raw, dict) else None
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        model = NODE_TYPES.get(kind) if isinstance(kind, str) else None
         if model:
             return list(model.model_fields)
     names: set[str] = set()
@@ -304,7 +305,7 @@ def expand_env(value: str, env: Mapping[str, str], production: bool) -> tuple[st
     """Replace ${NAME} and ${NAME:-default}; return the value and a problem, if any."""
     problem = None
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         nonlocal problem
         var, default = match.group(1), match.group(2)
         if env.get(var):
@@ -466,7 +467,8 @@ class _Checker:
     def global_keys(self, node: MenuNode | None) -> dict[str, str]:
         """Return action -> key for the global keys enabled in a menu (None: an answer)."""
         keys = self.m.defaults.global_keys.model_dump()
-        keys.update((node.global_keys if node else None) or {})
+        if node is not None and node.global_keys:
+            keys.update(node.global_keys.items())  # as pairs: its keys are Literal action names
         if self.m.agent_node is None:
             keys["agent"] = None
         return {action: key for action, key in keys.items() if key is not None}
@@ -528,8 +530,9 @@ class _Checker:
                     "switch languages in a menu",
                 )
         keys = set(node.options) | set(globals_.values())
-        if isinstance(self.m.nodes.get(back or ""), MenuNode):
-            keys |= set(self.m.nodes[back].options)
+        parent = self.m.nodes.get(back or "")
+        if isinstance(parent, MenuNode):
+            keys |= set(parent.options)
         for lang, text in node.say.items():
             for key in sorted(phrases.named_keys(text, lang) - keys):
                 self.add(
@@ -612,7 +615,8 @@ class _Checker:
             if raw is None:
                 continue
             path = ("nodes", node_id, attr)
-            if not _ENV_REF.search(raw):
+            ref = _ENV_REF.search(raw)
+            if ref is None:
                 self.add(
                     path,
                     "a phone number written in the file",
@@ -620,9 +624,8 @@ class _Checker:
                     severity="warning",
                 )
             value, problem = expand_env(raw, self.env, self.production)
-            if problem:
-                name = _ENV_REF.search(raw).group(1)
-                self.add(path, problem, f"export {name}=+8610...")
+            if problem and ref is not None:  # a problem comes only from a ${NAME}
+                self.add(path, problem, f"export {ref.group(1)}=+8610...")
             elif not _E164.match(value):
                 self.add(
                     path,
@@ -636,7 +639,9 @@ class _Checker:
 
     def check_paths(self) -> None:
         m = self.m
-        edges = {node_id: [t for _, t in _edges(node) if t] for node_id, node in m.nodes.items()}
+        edges: dict[str, list[str | None]] = {
+            node_id: [t for _, t in _edges(node) if t] for node_id, node in m.nodes.items()
+        }
         for node_id, node in m.nodes.items():
             if isinstance(node, MenuNode | AnswerNode):
                 edges[node_id].append(getattr(node, "on_max", None) or m.defaults.on_max)
@@ -696,7 +701,8 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
 
 def _forced_edges(node: Node, default_on_max: str | None) -> list[str]:
     if isinstance(node, MenuNode | CallbackNode):
-        return [node.on_max or default_on_max]
+        on_max = node.on_max or default_on_max
+        return [on_max] if on_max else []
     if isinstance(node, AnswerNode):  # silence returns to the menu, which has its own on_max
         return []
     if isinstance(node, DialNode):  # a completed call was a conversation, not a trap
@@ -792,7 +798,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
             plans[node_id] = _plan(node, m, voices[node_id], node_id == (m.main_menu or m.start))
     for node_id, node in nodes.items():
         if isinstance(node, AnswerNode):
-            parent = nodes[node.back]
+            parent = nodes[node.back] if node.back else None
             assert isinstance(parent, MenuNode)  # the checker made sure
             plans[node_id] = _answer_plan(
                 node, parent, m, voices[node_id], checker.global_keys(None)
@@ -857,7 +863,10 @@ def _entry(keys: set[str]) -> tuple[int | None, str]:
 
 
 def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool) -> MenuPlan:
-    globals_: dict[str, str] = dict(node.global_keys or {})
+    # The checker's global keys (action -> key), filled in by _compile: none is disabled.
+    globals_: dict[str, str] = {
+        action: key for action, key in (node.global_keys or {}).items() if key is not None
+    }
     keys: dict[str, Option | str] = {key: action for action, key in globals_.items()}
     keys.update(node.options)
     labels = m.defaults.global_key_labels.model_dump()
@@ -907,12 +916,12 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
         finish_on_key=finish,
         hints=MappingProxyType(hints),
         keywords=MappingProxyType(keywords),
-        retry=Retry(
-            node.timeout,
+        retry=Retry(  # _compile filled these in; the defaults again only for the type
+            node.timeout or m.defaults.timeout,
             node.invalid,
             node.no_input,
-            node.max_failures,
-            node.max_timeouts,
+            node.max_failures or m.defaults.max_failures,
+            node.max_timeouts or m.defaults.max_timeouts,
             node.on_max,
             node.on_max_message,
         ),

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ivr.menu.hours import TimeRange
+from ivr.menu.hours import TimeRange, Weekday
 from ivr.menu.problems import did_you_mean
 
 NODE_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
@@ -44,6 +44,7 @@ Retries = Annotated[int, Field(ge=1, le=10, description="Attempts before `on_max
 
 
 class _Strict(BaseModel):
+    # Defaults go by keyword, Field(default=...): type checkers see only that form as one.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -53,17 +54,17 @@ class Voice(_Strict):
     voice: str = Field(description="Twilio <Say> voice, e.g. Polly.Zhiyu or Polly.Joanna.")
     language: str = Field(description="Twilio <Say> language, e.g. cmn-CN or en-US.")
     speech_language: str | None = Field(
-        None, description="Speech recogniser language for <Gather>, e.g. cmn-Hans-CN."
+        default=None, description="Speech recogniser language for <Gather>, e.g. cmn-Hans-CN."
     )
 
 
 class GlobalKeys(_Strict):
     """Keys that work in every menu unless the menu overrides them (null disables one)."""
 
-    repeat: Key | None = Field("*", description="Hear the menu again.")
-    back: Key | None = Field("#", description="Back to the previous menu.")
-    main: Key | None = Field("9", description="Back to the main menu.")
-    agent: Key | None = Field("0", description="Go to the `agent_node`.")
+    repeat: Key | None = Field(default="*", description="Hear the menu again.")
+    back: Key | None = Field(default="#", description="Back to the previous menu.")
+    main: Key | None = Field(default="9", description="Back to the main menu.")
+    agent: Key | None = Field(default="0", description="Go to the `agent_node`.")
 
 
 class GlobalKeyLabels(_Strict):
@@ -89,21 +90,26 @@ class Defaults(_Strict):
     timeout: Seconds = 5
     max_failures: Retries = 3
     max_timeouts: Retries = 3
-    on_max: NodeId | None = Field(None, description="Where a caller goes after too many tries.")
-    on_max_message: Text | None = Field(None, description="Said before going to `on_max`.")
-    invalid: Text | None = Field(None, description="Said after an invalid choice.")
-    no_input: Text | None = Field(None, description="Said when the caller pressed nothing.")
+    on_max: NodeId | None = Field(
+        default=None, description="Where a caller goes after too many tries."
+    )
+    on_max_message: Text | None = Field(default=None, description="Said before going to `on_max`.")
+    invalid: Text | None = Field(default=None, description="Said after an invalid choice.")
+    no_input: Text | None = Field(default=None, description="Said when the caller pressed nothing.")
     voices: dict[Annotated[str, Field(pattern=LANG)], Voice] = Field(default_factory=dict)
     global_keys: GlobalKeys = GlobalKeys()
     global_key_labels: GlobalKeyLabels = GlobalKeyLabels()
     global_keys_intro: Text | None = Field(
-        None,
+        default=None,
         description="Said before the global keys, announced once per call in the first "
         "menu or answer after the main menu (without it every list names them).",
     )
     answer_key_labels: AnswerKeyLabels = AnswerKeyLabels()
     speech_min_confidence: float = Field(
-        0.3, ge=0, le=1, description="Speech below this confidence counts as not understood."
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Speech below this confidence counts as not understood.",
     )
 
 
@@ -115,11 +121,11 @@ class Option(_Strict):
     keywords: dict[Annotated[str, Field(pattern=LANG)], list[str]] = Field(
         default_factory=dict, description="Spoken words that pick this option."
     )
-    language: str | None = Field(None, description="Switch the call to this language.")
+    language: str | None = Field(default=None, description="Switch the call to this language.")
 
 
 class _Node(_Strict):
-    description: str | None = Field(None, description="A note for editors; never spoken.")
+    description: str | None = Field(default=None, description="A note for editors; never spoken.")
     voices: dict[Annotated[str, Field(pattern=LANG)], Voice] | None = None
 
 
@@ -127,11 +133,11 @@ class MenuNode(_Node):
     """A prompt, then a choice of keys."""
 
     type: Literal["menu"]
-    prompt: Text | None = Field(None, description="Said before the list of choices.")
+    prompt: Text | None = Field(default=None, description="Said before the list of choices.")
     full_prompt: Text | None = Field(
-        None, description="Said instead of prompt + composed list; must name every key."
+        default=None, description="Said instead of prompt + composed list; must name every key."
     )
-    reprompt: Text | None = Field(None, description="Shorter prompt for retries.")
+    reprompt: Text | None = Field(default=None, description="Shorter prompt for retries.")
     options: dict[Key, Option] = Field(description="Key -> option.")
     invalid: Text | None = None
     no_input: Text | None = None
@@ -140,10 +146,10 @@ class MenuNode(_Node):
     max_timeouts: Retries | None = None
     on_max: NodeId | None = None
     on_max_message: Text | None = None
-    speech: bool = Field(False, description="Also accept spoken words (keywords).")
+    speech: bool = Field(default=False, description="Also accept spoken words (keywords).")
     global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
     announce_global_keys: bool = Field(
-        True,
+        default=True,
         description="With defaults.global_keys_intro: announce the global keys here if "
         "the call has not heard them yet. Off for menus that end a call (after hours).",
     )
@@ -172,10 +178,10 @@ class AnswerNode(_Node):
     type: Literal["answer"]
     say: Text
     source: Source | list[Source] | None = Field(
-        None, description="The article(s) and quote(s) behind the answer's facts."
+        default=None, description="The article(s) and quote(s) behind the answer's facts."
     )
     back: NodeId | None = Field(
-        None, description="The menu '#' returns to; default: the one menu that leads here."
+        default=None, description="The menu '#' returns to; default: the one menu that leads here."
     )
     options: dict[Key, Option] = Field(
         default_factory=dict, description="Choices of this answer's own, named after it."
@@ -196,7 +202,7 @@ class MessageNode(_Node):
     type: Literal["message"]
     say: Text
     next: NodeId | None = None
-    hangup: bool = Field(False, description="Hang up after speaking (instead of `next`).")
+    hangup: bool = Field(default=False, description="Hang up after speaking (instead of `next`).")
 
 
 class HoursNode(_Node):
@@ -207,11 +213,11 @@ class HoursNode(_Node):
     open: NodeId
     closed: NodeId
     closed_message: Text | None = Field(
-        None,
+        default=None,
         description="Said when closed; {hours} and {next_open} are filled in. "
         "Default: the hours and when the line next opens.",
     )
-    announce_closed: bool = Field(True, description="Say the closed message at all.")
+    announce_closed: bool = Field(default=True, description="Say the closed message at all.")
 
 
 class DialNode(_Node):
@@ -220,13 +226,15 @@ class DialNode(_Node):
     type: Literal["dial"]
     number: str = Field(description="E.164 number, normally ${NAME} from the environment.")
     caller_id: str | None = None
-    timeout: int = Field(30, ge=5, le=600, description="Seconds to ring.")
-    time_limit: int = Field(14400, ge=1, le=14400)
-    say: Text | None = Field(None, description="Said before dialling.")
-    completed: NodeId | None = Field(None, description="After the call ends; default hang up.")
+    timeout: int = Field(default=30, ge=5, le=600, description="Seconds to ring.")
+    time_limit: int = Field(default=14400, ge=1, le=14400)
+    say: Text | None = Field(default=None, description="Said before dialling.")
+    completed: NodeId | None = Field(
+        default=None, description="After the call ends; default hang up."
+    )
     no_answer: NodeId
-    busy: NodeId | None = Field(None, description="Default: `no_answer`.")
-    failed: NodeId | None = Field(None, description="Default: `no_answer`.")
+    busy: NodeId | None = Field(default=None, description="Default: `no_answer`.")
+    failed: NodeId | None = Field(default=None, description="Default: `no_answer`.")
 
 
 class RecordNode(_Node):
@@ -235,13 +243,15 @@ class RecordNode(_Node):
     type: Literal["record"]
     kind: Literal["voicemail", "feedback"] = "voicemail"
     prompt: Text
-    max_length: int = Field(120, ge=1, le=3600, description="Seconds.")
-    timeout: int = Field(5, ge=1, le=60, description="Seconds of silence that end it.")
-    finish_on_key: str = Field("#", pattern=r"^[0-9*#]{0,12}$")
+    max_length: int = Field(default=120, ge=1, le=3600, description="Seconds.")
+    timeout: int = Field(default=5, ge=1, le=60, description="Seconds of silence that end it.")
+    finish_on_key: str = Field(default="#", pattern=r"^[0-9*#]{0,12}$")
     transcribe: bool = False
-    thanks: Text | None = Field(None, description="Said after a message was recorded.")
-    no_message: Text | None = Field(None, description="Said when nothing was recorded.")
-    next: NodeId | None = Field(None, description="Where to go afterwards; default hang up.")
+    thanks: Text | None = Field(default=None, description="Said after a message was recorded.")
+    no_message: Text | None = Field(default=None, description="Said when nothing was recorded.")
+    next: NodeId | None = Field(
+        default=None, description="Where to go afterwards; default hang up."
+    )
 
 
 class CallbackWindow(_Strict):
@@ -258,12 +268,14 @@ class CallbackNode(_Node):
     """Take a callback request: confirm the number (caller id or typed), choose a window."""
 
     type: Literal["callback"]
-    intro: Text | None = Field(None, description="Said before the number is confirmed.")
+    intro: Text | None = Field(default=None, description="Said before the number is confirmed.")
     windows: dict[Key, CallbackWindow] = Field(min_length=1)
-    thanks: Text | None = Field(None, description="Said once the request is saved.")
+    thanks: Text | None = Field(default=None, description="Said once the request is saved.")
     max_failures: Retries | None = None
     on_max: NodeId | None = None
-    next: NodeId | None = Field(None, description="Where to go afterwards; default hang up.")
+    next: NodeId | None = Field(
+        default=None, description="Where to go afterwards; default hang up."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -379,7 +391,9 @@ class Holidays(_Strict):
     )
     subdivision: str | None = None
     hours: Ranges = Field(default_factory=list, description="Hours on public holidays.")
-    working_weekends: bool = Field(True, description="Open on swapped working weekend days.")
+    working_weekends: bool = Field(
+        default=True, description="Open on swapped working weekend days."
+    )
 
     @model_validator(mode="after")
     def _known_subdivision(self) -> Holidays:
@@ -405,9 +419,6 @@ class Holidays(_Strict):
         return self
 
 
-Weekday = Literal["daily", "weekdays", "weekend", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
 class ScheduleModel(_Strict):
     timezone: TimeZone
     weekly: dict[Weekday, Ranges] = Field(
@@ -430,11 +441,11 @@ class MenusFile(_Strict):
         min_length=1, description="The first is the one a call starts in."
     )
     start: NodeId
-    main_menu: NodeId | None = Field(None, description="Where the main-menu key goes.")
-    agent_node: NodeId | None = Field(None, description="Where the agent key goes.")
+    main_menu: NodeId | None = Field(default=None, description="Where the main-menu key goes.")
+    agent_node: NodeId | None = Field(default=None, description="Where the agent key goes.")
     defaults: Defaults = Defaults()
     retention_days: int | None = Field(
-        None,
+        default=None,
         ge=1,
         le=3650,
         description="Days recordings are kept; said before a recording "
@@ -444,7 +455,7 @@ class MenusFile(_Strict):
     nodes: dict[Annotated[str, Field(pattern=NODE_ID)], Node]
 
 
-NODE_TYPES = {
+NODE_TYPES: dict[str, type[_Node]] = {
     "menu": MenuNode,
     "answer": AnswerNode,
     "message": MessageNode,

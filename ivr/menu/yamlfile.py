@@ -7,7 +7,7 @@ people needs to hear about the first one instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -42,7 +42,9 @@ class YamlSyntaxError(Exception):
 
 
 # libyaml's parser is ten times faster than the pure-Python one; both are safe loaders.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# (A string: yaml.CSafeLoader exists only where PyYAML was built with libyaml.)
+_SafeLoader: TypeAlias = "yaml.SafeLoader | yaml.CSafeLoader"
+_Loader: type[_SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(text: str) -> YamlFile:
@@ -65,7 +67,7 @@ def read_yaml(text: str) -> YamlFile:
         loader.dispose()
 
 
-def _build(loader: yaml.BaseLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
+def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # applies `<<:` merge keys
         result: dict[Any, Any] = {}
@@ -92,7 +94,7 @@ def _build(loader: yaml.BaseLoader, node: yaml.Node, path: Path, out: YamlFile) 
     return _construct(loader, node)
 
 
-def _construct(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+def _construct(loader: _SafeLoader, node: yaml.Node) -> Any:
     """A scalar's value; a value PyYAML cannot build (2026-13-01) is a syntax error here."""
     try:
         return loader.construct_object(node, deep=True)

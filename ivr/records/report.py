@@ -242,7 +242,7 @@ def _options(menus: Menus, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]
         plan = menus.plans.get(node)
         action = plan.keys.get(choice) if plan else None
         if isinstance(action, Option):
-            to = action.to
+            to: str | None = action.to
         else:  # a global key: where it leads, when it leads somewhere fixed
             to = {"agent": menus.agent_node, "main": menus.main_menu}.get(choice)
         found.append({"node": node, "choice": choice, "to": to, "count": n})

@@ -469,9 +469,9 @@ def _check_element(
     for child in el:
         counts[child.tag] = counts.get(child.tag, 0) + 1
         child_path = f"{path}/{child.tag}[{counts[child.tag]}]"
-        if not spec.text and (child.tail or "").strip():
-            text = child.tail.strip()
-            out.append(problem(12200, f"<{el.tag}> cannot contain text ({text!r})", url, path))
+        tail = (child.tail or "").strip()
+        if not spec.text and tail:
+            out.append(problem(12200, f"<{el.tag}> cannot contain text ({tail!r})", url, path))
         if child.tag not in SCHEMA:
             out.append(problem(12200, _unknown_element(child.tag), url, child_path))
         elif child.tag not in spec.children:

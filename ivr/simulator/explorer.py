@@ -290,11 +290,14 @@ def _words(body: str) -> list[str]:
     return ["".join(say.itertext()).strip() for say in root.iter("Say")]
 
 
-def _branches(wait: Wait, keys_for) -> list[CallerAction]:
+def _branches(
+    wait: Wait, keys_for: Callable[[str | None], Iterable[str]] | None
+) -> list[CallerAction]:
     if wait.kind == "dial":
         return [DialOutcome(status) for status in DIAL_OUTCOMES]
     if wait.kind == "record":
         return [Message("测试留言 test message"), Silence()]
     keys = tuple(keys_for(wait.node)) if keys_for else ALL_KEYS
     end = wait.finish_on_key if wait.finish_on_key else ""
-    return [Keys(k + end if len(k) > 1 and end else k) for k in keys] + [Silence()]
+    presses: list[CallerAction] = [Keys(k + end if len(k) > 1 and end else k) for k in keys]
+    return presses + [Silence()]

@@ -15,7 +15,7 @@ from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
 from ivr.web import last_good, phone, webhooks
 from ivr.web.reloader import Reloader
-from ivr.web.service import Service
+from ivr.web.service import Derived, Service
 
 log = logging.getLogger("ivr")
 
@@ -84,6 +84,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     return app
 
 
-def _derived(menus: Menus) -> dict[str, object]:
+def _derived(menus: Menus) -> Derived:
     """The parts of the Service built from the menus, rebuilt on a reload."""
     return {"flow": Flow(menus), "apology": webhooks.apology_twiml(menus)}

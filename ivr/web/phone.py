@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ivr.menu.graph import mermaid
 from ivr.menu.phrases import family
@@ -122,11 +122,13 @@ def register(
 
 
 def _simulator() -> WebSimulator:
-    return current_app.extensions["ivr.web.phone"]
+    simulator: WebSimulator = current_app.extensions["ivr.web.phone"]  # extensions hold Any
+    return simulator
 
 
 def _service() -> Service:
-    return current_app.extensions["ivr"]
+    service: Service = current_app.extensions["ivr"]  # Flask's extensions hold Any
+    return service
 
 
 # -- sessions and clocks ---------------------------------------------------------------------
@@ -439,7 +441,7 @@ def _not_found(exc: HTTPException) -> Response | HTTPException:
     # everything outside the simulator's API keeps Flask's own error pages.
     if request.path.startswith(f"{PREFIX}/api/"):
         response = _error(exc.code or 404, exc.description or "not found")
-        if exc.code == 405 and exc.valid_methods:
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
     return exc

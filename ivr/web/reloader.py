@@ -16,11 +16,14 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ivr.menu.loading import Menus
 from ivr.menu.problems import MenuError
 from ivr.web import last_good
+
+if TYPE_CHECKING:
+    from ivr.web.service import Derived
 
 log = logging.getLogger("ivr.reload")
 
@@ -28,9 +31,7 @@ log = logging.getLogger("ivr.reload")
 class Reloader:
     """Watches one menus file for one app."""
 
-    def __init__(
-        self, app: Any, build: Callable[[Menus], dict[str, Any]], interval: float = 2.0
-    ) -> None:
+    def __init__(self, app: Any, build: Callable[[Menus], Derived], interval: float = 2.0) -> None:
         self.app = app
         self.build = build  # menus -> the Service fields that depend on them
         self.interval = interval

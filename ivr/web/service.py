@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from ivr.call.flow import Flow
 from ivr.menu.loading import Menus
@@ -20,3 +21,10 @@ class Service:
     clock: Clock
     apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
     recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
+
+
+class Derived(TypedDict):
+    """The Service's fields built from the menus, rebuilt on a reload."""
+
+    flow: Flow
+    apology: str

@@ -54,7 +54,8 @@ TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer p
 
 
 def _service() -> Service:
-    return current_app.extensions["ivr"]
+    service: Service = current_app.extensions["ivr"]  # Flask's extensions hold Any
+    return service
 
 
 @dataclass(slots=True)
@@ -100,7 +101,7 @@ class Webhook:
 
 def _hook() -> Webhook:
     """The current request's Webhook (read now if a failure came before the hook ran)."""
-    hook = g.get("webhook")
+    hook: Webhook | None = g.get("webhook")
     if hook is None:
         hook = g.webhook = Webhook.read(_service())
     return hook
