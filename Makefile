@@ -20,8 +20,7 @@ run: $(STAMP)
 sim: $(STAMP)
 	$(BIN)/ivr simulate
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
 
 # Lint, formatting, types and the import contracts (pyproject.toml's [tool.importlinter]).

@@ -12,7 +12,7 @@ from ivr.menu.loading import load_menus
 from ivr.menu.schema import AnswerNode, CallbackNode, DialNode, MenuNode, RecordNode
 from ivr.simulator.checks import sentences
 from ivr.simulator.coverage import ANSWER_SECONDS, MENU_SECONDS, prompt_lengths
-from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, twiml
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, PROJECT_ROOT, twiml
 
 MENUS = load_menus(HOTLINE, env=ENV)
 ANSWERS = sorted(n for n, node in MENUS.nodes.items() if isinstance(node, AnswerNode))
@@ -212,3 +212,27 @@ def test_open_and_closed_paths_to_an_agent_differ_only_in_the_hours_node(make_ap
         root = press(client, post(client, "/voice/enter?node=locked&lang=zh-CN&g=1"), "0")
         assert (root.find("Dial") is not None) == dialled
         assert ("正在为您转接" in words(root)) == dialled
+
+
+def test_wrong_keys_after_an_answer_without_a_default_on_max_go_back_to_its_menu(
+    tmp_path, make_app
+):
+    """No defaults.on_max: a caller who keeps failing at an answer is sent to its menu."""
+    base = (PROJECT_ROOT / "tests" / "menus_base.yaml").read_text(encoding="utf-8")
+    text = (
+        base.replace("defaults:\n  on_max: bye\n", "defaults:\n")
+        .replace("  main:\n    type: menu\n", "  main:\n    type: menu\n    on_max: bye\n")
+        .replace(
+            "  info:\n    type: message\n    say: {zh-CN: 信息, en-US: Info}\n    next: main\n",
+            "  info:\n    type: answer\n    say: {zh-CN: 信息。, en-US: Info.}\n",
+        )
+    )
+    assert "type: answer" in text and "on_max: bye\n  voices" not in text
+    path = tmp_path / "menus.yaml"
+    path.write_text(text, encoding="utf-8")
+    client = make_app(path).test_client()
+    url = "/voice/gather?node=info&lang=zh-CN&s=3&back=main"
+    for _ in range(3):
+        response = client.post(url, data={"CallSid": "CA1", "Digits": "7"})
+        url = twiml(response).find("Gather").get("action")
+    assert url.startswith("/voice/gather?node=main")  # back at the menu, not an apology

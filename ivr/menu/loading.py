@@ -993,7 +993,9 @@ def _answer_plan(
             d.no_input,
             d.max_failures,
             d.max_timeouts,
-            d.on_max,
+            # A caller who keeps failing after an answer goes where the menus send such
+            # callers, else back to the answer's own menu: never nowhere.
+            d.on_max or node.back,
             d.on_max_message,
         ),
         speech=parent.speech,
