@@ -1,5 +1,5 @@
 """gunicorn reads this file from the working directory: the package's own settings."""
 
-from ivr.web.gunicorn_conf import accesslog, bind, on_starting, workers
+from ivr.web.gunicorn_conf import accesslog, bind, on_starting, threads, worker_class, workers
 
-__all__ = ["accesslog", "bind", "on_starting", "workers"]
+__all__ = ["accesslog", "bind", "on_starting", "threads", "worker_class", "workers"]

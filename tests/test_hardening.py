@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
-import signal
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-import requests
 
 from ivr.cli import main as ivr_main
 from ivr.logs import JsonFormatter
 from ivr.settings import Settings, SettingsError
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from tests.conftest import CLOSED_TIME, PROJECT_ROOT, env_for, free_port, spoken, twiml
+from tests.conftest import CLOSED_TIME, PROJECT_ROOT, spoken, twiml
 
 TOKEN = "hygiene-token-5f2a9c3e1b7d4a60"
 CALLER = "+8613912345678"
@@ -107,57 +101,10 @@ def test_ivr_now_fixes_the_clock_and_is_logged(make_app, caplog):
     assert app.extensions["ivr"].settings.fixed_now.hour == 21
 
 
-@pytest.mark.slow
-def test_the_procfiles_command_serves_production_on_port(tmp_path):
-    """What a Heroku-style host runs: the Procfile's line, with PORT and a token set."""
-    (line,) = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
-    assert line.startswith("web: IVR_ENV=production ")
-    port = free_port()
-    env = {
-        **os.environ,
-        **env_for(tmp_path),
-        "PORT": str(port),
-        "TWILIO_AUTH_TOKEN": "t" * 32,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }  # this venv's python
-    with open(tmp_path / "server.log", "wb") as log:
-        server = subprocess.Popen(
-            ["bash", "-c", line.removeprefix("web: ")],
-            cwd=PROJECT_ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        health = _wait_for(f"http://127.0.0.1:{port}/healthz", tmp_path / "server.log")
-        assert health.json()["status"] == "ok"
-        unsigned = requests.post(
-            f"http://127.0.0.1:{port}/voice", data={"CallSid": "CA1"}, timeout=5
-        )
-        assert unsigned.status_code == 403  # production checks every signature
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-    # The schema was migrated before the workers started.
-    assert (tmp_path / "ivr.sqlite3").exists()
-
-
 def test_serve_refuses_production_without_a_token(monkeypatch):
     monkeypatch.setenv("IVR_ENV", "production")
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     assert ivr_main(["serve"]) == 1
-
-
-def _wait_for(url: str, log: Path) -> requests.Response:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return requests.get(url, timeout=2)
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                raise AssertionError(log.read_text(errors="replace")[-3000:]) from None
-            time.sleep(0.1)
 
 
 def test_only_the_settings_read_the_environment():

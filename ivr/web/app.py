@@ -14,6 +14,7 @@ from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
 from ivr.web import last_good, phone, webhooks
+from ivr.web.bodies import BodyDeadline
 from ivr.web.reloader import Reloader
 from ivr.web.service import Derived, Service
 
@@ -53,7 +54,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
     # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1)  # type: ignore[method-assign]
+    # Under gunicorn each body is read whole within a deadline first (ivr.web.bodies).
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        BodyDeadline(app.wsgi_app, limit=app.config["MAX_CONTENT_LENGTH"]),
+        x_proto=1,
+        x_host=1,
+        x_port=1,
+    )
     app.extensions["ivr"] = Service(
         settings=settings,
         menus=menus,

@@ -13,6 +13,11 @@ from ivr.settings import Settings
 _settings = Settings.from_env()
 bind = f"0.0.0.0:{_settings.port}" if _settings.port else "127.0.0.1:5000"
 workers = 2
+# Threads, not sync workers: an idle or slow connection waits in the worker's poller, and a
+# body that trickles in holds one thread for at most ivr.web.bodies.READ_DEADLINE seconds,
+# so many slow clients cannot stall the others (README: Running it in production).
+worker_class = "gthread"
+threads = 64
 accesslog = "-"
 
 

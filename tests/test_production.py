@@ -1,0 +1,142 @@
+"""The server as the Procfile starts it (real gunicorn), under what a bad day brings."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from tests.conftest import PROJECT_ROOT, env_for, free_port
+
+TOKEN = "procfile-test-token-0123456789abcdef"
+pytestmark = pytest.mark.slow
+
+
+@contextmanager
+def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
+    """Run the Procfile's own line with PORT set; yield the base URL once it answers."""
+    (line,) = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+    assert line.startswith("web: ")
+    port = free_port()
+    full_env = {
+        **os.environ,
+        **env_for(tmp_path),
+        "PORT": str(port),
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",  # this venv's python
+        **env,
+    }
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            ["bash", "-c", line.removeprefix("web: ")],
+            cwd=PROJECT_ROOT,
+            env=full_env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url + "/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError(log_path.read_text(errors="replace")[-3000:]) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def signed_step(url: str, call_sid: str = "CA" + "1" * 32) -> requests.Response:
+    """A signed menu step, as Twilio sends it."""
+    path = "/voice/gather?node=main&lang=zh-CN&s=2"
+    fields = {"CallSid": call_sid, "Digits": "1", "From": "+8613800138000"}
+    signature = RequestValidator(TOKEN).compute_signature(url + path, fields)
+    return requests.post(
+        url + path, data=fields, headers={"X-Twilio-Signature": signature}, timeout=15
+    )
+
+
+def test_the_procfiles_command_serves_production_on_port(tmp_path):
+    """What a Heroku-style host runs: the Procfile's line, with PORT and a token set."""
+    with procfile_server(tmp_path) as url:
+        assert requests.get(url + "/healthz", timeout=5).json()["status"] == "ok"
+        unsigned = requests.post(url + "/voice", data={"CallSid": "CA1"}, timeout=5)
+        assert unsigned.status_code == 403  # production checks every signature
+        assert signed_step(url).status_code == 200
+    assert (tmp_path / "ivr.sqlite3").exists()  # migrated before the workers started
+
+
+def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
+    """Slow clients: a signed step still answers at once; theirs close after the deadline."""
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        slow: list[socket.socket] = []
+        for _ in range(50):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            sock.sendall(
+                b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+                b"x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nC"
+            )
+            slow.append(sock)
+        stop = threading.Event()
+        closed: list[float] = []
+        started = time.monotonic()
+
+        def trickle(sock: socket.socket) -> None:
+            while not stop.is_set():
+                try:
+                    sock.sendall(b"a")
+                except OSError:
+                    closed.append(time.monotonic() - started)
+                    return
+                if stop.wait(1.0):
+                    return
+
+        threads = [threading.Thread(target=trickle, args=(s,), daemon=True) for s in slow]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)  # every slow client is inside a worker now
+        before = time.monotonic()
+        answer = signed_step(url)
+        took = time.monotonic() - before
+        assert answer.status_code == 200 and "<Gather" in answer.text
+        assert took < 1.0, f"a signed step waited {took:.2f} s behind the slow clients"
+        # The deadline closes them: reading gives the 408 or the end of the stream.
+        cut_off = started + 14
+        try:
+            for sock in slow:
+                data = b""
+                try:
+                    while True:
+                        sock.settimeout(max(0.1, cut_off - time.monotonic()))
+                        chunk = sock.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                except TimeoutError:
+                    pytest.fail("a trickling connection was still open 14 s after it began")
+                except OSError:
+                    pass  # reset by the server: closed too
+                assert data == b"" or data.startswith(b"HTTP/1.1 408")
+        finally:
+            stop.set()
+            for sock in slow:
+                sock.close()
