@@ -834,7 +834,9 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
 def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
     """Index what callers say for every node under the main menu, and their way there."""
     main = m.main_menu or m.start
-    if not any(isinstance(n, MenuNode) and n.speech for n in nodes.values()):
+    # Without example phrases (a file from before them) speech picks options by keyword.
+    speech = any(isinstance(n, MenuNode) and n.speech for n in nodes.values())
+    if not speech or not any(n.phrases for n in nodes.values()):
         return None
     paths: dict[str, tuple[str, ...]] = {main: ()}
     labels: dict[str, dict[str, str]] = {}
@@ -851,9 +853,7 @@ def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
             paths[option.to] = via
             labels[option.to] = dict(option.label)
             said = examples.setdefault(option.to, [])
-            said += option.label.values()
-            if not isinstance(nodes.get(option.to), MenuNode):
-                said += [w for words in option.keywords.values() for w in words]
+            said += option.label.values()  # keywords are single words: hints only
             queue.append(option.to)
     for node_id, node in nodes.items():
         if node.phrases:
@@ -861,6 +861,12 @@ def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
                 p for texts in node.phrases.values() for p in texts
             )
             paths.setdefault(node_id, ())
+    agent_words = m.defaults.global_key_labels.agent
+    if m.agent_node and agent_words:  # "人工服务" / "For an agent", as the key is called
+        labels.setdefault(m.agent_node, dict(agent_words))
+    for node_id, node in nodes.items():
+        for lang, texts in node.phrases.items():  # else what callers say first
+            labels.setdefault(node_id, {}).setdefault(lang, texts[0])
     related: dict[str, set[str]] = {n: set(paths.get(n, ())) for n in examples}
     for node_id in examples:
         for ancestor in paths.get(node_id, ()):
