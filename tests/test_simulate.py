@@ -137,14 +137,15 @@ def test_bad_script_is_a_usage_error():
 
 def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
     keys = (
-        "\n".join(["?", "x1", "say 充值没到账", "", "#", "0", "busy", "2", "我的留言", ""]) + "\n"
+        "\n".join(["?", "x1", "say 支付方面的问题", "", "#", "0", "busy", "2", "我的留言", ""])
+        + "\n"
     )
     result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"], input=keys)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Enter alone = silence" in out  # '?' shows the help
     assert "not keys: 'x1'" in out
-    assert "[Caller] said 充值没到账" in out and "充值或提现没到账请按2" in out
+    assert "[Caller] said 支付方面的问题" in out and "充值或提现没到账请按2" in out
     assert "[Caller] silence" in out and "我们没有收到您的选择" in out
     assert "[Dial +8610555000111]" in out and "[Caller] dial outcome busy" in out
     assert "[Caller] recorded 我的留言" in out and "-- call ended: hangup" in out

@@ -29,11 +29,17 @@ from ivr.menu.schema import (
 )
 
 MAX_DIGITS = 32  # longer key presses are cut before use
+MAX_SPEECH = 300  # longer speech is cut before use
+_OFFERED = ("1", "2")  # the keys of a "did you mean A or B?" question
 _T = TypeVar("_T")
 _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
 _CLOSED = {
     "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
     "en": "We are closed right now. Our hours are {hours}. {next_open}",
+}
+_WHICH = {  # a spoken request that could mean two things: asked once, keys 1 and 2
+    "zh": "您是想咨询{first}，还是{second}？",
+    "en": "Sorry, which one did you mean?",
 }
 _CALLBACK = {
     "zh": {
@@ -91,6 +97,7 @@ class Answer:
     lang: str
     path: tuple[str, ...] = ()  # every node passed through on the way, for coverage
     callback: CallbackRequest | None = None  # a request to store before answering
+    score: float | None = None  # how well speech matched the node it led to (None: no speech)
 
 
 @dataclass(frozen=True)
@@ -143,12 +150,15 @@ class Flow:
         plan = self.menus.plans.get(state.node)
         if plan is None:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-menu")
+        asked, state = state.ask, replace(state, ask=())  # a question is asked once
         digits = (digits or "").strip()[:MAX_DIGITS]
+        if digits and digits in _OFFERED[: len(asked)]:
+            target = asked[_OFFERED.index(digits)]
+            return self._spoken(state, plan, target, now, f"keys {digits} -> {target}", None)
         if digits:
             return self._choose(state, plan, digits, now, f"keys {digits}")
         if speech and speech.strip():
-            key = self._match(plan, state.lang, speech, confidence)
-            return self._choose(state, plan, key or "", now, f"speech {speech[:60]!r}")
+            return self._hear(state, plan, speech, confidence, now, asked)
         if plan.back:  # heard to the end: the answer's menu comes back
             return self._go(
                 replace(state, fails=0, silences=0), plan.back, now, (), "silence -> back"
@@ -322,17 +332,103 @@ class Flow:
 
     # -- menus ---------------------------------------------------------------------------------
 
-    def _match(
-        self, plan: MenuPlan, lang: str, speech: str, confidence: float | None
-    ) -> str | None:
+    def _hear(
+        self,
+        state: CallState,
+        plan: MenuPlan,
+        speech: str,
+        confidence: float | None,
+        now: datetime.datetime,
+        asked: tuple[str, ...],
+    ) -> Answer:
+        """Route an utterance: a key said aloud, a language, else the best node anywhere."""
+        said = f"speech ({len(speech)} chars)"  # never the words: logs must not hold them
         if confidence is not None and confidence < self.menus.speech_min_confidence:
-            return None
-        heard = normalize(speech)
-        for word, key in plan.keywords.get(lang, ()):
-            if word in heard:
-                return key
+            return self._retry(state, plan, now, silence=False, heard=f"{said}, low confidence")
+        heard = normalize(speech[:MAX_SPEECH])
         digit = _SPOKEN_DIGITS.get(heard, heard)
-        return digit if digit in plan.keys else None
+        if digit in _OFFERED[: len(asked)]:
+            target = asked[_OFFERED.index(digit)]
+            return self._spoken(state, plan, target, now, f"{said} -> {target}", None)
+        if digit in plan.keys:
+            return self._choose(state, plan, digit, now, said)
+        for word, key in plan.keywords.get(state.lang, ()):
+            option = plan.keys[key]
+            # Without the whole tree's phrases (no speech menu) keywords pick an option.
+            switch = isinstance(option, Option) and option.language
+            if (switch or self.menus.spoken is None) and word in heard:
+                return self._choose(state, plan, key, now, said)
+        if self.menus.spoken is None:
+            return self._retry(state, plan, now, silence=False, heard=said)
+        match = self.menus.spoken.intents.match(speech)
+        choices = match.choices
+        again = [n for n in choices if n in asked]  # answering the question in words
+        if again:
+            choices = (again[0],)
+        outcome = f"{said} -> {'/'.join(choices) or 'no match'} {match.score:.2f}"
+        if len(choices) == 1:
+            return self._spoken(state, plan, choices[0], now, outcome, match.score)
+        if len(choices) == 2 and not asked:
+            return self._which(state, plan, choices, outcome, match.score)
+        answer = self._retry(state, plan, now, silence=False, heard=outcome)
+        return replace(answer, score=match.score)
+
+    def _spoken(
+        self,
+        state: CallState,
+        plan: MenuPlan,
+        target: str,
+        now: datetime.datetime,
+        outcome: str,
+        score: float | None,
+    ) -> Answer:
+        """Go where speech asked, as if through the menus a caller would have come by."""
+        spoken = self.menus.spoken
+        if target == self.menus.agent_node:  # through the hours node, like the agent key
+            answer = self._leave(state, target, now, outcome)
+        elif (key := _key_to(plan, target)) is not None:
+            answer = self._choose(state, plan, key, now, outcome)
+        else:
+            back = spoken.paths.get(target, ()) if spoken else ()
+            answer = self._go(replace(state, back=back[-MAX_BACK:]), target, now, (), outcome)
+        return replace(answer, score=score)
+
+    def _which(
+        self,
+        state: CallState,
+        plan: MenuPlan,
+        choices: tuple[str, ...],
+        outcome: str,
+        score: float,
+    ) -> Answer:
+        """Ask once which of two close nodes the caller meant: keys 1 and 2."""
+        spoken = self.menus.spoken
+        labels = [
+            (spoken.labels.get(n, {}).get(state.lang) if spoken else None) or n for n in choices
+        ]
+        fam = phrases.family(state.lang)
+        question = _WHICH[fam].format(first=labels[0], second=labels[1])
+        sep = "" if fam == "zh" else " "
+        items = list(zip(labels, _OFFERED, strict=False))
+        asking = replace(state, ask=choices)
+        voice = self.menus.voices[state.node][state.lang]
+        link = Link("gather", asking)
+        gather = Gather(
+            prompts=self._words(state, question + sep + phrases.choices(items, state.lang)),
+            action=link,
+            timeout=plan.retry.timeout,
+            num_digits=1,
+            finish_on_key="",
+            speech_language=voice.speech_language,
+            hints=self._hints(plan, state.lang),
+        )
+        verbs = (gather, Redirect(Link("gather", state)))
+        return Answer(verbs, state.node, f"{outcome} -> ask", state.lang, score=score)
+
+    def _hints(self, plan: MenuPlan, lang: str) -> str | None:
+        """The vocabulary for Twilio's recogniser: the whole tree's when speech is routed."""
+        spoken = self.menus.spoken
+        return (spoken.hints.get(lang) if spoken else plan.hints.get(lang)) or None
 
     def _choose(
         self, state: CallState, plan: MenuPlan, key: str, now: datetime.datetime, heard: str
@@ -405,7 +501,7 @@ class Flow:
             num_digits=plan.num_digits,
             finish_on_key=plan.finish_on_key,
             speech_language=voice.speech_language if speech else None,
-            hints=(plan.hints.get(state.lang) or None) if speech else None,
+            hints=self._hints(plan, state.lang) if speech else None,
         )
         # Twilio falls through on silence: the Redirect brings the caller back with no input.
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
@@ -531,6 +627,14 @@ class Flow:
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
+
+
+def _key_to(plan: MenuPlan, target: str) -> str | None:
+    """The key of this menu that leads to `target` without changing language, if any."""
+    for key, action in plan.keys.items():
+        if isinstance(action, Option) and action.to == target and not action.language:
+            return key
+    return None
 
 
 def _filled_in(value: _T | None) -> _T:

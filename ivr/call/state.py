@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 MAX_BACK = 8  # how many menus "back" remembers; keeps URLs short
+MAX_ASK = 2  # a spoken request that could mean two things is asked about once
 STAGES = ("confirm", "enter", "readback", "window")  # the steps of a callback request
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _NUMBER = re.compile(r"^\+?[0-9]{1,15}$")
@@ -31,6 +32,7 @@ class CallState:
     stage: str = ""  # where a multi-step node (callback) is
     number: str = ""  # digits a caller typed, while they are being confirmed
     told: bool = False  # the global keys were announced (once per call)
+    ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -47,6 +49,8 @@ class CallState:
             query["num"] = self.number
         if self.told:
             query["g"] = "1"
+        if self.ask:
+            query["ask"] = ".".join(self.ask)
         return query
 
     @classmethod
@@ -58,6 +62,7 @@ class CallState:
         lang = args.get("lang", "")
         back = tuple(b for b in args.get("back", "").split(".") if _ID.match(b))
         stage, number = args.get("stage", ""), args.get("num", "")
+        ask = tuple(a for a in args.get("ask", "").split(".") if _ID.match(a))[:MAX_ASK]
         return cls(
             node=node,
             lang=lang if _LANG.match(lang) else default_lang,
@@ -68,6 +73,7 @@ class CallState:
             stage=stage if stage in STAGES else "",
             number=number if _NUMBER.match(number) else "",
             told=args.get("g") == "1",
+            ask=ask,
         )
 
 

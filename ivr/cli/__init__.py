@@ -17,6 +17,7 @@ COMMANDS = {
     "validate": "ivr.cli.menu:validate",
     "schema": "ivr.cli.menu:schema",
     "graph": "ivr.cli.menu:graph",
+    "speech": "ivr.cli.menu:speech",
     "simulate": "ivr.cli.calls:simulate",
     "test": "ivr.cli.calls:test_command",
     "explore": "ivr.cli.calls:explore",

@@ -51,3 +51,26 @@ def graph(menus: Path | None) -> None:
     except MenuError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(mermaid(loaded), nl=False)
+
+
+@click.command()
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("tests/speech/heldout.yaml"),
+    show_default=True,
+    help="A spoken-request corpus (tests/speech/README.md).",
+)
+@click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to test.")
+def speech(corpus: Path, menus: Path | None) -> None:
+    """Run a corpus of spoken requests: accuracy per node, confused pairs, misses."""
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
+    from ivr.simulator.speech import judge, load_corpus
+
+    try:
+        loaded = load_menus(menus_path(menus), cli_settings().env)
+        report = judge(loaded, load_corpus(corpus))
+    except (MenuError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.table())

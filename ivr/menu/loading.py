@@ -18,7 +18,7 @@ from typing import Any
 
 import pydantic
 
-from ivr.menu import phrases, schema
+from ivr.menu import intents, phrases, schema
 from ivr.menu.hours import Schedule
 from ivr.menu.problems import MenuError, Problem, did_you_mean
 from ivr.menu.schema import (
@@ -112,6 +112,16 @@ class MenuPlan:
 
 
 @dataclass(frozen=True)
+class Spoken:
+    """Every node a caller can ask for by speaking, and how they would have come there."""
+
+    intents: intents.Intents
+    paths: Mapping[str, tuple[str, ...]]  # node -> the menus from the main menu to its own
+    labels: Mapping[str, Mapping[str, str]]  # node -> lang -> its option's label
+    hints: Mapping[str, str]  # lang -> the vocabulary for Twilio's recogniser
+
+
+@dataclass(frozen=True)
 class Menus:
     """A loaded, checked menu tree."""
 
@@ -127,6 +137,7 @@ class Menus:
     speech_min_confidence: float
     warnings: tuple[Problem, ...] = field(default=())
     retention_days: int | None = None  # how long recordings are kept (`ivr db purge`)
+    spoken: Spoken | None = None  # what speech can reach, when a menu accepts it
 
     def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
         """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
@@ -816,6 +827,64 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         speech_min_confidence=d.speech_min_confidence,
         warnings=tuple(p for p in checker.problems if p.severity == "warning"),
         retention_days=m.retention_days,
+        spoken=_spoken(m, nodes),
+    )
+
+
+def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
+    """Index what callers say for every node under the main menu, and their way there."""
+    main = m.main_menu or m.start
+    # Without example phrases (a file from before them) speech picks options by keyword.
+    speech = any(isinstance(n, MenuNode) and n.speech for n in nodes.values())
+    if not speech or not any(n.phrases for n in nodes.values()):
+        return None
+    paths: dict[str, tuple[str, ...]] = {main: ()}
+    labels: dict[str, dict[str, str]] = {}
+    examples: dict[str, list[str]] = {}
+    queue = [main]
+    while queue:  # breadth first: each node's shortest way from the main menu
+        here = queue.pop(0)
+        node = nodes[here]
+        options = getattr(node, "options", {}) if isinstance(node, MenuNode | AnswerNode) else {}
+        via = (*paths[here], here) if isinstance(node, MenuNode) else paths[here]
+        for option in options.values():
+            if option.language or option.to in paths:
+                continue
+            paths[option.to] = via
+            labels[option.to] = dict(option.label)
+            said = examples.setdefault(option.to, [])
+            said += option.label.values()  # keywords are single words: hints only
+            queue.append(option.to)
+    for node_id, node in nodes.items():
+        if node.phrases:
+            examples.setdefault(node_id, []).extend(
+                p for texts in node.phrases.values() for p in texts
+            )
+            paths.setdefault(node_id, ())
+    agent_words = m.defaults.global_key_labels.agent
+    if m.agent_node and agent_words:  # "人工服务" / "For an agent", as the key is called
+        labels.setdefault(m.agent_node, dict(agent_words))
+    for node_id, node in nodes.items():
+        for lang, texts in node.phrases.items():  # else what callers say first
+            labels.setdefault(node_id, {}).setdefault(lang, texts[0])
+    related: dict[str, set[str]] = {n: set(paths.get(n, ())) for n in examples}
+    for node_id in examples:
+        for ancestor in paths.get(node_id, ()):
+            related.setdefault(ancestor, set()).add(node_id)
+    hints = {}
+    for lang in m.languages:
+        words = [
+            w
+            for n in nodes.values()
+            for o in (getattr(n, "options", None) or {}).values()
+            for w in o.keywords.get(lang, ())
+        ]
+        hints[lang] = ", ".join(list(dict.fromkeys(words))[:100])
+    return Spoken(
+        intents=intents.build(examples, {n: frozenset(r) for n, r in related.items()}),
+        paths=MappingProxyType(paths),
+        labels=MappingProxyType({n: MappingProxyType(v) for n, v in labels.items()}),
+        hints=MappingProxyType(hints),
     )
 
 

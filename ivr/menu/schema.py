@@ -126,6 +126,13 @@ class Option(_Strict):
 
 class _Node(_Strict):
     description: str | None = Field(default=None, description="A note for editors; never spoken.")
+    phrases: dict[
+        Annotated[str, Field(pattern=LANG)], list[Annotated[str, Field(min_length=1)]]
+    ] = Field(
+        default_factory=dict,
+        description="What callers say to reach this node from any menu that accepts "
+        "speech, per language: their words, not the label ('我的钱提不出来').",
+    )
     voices: dict[Annotated[str, Field(pattern=LANG)], Voice] | None = None
 
 
@@ -146,7 +153,10 @@ class MenuNode(_Node):
     max_timeouts: Retries | None = None
     on_max: NodeId | None = None
     on_max_message: Text | None = None
-    speech: bool = Field(default=False, description="Also accept spoken words (keywords).")
+    speech: bool = Field(
+        default=False,
+        description="Also accept speech: routed to the best-matching node of the whole tree.",
+    )
     global_keys: dict[Literal["repeat", "back", "main", "agent"], Key | None] | None = None
     announce_global_keys: bool = Field(
         default=True,

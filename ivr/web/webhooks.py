@@ -204,9 +204,12 @@ _LONG_DIGITS = re.compile(r"\d{5,}")
 
 
 def _masked(heard: str | None) -> str | None:
-    """Keys as logged: a typed phone number keeps only its last two digits."""
+    """Keys as logged: a typed phone number keeps only its last two digits; speech only
+    its length (what a caller said is call data, kept in the records, never in logs)."""
     if not heard:
         return heard
+    if heard.startswith("say:"):
+        return f"say:({len(heard) - 4} chars)"
     return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], heard)
 
 

@@ -1,0 +1,227 @@
+"""Spoken requests: which node of the whole menu tree an utterance asks for.
+
+Pure and built once at load from the checked model (each node's example `phrases`, the
+labels and keywords of the options that lead to it). An utterance is normalised (NFKC,
+lower case, markup and punctuation dropped), stripped of fillers and of the part a
+negation rules out ("不是X，是Y", "not X but Y" keep Y), then turned into weighted
+features: Chinese characters and their 2- and 3-grams, toneless pinyin syllables and
+syllable pairs (so a recogniser's near-homophone such as 知府 for 支付 still matches),
+English words (lightly stemmed), word pairs and character 3-grams of the text without
+spaces (so "with draw" meets "withdraw"). Each feature weighs its inverse document
+frequency over the example phrases. A phrase scores the weight of its features the
+utterance contains over its own weight plus a constant (short phrases cannot win on one
+common word); a node scores its best phrase (nearest neighbour), which is the phrase
+reported as the match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+# Accept the best node at this score when the runner-up is at least MARGIN behind;
+# ask between the two when it is closer. Tuned on tests/speech/dev.yaml only.
+THRESHOLD = 0.36
+MARGIN = 0.12
+SMOOTHING = 2.0  # added to a phrase's weight: one common word alone scores low
+MAX_CHARS = 300  # longer utterances are cut before matching
+
+_MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
+_ZH_FILLERS = re.compile(
+    "嗯|呃|额|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
+    "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗"
+)
+_EN_FILLER_WORDS = (
+    "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
+    "actually basically you know the a an my me i im i'm it its it's is am are was to "
+    "of and or for in on at with this that there some any do does did can could would "
+    "want need help have has had be been get got"
+)
+_EN_FILLERS = frozenset(_EN_FILLER_WORDS.split())
+_ZH_NEGATION = (
+    re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
+    re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
+)
+_EN_NEGATION = (
+    re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
+    re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+_WEIGHTS = {"c1": 0.3, "c2": 1.0, "c3": 1.0, "p1": 0.2, "p2": 1.0, "w1": 1.0, "w2": 0.8, "t3": 0.35}
+# Initials and finals that regional accents and recognisers blur.
+_FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best node for an utterance, the phrase that matched, its score and the runner-up."""
+
+    node: str | None
+    phrase: str
+    score: float
+    runner_up: str | None
+    runner_up_score: float
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The node to go to, the two to ask between, or none (re-prompt)."""
+        if self.node is None or self.score < THRESHOLD:
+            return ()
+        if self.runner_up is not None and self.score - self.runner_up_score < MARGIN:
+            return (self.node, self.runner_up)
+        return (self.node,)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    node: str
+    text: str
+    features: Mapping[str, float]  # feature -> family weight
+    weight: float  # sum of its features' weights, IDF included
+
+
+@dataclass(frozen=True)
+class Intents:
+    """An index of example phrases over every node a caller can ask for by speaking."""
+
+    phrases: tuple[_Phrase, ...]
+    postings: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (phrase, weight)
+    related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
+
+    def match(self, utterance: str) -> Match:
+        """Score every node for `utterance`; node None when nothing fits at all."""
+        found = features(utterance)
+        gained: dict[int, float] = {}
+        for feature in found:
+            for index, weight in self.postings.get(feature, ()):
+                gained[index] = gained.get(index, 0.0) + weight
+        best: dict[str, tuple[float, str]] = {}
+        for index, gain in gained.items():
+            phrase = self.phrases[index]
+            score = gain / (phrase.weight + SMOOTHING)
+            if score > best.get(phrase.node, (0.0, ""))[0]:
+                best[phrase.node] = (score, phrase.text)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        if not ranked:
+            return Match(None, "", 0.0, None, 0.0)
+        node, (score, text) = ranked[0]
+        # The runner-up is a different topic: not a menu on the way to the best, nor a
+        # node under it (被盗 is more specific than 账户, and does not compete with it).
+        others = [(n, s) for n, (s, _) in ranked[1:] if n not in self.related.get(node, ())]
+        second, second_score = others[0] if others else (None, 0.0)
+        return Match(node, text, round(score, 4), second, round(second_score, 4))
+
+
+def build(examples: Mapping[str, Iterable[str]], related: Mapping[str, frozenset[str]]) -> Intents:
+    """Index node -> example phrases (any language) once."""
+    raw = [
+        (node, text, features(text))
+        for node, texts in examples.items()
+        for text in dict.fromkeys(texts)
+    ]
+    raw = [(node, text, f) for node, text, f in raw if f]
+    count: dict[str, int] = {}
+    for _, _, found in raw:
+        for feature in found:
+            count[feature] = count.get(feature, 0) + 1
+    total = len(raw) or 1
+    idf = {f: math.log(1 + total / n) for f, n in count.items()}
+    phrases: list[_Phrase] = []
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for index, (node, text, found) in enumerate(raw):
+        weighted = {f: w * idf[f] for f, w in found.items()}
+        phrases.append(_Phrase(node, text, MappingProxyType(weighted), sum(weighted.values())))
+        for feature, weight in weighted.items():
+            postings.setdefault(feature, []).append((index, weight))
+    return Intents(
+        tuple(phrases),
+        MappingProxyType({f: tuple(p) for f, p in postings.items()}),
+        MappingProxyType(dict(related)),
+    )
+
+
+def normalize(text: str) -> str:
+    """Fold an utterance: NFKC, lower case, no markup, punctuation as spaces."""
+    text = _MARKUP.sub(" ", unicodedata.normalize("NFKC", text[:MAX_CHARS])).lower()
+    text = text.replace("’", "'")
+    kept = (ch if ch.isalnum() or ch in "' " else " " for ch in text)
+    return " ".join("".join(kept).split())
+
+
+def clean(text: str) -> str:
+    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
+    for pattern in _ZH_NEGATION + _EN_NEGATION:
+        text = pattern.sub(" ", text)
+    text = _ZH_FILLERS.sub(" ", normalize(text))
+    words = [w for w in text.split() if w not in _EN_FILLERS]
+    return " ".join(words)
+
+
+def features(text: str) -> dict[str, float]:
+    """The weighted features of a text, before IDF: see the module docstring."""
+    found: dict[str, float] = {}
+    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*", clean(text)):
+        if run[0] >= "\u4e00":
+            _chinese(run, found)
+        else:
+            _english(run, found)
+    return found
+
+
+def _chinese(run: str, found: dict[str, float]) -> None:
+    sounds = [_sound(ch) for ch in run]
+    for n in (1, 2, 3):
+        for i in range(len(run) - n + 1):
+            found[f"c{n}:{run[i : i + n]}"] = _WEIGHTS[f"c{n}"]
+    for i, sound in enumerate(sounds):
+        found[f"p1:{sound}"] = _WEIGHTS["p1"]
+        if i + 1 < len(sounds):
+            found[f"p2:{sound}{sounds[i + 1]}"] = _WEIGHTS["p2"]
+
+
+def _english(run: str, found: dict[str, float]) -> None:
+    words = [_stem(w.replace("'", "")) for w in run.split()]
+    words = [w for w in words if w]
+    for i, word in enumerate(words):
+        found[f"w1:{word}"] = _WEIGHTS["w1"]
+        if i + 1 < len(words):
+            found[f"w2:{word} {words[i + 1]}"] = _WEIGHTS["w2"]
+    joined = "".join(words)
+    for i in range(len(joined) - 2):
+        found[f"t3:{joined[i : i + 3]}"] = _WEIGHTS["t3"]
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _sound(ch: str) -> str:
+    syllable = _pinyin().get(ch, ch)
+    for sharp, blunt in _FUZZY:
+        if syllable.startswith(sharp) and sharp[0] in "zcs":
+            syllable = blunt + syllable[len(sharp) :]
+        elif syllable.endswith(sharp) and sharp[0] not in "zcs":
+            syllable = syllable[: -len(sharp)] + blunt
+    return syllable
+
+
+@cache
+def _pinyin() -> Mapping[str, str]:
+    """Character -> toneless pinyin, from the table shipped beside this module."""
+    text = resources.files("ivr.menu").joinpath("pinyin.txt").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            syllable, chars = line.split("\t")
+            table.update(dict.fromkeys(chars, syllable))
+    return MappingProxyType(table)
