@@ -22,10 +22,16 @@ def test_the_schema_is_brought_up_to_date_before_the_workers(tmp_path, monkeypat
     assert revision == newest_migration()
 
 
-def test_a_database_that_cannot_be_migrated_stops_gunicorn(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://ivr:secret@127.0.0.1:1/ivr")
+def test_a_database_url_that_cannot_work_stops_gunicorn(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://ivr:secret@127.0.0.1/ivr")
     with pytest.raises(SystemExit, match="ivr db upgrade failed"):
         on_starting(None)
+
+
+def test_a_database_that_is_down_does_not_stop_gunicorn(monkeypatch, capfd):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ivr:secret@127.0.0.1:1/ivr")
+    on_starting(None)  # the workers start, in spool mode
+    assert "starting in spool mode" in capfd.readouterr().err
 
 
 def test_nothing_is_migrated_when_records_are_off(tmp_path, monkeypatch):

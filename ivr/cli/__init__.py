@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
-        return 2 if isinstance(exc, click.UsageError) else 1
+        return exc.exit_code  # 1, 2 for usage errors, 75 for a database that is down
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1

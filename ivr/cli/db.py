@@ -21,8 +21,16 @@ def cli_engine(settings: Settings | None = None) -> Engine:
     settings = settings or cli_settings()
     try:
         return database.connect(database.database_url(settings.database_url, settings.instance_dir))
+    except database.DatabaseUnavailable as exc:
+        raise Unavailable(str(exc)) from None
     except database.RecordsError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+class Unavailable(click.ClickException):
+    """The database is down: exit 75 (EX_TEMPFAIL), so a caller can tell it from a bad setting."""
+
+    exit_code = database.UNAVAILABLE
 
 
 @click.group("db")

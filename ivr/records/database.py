@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, select, text, update
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 
 from ivr.records.tables import callbacks, calls, events, recordings
 
@@ -41,6 +41,13 @@ _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 class RecordsError(Exception):
     """The call records database cannot be used; the message says what to do."""
+
+
+class DatabaseUnavailable(RecordsError):
+    """The database is down or unreachable: an outage to wait out, not a setting to fix."""
+
+
+UNAVAILABLE = 75  # `ivr db upgrade`'s exit code for an outage (sysexits.h EX_TEMPFAIL)
 
 
 def database_url(text_url: str | None, instance_dir: Path = Path("instance")) -> URL:
@@ -224,7 +231,9 @@ def _migrate(engine: Engine, run) -> None:  # type: ignore[no-untyped-def]
         ) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise RecordsError(
+        # Only the driver's connection and operational errors mean "down".
+        down = isinstance(exc, OperationalError | InterfaceError | OSError)
+        raise (DatabaseUnavailable if down else RecordsError)(
             f"cannot open the call records database {where}: {reason}. Check "
             "DATABASE_URL and that the database is running, then run "
             "`ivr db upgrade`."
@@ -255,12 +264,20 @@ def connect(url: URL) -> Engine:
     except (SQLAlchemyError, OSError) as exc:
         raise RecordsError(f"cannot open the call records database {show(url)}: {exc}") from None
     try:
-        if _revision_or_none(engine) != newest_migration():
-            upgrade(engine)
+        migrate(engine)
     except RecordsError:
         engine.dispose()
         raise
     return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring an engine's schema up to date (nothing to do when it is current)."""
+    if engine.dialect.name == "sqlite":  # a data directory made after an outage, too
+        with contextlib.suppress(OSError):
+            Path(engine.url.database or "").parent.mkdir(parents=True, exist_ok=True)
+    if _revision_or_none(engine) != newest_migration():
+        upgrade(engine)
 
 
 def _revision_or_none(engine: Engine) -> str | None:

@@ -323,18 +323,19 @@ class Recorder:
         engine: Engine,
         spool: Spool,
         clock: Callable[[], datetime.datetime] | None = None,
-        retry_after: float = RETRY_AFTER,
+        retry_after: float | None = None,
     ) -> None:
         self.engine = engine
         self.sql = statements(engine.dialect.name)
         self.spool = spool
         self.clock = clock or (lambda: datetime.datetime.now(UTC))
-        self.retry_after = retry_after
+        self.retry_after = RETRY_AFTER if retry_after is None else retry_after
         self._retry_at = 0.0  # time.monotonic() before which the database is not tried
         self._replay_at = 0.0  # and before which no new replay starts
         self._spool_check_at = 0.0  # time.monotonic() of the next look for spooled writes
         self._lock = threading.Lock()
         self._replayer: threading.Thread | None = None
+        self._migrated = True  # False after a start during an outage, until migrated
 
     @classmethod
     def open(
@@ -345,10 +346,27 @@ class Recorder:
         Raises RecordsError, saying what to do, when the database cannot be used.
         """
         url = database.database_url(settings.database_url, settings.instance_dir)
-        recorder = cls(database.connect(url), Spool(settings.spool), clock)
+        try:
+            engine = database.connect(url)
+        except database.DatabaseUnavailable as exc:
+            # Down at start: serve anyway and keep every record in the spool until it is
+            # back, then migrate and replay (RecordsError of any other kind refuses).
+            log.warning("call records: %s; starting in spool mode", exc)
+            recorder = cls(database.make_engine(url), Spool(settings.spool), clock)
+            recorder._migrated = False
+            recorder._retry_at = time.monotonic() + recorder.retry_after
+            return recorder
+        recorder = cls(engine, Spool(settings.spool), clock)
         if recorder.spool.pending():
             recorder._replay_soon()
         return recorder
+
+    @property
+    def status(self) -> str:
+        """'ok' when writes commit, 'spooling' while the database is down or not migrated."""
+        if not self._migrated or time.monotonic() < self._retry_at:
+            return "spooling"
+        return "ok"
 
     @property
     def shown(self) -> str:
@@ -380,6 +398,10 @@ class Recorder:
         return False
 
     def _commit(self, changes: Sequence[Change]) -> None:
+        if not self._migrated:
+            database.migrate(self.engine)  # raises while the database is still down
+            self._migrated = True
+            log.warning("call records: database %s is back and migrated", self.shown)
         try:
             with self.engine.begin() as connection:
                 apply(connection, self.sql, changes)

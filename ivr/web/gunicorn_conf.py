@@ -8,6 +8,7 @@ and never load Alembic. Flags given on the command line still apply.
 import subprocess
 import sys
 
+from ivr.records.database import UNAVAILABLE
 from ivr.settings import Settings
 
 _settings = Settings.from_env()
@@ -22,9 +23,15 @@ accesslog = "-"
 
 
 def on_starting(server: object) -> None:
-    """Migrate the call records database; a failure stops gunicorn with its message."""
+    """Migrate the call records database; a failure stops gunicorn, an outage does not.
+
+    A database that is down (exit 75) is waited out: the workers start in spool mode and
+    migrate when it is back. A newer schema or a bad URL stops gunicorn with its message.
+    """
     if not Settings.from_env().records:
         return
     done = subprocess.run([sys.executable, "-m", "ivr", "db", "upgrade"], check=False)
-    if done.returncode != 0:
+    if done.returncode == UNAVAILABLE:
+        print("ivr: the records database is down; starting in spool mode", file=sys.stderr)
+    elif done.returncode != 0:
         raise SystemExit(f"ivr db upgrade failed (exit {done.returncode}); not starting")

@@ -409,8 +409,16 @@ for _path, _handler in HANDLERS.items():
 
 @health.route("/healthz", methods=["GET"])
 def healthz() -> Response:
-    """Report that the service is up and how many nodes its menu has."""
-    return jsonify(status="ok", nodes=len(_service().menus.nodes))
+    """Report that the line is up (always 200: callers are served even while spooling).
+
+    `records` is ok, spooling (the database is down: records wait on local disk) or off;
+    `ready` is false while spooling, for monitoring that wants to know.
+    """
+    service = _service()
+    records = service.recorder.status if service.recorder is not None else "off"
+    return jsonify(
+        status="ok", records=records, ready=records != "spooling", nodes=len(service.menus.nodes)
+    )
 
 
 @bp.errorhandler(Exception)

@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect, select, text
 
+from ivr.cli import main as ivr_main
 from ivr.records import database, tables
 from ivr.records.database import RecordsError
 from ivr.records.spool import Spool
@@ -181,21 +182,51 @@ def test_a_database_newer_than_the_code_stops_the_server_with_a_clear_message(en
         create_app(Settings.from_env(env, menus_path=SHIPPED))
 
 
-def test_an_unreachable_database_stops_the_server_with_a_clear_message(tmp_path):
+def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
+    tmp_path, caplog, monkeypatch
+):
+    """Start while the database cannot be opened: calls go on, records wait, none lost."""
+    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)  # try again at every write
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the database's directory should be")
     env = {
         **ENV,
-        "DATABASE_URL": "postgres://ivr:secret@127.0.0.1:1/ivr",
-        "IVR_SPOOL_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{blocker / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
         "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
     }
-    with pytest.raises(RecordsError) as caught:
-        create_app(Settings.from_env(env, menus_path=SHIPPED))
-    message = str(caught.value)
-    assert (
-        "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1/ivr"
-        in message
-    )
-    assert "DATABASE_URL" in message and "secret" not in message
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+    recorder = app.extensions["ivr"].recorder
+    client = app.test_client()
+    assert client.get("/healthz").get_json() | {"nodes": 0} == {
+        "status": "ok",
+        "records": "spooling",
+        "ready": False,
+        "nodes": 0,
+    }
+    for n in range(3):
+        answer = client.post("/voice", data={"CallSid": f"CA{n}", "From": "+8613812341234"})
+        assert answer.status_code == 200 and b"<Gather" in answer.data
+    assert len(recorder.spool.lines()) == 3
+    assert any("starting in spool mode" in r.getMessage() for r in caplog.records)
+
+    blocker.unlink()  # the database is back
+    client.post("/voice", data={"CallSid": "CA3"})  # migrates, commits, starts the replay
+    recorder.wait_for_replay()
+    assert client.get("/healthz").get_json()["records"] == "ok"
+    engine = recorder.engine
+    assert database.current_revision(engine) == database.newest_migration()
+    assert counts(engine)["calls"] == 4 and not recorder.spool.pending()
+    assert recorder.flush() == 0  # replayed exactly once
+    recorder.close()
+
+
+def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgres://ivr:secret@127.0.0.1:1/ivr")
+    assert ivr_main(["db", "upgrade"]) == 75
+    said = capsys.readouterr().err
+    assert "cannot open the call records database postgresql+psycopg://ivr:***@127.0.0.1:1" in said
+    assert "secret" not in said
 
 
 def test_db_upgrade_reports_the_revision(ivr):
