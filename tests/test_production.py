@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ from twilio.request_validator import RequestValidator
 from tests.conftest import PROJECT_ROOT, env_for, free_port
 
 TOKEN = "procfile-test-token-0123456789abcdef"
+_pids: dict[str, int] = {}  # base URL -> the pid the Procfile's line started
 pytestmark = pytest.mark.slow
 
 
@@ -58,6 +61,7 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise AssertionError(log_path.read_text(errors="replace")[-3000:]) from None
                 time.sleep(0.1)
+        _pids[url] = server.pid
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -140,3 +144,107 @@ def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
             stop.set()
             for sock in slow:
                 sock.close()
+
+
+# -- a bad day: the database down, a broken menu, a worker killed ----------------------------
+
+
+def workers(url: str) -> list[int]:
+    """The pids of the gunicorn workers serving `url` (children of its master)."""
+    port = url.rsplit(":", 1)[1]
+    masters = subprocess.run(
+        ["pgrep", "-f", f"ivr serve|gunicorn.*{port}|ivr.web.wsgi:app"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    found: list[int] = []
+    for master in masters:
+        children = subprocess.run(
+            ["pgrep", "-P", master], capture_output=True, text=True
+        ).stdout.split()
+        found += [int(c) for c in children]
+    return sorted(set(found))
+
+
+def keep_calling(url: str, seconds: float, first: int) -> list[str]:
+    """Signed steps of new calls for `seconds`; every one must get 200 and valid TwiML."""
+    sids = []
+    deadline = time.monotonic() + seconds
+    n = first
+    while time.monotonic() < deadline:
+        sid = f"CA{n:032d}"
+        answer = signed_step(url, sid)
+        assert answer.status_code == 200, (sid, answer.status_code, answer.text[:200])
+        assert ET.fromstring(answer.content).tag == "Response"
+        assert b"<Gather" in answer.content, answer.text[:300]  # the menu, not the apology
+        sids.append(sid)
+        n += 1
+        time.sleep(0.1)
+    return sids
+
+
+def recorded_calls(database: Path) -> set[str]:
+    if not database.is_file():
+        return set()
+    with sqlite3.connect(database) as connection:
+        try:
+            return {row[0] for row in connection.execute("SELECT call_sid FROM calls")}
+        except sqlite3.OperationalError:  # not migrated yet
+            return set()
+
+
+def wait_for_records(database: Path, sids: list[str], url: str) -> None:
+    """Poke the server until every call is in the database (the spool replays on a write)."""
+    deadline = time.monotonic() + 40
+    n = 10**6
+    while not set(sids) <= recorded_calls(database):
+        assert time.monotonic() < deadline, f"{len(set(sids) - recorded_calls(database))} missing"
+        signed_step(url, f"CA{n:032d}")  # a write that finds the database back
+        n += 1
+        time.sleep(0.5)
+
+
+def test_database_down_at_start(tmp_path):
+    data = tmp_path / "data"
+    data.write_text("a file where the database's directory should be")  # cannot be opened
+    database = data / "ivr.sqlite3"
+    with procfile_server(tmp_path, DATABASE_URL=f"sqlite:///{database}") as url:
+        health = requests.get(url + "/healthz", timeout=5).json()
+        assert health["status"] == "ok" and health["records"] == "spooling"
+        sids = keep_calling(url, 8, 0)
+        data.unlink()  # the database comes back
+        wait_for_records(database, sids, url)
+    assert set(sids) <= recorded_calls(database)
+
+
+def test_database_down_then_a_worker_killed(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "ivr.sqlite3"
+    with procfile_server(tmp_path, DATABASE_URL=f"sqlite:///{database}") as url:
+        before = keep_calling(url, 2, 0)
+        data.rename(tmp_path / "away")
+        data.write_text("down")  # new connections cannot open the database now
+        victim = workers(url)[0]
+        os.kill(victim, signal.SIGKILL)
+        sids = keep_calling(url, 30, 1000)
+        assert victim not in workers(url) and len(workers(url)) == 2  # replaced, and serving
+        data.unlink()
+        (tmp_path / "away").rename(data)  # the database is back
+        wait_for_records(database, before + sids, url)
+
+
+def test_a_broken_menu_then_a_worker_killed(tmp_path):
+    menus = tmp_path / "menus.yaml"
+    menus.write_text((PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    database = tmp_path / "ivr.sqlite3"
+    with procfile_server(tmp_path, IVR_MENUS=str(menus), IVR_RELOAD_SECONDS="1") as url:
+        keep_calling(url, 1, 0)
+        menus.write_text("version: 1\nnodes: [this is not a menu\n", encoding="utf-8")
+        time.sleep(1.5)  # the running workers refuse it and keep their menu
+        victim = workers(url)[0]
+        os.kill(victim, signal.SIGKILL)
+        sids = keep_calling(url, 30, 2000)
+        assert len(workers(url)) == 2
+        assert "serving the last good menu" in (tmp_path / "server.log").read_text()
+    assert set(sids) <= recorded_calls(database)
