@@ -1,6 +1,7 @@
 """`make bench`: the service against a bare-Flask ceiling, measured in one run.
 
-Over HTTP: gunicorn (2 sync workers) on 127.0.0.1 for each app, driven by wrk
+Over HTTP: gunicorn with the Procfile's worker setup (ivr.web.gunicorn_conf: 2 gthread
+workers) on 127.0.0.1 for each app, the ceiling too, driven by wrk
 at 16 connections, several rounds alternating the apps, medians reported.
 In-process: the Flask test client, no network. Then the size, memory and
 start-up targets. The last line holds the ratios service/ceiling.
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.genmenu import generate  # noqa: E402
+from ivr.web import gunicorn_conf  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
 NOW = "2026-11-23T10:00:00+08:00"
@@ -59,7 +61,7 @@ def search(pattern: str, text: str) -> re.Match[str]:
 
 
 class Server:
-    """A gunicorn with 2 sync workers on 127.0.0.1, stopped on exit."""
+    """A gunicorn on 127.0.0.1 with the Procfile's workers (ivr.web.gunicorn_conf); stop() ends it."""
 
     def __init__(self, name: str, target: str, env: dict[str, str], workers: int = 2) -> None:
         self.name, self.port = name, free_port()
@@ -74,7 +76,11 @@ class Server:
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "sync",
+                gunicorn_conf.worker_class,
+                "--threads",
+                str(gunicorn_conf.threads),
+                "--access-logfile",
+                "/dev/null",
                 "--log-level",
                 "warning",
             ],
@@ -310,7 +316,11 @@ def main() -> int:
 
     servers: dict[str, Server] = {}
     specs = {
-        "ceiling": ("bench.ceiling:app", {"CEILING_BYTES": str(welcome_bytes)}),
+        # IVR_RECORDS=off: gunicorn.conf.py migrates nothing before the ceiling starts
+        "ceiling": (
+            "bench.ceiling:app",
+            {"CEILING_BYTES": str(welcome_bytes), "IVR_RECORDS": "off"},
+        ),
         "service": (
             "server:app",
             {
