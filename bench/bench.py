@@ -61,7 +61,7 @@ def search(pattern: str, text: str) -> re.Match[str]:
 
 
 class Server:
-    """A gunicorn on 127.0.0.1 with the Procfile's workers (ivr.web.gunicorn_conf); stop() ends it."""
+    """A gunicorn on 127.0.0.1 with the Procfile's workers (ivr.web.gunicorn_conf)."""
 
     def __init__(self, name: str, target: str, env: dict[str, str], workers: int = 2) -> None:
         self.name, self.port = name, free_port()
