@@ -11,6 +11,7 @@ later. It never raises.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
@@ -336,6 +337,12 @@ class Recorder:
         self._lock = threading.Lock()
         self._replayer: threading.Thread | None = None
         self._migrated = True  # False after a start during an outage, until migrated
+        # SQLite takes one writer at a time: a worker's threads queue here, where the next
+        # one is woken the moment the lock is free, instead of in SQLite's busy handler,
+        # which sleeps between tries (the tail latency under load).
+        self._one_writer: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
 
     @classmethod
     def open(
@@ -402,6 +409,10 @@ class Recorder:
             database.migrate(self.engine)  # raises while the database is still down
             self._migrated = True
             log.warning("call records: database %s is back and migrated", self.shown)
+        with self._one_writer:
+            self._transaction(changes)
+
+    def _transaction(self, changes: Sequence[Change]) -> None:
         try:
             with self.engine.begin() as connection:
                 apply(connection, self.sql, changes)
