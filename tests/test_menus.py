@@ -37,15 +37,19 @@ def test_base_fixture_is_valid(tmp_path):
     assert check_menus(write(tmp_path, BASE), env=ENV) == []
 
 
-def test_shipped_menu_is_valid_with_no_warnings():
+def test_shipped_menu_is_valid_with_no_warnings_but_the_intended_question():
+    """ "在线客服" is close to the agent's "客服" on purpose: the caller is asked which."""
     problems = check_menus(HOTLINE, env=ENV)
-    assert problems == [], "\n".join(map(str, problems))
+    assert [(p.severity, p.node, p.message.split("'")[1]) for p in problems] == [
+        ("warning", "channels", "在线客服"),
+        ("warning", "channels", "网上客服"),
+    ], "\n".join(map(str, problems))
 
 
 def test_shipped_menu_reaches_every_node():
     """No node is unreachable: the loader warns about those, and there are none."""
     menus = load_menus(HOTLINE, env=ENV)
-    assert menus.warnings == ()
+    assert not [w for w in menus.warnings if "no path" in w.message]
     assert {
         "welcome",
         "main",
