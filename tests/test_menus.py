@@ -37,15 +37,19 @@ def test_base_fixture_is_valid(tmp_path):
     assert check_menus(write(tmp_path, BASE), env=ENV) == []
 
 
-def test_shipped_menu_is_valid_with_no_warnings():
+def test_shipped_menu_is_valid_with_no_warnings_but_the_intended_question():
+    """ "在线客服" is close to the agent's "客服" on purpose: the caller is asked which."""
     problems = check_menus(HOTLINE, env=ENV)
-    assert problems == [], "\n".join(map(str, problems))
+    assert [(p.severity, p.node, p.message.split("'")[1]) for p in problems] == [
+        ("warning", "channels", "在线客服"),
+        ("warning", "channels", "网上客服"),
+    ], "\n".join(map(str, problems))
 
 
 def test_shipped_menu_reaches_every_node():
     """No node is unreachable: the loader warns about those, and there are none."""
     menus = load_menus(HOTLINE, env=ENV)
-    assert menus.warnings == ()
+    assert not [w for w in menus.warnings if "no path" in w.message]
     assert {
         "welcome",
         "main",
@@ -513,3 +517,68 @@ def test_validate_loads_neither_the_web_app_nor_the_database():
         env={**os.environ, **ENV},
     )
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+# -- example phrases that collide between two nodes -------------------------------------------
+
+SPOKEN = BASE.replace(
+    "    global_keys: {main: null, back: null}\n",
+    "    speech: true\n    global_keys: {main: null, back: null}\n",
+).replace(
+    '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info}\n',
+    '      "1": {label: {zh-CN: 账户问题, en-US: For accounts}, to: info,\n'
+    "            keywords: {zh-CN: [账户], en-US: [account]}}\n"
+    '      "2": {label: {zh-CN: 付款问题, en-US: For payments}, to: pay,\n'
+    "            keywords: {zh-CN: [付款], en-US: [payment]}}\n",
+) + (
+    "  pay:\n"
+    "    type: message\n"
+    "    say: {zh-CN: 付款, en-US: Payments}\n"
+    "    next: main\n"
+    "    phrases:\n"
+    "      zh-CN: [PAY]\n"
+)
+
+
+def spoken_menu(info: str, pay: str) -> str:
+    """The base menu listening, with example phrases for 'info' and 'pay' (YAML lists)."""
+    text = SPOKEN.replace("PAY", pay)
+    return text.replace(
+        "    say: {zh-CN: 信息, en-US: Info}\n",
+        f"    say: {{zh-CN: 信息, en-US: Info}}\n    phrases:\n      zh-CN: [{info}]\n",
+    )
+
+
+def test_distinct_phrases_are_valid(tmp_path):
+    text = spoken_menu("我的账户登录不了, 账户被锁住怎么办", "付款失败了, 扫码付不了钱")
+    assert check_menus(write(tmp_path, text), env=ENV) == []
+
+
+def test_the_same_phrase_in_two_nodes_is_an_error(tmp_path):
+    """Identical once the matcher has normalised them (case, punctuation, fillers)."""
+    text = spoken_menu("我的账户登录不了, 账户被锁了", "付款失败了, 嗯，账户被锁了吗？")
+    problems = check_menus(write(tmp_path, text), env=ENV)
+    assert [(p.severity, p.node, p.line) for p in problems] == [
+        ("error", "pay", line_of(text, "付款失败了")),
+    ]
+    first = line_of(text, "我的账户登录不了")
+    assert problems[0].message == (
+        f"phrase '嗯，账户被锁了吗？' is also an example of node 'info' (line {first}): "
+        "the matcher cannot tell them apart"
+    )
+    with pytest.raises(MenuError):
+        load_menus(write(tmp_path, text), env=ENV)
+
+
+def test_a_phrase_the_matcher_sends_to_another_node_is_a_warning(tmp_path):
+    text = spoken_menu("我的账户登录不了, 账户被锁住怎么办", "付款失败了, 账户被锁住了")
+    problems = check_menus(write(tmp_path, text), env=ENV)
+    assert [(p.severity, p.node, p.line) for p in problems] == [
+        ("warning", "info", line_of(text, "我的账户登录不了")),
+    ]
+    assert problems[0].message == (
+        "phrase '账户被锁住怎么办' is closer to node 'pay' "
+        f"('账户被锁住了', line {line_of(text, '付款失败了')}) than the matcher allows: "
+        "a caller who says it would be asked to choose between them"
+    )
+    assert load_menus(write(tmp_path, text), env=ENV).warnings == tuple(problems)

@@ -30,8 +30,8 @@ def test_no_out_of_scope_sentence_of_the_dev_set_reaches_a_node(menus):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out accuracy is 84.0% with 1 out-of-scope sentence reaching a node "
-    "(issue 16's gate is 95% and none); remove this mark once the matcher passes",
+    reason="held-out accuracy is 84.0% (no out-of-scope sentence reaching a node; issue "
+    "16's gate is 95% and none); remove this mark once the matcher passes",
 )
 def test_held_out_gate(menus):
     """At least 95% of the held-out corpus is right and no out-of-scope sentence is answered."""

@@ -62,8 +62,22 @@ def graph(menus: Path | None) -> None:
     help="A spoken-request corpus (tests/speech/README.md).",
 )
 @click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to test.")
-def speech(corpus: Path, menus: Path | None) -> None:
+@click.option(
+    "--misses",
+    is_flag=True,
+    help="Instead, list what real callers said that matched no node or matched poorly "
+    "(from the call records), most frequent first.",
+)
+@click.option("--since", metavar="DATE", help="With --misses: from this day (or time) on.")
+def speech(corpus: Path, menus: Path | None, misses: bool, since: str | None) -> None:
     """Run a corpus of spoken requests: accuracy per node, confused pairs, misses."""
+    if misses:
+        from ivr.cli.records import print_misses
+
+        print_misses(since)
+        return
+    if since is not None:
+        raise click.UsageError("--since goes with --misses")
     from ivr.menu.loading import load_menus
     from ivr.menu.problems import MenuError
     from ivr.simulator.speech import judge, load_corpus

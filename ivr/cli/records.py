@@ -20,6 +20,7 @@ from ivr.menu.loading import Menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.records import tables
 from ivr.records.database import mark_handled
+from ivr.records.misses import LOW_SCORE, speech_misses
 from ivr.records.report import (
     build_report,
     callback_row,
@@ -185,3 +186,27 @@ def _print_items(
         click.echo(f"no open {what}")
     else:
         Console().print(table(rows, f"{len(rows)} {what}"))
+
+
+def print_misses(since: str | None) -> None:
+    """Print the unmatched and low-score utterances of real calls (`ivr speech --misses`)."""
+    from ivr.simulator.call import SIMULATED_CALL_SID
+
+    menus = _menus()
+    engine = cli_engine()
+    try:
+        found = speech_misses(
+            engine,
+            _moment(since, report_zone(menus), False),
+            skip_call_sids=SIMULATED_CALL_SID,  # simulated calls are not callers
+        )
+    finally:
+        engine.dispose()
+    if not found:
+        click.echo("no unmatched or low-score speech on real calls")
+        return
+    table = Table("times", "best score", "heard", title=f"speech under {LOW_SCORE} (real calls)")
+    for miss in found:
+        score = "no match" if miss.best_score is None else f"{miss.best_score:.2f}"
+        table.add_row(str(miss.count), score, miss.heard)
+    Console(width=200).print(table)

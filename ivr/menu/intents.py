@@ -96,6 +96,19 @@ class Intents:
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
+        best = self.nearest(utterance)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])
+        if not ranked:
+            return Match(None, "", 0.0, None, 0.0)
+        node, (score, text) = ranked[0]
+        # The runner-up is a different topic: not a menu on the way to the best, nor a
+        # node under it (被盗 is more specific than 账户, and does not compete with it).
+        others = [(n, s) for n, (s, _) in ranked[1:] if n not in self.related.get(node, ())]
+        second, second_score = others[0] if others else (None, 0.0)
+        return Match(node, text, round(score, 4), second, round(second_score, 4))
+
+    def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
+        """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
         found = features(utterance)
         gained: dict[int, float] = {}
         for feature in found:
@@ -107,15 +120,7 @@ class Intents:
             score = gain / (phrase.weight + SMOOTHING)
             if score > best.get(phrase.node, (0.0, ""))[0]:
                 best[phrase.node] = (score, phrase.text)
-        ranked = sorted(best.items(), key=lambda item: -item[1][0])
-        if not ranked:
-            return Match(None, "", 0.0, None, 0.0)
-        node, (score, text) = ranked[0]
-        # The runner-up is a different topic: not a menu on the way to the best, nor a
-        # node under it (被盗 is more specific than 账户, and does not compete with it).
-        others = [(n, s) for n, (s, _) in ranked[1:] if n not in self.related.get(node, ())]
-        second, second_score = others[0] if others else (None, 0.0)
-        return Match(node, text, round(score, 4), second, round(second_score, 4))
+        return best
 
 
 def build(examples: Mapping[str, Iterable[str]], related: Mapping[str, frozenset[str]]) -> Intents:

@@ -341,6 +341,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.schedules: dict[str, Schedule] = {}
         self.numbers: dict[tuple[str, str], str] = {}  # (node, field) -> expanded number
+        self.spoken: Spoken | None = None  # the speech index, built once by check_phrases
 
     def add(
         self, path: tuple, message: str, fix: str | None = None, severity: str = "error"
@@ -370,6 +371,8 @@ class _Checker:
                 )
         if not any(p.severity == "error" for p in self.problems):
             self.check_paths()
+        if not any(p.severity == "error" for p in self.problems):
+            self.check_phrases()
         return self.problems
 
     # -- languages and words ---------------------------------------------------------------
@@ -682,6 +685,55 @@ class _Checker:
                 "point one of these nodes' on_max / no_answer / next to a node that ends the call",
             )
 
+    # -- example phrases ------------------------------------------------------------------------
+
+    def check_phrases(self) -> None:
+        """Phrases two nodes share (an error), or that the matcher sends elsewhere (a warning)."""
+        where: dict[tuple[str, str], tuple] = {}  # (node, phrase) -> its path in the file
+        seen: dict[str, tuple] = {}  # the phrase as the matcher reads it -> its first path
+        clashes: set[tuple[str, str]] = set()
+        for node_id, node in self.m.nodes.items():
+            for lang, texts in node.phrases.items():
+                for index, text in enumerate(texts):
+                    path = ("nodes", node_id, "phrases", lang, index)
+                    where.setdefault((node_id, text), path)
+                    first = seen.setdefault(intents.clean(text), path)
+                    if first[1] != node_id:
+                        _, other, _, other_lang, other_index = first
+                        clashes |= {
+                            (node_id, text),
+                            (other, self.m.nodes[other].phrases[other_lang][other_index]),
+                        }
+                        self.add(
+                            path,
+                            f"phrase '{text}' is also an example of node '{first[1]}' "
+                            f"(line {self.yf.line_of(first)}): the matcher cannot tell them apart",
+                            "keep it in one of the two nodes",
+                        )
+        self.spoken = _spoken(self.m, self.m.nodes)
+        if self.spoken is None:
+            return
+        for (node_id, text), path in where.items():
+            match = self.spoken.intents.match(text)
+            others = [n for n in match.choices if n != node_id]
+            if (node_id, text) in clashes or not others:
+                continue
+            other = others[0]
+            said = self.spoken.intents.nearest(text)[other][1]
+            line = self.yf.line_of(where.get((other, said)) or ("nodes", other))
+            outcome = (
+                "would be asked to choose between them"
+                if node_id in match.choices
+                else "would be sent there"
+            )
+            self.add(
+                path,
+                f"phrase '{text}' is closer to node '{other}' ('{said}', line {line}) "
+                f"than the matcher allows: a caller who says it {outcome}",
+                f"reword it, or give node '{node_id}' more phrases of its own",
+                severity="warning",
+            )
+
 
 def _speaks_mandarin(voice: str) -> bool:
     return voice.startswith(("Polly.Zhiyu", "Google.cmn-", "Google.zh-"))
@@ -827,7 +879,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         speech_min_confidence=d.speech_min_confidence,
         warnings=tuple(p for p in checker.problems if p.severity == "warning"),
         retention_days=m.retention_days,
-        spoken=_spoken(m, nodes),
+        spoken=checker.spoken or _spoken(m, nodes),
     )
 
 

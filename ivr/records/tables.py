@@ -95,6 +95,7 @@ events = Table(  # one answered webhook: where the caller was, what they did, wh
     Column("lang", String(16)),
     Column("input", String(300)),  # keys, say:words, a dial status
     Column("confidence", Float),
+    Column("score", Float),  # how well the words matched the node they led to
     Column("outcome", String(300), nullable=False),
     Column("at", UTCDateTime(), nullable=False, index=True),
     UniqueConstraint("call_sid", "step", "path"),

@@ -96,8 +96,9 @@ def step_taken(
     confidence: float | None,
     outcome: str,
     at: datetime.datetime,
+    score: float | None = None,
 ) -> Change:
-    """A webhook of the call flow was answered."""
+    """A webhook of the call flow was answered (`score`: how well speech matched)."""
     return Change(
         "step",
         {
@@ -109,6 +110,7 @@ def step_taken(
             "lang": lang,
             "input": heard,
             "confidence": confidence,
+            "score": score,
             "outcome": outcome,
             "at": at,
         },

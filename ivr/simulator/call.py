@@ -41,6 +41,9 @@ from ivr.simulator.transport import (
 )
 
 _T = TypeVar("_T", int, None)
+# Simulated calls' CallSids start so ("CAsim" + 29 hex digits, 34 characters like Twilio's);
+# a real one is "CA" + 32 hex digits, so the records can leave simulated calls out.
+SIMULATED_CALL_SID = "CAsim"
 LOOP_LIMIT = 20  # documents in a row without waiting for the caller before we call it a loop
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -193,7 +196,7 @@ class Call:
         self.document: _Document | None = None  # the document being run
         self._validator = RequestValidator(auth_token) if auth_token else None
         self._random = random.Random(seed)
-        self.call_sid = self._sid("CA")
+        self.call_sid = self._sid(SIMULATED_CALL_SID)
         self.account_sid = self._sid("AC")
         self._events: list[Event] = []
         self._problems: list[Problem] = []
@@ -554,7 +557,7 @@ class Call:
     # --- bookkeeping --------------------------------------------------------------------
 
     def _sid(self, prefix: str) -> str:
-        return f"{prefix}{self._random.getrandbits(128):032x}"
+        return f"{prefix}{self._random.getrandbits(128):032x}"[:34]
 
     def _report(self, code: Code, message: str, url: str) -> None:
         self._problems.append(problem(code, message, url))

@@ -240,6 +240,7 @@ def _record_step(
             confidence,
             answer.outcome[:300],
             now,
+            score=answer.score,
         ),
     ]
     if recording is not None and answer.outcome == "recorded":

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from ivr.cli.db import db_cli
+from ivr.cli.menu import speech
 from ivr.cli.records import callbacks_command, report_command, voicemails_command
 from ivr.records import database
 from ivr.records.tables import metadata
@@ -170,9 +171,9 @@ def counts(engine: Engine) -> dict[str, int]:
 
 @pytest.fixture
 def ivr(env):
-    """Run `ivr db|report|voicemails|callbacks` against the test database."""
+    """Run `ivr db|report|voicemails|callbacks|speech` against the test database."""
     group = click.Group("ivr")
-    for command in (db_cli, report_command, voicemails_command, callbacks_command):
+    for command in (db_cli, report_command, voicemails_command, callbacks_command, speech):
         group.add_command(command)
     runner = CliRunner()
 

@@ -28,7 +28,7 @@ FIRST = "0001"
 def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert database.current_revision(engine) is None
     database.upgrade(engine)
-    assert database.current_revision(engine) == database.head_revision() == "0002"
+    assert database.current_revision(engine) == database.head_revision() == "0003"
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
         "calls",
@@ -230,7 +230,7 @@ def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, 
 
 
 def test_db_upgrade_reports_the_revision(ivr):
-    assert "schema at revision 0002" in ivr("db", "upgrade").output
+    assert "schema at revision 0003" in ivr("db", "upgrade").output
 
 
 @pytest.mark.parametrize(
