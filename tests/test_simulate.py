@@ -321,3 +321,16 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input", "0,2,1,2"])
     assert result.exit_code == 0, result.output
     assert "我们会在最近的下午给您回电" in result.output
+
+
+def test_simulated_calls_never_reach_the_records_an_operator_reads(tmp_path, monkeypatch):
+    """`ivr simulate` and `ivr test` keep their calls in a data directory of their own."""
+    database = tmp_path / "real.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("IVR_INSTANCE_DIR", str(tmp_path / "instance"))
+    result = CliRunner().invoke(
+        cli, ["simulate", "--at", "2026-11-23T21:00:00+08:00", "--input", "0,1,rec:请回电"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[Caller] recorded 请回电" in result.output
+    assert not database.exists() and not (tmp_path / "instance").exists()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime
+import functools
 import json
 import logging
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -35,13 +39,30 @@ def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True)
 
     _quiet_server_logs()
     try:
-        settings = replace(cli_settings(), menus_path=menus, fixed_now=at)
-        if not records:
-            settings = replace(settings, records=False)
+        # Simulated calls are not calls anyone made: their records, spool and kept menu go
+        # to a data directory of this run's own, never the one an operator reads.
+        scratch = _scratch()
+        settings = replace(
+            cli_settings(),
+            menus_path=menus,
+            fixed_now=at,
+            instance_dir=scratch,
+            database_url=None,
+            spool_dir=None,
+            records=records,
+        )
         app = create_app(settings)
     except MenuError as exc:
         raise click.ClickException(f"{menus} is invalid:\n{exc}") from None
     return WsgiTransport(app, base_url=BASE_URL)
+
+
+@functools.cache
+def _scratch() -> Path:
+    """A temporary data directory for this run's in-process server, removed at exit."""
+    directory = Path(tempfile.mkdtemp(prefix="ivr-simulated-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 def _auth_token() -> str | None:
