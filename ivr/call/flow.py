@@ -15,9 +15,10 @@ from typing import TypeVar
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, phrases
-from ivr.menu.loading import MenuPlan, Menus, Node, normalize
+from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
     AnswerNode,
+    AnyNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -550,7 +551,7 @@ class Flow:
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)
-            node: Node = self.menus.nodes[target]
+            node: AnyNode = self.menus.nodes[target]
             if isinstance(node, MenuNode | AnswerNode):
                 back = state.back
                 if target in back:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ivr.menu.loading import Menus, Node
+from ivr.menu.loading import Menus
 from ivr.menu.schema import (
     AnswerNode,
+    AnyNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -66,7 +67,7 @@ def mermaid(menus: Menus, highlight: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _links(node: Node) -> list[tuple[str, str, bool]]:
+def _links(node: AnyNode) -> list[tuple[str, str, bool]]:
     if isinstance(node, MenuNode):
         links = [(key, o.to, False) for key, o in node.options.items()]
         return [*links, ("too many tries", node.on_max, True)] if node.on_max else links

@@ -27,6 +27,7 @@ from ivr.menu.schema import (
     NODE_ID,
     NODE_TYPES,
     AnswerNode,
+    AnyNode,
     CallbackNode,
     DialNode,
     HangupNode,
@@ -42,16 +43,6 @@ from ivr.menu.schema import (
 from ivr.menu.speech import Say
 from ivr.menu.yamlfile import YamlFile, YamlSyntaxError, read_yaml
 
-Node = (
-    MenuNode
-    | AnswerNode
-    | MessageNode
-    | HoursNode
-    | DialNode
-    | RecordNode
-    | CallbackNode
-    | HangupNode
-)
 GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
 # With defaults.global_keys_intro set, a menu lists only these global keys every time (the
 # rest once per call); an answer always names these, since they are its ways onward.
@@ -130,7 +121,7 @@ class Menus:
     start: str
     main_menu: str
     agent_node: str | None
-    nodes: Mapping[str, Node]
+    nodes: Mapping[str, AnyNode]
     schedules: Mapping[str, Schedule]
     plans: Mapping[str, MenuPlan]
     voices: Mapping[str, Mapping[str, Voice]]  # node id -> lang -> voice
@@ -417,7 +408,7 @@ class _Checker:
                     did_you_mean(lang, self.m.languages) or "remove it",
                 )
 
-    def check_texts(self, node_id: str, node: Node) -> None:
+    def check_texts(self, node_id: str, node: AnyNode) -> None:
         for attr in _TEXT_FIELDS[type(node)]:
             self.check_text(("nodes", node_id, attr), getattr(node, attr))
         if isinstance(node, CallbackNode):
@@ -739,7 +730,7 @@ def _speaks_mandarin(voice: str) -> bool:
     return voice.startswith(("Polly.Zhiyu", "Google.cmn-", "Google.zh-"))
 
 
-def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
+def _edges(node: AnyNode) -> Iterator[tuple[str, str | None]]:
     """Yield (field path, target) for every node a node can lead to."""
     if isinstance(node, MenuNode):
         for key, option in node.options.items():
@@ -762,7 +753,7 @@ def _edges(node: Node) -> Iterator[tuple[str, str | None]]:
             yield attr, getattr(node, attr)
 
 
-def _forced_edges(node: Node, default_on_max: str | None) -> list[str]:
+def _forced_edges(node: AnyNode, default_on_max: str | None) -> list[str]:
     if isinstance(node, MenuNode | CallbackNode):
         on_max = node.on_max or default_on_max
         return [on_max] if on_max else []
@@ -813,7 +804,7 @@ def _find_cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
 
 def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
     d = m.defaults
-    nodes: dict[str, Node] = {}
+    nodes: dict[str, AnyNode] = {}
     voices: dict[str, Mapping[str, Voice]] = {}
     plans: dict[str, MenuPlan] = {}
     for node_id, node in m.nodes.items():
@@ -883,7 +874,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
     )
 
 
-def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
+def _spoken(m: MenusFile, nodes: Mapping[str, AnyNode]) -> Spoken | None:
     """Index what callers say for every node under the main menu, and their way there."""
     main = m.main_menu or m.start
     # Without example phrases (a file from before them) speech picks options by keyword.
@@ -940,7 +931,7 @@ def _spoken(m: MenusFile, nodes: Mapping[str, Node]) -> Spoken | None:
     )
 
 
-def _filled(node: Node, retention_days: int | None) -> Node:
+def _filled(node: AnyNode, retention_days: int | None) -> AnyNode:
     """Fill {retention_days} into a node's words (the checker made sure it is set)."""
     if retention_days is None:
         return node

@@ -302,6 +302,17 @@ class HangupNode(_Node):
     say: Text | None = None
 
 
+# Any node of a menu; `Node` is the same union as the file format reads it (by `type`).
+AnyNode = (
+    MenuNode
+    | AnswerNode
+    | MessageNode
+    | HoursNode
+    | DialNode
+    | RecordNode
+    | CallbackNode
+    | HangupNode
+)
 Node = Annotated[
     MenuNode
     | AnswerNode

@@ -15,7 +15,7 @@ from ivr.simulator.callers import (
     Silence,
     Speech,
 )
-from ivr.simulator.checks import Problem, check_response
+from ivr.simulator.checks import TwimlProblem, check_response
 from ivr.simulator.transport import (
     HttpTransport,
     Response,
@@ -36,7 +36,6 @@ __all__ = [
     "HttpTransport",
     "Keys",
     "Message",
-    "Problem",
     "RecordPrompt",
     "Response",
     "ScriptMismatch",
@@ -45,6 +44,7 @@ __all__ = [
     "Speech",
     "Transport",
     "TransportError",
+    "TwimlProblem",
     "WsgiTransport",
     "check_response",
 ]

@@ -31,7 +31,7 @@ from ivr.simulator.callers import (
     Speech,
     describe,
 )
-from ivr.simulator.checks import SCHEMA, Code, Problem, check_response, problem
+from ivr.simulator.checks import SCHEMA, Code, TwimlProblem, check_response, problem
 from ivr.simulator.transport import (
     Response,
     Transport,
@@ -96,7 +96,7 @@ class CallResult:
     """What happened on a call: transcript, problems found, how it ended, requests sent."""
 
     events: list[Event]
-    problems: list[Problem]
+    problems: list[TwimlProblem]
     end: str
     requests: list[tuple[str, str, dict[str, str]]]
     lenient: bool = False
@@ -199,7 +199,7 @@ class Call:
         self.call_sid = self._sid(SIMULATED_CALL_SID)
         self.account_sid = self._sid("AC")
         self._events: list[Event] = []
-        self._problems: list[Problem] = []
+        self._problems: list[TwimlProblem] = []
         self._requests: list[tuple[str, str, dict[str, str]]] = []
         self._pending: list[tuple[str, dict[str, str]]] = []  # callbacks due after the action
         self._spoken: list[str] = []

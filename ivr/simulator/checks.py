@@ -98,7 +98,7 @@ CODES: dict[Code, tuple[str, Severity]] = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class TwimlProblem:
     """One thing Twilio would log about a request or a document."""
 
     code: Code
@@ -112,9 +112,9 @@ class Problem:
         return f"{self.code} at {self.url}{where}: {self.message}"
 
 
-def problem(code: Code, message: str, url: str, element: str = "") -> Problem:
-    """Make a Problem whose severity is the one Twilio gives the code."""
-    return Problem(code, message, url, element, CODES[code][1])
+def problem(code: Code, message: str, url: str, element: str = "") -> TwimlProblem:
+    """Make a TwimlProblem whose severity is the one Twilio gives the code."""
+    return TwimlProblem(code, message, url, element, CODES[code][1])
 
 
 # --- attribute validators: each returns what is wrong with a value, or None ------------
@@ -405,7 +405,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE_END = re.compile(r"[。！？!?]+|\.+(?=\s|$)")
 
 
-def check_response(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
+def check_response(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
     """Check one webhook answer; return its <Response> (None when Twilio cannot run it)."""
     root, problems = _checked(resp.status, resp.content_type, resp.body, resp.url)
     return root, list(problems)
@@ -414,14 +414,14 @@ def check_response(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
 @functools.lru_cache(maxsize=4096)
 def _checked(
     status: int, content_type: str, body: bytes, url: str
-) -> tuple[ET.Element | None, tuple[Problem, ...]]:
+) -> tuple[ET.Element | None, tuple[TwimlProblem, ...]]:
     # Remembered: a call, and above all the explorer, meets the same documents again and
     # again. The interpreter only reads the tree, so sharing it is safe.
     root, problems = _check(Response(status, content_type, body, 0.0, url))
     return root, tuple(problems)
 
 
-def _check(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
+def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
     url = resp.url
     if resp.status >= 400:
         snippet = resp.body[:200].decode("utf-8", "replace").strip()
@@ -444,7 +444,7 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
     if root.tag != "Response":
         message = f"the root element is <{root.tag}>; it must be <Response>"
         return None, [problem(12102, message, url, root.tag)]
-    problems: list[Problem] = []
+    problems: list[TwimlProblem] = []
     _check_element(root, "Response", None, url, problems)
     _check_document_shape(root, url, problems)
     _check_barge_in(root, url, problems)
@@ -452,7 +452,7 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[Problem]]:
 
 
 def _check_element(
-    el: ET.Element, path: str, parent: str | None, url: str, out: list[Problem]
+    el: ET.Element, path: str, parent: str | None, url: str, out: list[TwimlProblem]
 ) -> None:
     spec = SCHEMA[el.tag]
     if spec.attrs is None:
@@ -491,7 +491,7 @@ def _check_attribute(
     allowed: Mapping[str, Rule],
     path: str,
     url: str,
-    out: list[Problem],
+    out: list[TwimlProblem],
 ) -> None:
     rule = allowed.get(name)
     if rule is None:
@@ -528,7 +528,7 @@ def _misplaced(child: str, parent: str, spec: Spec) -> str:
     return f"<{child}> cannot be nested in <{parent}>; it may contain only {allowed}"
 
 
-def _check_verb_content(el: ET.Element, path: str, url: str, out: list[Problem]) -> None:
+def _check_verb_content(el: ET.Element, path: str, url: str, out: list[TwimlProblem]) -> None:
     text = (el.text or "").strip()
     if el.tag == "Redirect" and not text:
         # Twilio has no Redirect-specific code for a missing URL; 11100 is its URL error.
@@ -555,7 +555,9 @@ def _check_verb_content(el: ET.Element, path: str, url: str, out: list[Problem])
         out.append(problem(13615, "transcription needs maxLength <= 120", url, path))
 
 
-def _check_say(el: ET.Element, parent: str | None, path: str, url: str, out: list[Problem]) -> None:
+def _check_say(
+    el: ET.Element, parent: str | None, path: str, url: str, out: list[TwimlProblem]
+) -> None:
     text = "".join(el.itertext()).strip()
     voice = el.get("voice", "")
     voice_code = NESTED_CODES.get((parent or "", "Say", "voice"), 13511)
@@ -588,7 +590,7 @@ def _speaks_mandarin(voice: str, language: str) -> bool:
     return language.startswith(("zh-", "cmn-"))
 
 
-def _check_document_shape(root: ET.Element, url: str, out: list[Problem]) -> None:
+def _check_document_shape(root: ET.Element, url: str, out: list[TwimlProblem]) -> None:
     verbs = list(root)
     for index, el in enumerate(verbs):
         if el.tag == "Reject" and index > 0:
@@ -604,7 +606,7 @@ def _check_document_shape(root: ET.Element, url: str, out: list[Problem]) -> Non
         )
 
 
-def _check_barge_in(root: ET.Element, url: str, out: list[Problem]) -> None:
+def _check_barge_in(root: ET.Element, url: str, out: list[TwimlProblem]) -> None:
     """Warn about a <Say> of several sentences just before a <Gather>, outside it.
 
     Keys pressed while it plays do nothing, so a caller who has heard enough must wait;

@@ -30,7 +30,7 @@ from ivr.simulator.callers import (
     Silence,
     describe,
 )
-from ivr.simulator.checks import Problem
+from ivr.simulator.checks import TwimlProblem
 from ivr.simulator.transport import Response, Transport
 
 ALL_KEYS = tuple("0123456789*#")
@@ -73,7 +73,7 @@ class Exploration:
     seconds: float = 0.0
     nodes: set[str] = field(default_factory=set)
     options: set[tuple[str, str]] = field(default_factory=set)  # (node, key) pressed there
-    problems: list[tuple[Problem, tuple[str, ...]]] = field(default_factory=list)
+    problems: list[tuple[TwimlProblem, tuple[str, ...]]] = field(default_factory=list)
     dead_ends: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     traps: list[tuple[str | None, tuple[str, ...]]] = field(default_factory=list)
     deepest: tuple[str, ...] = ()

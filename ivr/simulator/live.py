@@ -33,7 +33,7 @@ from ivr.simulator.callers import (
     Silence,
     Speech,
 )
-from ivr.simulator.checks import CODES, Problem
+from ivr.simulator.checks import CODES, TwimlProblem
 from ivr.simulator.transport import Response, Transport
 
 log = logging.getLogger("ivr.simulator.live")
@@ -331,7 +331,7 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
+def _problems(problems: list[TwimlProblem]) -> list[dict[str, Any]]:
     return [
         {
             "code": p.code,

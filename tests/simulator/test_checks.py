@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.simulator import Problem, Response, WsgiTransport, check_response
+from ivr.simulator import Response, TwimlProblem, WsgiTransport, check_response
 from ivr.simulator.checks import CODES, NESTED_CODES, SCHEMA
 
 from .conftest import BASE, doc, twiml_app
@@ -20,7 +20,7 @@ def served(body: str | bytes, mimetype: str = "text/xml", status: int = 200) -> 
     return WsgiTransport(app, BASE).request("POST", "/voice", {}, {})
 
 
-def problems_in(body: str) -> list[Problem]:
+def problems_in(body: str) -> list[TwimlProblem]:
     root, problems = check_response(served(doc(body)))
     assert root is not None, problems
     return problems
