@@ -484,3 +484,21 @@ def test_a_lifted_body_limit_still_reads_the_body(client, app):
     app.config["MAX_CONTENT_LENGTH"] = None  # an app embedding ours may lift the limit
     response = post(client, "/voice/gather?node=main&lang=zh-CN", Digits="2")
     assert twiml(response).find("Gather").get("action").startswith("/voice/gather?node=payments")
+
+
+@pytest.mark.parametrize("value", ["9" * 23, "１２", "-5", "3.5", ""])
+def test_odd_durations_never_reach_the_database(client, app, value):
+    """A huge or odd RecordingDuration / CallDuration is dropped before SQL, not spooled."""
+    recorded = post(
+        client,
+        "/voice/record?node=voicemail&lang=zh-CN&s=4",
+        RecordingUrl="https://api.twilio.com/RE9",
+        RecordingSid="RE9",
+        RecordingDuration=value,
+    )
+    assert recorded.status_code == 200
+    ended = post(client, "/voice/status", CallStatus="completed", CallDuration=value)
+    assert ended.status_code == 200
+    recorder = app.extensions["ivr"].recorder
+    assert recorder.status == "ok" and not recorder.spool.pending()
+    assert not (recorder.spool.directory / "rejected.jsonl").exists()  # nothing was refused

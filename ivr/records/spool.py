@@ -36,6 +36,10 @@ class Spool:
         name = f"{socket.gethostname()}-{os.getpid()}{SPOOLED}"
         _append(self.directory, name, line)
 
+    def reject(self, line: str) -> None:
+        """Keep a write the database refused, for a person to look at (never replayed)."""
+        _append(self.directory, REJECTED, line)
+
     def pending(self) -> bool:
         """Return whether anything waits to be replayed (cheap: one directory listing)."""
         try:

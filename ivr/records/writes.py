@@ -36,10 +36,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from ivr.records import database
-from ivr.records.spool import Spool
+from ivr.records.spool import REJECTED, Spool
 from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
 from ivr.settings import Settings
 
@@ -310,9 +310,15 @@ def apply(connection: Connection, sql: Mapping[str, Executable], changes: Sequen
             )
 
 
+def outage(exc: BaseException) -> bool:
+    """True when the database is down or unreachable: only the driver's connection and
+    operational errors. Anything else is about the record, and would happen again."""
+    return isinstance(exc, OperationalError | InterfaceError | database.DatabaseUnavailable)
+
+
 def bad_data(exc: BaseException) -> bool:
-    """True when the database refused the record itself (it would refuse it again)."""
-    return isinstance(exc, IntegrityError | DataError)
+    """True when the write itself failed (a bad value, a constraint), not the database."""
+    return not outage(exc)
 
 
 # -- the recorder -------------------------------------------------------------------------------
@@ -389,6 +395,11 @@ class Recorder:
                 try:
                     self._commit(changes)
                 except Exception as exc:
+                    if not outage(exc):
+                        # This record cannot be written, now or later: set it aside with
+                        # its reason; the call and every other write go on.
+                        self._reject(changes, exc)
+                        return False
                     self._failed(exc)
                 else:
                     # Another process's spool may wait too; looking costs a directory
@@ -460,17 +471,22 @@ class Recorder:
             )
 
     def _failed(self, exc: Exception) -> None:
-        refused = bad_data(exc)
-        if not refused:  # down or locked: spool without trying for a while
-            self._retry_at = time.monotonic() + self.retry_after
-        reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:300]
+        self._retry_at = time.monotonic() + self.retry_after  # spool without trying a while
         log.warning(
-            "call records: database %s %s (%s: %s); spooling to %s",
+            "call records: database %s unavailable (%s: %s); spooling to %s",
             self.shown,
-            "refused a write" if refused else "unavailable",
             type(exc).__name__,
-            reason,
+            _reason(exc),
             self.spool.directory,
+        )
+
+    def _reject(self, changes: Sequence[Change], exc: Exception) -> None:
+        self.spool.reject(to_json(changes))
+        log.error(
+            "call records: a write was refused (%s: %s); kept in %s",
+            type(exc).__name__,
+            _reason(exc),
+            self.spool.directory / REJECTED,
         )
 
     def _replay_soon(self) -> None:
@@ -507,7 +523,7 @@ class Recorder:
                     apply(connection, self.sql, changes)
             return rejected
         except Exception as exc:
-            if not bad_data(exc):
+            if outage(exc):
                 raise
             # One bad record must not hold back the others: apply them one by one.
         for line, changes in writes:
@@ -515,10 +531,15 @@ class Recorder:
                 with self.engine.begin() as connection:
                     apply(connection, self.sql, changes)
             except Exception as exc:
-                if not bad_data(exc):
+                if outage(exc):
                     raise
                 rejected.append(line)
         return rejected
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an error, for a log line (SQLAlchemy hides the parameters)."""
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:300]
 
 
 def _safe_json(changes: Sequence[Change]) -> str:

@@ -317,9 +317,7 @@ def _record(hook: Webhook) -> Reply:
     recording = None
     if url and url.startswith(("https://", "http://")):
         duration = hook.field("RecordingDuration") or "0"
-        recording = Recording(
-            url=url, sid=sid or "", duration=int(duration) if duration.isdigit() else 0
-        )
+        recording = Recording(url=url, sid=sid or "", duration=_seconds(duration) or 0)
     answer = hook.service.flow.record_result(hook.state, hook.now(), recording)
     return _answer(
         hook, answer, f"recording {sid}" if recording else "no recording", recording=recording
@@ -373,7 +371,7 @@ def _status(hook: Webhook) -> Reply:
     duration = hook.field("CallDuration")
     _log(hook, outcome="status", status=status, duration=duration)
     if call_sid and status:
-        seconds = int(duration) if duration and duration.isdigit() else None
+        seconds = _seconds(duration)
         _write(
             hook,
             call_ended(
@@ -469,6 +467,17 @@ def _record_failure(hook: Webhook, exc: Exception) -> None:
         )
     except Exception:
         log.exception("could not record the failed step")
+
+
+def _seconds(value: str | None) -> int | None:
+    """A duration Twilio sends, in seconds; None when it is not a plain number of them.
+
+    Twilio's calls and recordings last hours at most: anything longer than six digits
+    is not one of Twilio's values, and would not fit the database's integer either.
+    """
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 6:
+        return None
+    return int(value)
 
 
 def _float(value: str | None) -> float | None:

@@ -171,3 +171,36 @@ def test_a_server_on_a_current_schema_never_loads_alembic(tmp_path):
         text=True,
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_value_the_database_cannot_take_is_set_aside_and_the_rest_goes_on(db, tmp_path):
+    """Only an outage is an outage: a bad value is rejected with its reason, not spooled."""
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    huge = message_left(
+        "CA1", "RE1", 3, "voicemail", "voicemail", None, "https://x/RE1", 10**30, None, None, AT
+    )  # an int no column can hold
+    assert not recorder.write(call_seen("CA1", None, None, AT), huge)
+    assert recorder.status == "ok"  # no retry window: the database is fine
+    assert recorder.write(call_seen("CA2", None, None, AT))  # the next write commits at once
+    assert not recorder.spool.pending()  # nothing waits to be replayed...
+    rejected = (tmp_path / "spool" / "rejected.jsonl").read_text(encoding="utf-8")
+    assert '"recording_sid":"RE1"' in rejected  # ...the refused write is kept for a person
+    with db.connect() as connection:
+        assert connection.execute(select(tables.calls.c.call_sid)).scalars().all() == ["CA2"]
+
+
+def test_replay_sets_aside_a_line_it_cannot_apply_and_goes_on(db, tmp_path):
+    spool = Spool(tmp_path / "spool")
+    spool.append(
+        to_json(
+            (
+                call_seen("CA1", None, None, AT),
+                message_left("CA1", "RE1", 3, None, "voicemail", None, "u", 10**30, None, None, AT),
+            )
+        )
+    )
+    spool.append(to_json((call_seen("CA2", None, None, AT),)))
+    assert Recorder(db, spool).flush() == 1
+    assert not spool.pending()
+    with db.connect() as connection:
+        assert "CA2" in connection.execute(select(tables.calls.c.call_sid)).scalars().all()
