@@ -380,7 +380,7 @@ def test_fallback_answers_with_prebuilt_apology(client, caplog):
             post(client, "/voice/fallback", ErrorCode="11200", ErrorUrl="https://example.com/voice")
         )
     assert root.find("Dial/Number").text == "+8610555000111"
-    assert any("11200" in r.getMessage() for r in caplog.records)
+    assert any(getattr(r, "fields", {}).get("error_code") == "11200" for r in caplog.records)
 
 
 # -- signatures ------------------------------------------------------------------------------
@@ -502,3 +502,16 @@ def test_odd_durations_never_reach_the_database(client, app, value):
     recorder = app.extensions["ivr"].recorder
     assert recorder.status == "ok" and not recorder.spool.pending()
     assert not (recorder.spool.directory / "rejected.jsonl").exists()  # nothing was refused
+
+
+def test_the_fallbacks_fields_cannot_forge_a_log_line(client, caplog):
+    with caplog.at_level(logging.ERROR):
+        post(
+            client,
+            "/voice/fallback",
+            ErrorCode='11200\n{"level": "INFO"}',
+            ErrorUrl="https://x/voice\nforged line",
+        )
+    (record,) = [r for r in caplog.records if r.getMessage() == "fallback requested"]
+    line = JsonFormatter().format(record)
+    assert "\n" not in line and json.loads(line)["error_url"] == "https://x/voice\nforged line"

@@ -309,7 +309,7 @@ def callback_row(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, 
 def to_csv(report: Report) -> str:
     """Render the report as one CSV table: section, key, label, value."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(csv.writer(out, lineterminator="\n"))
     writer.writerow(["section", "key", "label", "value"])
     data = report.as_dict()
     for key in ("total", "after_hours", "after_hours_share"):
@@ -331,6 +331,30 @@ def to_csv(report: Report) -> str:
         for c in report.callbacks
     )
     return out.getvalue()
+
+
+class _SafeWriter:
+    """A csv writer whose text cells cannot run as spreadsheet formulas.
+
+    A cell starting with = + - or @ (a caller's words in a transcription, say) is
+    prefixed with an apostrophe, as OWASP advises against CSV injection.
+    """
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _blank(value: object) -> object:

@@ -287,8 +287,19 @@ def statements(dialect: str) -> dict[str, Executable]:
             set_={
                 "from_number": func.coalesce(calls.c.from_number, ended.excluded.from_number),
                 "to_number": func.coalesce(calls.c.to_number, ended.excluded.to_number),
-                "ended_at": func.coalesce(ended.excluded.ended_at, calls.c.ended_at),
-                "status": ended.excluded.status,
+                "ended_at": func.coalesce(calls.c.ended_at, ended.excluded.ended_at),
+                # Callbacks can arrive out of order: a final status is never overwritten by
+                # an earlier one ("ringing" after "completed").
+                "status": case(
+                    (
+                        and_(
+                            calls.c.status.in_(FINAL_STATUSES),
+                            ended.excluded.status.not_in(FINAL_STATUSES),
+                        ),
+                        calls.c.status,
+                    ),
+                    else_=ended.excluded.status,
+                ),
                 "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
             },
         ),

@@ -383,10 +383,16 @@ def _status(hook: Webhook) -> Reply:
 
 def _fallback(hook: Webhook) -> Reply:
     """Answer Twilio's Fallback URL with prebuilt TwiML that depends on nothing."""
+    # Twilio's fields go in as JSON values (escaped by the formatter): a newline in them
+    # cannot forge a log line.
     log.error(
-        "fallback requested: ErrorCode=%s ErrorUrl=%s",
-        hook.field("ErrorCode"),
-        (hook.field("ErrorUrl") or "")[:200],
+        "fallback requested",
+        extra={
+            "fields": {
+                "error_code": (hook.field("ErrorCode") or "")[:20],
+                "error_url": (hook.field("ErrorUrl") or "")[:200],
+            }
+        },
     )
     return Reply(hook.service.apology)
 

@@ -212,7 +212,8 @@ def test_csv_report_is_one_long_table(known, ivr):
         "option,main:agent,agent,4",
         "hangup,goodbye,,4",
         "agent,average_seconds,,40.0",
-        "callback,1,+86 138****1234 2026-11-24T22:00:40+08:00,+86 139****5678 18:00-20:00",
+        # A cell starting with + could run as a spreadsheet formula: it is escaped.
+        "callback,1,'+86 138****1234 2026-11-24T22:00:40+08:00,'+86 139****5678 18:00-20:00",
     ):
         assert row in lines
 
@@ -350,3 +351,27 @@ def test_purge_by_default_keeps_what_callers_are_told(db, tmp_path, ivr, monkeyp
     assert counts(db)["calls"] == 1
     monkeypatch.setenv("IVR_MENUS", str(SHIPPED))  # a menu that promises nothing
     assert "sets no retention_days" in ivr("db", "purge", expect=1).output
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from ivr.records.report import Report, to_csv
+
+    report = Report(
+        since=None,
+        until=None,
+        timezone="UTC",
+        calls=0,
+        after_hours=None,
+        by_day=[],
+        by_hour=[0] * 24,
+        options=[],
+        hangups=[("=cmd|' /C calc'!A0", 1)],
+        agent_calls=0,
+        agent_average_seconds=None,
+        voicemails=[
+            {"id": 1, "kind": "voicemail", "caller": "x", "at": "t", "transcription": "@SUM(1+1)"}
+        ],
+        callbacks=[],
+    )
+    text = to_csv(report)
+    assert "hangup,'=cmd" in text and ",'@SUM(1+1)" in text

@@ -204,3 +204,14 @@ def test_replay_sets_aside_a_line_it_cannot_apply_and_goes_on(db, tmp_path):
     assert not spool.pending()
     with db.connect() as connection:
         assert "CA2" in connection.execute(select(tables.calls.c.call_sid)).scalars().all()
+
+
+def test_a_final_status_is_never_overwritten_by_an_earlier_one(db, tmp_path):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    later = AT + datetime.timedelta(seconds=30)
+    assert recorder.write(call_ended("CA1", None, None, "completed", 30, later))
+    assert recorder.write(call_ended("CA1", None, None, "ringing", None, AT))  # arrives late
+    assert recorder.write(call_ended("CA1", None, None, "completed", 30, later))  # a retry
+    with db.connect() as connection:
+        call = connection.execute(select(tables.calls)).one()
+    assert (call.status, call.ended_at, call.duration) == ("completed", later, 30)
