@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -582,3 +583,16 @@ def test_a_phrase_the_matcher_sends_to_another_node_is_a_warning(tmp_path):
         "a caller who says it would be asked to choose between them"
     )
     assert load_menus(write(tmp_path, text), env=ENV).warnings == tuple(problems)
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path):
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for n in range(1, 9):  # each level multiplies by ten: 10**9 values in nine lines
+        prev, this = chr(ord("a") + n - 1), chr(ord("a") + n)
+        lines.append(f"{this}: &{this} [{', '.join(['*' + prev] * 10)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    (problem,) = check_menus(path, ENV)
+    assert time.monotonic() - started < 10
+    assert "YAML aliases" in problem.message and problem.line is not None

@@ -156,3 +156,16 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
     finally:
         master.send_signal(signal.SIGTERM)
         master.wait(timeout=15)
+
+
+def test_a_key_pressed_at_a_node_that_vanished_is_not_applied_to_the_main_menu(make_app):
+    """After a reload renamed the caller's menu, '2' there is not '2' in the main menu."""
+    app = make_app()
+    root = twiml(
+        app.test_client().post(
+            "/voice/gather?node=renamed_away&lang=zh-CN&s=5", data={"CallSid": "CA1", "Digits": "2"}
+        )
+    )
+    action = root.find("Gather").get("action")
+    assert action.startswith("/voice/gather?node=main")  # the main menu's own prompt...
+    assert "back=main" not in action  # ...not a choice taken in it

@@ -147,6 +147,11 @@ class Flow:
         confidence: float | None = None,
     ) -> Answer:
         """Answer keys, speech or silence in a menu or after an answer."""
+        if state.node not in self.menus.nodes:
+            # The node went away in a reload: its keys meant something else. The caller
+            # hears the main menu; the key pressed there is not applied to it.
+            state = self._checked(state)
+            return self._go(self._reset(state), self.menus.main_menu, now, (), "node gone")
         state = self._checked(state)
         plan = self.menus.plans.get(state.node)
         if plan is None:

@@ -21,6 +21,7 @@ class YamlFile:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)  # path, line, first
+    values: int = 0  # how many values were built: aliases count each time they are used
 
     def line_of(self, path: Path) -> int | None:
         """Return the line of `path`, or of its nearest ancestor that has one."""
@@ -67,7 +68,19 @@ def read_yaml(text: str) -> YamlFile:
         loader.dispose()
 
 
+# A menu of thousands of nodes has tens of thousands of values; a few lines of nested
+# aliases ("billion laughs") expand to billions. Past this many, the file is refused.
+MAX_VALUES = 250_000
+
+
 def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
+    out.values += 1
+    if out.values > MAX_VALUES:
+        raise YamlSyntaxError(
+            node.start_mark.line + 1,
+            f"the file expands to more than {MAX_VALUES:,} values through YAML aliases (*name)",
+            "write the values out instead of nesting aliases",
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # applies `<<:` merge keys
         result: dict[Any, Any] = {}
