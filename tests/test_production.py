@@ -85,6 +85,9 @@ def test_the_procfiles_command_serves_production_on_port(tmp_path):
         unsigned = requests.post(url + "/voice", data={"CallSid": "CA1"}, timeout=5)
         assert unsigned.status_code == 403  # production checks every signature
         assert signed_step(url).status_code == 200
+        chunks = (b"Digits=" + b"1" * 1000 + b"&" for _ in range(100))  # 100 KB, no length
+        oversized = requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10)
+        assert oversized.status_code == 413  # too large, whatever its framing
     assert (tmp_path / "ivr.sqlite3").exists()  # migrated before the workers started
 
 
