@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+
+_LONG_DIGITS = re.compile(r"\d{5,}")
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,3 +39,12 @@ def configure() -> None:
         ours.addHandler(handler)
     if ours.level == logging.NOTSET:
         ours.setLevel(logging.INFO)
+
+
+def mask_digits(text: str) -> str:
+    """Hide every run of five or more digits but its last two: a caller's number, a card.
+
+    Menu keys (one or two characters) stay as they are; "6222021234567890" becomes
+    "**************90". For anything that may carry what a caller typed or said.
+    """
+    return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)

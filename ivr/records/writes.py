@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from ivr.logs import mask_digits
 from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
@@ -424,7 +425,8 @@ class Recorder:
             self._keep(changes)
         except Exception:
             log.exception(
-                "call records: unexpected failure; this write may be lost: %s", _safe_json(changes)
+                "call records: unexpected failure; this write may be lost: %s",
+                mask_digits(_safe_json(changes)),
             )
         return False
 
@@ -472,13 +474,14 @@ class Recorder:
             self.spool.append(line)
         except OSError as exc:
             # The only way a record is lost: database and local disk both failed. The log
-            # line holds the whole record so it can still be recovered by hand.
+            # line holds the record, callers' numbers masked, so most of it can still be
+            # typed back in by hand.
             log.error(
                 "call records: LOST unless recovered from this line (database down and "
                 "spool %s unwritable: %s): %s",
                 self.spool.directory,
                 exc,
-                line,
+                mask_digits(line),
             )
 
     def _failed(self, exc: Exception) -> None:

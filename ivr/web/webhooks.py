@@ -15,7 +15,6 @@ import datetime
 import hmac
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import Forbidden, HTTPException
 
+from ivr import logs
 from ivr.call import twiml
 from ivr.call.flow import Answer, Recording
 from ivr.call.state import CallState
@@ -194,13 +194,10 @@ def _answer(
     confidence: float | None = None,
     recording: Recording | None = None,
 ) -> Reply:
-    _log(hook, node=answer.node, heard=_masked(heard), outcome=answer.outcome)
+    _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
     reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,))
     _record_step(hook, answer, heard, confidence, recording)
     return reply
-
-
-_LONG_DIGITS = re.compile(r"\d{5,}")
 
 
 def _masked(heard: str | None) -> str | None:
@@ -210,7 +207,7 @@ def _masked(heard: str | None) -> str | None:
         return heard
     if heard.startswith("say:"):
         return f"say:({len(heard) - 4} chars)"
-    return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], heard)
+    return logs.mask_digits(heard)
 
 
 def _record_step(
@@ -390,7 +387,7 @@ def _fallback(hook: Webhook) -> Reply:
         extra={
             "fields": {
                 "error_code": (hook.field("ErrorCode") or "")[:20],
-                "error_url": (hook.field("ErrorUrl") or "")[:200],
+                "error_url": logs.mask_digits((hook.field("ErrorUrl") or "")[:200]),
             }
         },
     )
