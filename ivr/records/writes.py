@@ -426,7 +426,7 @@ class Recorder:
         except Exception:
             log.exception(
                 "call records: unexpected failure; this write may be lost: %s",
-                mask_digits(_safe_json(changes)),
+                _masked_json(changes),
             )
         return False
 
@@ -481,7 +481,7 @@ class Recorder:
                 "spool %s unwritable: %s): %s",
                 self.spool.directory,
                 exc,
-                mask_digits(line),
+                _masked_json(changes),
             )
 
     def _failed(self, exc: Exception) -> None:
@@ -549,6 +549,27 @@ class Recorder:
                     raise
                 rejected.append(line)
         return rejected
+
+
+# The columns that hold what a caller is, typed or said: masked in log lines.
+CALLER_DATA = frozenset(
+    {"from_number", "to_number", "caller", "number", "input", "outcome", "transcription", "window"}
+)
+
+
+def _masked_json(changes: Sequence[Change]) -> str:
+    """A write as a log line: identifiers kept whole, callers' digits masked."""
+    masked = [
+        Change(
+            c.kind,
+            {
+                k: mask_digits(v) if k in CALLER_DATA and isinstance(v, str) else v
+                for k, v in c.row.items()
+            },
+        )
+        for c in changes
+    ]
+    return _safe_json(masked)
 
 
 def _reason(exc: BaseException) -> str:
