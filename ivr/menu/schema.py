@@ -302,7 +302,7 @@ class HangupNode(_Node):
     say: Text | None = None
 
 
-# Any node of a menu; `Node` is the same union as the file format reads it (by `type`).
+# Any node of a menu; `Node` is the same union as the file format reads it, by `type`.
 AnyNode = (
     MenuNode
     | AnswerNode
@@ -313,17 +313,7 @@ AnyNode = (
     | CallbackNode
     | HangupNode
 )
-Node = Annotated[
-    MenuNode
-    | AnswerNode
-    | MessageNode
-    | HoursNode
-    | DialNode
-    | RecordNode
-    | CallbackNode
-    | HangupNode,
-    Field(discriminator="type"),
-]
+Node = Annotated[AnyNode, Field(discriminator="type")]
 
 RANGE_PATTERN = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"
 
