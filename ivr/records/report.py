@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -378,7 +379,7 @@ def print_report(report: Report, console: Console) -> None:
 
     days = Table("day", "calls", title="Calls per day", title_justify="left")
     for day, n in report.by_day:
-        days.add_row(day, str(n))
+        days.add_row(_stored(day), str(n))
     hours = Table("hour", "calls", "", title="Calls by hour", title_justify="left")
     most = max(report.by_hour, default=0)
     busy = [hour for hour, n in enumerate(report.by_hour) if n]
@@ -387,11 +388,13 @@ def print_report(report: Report, console: Console) -> None:
         hours.add_row(f"{hour:02d}:00", str(n), _bar(n, most))
     options = Table("menu", "key", "to", "count", title="Menu choices", title_justify="left")
     for o in report.options:
-        options.add_row(o["node"], o["choice"], o["to"] or "", str(o["count"]))
+        options.add_row(
+            _stored(o["node"]), _stored(o["choice"]), _stored(o["to"] or ""), str(o["count"])
+        )
     drops = Table("node", "calls", "", title="Where callers hang up", title_justify="left")
     most = max((n for _, n in report.hangups), default=0)
     for node, n in report.hangups:
-        drops.add_row(node, str(n), _bar(n, most))
+        drops.add_row(_stored(node), str(n), _bar(n, most))
     for table in (days, hours, options, drops):
         console.print(table)
     console.print(voicemail_table(report.voicemails, "Open voicemails and feedback"))
@@ -414,11 +417,11 @@ def voicemail_table(rows: list[dict[str, Any]], title: str) -> Table:
     for v in rows:
         table.add_row(
             str(v["id"]),
-            v["kind"],
-            v["caller"] or "",
+            _stored(v["kind"]),
+            _stored(v["caller"] or ""),
             _when(v["at"]),
             str(v["duration"] or ""),
-            v["transcription"] or "",
+            _stored(v["transcription"] or ""),
             *(["yes" if v["handled"] else ""] if handled else []),
         )
     return table
@@ -433,13 +436,22 @@ def callback_table(rows: list[dict[str, Any]], title: str) -> Table:
     for c in rows:
         table.add_row(
             str(c["id"]),
-            c["caller"] or "",
-            c["number"],
-            c["window"],
+            _stored(c["caller"] or ""),
+            _stored(c["number"]),
+            _stored(c["window"]),
             _when(c["at"]),
             *(["yes" if c["handled"] else ""] if handled else []),
         )
     return table
+
+
+def _stored(value: str) -> Text:
+    """A value from the records as plain text: no markup, no terminal control characters.
+
+    Stored fields hold what callers and webhooks sent; an escape sequence in one must not
+    reach the operator's terminal, nor a [tag] restyle the table.
+    """
+    return Text("".join(ch for ch in value if unicodedata.category(ch) != "Cc"))
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -375,3 +375,31 @@ def test_csv_cells_cannot_run_as_formulas():
     )
     text = to_csv(report)
     assert "hangup,'=cmd" in text and ",'@SUM(1+1)" in text
+
+
+def test_stored_fields_reach_the_terminal_as_plain_text():
+    """An escape sequence or a [tag] in a transcription is shown, not obeyed."""
+    import io as _io
+
+    from rich.console import Console
+
+    from ivr.records.report import voicemail_table
+
+    rows = [
+        {
+            "id": 1,
+            "kind": "voicemail",
+            "caller": "+86 138****1234",
+            "at": "2026-11-23T10:00",
+            "duration": 5,
+            "transcription": "\x1b[2J\x1b[31mhi [bold]there[/bold]\x07",
+            "handled": False,
+        }
+    ]
+    out = _io.StringIO()
+    Console(file=out, force_terminal=True, color_system=None, width=200).print(
+        voicemail_table(rows, "1 voicemail")
+    )
+    text = out.getvalue()
+    assert "\x1b[2J" not in text and "\x07" not in text
+    assert "[bold]there[/bold]" in text  # shown as written, not turned into style
