@@ -211,7 +211,6 @@ def test_a_final_status_is_never_overwritten_by_an_earlier_one(db, tmp_path):
     later = AT + datetime.timedelta(seconds=30)
     assert recorder.write(call_ended("CA1", None, None, "completed", 30, later))
     assert recorder.write(call_ended("CA1", None, None, "ringing", None, AT))  # arrives late
-    assert recorder.write(call_ended("CA1", None, None, "completed", 30, later))  # a retry
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
     assert (call.status, call.ended_at, call.duration) == ("completed", later, 30)
