@@ -35,6 +35,15 @@ LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 NodeId = Annotated[str, Field(pattern=NODE_ID, description="The id of a node in `nodes`.")]
 Key = Annotated[str, Field(pattern=KEY, description="Keys a caller presses: 0-9, * or #.")]
+
+
+def _text_keys(data: Any, field: str) -> Any:
+    """YAML reads an unquoted 1: as the integer 1; a block's keys are strings of digits."""
+    if isinstance(data, dict) and isinstance(data.get(field), dict):
+        return {**data, field: {str(k): v for k, v in data[field].items()}}
+    return data
+
+
 Text = Annotated[
     dict[Annotated[str, Field(pattern=LANG)], Annotated[str, Field(min_length=1)]],
     Field(description="Words per language code, e.g. {zh-CN: ..., en-US: ...}."),
@@ -167,10 +176,7 @@ class MenuNode(_Node):
     @model_validator(mode="before")
     @classmethod
     def _keys_as_text(cls, data: Any) -> Any:
-        # YAML reads an unquoted 1: as the integer 1; keys are strings of digits.
-        if isinstance(data, dict) and isinstance(data.get("options"), dict):
-            data = {**data, "options": {str(k): v for k, v in data["options"].items()}}
-        return data
+        return _text_keys(data, "options")
 
 
 class Source(_Strict):
@@ -201,9 +207,7 @@ class AnswerNode(_Node):
     @model_validator(mode="before")
     @classmethod
     def _keys_as_text(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("options"), dict):
-            data = {**data, "options": {str(k): v for k, v in data["options"].items()}}
-        return data
+        return _text_keys(data, "options")
 
 
 class MessageNode(_Node):
@@ -290,9 +294,7 @@ class CallbackNode(_Node):
     @model_validator(mode="before")
     @classmethod
     def _keys_as_text(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("windows"), dict):
-            data = {**data, "windows": {str(k): v for k, v in data["windows"].items()}}
-        return data
+        return _text_keys(data, "windows")
 
 
 class HangupNode(_Node):
