@@ -1,0 +1,104 @@
+"""PostgreSQL really stopped under the Procfile's server: the line holds, nothing is lost.
+
+The SQLite cases in test_production.py make the database unreachable by taking its
+directory away; here a throwaway PostgreSQL cluster of this test's own (scripts/postgres.sh
+with its own directory and port) is stopped and started again, as an outage is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from tests.conftest import PROJECT_ROOT, free_port
+from tests.test_production import keep_calling, procfile_server, signed_step, workers
+
+pytestmark = pytest.mark.slow
+SCRIPT = PROJECT_ROOT / "scripts" / "postgres.sh"
+
+
+class Cluster:
+    """A PostgreSQL cluster of one test: started and stopped by the project's script."""
+
+    def __init__(self, directory: Path, port: int) -> None:
+        self.env = {**os.environ, "IVR_PG_DIR": str(directory), "IVR_PG_PORT": str(port)}
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def start(self) -> None:
+        subprocess.run(["bash", str(SCRIPT)], env=self.env, check=True, capture_output=True)
+
+    def stop(self) -> None:
+        subprocess.run(["bash", str(SCRIPT), "stop"], env=self.env, check=True)
+
+    def calls(self) -> set[str]:
+        try:
+            with psycopg.connect(self.url, connect_timeout=3) as connection:
+                return {row[0] for row in connection.execute("SELECT call_sid FROM calls")}
+        except psycopg.Error:  # down, or not migrated yet
+            return set()
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    if shutil.which("pg_ctl") is None and not list(Path("/usr/lib/postgresql").glob("*/bin")):
+        reason = "no PostgreSQL server binaries (scripts/postgres.sh installs them)"
+        if os.environ.get("IVR_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Under /tmp, not pytest's tmp_path: the server runs as the postgres user, who cannot
+    # enter root's private pytest directory.
+    directory = Path(tempfile.mkdtemp(prefix="ivr-pg-outage-"))
+    directory.chmod(0o755)
+    found = Cluster(directory / "cluster", free_port())
+    try:
+        found.start()  # creates the cluster
+        yield found
+    finally:
+        found.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def wait_for(cluster: Cluster, sids: list[str], url: str) -> None:
+    """Poke the server until every call is in PostgreSQL (the spool replays on a write)."""
+    deadline = time.monotonic() + 60
+    n = 10**6
+    while not set(sids) <= cluster.calls():
+        missing = len(set(sids) - cluster.calls())
+        assert time.monotonic() < deadline, f"{missing} of {len(sids)} calls never arrived"
+        signed_step(url, f"CA{n:032d}")
+        n += 1
+        time.sleep(0.5)
+
+
+def test_postgres_down_at_start_then_back(tmp_path, cluster):
+    cluster.stop()
+    with procfile_server(tmp_path, DATABASE_URL=cluster.url) as url:
+        health = requests.get(url + "/healthz", timeout=5).json()
+        assert health["status"] == "ok" and health["records"] == "spooling", health
+        sids = keep_calling(url, 8, 0)
+        cluster.start()  # migrations are applied when it is back
+        wait_for(cluster, sids, url)
+        assert requests.get(url + "/healthz", timeout=5).json()["records"] == "ok"
+
+
+def test_postgres_stopped_then_a_worker_killed(tmp_path, cluster):
+    with procfile_server(tmp_path, DATABASE_URL=cluster.url) as url:
+        before = keep_calling(url, 2, 0)
+        assert set(before) <= cluster.calls()  # written while it was up
+        cluster.stop()
+        victim = workers(url)[0]
+        os.kill(victim, signal.SIGKILL)
+        sids = keep_calling(url, 30, 1000)
+        assert victim not in workers(url) and len(workers(url)) == 2  # replaced, and serving
+        cluster.start()
+        wait_for(cluster, before + sids, url)
