@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import threading
-import xml.etree.ElementTree as ET
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
