@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import threading
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from flask import Response as FlaskResponse
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
+from ivr.simulator.scenarios import load_scenarios
 from ivr.web import phone as websim
 from ivr.web.app import create_app
 from tests.conftest import ENV, SHIPPED
@@ -118,6 +121,7 @@ def test_a_call_waits_at_the_main_menu_with_its_transcript(client):
         "from": websim.DEFAULT_FROM,
         "lang": None,
         "at": "2026-11-23T10:00:00+08:00",
+        "node": None,
     }
 
 
@@ -466,3 +470,84 @@ def test_register_twice_is_harmless(make_sim_app):
     app = make_sim_app()
     websim.register(app, create_app)
     assert app.test_client().get("/simulator").status_code == 200
+
+
+# -- the workbench: who said each line, calls started at a node, scenarios --------------------
+
+
+def test_each_line_names_the_node_that_said_it(client):
+    """After three wrong keys in security, its "sorry" is security's, the transfer's words
+    agent_dial's; a document's lines are no longer labelled with all its nodes."""
+    call = place(client, at="2026-11-23T10:00")
+    for key in ("3", "7", "7"):
+        call = act(client, call, type="keys", keys=key).get_json()
+    last = act(client, call, type="keys", keys="7", since=call["next"]).get_json()
+    said = {(e["verb"], e["text"]): e["node"] for e in last["events"] if e["who"] != "caller"}
+    assert said[("Say", "抱歉，您的输入有误。")] == "security"
+    assert said[("Say", "看来您需要更多帮助。")] == "security"
+    assert said[("Say", "正在为您转接人工客服，请稍候。")] == "agent_dial"
+    assert said[("Dial", "+8610555000111")] == "agent_dial"
+    caller = [e for e in last["events"] if e["who"] == "caller"]
+    assert caller[0]["node"] == "security"  # the caller pressed 7 where the call waited
+    first = client.get(f"{API}/calls/{call['id']}").get_json()["events"]
+    assert [e["node"] for e in first[:2]] == ["welcome", "main"]
+
+
+def test_a_closed_line_s_hours_are_the_hours_node_s(client):
+    call = place(client, at="2026-11-23T21:00")
+    after = act(client, call, type="keys", keys="0", since=call["next"]).get_json()
+    nodes = {e["text"][:8]: e["node"] for e in after["events"] if e["verb"] == "Say"}
+    assert nodes["现在是非人工服务"] == "agent"
+    assert after["waiting"]["node"] == "after_hours"
+    assert [e["node"] for e in after["events"] if e["verb"] == "Gather"] == ["after_hours"]
+
+
+def test_a_call_can_start_at_a_node_from_the_page(client):
+    call = place(client, at="2026-11-23T10:00", node="security", lang="en-US")
+    assert call["waiting"]["node"] == "security" and call["call"]["node"] == "security"
+    assert call["events"][0]["text"].startswith("Account security and passwords.")
+    assert call["events"][0]["url"].startswith("/voice/enter?node=security")
+    refused = client.post(f"{API}/calls", json={"node": "nowhere"})
+    assert refused.status_code == 400 and "nowhere" in refused.get_json()["error"]
+
+
+def test_the_voice_webhook_never_starts_at_a_node_from_its_url(client):
+    """Only the simulator starts mid-menu: a caller's /voice?node=... hears the welcome."""
+    answer = client.post(
+        "/voice?node=security&lang=zh-CN", data={"CallSid": "CA" + "1" * 32, "From": "+1"}
+    )
+    assert answer.status_code == 200
+    words = " ".join(say.text or "" for say in ET.fromstring(answer.data).iter("Say"))
+    assert words.startswith("您好，欢迎致电数字钱包客服")
+    assert "账户安全与密码。" not in words
+
+
+def test_development_root_leads_to_the_phone(make_sim_app):
+    answer = make_sim_app().test_client().get("/")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/simulator/"
+    production = make_sim_app(
+        production=True, auth_token=TOKEN, IVR_SIMULATOR_PASSWORD="s3cret-enough"
+    ).test_client()
+    assert production.get("/").status_code == 404
+
+
+def test_a_call_exports_as_a_scenario_that_ivr_test_reads(client, tmp_path):
+    call = place(client, at="2026-11-23T21:00")
+    call = act(client, call, type="keys", keys="0").get_json()
+    call = act(client, call, type="keys", keys="1").get_json()
+    act(client, call, type="message", text="请回电")
+    answer = client.get(f"{API}/calls/{call['id']}/scenario")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"].startswith("attachment; filename=")
+    path = tmp_path / "exported.yaml"
+    path.write_bytes(answer.data)
+    (scenario,) = load_scenarios(path)
+    assert scenario.at == dt.datetime.fromisoformat("2026-11-23T21:00:00+08:00")
+    steps = [(s.kind, s.value) for s in scenario.steps]
+    actions = [s for s in steps if s[0] in ("press", "record")]
+    assert actions == [("press", "0"), ("press", "1"), ("record", "请回电")]
+    assert ("expect_node", "after_hours") in steps and ("expect_record", True) in steps
+    assert steps[-1] == ("expect_hangup", True)
+    started = place(client, node="security")
+    refused = client.get(f"{API}/calls/{started['id']}/scenario")
+    assert refused.status_code == 409 and "ivr test" in refused.get_json()["error"]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ivr.simulator.call import Call, CallResult, Event
 from ivr.simulator.callers import (
@@ -68,6 +68,9 @@ class CallOptions:
     from_number: str = DEFAULT_FROM
     lang: str | None = None  # start in this language (/voice?lang=...)
     at: dt.datetime | None = None  # the app's clock for the call; None: its own clock
+    # Start at this node (/voice/enter, the redirect our TwiML uses), not at /voice: the
+    # browser phone's "call from here". /voice itself never takes a node from its URL.
+    node: str | None = None
 
 
 class LiveCaller:
@@ -155,12 +158,14 @@ class LiveCall:
     def start(self, transport: Transport, *, base_url: str, auth_token: str | None) -> None:
         """Place the call in a thread of its own."""
         self._tracking = _NodeTracking(transport)
-        lang = self.options.lang
+        lang, node = self.options.lang, self.options.node
+        query = urlencode({k: v for k, v in (("node", node), ("lang", lang)) if v})
+        path = "/voice/enter" if node else "/voice"
         self._call = Call(
             self._tracking,
             LiveCaller(self),
             base_url=base_url,
-            voice_path=f"/voice?lang={lang}" if lang else "/voice",
+            voice_path=f"{path}?{query}" if query else path,
             from_number=self.options.from_number,
             auth_token=auth_token,
             listener=self._heard,
@@ -310,6 +315,7 @@ class LiveCall:
                     "from": self.options.from_number,
                     "lang": self.options.lang,
                     "at": at.isoformat() if at else None,
+                    "node": self.options.node,
                 },
             }
 

@@ -18,11 +18,21 @@ import secrets
 import threading
 import zoneinfo
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+import yaml
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ivr.menu.graph import mermaid
@@ -38,10 +48,11 @@ from ivr.simulator.callers import (
     Silence,
     Speech,
 )
-from ivr.simulator.live import DEFAULT_FROM, CallOptions, LiveCall, Refused
+from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
 
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
+    from ivr.menu.loading import Menus
     from ivr.settings import Settings
     from ivr.web.service import Service
 
@@ -118,6 +129,9 @@ def register(
         settings, password, build, max_sessions, idle_expiry
     )
     app.register_blueprint(bp)
+    if not settings.production and not any(r.rule == "/" for r in app.url_map.iter_rules()):
+        # In development the server's root leads to the phone; in production it stays a 404.
+        app.add_url_rule("/", "phone_home", lambda: redirect(f"{PREFIX}/"))
     log.info("web simulator at %s%s", PREFIX, " (basic auth)" if password else "")
 
 
@@ -132,6 +146,31 @@ def _service() -> Service:
 
 
 # -- sessions and clocks ---------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """What the caller did, with where the transcript stood and what the call waited for."""
+
+    action: CallerAction
+    before: int  # the number of transcript events before the action
+    waiting: dict[str, Any]
+
+
+class PhoneCall(LiveCall):
+    """A call placed from the page: a LiveCall that also keeps what the caller did, in order,
+    so the page can export it as a scenario."""
+
+    def __init__(self, sid: str, options: CallOptions, idle_expiry: float, placed: dt.datetime):
+        super().__init__(sid, options, idle_expiry)
+        self.placed = placed  # the app's clock when the call was placed
+        self.inputs: list[Input] = []
+
+    def act(self, action: CallerAction, timeout: float = TURN_WAIT) -> None:
+        """Hand the call an action (as LiveCall does) and keep it once taken."""
+        before = self.snapshot(since=1 << 30)
+        super().act(action, timeout)  # Refused: nothing was taken, nothing is kept
+        self.inputs.append(Input(action, before["next"], before["waiting"] or {}))
 
 
 class WebSimulator:
@@ -150,17 +189,26 @@ class WebSimulator:
         self.build = build
         self.max_sessions = max_sessions
         self.idle_expiry = idle_expiry
-        self.sessions: dict[str, LiveCall] = {}
+        self.sessions: dict[str, PhoneCall] = {}
         self._lock = threading.Lock()
         self._apps: OrderedDict[dt.datetime, Flask] = OrderedDict()  # least recent first
         self._build_lock = threading.Lock()
+        self._texts: tuple[Menus, dict[str, frozenset[str]]] | None = None
 
-    def place(self, chosen: CallOptions, app: Flask) -> LiveCall:
+    def texts(self, menus: Menus) -> Mapping[str, frozenset[str]]:
+        """The texts each node can say (node_texts), kept until the menu is reloaded."""
+        known = self._texts
+        if known is None or known[0] is not menus:
+            known = self._texts = (menus, node_texts(menus))
+        return known[1]
+
+    def place(self, chosen: CallOptions, app: Flask, now: dt.datetime) -> PhoneCall:
         """Start a call from the page with its settings; refuse when the server is full."""
         self.reap()
         with self._lock:
             self._make_room()
-            session = LiveCall(secrets.token_urlsafe(16), chosen, self.idle_expiry)
+            placed = chosen.at or now
+            session = PhoneCall(secrets.token_urlsafe(16), chosen, self.idle_expiry, placed)
             self.sessions[session.id] = session  # holds its place, and its clock's app
         try:
             target = app if chosen.at is None else self._app_at(chosen.at)
@@ -175,7 +223,7 @@ class WebSimulator:
         session.wait_for_turn()
         return session
 
-    def find(self, sid: str) -> LiveCall:
+    def find(self, sid: str) -> PhoneCall:
         """Return a session by id, noting that its page is still there."""
         self.reap()
         with self._lock:
@@ -316,9 +364,15 @@ def parse_action(body: dict[str, Any]) -> CallerAction:
 
 
 def parse_call(
-    body: dict[str, Any], languages: tuple[str, ...], zone: zoneinfo.ZoneInfo
+    body: dict[str, Any],
+    languages: tuple[str, ...],
+    zone: zoneinfo.ZoneInfo,
+    nodes: Collection[str] = (),
 ) -> CallOptions:
-    """Read the page's call settings; a time without an offset is in the menu's time zone."""
+    """Read the page's call settings; a time without an offset is in the menu's time zone.
+
+    `node` (one of `nodes`) starts the call there instead of at the start of the menu.
+    """
     number = _text(body, "from", 20) or DEFAULT_FROM
     digits = number.removeprefix("+")
     if not (digits.isascii() and digits.isdigit() and 3 <= len(digits) <= 15):
@@ -337,7 +391,10 @@ def parse_call(
             at = at.replace(tzinfo=zone)
         if not 2000 <= at.year <= 2099:
             raise ApiError(400, "choose a time between the years 2000 and 2099")
-    return CallOptions(number, lang, at)
+    node = _text(body, "node", 64) or None
+    if node is not None and node not in nodes:
+        raise ApiError(400, f"node {node!r} is not in the menu")
+    return CallOptions(number, lang, at, node)
 
 
 # -- the menu's time zone and quick times ----------------------------------------------------
@@ -521,9 +578,10 @@ def menu() -> Response:
 def place_call() -> tuple[Response, int]:
     """Place a call with the page's settings; answer once it waits for the caller."""
     service = _service()
-    chosen = parse_call(_json_body(), service.menus.languages, _zone(service))
-    session = _simulator().place(chosen, current_app._get_current_object())  # type: ignore[attr-defined]
-    return jsonify(session.snapshot()), 201
+    chosen = parse_call(_json_body(), service.menus.languages, _zone(service), service.menus.nodes)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session = _simulator().place(chosen, app, service.clock())
+    return jsonify(_snapshot(session)), 201
 
 
 @bp.get("/api/calls/<sid>")
@@ -532,7 +590,7 @@ def poll(sid: str) -> Response:
     since = request.args.get("since", "0")
     if not since.isdigit():
         raise ApiError(400, "'since' must be a whole number")
-    return jsonify(_simulator().find(sid).snapshot(int(since)))
+    return jsonify(_snapshot(_simulator().find(sid), int(since)))
 
 
 @bp.post("/api/calls/<sid>/actions")
@@ -548,7 +606,7 @@ def act(sid: str) -> Response:
         session.hang_up()
     else:
         session.act(action)
-    return jsonify(session.snapshot(since))
+    return jsonify(_snapshot(session, since))
 
 
 @bp.delete("/api/calls/<sid>")
@@ -557,4 +615,158 @@ def hang_up(sid: str) -> Response:
     session = _simulator().find(sid)
     session.hang_up()
     since = request.args.get("since", "0")
-    return jsonify(session.snapshot(int(since) if since.isdigit() else 0))
+    return jsonify(_snapshot(session, int(since) if since.isdigit() else 0))
+
+
+@bp.get("/api/calls/<sid>/scenario")
+def export(sid: str) -> Response:
+    """Download the call as a tests/calls scenario: its actions and what was heard."""
+    session = _simulator().find(sid)
+    if session.options.node:
+        raise ApiError(
+            409, "a call started at a node cannot be a scenario: `ivr test` starts at /voice"
+        )
+    name = f"phone-{session.placed:%Y%m%d-%H%M}.yaml"
+    return Response(
+        scenario_yaml(session, _service().menus),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# -- who said each line, and the call as a scenario -------------------------------------------
+
+
+def _snapshot(session: LiveCall, since: int = 0) -> dict[str, Any]:
+    """The session's snapshot, each line naming the one node that said it."""
+    snapshot = session.snapshot()
+    events = speakers(snapshot["events"], _simulator().texts(_service().menus))
+    return {**snapshot, "events": events[since:]}
+
+
+def node_texts(menus: Menus) -> dict[str, frozenset[str]]:
+    """Every text each node of the menu can say, as loaded (prompts, retries, messages)."""
+    texts = {}
+    for node_id, node in menus.nodes.items():
+        found = set(_strings(node.model_dump()))
+        plan = menus.plans.get(node_id)
+        if plan is not None:
+            found.update(_strings(plan))
+        texts[node_id] = frozenset(found)
+    return texts
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name in dataclasses.fields(value):
+            yield from _strings(getattr(value, name.name))
+
+
+def speakers(
+    events: list[dict[str, Any]], texts: Mapping[str, frozenset[str]]
+) -> list[dict[str, Any]]:
+    """Copy the events with `node` set to the node that said each line.
+
+    A document's lines come from the node the request was made at (a retry's "sorry"),
+    then from the nodes it passed, in order; the menu that waits asks last. Until the
+    flow names the node of each verb, a line's node is the first of those, from the
+    previous line's on, that can say its text; a text none of them has word for word
+    (the hours of a closed line) is the next node's.
+    """
+    named: list[dict[str, Any]] = []
+    where: str | None = None  # where the call waits, for the caller's lines
+    candidates: list[str] = []
+    cursor, url = 0, None
+    for event in events:
+        if event["who"] == "app" and (event.get("url") != url or not candidates):
+            url, cursor = event.get("url"), 0
+            path = [event["node"]] if event.get("node") else []
+            path += event.get("nodes") or []
+            candidates = [n for i, n in enumerate(path) if i == 0 or n != path[i - 1]]
+        node = where
+        if event["who"] == "app" and candidates:
+            if event["verb"] in ("Say", "Play"):
+                found = next(
+                    (
+                        i
+                        for i in range(cursor, len(candidates))
+                        if event["text"] in texts.get(candidates[i], ())
+                    ),
+                    None,
+                )
+                cursor = found if found is not None else min(cursor + 1, len(candidates) - 1)
+                node = candidates[cursor]
+            else:
+                node = where = candidates[-1]
+        elif event["who"] == "caller":
+            url, candidates = None, []  # the next document starts after the caller acts
+        named.append({**event, "node": node})
+    return named
+
+
+def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
+    """Write the call in the format `ivr test` reads (ivr.simulator.scenarios): each
+    action, preceded by what was heard since the previous one and where the call waited."""
+    snapshot = session.snapshot()
+    events, ended = snapshot["events"], snapshot["ended"]
+    steps: list[dict[str, Any]] = []
+    start = 0
+    for taken in session.inputs:
+        steps += _expectations(events[start : taken.before])
+        if taken.waiting.get("node"):
+            steps.append({"expect_node": taken.waiting["node"]})
+        steps.append(_step(taken.action))
+        start = taken.before
+    steps += _expectations(events[start:])
+    if snapshot["waiting"] and snapshot["waiting"].get("node"):
+        steps.append({"expect_node": snapshot["waiting"]["node"]})
+    if ended and ended["reason"] in ("hangup", "end-of-document"):
+        steps.append({"expect_hangup": True})
+    options = session.options
+    call: dict[str, Any] = {
+        "name": f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
+        "at": session.placed.isoformat(timespec="seconds"),
+        "from": options.from_number,
+    }
+    if options.lang:
+        call["lang"] = options.lang
+    call["steps"] = steps
+    head = (
+        f"# Exported from the browser phone ({Path(menus.path).name}). Run it with "
+        "`ivr test`; an edited menu that changes a step fails it.\n"
+    )
+    return head + yaml.safe_dump(call, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _expectations(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = []
+    for event in events:
+        if event["who"] == "caller":
+            continue  # the caller's own line: the action step says it
+        if event["verb"] == "Say" and event["text"].strip():
+            steps.append({"expect": event["text"].strip()})
+        elif event["verb"] == "Dial":
+            steps.append({"expect_dial": event["text"]})
+        elif event["verb"] == "Record":
+            steps.append({"expect_record": True})
+    return steps
+
+
+def _step(action: CallerAction) -> dict[str, Any]:
+    if isinstance(action, Keys):
+        return {"press": action.digits}
+    if isinstance(action, Speech):
+        return {"say": action.text}
+    if isinstance(action, DialOutcome):
+        return {"dial": action.status}
+    if isinstance(action, Message):
+        return {"record": action.text or "."}  # "." is the scenario's empty recording
+    return {"silence": True}

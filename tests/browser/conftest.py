@@ -56,8 +56,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the shipped menu as `make run` does, on a free port; yield its base URL."""
+def server_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Serve the shipped menu as `make run` does, on a free port; yield the app."""
     data = tmp_path_factory.mktemp("records")
     env = {
         **ENV,
@@ -72,12 +72,20 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.config["TEST_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
     server.server_close()
     thread.join(5)
     app.extensions["ivr.web.phone"].close()
     app.extensions["ivr"].recorder.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(server_app: Any) -> str:
+    """The base URL of the test server."""
+    url: str = server_app.config["TEST_BASE_URL"]
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +152,7 @@ class Phone:
 
 
 @pytest.fixture
-def make_phone(browser: Any, server_url: str) -> Iterator[Any]:
+def make_phone(browser: Any, server_url: str, server_app: Any) -> Iterator[Any]:
     """Open the page in fresh browser contexts (any viewport); collect console errors."""
     contexts = []
 
@@ -180,6 +188,9 @@ def make_phone(browser: Any, server_url: str) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+    # A page that goes away leaves its call to the idle expiry (a reload must keep it):
+    # hang up what this test left, so no call outlives it.
+    server_app.extensions["ivr.web.phone"].close()
 
 
 @pytest.fixture

@@ -5,13 +5,20 @@ const API = document.body.dataset.api;
 const $ = (id) => document.getElementById(id);
 
 const ui = {
-  from: $("from"), lang: $("lang"), at: $("at"), presets: $("presets"),
-  status: $("status"), prompt: $("prompt"), digits: $("digits"), call: $("call"), silence: $("silence"),
-  mute: $("mute"), speechForm: $("speech-form"), speech: $("speech"),
-  transfer: $("transfer"), messageForm: $("message-form"), message: $("message"),
-  transcript: $("transcript"), plain: $("plain"), diagram: $("diagram"), fit: $("fit"),
-  voiceNote: $("voice-note"),
+  from: $("from"), lang: $("lang"), at: $("at"), presets: $("presets"), realtime: $("realtime"),
+  status: $("status"), countdown: $("countdown"), prompt: $("prompt"), digits: $("digits"),
+  call: $("call"), silence: $("silence"), mute: $("mute"), speechForm: $("speech-form"),
+  speech: $("speech"), transfer: $("transfer"), messageForm: $("message-form"),
+  message: $("message"), transcript: $("transcript"), plain: $("plain"), diagram: $("diagram"),
+  fit: $("fit"), zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), voiceNote: $("voice-note"),
+  replay: $("replay"), export: $("export"),
 };
+
+// What survives a reload: the settings (localStorage, for every tab), the call and its
+// transcript (sessionStorage, this tab only), the last call's inputs for Replay.
+const SETTINGS_KEY = "ivr-simulator-settings";
+const CALL_KEY = "ivr-simulator-call";
+const LAST_KEY = "ivr-simulator-last";
 
 const call = {
   id: null,        // the server's session id; one call at a time per tab
@@ -21,9 +28,16 @@ const call = {
   keys: "",        // keys pressed and not sent yet
   keyTimer: null,
   busy: false,     // a request is on its way
+  events: [],      // the transcript so far, kept for a reload
+  settings: null,  // how the call was placed: {from, lang, at, node}
+  inputs: [],      // what the caller did, for Replay
+  replay: [],      // inputs still to replay
+  focusPending: false,  // the caller used a control: move the focus on when the call waits
+  lastUsed: null,  // "keys" | "speech": how the caller last answered a menu
 };
+const countdown = { timer: null, deadline: 0, wait: null };
 let queue = Promise.resolve();  // requests go one after another
-const graph = { nodes: new Map(), current: null };
+const graph = { nodes: new Map(), edges: [], current: null, zoom: 1, fit: true, size: null };
 
 class ApiError extends Error {
   constructor(status, message) {
@@ -56,6 +70,9 @@ async function request(method, path, body) {
   return data;
 }
 
+// A dropped connection or a proxy's error: the request may not have reached the call.
+const lost = (error) => error instanceof ApiError && (error.status === 0 || error.status >= 500);
+
 function enqueue(task) {
   queue = queue.then(task).catch(showError);
   return queue;
@@ -76,33 +93,40 @@ function showError(error) {
   updateControls();
   if (error instanceof ApiError && error.status === 409 && call.id) {
     // The page and the call disagree about what the call waits for: ask the call.
-    const id = call.id;
-    enqueue(async () => {
-      if (call.id === id) show(await request("GET", `/calls/${id}?since=${call.next}`));
-    });
+    enqueue(() => resync(call.id));
   }
+}
+
+// Ask the server where the call is, and show it; null when the server cannot say.
+async function resync(id) {
+  if (call.id !== id) return null;
+  const snapshot = await request("GET", `/calls/${id}?since=${call.next}`);
+  if (call.id === id) show(snapshot);
+  return snapshot;
 }
 
 // -- placing and ending calls --------------------------------------------------------
 
-function placeCall() {
+function placeCall(options = {}) {
   if (call.state !== "idle" && call.state !== "ended") return;
   stopSpeaking();
+  stopCountdown();
   clearTranscript();
-  call.id = null;
-  call.next = 0;
-  call.keys = "";
-  call.waiting = null;
-  call.state = "starting";
+  Object.assign(call, {
+    id: null, next: 0, keys: "", waiting: null, state: "starting", events: [], inputs: [],
+    replay: options.replay || [],
+  });
+  call.settings = options.settings || {
+    from: ui.from.value.trim(), lang: ui.lang.value, at: ui.at.value, node: options.node || "",
+  };
+  call.focusPending = true;
   showDigits();
   markVisited(null);
-  setStatus("Calling…");
+  setStatus(call.settings.node ? `Calling ${call.settings.node}…` : "Calling…");
   updateControls();
   enqueue(async () => {
     call.busy = true;
-    const snapshot = await request("POST", "/calls", {
-      from: ui.from.value.trim(), lang: ui.lang.value, at: ui.at.value,
-    }).catch((error) => {
+    const snapshot = await request("POST", "/calls", call.settings).catch((error) => {
       call.state = "idle";
       clearKeys();
       throw error;
@@ -116,7 +140,10 @@ function placeCall() {
 function hangUp() {
   if (!call.id || call.state === "ended") return;
   stopSpeaking();
+  stopCountdown();
   clearKeys();
+  call.replay = [];
+  call.focusPending = true;
   const id = call.id;
   enqueue(async () => {
     if (call.id !== id || call.state === "ended") return;
@@ -129,7 +156,9 @@ function endLocally(text) {
   call.state = "ended";
   call.waiting = null;
   call.busy = false;
+  stopCountdown();
   setStatus(text, true);
+  saveCall();
   updateControls();
 }
 
@@ -138,13 +167,56 @@ function endLocally(text) {
 function send(action) {
   const id = call.id;
   stopSpeaking();  // barge-in: acting cuts the prompt off, as on a real phone
+  stopCountdown();
+  call.focusPending = true;
   enqueue(async () => {
     if (call.id !== id || call.state !== "waiting") return;
+    const waiting = call.waiting;
+    const before = call.next;
     call.busy = true;
     call.state = "running";
     updateControls();
-    show(await request("POST", `/calls/${id}/actions`, { ...action, since: call.next }));
+    const body = { ...action, since: before };
+    let snapshot;
+    try {
+      snapshot = await request("POST", `/calls/${id}/actions`, body);
+    } catch (error) {
+      if (!lost(error)) throw error;
+      snapshot = await retry(id, body, before, waiting, error);
+      if (!snapshot) return;
+    }
+    remember(action);
+    show(snapshot);
   });
+}
+
+// After a lost request: if the call took the action, show where it is; if it did not
+// (nothing new, still waiting), send it once more; if the server cannot say, wait again.
+async function retry(id, body, before, waiting, error) {
+  let now;
+  try {
+    now = await request("GET", `/calls/${id}?since=${before}`);
+  } catch (again) {
+    if (!lost(again)) throw again;
+    Object.assign(call, { busy: false, state: "waiting", waiting });
+    setStatus(`${error.message} Nothing was sent: try again.`, true);
+    updateControls();
+    return null;
+  }
+  if (now.state !== "waiting" || now.next !== before) return now;  // it was taken
+  try {
+    return await request("POST", `/calls/${id}/actions`, body);
+  } catch (again) {
+    if (!lost(again)) throw again;
+    show(now);  // waiting as before: the next key tries again
+    setStatus(`${again.message} Nothing was sent: try again.`, true);
+    return null;
+  }
+}
+
+function remember(action) {
+  call.inputs.push(action);
+  localStorage.setItem(LAST_KEY, JSON.stringify({ settings: call.settings, inputs: call.inputs }));
 }
 
 function pressKey(key) {
@@ -157,10 +229,12 @@ function pressKey(key) {
   }
   if (call.waiting && call.waiting.kind !== "gather") {
     setStatus(call.waiting.kind === "record"
-      ? "The call is recording: type a message below and press Leave message."
+      ? "The call is recording: type a message below and press Leave it."
       : "The call is transferring: choose how the transfer ends.");
     return;
   }
+  call.lastUsed = "keys";
+  call.focusPending = true;
   call.keys += key;
   showDigits();
   sendKeysWhenReady();
@@ -176,7 +250,8 @@ function sendKeysWhenReady() {
   if (wait.num_digits && call.keys.length >= wait.num_digits) count = wait.num_digits;
   if (finish >= 0 && (count === 0 || finish < count)) count = finish + 1;
   if (count === 0) {
-    call.keyTimer = setTimeout(() => sendKeys(call.keys.length), (wait.timeout || 5) * 1000);
+    if (ui.realtime.checked) startCountdown(wait);  // the countdown sends them
+    else call.keyTimer = setTimeout(() => sendKeys(call.keys.length), (wait.timeout || 5) * 1000);
     return;
   }
   sendKeys(count);
@@ -199,6 +274,46 @@ function showDigits() {
   ui.digits.textContent = call.keys;
 }
 
+// -- real time: the Gather's timeout runs by itself -----------------------------------
+
+function startCountdown(wait) {
+  stopCountdown();
+  countdown.wait = wait;
+  // As on a phone the timeout starts once the prompts have been said.
+  const begin = () => {
+    if (window.speechSynthesis && speechSynthesis.speaking && !muted) {
+      countdown.timer = setTimeout(begin, 200);
+      return;
+    }
+    countdown.deadline = Date.now() + (wait.timeout || 5) * 1000;
+    tick();
+  };
+  begin();
+}
+
+function tick() {
+  const left = Math.ceil((countdown.deadline - Date.now()) / 1000);
+  if (left > 0) {
+    ui.countdown.hidden = false;
+    ui.countdown.textContent = call.keys
+      ? `Sending ${call.keys} in ${left} s`
+      : `No input: silence in ${left} s`;
+    countdown.timer = setTimeout(tick, 250);
+    return;
+  }
+  stopCountdown();
+  if (call.state !== "waiting" || !call.waiting || call.waiting.kind !== "gather") return;
+  if (call.keys) sendKeys(call.keys.length);
+  else send({ type: "silence" });
+}
+
+function stopCountdown() {
+  clearTimeout(countdown.timer);
+  countdown.timer = null;
+  ui.countdown.hidden = true;
+  ui.countdown.textContent = "";
+}
+
 // -- showing what the server reports -------------------------------------------------
 
 function show(snapshot) {
@@ -211,6 +326,8 @@ function show(snapshot) {
   highlight(snapshot.node);
   if (snapshot.state === "ended") {
     clearKeys();
+    stopCountdown();
+    call.replay = [];
     setStatus(`Call ended: ${snapshot.ended.text}.`);
   } else if (snapshot.state === "waiting") {
     setStatus(describeWait(snapshot.waiting));
@@ -218,8 +335,16 @@ function show(snapshot) {
     setStatus("The call is running…");
     setTimeout(() => enqueue(poll), 300);
   }
+  saveCall();
   updateControls();
-  sendKeysWhenReady();
+  placeFocus();
+  if (snapshot.state === "waiting") {
+    if (call.replay.length) replayNext();
+    else if (call.keys) sendKeysWhenReady();
+    else if (ui.realtime.checked && snapshot.waiting.kind === "gather") {
+      startCountdown(snapshot.waiting);
+    }
+  }
 }
 
 async function poll() {
@@ -241,17 +366,16 @@ function describeWait(wait) {
   return `Listening${where} for ${ways.join(" or ")}.`;
 }
 
-function addEvent(event) {
+function addEvent(event, replaying = false) {
+  call.events.push(event);
   const item = document.createElement("li");
   item.className = `ev ev-${event.verb === "End" ? "end" : event.who} ev-${event.verb.toLowerCase()}`;
   const head = element("div", "ev-head");
   head.append(element("span", "verb", event.who === "caller" ? "You" : event.verb));
   if (event.voice) head.append(element("span", "who", event.voice));
   if (event.language) head.append(element("span", "lang", event.language));
-  // A document's events name every node it passed; the caller is in the last one.
-  const path = event.nodes && event.nodes.length ? event.nodes : [event.node].filter(Boolean);
-  const nodes = event.who === "caller" ? path.slice(-1) : path;
-  if (nodes.length) head.append(element("span", "node", nodes.join(" → ")));
+  // The server names the one node that said the line (or where the caller answered).
+  if (event.node) head.append(element("span", "node", event.node));
   item.append(head);
   if (event.verb === "Say" || event.who === "caller" || event.verb === "End") {
     const text = element("p", "ev-text", event.text);
@@ -268,14 +392,15 @@ function addEvent(event) {
     item.append(list);
   }
   ui.transcript.append(item);
-  item.scrollIntoView({ block: "nearest" });
+  // Scroll the transcript's own box, never the page: the keypad stays where it is.
+  ui.transcript.scrollTop = ui.transcript.scrollHeight;
   ui.plain.textContent += [event.line, ...event.problems.map((p) => p.line)].join("\n") + "\n";
   if (event.verb === "Say") {
     ui.prompt.textContent = event.text;
     ui.prompt.lang = browserLanguage(event.language) || "";
-    speak(event.text, event.language);
+    if (!replaying) speak(event.text, event.language);
   }
-  if (event.nodes) for (const node of event.nodes) markVisited(node);
+  if (event.node) markVisited(event.node);
 }
 
 function problemItem(problem) {
@@ -307,6 +432,7 @@ function clearTranscript() {
   ui.transcript.replaceChildren();
   ui.prompt.textContent = "";
   ui.plain.textContent = "";
+  call.events = [];
 }
 
 function updateControls() {
@@ -325,10 +451,157 @@ function updateControls() {
   ui.transfer.disabled = !(wait && wait.kind === "dial");
   ui.transfer.classList.toggle("waiting-for", !ui.transfer.disabled);
   ui.messageForm.classList.toggle("waiting-for", Boolean(wait && wait.kind === "record"));
+  ui.replay.disabled = active || !lastCall();
+  const exportable = call.id && !call.settings?.node && call.inputs.length > 0;
+  if (exportable) ui.export.href = `${API}/calls/${call.id}/scenario`;
+  else ui.export.removeAttribute("href");
+  ui.export.setAttribute("aria-disabled", String(!exportable));
+  ui.export.title = call.settings?.node
+    ? "A call started at a node cannot be a scenario: ivr test starts at the beginning"
+    : "Download this call as a tests/calls scenario for ivr test";
+  setPlaceholders();
 }
 
 function setFormEnabled(form, enabled) {
   for (const field of form.querySelectorAll("input, button")) field.disabled = !enabled;
+}
+
+// The focus goes to the control the call needs next, so the keyboard never has to hunt.
+function placeFocus() {
+  const active = document.activeElement;
+  const lostFocus = !active || active === document.body || active.disabled;
+  if (!call.focusPending && !lostFocus) return;
+  let target = null;
+  const wait = call.state === "waiting" ? call.waiting : null;
+  if (call.state === "ended" || call.state === "idle") target = ui.call;
+  else if (!wait) target = lostFocus ? ui.call : null;  // running: Hang up stays within reach
+  else if (wait.kind === "dial") target = ui.transfer.querySelector("button");
+  else if (wait.kind === "record") target = ui.message;
+  else if (call.lastUsed === "speech" && !ui.speech.disabled) target = ui.speech;
+  else if (active && active.classList.contains("key")) target = active;
+  else target = document.querySelector(".key[data-key='1']");
+  if (wait) call.focusPending = false;
+  if (target && target !== active) target.focus({ preventScroll: true });
+  if (call.state === "ended") call.focusPending = false;
+}
+
+const PLACEHOLDERS = {
+  zh: { speech: "例如：我的账户被锁定了", message: "请在提示音后留言" },
+  en: { speech: "e.g. my account is locked", message: "Your message" },
+};
+
+// The boxes speak the call's language: the menu's speech language, else the chosen one.
+function setPlaceholders() {
+  const lang = (call.waiting && call.waiting.language)
+    || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
+  const words = /^(cmn|zh|yue)/i.test(lang) ? PLACEHOLDERS.zh : PLACEHOLDERS.en;
+  const tag = browserLanguage(lang) || "en";
+  for (const [field, text] of [[ui.speech, words.speech], [ui.message, words.message]]) {
+    field.placeholder = text;
+    field.lang = tag;
+  }
+}
+
+function lastLanguage() {
+  for (let i = call.events.length - 1; i >= 0; i--) {
+    if (call.events[i].verb === "Say" && call.events[i].language) return call.events[i].language;
+  }
+  return null;
+}
+
+// -- keeping things across a reload -------------------------------------------------
+
+function saveSettings() {
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify({
+    from: ui.from.value, lang: ui.lang.value, at: ui.at.value, realtime: ui.realtime.checked,
+  }));
+}
+
+function loadSettings() {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) || "null");
+  } catch {
+    return;
+  }
+  if (!saved) return;
+  if (saved.from) ui.from.value = saved.from;
+  if ([...ui.lang.options].some((o) => o.value === saved.lang)) ui.lang.value = saved.lang;
+  ui.at.value = saved.at || "";
+  ui.realtime.checked = Boolean(saved.realtime);
+}
+
+function saveCall() {
+  sessionStorage.setItem(CALL_KEY, JSON.stringify({
+    id: call.id, next: call.next, state: call.state, events: call.events,
+    settings: call.settings, inputs: call.inputs, status: ui.status.textContent,
+  }));
+}
+
+// Show the transcript kept before the reload, then ask the server for the call itself.
+function restoreCall() {
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(CALL_KEY) || "null");
+  } catch {
+    return;
+  }
+  if (!saved || !saved.events) return;
+  for (const event of saved.events) addEvent(event, true);
+  Object.assign(call, {
+    id: saved.id, next: saved.next, settings: saved.settings, inputs: saved.inputs || [],
+    state: saved.state === "ended" ? "ended" : "running",
+  });
+  setStatus(saved.status || "");
+  updateControls();
+  if (saved.state === "ended" || !saved.id) return;
+  const id = saved.id;
+  enqueue(async () => {
+    try {
+      await resync(id);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        endLocally("The call ended while the page was away (kept: its transcript).");
+      } else {
+        throw error;
+      }
+    }
+  });
+}
+
+function lastCall() {
+  try {
+    const last = JSON.parse(localStorage.getItem(LAST_KEY) || "null");
+    return last && last.settings && Array.isArray(last.inputs) && last.inputs.length ? last : null;
+  } catch {
+    return null;
+  }
+}
+
+// -- replay: the last call's inputs, one at each wait --------------------------------
+
+const FITS = {
+  gather: ["keys", "speech", "silence"], dial: ["dial"], record: ["message"],
+};
+
+function replayNext() {
+  const action = call.replay[0];
+  const wait = call.waiting;
+  if (!FITS[wait.kind].includes(action.type)) {
+    const step = call.inputs.length + 1;
+    call.replay = [];
+    setStatus(`Replay stopped at input ${step}: the call now waits for ${wait.kind}, `
+      + `not ${action.type}. ${describeWait(wait)}`, true);
+    return;
+  }
+  call.replay.shift();
+  send(action);
+}
+
+function replayLast() {
+  const last = lastCall();
+  if (!last) return;
+  placeCall({ settings: last.settings, replay: [...last.inputs] });
 }
 
 // -- sound: the prompts, and key tones -----------------------------------------------
@@ -338,7 +611,7 @@ let toneContext = null;
 
 function browserLanguage(language) {
   if (!language) return null;
-  if (/^(cmn|zh)/i.test(language)) return /TW|Hant/i.test(language) ? "zh-TW" : "zh-CN";
+  if (/^(cmn|zh)/i.test(language)) return /TW|Hant-TW/i.test(language) ? "zh-TW" : "zh-CN";
   if (/^yue/i.test(language)) return "zh-HK";
   return language;
 }
@@ -365,17 +638,20 @@ function stopSpeaking() {
   if (window.speechSynthesis) speechSynthesis.cancel();
 }
 
-function noteVoices() {
+function noteVoices(settled = false) {
+  const voices = window.speechSynthesis ? speechSynthesis.getVoices() : [];
+  let note = "";
   if (!window.speechSynthesis) {
-    ui.voiceNote.textContent = "This browser cannot speak: the prompts are shown, not heard.";
-  } else if (speechSynthesis.getVoices().length && !voiceFor("zh-CN")) {
-    ui.voiceNote.textContent = "No Mandarin voice in this browser: Chinese prompts may be read "
+    note = "This browser cannot speak: the prompts are shown, not heard.";
+  } else if (!voices.length && settled) {
+    // Voices can arrive late (voiceschanged); after a moment without any, say so.
+    note = "This browser has no speech voices: the prompts are shown, not heard.";
+  } else if (voices.length && !voiceFor("zh-CN")) {
+    note = "No Mandarin voice in this browser: Chinese prompts may be read "
       + "by another voice or not at all.";
-  } else {
-    ui.voiceNote.hidden = true;
-    return;
   }
-  ui.voiceNote.hidden = false;
+  ui.voiceNote.textContent = note;
+  ui.voiceNote.hidden = !note;
 }
 
 const DTMF = {
@@ -415,7 +691,7 @@ function flashKey(key) {
   setTimeout(() => button.classList.remove("pressed"), 150);
 }
 
-// -- the menu diagram ----------------------------------------------------------------
+// -- the menu diagram: zoom, pan, the path taken, a call from any node ---------------
 
 async function drawMenu() {
   let menu;
@@ -442,15 +718,54 @@ async function drawMenu() {
     ui.diagram.textContent = `The diagram could not be drawn: ${error.message || error}`;
     return;
   }
-  // Mermaid names each node's group "flowchart-<node id>-<n>".
+  const svg = ui.diagram.querySelector("svg");
+  const box = svg.viewBox.baseVal;
+  graph.size = { width: box.width, height: box.height };
+  // Mermaid names each node's group "flowchart-<node id>-<n>", each edge "L_<from>_<to>_<n>".
   for (const group of ui.diagram.querySelectorAll("g.node[id]")) {
     const match = /flowchart-(.+)-\d+$/.exec(group.id);
-    if (match) {
-      graph.nodes.set(match[1], group);
-      group.dataset.node = match[1];
-    }
+    if (!match) continue;
+    const node = match[1];
+    graph.nodes.set(node, group);
+    group.dataset.node = node;
+    group.setAttribute("tabindex", "0");
+    group.setAttribute("role", "button");
+    group.setAttribute("aria-label", `Call from ${node}`);
   }
+  graph.edges = [...ui.diagram.querySelectorAll("path[data-id^='L_']")];
+  applyZoom();
+  for (const event of call.events) if (event.node) markVisited(event.node);
   highlight(graph.current);
+  markEdges();
+}
+
+function applyZoom() {
+  const svg = ui.diagram.querySelector("svg");
+  if (!svg || !graph.size) return;
+  if (graph.fit) {
+    const style = getComputedStyle(ui.diagram);
+    const width = ui.diagram.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const height = ui.diagram.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    graph.zoom = Math.min(width / graph.size.width, height / graph.size.height);
+  }
+  svg.setAttribute("width", String(Math.floor(graph.size.width * graph.zoom)));
+  svg.setAttribute("height", String(Math.floor(graph.size.height * graph.zoom)));
+  svg.style.maxWidth = "none";
+  ui.fit.setAttribute("aria-pressed", String(graph.fit));
+}
+
+function zoomBy(factor) {
+  const pane = ui.diagram;
+  // Keep the middle of the view where it is.
+  const middle = {
+    x: (pane.scrollLeft + pane.clientWidth / 2) / graph.zoom,
+    y: (pane.scrollTop + pane.clientHeight / 2) / graph.zoom,
+  };
+  graph.fit = false;
+  graph.zoom = Math.min(4, Math.max(0.05, graph.zoom * factor));
+  applyZoom();
+  pane.scrollLeft = middle.x * graph.zoom - pane.clientWidth / 2;
+  pane.scrollTop = middle.y * graph.zoom - pane.clientHeight / 2;
 }
 
 function highlight(node) {
@@ -461,6 +776,7 @@ function highlight(node) {
   const group = node && graph.nodes.get(node);
   if (!group) return;
   group.classList.add("current", "visited");
+  markEdges();
   // Scroll the diagram pane, never the page, so the phone stays where it is.
   const pane = ui.diagram.getBoundingClientRect();
   const box = group.getBoundingClientRect();
@@ -472,15 +788,84 @@ function highlight(node) {
   }
 }
 
+// The edges the call took: from each line's node to the next different one.
+function markEdges() {
+  const taken = new Set();
+  let previous = null;
+  for (const event of call.events) {
+    if (!event.node || event.node === previous) continue;
+    if (previous) taken.add(`L_${previous}_${event.node}_`);
+    previous = event.node;
+  }
+  for (const path of graph.edges) {
+    const id = path.dataset.id;
+    const prefix = id.slice(0, id.lastIndexOf("_") + 1);
+    path.classList.toggle("taken", taken.has(prefix));
+  }
+}
+
 function markVisited(node) {
   if (node === null) {
     for (const group of ui.diagram.querySelectorAll("g.node.visited")) {
       group.classList.remove("visited", "current");
     }
+    markEdges();
     return;
   }
   const group = graph.nodes.get(node);
   if (group) group.classList.add("visited");
+}
+
+function callFrom(node) {
+  if (["starting", "running", "waiting"].includes(call.state)) {
+    setStatus(`Hang up first to call from ${node}.`, true);
+    return;
+  }
+  placeCall({ node });
+}
+
+// Drag the diagram to pan it; a click (no drag) on a node calls from there.
+function wirePan() {
+  let drag = null;
+  ui.diagram.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    drag = { x: event.clientX, y: event.clientY, left: ui.diagram.scrollLeft,
+      top: ui.diagram.scrollTop, moved: false };
+  });
+  ui.diagram.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (!drag.moved && Math.hypot(dx, dy) < 5) return;
+    if (!drag.moved) ui.diagram.setPointerCapture(event.pointerId);
+    drag.moved = true;
+    ui.diagram.classList.add("panning");
+    ui.diagram.scrollLeft = drag.left - dx;
+    ui.diagram.scrollTop = drag.top - dy;
+  });
+  const end = (event) => {
+    if (!drag) return;
+    const moved = drag.moved;
+    drag = null;
+    ui.diagram.classList.remove("panning");
+    if (moved) return;
+    const group = event.target.closest && event.target.closest("g.node[data-node]");
+    if (group) callFrom(group.dataset.node);
+  };
+  ui.diagram.addEventListener("pointerup", end);
+  ui.diagram.addEventListener("pointercancel", () => { drag = null; });
+  ui.diagram.addEventListener("keydown", (event) => {
+    const group = event.target.closest && event.target.closest("g.node[data-node]");
+    if (group && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      callFrom(group.dataset.node);
+    }
+  });
+  ui.diagram.addEventListener("wheel", (event) => {
+    if (!event.ctrlKey) return;  // a plain wheel scrolls; with Ctrl (or a pinch) it zooms
+    event.preventDefault();
+    zoomBy(event.deltaY < 0 ? 1.15 : 1 / 1.15);
+  }, { passive: false });
 }
 
 function addPresets(presets) {
@@ -492,6 +877,7 @@ function addPresets(presets) {
     ui.presets.append(button);
   }
   markPreset();
+  updateControls();
 }
 
 function markPreset() {
@@ -536,6 +922,7 @@ ui.speechForm.addEventListener("submit", (event) => {
   const text = ui.speech.value.trim();
   if (!text) return;
   ui.speech.value = "";
+  call.lastUsed = "speech";
   send({ type: "speech", text });
 });
 
@@ -555,27 +942,42 @@ ui.presets.addEventListener("click", (event) => {
   if (!button) return;
   ui.at.value = button.dataset.at;
   markPreset();
+  saveSettings();
 });
-ui.at.addEventListener("input", markPreset);
+ui.at.addEventListener("input", () => { markPreset(); saveSettings(); });
+for (const field of [ui.from, ui.lang, ui.realtime]) {
+  field.addEventListener("change", () => { saveSettings(); setPlaceholders(); });
+}
+ui.realtime.addEventListener("change", () => {
+  if (!ui.realtime.checked) stopCountdown();
+  else if (call.state === "waiting" && call.waiting.kind === "gather") startCountdown(call.waiting);
+});
 
 ui.mute.addEventListener("click", () => setMuted(!muted));
+ui.replay.addEventListener("click", replayLast);
+ui.export.addEventListener("click", (event) => {
+  if (ui.export.getAttribute("aria-disabled") === "true") event.preventDefault();
+});
 
 ui.fit.addEventListener("click", () => {
-  const fit = ui.fit.getAttribute("aria-pressed") !== "true";
-  ui.fit.setAttribute("aria-pressed", String(fit));
-  ui.diagram.classList.toggle("fit", fit);
+  graph.fit = true;
+  applyZoom();
   highlight(graph.current);
 });
+ui.zoomIn.addEventListener("click", () => zoomBy(1.25));
+ui.zoomOut.addEventListener("click", () => zoomBy(1 / 1.25));
+window.addEventListener("resize", () => { if (graph.fit) applyZoom(); });
+wirePan();
 
-// Hang up when the tab goes away, so the server need not wait for the idle expiry.
-window.addEventListener("pagehide", () => {
-  if (call.id && call.state !== "ended") {
-    fetch(`${API}/calls/${call.id}`, { method: "DELETE", keepalive: true }).catch(() => {});
-  }
-});
+// A reload keeps the call (see restoreCall); a closed tab's call ends after the server's
+// idle expiry, so nothing is sent when the page goes away.
 
-if (window.speechSynthesis) speechSynthesis.addEventListener("voiceschanged", noteVoices);
+if (window.speechSynthesis) speechSynthesis.addEventListener("voiceschanged", () => noteVoices());
 setMuted(muted);
+loadSettings();
+markPreset();
+restoreCall();
 updateControls();
 noteVoices();
+setTimeout(() => noteVoices(true), 1500);
 drawMenu();

@@ -1,0 +1,387 @@
+"""The phone page in ordinary use (#20): small screens, lost requests, the keyboard, a
+reload, real time, the diagram as a workbench, and a call kept as a scenario."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from ivr.cli import cli
+from ivr.simulator.scenarios import load_scenarios
+from tests.browser.conftest import ENV
+from tests.browser.test_phone_page import CLOSED, OPEN
+from tests.conftest import HOTLINE, PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+DOCS = PROJECT_ROOT / "docs"
+NO_VOICES = """
+Object.defineProperty(window, "speechSynthesis", { value: {
+  speak: () => {}, cancel: () => {}, getVoices: () => [], addEventListener: () => {},
+  speaking: false,
+}});
+"""
+
+
+def call_at(phone, at: str = OPEN) -> None:
+    page = phone.page
+    page.fill("#at", at)
+    page.click("#call")
+    phone.wait_for_state("Listening in main")
+
+
+def in_view(page, selector: str) -> bool:
+    """True when the element is wholly inside the window."""
+    return page.eval_on_selector(
+        selector,
+        """el => { const r = el.getBoundingClientRect();
+                   return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight
+                          && r.right <= innerWidth; }""",
+    )
+
+
+def test_key_presses_on_a_phone_screen_keep_the_keypad_in_view(make_phone):
+    phone = make_phone(viewport=MOBILE)
+    page = phone.page
+    call_at(phone)
+    assert in_view(page, ".keypad")
+    for key, heard in (("3", "账户被盗请按1"), ("7", "抱歉，您的输入有误"), ("*", "账户被盗请按1")):
+        page.click(f".key[data-key='{key}']")
+        phone.hear(heard)
+        phone.wait_for_state("Listening in security")
+        assert page.evaluate("window.scrollY") == 0, f"the page scrolled after {key}"
+        assert in_view(page, ".keypad")
+    assert phone.errors == []
+
+
+def test_a_dropped_request_is_retried_and_keys_still_work(make_phone):
+    """The first key's request is lost on the way: the call is asked, the key is sent
+    again, and the next keys work as before."""
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    dropped = []
+
+    def drop_once(route):
+        if not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/actions", drop_once)
+    page.keyboard.press("1")
+    phone.hear("支付失败请按1，充值或提现没到账请按2")
+    assert dropped, "the test must have dropped a request"
+    page.keyboard.press("1")
+    phone.hear("多半和网络、余额或收款信息有关")
+    assert phone.plain.count("[Caller] pressed 1") == 2  # sent once each, none twice
+    phone.errors[:] = [e for e in phone.errors if "ERR_CONNECTION_RESET" not in e]
+    assert phone.errors == []
+
+
+def test_when_the_server_cannot_be_reached_the_call_waits_for_the_key_again(make_phone):
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    page.route("**/simulator/api/calls/**", lambda route: route.abort("connectionrefused"))
+    page.keyboard.press("1")
+    phone.wait_for_state("The server cannot be reached. Nothing was sent")
+    page.unroute("**/simulator/api/calls/**")
+    page.keyboard.press("1")  # not stuck: the page still knows the call waits for a key
+    phone.hear("支付失败请按1，充值或提现没到账请按2")
+    assert phone.current_node() == "payments"
+
+
+def test_each_line_is_labelled_with_the_node_that_said_it(phone):
+    """Three wrong keys in security: its "sorry" is security's, the transfer agent_dial's."""
+    page = phone.page
+    call_at(phone)
+    page.keyboard.press("3")
+    phone.wait_for_state("Listening in security")
+    for count in (1, 2, 3):
+        page.keyboard.press("7")
+        page.wait_for_function(
+            "n => document.getElementById('plain').textContent"
+            ".split('[Caller] pressed 7').length - 1 === n",
+            arg=count,
+        )
+    phone.wait_for_state("Transferring")
+    nodes = page.eval_on_selector_all(
+        "#transcript li.ev-say",
+        "items => items.map(i => [i.querySelector('.ev-text').textContent,"
+        " i.querySelector('.node').textContent])",
+    )
+    assert ["您好，欢迎致电数字钱包客服。", "welcome"] in nodes
+    sorry = [node for text, node in nodes if text == "抱歉，您的输入有误。"]
+    assert sorry == ["security"] * 3
+    assert [n for t, n in nodes if t.startswith("正在为您转接人工客服")] == ["agent_dial"]
+    assert all("→" not in node for _, node in nodes)
+
+
+def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
+    settings = f'{{"at": "{OPEN}"}}'  # chosen on an earlier visit, so none is set here
+    phone = make_phone(init_script=f"localStorage.setItem('ivr-simulator-settings', '{settings}')")
+    page = phone.page
+    assert page.input_value("#at") == OPEN
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "call":
+            break
+    else:
+        raise AssertionError("Call is not within 5 Tabs of the page's start")
+    page.keyboard.press("Enter")
+    phone.wait_for_state("Listening in main")
+    focused = "() => document.activeElement.dataset.key || document.activeElement.id"
+    assert page.evaluate(focused) == "1"  # the keypad: the call waits for a key
+    page.keyboard.press("0")
+    phone.wait_for_state("Transferring")
+    assert (
+        page.evaluate(focused) == ""
+        and page.evaluate("document.activeElement.dataset.dial") == "completed"
+    )
+    page.keyboard.press("Tab")  # Busy
+    page.keyboard.press("Tab")  # No answer
+    page.keyboard.press("Enter")
+    phone.wait_for_state("Listening in agent_unavailable")
+    assert page.evaluate(focused) == "1"
+    page.keyboard.press("2")
+    phone.wait_for_state("Recording")
+    assert page.evaluate(focused) == "message"
+    page.keyboard.type("请回电")
+    page.keyboard.press("Enter")
+    phone.wait_for_state("Call ended")
+    assert page.evaluate(focused) == "call"
+    page.keyboard.press("Enter")  # a new call at once
+    phone.wait_for_state("Listening in main")
+    page.fill("#speech", "账户被锁定了")
+    page.press("#speech", "Enter")
+    phone.wait_for_state("Listening in locked")
+    assert page.evaluate(focused) == "speech"  # still listening for speech: type again
+    assert phone.errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_fit_puts_the_whole_diagram_inside_its_pane(make_phone, viewport):
+    phone = make_phone(viewport=viewport)
+    page = phone.page
+    page.click("#zoom-in")
+    assert page.get_attribute("#fit", "aria-pressed") == "false"
+    page.click("#fit")
+    pane = page.locator("#diagram").bounding_box()
+    svg = page.locator("#diagram svg").bounding_box()
+    assert svg["width"] > pane["width"] / 3 or svg["height"] > pane["height"] / 3
+    assert pane["x"] <= svg["x"] and svg["x"] + svg["width"] <= pane["x"] + pane["width"]
+    assert pane["y"] <= svg["y"] and svg["y"] + svg["height"] <= pane["y"] + pane["height"]
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_a_notice_says_when_the_browser_has_no_voices(make_phone):
+    phone = make_phone(init_script=NO_VOICES)
+    note = phone.page.locator("#voice-note")
+    note.wait_for(state="visible")
+    assert "no speech voices" in note.text_content()
+
+
+CLIPPED = """() => {
+  const canvas = document.createElement("canvas").getContext("2d");
+  const clipped = [];
+  for (const el of document.querySelectorAll(".phone label, .phone legend, button, a.button")) {
+    if (el.offsetParent && el.scrollWidth > el.clientWidth) clipped.push(el.outerHTML.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll(".phone input:not([type=checkbox])")) {
+    const style = getComputedStyle(el);
+    canvas.font = `${style.fontSize} ${style.fontFamily}`;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const text = el.value || el.placeholder;
+    // A date's text is drawn by the browser: its fields must fit with room to spare.
+    const need = el.type === "datetime-local"
+      ? canvas.measureText("00/00/0000, 00:00 AM").width + 28
+      : canvas.measureText(text).width;
+    if (need > room) clipped.push(`${el.id}: ${text} needs ${need}, has ${room}`);
+  }
+  return clipped;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_no_label_button_or_placeholder_is_clipped(make_phone, viewport):
+    phone = make_phone(viewport=viewport)
+    page = phone.page
+    page.fill("#at", CLOSED)
+    assert page.evaluate(CLIPPED) == []
+    page.click("#call")
+    page.keyboard.press("0")
+    page.keyboard.press("1")
+    phone.wait_for_state("Recording")
+    assert page.evaluate(CLIPPED) == []
+
+
+def test_placeholders_are_in_the_call_s_language(phone):
+    page = phone.page
+    call_at(phone)
+    assert re.search(r"[\u4e00-\u9fff]", page.get_attribute("#speech", "placeholder"))
+    page.keyboard.press("9")  # English
+    phone.wait_for_state("Listening in main")
+    phone.hear("For a failed payment or missing money, press 1.")
+    assert page.get_attribute("#speech", "placeholder") == "e.g. my account is locked"
+    assert page.get_attribute("#speech", "lang") == "en-US"
+    assert page.get_attribute("#message", "placeholder") == "Your message"
+
+
+def test_a_reload_keeps_the_settings_the_transcript_and_the_call(make_phone):
+    phone = make_phone()
+    page = phone.page
+    page.select_option("#lang", "en-US")
+    page.check("#realtime")
+    page.uncheck("#realtime")
+    page.fill("#at", OPEN)
+    page.click("#call")
+    phone.wait_for_state("Listening in main")
+    page.keyboard.press("1")
+    phone.hear("For a failed payment, press 1.")
+    before = phone.plain
+    page.reload()
+    page.wait_for_selector("#diagram svg g.node")
+    phone.wait_for_state("Listening in payments")
+    assert page.input_value("#lang") == "en-US" and page.input_value("#at") == OPEN
+    assert phone.plain == before
+    page.keyboard.press("1")  # the same call goes on
+    phone.hear("pressed 1")
+    assert phone.plain[: len(before)] == before
+    assert phone.plain.count("[Caller] pressed 1") == 2
+    assert phone.errors == []
+
+
+def test_the_server_root_leads_to_the_phone_and_the_readme_names_it(make_phone, server_url):
+    page = make_phone().page
+    page.goto(server_url + "/")
+    assert page.url == f"{server_url}/simulator/"
+    page.wait_for_selector("#call")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme[readme.index("## Quick start") :].split("\n## ")[0]
+    assert "http://127.0.0.1:5000/simulator" in quick_start
+
+
+def test_real_time_runs_the_menu_timeout_with_a_countdown(make_phone):
+    """In real time, nobody pressing anything sends silence when the timeout runs out."""
+    phone = make_phone(init_script=NO_VOICES)
+    page = phone.page
+    page.check("#realtime")
+    call_at(phone)
+    countdown = page.locator("#countdown")
+    countdown.wait_for(state="visible")
+    assert re.fullmatch(r"No input: silence in [1-5] s", countdown.text_content())
+    phone.hear("silence", timeout=15_000)
+    phone.hear("抱歉，我们没有收到您的选择", timeout=15_000)
+    phone.wait_for_state("Listening in main")
+    countdown.wait_for(state="visible")  # and it runs again for the next try
+    page.keyboard.press("1")
+    phone.wait_for_state("Listening in payments")
+    assert "[Caller] silence" in phone.plain and phone.plain.count("[Caller] silence") == 1
+
+
+def test_the_diagram_sits_beside_the_phone_zooms_pans_and_marks_the_path(make_phone):
+    phone = make_phone(viewport=DESKTOP)
+    page = phone.page
+    phone_box = page.locator(".phone").bounding_box()
+    pane = page.locator(".diagram-pane").bounding_box()
+    assert pane["x"] >= phone_box["x"] + phone_box["width"] and pane["y"] < 200
+    call_at(phone)
+    page.keyboard.press("1")
+    phone.wait_for_state("Listening in payments")
+    taken = page.eval_on_selector_all("#diagram path.taken", "ps => ps.map(p => p.dataset.id)")
+    assert sorted(taken) == ["L_main_payments_0", "L_welcome_main_0"]
+    width = page.locator("#diagram svg").bounding_box()["width"]
+    page.click("#zoom-in")
+    page.click("#zoom-in")
+    assert page.locator("#diagram svg").bounding_box()["width"] > width * 1.5
+    left = page.evaluate("document.getElementById('diagram').scrollLeft")
+    box = page.locator("#diagram").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 - 120, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    assert page.evaluate("document.getElementById('diagram').scrollLeft") != left
+
+
+def test_a_click_on_a_node_calls_from_there(phone):
+    page = phone.page
+    page.fill("#at", OPEN)
+    page.select_option("#lang", "en-US")
+    page.click("#fit")
+    page.locator("#diagram g.node[data-node='security']").click()
+    phone.wait_for_state("Listening in security")
+    first = page.locator("#transcript li.ev-say").first
+    assert first.locator(".node").text_content() == "security"
+    assert first.locator(".lang").text_content() == "en-US"
+    assert phone.current_node() == "security"
+    assert page.get_attribute("#export", "aria-disabled") == "true"  # not a scenario
+    page.keyboard.press("1")
+    phone.hear("pressed 1")
+    assert phone.errors == []
+
+
+def ivr_test(path, menus) -> tuple[int, str]:
+    """Run `ivr test` on a scenario file against a menus file, as a developer would."""
+    env = {**ENV, "IVR_ENV": "development", "IVR_MENUS": str(menus)}
+    result = CliRunner(env=env).invoke(cli, ["test", str(path)])
+    return result.exit_code, result.output
+
+
+def test_an_exported_call_is_a_scenario_that_fails_when_the_menu_changes(phone, tmp_path):
+    page = phone.page
+    call_at(phone, CLOSED)
+    page.keyboard.press("0")
+    page.keyboard.press("1")
+    phone.wait_for_state("Recording")
+    page.fill("#message", "请回电")
+    page.press("#message", "Enter")
+    phone.wait_for_state("Call ended")
+    with page.expect_download() as download:
+        page.click("#export")
+    scenario = tmp_path / "tests-calls" / "exported.yaml"
+    scenario.parent.mkdir()
+    download.value.save_as(scenario)
+    code, output = ivr_test(scenario, HOTLINE)
+    assert code == 0, output
+
+    # Edit a sentence the call heard, as a menu designer would, and run the file again.
+    text = HOTLINE.read_text(encoding="utf-8")
+    (step, heard), *_ = [
+        (s.number, s.value)
+        for s in load_scenarios(scenario)[0].steps
+        if s.kind == "expect" and len(s.value) > 8 and s.value in text
+    ]
+    changed = tmp_path / "menus.yaml"
+    changed.write_text(text.replace(heard, "这句话改过了。"), encoding="utf-8")
+    code, output = ivr_test(scenario, changed)
+    assert code == 1
+    assert f"step {step} (expect: {heard}): not heard; heard: " in output
+    assert "这句话改过了。" in output.split(f"step {step} (expect:")[1]
+
+    # Replay: the same inputs again, on a fresh call, from the button.
+    page.click("#replay")
+    phone.wait_for_state("Call ended: the menu hung up")
+    assert phone.plain.count("[Caller] recorded 请回电 (1 s)") == 1
+    assert phone.errors == []
+
+
+@pytest.mark.parametrize(
+    ("viewport", "name"), [(DESKTOP, "phone-desktop.png"), (MOBILE, "phone-mobile.png")]
+)
+def test_readme_screenshots(make_phone, viewport, name):
+    """Regenerate the README's pictures of the phone at a desktop and a phone width."""
+    phone = make_phone(viewport=viewport)
+    page = phone.page
+    call_at(phone)
+    page.keyboard.press("1")
+    phone.wait_for_state("Listening in payments")
+    page.evaluate("document.activeElement.blur()")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / name))
+    assert (DOCS / name).stat().st_size > 10_000
+    assert phone.errors == []
