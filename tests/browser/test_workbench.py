@@ -243,6 +243,7 @@ def test_a_reload_keeps_the_settings_the_transcript_and_the_call(make_phone):
     phone.wait_for_state("Listening in main")
     page.keyboard.press("1")
     phone.hear("For a failed payment, press 1.")
+    phone.wait_for_state("Listening in payments")  # the whole step is in the transcript
     before = phone.plain
     page.reload()
     page.wait_for_selector("#diagram svg g.node")
