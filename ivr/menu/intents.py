@@ -24,26 +24,32 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 # Accept the best node at this score when the runner-up is at least MARGIN behind;
 # ask between the two when it is closer. Tuned on tests/speech/dev.yaml only.
 THRESHOLD = 0.36
 MARGIN = 0.12
 SMOOTHING = 2.0  # added to a phrase's weight: one common word alone scores low
+UNKNOWN = 1.0  # how much more than the rarest known feature an unknown one weighs
+BETA = 0.0  # share of the score that measures how much of the utterance the phrase explains
 MAX_CHARS = 300  # longer utterances are cut before matching
 
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
     "嗯|呃|额|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
-    "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗"
+    "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
+    # question words and fillers of any topic: they cannot tell two nodes apart
+    "怎么办|怎么回事|怎么样|怎么|什么|多少|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
+    "是不是|一直|还是|已经|现在|好的"
 )
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
     "actually basically you know the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
-    "want need help have has had be been get got"
+    "want need help have has had be been get got what whats how where why when who which"
 )
-_EN_FILLERS = frozenset(_EN_FILLER_WORDS.split())
+_EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
     re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
@@ -52,7 +58,6 @@ _EN_NEGATION = (
     re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
 )
-_SUFFIXES = ("ing", "ed", "es", "s")
 _WEIGHTS = {"c1": 0.3, "c2": 1.0, "c3": 1.0, "p1": 0.2, "p2": 1.0, "w1": 1.0, "w2": 0.8, "t3": 0.35}
 # Initials and finals that regional accents and recognisers blur.
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -93,6 +98,8 @@ class Intents:
     phrases: tuple[_Phrase, ...]
     postings: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (phrase, weight)
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
+    idf: Mapping[str, float]  # feature -> inverse document frequency over the phrases
+    unknown: float  # the idf of a feature no phrase has (as rare as can be)
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
@@ -110,6 +117,7 @@ class Intents:
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
         found = features(utterance)
+        said = sum(w * self.idf.get(f, UNKNOWN * self.unknown) for f, w in found.items())
         gained: dict[int, float] = {}
         for feature in found:
             for index, weight in self.postings.get(feature, ()):
@@ -117,7 +125,9 @@ class Intents:
         best: dict[str, tuple[float, str]] = {}
         for index, gain in gained.items():
             phrase = self.phrases[index]
-            score = gain / (phrase.weight + SMOOTHING)
+            score = (1 - BETA) * gain / (phrase.weight + SMOOTHING) + BETA * gain / (
+                said + SMOOTHING
+            )
             if score > best.get(phrase.node, (0.0, ""))[0]:
                 best[phrase.node] = (score, phrase.text)
         return best
@@ -148,6 +158,8 @@ def build(examples: Mapping[str, Iterable[str]], related: Mapping[str, frozenset
         tuple(phrases),
         MappingProxyType({f: tuple(p) for f, p in postings.items()}),
         MappingProxyType(dict(related)),
+        MappingProxyType(idf),
+        math.log(1 + total),
     )
 
 
@@ -165,7 +177,7 @@ def clean(text: str) -> str:
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
     text = _ZH_FILLERS.sub(" ", normalize(text))
-    words = [w for w in text.split() if w not in _EN_FILLERS]
+    words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 
 
@@ -204,10 +216,15 @@ def _english(run: str, found: dict[str, float]) -> None:
 
 
 def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    return _stemmer().stemWord(word)  # type: ignore[no-any-return]
+
+
+@cache
+def _stemmer() -> Any:
+    """The Snowball (Porter 2) English stemmer, loaded on the first spoken request."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def _sound(ch: str) -> str:
