@@ -2,16 +2,21 @@
 
 Pure and built once at load from the checked model (each node's example `phrases`, the
 labels and keywords of the options that lead to it). An utterance is normalised (NFKC,
-lower case, markup and punctuation dropped), stripped of fillers and of the part a
-negation rules out ("不是X，是Y", "not X but Y" keep Y), then turned into weighted
-features: Chinese characters and their 2- and 3-grams, toneless pinyin syllables and
-syllable pairs (so a recogniser's near-homophone such as 知府 for 支付 still matches),
-English words (lightly stemmed), word pairs and character 3-grams of the text without
+lower case, markup and punctuation dropped), stripped of fillers and question words and of
+the part a negation rules out ("不是X，是Y", "not X but Y" keep Y), then turned into
+weighted features: Chinese characters and their 2- and 3-grams, toneless pinyin syllables
+and syllable pairs (so a recogniser's near-homophone such as 知府 for 支付 still matches),
+English words (Snowball stems), word pairs and character 3-grams of the text without
 spaces (so "with draw" meets "withdraw"). Each feature weighs its inverse document
-frequency over the example phrases. A phrase scores the weight of its features the
-utterance contains over its own weight plus a constant (short phrases cannot win on one
-common word); a node scores its best phrase (nearest neighbour), which is the phrase
-reported as the match.
+frequency over the example phrases.
+
+A phrase scores mostly the weight of its features the utterance contains over its own
+weight plus a constant (short phrases cannot win on one common word); the rest of the
+score (GAMMA) is the share of the utterance that the node's phrases together explain, so
+a rambling request whose words are spread over several phrases of one node still fits,
+and words that no phrase has (another topic: "my bike") count against every node. A node
+scores its best phrase, which is the phrase reported as the match; a node under the best
+menu that is nearly as close wins over the menu (the most specific intent).
 """
 
 from __future__ import annotations
@@ -120,7 +125,9 @@ class Intents:
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
         # node under it (被盗 is more specific than 账户, and does not compete with it).
-        others = [(n, s) for n, (s, _) in ranked[1:] if n not in self.related.get(node, ())]
+        others = [
+            (n, s) for n, (s, _) in ranked if n != node and n not in self.related.get(node, ())
+        ]
         second, second_score = others[0] if others else (None, 0.0)
         return Match(node, text, round(score, 4), second, round(second_score, 4))
 
