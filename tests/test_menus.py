@@ -569,13 +569,13 @@ def test_the_same_phrase_in_two_nodes_is_an_error(tmp_path):
 
 
 def test_a_phrase_the_matcher_sends_to_another_node_is_a_warning(tmp_path):
-    text = spoken_menu("我的账户登录不了, 账户被锁住怎么办", "付款失败了, 账户被锁住了")
+    text = spoken_menu("我的账户登录不了, 账户被锁住要怎么办", "付款失败了, 账户被锁住了")
     problems = check_menus(write(tmp_path, text), env=ENV)
     assert [(p.severity, p.node, p.line) for p in problems] == [
         ("warning", "info", line_of(text, "我的账户登录不了")),
     ]
     assert problems[0].message == (
-        "phrase '账户被锁住怎么办' is closer to node 'pay' "
+        "phrase '账户被锁住要怎么办' is closer to node 'pay' "
         f"('账户被锁住了', line {line_of(text, '付款失败了')}) than the matcher allows: "
         "a caller who says it would be asked to choose between them"
     )
