@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
+from ivr.menu import intents
 from ivr.menu.loading import load_menus
 from ivr.simulator.speech import judge, load_corpus
 
@@ -21,16 +22,30 @@ def menus():
     return load_menus(MENUS)
 
 
-def test_no_out_of_scope_sentence_of_the_dev_set_reaches_a_node(menus):
-    """What the thresholds were tuned on stays clean: nonsense is re-prompted."""
-    report = judge(menus, load_corpus(HERE / "dev.yaml"))
+@pytest.mark.parametrize(("corpus", "floor"), [("dev.yaml", 0.90), ("validation.yaml", 0.80)])
+def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
+    """What the matcher was tuned and checked on stays clean: nonsense is re-prompted."""
+    report = judge(menus, load_corpus(HERE / corpus))
     assert not report.escaped(), report.table()
-    assert report.accuracy() >= 0.92, report.table()
+    assert report.accuracy() >= floor, report.table()
+
+
+def _folded(text: str) -> str:
+    """A sentence compared without case, spaces and punctuation (the corpus README's rule)."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+@pytest.mark.parametrize("tuning", ["dev.yaml", "validation.yaml"])
+def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
+    """The gate measures sentences the matcher was never tuned on."""
+    held_out = {_folded(c.say) for c in load_corpus(HERE / "heldout.yaml")}
+    shared = [c.say for c in load_corpus(HERE / tuning) if _folded(c.say) in held_out]
+    assert len(shared) == 0, f"{len(shared)} sentences of {tuning} are also in heldout.yaml"
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out accuracy is 84.0% (no out-of-scope sentence reaching a node; issue "
+    reason="held-out accuracy is 87.2% and one out-of-scope sentence reaches a node (issue "
     "16's gate is 95% and none); remove this mark once the matcher passes",
 )
 def test_held_out_gate(menus):
@@ -69,6 +84,29 @@ def test_ivr_speech_prints_accuracy_per_node_and_the_misses():
 )
 def test_the_issue_examples_reach_their_node(menus, said, node):
     assert menus.spoken.intents.match(said).choices[:1] == (node,)
+
+
+def test_the_most_specific_node_wins_over_the_menu_above_it():
+    """A node under the best menu that is nearly as close is where the caller goes, once."""
+    index = intents.build(
+        {
+            "payments": ["payment problems", "money matters"],
+            "stolen": ["payment problems with strangers", "my account was hacked"],
+            "bills": ["how much is my bill"],
+        },
+        {"payments": frozenset(), "stolen": frozenset({"payments"}), "bills": frozenset()},
+    )
+    said = "payment problems strange"
+    near = index.nearest(said)
+    assert near["stolen"][0] < near["payments"][0] < near["stolen"][0] + intents.MARGIN
+    assert index.match(said).choices == ("stolen",)
+
+
+def test_words_no_phrase_has_count_against_a_match(menus):
+    """ "Someone stole my bike" is another topic; "someone stole my wallet" is not."""
+    index = menus.spoken.intents
+    assert index.match("someone stole my wallet").choices[:1] == ("stolen",)
+    assert index.match("someone stole my bike").choices == ()
 
 
 @pytest.mark.parametrize(

@@ -910,10 +910,6 @@ def _spoken(m: MenusFile, nodes: Mapping[str, AnyNode]) -> Spoken | None:
     for node_id, node in nodes.items():
         for lang, texts in node.phrases.items():  # else what callers say first
             labels.setdefault(node_id, {}).setdefault(lang, texts[0])
-    related: dict[str, set[str]] = {n: set(paths.get(n, ())) for n in examples}
-    for node_id in examples:
-        for ancestor in paths.get(node_id, ()):
-            related.setdefault(ancestor, set()).add(node_id)
     hints = {}
     for lang in m.languages:
         words = [
@@ -924,7 +920,7 @@ def _spoken(m: MenusFile, nodes: Mapping[str, AnyNode]) -> Spoken | None:
         ]
         hints[lang] = ", ".join(list(dict.fromkeys(words))[:100])
     return Spoken(
-        intents=intents.build(examples, {n: frozenset(r) for n, r in related.items()}),
+        intents=intents.build(examples, {n: frozenset(paths.get(n, ())) for n in examples}),
         paths=MappingProxyType(paths),
         labels=MappingProxyType({n: MappingProxyType(v) for n, v in labels.items()}),
         hints=MappingProxyType(hints),
