@@ -95,7 +95,6 @@ class Match:
 class _Phrase:
     node: str
     text: str
-    features: Mapping[str, float]  # feature -> family weight
     weight: float  # sum of its features' weights, IDF included
 
 
@@ -179,7 +178,7 @@ def build(
     postings: dict[str, list[tuple[int, float]]] = {}
     for index, (node, text, found) in enumerate(raw):
         weighted = {f: w * idf[f] for f, w in found.items()}
-        phrases.append(_Phrase(node, text, MappingProxyType(weighted), sum(weighted.values())))
+        phrases.append(_Phrase(node, text, sum(weighted.values())))
         for feature, weight in weighted.items():
             postings.setdefault(feature, []).append((index, weight))
     return Intents(
