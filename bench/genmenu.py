@@ -1,14 +1,17 @@
 """Generate a large, valid menus.yaml for the size benchmarks (not committed as data).
 
 The tree has the shipped hotline's shape, repeated: menus of four answers each,
-nested under submenus, with the same defaults, hours and agent line.
+nested under submenus, with the same defaults, hours and agent line. With `--phrases N`
+every menu accepts speech and every answer has N example phrases per language, drawn
+from a wallet hotline's vocabulary, for the speech matcher's cost at this size.
 
-    python bench/genmenu.py --nodes 2000 > /tmp/menus-2000.yaml
+    python bench/genmenu.py --nodes 2000 [--phrases 3] > /tmp/menus-2000.yaml
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 
 HEADER = """version: 1
@@ -56,12 +59,14 @@ nodes:
 """
 
 
-def _menu(node_id: str, title: int, children: list[str], top: bool) -> str:
+def _menu(node_id: str, title: int, children: list[str], top: bool, speech: bool) -> str:
     lines = [
         f"  {node_id}:",
         "    type: menu",
         f"    prompt: {{zh-CN: 第{title}组问题。, en-US: Group {title}.}}",
     ]
+    if speech:
+        lines.append("    speech: true")
     if top:
         lines.append("    global_keys: {main: null, back: null}")
     lines.append("    options:")
@@ -72,18 +77,49 @@ def _menu(node_id: str, title: int, children: list[str], top: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _answer(node_id: str, back: str, number: int) -> str:
+# Words the generated phrases are drawn from: a wallet hotline's vocabulary, so phrases
+# share words as real ones do and the index's posting lists have a realistic length.
+_ZH = (
+    "账户 支付 密码 提现 充值 转账 银行卡 验证码 登录 冻结 解冻 余额 账单 分期 退款 "
+    "商户 扫码 红包 手续费 限额 实名 认证 绑定 解绑 手机号 邮箱 客服 投诉 到账 失败 "
+    "被盗 异常 交易 消费 积分 优惠券 发票 信用卡 借记卡 二维码 指纹 人脸 注销 升级"
+).split()  # noqa: SIM905 (a sentence of words reads better)
+_EN = (
+    "account payment password withdrawal top-up transfer card code login freeze unlock "
+    "balance bill instalment refund merchant scan fee limit identity verify link unlink "
+    "phone email complaint arrived failed stolen unusual transaction purchase points "
+    "coupon invoice credit debit fingerprint face close upgrade wallet statement"
+).split()  # noqa: SIM905
+
+
+def _phrases(rng: random.Random, seen: set[str], count: int) -> str:
+    """Example phrases of one answer: vocabulary words, no two phrases of the file alike."""
+    zh: list[str] = []
+    en: list[str] = []
+    for words, joiner, out in ((_ZH, "", zh), (_EN, " ", en)):
+        while len(out) < count:
+            text = joiner.join(rng.sample(words, 3))
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+    return f"    phrases: {{zh-CN: [{', '.join(zh)}], en-US: [{', '.join(en)}]}}\n"
+
+
+def _answer(node_id: str, back: str, number: int, phrases: str) -> str:
     return (
         f"  {node_id}:\n    type: message\n"
         f"    say: {{zh-CN: 这是第{number}条答复，内容简短。, "
         f"en-US: 'This is answer number {number}, kept short.'}}\n"
-        f"    next: {back}\n"
+        + phrases
+        + f"    next: {back}\n"
     )
 
 
-def generate(total: int) -> str:
-    """Return a menus file with about `total` nodes."""
+def generate(total: int, phrases: int = 0) -> str:
+    """Return a menus file with about `total` nodes, and `phrases` per answer and language."""
     parts = [HEADER]
+    rng = random.Random(2000)  # the same file every run
+    seen: set[str] = set()
     count = 5  # the fixed nodes above
     menus: list[str] = []
     level = 0
@@ -92,8 +128,11 @@ def generate(total: int) -> str:
     while count + 5 <= total - 20:
         menu_id = f"m{len(leaves)}"
         answers = [f"{menu_id}_a{i}" for i in range(1, 5)]
-        parts.append(_menu(menu_id, len(leaves) + 1, answers, top=False))
-        parts += [_answer(a, menu_id, n) for n, a in enumerate(answers, 1)]
+        parts.append(_menu(menu_id, len(leaves) + 1, answers, top=False, speech=phrases > 0))
+        parts += [
+            _answer(a, menu_id, n, _phrases(rng, seen, phrases) if phrases else "")
+            for n, a in enumerate(answers, 1)
+        ]
         leaves.append(menu_id)
         count += 5
     menus = leaves
@@ -102,18 +141,23 @@ def generate(total: int) -> str:
         upper = []
         for start in range(0, len(menus), 8):
             menu_id = f"g{level}_{start // 8}"
-            parts.append(_menu(menu_id, start // 8 + 1, menus[start : start + 8], top=False))
+            parts.append(
+                _menu(
+                    menu_id, start // 8 + 1, menus[start : start + 8], top=False, speech=phrases > 0
+                )
+            )
             upper.append(menu_id)
         menus = upper
-    parts.append(_menu("main", 0, menus, top=True))
+    parts.append(_menu("main", 0, menus, top=True, speech=phrases > 0))
     return "".join(parts)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--phrases", type=int, default=0, help="per answer and language")
     args = parser.parse_args()
-    sys.stdout.write(generate(args.nodes))
+    sys.stdout.write(generate(args.nodes, args.phrases))
     return 0
 
 
