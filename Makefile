@@ -40,6 +40,7 @@ lock: $(STAMP)
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/speech.py
 
 # Sustained load with records counted: SQLite, and PostgreSQL too (scripts/postgres.sh).
 load: $(STAMP)

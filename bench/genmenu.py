@@ -79,17 +79,97 @@ def _menu(node_id: str, title: int, children: list[str], top: bool, speech: bool
 
 # Words the generated phrases are drawn from: a wallet hotline's vocabulary, so phrases
 # share words as real ones do and the index's posting lists have a realistic length.
-_ZH = (
-    "账户 支付 密码 提现 充值 转账 银行卡 验证码 登录 冻结 解冻 余额 账单 分期 退款 "
-    "商户 扫码 红包 手续费 限额 实名 认证 绑定 解绑 手机号 邮箱 客服 投诉 到账 失败 "
-    "被盗 异常 交易 消费 积分 优惠券 发票 信用卡 借记卡 二维码 指纹 人脸 注销 升级"
-).split()  # noqa: SIM905 (a sentence of words reads better)
-_EN = (
-    "account payment password withdrawal top-up transfer card code login freeze unlock "
-    "balance bill instalment refund merchant scan fee limit identity verify link unlink "
-    "phone email complaint arrived failed stolen unusual transaction purchase points "
-    "coupon invoice credit debit fingerprint face close upgrade wallet statement"
-).split()  # noqa: SIM905
+_ZH = [
+    "账户",
+    "支付",
+    "密码",
+    "提现",
+    "充值",
+    "转账",
+    "银行卡",
+    "验证码",
+    "登录",
+    "冻结",
+    "解冻",
+    "余额",
+    "账单",
+    "分期",
+    "退款",
+    "商户",
+    "扫码",
+    "红包",
+    "手续费",
+    "限额",
+    "实名",
+    "认证",
+    "绑定",
+    "解绑",
+    "手机号",
+    "邮箱",
+    "客服",
+    "投诉",
+    "到账",
+    "失败",
+    "被盗",
+    "异常",
+    "交易",
+    "消费",
+    "积分",
+    "优惠券",
+    "发票",
+    "信用卡",
+    "借记卡",
+    "二维码",
+    "指纹",
+    "人脸",
+    "注销",
+    "升级",
+]
+_EN = [
+    "account",
+    "payment",
+    "password",
+    "withdrawal",
+    "top-up",
+    "transfer",
+    "card",
+    "code",
+    "login",
+    "freeze",
+    "unlock",
+    "balance",
+    "bill",
+    "instalment",
+    "refund",
+    "merchant",
+    "scan",
+    "fee",
+    "limit",
+    "identity",
+    "verify",
+    "link",
+    "unlink",
+    "phone",
+    "email",
+    "complaint",
+    "arrived",
+    "failed",
+    "stolen",
+    "unusual",
+    "transaction",
+    "purchase",
+    "points",
+    "coupon",
+    "invoice",
+    "credit",
+    "debit",
+    "fingerprint",
+    "face",
+    "close",
+    "upgrade",
+    "wallet",
+    "statement",
+]
 
 
 def _phrases(rng: random.Random, seen: set[str], count: int) -> str:
