@@ -24,7 +24,7 @@ from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
 from ivr.web.app import create_app
-from tests.conftest import ENV, HOTLINE, env_for, free_port
+from tests.conftest import ENV, HOTLINE, env_for, free_port, own_line
 
 CALLS = Path(__file__).parent / "calls"
 SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
@@ -62,7 +62,7 @@ def test_scenarios_cover_every_node_of_the_shipped_menu():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
 def test_shipped_scenario(scenario):
-    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
     assert outcome.ok, outcome.report()
 
 
@@ -75,7 +75,7 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
         encoding="utf-8",
     )
     (scenario,) = load_scenarios(path)
-    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
     assert not outcome.ok
     report = outcome.report()
     assert "step 2 (expect: 不会听到的话): not heard" in report
@@ -180,7 +180,7 @@ def bad_server():
 
 
 def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
-    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", "."])
+    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server + "/voice", "--input", "."])
     assert result.exit_code == 1
     assert "12200" in result.output and "numDigits" in result.output
     assert "SIM001" in result.output  # nothing after the Gather handles silence
@@ -188,7 +188,9 @@ def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
 
 
 def test_lenient_reports_warnings_without_failing(bad_server):
-    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", ".", "--lenient"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", bad_server + "/voice", "--input", ".", "--lenient"]
+    )
     assert result.exit_code == 0 and "12200" in result.output
 
 
@@ -196,7 +198,10 @@ def test_lenient_reports_warnings_without_failing(bad_server):
 
 
 @pytest.mark.slow
-def test_shipped_menu_explores_clean_and_fully_covered():
+def test_shipped_menu_explores_clean_and_fully_covered(monkeypatch):
+    # With the token exported, as most Twilio developers have it: every probe is signed
+    # the way the in-process server checks (unsigned, each was a 403 and a dead end).
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "exported-in-the-shell")
     result = CliRunner().invoke(cli, ["explore", "--json"])
     assert result.exit_code == 0, result.output[-2000:]
     report = json.loads(result.output)
@@ -234,7 +239,7 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
             )
         return Response("<Response><Redirect>/voice</Redirect></Response>", mimetype="text/xml")
 
-    found = explore(WsgiTransport(app), base_url="http://127.0.0.1:5000")
+    found = explore(WsgiTransport(app), line=own_line("http://127.0.0.1:5000"))
     assert [end for end, _ in found.dead_ends] == ["end-of-document"]
     assert any(p.code == 13510 for p, _ in found.problems)  # Say loop out of range
     # Every key but 1 and 2, and silence, go back to the same menu; 1 and 2 end the call,
@@ -250,7 +255,7 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
         )
 
     assert found.traps == []
-    trapped = explore(WsgiTransport(trap), base_url="http://127.0.0.1:5000")
+    trapped = explore(WsgiTransport(trap), line=own_line("http://127.0.0.1:5000"))
     assert len(trapped.traps) == 1
 
 
@@ -311,16 +316,33 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     assert requests.post(f"{gunicorn_server}/voice", timeout=5).status_code == 403
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "real-server-token")
     result = CliRunner().invoke(
-        cli, ["simulate", "--url", gunicorn_server, "--input", "0,1,rec:请明天给我回电"]
+        cli, ["simulate", "--url", gunicorn_server + "/voice", "--input", "0,1,rec:请明天给我回电"]
     )
     assert result.exit_code == 0, result.output
     assert "现在是非人工服务时间" in result.output  # the server's IVR_NOW is after hours
     assert "[Caller] recorded 请明天给我回电" in result.output
     assert result.output.rstrip().endswith("-- call ended: hangup")
     # A callback on the caller id puts '+' in a signed URL; both servers agree on it.
-    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input", "0,2,1,2"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", gunicorn_server + "/voice", "--input", "0,2,1,2"]
+    )
     assert result.exit_code == 0, result.output
     assert "我们会在最近的下午给您回电" in result.output
+
+
+@pytest.mark.parametrize("public", [None, "https://ivr.example.com"])
+def test_every_command_signs_as_the_in_process_server_checks(monkeypatch, public):
+    """simulate, test and explore all sign with the settings' token, at the URL the app
+    checks (PUBLIC_BASE_URL when set): one line, built in one place."""
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "exported-in-the-shell")
+    if public:
+        monkeypatch.setenv("PUBLIC_BASE_URL", public)
+    runner = CliRunner()
+    simulated = runner.invoke(cli, ["simulate", "--input", "1,1"])
+    assert simulated.exit_code == 0, simulated.output
+    assert "403" not in simulated.output and "11200" not in simulated.output
+    tested = runner.invoke(cli, ["test", "tests/calls/main_menu.yaml"])
+    assert tested.exit_code == 0 and " 0 failed" in tested.output, tested.output
 
 
 def test_simulated_calls_never_reach_the_records_an_operator_reads(tmp_path, monkeypatch):

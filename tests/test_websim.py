@@ -16,7 +16,7 @@ from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
 from ivr.web import phone as websim
 from ivr.web.app import create_app
-from tests.conftest import ENV, SHIPPED
+from tests.conftest import ENV, SHIPPED, own_line
 
 API = "/simulator/api"
 TOKEN = "test-auth-token"
@@ -278,7 +278,7 @@ def test_session_reports_problems_beside_the_step_that_caused_them():
         return FlaskResponse(pages["/" + path], mimetype="text/xml")
 
     session = LiveCall("s1", CallOptions(), idle_expiry=5)
-    session.start(WsgiTransport(app), base_url="http://127.0.0.1:5000", auth_token=None)
+    session.start(WsgiTransport(app), own_line("http://127.0.0.1:5000"))
     session.wait_for_turn()
     session.act(websim.parse_action({"type": "keys", "keys": "1"}))
     events = session.snapshot()["events"]

@@ -15,8 +15,6 @@ from email.utils import format_datetime
 from typing import NoReturn, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from twilio.request_validator import RequestValidator
-
 from ivr.simulator.callers import (
     FITS,
     Caller,
@@ -32,12 +30,12 @@ from ivr.simulator.callers import (
     describe,
 )
 from ivr.simulator.checks import SCHEMA, Code, TwimlProblem, check_response, problem
+from ivr.simulator.line import Line
 from ivr.simulator.transport import (
     Response,
     Transport,
     TransportError,
     resolve_url,
-    with_query,
 )
 
 _T = TypeVar("_T", int, None)
@@ -130,13 +128,6 @@ class _Document:
         return _node_of(self.url)
 
 
-class _Fields(dict[str, str]):
-    """Request fields as RequestValidator reads them fastest (it asks for getall first)."""
-
-    def getall(self, name: str) -> list[str]:
-        return [self[name]]
-
-
 @functools.lru_cache(maxsize=4096)
 def _node_of(url: str) -> str | None:
     """The `node` query parameter of a URL, which apps like ours use to name a step."""
@@ -166,12 +157,9 @@ class Call:
         transport: Transport,
         caller: Caller,
         *,
-        base_url: str,
-        voice_path: str = "/voice",
-        status_path: str | None = "/voice/status",
+        line: Line,
         from_number: str = "+8613800138000",
         to_number: str = "+8610555000100",
-        auth_token: str | None = None,
         listener: Callable[[Event], None] | None = None,
         max_documents: int = 500,
         lenient: bool = False,
@@ -181,9 +169,7 @@ class Call:
     ) -> None:
         self.transport = transport
         self.caller = caller
-        self.base_url = base_url
-        self.voice_path = voice_path
-        self.status_path = status_path
+        self.line = line
         self.from_number = from_number
         self.to_number = to_number
         self.listener = listener
@@ -194,7 +180,6 @@ class Call:
         # resumes a call at a known step instead of replaying it from the start.
         self.first_request = first_request
         self.document: _Document | None = None  # the document being run
-        self._validator = RequestValidator(auth_token) if auth_token else None
         self._random = random.Random(seed)
         self.call_sid = self._sid(SIMULATED_CALL_SID)
         self.account_sid = self._sid("AC")
@@ -230,10 +215,10 @@ class Call:
 
     def run(self) -> CallResult:
         """Place the call and follow the app's documents until the call ends."""
-        jump = _Jump(resolve_url(self.base_url, self.voice_path), "POST", {})
+        jump = _Jump(self.line.webhook, self.line.method, {})
         if self.first_request is not None:
             method, url, params = self.first_request
-            jump = _Jump(resolve_url(self.base_url, url), method, dict(params))
+            jump = _Jump(resolve_url(self.line.webhook, url), method, dict(params))
             self._status = "in-progress"
         try:
             while True:
@@ -518,13 +503,7 @@ class Call:
 
     def _send(self, method: str, url: str, extra: dict[str, str]) -> Response | None:
         params = self._params(extra)
-        headers = {"User-Agent": "TwilioProxy/1.1"}
-        if self._validator is not None:
-            # For GET the fields travel in the URL, which is then signed on its own.
-            signed = (with_query(url, params), {}) if method == "GET" else (url, params)
-            headers["X-Twilio-Signature"] = self._validator.compute_signature(
-                signed[0], _Fields(signed[1])
-            )
+        headers = self.line.headers(method, url, params)
         self._requests.append((method, url, params))
         try:
             return self.transport.request(method, url, params, headers)
@@ -540,10 +519,10 @@ class Call:
                 self._report(11200, f"transcribeCallback answered HTTP {resp.status}", url)
 
     def _send_status_callback(self) -> None:
-        if self.status_path is None:
+        url = self.line.status_callback
+        if url is None:  # Twilio sends one only where the number has one configured
             return
         self._status = self._final_status
-        url = resolve_url(self.base_url, self.status_path)
         extra = {
             "CallDuration": str(round(self._seconds) if self._answered else 0),
             "Timestamp": format_datetime(datetime.now(UTC)),

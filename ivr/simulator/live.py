@@ -34,6 +34,7 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.checks import CODES, TwimlProblem
+from ivr.simulator.line import Line
 from ivr.simulator.transport import Response, Transport
 
 log = logging.getLogger("ivr.simulator.live")
@@ -152,17 +153,14 @@ class LiveCall:
 
     # -- the call's thread --
 
-    def start(self, transport: Transport, *, base_url: str, auth_token: str | None) -> None:
-        """Place the call in a thread of its own."""
+    def start(self, transport: Transport, line: Line) -> None:
+        """Place the call to `line` in a thread of its own."""
         self._tracking = _NodeTracking(transport)
-        lang = self.options.lang
         self._call = Call(
             self._tracking,
             LiveCaller(self),
-            base_url=base_url,
-            voice_path=f"/voice?lang={lang}" if lang else "/voice",
+            line=line,
             from_number=self.options.from_number,
-            auth_token=auth_token,
             listener=self._heard,
         )
         threading.Thread(target=self._run, name=f"live-call-{self.id[:8]}", daemon=True).start()

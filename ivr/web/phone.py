@@ -39,6 +39,7 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.live import DEFAULT_FROM, CallOptions, LiveCall, Refused
+from ivr.web.webhooks import own_line
 
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
@@ -51,7 +52,6 @@ PREFIX = "/simulator"
 MAX_SESSIONS = 50
 IDLE_EXPIRY = 600.0  # seconds without a request from its page before a call is hung up
 MAX_CLOCKS = 8  # apps with a fixed clock kept at once
-BASE_URL = "http://127.0.0.1:5000"  # where in-process calls pretend the app lives
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_TEXT = 500  # characters of speech or of a recorded message
 MAX_KEYS = 32
@@ -168,10 +168,8 @@ class WebSimulator:
             with self._lock:
                 self.sessions.pop(session.id, None)
             raise
-        base = self.settings.public_base_url or BASE_URL
-        session.start(
-            WsgiTransport(target, base), base_url=base, auth_token=self.settings.auth_token
-        )
+        line = own_line(self.settings, chosen.lang)
+        session.start(WsgiTransport(target, line.webhook), line)
         session.wait_for_turn()
         return session
 

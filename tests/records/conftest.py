@@ -26,7 +26,7 @@ from ivr.records.tables import metadata
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
 from ivr.web.app import create_app
-from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock
+from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock, own_line
 
 NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run scripts/postgres.sh"
 BASE = "http://127.0.0.1:5000"
@@ -148,7 +148,7 @@ def dial(app):
         call = Call(
             WsgiTransport(app, BASE),
             ScriptedCaller.parse(script),
-            base_url=BASE,
+            line=own_line(BASE),
             seed=seed,
             from_number=from_number,
             **kwargs,

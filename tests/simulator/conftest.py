@@ -11,6 +11,7 @@ from flask import Response as FlaskResponse
 from twilio.request_validator import RequestValidator
 
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
+from ivr.simulator.line import Line
 
 BASE = "http://127.0.0.1:5000"
 TOKEN = "test-auth-token"
@@ -84,13 +85,27 @@ class Dialled:
 
 @pytest.fixture
 def dial_in() -> Callable[..., Dialled]:
-    """Place a call with a script against pages; keyword arguments go to Call."""
+    """Place a call with a script against pages; other keyword arguments go to Call.
 
-    def place(pages: dict[str, Page], script: str = "", **kwargs: object) -> Dialled:
-        app, received = twiml_app(pages, token=kwargs.get("auth_token"))  # type: ignore[arg-type]
+    The number's webhook is /voice and its status callback /voice/status unless given
+    (`status=None`: none configured).
+    """
+
+    def place(
+        pages: dict[str, Page],
+        script: str = "",
+        *,
+        webhook: str = "/voice",
+        method: str = "POST",
+        status: str | None = "/voice/status",
+        auth_token: str | None = None,
+        **kwargs: object,
+    ) -> Dialled:
+        app, received = twiml_app(pages, token=auth_token)
         caller = ScriptedCaller.parse(script) if script else ScriptedCaller([])
         kwargs.setdefault("seed", 7)
-        call = Call(WsgiTransport(app, BASE), caller, base_url=BASE, **kwargs)  # type: ignore[arg-type]
+        line = Line(BASE + webhook, method, BASE + status if status else None, auth_token)
+        call = Call(WsgiTransport(app, BASE), caller, line=line, **kwargs)  # type: ignore[arg-type]
         return Dialled(call.run(), received)
 
     return place
