@@ -254,8 +254,8 @@ class Call:
         resp = self._send(jump.method, jump.url, jump.params)
         sent = self._requests[-1]
         self._flush_callbacks()
-        if resp is None:
-            self._fail(11205, jump.url, caller_gone)
+        if resp is None:  # no answer at all: the transport's code was just reported
+            self._fail(self._problems[-1].code, jump.url, caller_gone)
         root, problems = check_response(resp)
         self._problems.extend(problems)
         if root is None:

@@ -35,7 +35,10 @@ class Line:
     def __post_init__(self) -> None:
         for name, url in (("webhook", self.webhook), ("status callback", self.status_callback)):
             if url is not None:
-                parts = urlsplit(url)
+                try:
+                    parts = urlsplit(url)
+                except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+                    raise LineError(f"the {name} {url!r} is not a URL: {exc}") from None
                 if parts.scheme not in ("http", "https") or not parts.netloc:
                     raise LineError(
                         f"the {name} {url!r} is not an http(s) URL like http://127.0.0.1:5000/voice"

@@ -13,8 +13,12 @@ from http.cookies import SimpleCookie
 from typing import Any, Protocol
 from urllib.parse import quote_plus, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
-# Twilio's code for "HTTP connection failure", which also covers its 15 s timeout.
-CONNECTION_FAILURE = 11205
+# Twilio's codes for a request that got no usable answer.
+INVALID_URL = 11100
+CONNECTION_FAILURE = 11205  # also Twilio's 15 s timeout
+TOO_MANY_REDIRECTS = 11215
+MAX_BODY = 64 * 1024  # the commonly cited TwiML size limit (11750): no more is read
+MAX_REDIRECTS = 10  # followed in a row before the request counts as a redirect loop
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,6 @@ class WsgiTransport:
     answer); redirects are followed and cookies kept between requests, as Twilio does.
     """
 
-    MAX_REDIRECTS = 5
-
     def __init__(self, wsgi_app: Any, base_url: str = "http://127.0.0.1:5000") -> None:
         self.app = wsgi_app
         self.base_url = base_url
@@ -102,7 +104,7 @@ class WsgiTransport:
         body = form_encode(params).encode() if method != "GET" else b""
         started, redirected = time.perf_counter(), False
         try:
-            for _ in range(self.MAX_REDIRECTS + 1):
+            for _ in range(MAX_REDIRECTS + 1):
                 status, answer_headers, content, nodes = self._call(method, target, body, headers)
                 location = answer_headers.get("Location")
                 if status not in (301, 302, 303, 307, 308) or not location:
@@ -110,6 +112,12 @@ class WsgiTransport:
                 target, redirected = resolve_url(target, location), True
                 if status in (301, 302, 303):
                     method, body = "GET", b""
+            else:
+                raise TransportError(
+                    TOO_MANY_REDIRECTS, f"{absolute} redirected more than {MAX_REDIRECTS} times"
+                )
+        except TransportError:
+            raise
         except Exception as exc:  # an app in testing mode propagates; Twilio would see a 500
             text = f"{type(exc).__name__}: {exc}".encode()
             return Response(500, "text/plain", text, time.perf_counter() - started, absolute)
@@ -206,7 +214,9 @@ class HttpTransport:
         absolute = resolve_url(self.base_url, url)
         started = time.perf_counter()
         try:
-            answer = self._session.request(
+            # Streamed, so an answer of many megabytes is cut after MAX_BODY, as Twilio
+            # stops reading it, instead of being held in memory whole.
+            with self._session.request(
                 method,
                 absolute,
                 params=params if method == "GET" else None,
@@ -214,18 +224,26 @@ class HttpTransport:
                 headers=headers,
                 timeout=self.timeout,
                 allow_redirects=True,
-            )
+                stream=True,
+            ) as answer:
+                body = _read(answer, self.timeout, started)
+        except requests.TooManyRedirects as exc:
+            raise TransportError(
+                TOO_MANY_REDIRECTS, f"{absolute} redirected more than {MAX_REDIRECTS} times"
+            ) from exc
         except requests.Timeout as exc:
             raise TransportError(
                 CONNECTION_FAILURE, f"no answer from {absolute} within {self.timeout:g} s"
             ) from exc
-        except requests.RequestException as exc:
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
+            raise TransportError(INVALID_URL, f"{absolute} is not a valid URL") from exc
+        except (requests.RequestException, ValueError) as exc:
             raise TransportError(CONNECTION_FAILURE, f"cannot reach {absolute}: {exc}") from exc
         final = answer.url if answer.history else absolute
         return Response(
             status=answer.status_code,
             content_type=answer.headers.get("Content-Type", ""),
-            body=answer.content,
+            body=body,
             elapsed=time.perf_counter() - started,
             url=final,
             headers=dict(answer.headers),
@@ -241,6 +259,22 @@ class HttpTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _read(answer: Any, timeout: float, started: float) -> bytes:
+    """Read at most MAX_BODY + 1 bytes of a streamed answer within the request's timeout."""
+    import requests
+
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in answer.iter_content(chunk_size=16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY:
+            break
+        if time.perf_counter() - started > timeout:  # a trickle counts against the 15 s too
+            raise requests.Timeout()
+    return b"".join(chunks)[: MAX_BODY + 1]
 
 
 def _header_nodes(headers: Mapping[str, str]) -> tuple[str, ...]:

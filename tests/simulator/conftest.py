@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask, request
 from flask import Response as FlaskResponse
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
 
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
 from ivr.simulator.line import Line
@@ -109,3 +113,17 @@ def dial_in() -> Callable[..., Dialled]:
         return Dialled(call.run(), received)
 
     return place
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve a WSGI app over real HTTP on 127.0.0.1 (a free port); yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
