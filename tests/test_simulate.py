@@ -356,3 +356,32 @@ def test_simulated_calls_never_reach_the_records_an_operator_reads(tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "[Caller] recorded 请回电" in result.output
     assert not database.exists() and not (tmp_path / "instance").exists()
+
+
+@pytest.mark.slow
+def test_ivr_test_leaves_ivr_report_unchanged():
+    """Every scenario's voicemails and callback requests stay out of the operator's records
+    (even as simulated calls, which `--simulated` would show)."""
+    runner = CliRunner()
+    before = runner.invoke(cli, ["report", "--format", "json", "--simulated"])
+    assert before.exit_code == 0, before.output
+    tested = runner.invoke(cli, ["test"])
+    assert tested.exit_code == 0 and " 0 failed" in tested.output, tested.output[-2000:]
+    after = runner.invoke(cli, ["report", "--format", "json", "--simulated"])
+    assert after.output == before.output
+
+
+def test_records_db_keeps_simulated_calls_where_a_test_wants_them(tmp_path, monkeypatch):
+    kept = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["simulate", "--records-db", kept]
+        + ["--at", "2026-11-23T21:00:00+08:00", "--input", "0,1,rec:请回电"],
+    )
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("DATABASE_URL", kept)
+    listed = runner.invoke(cli, ["voicemails", "--json"])
+    assert json.loads(listed.output) == []  # simulated: left out unless asked
+    (message,) = json.loads(runner.invoke(cli, ["voicemails", "--json", "--simulated"]).output)
+    assert message["kind"] == "voicemail"

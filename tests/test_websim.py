@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask import Response as FlaskResponse
+from sqlalchemy import create_engine, func, select
 
+from ivr.records import tables
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
@@ -174,13 +176,26 @@ def test_hang_up_ends_the_call_and_its_thread(client):
     assert again.status_code == 409 and "ended" in again.get_json()["error"]
 
 
-def test_the_server_clock_is_used_without_a_time(make_sim_app, monkeypatch):
-    """No time chosen: the call runs on this very app, not on a copy with a fixed clock."""
+def test_the_phones_calls_are_recorded_apart_from_real_calls(make_sim_app, tmp_path):
+    """No time chosen, the call runs on the server's clock, in an app of its own whose
+    records are the phone's file in the data directory, not the operator's database."""
     app = make_sim_app()
-    built = []
-    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build", lambda *a, **k: built.append(a))
-    place(app.test_client())
-    assert built == []
+    client = app.test_client()
+    call = place(client)
+    act(client, call, type="keys", keys="0")  # the agent line: the call is recorded
+    client.delete(f"{API}/calls/{call['id']}")
+    (built,) = app.extensions["ivr.web.phone"]._apps.values()
+    assert built is not app and built.extensions["ivr"].settings.fixed_now is None
+    phone = create_engine(f"sqlite:///{tmp_path / 'instance' / websim.RECORDS_FILE}")
+    real = create_engine(f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
+    try:
+        with phone.connect() as db:
+            assert db.scalar(select(func.count()).select_from(tables.calls)) == 1
+        with real.connect() as db:
+            assert db.scalar(select(func.count()).select_from(tables.calls)) == 0
+    finally:
+        phone.dispose()
+        real.dispose()
 
 
 def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):

@@ -52,6 +52,7 @@ PREFIX = "/simulator"
 MAX_SESSIONS = 50
 IDLE_EXPIRY = 600.0  # seconds without a request from its page before a call is hung up
 MAX_CLOCKS = 8  # apps with a fixed clock kept at once
+RECORDS_FILE = "simulator.sqlite3"  # the phone's calls, in the data directory: never the real ones
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_TEXT = 500  # characters of speech or of a recorded message
 MAX_KEYS = 32
@@ -112,7 +113,7 @@ def register(
     if password and len(password) < 12:
         log.warning(
             "IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
-            "guesses it can place simulated calls (which are recorded)"
+            "guesses it can place simulated calls"
         )
     app.extensions["ivr.web.phone"] = WebSimulator(
         settings, password, build, max_sessions, idle_expiry
@@ -152,18 +153,24 @@ class WebSimulator:
         self.idle_expiry = idle_expiry
         self.sessions: dict[str, LiveCall] = {}
         self._lock = threading.Lock()
-        self._apps: OrderedDict[dt.datetime, Flask] = OrderedDict()  # least recent first
+        # Keyed by the fixed clock (None: the server's own); least recent first.
+        self._apps: OrderedDict[dt.datetime | None, Flask] = OrderedDict()
         self._build_lock = threading.Lock()
 
-    def place(self, chosen: CallOptions, app: Flask) -> LiveCall:
-        """Start a call from the page with its settings; refuse when the server is full."""
+    def place(self, chosen: CallOptions) -> LiveCall:
+        """Start a call from the page with its settings; refuse when the server is full.
+
+        The call runs on an app of its own (the server's clock, or the chosen one) whose
+        records go to RECORDS_FILE in the data directory, not to the records an operator
+        reads: simulated calls are nobody's calls.
+        """
         self.reap()
         with self._lock:
             self._make_room()
             session = LiveCall(secrets.token_urlsafe(16), chosen, self.idle_expiry)
             self.sessions[session.id] = session  # holds its place, and its clock's app
         try:
-            target = app if chosen.at is None else self._app_at(chosen.at)
+            target = self._app_at(chosen.at)
         except Exception:
             with self._lock:
                 self.sessions.pop(session.id, None)
@@ -220,8 +227,8 @@ class WebSimulator:
                 "this server; hang one up or try again in a few minutes",
             )
 
-    def _app_at(self, at: dt.datetime) -> Flask:
-        """Return an app whose clock is fixed at `at`, building it on first use."""
+    def _app_at(self, at: dt.datetime | None) -> Flask:
+        """Return an app for calls at `at` (None: the server's clock), built on first use."""
         with self._build_lock:  # one build at a time, so one app per time
             with self._lock:
                 if at in self._apps:
@@ -230,12 +237,20 @@ class WebSimulator:
                 spares = self._spare_apps()
             for spare in spares:
                 _close_app(spare)
+            data = self.settings.instance_dir
+            settings = dataclasses.replace(
+                self.settings,
+                fixed_now=at or self.settings.fixed_now,
+                database_url=f"sqlite:///{(data / RECORDS_FILE).absolute()}",
+                spool_dir=data / "simulator-spool",
+            )
+            when = at.isoformat() if at else "the server's time"
             try:
-                app = self.build(dataclasses.replace(self.settings, fixed_now=at))
+                app = self.build(settings)
             except Exception as exc:  # e.g. menus.yaml edited into an invalid state since
-                log.exception("web simulator: cannot build the app for %s", at.isoformat())
+                log.exception("web simulator: cannot build the app for %s", when)
                 raise ApiError(
-                    503, f"cannot serve a call at {at.isoformat()}: {exc}; see the server log"
+                    503, f"cannot serve a call at {when}: {exc}; see the server log"
                 ) from exc
             with self._lock:
                 self._apps[at] = app
@@ -520,7 +535,7 @@ def place_call() -> tuple[Response, int]:
     """Place a call with the page's settings; answer once it waits for the caller."""
     service = _service()
     chosen = parse_call(_json_body(), service.menus.languages, _zone(service))
-    session = _simulator().place(chosen, current_app._get_current_object())  # type: ignore[attr-defined]
+    session = _simulator().place(chosen)
     return jsonify(session.snapshot()), 201
 
 
