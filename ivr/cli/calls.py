@@ -22,6 +22,7 @@ from ivr.settings import SettingsError, parse_now
 from ivr.simulator.line import Line
 
 if TYPE_CHECKING:
+    from ivr.simulator.call import Event
     from ivr.simulator.callers import Caller
     from ivr.simulator.transport import Transport
 
@@ -170,6 +171,13 @@ _RECORDS_DB = click.option(
 @click.option("--input", "script", help="Scripted caller: '1,2,.,0,dial:no-answer,rec:你好'.")
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("--realtime", is_flag=True, help="Wait out pauses as a phone would.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Explain: the node that spoke each line, each <Gather>'s settings, each request "
+    "and why the call went there; -vv adds every request's fields and TwiML.",
+)
 @_RECORDS_DB
 def simulate(
     menus: Path | None,
@@ -182,11 +190,28 @@ def simulate(
     script: str | None,
     lenient: bool,
     realtime: bool,
+    verbose: int,
     records_db: str | None,
 ) -> None:
-    """Place a call and print it as a transcript; type keys at each prompt."""
+    """Place a call and print it as a transcript; type keys at each prompt.
+
+    At a prompt, 'time' shows the menu's clock and hours, 'twiml' the last request and
+    the document it got.
+    """
     from ivr.simulator import Call, ScriptedCaller
+    from ivr.simulator.call import Step
     from ivr.simulator.terminal import TerminalCaller
+
+    moment = _parse_at(at)
+    line = _line(url, method, status_callback, lang)
+    transport = _transport(menus, line, bool(url), moment, records_db)
+    steps: list[Step] = []
+
+    def clock() -> str:
+        return _clock_text(transport, moment, bool(url))
+
+    def last_step() -> str:
+        return steps[-1].details() if steps else "  no request yet"
 
     caller: Caller
     if script is not None:
@@ -195,16 +220,26 @@ def simulate(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--input") from None
     else:
-        caller = TerminalCaller(sys.stdin, lambda text: click.echo(text, nl=False))
-    moment = _parse_at(at)
-    line = _line(url, method, status_callback, lang)
-    transport = _transport(menus, line, bool(url), moment, records_db)
+        commands = {"t": clock, "time": clock, "twiml": last_step}
+        caller = TerminalCaller(sys.stdin, lambda text: click.echo(text, nl=False), commands)
+
+    def step_taken(step: Step) -> None:
+        steps.append(step)
+        if verbose:
+            click.echo(f"  -> {step.request_line()}")
+            if step.decision and step.decision.get("why"):
+                click.echo(f"  why: {step.decision['why']}")
+        if verbose > 1:
+            click.echo(step.details())
+
+    click.echo(clock())
     call = Call(
         transport,
         caller,
         line=line,
         from_number=from_number,
-        listener=lambda event: click.echo(event.line()),
+        listener=lambda event: click.echo(_event_text(event, verbose)),
+        on_step=step_taken,
         lenient=lenient,
         realtime=realtime,
     )
@@ -214,6 +249,36 @@ def simulate(
         click.echo(f"{problem.severity}: {problem}", err=True)
     if not result.ok:
         sys.exit(1)
+
+
+def _clock_text(transport: Transport, at: datetime.datetime | None, remote: bool) -> str:
+    """The menu's local time, zone and hours verdict, as the in-process app sees them now."""
+    if remote:
+        return "-- clock: the app's own (a server at --url keeps its own time; --at cannot move it)"
+    service = transport.app.extensions["ivr"]  # type: ignore[attr-defined]
+    fixed = f"fixed by --at {at.isoformat()}" if at else "the real time"
+    verdicts = service.time_verdicts()
+    if not verdicts:
+        return f"-- clock: {service.clock().isoformat()} ({fixed}); the menu keeps no hours"
+    lines = [f"-- clock: {verdicts[0].clock()}, {fixed}"]
+    for v in verdicts:
+        other_zone = v.local.tzinfo != verdicts[0].local.tzinfo
+        lines.append(
+            f"-- hours '{v.schedule}': {v.text()}" + (f" ({v.clock()})" if other_zone else "")
+        )
+    return "\n".join(lines)
+
+
+def _event_text(event: Event, verbose: int) -> str:
+    """A transcript line; verbose: with the node that spoke it, and a <Gather>'s settings."""
+    from ivr.simulator.call import gather_settings
+
+    text = event.line()
+    if verbose and event.speaker:
+        text += f"  ({event.speaker})"
+    if verbose and event.verb == "Gather":
+        text += f"\n  gather: {gather_settings(event.attrs)}"
+    return text
 
 
 @click.command("test")

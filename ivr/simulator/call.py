@@ -8,11 +8,11 @@ import random
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from ivr.simulator.callers import (
@@ -54,7 +54,9 @@ class Event:
     text: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
     url: str = ""
-    node: str | None = None
+    node: str | None = None  # the node the document's URL names (where the call was)
+    speaker: str | None = None  # a <Say>'s node, when the app tells (ours does)
+    step: int | None = None  # the Step (document) it belongs to
 
     def line(self) -> str:
         """Render the event as one transcript line, e.g. "[Say zh-CN Polly.Zhiyu] 欢迎"."""
@@ -90,6 +92,91 @@ def _loop_note(attrs: dict[str, str]) -> str:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One document the call fetched: the request sent, the answer, and why, if the app
+    tells (ours does: ivr.call.flow.Answer.decision)."""
+
+    n: int
+    method: str
+    url: str
+    params: dict[str, str]
+    status: int
+    content_type: str
+    body: str
+    decision: Mapping[str, Any] | None = None
+    nodes: tuple[str, ...] = ()
+
+    @property
+    def action(self) -> dict[str, str]:
+        """The fields that say what happened (Digits, SpeechResult, ...), not the call's own."""
+        return {k: v for k, v in self.params.items() if k not in CALL_FIELDS}
+
+    def request_line(self) -> str:
+        """E.g. "POST http://host/voice/gather?node=main Digits=0 -> 200 text/xml"."""
+        fields = " ".join(f"{k}={v}" for k, v in self.action.items())
+        head = f"{self.method} {self.url}" + (f" {fields}" if fields else "")
+        return f"{head} -> {self.status} {self.content_type}".rstrip()
+
+    def details(self) -> str:
+        """The request's every field and the document as sent, for a person to read."""
+        fields = "\n".join(f"    {k} = {v}" for k, v in self.params.items())
+        return f"  step {self.n}: {self.method} {self.url}\n{fields}\n  answer {self.status} " + (
+            f"{self.content_type}:\n{self.body}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the browser phone's step details."""
+        return {
+            "n": self.n,
+            "method": self.method,
+            "url": self.url,
+            "params": self.params,
+            "status": self.status,
+            "content_type": self.content_type,
+            "twiml": self.body,
+            "decision": dict(self.decision) if self.decision else None,
+            "nodes": list(self.nodes),
+        }
+
+
+# The fields Twilio sends on every request of a call; the others say what just happened.
+CALL_FIELDS = frozenset(
+    {
+        "CallSid",
+        "AccountSid",
+        "From",
+        "To",
+        "Caller",
+        "Called",
+        "CallStatus",
+        "Direction",
+        "ApiVersion",
+        "FromCountry",
+        "ToCountry",
+    }
+)
+
+
+def gather_settings(attrs: Mapping[str, str]) -> str:
+    """A <Gather>'s settings as Twilio reads them, defaults filled in, for a person to read."""
+    hints = attrs.get("hints", "")
+    if len(hints) > 60:
+        hints = hints[:57] + f"... ({len(hints.split(','))} hints)"
+    parts = [
+        f"input {attrs.get('input', 'dtmf')}",
+        f"timeout {attrs.get('timeout', '5')}s",
+        f"numDigits {attrs.get('numDigits', 'any')}",
+        f"finishOnKey {attrs.get('finishOnKey', '#') or 'none'}",
+    ]
+    if "speech" in attrs.get("input", ""):
+        parts.append(f"speechTimeout {attrs.get('speechTimeout', attrs.get('timeout', '5'))}")
+        parts.append(f"language {attrs.get('language', 'en-US')}")
+    if hints:
+        parts.append(f"hints {hints}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class CallResult:
     """What happened on a call: transcript, problems found, how it ended, requests sent."""
 
@@ -98,6 +185,7 @@ class CallResult:
     end: str
     requests: list[tuple[str, str, dict[str, str]]]
     lenient: bool = False
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +210,8 @@ class _Document:
     url: str
     request: tuple[str, str, dict[str, str]] | None = None  # what fetched it
     body: bytes = b""  # the document as the app sent it
+    step: int = 0
+    speakers: tuple[str, ...] = ()  # the node of each <Say>, in order, when the app tells
 
     @property
     def node(self) -> str | None:
@@ -161,6 +251,7 @@ class Call:
         from_number: str = "+8613800138000",
         to_number: str = "+8610555000100",
         listener: Callable[[Event], None] | None = None,
+        on_step: Callable[[Step], None] | None = None,
         max_documents: int = 500,
         lenient: bool = False,
         realtime: bool = False,
@@ -173,6 +264,9 @@ class Call:
         self.from_number = from_number
         self.to_number = to_number
         self.listener = listener
+        self.on_step = on_step
+        self._steps: list[Step] = []
+        self._says = 0  # <Say>s run in the current document
         self.max_documents = max_documents
         self.lenient = lenient
         self.realtime = realtime
@@ -229,7 +323,9 @@ class Call:
             end = ended.end
         self._flush_callbacks()
         self._send_status_callback()
-        return CallResult(self._events, self._problems, end, self._requests, self.lenient)
+        return CallResult(
+            self._events, self._problems, end, self._requests, self.lenient, self._steps
+        )
 
     @property
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
@@ -256,11 +352,29 @@ class Call:
         self._flush_callbacks()
         if resp is None:  # no answer at all: the transport's code was just reported
             self._fail(self._problems[-1].code, jump.url, caller_gone)
+        step = Step(
+            len(self._steps) + 1,
+            sent[0],
+            resp.url,
+            sent[2],
+            resp.status,
+            resp.content_type,
+            resp.body.decode("utf-8", "replace"),
+            resp.decision,
+            resp.nodes,
+        )
+        self._steps.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
         root, problems = check_response(resp)
         self._problems.extend(problems)
         if root is None:
             self._fail(problems[0].code, resp.url, caller_gone)
-        self.document = _Document(root, resp.url, sent, resp.body)
+        speakers = (resp.decision or {}).get("speakers") or ()
+        self.document = _Document(
+            root, resp.url, sent, resp.body, step.n, tuple(str(s) for s in speakers)
+        )
+        self._says = 0
         return self.document
 
     def _fail(self, code: Code, url: str, caller_gone: bool) -> NoReturn:
@@ -547,10 +661,15 @@ class Call:
             self.listener(event)
 
     def _verb_event(self, el: ET.Element, doc: _Document, text: str) -> None:
-        self._emit(Event(el.tag, text, dict(el.attrib), doc.url, doc.node))
+        speaker = None
+        if el.tag == "Say":
+            if self._says < len(doc.speakers):
+                speaker = doc.speakers[self._says] or None
+            self._says += 1
+        self._emit(Event(el.tag, text, dict(el.attrib), doc.url, doc.node, speaker, doc.step))
 
     def _caller_event(self, text: str, doc: _Document) -> None:
-        self._emit(Event("Caller", text, {}, doc.url, doc.node))
+        self._emit(Event("Caller", text, {}, doc.url, doc.node, step=doc.step))
 
 
 def _int(el: ET.Element, name: str, default: _T, minimum: int) -> int | _T:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ivr.simulator.call import Call, Event, speaking_seconds
+from ivr.simulator.call import CALL_FIELDS, Call, Event, speaking_seconds
 from ivr.simulator.callers import (
     CallerAction,
     DialOutcome,
@@ -36,19 +36,7 @@ from ivr.simulator.transport import Response, Transport, resolve_url
 
 ALL_KEYS = tuple("0123456789*#")
 DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
-_CALL_FIELDS = {
-    "CallSid",
-    "AccountSid",
-    "From",
-    "To",
-    "Caller",
-    "Called",
-    "CallStatus",
-    "Direction",
-    "ApiVersion",
-    "FromCountry",
-    "ToCountry",
-}
+_CALL_FIELDS = CALL_FIELDS
 
 Request = tuple[str, str, tuple[tuple[str, str], ...]]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import sys
 import time
@@ -34,6 +35,9 @@ class Response:
     # The nodes the answer passed, when the app tells: in-process through the WSGI environ
     # key "ivr.nodes", over HTTP through an X-IVR-Nodes header (ours sends it in development).
     nodes: tuple[str, ...] = ()
+    # Why the app answered so, when it tells (ours: the environ key "ivr.decision", or the
+    # X-IVR-Decision header in development): see ivr.call.flow.Answer.decision.
+    decision: Mapping[str, Any] | None = None
 
 
 class TransportError(Exception):
@@ -105,7 +109,9 @@ class WsgiTransport:
         started, redirected = time.perf_counter(), False
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                status, answer_headers, content, nodes = self._call(method, target, body, headers)
+                status, answer_headers, content, nodes, decision = self._call(
+                    method, target, body, headers
+                )
                 location = answer_headers.get("Location")
                 if status not in (301, 302, 303, 307, 308) or not location:
                     break
@@ -129,6 +135,7 @@ class WsgiTransport:
             url=target if redirected else absolute,
             headers=answer_headers,
             nodes=nodes,
+            decision=decision,
         )
 
     def _call(
@@ -137,7 +144,7 @@ class WsgiTransport:
         url: str,
         body: bytes,
         headers: Mapping[str, str],
-    ) -> tuple[int, dict[str, str], bytes, tuple[str, ...]]:
+    ) -> tuple[int, dict[str, str], bytes, tuple[str, ...], Mapping[str, Any] | None]:
         parts = urlsplit(url)
         host = parts.netloc
         name, _, port = host.partition(":")
@@ -191,7 +198,9 @@ class WsgiTransport:
                 self.cookies.update({k: morsel.value for k, morsel in cookie.items()})
             answer_headers[key] = value
         nodes = tuple(environ.get("ivr.nodes", ())) or _header_nodes(answer_headers)
-        return int(status_line.split(" ", 1)[0]), answer_headers, b"".join(chunks), nodes
+        decision = environ.get("ivr.decision") or _header_decision(answer_headers)
+        status = int(status_line.split(" ", 1)[0])
+        return status, answer_headers, b"".join(chunks), nodes, decision
 
 
 class HttpTransport:
@@ -248,6 +257,7 @@ class HttpTransport:
             url=final,
             headers=dict(answer.headers),
             nodes=_header_nodes(answer.headers),
+            decision=_header_decision(answer.headers),
         )
 
     def close(self) -> None:
@@ -275,6 +285,18 @@ def _read(answer: Any, timeout: float, started: float) -> bytes:
         if time.perf_counter() - started > timeout:  # a trickle counts against the 15 s too
             raise requests.Timeout()
     return b"".join(chunks)[: MAX_BODY + 1]
+
+
+def _header_decision(headers: Mapping[str, str]) -> Mapping[str, Any] | None:
+    """The X-IVR-Decision header's JSON object (None when absent or not one)."""
+    text = headers.get("X-IVR-Decision")
+    if not text:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _header_nodes(headers: Mapping[str, str]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import json
 import logging
 import math
 import time
@@ -54,6 +55,7 @@ log = logging.getLogger("ivr.web.webhooks")
 MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed
+DECISION_KEY = "ivr.decision"  # ... and the one that holds why (Answer.decision)
 LOCAL_URL = "http://127.0.0.1:5000"  # where in-process simulated calls pretend the app lives
 
 
@@ -123,6 +125,7 @@ class Reply:
 
     body: str
     nodes: tuple[str, ...] = ()
+    decision: dict[str, object] | None = None  # why the flow answered so (Answer.decision)
 
 
 @bp.before_request
@@ -146,12 +149,19 @@ def _view(handler: Callable[[Webhook], Reply]) -> Callable[[], Response]:
 def _response(reply: Reply) -> Response:
     """The HTTP answer; the nodes passed stay in the environ, and go out only when traced."""
     response = Response(reply.body, mimetype="text/xml")
+    settings = _service().settings
     if reply.nodes:
         request.environ[TRACE_KEY] = reply.nodes
-        if _service().settings.trace:
+        if settings.trace:
             # For `ivr explore` and the browser phone over HTTP; never sent in production
             # unless asked for (IVR_TRACE=1).
             response.headers["X-IVR-Nodes"] = ",".join(reply.nodes)
+    if reply.decision is not None:
+        request.environ[DECISION_KEY] = reply.decision
+        if settings.trace and not settings.production:
+            # It carries what the caller said: never over HTTP in production, asked or not.
+            # ASCII JSON, so any words fit in a header.
+            response.headers["X-IVR-Decision"] = json.dumps(reply.decision)
     return response
 
 
@@ -199,7 +209,7 @@ def _answer(
     recording: Recording | None = None,
 ) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
-    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,))
+    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,), answer.decision())
     _record_step(hook, answer, heard, confidence, recording)
     return reply
 
