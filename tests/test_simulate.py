@@ -105,10 +105,87 @@ def test_scripted_call_after_hours_voicemail():
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
+    # The clock first: what --at fixed, the menu's zone, and each schedule's verdict.
+    assert lines[:3] == [
+        "-- clock: Mon 2026-11-23 21:00 Asia/Shanghai (+08:00), "
+        "fixed by --at 2026-11-23T21:00:00+08:00",
+        "-- hours 'agents': closed, opens 08:00 Tue",
+        "-- hours 'security': open, around the clock",
+    ]
+    assert lines[3].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
     assert "[Record max 120s]" in lines
     assert any(line.startswith("[Caller] recorded 请给我回电") for line in lines)
     assert "[Hangup]" in lines and lines[-1] == "-- call ended: hangup"
+
+
+def test_verbose_explains_who_spoke_what_was_asked_and_why_the_call_went_there():
+    """-v: the node behind each line, each <Gather>'s settings, each request and the
+    flow's own reason (from X-IVR-Decision / the environ, not recomputed)."""
+    result = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "-v",
+            "--at",
+            "2026-11-23T21:00:00+08:00",
+            "--input",
+            "0,say:我的银行卡被盗刷了",
+        ],
+    )
+    lines = result.output.splitlines()
+    assert "[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服。  (welcome)" in lines
+    assert "[Say en-US Polly.Joanna] For English, press 9.  (main)" in lines  # a menu's own
+    assert "  gather: input dtmf speech, timeout 5s, numDigits 1, finishOnKey none, " in (
+        result.output
+    )
+    assert "  why: start => welcome -> main" in lines
+    assert "  why: keys 0 -> agent => agent [hours: closed] -> after_hours" in lines
+    request = next(line for line in lines if line.startswith("  -> POST") and "Digits=0" in line)
+    assert "/voice/gather?node=main" in request and request.endswith(
+        "-> 200 text/xml; charset=utf-8"
+    )
+    assert not any("SpeechResult" in line for line in lines)  # after_hours takes keys only
+    assert "[Caller] said 我的银行卡被盗刷了 (ignored: keys only)" in lines
+
+
+def test_verbose_names_the_phrase_the_speech_matched_and_the_runner_up():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "-v",
+            "--at",
+            "2026-11-23T10:00:00+08:00",
+            "--input",
+            "say:我的银行卡被盗刷了",
+        ],
+    )
+    (why,) = [line for line in result.output.splitlines() if "heard" in line]
+    assert why.startswith(
+        "  why: heard '我的银行卡被盗刷了' -> phrase '被盗刷' of node stolen (score "
+    )
+    assert ", runner-up " in why and why.endswith("=> stolen")
+
+
+def test_very_verbose_shows_every_field_and_the_twiml():
+    result = CliRunner().invoke(
+        cli, ["simulate", "-vv", "--at", "2026-11-23T10:00:00+08:00", "--input", "1"]
+    )
+    assert "  step 1: POST http://127.0.0.1:5000/voice" in result.output
+    assert "    CallStatus = ringing" in result.output and "    Digits = 1" in result.output
+    assert '<Gather action="/voice/gather?node=main' in result.output
+
+
+def test_the_terminal_phone_tells_the_time_and_the_last_step_on_demand():
+    result = CliRunner().invoke(
+        cli, ["simulate", "--at", "2026-11-24T07:30:00+08:00"], input="time\ntwiml\n1\n"
+    )
+    assert result.exit_code == 0, result.output
+    # Once at the start, once on demand: before opening time, a Tuesday.
+    assert result.output.count("-- hours 'agents': closed, opens 08:00") == 2
+    assert result.output.count("-- clock: Tue 2026-11-24 07:30 Asia/Shanghai (+08:00)") == 2
+    assert "  step 1: POST http://127.0.0.1:5000/voice" in result.output
+    assert "[Caller] pressed 1" in result.output  # the commands did not act
 
 
 def test_scripted_call_in_english_with_a_transfer_outcome():
