@@ -371,7 +371,8 @@ def test_why_goes_over_http_when_traced_and_never_in_production(make_app, clock)
 
 def test_the_decision_names_the_phrase_speech_matched(make_app):
     fields = {"CallSid": "CA1", "SpeechResult": "我的银行卡被盗刷了", "Confidence": "0.9"}
-    traced = make_app(HOTLINE, trace=True).test_client().post("/voice/gather?node=main", data=fields)
+    client = make_app(HOTLINE, trace=True).test_client()
+    traced = client.post("/voice/gather?node=main", data=fields)
     decision = json.loads(traced.headers["X-IVR-Decision"])  # ASCII JSON: any words fit
     assert decision["heard"] == "我的银行卡被盗刷了" and decision["match"]["node"] == "stolen"
     assert decision["match"]["phrase"] and 0 < decision["match"]["score"] <= 1
