@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import threading
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -481,3 +482,35 @@ def test_register_twice_is_harmless(make_sim_app):
     app = make_sim_app()
     websim.register(app, create_app)
     assert app.test_client().get("/simulator").status_code == 200
+
+
+def test_the_api_tells_the_clock_and_explains_every_step(client):
+    """What the page needs to show time and reasons: the hours verdict for the call's
+    clock, and per step whose words, the <Gather>'s settings, the request's fields, the
+    TwiML and the flow's own reason."""
+    call = place(client, at="2026-11-23T21:00")
+    assert call["clock"]["fixed"] == "2026-11-23T21:00:00+08:00"
+    (agents, *_) = call["clock"]["verdicts"]
+    assert agents["clock"] == "Mon 2026-11-23 21:00 Asia/Shanghai (+08:00)"
+    assert agents["open"] is False and agents["text"] == "closed, opens 08:00 Tue"
+    gather = next(e for e in call["events"] if e["verb"] == "Gather")
+    assert gather["gather"]["numDigits"] == "1" and gather["gather"]["timeout"] == "5"
+    assert gather["gather"]["text"].startswith("input dtmf")
+    said = [e for e in call["events"] if e["verb"] == "Say"]
+    assert said and all(e["speaker"] for e in said)
+    (first,) = call["steps"]
+    assert first["n"] == 1 and first["params"]["CallStatus"] == "ringing"
+    assert first["decision"]["why"].startswith("start => ")
+    assert ET.fromstring(first["twiml"]).tag == "Response"
+
+    after = act(client, call, type="keys", keys="0", since=call["next"]).get_json()
+    caller = next(e for e in after["events"] if e["who"] == "caller")
+    assert caller["text"] == "pressed 0"
+    step = next(s for s in after["steps"] if s["params"].get("Digits") == "0")
+    assert step["decision"]["why"].startswith("keys 0 -> ")
+    assert "[hours: closed]" in step["decision"]["why"]
+    spoken = [e for e in after["events"] if e["verb"] == "Say" and e["step"] == step["n"]]
+    # Each line's speaker is a node the step passed.
+    assert spoken and {e["speaker"] for e in spoken} <= {
+        r.split(" ")[0] for r in step["decision"]["route"]
+    }

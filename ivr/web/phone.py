@@ -176,7 +176,12 @@ class WebSimulator:
                 self.sessions.pop(session.id, None)
             raise
         line = own_line(self.settings, chosen.lang)
-        session.start(WsgiTransport(target, line.webhook), line)
+        service: Service = target.extensions["ivr"]
+
+        def verdicts() -> list[dict[str, Any]]:
+            return [v.as_dict() for v in service.time_verdicts()]
+
+        session.start(WsgiTransport(target, line.webhook), line, verdicts)
         session.wait_for_turn()
         return session
 
