@@ -232,7 +232,9 @@ def simulate(
         if verbose > 1:
             click.echo(step.details())
 
-    click.echo(clock())
+    # On stderr, beside the notes and problems: stdout is the transcript, line for line
+    # what the browser phone shows.
+    click.echo(clock(), err=True)
     call = Call(
         transport,
         caller,

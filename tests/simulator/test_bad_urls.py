@@ -17,7 +17,7 @@ from ivr.simulator.line import Line
 from ivr.simulator.transport import MAX_BODY
 
 from .conftest import serving
-from .test_foreign_app import ivr
+from .test_foreign_app import ivr, problems
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +82,7 @@ def test_a_url_that_cannot_serve_a_call_is_one_line_with_its_code(
 ) -> None:
     run = ivr("simulate", "--url", bad + path, "--input", "1", token=None)
     assert run.returncode == 1
-    (line,) = run.stderr.splitlines()
+    (line,) = problems(run)
     assert line.startswith(f"error: {code} at {bad}{path}") and words in line, line
     assert f"an application error has occurred ({code})" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
@@ -92,7 +92,7 @@ def test_a_url_nobody_answers_is_11205() -> None:
     url = f"http://127.0.0.1:{_port_nobody_listens_on()}/ivr/welcome"
     run = ivr("simulate", "--url", url, "--input", "1", token=None)
     assert run.returncode == 1
-    (line,) = run.stderr.splitlines()
+    (line,) = problems(run)
     assert line.startswith(f"error: 11205 at {url}: cannot reach"), line
     assert "Traceback" not in run.stdout + run.stderr
 
