@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.genmenu import generate  # noqa: E402
 from ivr.web import gunicorn_conf  # noqa: E402
+from ivr.web.webhooks import own_line  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
 NOW = "2026-11-23T10:00:00+08:00"
@@ -447,10 +448,8 @@ def main() -> int:
     explore_app = create_app(replace(settings(big_menu, "unused.sqlite3"), records=False))
     found = explore(
         WsgiTransport(explore_app),
-        base_url="http://127.0.0.1:5000",
-        start_paths=["/voice?lang=zh-CN"],
+        line=own_line(explore_app.extensions["ivr"].settings, "zh-CN"),
         keys_for=keys_for(explore_app.extensions["ivr"].menus),
-        auth_token=TOKEN,
         max_waits=1500,
     )
     per_second = found.transitions / found.seconds

@@ -36,6 +36,13 @@ class Clock:
         return self.now
 
 
+def own_line(base: str, token: str | None = None, lang: str | None = None):
+    """This app's number at `base`, as ivr.web.webhooks.own_line builds it for the commands."""
+    from ivr.web.webhooks import own_line as build
+
+    return build(Settings(public_base_url=base, auth_token=token), lang)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as sock:

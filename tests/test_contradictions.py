@@ -12,10 +12,10 @@ import pytest
 from ivr.menu.loading import load_menus
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
-from ivr.simulator.coverage import BASE_URL, keys_for
+from ivr.simulator.coverage import keys_for
 from ivr.simulator.explorer import explore
 from ivr.web.app import create_app
-from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for, own_line
 
 HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours
 TRANSFER = re.compile(
@@ -39,9 +39,9 @@ def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[st
                 return
 
     walk = explore(
-        WsgiTransport(app, base_url=BASE_URL),
-        base_url=BASE_URL,
-        start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+        WsgiTransport(app, base_url="http://127.0.0.1:5000"),
+        line=own_line("http://127.0.0.1:5000"),
+        start_urls=[f"/voice?lang={lang}" for lang in menus.languages],
         keys_for=keys_for(menus),
         heard=heard,
     )

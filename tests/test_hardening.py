@@ -12,7 +12,7 @@ from ivr.cli import main as ivr_main
 from ivr.logs import JsonFormatter
 from ivr.settings import Settings, SettingsError
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from tests.conftest import CLOSED_TIME, PROJECT_ROOT, spoken, twiml
+from tests.conftest import CLOSED_TIME, PROJECT_ROOT, own_line, spoken, twiml
 
 TOKEN = "hygiene-token-5f2a9c3e1b7d4a60"
 CALLER = "+8613912345678"
@@ -51,9 +51,8 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
         call = Call(
             WsgiTransport(app, base_url="http://localhost"),
             ScriptedCaller.parse(script),
-            base_url="http://localhost",
+            line=own_line("http://localhost", TOKEN),
             from_number=CALLER,
-            auth_token=TOKEN,
         )
         result = call.run()
         assert result.ok, [str(p) for p in result.problems]

@@ -14,6 +14,7 @@ from ivr.menu.hours import (
     TimeRange,
     describe_hours,
     describe_next_opening,
+    verdict,
 )
 from ivr.menu.loading import check_menus, schedule_from_model
 from ivr.menu.schema import ScheduleModel
@@ -544,3 +545,32 @@ def test_the_next_public_holiday_after_a_date():
     assert schedule.next_holiday(dt.date(2026, 9, 26)) == dt.date(2026, 10, 1)
     assert schedule.next_holiday(dt.date(2026, 12, 30)) == dt.date(2027, 1, 1)
     assert make(DAILY).next_holiday(dt.date(2026, 9, 20)) is None
+
+
+# --- the verdict the simulator shows ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("weekly", "holiday_block", "now", "text"),
+    [
+        (WEEKDAYS, None, sh(2026, 11, 23, 10, 0), "open until 20:00"),
+        (WEEKDAYS, None, sh(2026, 11, 23, 21, 30), "closed, opens 08:00 Tue"),
+        (WEEKDAYS, None, sh(2026, 11, 27, 20, 0), "closed, opens 08:00 Mon"),  # the end: out
+        (WEEKDAYS, None, sh(2026, 11, 23, 7, 59), "closed, opens 08:00"),  # later today
+        ({"daily": ["22:00-02:00"]}, None, sh(2026, 11, 23, 23, 0), "open until 02:00 Tue"),
+        ({"daily": ["00:00-24:00"]}, None, sh(2026, 11, 23, 3, 0), "open, around the clock"),
+        # National Day week: closed on public holidays, with the holiday named.
+        (DAILY, CN_CLOSED, sh(2026, 10, 1, 10, 0), "closed (National Day), opens 08:00 Sun"),
+    ],
+)
+def test_the_verdict_says_open_until_or_when_it_opens(weekly, holiday_block, now, text):
+    extra = {"holidays": holiday_block} if holiday_block else {}
+    found = verdict(make(weekly, **extra), now)
+    assert found.text().startswith(text), found.text()
+    assert found.as_dict()["text"] == found.text()
+
+
+def test_the_verdict_tells_the_local_time_and_zone_from_any_offset():
+    found = verdict(make(WEEKDAYS), utc(2026, 11, 23, 13, 30))  # 21:30 in Shanghai
+    assert found.clock() == "Mon 2026-11-23 21:30 Asia/Shanghai (+08:00)"
+    assert not found.open and found.holiday is None

@@ -17,7 +17,7 @@ import requests
 
 from ivr.simulator import Call, HttpTransport, Keys
 from ivr.simulator.callers import HangUp
-from tests.conftest import HOTLINE, SHIPPED, env_for, spoken, twiml
+from tests.conftest import HOTLINE, SHIPPED, env_for, own_line, spoken, twiml
 
 NEW_WELCOME = "您好，这是新版本的数字钱包客服。"
 
@@ -144,7 +144,7 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
             result = Call(
                 transport,
                 _EditMidCall(["1", "1", "*"], change),
-                base_url=url,
+                line=own_line(url),
                 listener=lambda e: heard.append(e.text),
             ).run()
         assert result.problems == [], [str(p) for p in result.problems]

@@ -24,7 +24,7 @@ from ivr.simulator import WsgiTransport
 from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import load_scenarios, run_scenario
 from ivr.web.app import create_app
-from tests.conftest import ENV, HOTLINE, env_for, free_port
+from tests.conftest import ENV, HOTLINE, env_for, free_port, own_line
 
 CALLS = Path(__file__).parent / "calls"
 SCENARIOS = [s for path in sorted(CALLS.glob("*.yaml")) for s in load_scenarios(path)]
@@ -62,7 +62,7 @@ def test_scenarios_cover_every_node_of_the_shipped_menu():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
 def test_shipped_scenario(scenario):
-    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
     assert outcome.ok, outcome.report()
 
 
@@ -75,7 +75,7 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
         encoding="utf-8",
     )
     (scenario,) = load_scenarios(path)
-    outcome = run_scenario(scenario, _transport_for, base_url="http://127.0.0.1:5000")
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
     assert not outcome.ok
     report = outcome.report()
     assert "step 2 (expect: 不会听到的话): not heard" in report
@@ -105,10 +105,87 @@ def test_scripted_call_after_hours_voicemail():
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
+    # The clock first: what --at fixed, the menu's zone, and each schedule's verdict.
+    assert lines[:3] == [
+        "-- clock: Mon 2026-11-23 21:00 Asia/Shanghai (+08:00), "
+        "fixed by --at 2026-11-23T21:00:00+08:00",
+        "-- hours 'agents': closed, opens 08:00 Tue",
+        "-- hours 'security': open, around the clock",
+    ]
+    assert lines[3].startswith("[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服")
     assert "[Record max 120s]" in lines
     assert any(line.startswith("[Caller] recorded 请给我回电") for line in lines)
     assert "[Hangup]" in lines and lines[-1] == "-- call ended: hangup"
+
+
+def test_verbose_explains_who_spoke_what_was_asked_and_why_the_call_went_there():
+    """-v: the node behind each line, each <Gather>'s settings, each request and the
+    flow's own reason (from X-IVR-Decision / the environ, not recomputed)."""
+    result = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "-v",
+            "--at",
+            "2026-11-23T21:00:00+08:00",
+            "--input",
+            "0,say:我的银行卡被盗刷了",
+        ],
+    )
+    lines = result.output.splitlines()
+    assert "[Say cmn-CN Polly.Zhiyu] 您好，欢迎致电数字钱包客服。  (welcome)" in lines
+    assert "[Say en-US Polly.Joanna] For English, press 9.  (main)" in lines  # a menu's own
+    assert "  gather: input dtmf speech, timeout 5s, numDigits 1, finishOnKey none, " in (
+        result.output
+    )
+    assert "  why: start => welcome -> main" in lines
+    assert "  why: keys 0 -> agent => agent [hours: closed] -> after_hours" in lines
+    request = next(line for line in lines if line.startswith("  -> POST") and "Digits=0" in line)
+    assert "/voice/gather?node=main" in request and request.endswith(
+        "-> 200 text/xml; charset=utf-8"
+    )
+    assert not any("SpeechResult" in line for line in lines)  # after_hours takes keys only
+    assert "[Caller] said 我的银行卡被盗刷了 (ignored: keys only)" in lines
+
+
+def test_verbose_names_the_phrase_the_speech_matched_and_the_runner_up():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "simulate",
+            "-v",
+            "--at",
+            "2026-11-23T10:00:00+08:00",
+            "--input",
+            "say:我的银行卡被盗刷了",
+        ],
+    )
+    (why,) = [line for line in result.output.splitlines() if "heard" in line]
+    assert why.startswith(
+        "  why: heard '我的银行卡被盗刷了' -> phrase '被盗刷' of node stolen (score "
+    )
+    assert ", runner-up " in why and why.endswith("=> stolen")
+
+
+def test_very_verbose_shows_every_field_and_the_twiml():
+    result = CliRunner().invoke(
+        cli, ["simulate", "-vv", "--at", "2026-11-23T10:00:00+08:00", "--input", "1"]
+    )
+    assert "  step 1: POST http://127.0.0.1:5000/voice" in result.output
+    assert "    CallStatus = ringing" in result.output and "    Digits = 1" in result.output
+    assert '<Gather action="/voice/gather?node=main' in result.output
+
+
+def test_the_terminal_phone_tells_the_time_and_the_last_step_on_demand():
+    result = CliRunner().invoke(
+        cli, ["simulate", "--at", "2026-11-24T07:30:00+08:00"], input="time\ntwiml\n1\n"
+    )
+    assert result.exit_code == 0, result.output
+    # Once at the start, once on demand: before opening time, a Tuesday.
+    assert result.output.count("-- hours 'agents': closed, opens 08:00") == 2
+    assert result.output.count("-- clock: Tue 2026-11-24 07:30 Asia/Shanghai (+08:00)") == 2
+    assert "  step 1: POST http://127.0.0.1:5000/voice" in result.output
+    assert "[Caller] pressed 1" in result.output  # the commands did not act
 
 
 def test_scripted_call_in_english_with_a_transfer_outcome():
@@ -180,7 +257,7 @@ def bad_server():
 
 
 def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
-    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", "."])
+    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server + "/voice", "--input", "."])
     assert result.exit_code == 1
     assert "12200" in result.output and "numDigits" in result.output
     assert "SIM001" in result.output  # nothing after the Gather handles silence
@@ -188,7 +265,9 @@ def test_planted_twiml_mistake_fails_with_twilio_codes(bad_server):
 
 
 def test_lenient_reports_warnings_without_failing(bad_server):
-    result = CliRunner().invoke(cli, ["simulate", "--url", bad_server, "--input", ".", "--lenient"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", bad_server + "/voice", "--input", ".", "--lenient"]
+    )
     assert result.exit_code == 0 and "12200" in result.output
 
 
@@ -196,7 +275,10 @@ def test_lenient_reports_warnings_without_failing(bad_server):
 
 
 @pytest.mark.slow
-def test_shipped_menu_explores_clean_and_fully_covered():
+def test_shipped_menu_explores_clean_and_fully_covered(monkeypatch):
+    # With the token exported, as most Twilio developers have it: every probe is signed
+    # the way the in-process server checks (unsigned, each was a 403 and a dead end).
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "exported-in-the-shell")
     result = CliRunner().invoke(cli, ["explore", "--json"])
     assert result.exit_code == 0, result.output[-2000:]
     report = json.loads(result.output)
@@ -234,7 +316,7 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
             )
         return Response("<Response><Redirect>/voice</Redirect></Response>", mimetype="text/xml")
 
-    found = explore(WsgiTransport(app), base_url="http://127.0.0.1:5000")
+    found = explore(WsgiTransport(app), line=own_line("http://127.0.0.1:5000"))
     assert [end for end, _ in found.dead_ends] == ["end-of-document"]
     assert any(p.code == 13510 for p, _ in found.problems)  # Say loop out of range
     # Every key but 1 and 2, and silence, go back to the same menu; 1 and 2 end the call,
@@ -250,7 +332,7 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
         )
 
     assert found.traps == []
-    trapped = explore(WsgiTransport(trap), base_url="http://127.0.0.1:5000")
+    trapped = explore(WsgiTransport(trap), line=own_line("http://127.0.0.1:5000"))
     assert len(trapped.traps) == 1
 
 
@@ -311,16 +393,33 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
     assert requests.post(f"{gunicorn_server}/voice", timeout=5).status_code == 403
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "real-server-token")
     result = CliRunner().invoke(
-        cli, ["simulate", "--url", gunicorn_server, "--input", "0,1,rec:请明天给我回电"]
+        cli, ["simulate", "--url", gunicorn_server + "/voice", "--input", "0,1,rec:请明天给我回电"]
     )
     assert result.exit_code == 0, result.output
     assert "现在是非人工服务时间" in result.output  # the server's IVR_NOW is after hours
     assert "[Caller] recorded 请明天给我回电" in result.output
     assert result.output.rstrip().endswith("-- call ended: hangup")
     # A callback on the caller id puts '+' in a signed URL; both servers agree on it.
-    result = CliRunner().invoke(cli, ["simulate", "--url", gunicorn_server, "--input", "0,2,1,2"])
+    result = CliRunner().invoke(
+        cli, ["simulate", "--url", gunicorn_server + "/voice", "--input", "0,2,1,2"]
+    )
     assert result.exit_code == 0, result.output
     assert "我们会在最近的下午给您回电" in result.output
+
+
+@pytest.mark.parametrize("public", [None, "https://ivr.example.com"])
+def test_every_command_signs_as_the_in_process_server_checks(monkeypatch, public):
+    """simulate, test and explore all sign with the settings' token, at the URL the app
+    checks (PUBLIC_BASE_URL when set): one line, built in one place."""
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "exported-in-the-shell")
+    if public:
+        monkeypatch.setenv("PUBLIC_BASE_URL", public)
+    runner = CliRunner()
+    simulated = runner.invoke(cli, ["simulate", "--input", "1,1"])
+    assert simulated.exit_code == 0, simulated.output
+    assert "403" not in simulated.output and "11200" not in simulated.output
+    tested = runner.invoke(cli, ["test", "tests/calls/main_menu.yaml"])
+    assert tested.exit_code == 0 and " 0 failed" in tested.output, tested.output
 
 
 def test_simulated_calls_never_reach_the_records_an_operator_reads(tmp_path, monkeypatch):
@@ -334,3 +433,32 @@ def test_simulated_calls_never_reach_the_records_an_operator_reads(tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "[Caller] recorded 请回电" in result.output
     assert not database.exists() and not (tmp_path / "instance").exists()
+
+
+@pytest.mark.slow
+def test_ivr_test_leaves_ivr_report_unchanged():
+    """Every scenario's voicemails and callback requests stay out of the operator's records
+    (even as simulated calls, which `--simulated` would show)."""
+    runner = CliRunner()
+    before = runner.invoke(cli, ["report", "--format", "json", "--simulated"])
+    assert before.exit_code == 0, before.output
+    tested = runner.invoke(cli, ["test"])
+    assert tested.exit_code == 0 and " 0 failed" in tested.output, tested.output[-2000:]
+    after = runner.invoke(cli, ["report", "--format", "json", "--simulated"])
+    assert after.output == before.output
+
+
+def test_records_db_keeps_simulated_calls_where_a_test_wants_them(tmp_path, monkeypatch):
+    kept = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["simulate", "--records-db", kept]
+        + ["--at", "2026-11-23T21:00:00+08:00", "--input", "0,1,rec:请回电"],
+    )
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("DATABASE_URL", kept)
+    listed = runner.invoke(cli, ["voicemails", "--json"])
+    assert json.loads(listed.output) == []  # simulated: left out unless asked
+    (message,) = json.loads(runner.invoke(cli, ["voicemails", "--json", "--simulated"]).output)
+    assert message["kind"] == "voicemail"

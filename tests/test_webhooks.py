@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 from ivr.logs import JsonFormatter
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
-from tests.conftest import CLOSED_TIME, OPEN_TIME, spoken, twiml
+from tests.conftest import CLOSED_TIME, HOTLINE, OPEN_TIME, spoken, twiml
 
 CALL = {
     "CallSid": "CA" + "1" * 32,
@@ -344,6 +344,39 @@ def test_the_nodes_passed_go_over_http_only_when_traced(make_app):
         "POST", "/voice/gather?node=main", fields, {}
     )
     assert "X-IVR-Nodes" not in in_process.headers and in_process.nodes[0] == "agent"
+
+
+def test_why_goes_over_http_when_traced_and_never_in_production(make_app, clock):
+    """X-IVR-Decision: the flow's own reason and whose words each <Say> is. It carries what
+    a caller said, so production never sends it, IVR_TRACE=1 or not."""
+    clock.now = CLOSED_TIME
+    fields = {"CallSid": "CA1", "Digits": "0"}
+    traced = make_app(trace=True).test_client().post("/voice/gather?node=main", data=fields)
+    decision = json.loads(traced.headers["X-IVR-Decision"])
+    assert decision["why"] == "keys 0 -> agent => agent [hours: closed] -> after_hours"
+    assert decision["route"] == ["agent [hours: closed]", "after_hours"]
+    says = twiml(traced).iter("Say")
+    assert decision["speakers"] == [
+        "agent" if "服务时间" in (s.text or "") else "after_hours" for s in says
+    ]
+    production = make_app(production=True, auth_token="t", trace=True)
+    assert production.extensions["ivr"].settings.trace  # X-IVR-Nodes would go...
+    validator = RequestValidator("t")
+    url = "http://localhost/voice/gather?node=main"
+    signed = {"X-Twilio-Signature": validator.compute_signature(url, fields)}
+    answer = production.test_client().post(url, data=fields, headers=signed)
+    assert answer.status_code == 200 and "X-IVR-Nodes" in answer.headers
+    assert "X-IVR-Decision" not in answer.headers  # ...but never the caller's words
+
+
+def test_the_decision_names_the_phrase_speech_matched(make_app):
+    fields = {"CallSid": "CA1", "SpeechResult": "我的银行卡被盗刷了", "Confidence": "0.9"}
+    client = make_app(HOTLINE, trace=True).test_client()
+    traced = client.post("/voice/gather?node=main", data=fields)
+    decision = json.loads(traced.headers["X-IVR-Decision"])  # ASCII JSON: any words fit
+    assert decision["heard"] == "我的银行卡被盗刷了" and decision["match"]["node"] == "stolen"
+    assert decision["match"]["phrase"] and 0 < decision["match"]["score"] <= 1
+    assert decision["why"].startswith("heard '我的银行卡被盗刷了' -> phrase ")
 
 
 def test_trace_is_on_in_development_or_when_asked():

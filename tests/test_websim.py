@@ -12,14 +12,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask import Response as FlaskResponse
+from sqlalchemy import create_engine, func, select
 
+from ivr.records import tables
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
 from ivr.simulator.scenarios import load_scenarios
 from ivr.web import phone as websim
 from ivr.web.app import create_app
-from tests.conftest import ENV, SHIPPED
+from tests.conftest import ENV, SHIPPED, own_line
 
 API = "/simulator/api"
 TOKEN = "test-auth-token"
@@ -178,13 +180,26 @@ def test_hang_up_ends_the_call_and_its_thread(client):
     assert again.status_code == 409 and "ended" in again.get_json()["error"]
 
 
-def test_the_server_clock_is_used_without_a_time(make_sim_app, monkeypatch):
-    """No time chosen: the call runs on this very app, not on a copy with a fixed clock."""
+def test_the_phones_calls_are_recorded_apart_from_real_calls(make_sim_app, tmp_path):
+    """No time chosen, the call runs on the server's clock, in an app of its own whose
+    records are the phone's file in the data directory, not the operator's database."""
     app = make_sim_app()
-    built = []
-    monkeypatch.setattr(app.extensions["ivr.web.phone"], "build", lambda *a, **k: built.append(a))
-    place(app.test_client())
-    assert built == []
+    client = app.test_client()
+    call = place(client)
+    act(client, call, type="keys", keys="0")  # the agent line: the call is recorded
+    client.delete(f"{API}/calls/{call['id']}")
+    (built,) = app.extensions["ivr.web.phone"]._apps.values()
+    assert built is not app and built.extensions["ivr"].settings.fixed_now is None
+    phone = create_engine(f"sqlite:///{tmp_path / 'instance' / websim.RECORDS_FILE}")
+    real = create_engine(f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
+    try:
+        with phone.connect() as db:
+            assert db.scalar(select(func.count()).select_from(tables.calls)) == 1
+        with real.connect() as db:
+            assert db.scalar(select(func.count()).select_from(tables.calls)) == 0
+    finally:
+        phone.dispose()
+        real.dispose()
 
 
 def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
@@ -282,7 +297,7 @@ def test_session_reports_problems_beside_the_step_that_caused_them():
         return FlaskResponse(pages["/" + path], mimetype="text/xml")
 
     session = LiveCall("s1", CallOptions(), idle_expiry=5)
-    session.start(WsgiTransport(app), base_url="http://127.0.0.1:5000", auth_token=None)
+    session.start(WsgiTransport(app), own_line("http://127.0.0.1:5000"))
     session.wait_for_turn()
     session.act(websim.parse_action({"type": "keys", "keys": "1"}))
     events = session.snapshot()["events"]
@@ -551,3 +566,35 @@ def test_a_call_exports_as_a_scenario_that_ivr_test_reads(client, tmp_path):
     started = place(client, node="security")
     refused = client.get(f"{API}/calls/{started['id']}/scenario")
     assert refused.status_code == 409 and "ivr test" in refused.get_json()["error"]
+
+
+def test_the_api_tells_the_clock_and_explains_every_step(client):
+    """What the page needs to show time and reasons: the hours verdict for the call's
+    clock, and per step whose words, the <Gather>'s settings, the request's fields, the
+    TwiML and the flow's own reason."""
+    call = place(client, at="2026-11-23T21:00")
+    assert call["clock"]["fixed"] == "2026-11-23T21:00:00+08:00"
+    (agents, *_) = call["clock"]["verdicts"]
+    assert agents["clock"] == "Mon 2026-11-23 21:00 Asia/Shanghai (+08:00)"
+    assert agents["open"] is False and agents["text"] == "closed, opens 08:00 Tue"
+    gather = next(e for e in call["events"] if e["verb"] == "Gather")
+    assert gather["gather"]["numDigits"] == "1" and gather["gather"]["timeout"] == "5"
+    assert gather["gather"]["text"].startswith("input dtmf")
+    said = [e for e in call["events"] if e["verb"] == "Say"]
+    assert said and all(e["speaker"] for e in said)
+    (first,) = call["steps"]
+    assert first["n"] == 1 and first["params"]["CallStatus"] == "ringing"
+    assert first["decision"]["why"].startswith("start => ")
+    assert ET.fromstring(first["twiml"]).tag == "Response"
+
+    after = act(client, call, type="keys", keys="0", since=call["next"]).get_json()
+    caller = next(e for e in after["events"] if e["who"] == "caller")
+    assert caller["text"] == "pressed 0"
+    step = next(s for s in after["steps"] if s["params"].get("Digits") == "0")
+    assert step["decision"]["why"].startswith("keys 0 -> ")
+    assert "[hours: closed]" in step["decision"]["why"]
+    spoken = [e for e in after["events"] if e["verb"] == "Say" and e["step"] == step["n"]]
+    # Each line's speaker is a node the step passed.
+    assert spoken and {e["speaker"] for e in spoken} <= {
+        r.split(" ")[0] for r in step["decision"]["route"]
+    }

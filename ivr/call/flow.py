@@ -15,6 +15,7 @@ from typing import TypeVar
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, phrases
+from ivr.menu.intents import Match
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
     AnswerNode,
@@ -99,6 +100,46 @@ class Answer:
     path: tuple[str, ...] = ()  # every node passed through on the way, for coverage
     callback: CallbackRequest | None = None  # a request to store before answering
     score: float | None = None  # how well speech matched the node it led to (None: no speech)
+    # Why it went where it went, for the simulator (never logged: `heard` is caller words):
+    route: tuple[str, ...] = ()  # the nodes passed, an hours node with its verdict
+    match: Match | None = None  # the speech matcher's answer, when it was asked
+    heard: str | None = None  # the words it was asked about
+
+    def why(self) -> str:
+        """Explain the step: "keys 0 -> agent => agent [hours: closed] -> after_hours"."""
+        reason = self.outcome
+        if self.match is not None and self.heard is not None:
+            m = self.match
+            runner_up = f"{m.runner_up} {m.runner_up_score:.2f}" if m.runner_up else "none"
+            phrase = (
+                f"phrase {m.phrase!r} of node {m.node} (score {m.score:.2f}, runner-up {runner_up})"
+                if m.node
+                else "no phrase matched"
+            )
+            reason = f"heard {self.heard!r} -> {phrase}; {reason}"
+        return f"{reason} => {' -> '.join(self.route)}" if self.route else reason
+
+    def decision(self) -> dict[str, object]:
+        """The step explained, JSON-ready: why, the route, the match, and the node whose
+        words each <Say> of the document is (in document order)."""
+        m = self.match
+        return {
+            "why": self.why(),
+            "outcome": self.outcome,
+            "node": self.node,
+            "route": list(self.route),
+            "heard": self.heard,
+            "match": None
+            if m is None
+            else {
+                "node": m.node,
+                "phrase": m.phrase,
+                "score": m.score,
+                "runner_up": m.runner_up,
+                "runner_up_score": m.runner_up_score,
+            },
+            "speakers": [say.node for say in _says(self.verbs)],
+        }
 
 
 @dataclass(frozen=True)
@@ -373,11 +414,14 @@ class Flow:
             choices = (again[0],)
         outcome = f"{said} -> {'/'.join(choices) or 'no match'} {match.score:.2f}"
         if len(choices) == 1:
-            return self._spoken(state, plan, choices[0], now, outcome, match.score)
-        if len(choices) == 2 and not asked:
-            return self._which(state, plan, choices, outcome, match.score)
-        answer = self._retry(state, plan, now, silence=False, heard=outcome)
-        return replace(answer, score=match.score)
+            answer = self._spoken(state, plan, choices[0], now, outcome, match.score)
+        elif len(choices) == 2 and not asked:
+            answer = self._which(state, plan, choices, outcome, match.score)
+        else:
+            answer = replace(
+                self._retry(state, plan, now, silence=False, heard=outcome), score=match.score
+            )
+        return replace(answer, match=match, heard=speech[:MAX_SPEECH])
 
     def _spoken(
         self,
@@ -538,8 +582,9 @@ class Flow:
         `said` is spoken first; `carried` too, but inside the next <Gather> if one comes.
         """
         passed: list[str] = []
-        answer = self._walk(state, target, now, said, outcome, passed, carried)
-        return replace(answer, path=tuple(passed))
+        route: list[str] = []
+        answer = self._walk(state, target, now, said, outcome, passed, route, carried)
+        return replace(answer, path=tuple(passed), route=tuple(route))
 
     def _walk(
         self,
@@ -549,6 +594,7 @@ class Flow:
         said: tuple,
         outcome: str,
         passed: list[str],
+        route: list[str],
         carry: tuple = (),
     ) -> Answer:
         verbs: list[Verb] = list(said)
@@ -556,6 +602,7 @@ class Flow:
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)
+            route.append(target)
             node: AnyNode = self.menus.nodes[target]
             if isinstance(node, MenuNode | AnswerNode):
                 back = state.back
@@ -582,7 +629,9 @@ class Flow:
                 return Answer((*verbs, Hangup()), target, outcome, lang)
             elif isinstance(node, HoursNode):
                 schedule = self.menus.schedules[node.schedule]
-                if schedule.is_open(now):
+                is_open = schedule.is_open(now)
+                route[-1] += f" [hours: {'open' if is_open else 'closed'}]"
+                if is_open:
                     target = node.open
                 else:
                     if node.announce_closed:  # said inside the next menu, so keys cut it
@@ -633,6 +682,17 @@ class Flow:
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
+
+
+def _says(verbs: tuple[Verb, ...]) -> list[Say]:
+    """Every Say of the verbs in document order, those inside a Gather included."""
+    found: list[Say] = []
+    for verb in verbs:
+        if isinstance(verb, Say):
+            found.append(verb)
+        elif isinstance(verb, Gather):
+            found += [p for p in verb.prompts if isinstance(p, Say)]
+    return found
 
 
 def _key_to(plan: MenuPlan, target: str) -> str | None:

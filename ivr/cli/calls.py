@@ -19,9 +19,10 @@ import click
 
 from ivr.cli.context import cli_settings, menus_path
 from ivr.settings import SettingsError, parse_now
-from ivr.simulator.coverage import BASE_URL
+from ivr.simulator.line import Line
 
 if TYPE_CHECKING:
+    from ivr.simulator.call import Event
     from ivr.simulator.callers import Caller
     from ivr.simulator.transport import Transport
 
@@ -31,7 +32,9 @@ def _quiet_server_logs() -> None:
     logging.getLogger("ivr").setLevel(logging.ERROR)
 
 
-def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True) -> Transport:
+def _in_process(
+    menus: Path, at: datetime.datetime | None, records: bool = True, records_db: str | None = None
+) -> Transport:
     """Serve `menus` in-process with the server's clock fixed at `at` (or real time)."""
     from ivr.menu.problems import MenuError
     from ivr.simulator import WsgiTransport
@@ -40,21 +43,22 @@ def _in_process(menus: Path, at: datetime.datetime | None, records: bool = True)
     _quiet_server_logs()
     try:
         # Simulated calls are not calls anyone made: their records, spool and kept menu go
-        # to a data directory of this run's own, never the one an operator reads.
+        # to a data directory of this run's own, never the one an operator reads (unless
+        # --records-db names where a test wants the records).
         scratch = _scratch()
         settings = replace(
             cli_settings(),
             menus_path=menus,
             fixed_now=at,
             instance_dir=scratch,
-            database_url=None,
+            database_url=records_db,
             spool_dir=None,
             records=records,
         )
         app = create_app(settings)
     except MenuError as exc:
         raise click.ClickException(f"{menus} is invalid:\n{exc}") from None
-    return WsgiTransport(app, base_url=BASE_URL)
+    return WsgiTransport(app, base_url=_own_line().webhook)
 
 
 @functools.cache
@@ -65,9 +69,35 @@ def _scratch() -> Path:
     return directory
 
 
-def _auth_token() -> str | None:
-    """The token a simulated call signs with: the server's own, from the settings."""
-    return cli_settings().auth_token
+def _own_line(lang: str | None = None) -> Line:
+    """The in-process app's number, signed with the server's own token (the settings')."""
+    from ivr.web.webhooks import own_line
+
+    return own_line(cli_settings(), lang)
+
+
+def _line(
+    url: str | None, method: str | None, status_callback: str | None, lang: str | None = None
+) -> Line:
+    """The number a command calls: --url exactly as set on a Twilio number, else our own app.
+
+    Every command signs with TWILIO_AUTH_TOKEN from the settings, the server's token.
+    """
+    from ivr.simulator.line import LineError
+    from ivr.simulator.transport import with_query
+
+    line = _own_line(lang)
+    try:
+        if url:
+            webhook = with_query(url, {"lang": lang}) if lang else url
+            line = Line(webhook=webhook, auth_token=line.auth_token)
+        return replace(
+            line,
+            method=method or line.method,
+            status_callback=status_callback or line.status_callback,
+        )
+    except LineError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _parse_at(value: str | None) -> datetime.datetime | None:
@@ -79,42 +109,109 @@ def _parse_at(value: str | None) -> datetime.datetime | None:
         raise click.BadParameter(str(exc), param_hint="--at") from None
 
 
-def _transport(menus: Path | None, url: str | None, at: datetime.datetime | None) -> Transport:
+def _transport(
+    menus: Path | None,
+    line: Line,
+    remote: bool,
+    at: datetime.datetime | None,
+    records_db: str | None = None,
+) -> Transport:
     from ivr.simulator import HttpTransport
 
-    if url:
+    if remote:
         if at:
             click.echo(
                 "note: --at cannot move a remote server's clock; start it with "
                 "IVR_NOW=... to test business hours",
                 err=True,
             )
-        return HttpTransport(url)
-    return _in_process(menus or menus_path(), at)
+        if records_db:
+            click.echo(
+                "note: --records-db is for the in-process app; a server at --url "
+                "records what it records",
+                err=True,
+            )
+        return HttpTransport(line.webhook)
+    return _in_process(menus or menus_path(), at, records_db=records_db)
+
+
+_URL_HELP = (
+    "Call a running app instead: its voice webhook exactly as set on a Twilio number, "
+    "e.g. http://127.0.0.1:5000/voice."
+)
+_METHOD = click.option(
+    "--method",
+    type=click.Choice(["GET", "POST"]),
+    help="The webhook's HTTP method, as set on the number (default POST).",
+)
+_STATUS = click.option(
+    "--status-callback",
+    "status_callback",
+    metavar="URL",
+    help="Send Twilio's status callback here at the end of each call (with --url: only "
+    "when given; in-process default /voice/status).",
+)
+_RECORDS_DB = click.option(
+    "--records-db",
+    "records_db",
+    metavar="URL",
+    help="Keep the in-process app's records in this database (default: a temporary "
+    "SQLite file removed when the run ends).",
+)
 
 
 @click.command()
 @click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to serve.")
-@click.option("--url", help="Call a running server instead, e.g. http://127.0.0.1:5000.")
+@click.option("--url", help=_URL_HELP)
+@_METHOD
+@_STATUS
 @click.option("--at", "at", help="The server's clock for the call (ISO-8601 with offset).")
 @click.option("--from", "from_number", default="+8613800138000", show_default=True)
-@click.option("--lang", help="Start the call in this language (/voice?lang=...).")
+@click.option("--lang", help="Start the call in this language (adds ?lang=... to the webhook).")
 @click.option("--input", "script", help="Scripted caller: '1,2,.,0,dial:no-answer,rec:你好'.")
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("--realtime", is_flag=True, help="Wait out pauses as a phone would.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Explain: the node that spoke each line, each <Gather>'s settings, each request "
+    "and why the call went there; -vv adds every request's fields and TwiML.",
+)
+@_RECORDS_DB
 def simulate(
     menus: Path | None,
     url: str | None,
+    method: str | None,
+    status_callback: str | None,
     at: str | None,
     from_number: str,
     lang: str | None,
     script: str | None,
     lenient: bool,
     realtime: bool,
+    verbose: int,
+    records_db: str | None,
 ) -> None:
-    """Place a call and print it as a transcript; type keys at each prompt."""
+    """Place a call and print it as a transcript; type keys at each prompt.
+
+    At a prompt, 'time' shows the menu's clock and hours, 'twiml' the last request and
+    the document it got.
+    """
     from ivr.simulator import Call, ScriptedCaller
+    from ivr.simulator.call import Step
     from ivr.simulator.terminal import TerminalCaller
+
+    moment = _parse_at(at)
+    line = _line(url, method, status_callback, lang)
+    transport = _transport(menus, line, bool(url), moment, records_db)
+    steps: list[Step] = []
+
+    def clock() -> str:
+        return _clock_text(transport, moment, bool(url))
+
+    def last_step() -> str:
+        return steps[-1].details() if steps else "  no request yet"
 
     caller: Caller
     if script is not None:
@@ -123,18 +220,28 @@ def simulate(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--input") from None
     else:
-        caller = TerminalCaller(sys.stdin, lambda text: click.echo(text, nl=False))
-    moment = _parse_at(at)
-    transport = _transport(menus, url, moment)
-    voice_path = f"/voice?lang={lang}" if lang else "/voice"
+        commands = {"t": clock, "time": clock, "twiml": last_step}
+        caller = TerminalCaller(sys.stdin, lambda text: click.echo(text, nl=False), commands)
+
+    def step_taken(step: Step) -> None:
+        steps.append(step)
+        if verbose:
+            click.echo(f"  -> {step.request_line()}")
+            if step.decision and step.decision.get("why"):
+                click.echo(f"  why: {step.decision['why']}")
+        if verbose > 1:
+            click.echo(step.details())
+
+    # On stderr, beside the notes and problems: stdout is the transcript, line for line
+    # what the browser phone shows.
+    click.echo(clock(), err=True)
     call = Call(
         transport,
         caller,
-        base_url=url or BASE_URL,
-        voice_path=voice_path,
+        line=line,
         from_number=from_number,
-        auth_token=_auth_token(),
-        listener=lambda event: click.echo(event.line()),
+        listener=lambda event: click.echo(_event_text(event, verbose)),
+        on_step=step_taken,
         lenient=lenient,
         realtime=realtime,
     )
@@ -146,14 +253,54 @@ def simulate(
         sys.exit(1)
 
 
+def _clock_text(transport: Transport, at: datetime.datetime | None, remote: bool) -> str:
+    """The menu's local time, zone and hours verdict, as the in-process app sees them now."""
+    if remote:
+        return "-- clock: the app's own (a server at --url keeps its own time; --at cannot move it)"
+    service = transport.app.extensions["ivr"]  # type: ignore[attr-defined]
+    fixed = f"fixed by --at {at.isoformat()}" if at else "the real time"
+    verdicts = service.time_verdicts()
+    if not verdicts:
+        return f"-- clock: {service.clock().isoformat()} ({fixed}); the menu keeps no hours"
+    lines = [f"-- clock: {verdicts[0].clock()}, {fixed}"]
+    for v in verdicts:
+        other_zone = v.local.tzinfo != verdicts[0].local.tzinfo
+        lines.append(
+            f"-- hours '{v.schedule}': {v.text()}" + (f" ({v.clock()})" if other_zone else "")
+        )
+    return "\n".join(lines)
+
+
+def _event_text(event: Event, verbose: int) -> str:
+    """A transcript line; verbose: with the node that spoke it, and a <Gather>'s settings."""
+    from ivr.simulator.call import gather_settings
+
+    text = event.line()
+    if verbose and event.speaker:
+        text += f"  ({event.speaker})"
+    if verbose and event.verb == "Gather":
+        text += f"\n  gather: {gather_settings(event.attrs)}"
+    return text
+
+
 @click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to serve.")
-@click.option("--url", help="Run against a running server instead (its own clock).")
+@click.option("--url", help=_URL_HELP + " Its own clock.")
+@_METHOD
+@_STATUS
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every transcript.")
+@_RECORDS_DB
 def test_command(
-    paths: tuple[Path, ...], menus: Path | None, url: str | None, lenient: bool, verbose: bool
+    paths: tuple[Path, ...],
+    menus: Path | None,
+    url: str | None,
+    method: str | None,
+    status_callback: str | None,
+    lenient: bool,
+    verbose: bool,
+    records_db: str | None,
 ) -> None:
     """Run call-flow scenarios (default: tests/calls)."""
     from ivr.simulator.scenarios import ScenarioError, load_scenarios, run_scenario
@@ -161,11 +308,12 @@ def test_command(
     files = _scenario_files(paths or (Path("tests") / "calls",))
     if not files:
         raise click.ClickException("no scenario files (*.yaml) found")
+    line = _line(url, method, status_callback)
     transports: dict[object, Transport] = {}
 
     def transport_for(scenario: Any) -> Transport:
         if scenario.at not in transports:
-            transports[scenario.at] = _transport(menus, url, scenario.at)
+            transports[scenario.at] = _transport(menus, line, bool(url), scenario.at, records_db)
         return transports[scenario.at]
 
     passed = failed = 0
@@ -175,13 +323,7 @@ def test_command(
         except ScenarioError as exc:
             raise click.ClickException(str(exc)) from None
         for scenario in scenarios:
-            outcome = run_scenario(
-                scenario,
-                transport_for,
-                base_url=url or BASE_URL,
-                auth_token=_auth_token(),
-                lenient=lenient,
-            )
+            outcome = run_scenario(scenario, transport_for, line=line, lenient=lenient)
             passed, failed = passed + outcome.ok, failed + (not outcome.ok)
             click.echo(outcome.report())
             if verbose and outcome.ok and outcome.result:
@@ -207,7 +349,9 @@ def explore(menus: Path | None, as_json: bool) -> None:
 
     # Thousands of probing calls are not calls anyone made: keep them out of the records.
     report = explore_menus(
-        menus or menus_path(), lambda path, at: _in_process(path, at, records=False)
+        menus or menus_path(),
+        lambda path, at: _in_process(path, at, records=False),
+        _own_line(),  # signed like every other simulated call
     )
     click.echo(
         json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_report(report)

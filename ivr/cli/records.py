@@ -25,6 +25,7 @@ from ivr.records.report import (
     build_report,
     callback_row,
     callback_table,
+    not_starting,
     print_report,
     report_zone,
     svg_chart,
@@ -63,6 +64,20 @@ def _moment(value: str | None, zone: datetime.tzinfo, end: bool) -> datetime.dat
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
+def _skipped(simulated: bool) -> str | None:
+    """The CallSid prefix the records commands leave out: the simulator's, unless asked."""
+    from ivr.simulator.call import SIMULATED_CALL_SID
+
+    return None if simulated else SIMULATED_CALL_SID
+
+
+_SIMULATED = click.option(
+    "--simulated",
+    is_flag=True,
+    help="Include simulated calls (CallSid CAsim...), left out by default.",
+)
+
+
 @click.command("report")
 @click.option("--since", metavar="DATE", help="First day (or time) to count, e.g. 2026-11-01.")
 @click.option("--until", metavar="DATE", help="Last day to count (inclusive), or a time.")
@@ -78,14 +93,21 @@ def _moment(value: str | None, zone: datetime.tzinfo, end: bool) -> datetime.dat
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write calls by hour and drop-off by node to this SVG file.",
 )
-def report_command(since: str | None, until: str | None, fmt: str, chart: Path | None) -> None:
+@_SIMULATED
+def report_command(
+    since: str | None, until: str | None, fmt: str, chart: Path | None, simulated: bool
+) -> None:
     """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
     menus = _menus()
     zone = report_zone(menus)
     engine = cli_engine()
     try:
         report = build_report(
-            engine, menus, _moment(since, zone, False), _moment(until, zone, True)
+            engine,
+            menus,
+            _moment(since, zone, False),
+            _moment(until, zone, True),
+            skip_call_sids=_skipped(simulated),
         )
     finally:
         engine.dispose()
@@ -101,7 +123,7 @@ def report_command(since: str | None, until: str | None, fmt: str, chart: Path |
 
 
 def _open_items(
-    table: Any, everything: bool, handle: tuple[int, ...], unmask: bool
+    table: Any, everything: bool, handle: tuple[int, ...], unmask: bool, simulated: bool
 ) -> list[dict[str, Any]] | None:
     """Mark items handled when asked (returning None), else list them."""
     voicemails = table is tables.recordings
@@ -119,7 +141,8 @@ def _open_items(
             return None
         zone = report_zone(_menus())
         stamp = table.c.recorded_at if voicemails else table.c.requested_at
-        query = select(table).order_by(stamp, table.c.id)
+        query = select(table).where(*not_starting(table.c.call_sid, _skipped(simulated)))
+        query = query.order_by(stamp, table.c.id)
         if not everything:
             query = query.where(~table.c.handled)
         with engine.connect() as connection:
@@ -143,6 +166,7 @@ _LIST_OPTIONS = [
         "--unmask", is_flag=True, help="Show numbers in full (for the person calling back)."
     ),
     click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table."),
+    _SIMULATED,
 ]
 
 
@@ -155,10 +179,10 @@ def _with_list_options(command):  # type: ignore[no-untyped-def]
 @click.command("voicemails")
 @_with_list_options
 def voicemails_command(
-    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool
+    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool, simulated: bool
 ) -> None:
     """List open voicemails and feedback, or mark them handled."""
-    rows = _open_items(tables.recordings, everything, handle, unmask)
+    rows = _open_items(tables.recordings, everything, handle, unmask, simulated)
     if rows is not None:
         _print_items(rows, as_json, voicemail_table, "voicemails")
 
@@ -166,10 +190,10 @@ def voicemails_command(
 @click.command("callbacks")
 @_with_list_options
 def callbacks_command(
-    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool
+    everything: bool, handle: tuple[int, ...], unmask: bool, as_json: bool, simulated: bool
 ) -> None:
     """List open callback requests, or mark them handled."""
-    rows = _open_items(tables.callbacks, everything, handle, unmask)
+    rows = _open_items(tables.callbacks, everything, handle, unmask, simulated)
     if rows is not None:
         _print_items(rows, as_json, callback_table, "callback requests")
 
@@ -190,15 +214,13 @@ def _print_items(
 
 def print_misses(since: str | None) -> None:
     """Print the unmatched and low-score utterances of real calls (`ivr speech --misses`)."""
-    from ivr.simulator.call import SIMULATED_CALL_SID
-
     menus = _menus()
     engine = cli_engine()
     try:
         found = speech_misses(
             engine,
             _moment(since, report_zone(menus), False),
-            skip_call_sids=SIMULATED_CALL_SID,  # simulated calls are not callers
+            skip_call_sids=_skipped(False),  # simulated calls are not callers
         )
     finally:
         engine.dispose()

@@ -176,7 +176,26 @@ class Schedule:
         first_day = now.astimezone(self.zone).date() - dt.timedelta(days=1)
         # A period that contains now is passed over: merged periods never touch, so the
         # next one starts strictly after the current one ends.
-        return next((start for start in self._period_starts(first_day) if start > now), None)
+        return next((start for start, _ in self._periods(first_day) if start > now), None)
+
+    def next_closing(self, now: dt.datetime) -> dt.datetime | None:
+        """Return when the open period around now ends (None when closed, or never ending)."""
+        _require_aware(now)
+        first_day = now.astimezone(self.zone).date() - dt.timedelta(days=1)
+        for start, end in self._periods(first_day):
+            if start > now:
+                return None
+            if now < end:
+                # A period still open where the search window ends does not close in sight.
+                return end if end - now < dt.timedelta(days=SEARCH_DAYS - 2) else None
+        return None
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """Name the public holiday on a local date (in English), if the schedule keeps one."""
+        if self.holiday_country is None or self.holiday_hours is None:
+            return None
+        names, _ = _public_holidays(self.holiday_country, self.holiday_subdivision, day.year)
+        return names.get(day)
 
     def _span(self, day: dt.date, time_range: TimeRange) -> tuple[dt.datetime, dt.datetime]:
         """Return a range on a day as aware start and end moments."""
@@ -185,18 +204,73 @@ class Schedule:
             _at(day, time_range.end_minutes, self.zone),
         )
 
-    def _period_starts(self, first_day: dt.date) -> Iterator[dt.datetime]:
-        """Yield the start of each open period in the search window, merging touching ranges."""
-        period_end: dt.datetime | None = None
+    def _periods(self, first_day: dt.date) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+        """Yield each open period (start, end) in the search window, merging touching ranges."""
+        period: tuple[dt.datetime, dt.datetime] | None = None
         for offset in range(SEARCH_DAYS + 2):
             day = first_day + dt.timedelta(days=offset)
             for time_range in sorted(self.hours_on(day)):
                 start, end = self._span(day, time_range)
-                if period_end is None or start > period_end:
-                    yield start
-                    period_end = end
+                if period is None or start > period[1]:
+                    if period is not None:
+                        yield period
+                    period = (start, end)
                 else:
-                    period_end = max(period_end, end)
+                    period = (period[0], max(period[1], end))
+        if period is not None:
+            yield period
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where a moment falls in a schedule: its local time, open or closed, and until when."""
+
+    schedule: str
+    local: dt.datetime  # the moment in the schedule's time zone
+    open: bool
+    change: dt.datetime | None  # open: when it closes; closed: when it next opens
+    holiday: str | None  # the public holiday that day, by name
+
+    def text(self) -> str:
+        """Say it in a few words: "open until 20:00", "closed (National Day), opens 08:00 Thu"."""
+        state = "open" if self.open else "closed"
+        if self.holiday:
+            state += f" ({self.holiday})"
+        if self.change is None:
+            return state + (", around the clock" if self.open else ", not opening again soon")
+        when = self.change.astimezone(self.local.tzinfo)
+        shown = f"{when:%H:%M}"
+        if when.date() != self.local.date():
+            days = (when.date() - self.local.date()).days
+            shown += f" {when:%a}" if days < 7 else f" {when:%a %d %b %Y}"
+        return f"open until {shown}" if self.open else f"{state}, opens {shown}"
+
+    def clock(self) -> str:
+        """The local time, zone and offset: "Mon 2026-11-23 21:00 Asia/Shanghai (+08:00)"."""
+        offset = self.local.strftime("%z")
+        return f"{self.local:%a %Y-%m-%d %H:%M} {self.local.tzinfo} ({offset[:3]}:{offset[3:]})"
+
+    def as_dict(self) -> dict[str, object]:
+        """The verdict as JSON-ready values."""
+        return {
+            "schedule": self.schedule,
+            "local": self.local.isoformat(),
+            "clock": self.clock(),
+            "timezone": str(self.local.tzinfo),
+            "open": self.open,
+            "change": self.change.isoformat() if self.change else None,
+            "holiday": self.holiday,
+            "text": self.text(),
+        }
+
+
+def verdict(schedule: Schedule, now: dt.datetime) -> Verdict:
+    """Judge an aware moment against a schedule: the one place the hours verdict is phrased."""
+    _require_aware(now)
+    local = now.astimezone(schedule.zone)
+    is_open = schedule.is_open(now)
+    change = schedule.next_closing(now) if is_open else schedule.next_opening(now)
+    return Verdict(schedule.name, local, is_open, change, schedule.holiday_name(local.date()))
 
 
 def describe_hours(schedule: Schedule, lang: str) -> str:

@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -135,7 +135,7 @@ class Menus:
         if not text or lang not in text:
             return ()
         voice = self.voices[node_id][lang]
-        return (Say(text[lang], voice.voice, voice.language),)
+        return (Say(text[lang], voice.voice, voice.language, node_id),)
 
 
 def load_menus(
@@ -849,14 +849,14 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         nodes[node_id] = node
     for node_id, node in nodes.items():
         if isinstance(node, MenuNode):
-            plans[node_id] = _plan(node, m, voices[node_id], node_id == (m.main_menu or m.start))
+            plan = _plan(node, m, voices[node_id], node_id == (m.main_menu or m.start))
+            plans[node_id] = _spoken_by(plan, node_id)
     for node_id, node in nodes.items():
         if isinstance(node, AnswerNode):
             parent = nodes[node.back] if node.back else None
             assert isinstance(parent, MenuNode)  # the checker made sure
-            plans[node_id] = _answer_plan(
-                node, parent, m, voices[node_id], checker.global_keys(None)
-            )
+            plan = _answer_plan(node, parent, m, voices[node_id], checker.global_keys(None))
+            plans[node_id] = _spoken_by(plan, node_id)
     return Menus(
         path=name,
         languages=tuple(m.languages),
@@ -1110,6 +1110,22 @@ def _answer_plan(
         first_prompt=MappingProxyType(first),
         back=node.back,
         answer=True,
+    )
+
+
+def _spoken_by(plan: MenuPlan, node_id: str) -> MenuPlan:
+    """Mark every prompt of a plan as the node's own words."""
+
+    def mark(says: Mapping[str, tuple[Say, ...]]) -> Mapping[str, tuple[Say, ...]]:
+        return MappingProxyType(
+            {lang: tuple(replace(s, node=node_id) for s in said) for lang, said in says.items()}
+        )
+
+    return replace(
+        plan,
+        prompt=mark(plan.prompt),
+        reprompt=mark(plan.reprompt),
+        first_prompt=mark(plan.first_prompt),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, or_, select
 
 from ivr.records import tables
+from ivr.records.report import not_starting
 
 LOW_SCORE = 0.5  # a match under this is listed too: the matcher goes at 0.36
 
@@ -44,8 +45,7 @@ def speech_misses(
     ]
     if since is not None:
         conditions.append(event.at >= since)
-    if skip_call_sids:
-        conditions.append(~event.call_sid.startswith(skip_call_sids, autoescape=True))
+    conditions += not_starting(event.call_sid, skip_call_sids)
     count = func.count().label("count")
     query = (
         select(heard.label("heard"), count, func.max(event.score))

@@ -152,12 +152,16 @@ def build_report(
     menus: Menus,
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
+    skip_call_sids: str | None = None,
 ) -> Report:
-    """Count the calls that started in [since, until) from the records."""
+    """Count the calls that started in [since, until) from the records.
+
+    Calls whose CallSid starts with `skip_call_sids` (the simulator's) are left out.
+    """
     zone = report_zone(menus)
     call, event = tables.calls.c, tables.events.c
     recording, callback = tables.recordings.c, tables.callbacks.c
-    window = _between(call.started_at, since, until)
+    window = _between(call.started_at, since, until) + not_starting(call.call_sid, skip_call_sids)
     schedule = _agent_schedule(menus)
     with engine.connect() as session:
         starts = session.scalars(select(call.started_at).where(*window)).all()
@@ -193,12 +197,20 @@ def build_report(
         ).all()
         voicemails = session.execute(
             select(tables.recordings)
-            .where(~recording.handled, *_between(recording.recorded_at, since, until))
+            .where(
+                ~recording.handled,
+                *_between(recording.recorded_at, since, until),
+                *not_starting(recording.call_sid, skip_call_sids),
+            )
             .order_by(recording.recorded_at, recording.id)
         ).all()
         callbacks = session.execute(
             select(tables.callbacks)
-            .where(~callback.handled, *_between(callback.requested_at, since, until))
+            .where(
+                ~callback.handled,
+                *_between(callback.requested_at, since, until),
+                *not_starting(callback.call_sid, skip_call_sids),
+            )
             .order_by(callback.requested_at, callback.id)
         ).all()
 
@@ -231,6 +243,11 @@ def _between(
         for c in (column >= since if since else None, column < until if until else None)
         if c is not None
     ]
+
+
+def not_starting(column: Any, prefix: str | None) -> list[Any]:
+    """The condition that leaves out rows whose column starts with prefix (none: keep all)."""
+    return [~column.startswith(prefix, autoescape=True)] if prefix else []
 
 
 def _options(menus: Menus, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:

@@ -8,14 +8,12 @@ import random
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import parse_qs, urlsplit
-
-from twilio.request_validator import RequestValidator
 
 from ivr.simulator.callers import (
     FITS,
@@ -32,12 +30,12 @@ from ivr.simulator.callers import (
     describe,
 )
 from ivr.simulator.checks import SCHEMA, Code, TwimlProblem, check_response, problem
+from ivr.simulator.line import Line
 from ivr.simulator.transport import (
     Response,
     Transport,
     TransportError,
     resolve_url,
-    with_query,
 )
 
 _T = TypeVar("_T", int, None)
@@ -56,7 +54,9 @@ class Event:
     text: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
     url: str = ""
-    node: str | None = None
+    node: str | None = None  # the node the document's URL names (where the call was)
+    speaker: str | None = None  # a <Say>'s node, when the app tells (ours does)
+    step: int | None = None  # the Step (document) it belongs to
 
     def line(self) -> str:
         """Render the event as one transcript line, e.g. "[Say zh-CN Polly.Zhiyu] 欢迎"."""
@@ -92,6 +92,91 @@ def _loop_note(attrs: dict[str, str]) -> str:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One document the call fetched: the request sent, the answer, and why, if the app
+    tells (ours does: ivr.call.flow.Answer.decision)."""
+
+    n: int
+    method: str
+    url: str
+    params: dict[str, str]
+    status: int
+    content_type: str
+    body: str
+    decision: Mapping[str, Any] | None = None
+    nodes: tuple[str, ...] = ()
+
+    @property
+    def action(self) -> dict[str, str]:
+        """The fields that say what happened (Digits, SpeechResult, ...), not the call's own."""
+        return {k: v for k, v in self.params.items() if k not in CALL_FIELDS}
+
+    def request_line(self) -> str:
+        """E.g. "POST http://host/voice/gather?node=main Digits=0 -> 200 text/xml"."""
+        fields = " ".join(f"{k}={v}" for k, v in self.action.items())
+        head = f"{self.method} {self.url}" + (f" {fields}" if fields else "")
+        return f"{head} -> {self.status} {self.content_type}".rstrip()
+
+    def details(self) -> str:
+        """The request's every field and the document as sent, for a person to read."""
+        fields = "\n".join(f"    {k} = {v}" for k, v in self.params.items())
+        return f"  step {self.n}: {self.method} {self.url}\n{fields}\n  answer {self.status} " + (
+            f"{self.content_type}:\n{self.body}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the browser phone's step details."""
+        return {
+            "n": self.n,
+            "method": self.method,
+            "url": self.url,
+            "params": self.params,
+            "status": self.status,
+            "content_type": self.content_type,
+            "twiml": self.body,
+            "decision": dict(self.decision) if self.decision else None,
+            "nodes": list(self.nodes),
+        }
+
+
+# The fields Twilio sends on every request of a call; the others say what just happened.
+CALL_FIELDS = frozenset(
+    {
+        "CallSid",
+        "AccountSid",
+        "From",
+        "To",
+        "Caller",
+        "Called",
+        "CallStatus",
+        "Direction",
+        "ApiVersion",
+        "FromCountry",
+        "ToCountry",
+    }
+)
+
+
+def gather_settings(attrs: Mapping[str, str]) -> str:
+    """A <Gather>'s settings as Twilio reads them, defaults filled in, for a person to read."""
+    hints = attrs.get("hints", "")
+    if len(hints) > 60:
+        hints = hints[:57] + f"... ({len(hints.split(','))} hints)"
+    parts = [
+        f"input {attrs.get('input', 'dtmf')}",
+        f"timeout {attrs.get('timeout', '5')}s",
+        f"numDigits {attrs.get('numDigits', 'any')}",
+        f"finishOnKey {attrs.get('finishOnKey', '#') or 'none'}",
+    ]
+    if "speech" in attrs.get("input", ""):
+        parts.append(f"speechTimeout {attrs.get('speechTimeout', attrs.get('timeout', '5'))}")
+        parts.append(f"language {attrs.get('language', 'en-US')}")
+    if hints:
+        parts.append(f"hints {hints}")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class CallResult:
     """What happened on a call: transcript, problems found, how it ended, requests sent."""
 
@@ -100,6 +185,7 @@ class CallResult:
     end: str
     requests: list[tuple[str, str, dict[str, str]]]
     lenient: bool = False
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -124,17 +210,12 @@ class _Document:
     url: str
     request: tuple[str, str, dict[str, str]] | None = None  # what fetched it
     body: bytes = b""  # the document as the app sent it
+    step: int = 0
+    speakers: tuple[str, ...] = ()  # the node of each <Say>, in order, when the app tells
 
     @property
     def node(self) -> str | None:
         return _node_of(self.url)
-
-
-class _Fields(dict[str, str]):
-    """Request fields as RequestValidator reads them fastest (it asks for getall first)."""
-
-    def getall(self, name: str) -> list[str]:
-        return [self[name]]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -166,13 +247,11 @@ class Call:
         transport: Transport,
         caller: Caller,
         *,
-        base_url: str,
-        voice_path: str = "/voice",
-        status_path: str | None = "/voice/status",
+        line: Line,
         from_number: str = "+8613800138000",
         to_number: str = "+8610555000100",
-        auth_token: str | None = None,
         listener: Callable[[Event], None] | None = None,
+        on_step: Callable[[Step], None] | None = None,
         max_documents: int = 500,
         lenient: bool = False,
         realtime: bool = False,
@@ -181,12 +260,13 @@ class Call:
     ) -> None:
         self.transport = transport
         self.caller = caller
-        self.base_url = base_url
-        self.voice_path = voice_path
-        self.status_path = status_path
+        self.line = line
         self.from_number = from_number
         self.to_number = to_number
         self.listener = listener
+        self.on_step = on_step
+        self._steps: list[Step] = []
+        self._says = 0  # <Say>s run in the current document
         self.max_documents = max_documents
         self.lenient = lenient
         self.realtime = realtime
@@ -194,7 +274,6 @@ class Call:
         # resumes a call at a known step instead of replaying it from the start.
         self.first_request = first_request
         self.document: _Document | None = None  # the document being run
-        self._validator = RequestValidator(auth_token) if auth_token else None
         self._random = random.Random(seed)
         self.call_sid = self._sid(SIMULATED_CALL_SID)
         self.account_sid = self._sid("AC")
@@ -230,10 +309,10 @@ class Call:
 
     def run(self) -> CallResult:
         """Place the call and follow the app's documents until the call ends."""
-        jump = _Jump(resolve_url(self.base_url, self.voice_path), "POST", {})
+        jump = _Jump(self.line.webhook, self.line.method, {})
         if self.first_request is not None:
             method, url, params = self.first_request
-            jump = _Jump(resolve_url(self.base_url, url), method, dict(params))
+            jump = _Jump(resolve_url(self.line.webhook, url), method, dict(params))
             self._status = "in-progress"
         try:
             while True:
@@ -244,7 +323,9 @@ class Call:
             end = ended.end
         self._flush_callbacks()
         self._send_status_callback()
-        return CallResult(self._events, self._problems, end, self._requests, self.lenient)
+        return CallResult(
+            self._events, self._problems, end, self._requests, self.lenient, self._steps
+        )
 
     @property
     def requests(self) -> list[tuple[str, str, dict[str, str]]]:
@@ -269,13 +350,31 @@ class Call:
         resp = self._send(jump.method, jump.url, jump.params)
         sent = self._requests[-1]
         self._flush_callbacks()
-        if resp is None:
-            self._fail(11205, jump.url, caller_gone)
+        if resp is None:  # no answer at all: the transport's code was just reported
+            self._fail(self._problems[-1].code, jump.url, caller_gone)
+        step = Step(
+            len(self._steps) + 1,
+            sent[0],
+            resp.url,
+            sent[2],
+            resp.status,
+            resp.content_type,
+            resp.body.decode("utf-8", "replace"),
+            resp.decision,
+            resp.nodes,
+        )
+        self._steps.append(step)
+        if self.on_step is not None:
+            self.on_step(step)
         root, problems = check_response(resp)
         self._problems.extend(problems)
         if root is None:
             self._fail(problems[0].code, resp.url, caller_gone)
-        self.document = _Document(root, resp.url, sent, resp.body)
+        speakers = (resp.decision or {}).get("speakers") or ()
+        self.document = _Document(
+            root, resp.url, sent, resp.body, step.n, tuple(str(s) for s in speakers)
+        )
+        self._says = 0
         return self.document
 
     def _fail(self, code: Code, url: str, caller_gone: bool) -> NoReturn:
@@ -518,13 +617,7 @@ class Call:
 
     def _send(self, method: str, url: str, extra: dict[str, str]) -> Response | None:
         params = self._params(extra)
-        headers = {"User-Agent": "TwilioProxy/1.1"}
-        if self._validator is not None:
-            # For GET the fields travel in the URL, which is then signed on its own.
-            signed = (with_query(url, params), {}) if method == "GET" else (url, params)
-            headers["X-Twilio-Signature"] = self._validator.compute_signature(
-                signed[0], _Fields(signed[1])
-            )
+        headers = self.line.headers(method, url, params)
         self._requests.append((method, url, params))
         try:
             return self.transport.request(method, url, params, headers)
@@ -540,10 +633,10 @@ class Call:
                 self._report(11200, f"transcribeCallback answered HTTP {resp.status}", url)
 
     def _send_status_callback(self) -> None:
-        if self.status_path is None:
+        url = self.line.status_callback
+        if url is None:  # Twilio sends one only where the number has one configured
             return
         self._status = self._final_status
-        url = resolve_url(self.base_url, self.status_path)
         extra = {
             "CallDuration": str(round(self._seconds) if self._answered else 0),
             "Timestamp": format_datetime(datetime.now(UTC)),
@@ -568,10 +661,15 @@ class Call:
             self.listener(event)
 
     def _verb_event(self, el: ET.Element, doc: _Document, text: str) -> None:
-        self._emit(Event(el.tag, text, dict(el.attrib), doc.url, doc.node))
+        speaker = None
+        if el.tag == "Say":
+            if self._says < len(doc.speakers):
+                speaker = doc.speakers[self._says] or None
+            self._says += 1
+        self._emit(Event(el.tag, text, dict(el.attrib), doc.url, doc.node, speaker, doc.step))
 
     def _caller_event(self, text: str, doc: _Document) -> None:
-        self._emit(Event("Caller", text, {}, doc.url, doc.node))
+        self._emit(Event("Caller", text, {}, doc.url, doc.node, step=doc.step))
 
 
 def _int(el: ET.Element, name: str, default: _T, minimum: int) -> int | _T:

@@ -14,12 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from ivr.simulator.transport import Response
+from ivr.simulator.transport import MAX_BODY, Response
 
 Severity = Literal["error", "warning"]
 Code = int | str
-
-MAX_BODY = 64 * 1024  # the commonly cited TwiML size limit (11750)
 
 # Every code the simulator reports: Twilio's title and log level (ERROR ends the call
 # for document-level codes; WARNING is logged while the call carries on).
@@ -27,6 +25,7 @@ CODES: dict[Code, tuple[str, Severity]] = {
     11100: ("Invalid URL format", "error"),
     11200: ("HTTP retrieval failure", "error"),
     11205: ("HTTP connection failure", "error"),
+    11215: ("HTTP too many redirects", "error"),
     11750: ("TwiML response body too large", "error"),
     11770: ("Empty response body", "error"),
     12100: ("Document parse failure", "error"),
@@ -435,7 +434,7 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
     if not resp.body.strip():
         return None, [problem(11770, "the app answered with an empty body", url)]
     if len(resp.body) > MAX_BODY:
-        message = f"the body is {len(resp.body)} bytes; Twilio accepts at most {MAX_BODY}"
+        message = f"the body is over {MAX_BODY} bytes, the most Twilio accepts"
         return None, [problem(11750, message, url)]
     try:
         root = ET.fromstring(resp.body)

@@ -13,9 +13,9 @@ from ivr.menu.loading import Menus, load_menus
 from ivr.menu.schema import MenuNode
 from ivr.simulator.call import speaking_seconds
 from ivr.simulator.explorer import ALL_KEYS, Exploration, explore
-from ivr.simulator.transport import Transport
+from ivr.simulator.line import Line
+from ivr.simulator.transport import Transport, with_query
 
-BASE_URL = "http://127.0.0.1:5000"
 MENU_SECONDS = 15  # the most a menu's spoken list of choices may take
 ANSWER_SECONDS = 30  # the most an answer may take, with the keys it ends by naming
 
@@ -100,17 +100,18 @@ def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
 def explore_menus(
     path: Path,
     transport_at: Callable[[Path, datetime.datetime], Transport],
+    line: Line,
     base: datetime.datetime | None = None,
 ) -> dict[str, Any]:
-    """Explore a menus file in-process; return a JSON-ready report."""
+    """Explore a menus file in-process, calling `line` in every language; a JSON-ready report."""
     menus = load_menus(path)
     base = base or datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
     runs: list[tuple[datetime.datetime, Exploration]] = []
     for moment in sample_times(menus, base):
         found = explore(
             transport_at(path, moment),
-            base_url=BASE_URL,
-            start_paths=[f"/voice?lang={lang}" for lang in menus.languages],
+            line=line,
+            start_urls=[with_query(line.webhook, {"lang": lang}) for lang in menus.languages],
             keys_for=keys_for(menus),
         )
         runs.append((moment, found))

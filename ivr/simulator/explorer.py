@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ivr.simulator.call import Call, Event, speaking_seconds
+from ivr.simulator.call import CALL_FIELDS, Call, Event, speaking_seconds
 from ivr.simulator.callers import (
     CallerAction,
     DialOutcome,
@@ -31,23 +31,12 @@ from ivr.simulator.callers import (
     describe,
 )
 from ivr.simulator.checks import TwimlProblem
-from ivr.simulator.transport import Response, Transport
+from ivr.simulator.line import Line
+from ivr.simulator.transport import Response, Transport, resolve_url
 
 ALL_KEYS = tuple("0123456789*#")
 DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
-_CALL_FIELDS = {
-    "CallSid",
-    "AccountSid",
-    "From",
-    "To",
-    "Caller",
-    "Called",
-    "CallStatus",
-    "Direction",
-    "ApiVersion",
-    "FromCountry",
-    "ToCountry",
-}
+_CALL_FIELDS = CALL_FIELDS
 
 Request = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -171,15 +160,15 @@ def _volatile(names: Iterable[str]) -> re.Pattern[str] | None:
 def explore(
     transport: Transport,
     *,
-    base_url: str,
-    start_paths: Iterable[str] = ("/voice",),
+    line: Line,
+    start_urls: Iterable[str] = ("",),
     keys_for: Callable[[str | None], Iterable[str]] | None = None,
     ignore_params: Iterable[str] = ("s",),
-    auth_token: str | None = None,
     max_waits: int = 20000,
     heard: Callable[[tuple[str, ...], list[str], list[str]], None] | None = None,
 ) -> Exploration:
-    """Walk every path from each start path; return coverage, problems and traps.
+    """Walk every path from each start URL (relative to the line's webhook); return coverage,
+    problems and traps. No status callback is sent: a probe is not a finished call.
 
     `heard`, if given, is told of every step: its path, the words of the document the
     caller waited in, and the words they heard after what they did there.
@@ -208,10 +197,7 @@ def explore(
         call = Call(
             transport,
             probe,
-            base_url=base_url,
-            voice_path=path,
-            status_path=None,
-            auth_token=auth_token,
+            line=line.to(resolve_url(line.webhook, path)),
             listener=probe.listen,
             seed=len(seen),
             first_request=(first[0], first[1], dict(first[2])) if first else None,
@@ -252,7 +238,7 @@ def explore(
                 found.deepest = trail
         return seen[key]
 
-    for path in start_paths:
+    for path in start_urls:
         run(None, path, None, None, (f"call {path}",))
     while queue:
         index = queue.popleft()

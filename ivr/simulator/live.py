@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from ivr.simulator.call import Call, CallResult, Event
+from ivr.simulator.call import Call, CallResult, Event, Step, gather_settings
 from ivr.simulator.callers import (
     FITS,
     CallerAction,
@@ -34,6 +34,7 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.checks import CODES, TwimlProblem
+from ivr.simulator.line import Line
 from ivr.simulator.transport import Response, Transport
 
 log = logging.getLogger("ivr.simulator.live")
@@ -152,23 +153,31 @@ class LiveCall:
         self._call: Call | None = None
         self._tracking: _NodeTracking | None = None
         self._problems_seen = 0
+        self.steps: list[dict[str, Any]] = []  # each document: request, TwiML, decision
+        self._time_verdicts: Callable[[], list[dict[str, Any]]] | None = None
 
     # -- the call's thread --
 
-    def start(self, transport: Transport, *, base_url: str, auth_token: str | None) -> None:
-        """Place the call in a thread of its own."""
+    def start(
+        self,
+        transport: Transport,
+        line: Line,
+        time_verdicts: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Place the call to `line` in a thread of its own.
+
+        `time_verdicts`, if given, tells the app's clock and hours verdicts now (each
+        snapshot carries them as "clock").
+        """
         self._tracking = _NodeTracking(transport)
-        lang, node = self.options.lang, self.options.node
-        query = urlencode({k: v for k, v in (("node", node), ("lang", lang)) if v})
-        path = "/voice/enter" if node else "/voice"
+        self._time_verdicts = time_verdicts
         self._call = Call(
             self._tracking,
             LiveCaller(self),
-            base_url=base_url,
-            voice_path=f"{path}?{query}" if query else path,
+            line=line,
             from_number=self.options.from_number,
-            auth_token=auth_token,
             listener=self._heard,
+            on_step=self._stepped,
         )
         threading.Thread(target=self._run, name=f"live-call-{self.id[:8]}", daemon=True).start()
 
@@ -202,6 +211,11 @@ class LiveCall:
             self._turn += 1
             self._cond.notify_all()
 
+    def _stepped(self, step: Step) -> None:
+        """Keep a fetched document: its request's fields, its TwiML and why (if told)."""
+        with self._cond:
+            self.steps.append(step.as_dict())
+
     def _heard(self, event: Event) -> None:
         """Add a transcript event, with the problems found since the last one."""
         assert self._call is not None and self._tracking is not None
@@ -226,6 +240,11 @@ class LiveCall:
                     "nodes": nodes,
                     "url": _path(event.url),
                     "problems": _problems(fresh),
+                    # Explained: whose words, the step (document) it came from, and for a
+                    # <Gather> its settings as Twilio reads them.
+                    "speaker": event.speaker,
+                    "step": event.step,
+                    "gather": _gather(attrs) if event.verb == "Gather" else None,
                 }
             )
 
@@ -303,6 +322,7 @@ class LiveCall:
         with self._cond:
             state = "ended" if self.ended else "waiting" if self.waiting else "running"
             at = self.options.at
+            first = next((e["step"] for e in self.events[since:] if e.get("step")), None)
             return {
                 "id": self.id,
                 "state": state,
@@ -317,6 +337,12 @@ class LiveCall:
                     "at": at.isoformat() if at else None,
                     "node": self.options.node,
                 },
+                # The documents behind the events returned (or the newest, when none are).
+                "steps": self.steps[first - 1 :] if first else self.steps[-1:],
+                "clock": {
+                    "fixed": at.isoformat() if at else None,  # what the clock picker fixed
+                    "verdicts": self._time_verdicts() if self._time_verdicts else [],
+                },
             }
 
     @property
@@ -324,6 +350,21 @@ class LiveCall:
         """True until the call has ended."""
         with self._cond:
             return self.ended is None
+
+
+def _gather(attrs: dict[str, str]) -> dict[str, Any]:
+    """A <Gather>'s settings, defaults filled in as Twilio reads them, and as one line."""
+    timeout = attrs.get("timeout", "5")
+    return {
+        "input": attrs.get("input", "dtmf"),
+        "timeout": timeout,
+        "numDigits": attrs.get("numDigits"),
+        "finishOnKey": attrs.get("finishOnKey", "#"),
+        "speechTimeout": attrs.get("speechTimeout", timeout),
+        "language": attrs.get("language", "en-US"),
+        "hints": attrs.get("hints"),
+        "text": gather_settings(attrs),
+    }
 
 
 def _who(event: Event) -> str:

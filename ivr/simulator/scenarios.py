@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -45,7 +45,8 @@ from ivr.simulator.callers import (
     Silence,
     Speech,
 )
-from ivr.simulator.transport import Transport, resolve_url
+from ivr.simulator.line import Line
+from ivr.simulator.transport import Transport, resolve_url, with_query
 
 ACTIONS = ("press", "say", "silence", "dial", "record")
 EXPECTATIONS = ("expect", "expect_dial", "expect_record", "expect_hangup", "expect_node")
@@ -249,11 +250,14 @@ def run_scenario(
     scenario: Scenario,
     transport_for: Callable[[Scenario], Transport],
     *,
-    base_url: str,
-    auth_token: str | None = None,
+    line: Line,
     lenient: bool = False,
 ) -> ScenarioResult:
-    """Place the scenario's call through the transport and compare."""
+    """Place the scenario's call to `line` through the transport and compare.
+
+    A scenario's `lang` is added to the webhook's query (`?lang=...`, as this project's
+    app reads it).
+    """
     caller = _ScenarioCaller(scenario)
     try:
         for step in scenario.steps:
@@ -261,14 +265,13 @@ def run_scenario(
                 _action(step)  # invalid keys or dial outcomes fail before the call
     except ValueError as exc:
         return ScenarioResult(scenario, [f"bad step: {exc}"])
-    voice_path = f"/voice?lang={scenario.lang}" if scenario.lang else "/voice"
+    if scenario.lang:
+        line = replace(line, webhook=with_query(line.webhook, {"lang": scenario.lang}))
     call = Call(
         transport_for(scenario),
         caller,
-        base_url=base_url,
-        voice_path=voice_path,
+        line=line,
         from_number=scenario.from_number,
-        auth_token=auth_token,
         listener=caller.listen,
         lenient=lenient,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from ivr.simulator.callers import (
@@ -25,18 +25,38 @@ HELP = (
 
 
 class TerminalCaller:
-    """Read the caller's actions from a text stream, one line per wait."""
+    """Read the caller's actions from a text stream, one line per wait.
 
-    def __init__(self, stdin: TextIO, write: Callable[[str], None]) -> None:
+    `commands` are words that show something instead of acting (e.g. "time": the clock
+    and the hours verdict; "twiml": the last request and its document); each returns text.
+    """
+
+    def __init__(
+        self,
+        stdin: TextIO,
+        write: Callable[[str], None],
+        commands: Mapping[str, Callable[[], str]] | None = None,
+    ) -> None:
         self.stdin = stdin
         self.write = write
+        self.commands = dict(commands or {})
+
+    @property
+    def help(self) -> str:
+        """The help line, with the commands this phone knows."""
+        extra = ", ".join(f"'{name}'" for name in self.commands)
+        return HELP + (f"; {extra} show more" if extra else "")
 
     def _ask(self, prompt: str) -> str | None:
-        self.write(prompt)
-        line = self.stdin.readline()
-        if not line:  # end of input: the caller puts the phone down
-            return None
-        return line.strip()
+        while True:
+            self.write(prompt)
+            line = self.stdin.readline()
+            if not line:  # end of input: the caller puts the phone down
+                return None
+            command = self.commands.get(line.strip().lower())
+            if command is None:
+                return line.strip()
+            self.write(command().rstrip("\n") + "\n")
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
         """Ask for keys, speech or silence."""
@@ -48,14 +68,14 @@ class TerminalCaller:
             if line == "":
                 return Silence()
             if line == "?":
-                self.write(f"  {HELP}\n")
+                self.write(f"  {self.help}\n")
                 continue
             if line.lower().startswith("say "):
                 return Speech(line[4:].strip())
             try:
                 return Keys(line.replace(" ", ""))
             except ValueError:
-                self.write(f"  not keys: {line!r}; {HELP}\n")
+                self.write(f"  not keys: {line!r}; {self.help}\n")
 
     def dial(self, number: str) -> CallerAction:
         """Ask how the transfer ended."""

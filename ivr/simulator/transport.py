@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import sys
 import time
@@ -13,8 +14,12 @@ from http.cookies import SimpleCookie
 from typing import Any, Protocol
 from urllib.parse import quote_plus, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
-# Twilio's code for "HTTP connection failure", which also covers its 15 s timeout.
-CONNECTION_FAILURE = 11205
+# Twilio's codes for a request that got no usable answer.
+INVALID_URL = 11100
+CONNECTION_FAILURE = 11205  # also Twilio's 15 s timeout
+TOO_MANY_REDIRECTS = 11215
+MAX_BODY = 64 * 1024  # the commonly cited TwiML size limit (11750): no more is read
+MAX_REDIRECTS = 10  # followed in a row before the request counts as a redirect loop
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Response:
     # The nodes the answer passed, when the app tells: in-process through the WSGI environ
     # key "ivr.nodes", over HTTP through an X-IVR-Nodes header (ours sends it in development).
     nodes: tuple[str, ...] = ()
+    # Why the app answered so, when it tells (ours: the environ key "ivr.decision", or the
+    # X-IVR-Decision header in development): see ivr.call.flow.Answer.decision.
+    decision: Mapping[str, Any] | None = None
 
 
 class TransportError(Exception):
@@ -86,8 +94,6 @@ class WsgiTransport:
     answer); redirects are followed and cookies kept between requests, as Twilio does.
     """
 
-    MAX_REDIRECTS = 5
-
     def __init__(self, wsgi_app: Any, base_url: str = "http://127.0.0.1:5000") -> None:
         self.app = wsgi_app
         self.base_url = base_url
@@ -102,14 +108,22 @@ class WsgiTransport:
         body = form_encode(params).encode() if method != "GET" else b""
         started, redirected = time.perf_counter(), False
         try:
-            for _ in range(self.MAX_REDIRECTS + 1):
-                status, answer_headers, content, nodes = self._call(method, target, body, headers)
+            for _ in range(MAX_REDIRECTS + 1):
+                status, answer_headers, content, nodes, decision = self._call(
+                    method, target, body, headers
+                )
                 location = answer_headers.get("Location")
                 if status not in (301, 302, 303, 307, 308) or not location:
                     break
                 target, redirected = resolve_url(target, location), True
                 if status in (301, 302, 303):
                     method, body = "GET", b""
+            else:
+                raise TransportError(
+                    TOO_MANY_REDIRECTS, f"{absolute} redirected more than {MAX_REDIRECTS} times"
+                )
+        except TransportError:
+            raise
         except Exception as exc:  # an app in testing mode propagates; Twilio would see a 500
             text = f"{type(exc).__name__}: {exc}".encode()
             return Response(500, "text/plain", text, time.perf_counter() - started, absolute)
@@ -121,6 +135,7 @@ class WsgiTransport:
             url=target if redirected else absolute,
             headers=answer_headers,
             nodes=nodes,
+            decision=decision,
         )
 
     def _call(
@@ -129,7 +144,7 @@ class WsgiTransport:
         url: str,
         body: bytes,
         headers: Mapping[str, str],
-    ) -> tuple[int, dict[str, str], bytes, tuple[str, ...]]:
+    ) -> tuple[int, dict[str, str], bytes, tuple[str, ...], Mapping[str, Any] | None]:
         parts = urlsplit(url)
         host = parts.netloc
         name, _, port = host.partition(":")
@@ -183,7 +198,9 @@ class WsgiTransport:
                 self.cookies.update({k: morsel.value for k, morsel in cookie.items()})
             answer_headers[key] = value
         nodes = tuple(environ.get("ivr.nodes", ())) or _header_nodes(answer_headers)
-        return int(status_line.split(" ", 1)[0]), answer_headers, b"".join(chunks), nodes
+        decision = environ.get("ivr.decision") or _header_decision(answer_headers)
+        status = int(status_line.split(" ", 1)[0])
+        return status, answer_headers, b"".join(chunks), nodes, decision
 
 
 class HttpTransport:
@@ -206,7 +223,9 @@ class HttpTransport:
         absolute = resolve_url(self.base_url, url)
         started = time.perf_counter()
         try:
-            answer = self._session.request(
+            # Streamed, so an answer of many megabytes is cut after MAX_BODY, as Twilio
+            # stops reading it, instead of being held in memory whole.
+            with self._session.request(
                 method,
                 absolute,
                 params=params if method == "GET" else None,
@@ -214,22 +233,31 @@ class HttpTransport:
                 headers=headers,
                 timeout=self.timeout,
                 allow_redirects=True,
-            )
+                stream=True,
+            ) as answer:
+                body = _read(answer, self.timeout, started)
+        except requests.TooManyRedirects as exc:
+            raise TransportError(
+                TOO_MANY_REDIRECTS, f"{absolute} redirected more than {MAX_REDIRECTS} times"
+            ) from exc
         except requests.Timeout as exc:
             raise TransportError(
                 CONNECTION_FAILURE, f"no answer from {absolute} within {self.timeout:g} s"
             ) from exc
-        except requests.RequestException as exc:
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
+            raise TransportError(INVALID_URL, f"{absolute} is not a valid URL") from exc
+        except (requests.RequestException, ValueError) as exc:
             raise TransportError(CONNECTION_FAILURE, f"cannot reach {absolute}: {exc}") from exc
         final = answer.url if answer.history else absolute
         return Response(
             status=answer.status_code,
             content_type=answer.headers.get("Content-Type", ""),
-            body=answer.content,
+            body=body,
             elapsed=time.perf_counter() - started,
             url=final,
             headers=dict(answer.headers),
             nodes=_header_nodes(answer.headers),
+            decision=_header_decision(answer.headers),
         )
 
     def close(self) -> None:
@@ -241,6 +269,34 @@ class HttpTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _read(answer: Any, timeout: float, started: float) -> bytes:
+    """Read at most MAX_BODY + 1 bytes of a streamed answer within the request's timeout."""
+    import requests
+
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in answer.iter_content(chunk_size=16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY:
+            break
+        if time.perf_counter() - started > timeout:  # a trickle counts against the 15 s too
+            raise requests.Timeout()
+    return b"".join(chunks)[: MAX_BODY + 1]
+
+
+def _header_decision(headers: Mapping[str, str]) -> Mapping[str, Any] | None:
+    """The X-IVR-Decision header's JSON object (None when absent or not one)."""
+    text = headers.get("X-IVR-Decision")
+    if not text:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _header_nodes(headers: Mapping[str, str]) -> tuple[str, ...]:

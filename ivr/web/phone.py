@@ -18,9 +18,10 @@ import secrets
 import threading
 import zoneinfo
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 from flask import (
@@ -49,6 +50,8 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
+from ivr.simulator.transport import with_query
+from ivr.web.webhooks import own_line
 
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
@@ -62,7 +65,7 @@ PREFIX = "/simulator"
 MAX_SESSIONS = 50
 IDLE_EXPIRY = 600.0  # seconds without a request from its page before a call is hung up
 MAX_CLOCKS = 8  # apps with a fixed clock kept at once
-BASE_URL = "http://127.0.0.1:5000"  # where in-process calls pretend the app lives
+RECORDS_FILE = "simulator.sqlite3"  # the phone's calls, in the data directory: never the real ones
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_TEXT = 500  # characters of speech or of a recorded message
 MAX_KEYS = 32
@@ -123,7 +126,7 @@ def register(
     if password and len(password) < 12:
         log.warning(
             "IVR_SIMULATOR_PASSWORD is shorter than 12 characters; anyone who "
-            "guesses it can place simulated calls (which are recorded)"
+            "guesses it can place simulated calls"
         )
     app.extensions["ivr.web.phone"] = WebSimulator(
         settings, password, build, max_sessions, idle_expiry
@@ -191,19 +194,18 @@ class WebSimulator:
         self.idle_expiry = idle_expiry
         self.sessions: dict[str, PhoneCall] = {}
         self._lock = threading.Lock()
-        self._apps: OrderedDict[dt.datetime, Flask] = OrderedDict()  # least recent first
+        # Keyed by the fixed clock (None: the server's own); least recent first.
+        self._apps: OrderedDict[dt.datetime | None, Flask] = OrderedDict()
         self._build_lock = threading.Lock()
-        self._texts: tuple[Menus, dict[str, frozenset[str]]] | None = None
 
-    def texts(self, menus: Menus) -> Mapping[str, frozenset[str]]:
-        """The texts each node can say (node_texts), kept until the menu is reloaded."""
-        known = self._texts
-        if known is None or known[0] is not menus:
-            known = self._texts = (menus, node_texts(menus))
-        return known[1]
+    def place(self, chosen: CallOptions, now: dt.datetime) -> PhoneCall:
+        """Start a call from the page with its settings; refuse when the server is full.
 
-    def place(self, chosen: CallOptions, app: Flask, now: dt.datetime) -> PhoneCall:
-        """Start a call from the page with its settings; refuse when the server is full."""
+        The call runs on an app of its own (the server's clock, or the chosen one) whose
+        records go to RECORDS_FILE in the data directory, not to the records an operator
+        reads: simulated calls are nobody's calls. `now` is the server's clock, kept with
+        the call for its export.
+        """
         self.reap()
         with self._lock:
             self._make_room()
@@ -211,15 +213,23 @@ class WebSimulator:
             session = PhoneCall(secrets.token_urlsafe(16), chosen, self.idle_expiry, placed)
             self.sessions[session.id] = session  # holds its place, and its clock's app
         try:
-            target = app if chosen.at is None else self._app_at(chosen.at)
+            target = self._app_at(chosen.at)
         except Exception:
             with self._lock:
                 self.sessions.pop(session.id, None)
             raise
-        base = self.settings.public_base_url or BASE_URL
-        session.start(
-            WsgiTransport(target, base), base_url=base, auth_token=self.settings.auth_token
-        )
+        line = own_line(self.settings, chosen.lang)
+        if chosen.node:  # "call from here": the redirect our TwiML uses, never /voice
+            parts = urlsplit(line.webhook)  # .../voice?lang=... -> .../voice/enter
+            entry = urlunsplit((parts.scheme, parts.netloc, parts.path + "/enter", "", ""))
+            query = {"node": chosen.node, **({"lang": chosen.lang} if chosen.lang else {})}
+            line = dataclasses.replace(line, webhook=with_query(entry, query))
+        service: Service = target.extensions["ivr"]
+
+        def verdicts() -> list[dict[str, Any]]:
+            return [v.as_dict() for v in service.time_verdicts()]
+
+        session.start(WsgiTransport(target, line.webhook), line, verdicts)
         session.wait_for_turn()
         return session
 
@@ -270,8 +280,8 @@ class WebSimulator:
                 "this server; hang one up or try again in a few minutes",
             )
 
-    def _app_at(self, at: dt.datetime) -> Flask:
-        """Return an app whose clock is fixed at `at`, building it on first use."""
+    def _app_at(self, at: dt.datetime | None) -> Flask:
+        """Return an app for calls at `at` (None: the server's clock), built on first use."""
         with self._build_lock:  # one build at a time, so one app per time
             with self._lock:
                 if at in self._apps:
@@ -280,12 +290,20 @@ class WebSimulator:
                 spares = self._spare_apps()
             for spare in spares:
                 _close_app(spare)
+            data = self.settings.instance_dir
+            settings = dataclasses.replace(
+                self.settings,
+                fixed_now=at or self.settings.fixed_now,
+                database_url=f"sqlite:///{(data / RECORDS_FILE).absolute()}",
+                spool_dir=data / "simulator-spool",
+            )
+            when = at.isoformat() if at else "the server's time"
             try:
-                app = self.build(dataclasses.replace(self.settings, fixed_now=at))
+                app = self.build(settings)
             except Exception as exc:  # e.g. menus.yaml edited into an invalid state since
-                log.exception("web simulator: cannot build the app for %s", at.isoformat())
+                log.exception("web simulator: cannot build the app for %s", when)
                 raise ApiError(
-                    503, f"cannot serve a call at {at.isoformat()}: {exc}; see the server log"
+                    503, f"cannot serve a call at {when}: {exc}; see the server log"
                 ) from exc
             with self._lock:
                 self._apps[at] = app
@@ -579,8 +597,7 @@ def place_call() -> tuple[Response, int]:
     """Place a call with the page's settings; answer once it waits for the caller."""
     service = _service()
     chosen = parse_call(_json_body(), service.menus.languages, _zone(service), service.menus.nodes)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    session = _simulator().place(chosen, app, service.clock())
+    session = _simulator().place(chosen, service.clock())
     return jsonify(_snapshot(session)), 201
 
 
@@ -640,74 +657,29 @@ def export(sid: str) -> Response:
 def _snapshot(session: LiveCall, since: int = 0) -> dict[str, Any]:
     """The session's snapshot, each line naming the one node that said it."""
     snapshot = session.snapshot()
-    events = speakers(snapshot["events"], _simulator().texts(_service().menus))
+    events = speakers(snapshot["events"])
     return {**snapshot, "events": events[since:]}
 
 
-def node_texts(menus: Menus) -> dict[str, frozenset[str]]:
-    """Every text each node of the menu can say, as loaded (prompts, retries, messages)."""
-    texts = {}
-    for node_id, node in menus.nodes.items():
-        found = set(_strings(node.model_dump()))
-        plan = menus.plans.get(node_id)
-        if plan is not None:
-            found.update(_strings(plan))
-        texts[node_id] = frozenset(found)
-    return texts
+def speakers(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copy the events with `node` set to the node behind each line.
 
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for name in dataclasses.fields(value):
-            yield from _strings(getattr(value, name.name))
-
-
-def speakers(
-    events: list[dict[str, Any]], texts: Mapping[str, frozenset[str]]
-) -> list[dict[str, Any]]:
-    """Copy the events with `node` set to the node that said each line.
-
-    A document's lines come from the node the request was made at (a retry's "sorry"),
-    then from the nodes it passed, in order; the menu that waits asks last. Until the
-    flow names the node of each verb, a line's node is the first of those, from the
-    previous line's on, that can say its text; a text none of them has word for word
-    (the hours of a closed line) is the next node's.
+    A <Say> is its speaker's, as the flow names it; a <Gather> or any other verb is the
+    node the document ends at (the one that waits); the caller's lines are where the call
+    waited.
     """
     named: list[dict[str, Any]] = []
-    where: str | None = None  # where the call waits, for the caller's lines
-    candidates: list[str] = []
-    cursor, url = 0, None
+    where: str | None = None
     for event in events:
-        if event["who"] == "app" and (event.get("url") != url or not candidates):
-            url, cursor = event.get("url"), 0
+        node = where
+        if event["who"] == "app":
             path = [event["node"]] if event.get("node") else []
             path += event.get("nodes") or []
-            candidates = [n for i, n in enumerate(path) if i == 0 or n != path[i - 1]]
-        node = where
-        if event["who"] == "app" and candidates:
+            last = path[-1] if path else None
             if event["verb"] in ("Say", "Play"):
-                found = next(
-                    (
-                        i
-                        for i in range(cursor, len(candidates))
-                        if event["text"] in texts.get(candidates[i], ())
-                    ),
-                    None,
-                )
-                cursor = found if found is not None else min(cursor + 1, len(candidates) - 1)
-                node = candidates[cursor]
+                node = event.get("speaker") or last
             else:
-                node = where = candidates[-1]
-        elif event["who"] == "caller":
-            url, candidates = None, []  # the next document starts after the caller acts
+                node = where = last
         named.append({**event, "node": node})
     return named
 

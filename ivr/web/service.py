@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from ivr.call.flow import Flow
+from ivr.menu.hours import Verdict, verdict
 from ivr.menu.loading import Menus
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
@@ -21,6 +22,11 @@ class Service:
     clock: Clock
     apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
     recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
+
+    def time_verdicts(self) -> list[Verdict]:
+        """Each schedule's verdict at the service's clock: local time, open until / opens."""
+        now = self.clock()
+        return [verdict(schedule, now) for schedule in self.menus.schedules.values()]
 
 
 class Derived(TypedDict):

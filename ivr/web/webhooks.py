@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hmac
+import json
 import logging
 import math
 import time
@@ -41,8 +42,11 @@ from ivr.records.writes import (
     message_left,
     step_taken,
 )
+from ivr.simulator.line import Line
+from ivr.simulator.transport import with_query
 
 if TYPE_CHECKING:
+    from ivr.settings import Settings
     from ivr.web.service import Service
 
 bp = Blueprint("voice", __name__)
@@ -51,6 +55,8 @@ log = logging.getLogger("ivr.web.webhooks")
 MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed
+DECISION_KEY = "ivr.decision"  # ... and the one that holds why (Answer.decision)
+LOCAL_URL = "http://127.0.0.1:5000"  # where in-process simulated calls pretend the app lives
 
 
 def _service() -> Service:
@@ -119,6 +125,7 @@ class Reply:
 
     body: str
     nodes: tuple[str, ...] = ()
+    decision: dict[str, object] | None = None  # why the flow answered so (Answer.decision)
 
 
 @bp.before_request
@@ -142,12 +149,19 @@ def _view(handler: Callable[[Webhook], Reply]) -> Callable[[], Response]:
 def _response(reply: Reply) -> Response:
     """The HTTP answer; the nodes passed stay in the environ, and go out only when traced."""
     response = Response(reply.body, mimetype="text/xml")
+    settings = _service().settings
     if reply.nodes:
         request.environ[TRACE_KEY] = reply.nodes
-        if _service().settings.trace:
+        if settings.trace:
             # For `ivr explore` and the browser phone over HTTP; never sent in production
             # unless asked for (IVR_TRACE=1).
             response.headers["X-IVR-Nodes"] = ",".join(reply.nodes)
+    if reply.decision is not None:
+        request.environ[DECISION_KEY] = reply.decision
+        if settings.trace and not settings.production:
+            # It carries what the caller said: never over HTTP in production, asked or not.
+            # ASCII JSON, so any words fit in a header.
+            response.headers["X-IVR-Decision"] = json.dumps(reply.decision)
     return response
 
 
@@ -195,7 +209,7 @@ def _answer(
     recording: Recording | None = None,
 ) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
-    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,))
+    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,), answer.decision())
     _record_step(hook, answer, heard, confidence, recording)
     return reply
 
@@ -407,6 +421,22 @@ HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
 }
 for _path, _handler in HANDLERS.items():
     bp.add_url_rule(_path, view_func=_view(_handler), methods=["GET", "POST"])
+
+
+def own_line(settings: Settings, lang: str | None = None) -> Line:
+    """This app's number as the README's set-up configures it, for a simulated call.
+
+    Webhook /voice (with ?lang= to start in a language), status callback /voice/status,
+    at the public base URL the app checks signatures against, signed with the server's
+    own token: every command and page that places a call to this app builds its line here.
+    """
+    base = settings.public_base_url or LOCAL_URL
+    webhook = base + "/voice"
+    return Line(
+        webhook=with_query(webhook, {"lang": lang}) if lang else webhook,
+        status_callback=base + "/voice/status",
+        auth_token=settings.auth_token,
+    )
 
 
 @health.route("/healthz", methods=["GET"])

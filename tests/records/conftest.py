@@ -26,7 +26,7 @@ from ivr.records.tables import metadata
 from ivr.settings import Settings
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
 from ivr.web.app import create_app
-from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock
+from tests.conftest import CLOSED_TIME, ENV, SHIPPED, Clock, own_line
 
 NO_POSTGRES = "PostgreSQL not available: set IVR_TEST_POSTGRES_URL or run scripts/postgres.sh"
 BASE = "http://127.0.0.1:5000"
@@ -140,19 +140,30 @@ def db(engine) -> Engine:
     return engine
 
 
+def real_sid(simulated: str) -> str:
+    """The same call with the CallSid of a real one (deterministic: retries keep it)."""
+    return "CA" + simulated.removeprefix("CAsim") + "f00"
+
+
 @pytest.fixture
 def dial(app):
     """Place a simulated call with a script; return its result."""
 
-    def place(script: str, *, seed: int = 1, from_number: str = CALLER, **kwargs) -> CallResult:
+    def place(
+        script: str, *, seed: int = 1, from_number: str = CALLER, simulated: bool = False, **kwargs
+    ) -> CallResult:
         call = Call(
             WsgiTransport(app, BASE),
             ScriptedCaller.parse(script),
-            base_url=BASE,
+            line=own_line(BASE),
             seed=seed,
             from_number=from_number,
             **kwargs,
         )
+        # A real caller's call: Twilio's CallSid shape ("CA" + 32 hex digits), so the
+        # records commands list it (they leave the simulator's "CAsim..." out).
+        if not simulated:
+            call.call_sid = real_sid(call.call_sid)
         result = call.run()
         assert result.ok, [str(p) for p in result.problems]
         return result

@@ -15,7 +15,7 @@ from ivr.settings import Settings
 from ivr.simulator import Call as Simulated
 from ivr.simulator import ScriptedCaller, WsgiTransport
 from ivr.web.app import create_app
-from tests.conftest import twiml
+from tests.conftest import own_line, twiml
 from tests.records.conftest import BASE, CALLER, FLOW_PATHS, counts
 
 TRANSCRIBED = Path(__file__).with_name("menus_transcribed.yaml")
@@ -92,7 +92,10 @@ def test_transcription_reaches_its_recording(engine, env, clock):
     recorder = app.extensions["ivr"].recorder
     try:
         result = Simulated(
-            WsgiTransport(app, BASE), ScriptedCaller.parse("1,rec:请回电"), base_url=BASE, seed=3
+            WsgiTransport(app, BASE),
+            ScriptedCaller.parse("1,rec:请回电"),
+            line=own_line(BASE),
+            seed=3,
         ).run()
         assert result.ok, result.problems
         assert any("/voice/transcription" in url for _m, url, _p in result.requests)

@@ -403,3 +403,23 @@ def test_stored_fields_reach_the_terminal_as_plain_text():
     text = out.getvalue()
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "[bold]there[/bold]" in text  # shown as written, not turned into style
+
+
+# -- simulated calls ---------------------------------------------------------------------------
+
+
+def test_simulated_calls_are_left_out_of_every_list_unless_asked(db, ivr, dial, clock):
+    """A test voicemail and callback request are not open work: report, voicemails and
+    callbacks leave the simulator's calls (CallSid CAsim...) out; --simulated shows them."""
+    dial("0,1,rec:真的留言")  # a real caller's voicemail (after hours)
+    dial("0,1,rec:测试留言", seed=2, simulated=True)
+    dial("0,2,1,2", seed=3, simulated=True)  # a callback request, simulated
+    real, everything = report_json(ivr), report_json(ivr, "--simulated")
+    assert real["calls"]["total"] == 1 and everything["calls"]["total"] == 3
+    assert len(real["open_voicemails"]) == 1 and len(everything["open_voicemails"]) == 2
+    assert real["open_callbacks"] == [] and len(everything["open_callbacks"]) == 1
+    voicemails = json.loads(ivr("voicemails", "--json").stdout)
+    assert len(voicemails) == 1
+    assert len(json.loads(ivr("voicemails", "--json", "--simulated").stdout)) == 2
+    assert "no open callback requests" in ivr("callbacks").stdout
+    assert len(json.loads(ivr("callbacks", "--json", "--simulated").stdout)) == 1

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ivr.records import database, tables
 from ivr.simulator import Call as Simulated
 from ivr.simulator import HttpTransport, ScriptedCaller
-from tests.conftest import CLOSED_TIME, ENV, PROJECT_ROOT
+from tests.conftest import CLOSED_TIME, ENV, PROJECT_ROOT, own_line
 from tests.records.conftest import FLOW_PATHS, drop_postgres_database, new_postgres_database
 
 pytestmark = pytest.mark.slow
@@ -157,8 +157,7 @@ def test_one_call_across_two_instances_is_recorded_exactly_once(instances, share
         result = Simulated(
             balancer,
             ScriptedCaller.parse("0,1,rec:两台服务器也只记一次"),
-            base_url=PUBLIC,
-            auth_token=TOKEN,
+            line=own_line(PUBLIC, TOKEN),
             seed=11,
         ).run()
         assert result.ok, [str(p) for p in result.problems]

@@ -17,7 +17,7 @@ from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.writes import from_json
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from tests.conftest import twiml
+from tests.conftest import own_line, twiml
 from tests.records.conftest import BASE, counts
 
 SCRIPT = "0,1,rec:数据库坏了也要留言"
@@ -39,7 +39,7 @@ class Tap:
 
 def place(app, seed: int) -> tuple[object, Tap]:
     tap = Tap(WsgiTransport(app, BASE))
-    result = Call(tap, ScriptedCaller.parse(SCRIPT), base_url=BASE, seed=seed).run()
+    result = Call(tap, ScriptedCaller.parse(SCRIPT), line=own_line(BASE), seed=seed).run()
     assert result.ok, result.problems
     return result, tap
 

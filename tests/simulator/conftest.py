@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask, request
 from flask import Response as FlaskResponse
 from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
 
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
+from ivr.simulator.line import Line
 
 BASE = "http://127.0.0.1:5000"
 TOKEN = "test-auth-token"
@@ -84,13 +89,41 @@ class Dialled:
 
 @pytest.fixture
 def dial_in() -> Callable[..., Dialled]:
-    """Place a call with a script against pages; keyword arguments go to Call."""
+    """Place a call with a script against pages; other keyword arguments go to Call.
 
-    def place(pages: dict[str, Page], script: str = "", **kwargs: object) -> Dialled:
-        app, received = twiml_app(pages, token=kwargs.get("auth_token"))  # type: ignore[arg-type]
+    The number's webhook is /voice and its status callback /voice/status unless given
+    (`status=None`: none configured).
+    """
+
+    def place(
+        pages: dict[str, Page],
+        script: str = "",
+        *,
+        webhook: str = "/voice",
+        method: str = "POST",
+        status: str | None = "/voice/status",
+        auth_token: str | None = None,
+        **kwargs: object,
+    ) -> Dialled:
+        app, received = twiml_app(pages, token=auth_token)
         caller = ScriptedCaller.parse(script) if script else ScriptedCaller([])
         kwargs.setdefault("seed", 7)
-        call = Call(WsgiTransport(app, BASE), caller, base_url=BASE, **kwargs)  # type: ignore[arg-type]
+        line = Line(BASE + webhook, method, BASE + status if status else None, auth_token)
+        call = Call(WsgiTransport(app, BASE), caller, line=line, **kwargs)  # type: ignore[arg-type]
         return Dialled(call.run(), received)
 
     return place
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve a WSGI app over real HTTP on 127.0.0.1 (a free port); yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

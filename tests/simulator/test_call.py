@@ -9,6 +9,7 @@ from flask import Response as FlaskResponse
 from flask import request
 
 from ivr.simulator import Call, Event, Keys, ScriptedCaller, WsgiTransport
+from ivr.simulator.line import Line
 
 from .conftest import BASE, TOKEN, doc, twiml_app
 
@@ -67,10 +68,10 @@ def test_status_callback_reports_the_end(dial_in) -> None:
 
 
 def test_status_callback_can_be_moved_or_disabled(dial_in) -> None:
-    """status_path picks the callback URL; None sends none."""
-    moved = dial_in({"/voice": THANKS}, status_path="/calls/status")
+    """The line's status callback picks the URL; a line without one sends none."""
+    moved = dial_in({"/voice": THANKS}, status="/calls/status")
     assert [r.path for r in moved.received] == ["/voice", "/calls/status"]
-    off = dial_in({"/voice": THANKS}, status_path=None)
+    off = dial_in({"/voice": THANKS}, status=None)
     assert [r.path for r in off.received] == ["/voice"]
 
 
@@ -101,7 +102,8 @@ def test_signatures_validate_with_twilio_validator(dial_in, method: str) -> None
 def test_a_wrong_token_gives_invalid_signatures() -> None:
     """The test app's validator really checks: a different token fails."""
     app, received = twiml_app({"/voice": THANKS}, token=TOKEN)
-    Call(WsgiTransport(app, BASE), ScriptedCaller([]), base_url=BASE, auth_token="other").run()
+    line = Line(f"{BASE}/voice", status_callback=f"{BASE}/voice/status", auth_token="other")
+    Call(WsgiTransport(app, BASE), ScriptedCaller([]), line=line).run()
     assert [r.signature_ok for r in received] == [False, False]
 
 
@@ -276,7 +278,7 @@ def test_gather_prompt_tells_the_caller_what_was_said() -> None:
             "/m": THANKS,
         }
     )
-    Call(WsgiTransport(app, BASE), Listener(), base_url=BASE).run()
+    Call(WsgiTransport(app, BASE), Listener(), line=Line(f"{BASE}/voice")).run()
     (prompt,) = seen
     assert prompt.input == ("dtmf", "speech")
     assert (prompt.num_digits, prompt.finish_on_key, prompt.timeout) == (2, "*", 7)
@@ -476,7 +478,7 @@ def test_hanging_up_ends_a_recording_with_digits_hangup() -> None:
 
     app, received = twiml_app({"/voice": doc('<Record action="/saved"/>'), "/saved": THANKS})
     caller = ScriptedCaller([Message("bye now", hangup=True)])
-    result = Call(WsgiTransport(app, BASE), caller, base_url=BASE).run()
+    result = Call(WsgiTransport(app, BASE), caller, line=Line(f"{BASE}/voice")).run()
     saved = [r for r in received if r.path == "/saved"]
     assert [r.values["Digits"] for r in saved] == ["hangup"]
     assert result.end == "caller-hangup"

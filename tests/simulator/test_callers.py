@@ -16,6 +16,7 @@ from ivr.simulator import (
     Silence,
     Speech,
 )
+from ivr.simulator.line import Line
 
 from .conftest import doc
 
@@ -111,7 +112,7 @@ def test_a_custom_caller_answering_the_wrong_kind_is_sim003(dial_in) -> None:
             return Keys("1")
 
     app, _ = twiml_app({"/voice": doc('<Gather action="/m"/><Hangup/>')})
-    result = Call(WsgiTransport(app, BASE), Confused(), base_url=BASE).run()
+    result = Call(WsgiTransport(app, BASE), Confused(), line=Line(f"{BASE}/voice")).run()
     assert [p.code for p in result.problems] == ["SIM003"]
     assert "answered 'dial:busy'" in result.problems[0].message
     assert result.end == "caller-hangup"

@@ -18,7 +18,9 @@ from ivr.simulator import (
     TransportError,
     WsgiTransport,
 )
+from ivr.simulator.line import Line
 from ivr.simulator.transport import resolve_url, with_query
+from tests.conftest import own_line
 
 from .conftest import BASE, doc, twiml_app
 
@@ -141,7 +143,7 @@ def test_a_call_runs_over_real_http(http_server) -> None:
     """The same call works against a real server through HttpTransport."""
     base, received = http_server
     with HttpTransport(base) as transport:
-        result = Call(transport, ScriptedCaller.parse("4"), base_url=base).run()
+        result = Call(transport, ScriptedCaller.parse("4"), line=own_line(base)).run()
     assert result.ok, result.problems
     assert [r.path for r in received] == ["/voice", "/menu", "/voice/status"]
     assert received[1].values["Digits"] == "4"
@@ -163,9 +165,7 @@ def test_a_slow_first_document_ends_the_call_with_11205(http_server) -> None:
     """In a call the timeout becomes a problem and an application error."""
     base, _ = http_server
     with HttpTransport(base, timeout=0.5) as transport:
-        result = Call(
-            transport, ScriptedCaller([]), base_url=base, voice_path="/slow", status_path=None
-        ).run()
+        result = Call(transport, ScriptedCaller([]), line=Line(base + "/slow")).run()
     assert [(p.code, p.severity) for p in result.problems] == [(11205, "error")]
     assert result.end == "application-error"
 
@@ -176,6 +176,6 @@ def test_a_refused_connection_is_11205() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with HttpTransport(f"http://127.0.0.1:{port}", timeout=2) as transport:
-        result = Call(transport, ScriptedCaller([]), base_url=transport.base_url).run()
+        result = Call(transport, ScriptedCaller([]), line=own_line(transport.base_url)).run()
     assert [p.code for p in result.problems] == [11205, 11205]  # the call and its callback
     assert result.end == "application-error"

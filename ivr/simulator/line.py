@@ -1,0 +1,76 @@
+"""A phone number's voice settings as Twilio keeps them: where its calls go, how they are signed.
+
+Every call the simulator places (`ivr simulate`, `ivr test`, `ivr explore`, the browser
+phone) goes through a `Line`, so each request is signed the one way Twilio signs it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from twilio.request_validator import RequestValidator
+
+from ivr.simulator.transport import with_query
+
+METHODS = ("GET", "POST")
+USER_AGENT = "TwilioProxy/1.1"
+
+
+class LineError(ValueError):
+    """A webhook setting Twilio would refuse on a number (not an http(s) URL, a bad method)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """The number's "A call comes in" webhook, its method, status callback and auth token."""
+
+    webhook: str  # exactly as set on the number: any path, any query
+    method: str = "POST"
+    status_callback: str | None = None  # Twilio sends one only where it is configured
+    auth_token: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, url in (("webhook", self.webhook), ("status callback", self.status_callback)):
+            if url is not None:
+                try:
+                    parts = urlsplit(url)
+                except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+                    raise LineError(f"the {name} {url!r} is not a URL: {exc}") from None
+                if parts.scheme not in ("http", "https") or not parts.netloc:
+                    raise LineError(
+                        f"the {name} {url!r} is not an http(s) URL like http://127.0.0.1:5000/voice"
+                    )
+        if self.method not in METHODS:
+            raise LineError(f"method {self.method!r} is not GET or POST")
+
+    def to(self, webhook: str) -> Line:
+        """The same number with another webhook (a call started elsewhere) and no callback."""
+        return replace(self, webhook=webhook, status_callback=None)
+
+    def headers(self, method: str, url: str, params: Mapping[str, str]) -> dict[str, str]:
+        """Twilio's headers for one request: its user agent and, with a token, its signature."""
+        headers = {"User-Agent": USER_AGENT}
+        if self.auth_token:
+            # For GET the fields travel in the URL, which is then signed on its own.
+            signed, fields = (
+                (with_query(url, dict(params)), {}) if method == "GET" else (url, params)
+            )
+            headers["X-Twilio-Signature"] = _validator(self.auth_token).compute_signature(
+                signed, _Fields(fields)
+            )
+        return headers
+
+
+@functools.lru_cache(maxsize=8)
+def _validator(token: str) -> RequestValidator:
+    return RequestValidator(token)
+
+
+class _Fields(dict[str, str]):
+    """Request fields as RequestValidator reads them fastest (it asks for getall first)."""
+
+    def getall(self, name: str) -> list[str]:
+        return [self[name]]

@@ -1,0 +1,63 @@
+"""A Line is the number's webhook as set on Twilio: its URL, method and status callback."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.simulator.line import Line, LineError
+
+from .conftest import BASE, TOKEN, doc
+
+THANKS = doc("<Say>Thanks.</Say><Hangup/>")
+
+
+def test_the_webhook_is_requested_exactly_as_configured(dial_in) -> None:
+    """Any path and query: nothing is dropped, nothing assumed."""
+    call = dial_in({"/ivr/welcome": THANKS}, webhook="/ivr/welcome?tenant=7&x=a%20b", status=None)
+    (first,) = call.received
+    assert first.path == "/ivr/welcome"
+    assert first.url == f"{BASE}/ivr/welcome?tenant=7&x=a%20b"
+    assert call.result.ok and call.codes == []
+
+
+def test_a_get_webhook_carries_the_fields_in_its_query_and_is_signed(dial_in) -> None:
+    call = dial_in(
+        {"/ivr/welcome": THANKS}, webhook="/ivr/welcome?k=v", method="GET", auth_token=TOKEN
+    )
+    first, status = call.received
+    assert first.method == "GET" and first.values["k"] == "v"
+    assert first.values["CallStatus"] == "ringing" and first.signature_ok
+    assert status.method == "POST" and status.signature_ok  # callbacks are POSTs
+
+
+def test_no_status_callback_unless_one_is_configured(dial_in) -> None:
+    """Twilio sends the status callback only where the number has one: a foreign app
+    without /voice/status is not failed with 15003."""
+    call = dial_in({"/ivr/welcome": THANKS}, webhook="/ivr/welcome", status=None)
+    assert [r.path for r in call.received] == ["/ivr/welcome"]
+    assert call.codes == [] and call.result.ok
+
+
+@pytest.mark.parametrize(
+    ("webhook", "method"),
+    [("/voice", "POST"), ("ftp://host/voice", "POST"), ("http:///voice", "POST")]
+    + [("http://h/voice", "PUT")],
+)
+def test_a_line_twilio_would_refuse_is_refused(webhook: str, method: str) -> None:
+    with pytest.raises(LineError):
+        Line(webhook, method)
+
+
+def test_the_same_token_signs_every_kind_of_request() -> None:
+    """Signatures follow Twilio's published vector (twilio-python's own test)."""
+    line = Line("https://mycompany.com/myapp.php?foo=1&bar=2", auth_token="12345")
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675309",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+    }
+    headers = line.headers("POST", line.webhook, params)
+    assert headers["X-Twilio-Signature"] == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    assert "X-Twilio-Signature" not in Line(line.webhook).headers("POST", line.webhook, params)
