@@ -8,7 +8,7 @@ import logging
 from ivr.logs import JsonFormatter
 from ivr.records import database
 from ivr.records.spool import Spool
-from ivr.records.writes import Recorder, call_seen, step_taken
+from ivr.records.writes import Recorder, Written, call_seen, step_taken
 from tests.conftest import CLOSED_TIME
 
 CALLER = "+8613812345678"
@@ -54,20 +54,23 @@ def test_a_lost_record_is_logged_masked(tmp_path, caplog):
     recorder = Recorder(engine, Spool(blocker / "spool"))
     at = datetime.datetime(2026, 11, 23, 13, 0, tzinfo=datetime.UTC)
     with caplog.at_level(logging.ERROR, logger="ivr"):
-        assert not recorder.write(
-            call_seen("CAlost", CALLER, None, at),
-            step_taken(
-                "CAlost",
-                2,
-                "/voice/gather",
-                "main",
-                "main",
-                "zh-CN",
-                CARD,
-                None,
-                f"keys {CARD} -> invalid",
-                at,
-            ),
+        assert (
+            recorder.write(
+                call_seen("CAlost", CALLER, None, at),
+                step_taken(
+                    "CAlost",
+                    2,
+                    "/voice/gather",
+                    "main",
+                    "main",
+                    "zh-CN",
+                    CARD,
+                    None,
+                    f"keys {CARD} -> invalid",
+                    at,
+                ),
+            )
+            is Written.LOST
         )
     assert any("LOST" in r.getMessage() for r in caplog.records)
     assert _leaks(caplog) == []

@@ -35,6 +35,7 @@ from ivr.menu.phrases import family
 from ivr.menu.schema import DialNode, HoursNode, MessageNode, RecordNode
 from ivr.records.writes import (
     Change,
+    Written,
     call_ended,
     call_seen,
     callback_requested,
@@ -196,7 +197,11 @@ def _answer(
 ) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
     reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,))
-    _record_step(hook, answer, heard, confidence, recording)
+    if _record_step(hook, answer, heard, confidence, recording) is Written.LOST:
+        # A message or callback request that neither the database nor the disk could keep
+        # is never confirmed to the caller: they hear the apology and are put through to
+        # a person instead (the record itself is in the log line, masked).
+        return Reply(hook.service.apology, reply.nodes)
     return reply
 
 
@@ -216,12 +221,15 @@ def _record_step(
     heard: str | None,
     confidence: float | None,
     recording: Recording | None,
-) -> None:
-    """Record the answered step, with the message or callback request it produced."""
+) -> Written | None:
+    """Record the answered step, with the message or callback request it produced.
+
+    Return where a message or callback request went (None when the step carried neither).
+    """
     call_sid = hook.field("CallSid")
     recorder = hook.service.recorder
     if not call_sid or recorder is None:
-        return  # not Twilio (a person with curl), or records are off: nothing to keep
+        return None  # not Twilio (a person with curl), or records are off: nothing to keep
     step, node = hook.step()
     now, caller = hook.now(), hook.field("From")
     changes = [
@@ -262,7 +270,9 @@ def _record_step(
                 call_sid, step, caller, answer.callback.number, answer.callback.window, now
             )
         )
-    recorder.write(*changes)
+    written = recorder.write(*changes)
+    left_data = len(changes) > 2  # a message or callback request beside the call and step
+    return written if left_data else None
 
 
 def _seen(hook: Webhook, call_sid: str, now: datetime.datetime) -> Change:
