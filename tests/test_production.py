@@ -38,6 +38,7 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         "PORT": str(port),
         "TWILIO_AUTH_TOKEN": TOKEN,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",  # this venv's python
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",  # the URL the tests sign
         **env,
     }
     log_path = tmp_path / "server.log"

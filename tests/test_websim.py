@@ -43,7 +43,13 @@ def make_sim_app(tmp_path: Path):
             **env,
         }
         app = create_app(
-            Settings.from_env(env, menus_path=SHIPPED, production=production, auth_token=auth_token)
+            Settings.from_env(
+                env,
+                menus_path=SHIPPED,
+                production=production,
+                auth_token=auth_token,
+                public_base_url="http://127.0.0.1:5000" if production else None,
+            )
         )
         if "simulator" not in app.blueprints:  # until create_app registers it itself
             websim.register(app, create_app, max_sessions=max_sessions, idle_expiry=idle_expiry)

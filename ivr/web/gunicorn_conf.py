@@ -20,6 +20,9 @@ workers = 2
 worker_class = "gthread"
 threads = 64
 accesslog = "-"
+# The proxies whose X-Forwarded-Proto gunicorn believes: the same list the app believes
+# for X-Forwarded-Host (ivr.web.proxy), read once by Settings.
+forwarded_allow_ips = ",".join(_settings.trusted_proxies)
 
 
 def on_starting(server: object) -> None:

@@ -42,6 +42,7 @@ from ivr.records.writes import (
     message_left,
     step_taken,
 )
+from ivr.web.proxy import TRUSTED_KEY
 
 if TYPE_CHECKING:
     from ivr.web.service import Service
@@ -159,6 +160,9 @@ def _signed(hook: Webhook) -> bool:
         return True
     signature = request.headers.get("X-Twilio-Signature", "")
     url = _public_url(hook.service, request.environ, request.path)
+    if url is None:
+        _log(hook, outcome="403 no trusted public URL (set PUBLIC_BASE_URL)")
+        return False
     params = request.form if request.method == "POST" else {}
     validator = RequestValidator(token)
     # Twilio signs the URL exactly as requested: that is checked first, in constant time;
@@ -173,19 +177,26 @@ def _signed(hook: Webhook) -> bool:
     return False
 
 
-def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str:
-    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild."""
-    # After ProxyFix: the scheme and host the caller asked for.
+def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str | None:
+    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild.
+
+    Its scheme and host come from PUBLIC_BASE_URL, else from a trusted proxy's forwarding
+    headers (ivr.web.proxy). In production nothing else is believed: a request's own Host
+    names whatever its sender likes (None: no URL to check against).
+    """
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     query = environ.get("QUERY_STRING", "")
     if not raw:
         raw = quote(path)
     if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
         raw += f"?{query}"
-    base = service.settings.public_base_url or (
-        f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or environ['SERVER_NAME']}"
-    )
-    return base + raw
+    settings = service.settings
+    if settings.public_base_url:
+        return settings.public_base_url + raw
+    if settings.production and not environ.get(TRUSTED_KEY):
+        return None
+    host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
+    return f"{environ['wsgi.url_scheme']}://{host}{raw}"
 
 
 def _answer(
