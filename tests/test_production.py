@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -65,7 +66,8 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         _pids[url] = server.pid
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have refused to start
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
 
 
@@ -90,6 +92,54 @@ def test_the_procfiles_command_serves_production_on_port(tmp_path):
         oversized = requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10)
         assert oversized.status_code == 413  # too large, whatever its framing
     assert (tmp_path / "ivr.sqlite3").exists()  # migrated before the workers started
+
+
+def signed_for(url: str, public: str, headers: dict[str, str] | None = None) -> int:
+    """POST a new call to `url`, signed for the `public` base URL; return the status."""
+    fields = {"CallSid": "CA" + "2" * 32, "From": "+8613800138000"}
+    signature = RequestValidator(TOKEN).compute_signature(public + "/voice", fields)
+    answer = requests.post(
+        url + "/voice",
+        data=fields,
+        headers={"X-Twilio-Signature": signature, **(headers or {})},
+        timeout=15,
+    )
+    if answer.status_code == 200:
+        assert ET.fromstring(answer.content).find("Gather") is not None
+    return answer.status_code
+
+
+OTHER = "http://other.example"  # a host whose signed requests must not pass here
+CLAIMS = [{"Host": "other.example"}, {"X-Forwarded-Host": "other.example"}]
+
+
+def test_a_signature_for_another_host_is_refused_with_public_base_url(tmp_path):
+    public = "https://ivr.example.test"
+    with procfile_server(tmp_path, PUBLIC_BASE_URL=public) as url:
+        assert signed_for(url, public) == 200
+        for claim in CLAIMS:
+            assert signed_for(url, OTHER, claim) == 403, claim
+        assert signed_for(url, url, {}) == 403  # not even the address it listens on
+
+
+def test_forwarded_headers_count_only_from_a_trusted_proxy(tmp_path):
+    """No PUBLIC_BASE_URL: the proxies in FORWARDED_ALLOW_IPS say the public URL."""
+    public = {"X-Forwarded-Host": "ivr.example.test", "X-Forwarded-Proto": "https"}
+    with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="127.0.0.1") as url:
+        assert signed_for(url, "https://ivr.example.test", public) == 200
+        assert signed_for(url, OTHER, {"X-Forwarded-Host": "other.example"}) == 200  # trusted
+    with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="10.9.9.9") as url:
+        # The tests' 127.0.0.1 is not the proxy now: nothing it claims is believed.
+        assert signed_for(url, "https://ivr.example.test", public) == 403
+        for claim in CLAIMS:
+            assert signed_for(url, OTHER, claim) == 403, claim
+        assert signed_for(url, url) == 403  # its own Host is no proof either
+
+
+def test_production_without_a_public_url_or_proxy_list_does_not_start(tmp_path):
+    with pytest.raises(AssertionError, match="needs PUBLIC_BASE_URL"):  # noqa: SIM117
+        with procfile_server(tmp_path, PUBLIC_BASE_URL=""):
+            pass
 
 
 def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
