@@ -6,6 +6,7 @@ import datetime
 import logging
 import socket
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,47 @@ def _ivr_log_level():
     level = logger.level
     yield
     logger.setLevel(level)
+
+
+class Crashes(logging.Handler):
+    """The ivr loggers' ERROR records that carry a traceback: code that raised.
+
+    A webhook handler that raises still answers 200 with the apology (callers never
+    hear a stack trace), so "valid TwiML" alone cannot see a crash; its log line can.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+    def take(self) -> list[str]:
+        """Return the crashes seen so far (message and exception), and forget them."""
+        seen = [
+            f"{r.name}: {r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in self.records
+        ]
+        self.records.clear()
+        return seen
+
+
+@pytest.fixture(autouse=True)
+def crashes(request) -> Iterator[Crashes]:
+    """Fail any test in which ivr logged a traceback (a handler raised, the apology ran),
+    unless it is marked `expects_apology` because it makes one fail on purpose."""
+    handler = Crashes()
+    logger = logging.getLogger("ivr")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    seen = handler.take()
+    if seen and request.node.get_closest_marker("expects_apology") is None:
+        pytest.fail("ivr logged a traceback (mark expects_apology if meant):\n" + "\n".join(seen))
 
 
 @pytest.fixture(autouse=True)

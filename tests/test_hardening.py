@@ -86,6 +86,7 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
     assert "13987654321" not in text and "*********21" in text  # a typed number, masked
 
 
+@pytest.mark.expects_apology
 def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
     def broken():
         raise OSError("disk gone")

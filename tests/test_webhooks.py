@@ -281,6 +281,7 @@ def test_get_instead_of_post_still_works(client):
     assert "node=account" in action_of(root)
 
 
+@pytest.mark.expects_apology
 def test_unexpected_exception_gets_an_apology_and_the_agent(client, app, monkeypatch, caplog):
     def boom(*args, **kwargs):
         raise RuntimeError("database on fire")

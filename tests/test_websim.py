@@ -207,6 +207,7 @@ def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
     assert [t.isoformat() for t in built] == ["2026-11-23T21:00:00+08:00"]
 
 
+@pytest.mark.expects_apology  # the browser phone's own apology: a 503
 def test_an_app_that_cannot_be_built_is_a_503_not_a_500(make_sim_app, monkeypatch):
     """If menus.yaml was broken on disk since start-up, a call at a chosen time says so."""
     app = make_sim_app()
