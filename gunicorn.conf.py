@@ -1,6 +1,7 @@
 """gunicorn reads this file from the working directory: the package's own settings."""
 
 from ivr.web.gunicorn_conf import (
+    access_log_format,
     accesslog,
     bind,
     forwarded_allow_ips,
@@ -11,6 +12,7 @@ from ivr.web.gunicorn_conf import (
 )
 
 __all__ = [
+    "access_log_format",
     "accesslog",
     "bind",
     "forwarded_allow_ips",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ivr.logs import JsonFormatter
 from ivr.settings import Settings
 from ivr.web.app import create_app
 
@@ -80,6 +81,45 @@ def _ivr_log_level():
     level = logger.level
     yield
     logger.setLevel(level)
+
+
+# What callers type and say in these tests: none of it may reach a log line. Numbers are
+# looked for by their last eight digits, which no masked form keeps.
+PLANTED_NUMBERS = (
+    "+8613800138000",
+    "+8613812341234",
+    "+8613812345678",
+    "+8613912345678",
+    "+8613911112222",
+    "13912345678",
+    "13987654321",
+    "6222021234567890",  # card-like
+)
+PLANTED_WORDS = ("我的手机号是", "一三八零零一三八零零零", "one three eight zero zero")
+
+
+def leaks(lines: list[str]) -> list[str]:
+    """The log lines that hold a planted number or spoken words, with what they hold."""
+    needles = list(dict.fromkeys([n[-8:] for n in PLANTED_NUMBERS] + list(PLANTED_WORDS)))
+    return [f"{needle!r} in {line[:300]}" for line in lines for needle in needles if needle in line]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_caller_data_in_any_log(tmp_path_factory):
+    """Every log record of the whole test run, rendered as the server renders it, is
+    scanned at the end for what the tests' callers typed and said."""
+    path = tmp_path_factory.mktemp("logs") / "session.jsonl"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    handler.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = leaks(lines)
+    assert found == [], f"{len(found)} log line(s) hold caller data:\n" + "\n".join(found[:20])
 
 
 class Crashes(logging.Handler):

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from ivr.logs import mask_digits
+from ivr.logs import identifier, mask_digits
 from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
@@ -515,7 +515,7 @@ class Recorder:
         log.error(
             "call records: a write was refused (%s: %s); kept in %s",
             type(exc).__name__,
-            _reason(exc),
+            mask_digits(_reason(exc)),  # a driver's message may quote the value
             self.spool.directory / REJECTED,
         )
         return Written.REJECTED
@@ -568,25 +568,28 @@ class Recorder:
         return rejected
 
 
-# The columns that hold what a caller is, typed or said: masked in log lines.
-CALLER_DATA = frozenset(
-    {"from_number", "to_number", "caller", "number", "input", "outcome", "transcription", "window"}
-)
+# Twilio's ids, kept whole in log lines when they look like ids (a webhook can send anything).
+IDENTIFIERS = frozenset({"call_sid", "recording_sid"})
 
 
 def _masked_json(changes: Sequence[Change]) -> str:
-    """A write as a log line: identifiers kept whole, callers' digits masked."""
-    masked = [
-        Change(
-            c.kind,
-            {
-                k: mask_digits(v) if k in CALLER_DATA and isinstance(v, str) else v
-                for k, v in c.row.items()
-            },
-        )
-        for c in changes
-    ]
+    """A write as a log line: Twilio's ids kept whole; every other text masked, since any
+    field Twilio sends can carry what a caller typed (a number in a URL, a status)."""
+    masked = [Change(c.kind, {k: _masked(k, v) for k, v in c.row.items()}) for c in changes]
     return _safe_json(masked)
+
+
+def _masked(column: str, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    # What a caller said is kept in the records, never in a log: only its length.
+    if column == "input" and value.startswith("say:"):
+        return f"say:({len(value) - 4} chars)"
+    if column == "transcription":
+        return f"({len(value)} chars)"
+    if column in IDENTIFIERS:
+        return identifier(value)
+    return mask_digits(value)
 
 
 def _reason(exc: BaseException) -> str:

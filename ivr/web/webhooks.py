@@ -226,6 +226,11 @@ def _masked(heard: str | None) -> str | None:
     return logs.mask_digits(heard)
 
 
+def _masked_field(value: str | None) -> str | None:
+    """A short Twilio field (a status) for a log line: Twilio's words, or masked digits."""
+    return logs.mask_digits(value[:20]) if value else value
+
+
 def _record_step(
     hook: Webhook,
     answer: Answer,
@@ -297,7 +302,7 @@ def _kind(hook: Webhook, node_id: str | None) -> str:
 
 def _log(hook: Webhook, **fields: object) -> None:
     """One structured line per answered webhook (ivr.logs renders it as JSON)."""
-    call_sid = (hook.fields.get("CallSid") or "")[:64] or None
+    call_sid = logs.identifier((hook.fields.get("CallSid") or "")[:64]) or None
     ms = round((time.perf_counter() - hook.started) * 1000, 2)
     log.info(
         "webhook", extra={"fields": {"call_sid": call_sid, "path": hook.path, **fields, "ms": ms}}
@@ -357,7 +362,7 @@ def _enter(hook: Webhook) -> Reply:
 def _transcription(hook: Webhook) -> Reply:
     """Accept Twilio's transcription callback (not part of the call's TwiML)."""
     status = hook.field("TranscriptionStatus")
-    _log(hook, outcome="transcription", status=status)
+    _log(hook, outcome="transcription", status=_masked_field(status))
     call_sid, sid = hook.field("CallSid"), hook.field("RecordingSid")
     if call_sid and sid:
         step, node = hook.step()
@@ -387,7 +392,7 @@ def _status(hook: Webhook) -> Reply:
     """Accept the call status callback."""
     call_sid, status = hook.field("CallSid"), hook.field("CallStatus")
     duration = hook.field("CallDuration")
-    _log(hook, outcome="status", status=status, duration=duration)
+    _log(hook, outcome="status", status=_masked_field(status), duration=_seconds(duration))
     if call_sid and status:
         seconds = _seconds(duration)
         _write(
@@ -407,12 +412,21 @@ def _fallback(hook: Webhook) -> Reply:
         "fallback requested",
         extra={
             "fields": {
-                "error_code": (hook.field("ErrorCode") or "")[:20],
+                "error_code": _error_code(hook.field("ErrorCode") or ""),
                 "error_url": logs.mask_digits((hook.field("ErrorUrl") or "")[:200]),
             }
         },
     )
     return Reply(hook.service.apology)
+
+
+def _error_code(value: str) -> str:
+    """Twilio's error code (five digits) as it is; anything else masked like caller data."""
+    return (
+        value
+        if len(value) == 5 and value.isascii() and value.isdigit()
+        else _masked_field(value) or ""
+    )
 
 
 HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
@@ -458,7 +472,7 @@ def _failed(exc: Exception) -> Response | HTTPException:
 
 def _failure(service: Service, hook: Webhook | None, exc: Exception, path: str) -> Reply:
     """Log a handler's failure, record the step the caller heard it at; the apology."""
-    call_sid = (hook.fields.get("CallSid") or "")[:64] if hook else ""
+    call_sid = logs.identifier((hook.fields.get("CallSid") or "")[:64]) if hook else ""
     log.error("webhook failed: call_sid=%s path=%s", call_sid, path, exc_info=exc)
     if hook is not None:
         _record_failure(hook, exc)
