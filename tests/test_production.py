@@ -20,6 +20,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from ivr.records.writes import from_json
 from tests.conftest import PROJECT_ROOT, env_for, free_port
 
 TOKEN = "procfile-test-token-0123456789abcdef"
@@ -302,3 +303,46 @@ def test_a_broken_menu_then_a_worker_killed(tmp_path):
         assert len(workers(url)) == 2
         assert "serving the last good menu" in (tmp_path / "server.log").read_text()
     assert set(sids) <= recorded_calls(database)
+
+
+def spooled_lines(spool: Path) -> list[str]:
+    """Every line in the spool's files, checking each file ends a line and each line is
+    a whole write (a half line from a full disk would fail here)."""
+    lines = []
+    for path in spool.glob("*.spool"):
+        data = path.read_bytes()
+        assert not data or data.endswith(b"\n"), f"{path.name} ends in a half line"
+        for line in data.decode().splitlines():
+            from_json(line)
+            lines.append(line)
+    return lines
+
+
+def test_database_down_and_the_spool_disk_full(tmp_path, small_disk):
+    """SQLite down, the spool on a 64 KB filesystem that fills up: every caller is
+    answered, no spool line is cut, and once space and the database are back every
+    spooled write reaches the database and nothing is rejected."""
+    data = tmp_path / "data"
+    data.write_text("down")  # the database cannot be opened
+    database = data / "ivr.sqlite3"
+    spool = small_disk / "spool"
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * 40 * 1024)
+    with procfile_server(
+        tmp_path, DATABASE_URL=f"sqlite:///{database}", IVR_SPOOL_DIR=str(spool)
+    ) as url:
+        keep_calling(url, 6, 0)  # far more than fits: the disk fills, callers are answered
+        full = spooled_lines(spool)
+        assert "LOST unless recovered" in (tmp_path / "server.log").read_text()
+        filler.unlink()  # space comes back
+        keep_calling(url, 2, 5000)
+        spooled = spooled_lines(spool)
+        assert len(spooled) > len(full)
+        sids = sorted({from_json(line)[0].row["call_sid"] for line in spooled})
+        data.unlink()  # the database is back
+        wait_for_records(database, sids, url)
+        deadline = time.monotonic() + 20
+        while spooled_lines(spool) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert spooled_lines(spool) == []
+    assert not (spool / "rejected.jsonl").exists()

@@ -8,8 +8,6 @@ import errno
 import json
 import logging
 import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -159,25 +157,6 @@ def test_a_message_nowhere_to_keep_is_never_confirmed_to_the_caller(
 
 
 # -- a real small filesystem -----------------------------------------------------------------
-
-
-@pytest.fixture
-def small_disk(tmp_path) -> Iterator[Path]:
-    """A 64 KB tmpfs (needs root and mount rights; skipped where they are missing)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a 64 KB tmpfs here: {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def test_a_full_small_filesystem_leaves_whole_lines_and_replays_exactly(
