@@ -86,7 +86,8 @@ class Server:
                 "warning",
             ],
             cwd=ROOT,
-            env={**os.environ, **ENV, **env},
+            # The URL the bench signs is the server's own: it is its public URL.
+            env={**os.environ, **ENV, "PUBLIC_BASE_URL": self.url, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -298,6 +299,7 @@ def main() -> int:
             menus_path=menus,
             auth_token=TOKEN,
             production=True,
+            public_base_url="http://localhost",  # the test client's URL, signed below
             fixed_now=parse_now(NOW),
             trace=False,
         )

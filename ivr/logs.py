@@ -12,6 +12,7 @@ import logging
 import re
 
 _LONG_DIGITS = re.compile(r"\d{5,}")
+_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")  # Twilio's ids: CA..., RE..., 32 hex digits
 
 
 class JsonFormatter(logging.Formatter):
@@ -48,3 +49,9 @@ def mask_digits(text: str) -> str:
     "**************90". For anything that may carry what a caller typed or said.
     """
     return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)
+
+
+def identifier(text: str) -> str:
+    """A Twilio id as it is (CA + 32 hex digits); anything else sent in its place is
+    treated as what a caller may have typed, and masked like it."""
+    return text if _SID.fullmatch(text) else mask_digits(text)

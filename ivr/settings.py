@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 Clock = Callable[[], datetime.datetime]
+DEFAULT_PROXIES = ("127.0.0.1", "::1")  # gunicorn's forwarded_allow_ips default
 
 
 class SettingsError(Exception):
@@ -25,6 +28,9 @@ class Settings:
     production: bool = False
     auth_token: str | None = field(default=None, repr=False)
     public_base_url: str | None = None
+    # FORWARDED_ALLOW_IPS, gunicorn's own variable: the proxies whose X-Forwarded-* headers
+    # are believed (None: not set, gunicorn's default of this host only).
+    forwarded_allow_ips: tuple[str, ...] | None = None
     fixed_now: datetime.datetime | None = None
     trace: bool = False  # send X-IVR-Nodes (the nodes an answer passed) over HTTP
     instance_dir: Path = Path("instance")  # runtime data: records, spool, last good menu
@@ -39,7 +45,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read every IVR_*, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL and DATABASE_URL variable.
+        """Read every IVR_*, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, FORWARDED_ALLOW_IPS and
+        DATABASE_URL variable.
 
         `overrides` replace what the environment says (tests, the CLI's options).
         """
@@ -52,7 +59,8 @@ class Settings:
             menus_path=Path(env["IVR_MENUS"]) if env.get("IVR_MENUS") else default_menus(),
             production=mode == "production",
             auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
-            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            public_base_url=_base_url(env.get("PUBLIC_BASE_URL")),
+            forwarded_allow_ips=_addresses(env.get("FORWARDED_ALLOW_IPS")),
             fixed_now=parse_now(env["IVR_NOW"]) if env.get("IVR_NOW") else None,
             trace=env.get("IVR_TRACE", "") == "1" or mode == "development",
             instance_dir=instance,
@@ -72,6 +80,11 @@ class Settings:
         return self.spool_dir or self.instance_dir / "spool"
 
     @property
+    def trusted_proxies(self) -> tuple[str, ...]:
+        """The addresses whose forwarding headers are believed (gunicorn's default)."""
+        return self.forwarded_allow_ips or DEFAULT_PROXIES
+
+    @property
     def flask_cli(self) -> bool:
         """Whether Flask's development server (`flask run`) is serving."""
         return self.env.get("FLASK_RUN_FROM_CLI") == "true"
@@ -87,6 +100,14 @@ class Settings:
             raise SettingsError(
                 "IVR_ENV=production must not run on Flask's development "
                 "server; serve it with gunicorn (see the Procfile)"
+            )
+        if self.production and not (self.public_base_url or self.forwarded_allow_ips):
+            raise SettingsError(
+                "IVR_ENV=production needs PUBLIC_BASE_URL (the https://HOST Twilio calls; "
+                "signatures are checked against it) or, behind a proxy that says the public "
+                "host in X-Forwarded-Host, FORWARDED_ALLOW_IPS (the proxy's addresses, or "
+                "'*' where only the proxy can reach the server). A request's own Host "
+                "header is not trusted for signatures."
             )
 
     def clock(self) -> Clock:
@@ -116,6 +137,35 @@ def parse_now(text: str) -> datetime.datetime:
     if value.tzinfo is None:
         raise SettingsError(f"'{text}' has no UTC offset; add one, e.g. +08:00")
     return value
+
+
+def _base_url(text: str | None) -> str | None:
+    """PUBLIC_BASE_URL without its trailing slash; refused unless it is http(s)://HOST."""
+    value = (text or "").strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise SettingsError(
+            f"PUBLIC_BASE_URL is '{value}'; use the URL Twilio calls, like https://ivr.example.com"
+        )
+    return value
+
+
+def _addresses(text: str | None) -> tuple[str, ...] | None:
+    """FORWARDED_ALLOW_IPS as gunicorn reads it: addresses or networks, commas between."""
+    entries = tuple(e.strip() for e in (text or "").split(",") if e.strip())
+    if not entries:
+        return None
+    for entry in entries:
+        if entry != "*":
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(
+                    f"FORWARDED_ALLOW_IPS has '{entry}', which is not an address or network"
+                ) from None
+    return entries
 
 
 def _seconds(text: str | None, default: float) -> float:

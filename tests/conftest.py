@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import logging
 import socket
+import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ivr.logs import JsonFormatter
 from ivr.settings import Settings
 from ivr.web.app import create_app
 
@@ -88,6 +91,86 @@ def _ivr_log_level():
     logger.setLevel(level)
 
 
+# What callers type and say in these tests: none of it may reach a log line. Numbers are
+# looked for by their last eight digits, which no masked form keeps.
+PLANTED_NUMBERS = (
+    "+8613800138000",
+    "+8613812341234",
+    "+8613812345678",
+    "+8613912345678",
+    "+8613911112222",
+    "13912345678",
+    "13987654321",
+    "6222021234567890",  # card-like
+)
+PLANTED_WORDS = ("我的手机号是", "一三八零零一三八零零零", "one three eight zero zero")
+
+
+def leaks(lines: list[str]) -> list[str]:
+    """The log lines that hold a planted number or spoken words, with what they hold."""
+    needles = list(dict.fromkeys([n[-8:] for n in PLANTED_NUMBERS] + list(PLANTED_WORDS)))
+    return [f"{needle!r} in {line[:300]}" for line in lines for needle in needles if needle in line]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_caller_data_in_any_log(tmp_path_factory):
+    """Every log record of the whole test run, rendered as the server renders it, is
+    scanned at the end for what the tests' callers typed and said."""
+    path = tmp_path_factory.mktemp("logs") / "session.jsonl"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    handler.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = leaks(lines)
+    assert found == [], f"{len(found)} log line(s) hold caller data:\n" + "\n".join(found[:20])
+
+
+class Crashes(logging.Handler):
+    """The ivr loggers' ERROR records that carry a traceback: code that raised.
+
+    A webhook handler that raises still answers 200 with the apology (callers never
+    hear a stack trace), so "valid TwiML" alone cannot see a crash; its log line can.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append(record)
+
+    def take(self) -> list[str]:
+        """Return the crashes seen so far (message and exception), and forget them."""
+        seen = [
+            f"{r.name}: {r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+            for r in self.records
+        ]
+        self.records.clear()
+        return seen
+
+
+@pytest.fixture(autouse=True)
+def crashes(request) -> Iterator[Crashes]:
+    """Fail any test in which ivr logged a traceback (a handler raised, the apology ran),
+    unless it is marked `expects_apology` because it makes one fail on purpose."""
+    handler = Crashes()
+    logger = logging.getLogger("ivr")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    seen = handler.take()
+    if seen and request.node.get_closest_marker("expects_apology") is None:
+        pytest.fail("ivr logged a traceback (mark expects_apology if meant):\n" + "\n".join(seen))
+
+
 @pytest.fixture(autouse=True)
 def _own_database(tmp_path, monkeypatch):
     """Apps a test builds from the environment (the CLI) use the test's own database."""
@@ -117,6 +200,25 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    """A 64 KB tmpfs (needs root and mount rights; skipped where they are missing)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a 64 KB tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

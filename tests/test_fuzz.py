@@ -1,6 +1,7 @@
 """Property-based fuzzing of every webhook (hypothesis).
 
-Properties: never a 5xx; a Twilio-signed request always gets TwiML that passes
+Properties: never a 5xx; no handler raised (the apology, which would still be
+valid TwiML, never ran); a Twilio-signed request always gets TwiML that passes
 the simulator's strict checks; with a token configured, an unsigned or forged
 request always gets 403; no input makes the server write outside its database.
 Failing examples are kept in tests/fuzz-examples/ (committed), so a regression
@@ -9,6 +10,7 @@ found once is replayed on every run; CI reads that database without writing.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from urllib.parse import urlencode
@@ -24,7 +26,7 @@ from ivr.settings import Settings
 from ivr.simulator.checks import check_response
 from ivr.simulator.transport import Response as SimResponse
 from ivr.web.app import create_app
-from tests.conftest import CLOSED_TIME, HOTLINE, PROJECT_ROOT, Clock, env_for
+from tests.conftest import CLOSED_TIME, HOTLINE, PROJECT_ROOT, Clock, Crashes, env_for
 
 EXAMPLES = Path(__file__).parent / "fuzz-examples"
 DATABASE = DirectoryBasedExampleDatabase(str(EXAMPLES))
@@ -178,6 +180,13 @@ def apps(tmp_path_factory):
         }
 
 
+def _crashes() -> list[str]:
+    """The tracebacks ivr logged for this example (the conftest's `crashes` handler), so
+    hypothesis sees the failure in the example that caused it and shrinks it."""
+    (handler,) = [h for h in logging.getLogger("ivr").handlers if isinstance(h, Crashes)]
+    return handler.take()
+
+
 def _strict(response, url: str) -> list:
     sim = SimResponse(
         response.status_code,
@@ -220,6 +229,7 @@ def test_no_input_gets_a_5xx_or_invalid_twiml(apps, method, path, query, form, c
     app, _ = apps["open"]
     url, response = _send(app.test_client(), method, path, query, form, content_type)
     assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    assert _crashes() == []
     if response.status_code == 200 and method in ("GET", "POST"):
         problems = _strict(response, url)
         assert problems == [], [str(p) for p in problems]
@@ -251,6 +261,7 @@ def test_signed_requests_get_strictly_valid_twiml(apps, path, query, form, metho
         signature = validator.compute_signature(url, data)
         response = app.test_client().post(url, data=data, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert _crashes() == []
     problems = _strict(response, url)
     assert problems == [], [str(p) for p in problems]
 
@@ -275,6 +286,7 @@ def test_unsigned_or_forged_requests_get_403(apps, path, query, form, signature,
         return
     assert response.status_code == 403
     assert b"<Response" not in response.get_data()
+    assert _crashes() == []
 
 
 def test_forged_signature_for_other_fields_is_refused(apps):

@@ -31,6 +31,28 @@ def test_production_refuses_flasks_development_server():
         settings.check()
 
 
+def test_production_needs_a_trusted_source_for_the_signed_url():
+    """A request's own Host is not trusted: PUBLIC_BASE_URL or a trusted proxy list."""
+    production = {"IVR_ENV": "production", "TWILIO_AUTH_TOKEN": TOKEN}
+    with pytest.raises(SettingsError, match="needs PUBLIC_BASE_URL"):
+        Settings.from_env(production).check()
+    Settings.from_env({**production, "PUBLIC_BASE_URL": "https://ivr.example.com/"}).check()
+    Settings.from_env({**production, "FORWARDED_ALLOW_IPS": "10.0.0.0/8,::1"}).check()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PUBLIC_BASE_URL", "ivr.example.com", "use the URL Twilio calls"),
+        ("PUBLIC_BASE_URL", "https://ivr.example.com/?x=1", "use the URL Twilio calls"),
+        ("FORWARDED_ALLOW_IPS", "10.0.0.1,proxy.local", "'proxy.local', which is not"),
+    ],
+)
+def test_a_bad_public_url_or_proxy_list_is_refused(name, value, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env({name: value})
+
+
 def test_unknown_mode_is_refused():
     with pytest.raises(SettingsError, match="IVR_ENV is 'prod'"):
         Settings.from_env({"IVR_ENV": "prod"})
@@ -63,6 +85,7 @@ def test_neither_the_token_nor_a_callers_number_is_ever_logged(make_app, clock, 
     assert "13987654321" not in text and "*********21" in text  # a typed number, masked
 
 
+@pytest.mark.expects_apology
 def test_a_failure_before_the_handler_still_gets_the_apology(app, monkeypatch):
     def broken():
         raise OSError("disk gone")

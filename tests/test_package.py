@@ -107,6 +107,7 @@ def test_the_installed_package_validates_simulates_migrates_and_serves(installed
         "PORT": str(port),
         "IVR_ENV": "production",
         "TWILIO_AUTH_TOKEN": "t" * 32,
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     server = subprocess.Popen(
         [str(installed / "venv" / "bin" / "ivr"), "serve"],

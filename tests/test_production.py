@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from ivr.records.writes import from_json
 from tests.conftest import PROJECT_ROOT, env_for, free_port
 
 TOKEN = "procfile-test-token-0123456789abcdef"
@@ -38,6 +40,7 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         "PORT": str(port),
         "TWILIO_AUTH_TOKEN": TOKEN,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",  # this venv's python
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",  # the URL the tests sign
         **env,
     }
     log_path = tmp_path / "server.log"
@@ -64,7 +67,8 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         _pids[url] = server.pid
         yield url
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have refused to start
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
 
 
@@ -89,6 +93,54 @@ def test_the_procfiles_command_serves_production_on_port(tmp_path):
         oversized = requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10)
         assert oversized.status_code == 413  # too large, whatever its framing
     assert (tmp_path / "ivr.sqlite3").exists()  # migrated before the workers started
+
+
+def signed_for(url: str, public: str, headers: dict[str, str] | None = None) -> int:
+    """POST a new call to `url`, signed for the `public` base URL; return the status."""
+    fields = {"CallSid": "CA" + "2" * 32, "From": "+8613800138000"}
+    signature = RequestValidator(TOKEN).compute_signature(public + "/voice", fields)
+    answer = requests.post(
+        url + "/voice",
+        data=fields,
+        headers={"X-Twilio-Signature": signature, **(headers or {})},
+        timeout=15,
+    )
+    if answer.status_code == 200:
+        assert ET.fromstring(answer.content).find("Gather") is not None
+    return answer.status_code
+
+
+OTHER = "http://other.example"  # a host whose signed requests must not pass here
+CLAIMS = [{"Host": "other.example"}, {"X-Forwarded-Host": "other.example"}]
+
+
+def test_a_signature_for_another_host_is_refused_with_public_base_url(tmp_path):
+    public = "https://ivr.example.test"
+    with procfile_server(tmp_path, PUBLIC_BASE_URL=public) as url:
+        assert signed_for(url, public) == 200
+        for claim in CLAIMS:
+            assert signed_for(url, OTHER, claim) == 403, claim
+        assert signed_for(url, url, {}) == 403  # not even the address it listens on
+
+
+def test_forwarded_headers_count_only_from_a_trusted_proxy(tmp_path):
+    """No PUBLIC_BASE_URL: the proxies in FORWARDED_ALLOW_IPS say the public URL."""
+    public = {"X-Forwarded-Host": "ivr.example.test", "X-Forwarded-Proto": "https"}
+    with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="127.0.0.1") as url:
+        assert signed_for(url, "https://ivr.example.test", public) == 200
+        assert signed_for(url, OTHER, {"X-Forwarded-Host": "other.example"}) == 200  # trusted
+    with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="10.9.9.9") as url:
+        # The tests' 127.0.0.1 is not the proxy now: nothing it claims is believed.
+        assert signed_for(url, "https://ivr.example.test", public) == 403
+        for claim in CLAIMS:
+            assert signed_for(url, OTHER, claim) == 403, claim
+        assert signed_for(url, url) == 403  # its own Host is no proof either
+
+
+def test_production_without_a_public_url_or_proxy_list_does_not_start(tmp_path):
+    with pytest.raises(AssertionError, match="needs PUBLIC_BASE_URL"):  # noqa: SIM117
+        with procfile_server(tmp_path, PUBLIC_BASE_URL=""):
+            pass
 
 
 def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
@@ -251,3 +303,46 @@ def test_a_broken_menu_then_a_worker_killed(tmp_path):
         assert len(workers(url)) == 2
         assert "serving the last good menu" in (tmp_path / "server.log").read_text()
     assert set(sids) <= recorded_calls(database)
+
+
+def spooled_lines(spool: Path) -> list[str]:
+    """Every line in the spool's files, checking each file ends a line and each line is
+    a whole write (a half line from a full disk would fail here)."""
+    lines = []
+    for path in spool.glob("*.spool"):
+        data = path.read_bytes()
+        assert not data or data.endswith(b"\n"), f"{path.name} ends in a half line"
+        for line in data.decode().splitlines():
+            from_json(line)
+            lines.append(line)
+    return lines
+
+
+def test_database_down_and_the_spool_disk_full(tmp_path, small_disk):
+    """SQLite down, the spool on a 64 KB filesystem that fills up: every caller is
+    answered, no spool line is cut, and once space and the database are back every
+    spooled write reaches the database and nothing is rejected."""
+    data = tmp_path / "data"
+    data.write_text("down")  # the database cannot be opened
+    database = data / "ivr.sqlite3"
+    spool = small_disk / "spool"
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * 40 * 1024)
+    with procfile_server(
+        tmp_path, DATABASE_URL=f"sqlite:///{database}", IVR_SPOOL_DIR=str(spool)
+    ) as url:
+        keep_calling(url, 6, 0)  # far more than fits: the disk fills, callers are answered
+        full = spooled_lines(spool)
+        assert "LOST unless recovered" in (tmp_path / "server.log").read_text()
+        filler.unlink()  # space comes back
+        keep_calling(url, 2, 5000)
+        spooled = spooled_lines(spool)
+        assert len(spooled) > len(full)
+        sids = sorted({from_json(line)[0].row["call_sid"] for line in spooled})
+        data.unlink()  # the database is back
+        wait_for_records(database, sids, url)
+        deadline = time.monotonic() + 20
+        while spooled_lines(spool) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert spooled_lines(spool) == []
+    assert not (spool / "rejected.jsonl").exists()

@@ -361,6 +361,7 @@ def gunicorn_server(tmp_path):
         "TWILIO_AUTH_TOKEN": "real-server-token",
         "IVR_NOW": "2026-11-23T21:00:00+08:00",
         "IVR_ENV": "production",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(

@@ -281,6 +281,7 @@ def test_get_instead_of_post_still_works(client):
     assert "node=account" in action_of(root)
 
 
+@pytest.mark.expects_apology
 def test_unexpected_exception_gets_an_apology_and_the_agent(client, app, monkeypatch, caplog):
     def boom(*args, **kwargs):
         raise RuntimeError("database on fire")
@@ -481,6 +482,59 @@ def test_signature_checks_public_base_url(make_app):
         headers={"X-Twilio-Signature": sign(url, fields)},
     )
     assert response.status_code == 200
+
+
+# A signature Twilio made for another host (another deployment on the same account).
+FORGED = [
+    {"Host": "other.example"},
+    {"X-Forwarded-Host": "other.example"},
+    {"X-Forwarded-Host": "other.example", "X-Forwarded-Proto": "http"},
+]
+
+
+@pytest.mark.parametrize("headers", FORGED)
+def test_production_checks_public_base_url_whatever_host_is_claimed(make_app, headers):
+    app = make_app(auth_token=TOKEN, production=True, public_base_url="https://ivr.example.com")
+    client = app.test_client()
+    forged = client.post(
+        "/voice",
+        data=CALL,
+        headers={"X-Twilio-Signature": sign("http://other.example/voice", CALL), **headers},
+    )
+    assert forged.status_code == 403
+    ours = client.post(
+        "/voice",
+        data=CALL,
+        headers={"X-Twilio-Signature": sign("https://ivr.example.com/voice", CALL), **headers},
+    )
+    assert twiml(ours).find("Gather") is not None
+
+
+@pytest.mark.parametrize("headers", FORGED)
+def test_production_believes_forwarded_headers_only_from_trusted_proxies(make_app, headers):
+    """No PUBLIC_BASE_URL: the URL comes from a proxy in FORWARDED_ALLOW_IPS, else nowhere."""
+    app = make_app(auth_token=TOKEN, production=True, forwarded_allow_ips=("10.0.0.7",))
+    signature = {"X-Twilio-Signature": sign("http://other.example/voice", CALL)}
+    stranger = app.test_client()  # werkzeug's REMOTE_ADDR, 127.0.0.1: not in the list
+    assert stranger.post("/voice", data=CALL, headers={**signature, **headers}).status_code == 403
+    public = {
+        "X-Forwarded-Host": "ivr.example.com",
+        "X-Forwarded-Proto": "https",
+        "X-Twilio-Signature": sign("https://ivr.example.com/voice", CALL),
+    }
+    proxy = {"REMOTE_ADDR": "10.0.0.7"}
+    trusted = stranger.post("/voice", data=CALL, headers=public, environ_base=proxy)
+    assert twiml(trusted).find("Gather") is not None
+    assert stranger.post("/voice", data=CALL, headers=public).status_code == 403
+
+
+def test_development_ignores_forwarded_headers_from_strangers(make_app):
+    app = make_app(auth_token=TOKEN, forwarded_allow_ips=("10.0.0.7",))
+    headers = {
+        "X-Forwarded-Host": "ivr.example.com",
+        "X-Twilio-Signature": sign("http://ivr.example.com/voice", CALL),
+    }
+    assert app.test_client().post("/voice", data=CALL, headers=headers).status_code == 403
 
 
 def test_signed_get_request(signed_app):

@@ -48,7 +48,13 @@ def make_sim_app(tmp_path: Path):
             **env,
         }
         app = create_app(
-            Settings.from_env(env, menus_path=SHIPPED, production=production, auth_token=auth_token)
+            Settings.from_env(
+                env,
+                menus_path=SHIPPED,
+                production=production,
+                auth_token=auth_token,
+                public_base_url="http://127.0.0.1:5000" if production else None,
+            )
         )
         if "simulator" not in app.blueprints:  # until create_app registers it itself
             websim.register(app, create_app, max_sessions=max_sessions, idle_expiry=idle_expiry)
@@ -220,6 +226,7 @@ def test_apps_for_a_time_are_built_once_and_reused(make_sim_app, monkeypatch):
     assert [t.isoformat() for t in built] == ["2026-11-23T21:00:00+08:00"]
 
 
+@pytest.mark.expects_apology  # the browser phone's own apology: a 503
 def test_an_app_that_cannot_be_built_is_a_503_not_a_500(make_sim_app, monkeypatch):
     """If menus.yaml was broken on disk since start-up, a call at a chosen time says so."""
     app = make_sim_app()

@@ -4,10 +4,20 @@ Each process appends to its own file, one JSON line per write, fsync'd before
 the webhook answers. A replay renames a file before reading it, so writers
 start a new one, and deletes it only after its lines were committed. Lines are
 idempotent writes, so replaying one twice does no harm.
+
+An append is all or nothing: the whole line goes in one write on an O_APPEND
+descriptor under the file's lock, and a write or fsync that fails (a full disk)
+or falls short truncates the file back to its size before, so no half line is
+left for the next append to be glued onto. (A temporary file renamed over the
+spool would copy the whole file on every append and replace the inode that
+replays and other threads lock.) Should a process die inside the write, the
+next append starts on a new line, and replay sets the half line aside.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import logging
 import os
@@ -107,21 +117,35 @@ def _append(directory: Path, name: str, line: str) -> None:
     path = directory / name
     data = (line.rstrip("\n") + "\n").encode()
     while True:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # numbers inside
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)  # numbers inside
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             stat = os.fstat(fd)
             if stat.st_ino != _inode(path):
                 continue  # a replay took this file away after we opened it: open a new one
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            _write_whole(fd, stat.st_size, data)
         finally:
             os.close(fd)
         if stat.st_size == 0:  # a new file: make its name durable too
             _fsync_dir(directory)
         return
+
+
+def _write_whole(fd: int, size: int, data: bytes) -> None:
+    """Append data whole and fsync it, or leave the file at `size` and raise OSError."""
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        data = b"\n" + data  # a half line from a crash stays a line of its own
+    try:
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(errno.ENOSPC, f"spool write cut short ({written} of {len(data)} bytes)")
+        os.fsync(fd)
+    except OSError:
+        # Shrinking needs no free space; should even that fail, the newline above keeps
+        # the next append whole.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)
+        raise
 
 
 def _read(path: Path) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import enum
 import json
 import logging
 import threading
@@ -38,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from ivr.logs import mask_digits
+from ivr.logs import identifier, mask_digits
 from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
@@ -336,6 +337,15 @@ def bad_data(exc: BaseException) -> bool:
 # -- the recorder -------------------------------------------------------------------------------
 
 
+class Written(enum.Enum):
+    """Where a write went: only LOST means it is nowhere (database and disk both failed)."""
+
+    COMMITTED = "committed"
+    SPOOLED = "spooled"  # on local disk, replayed when the database is back
+    REJECTED = "rejected"  # refused as invalid, kept in the rejected file for a person
+    LOST = "lost"  # logged, masked, and nowhere else
+
+
 class Recorder:
     """Write call records for the webhooks: commit, or spool to disk; never raise."""
 
@@ -400,8 +410,8 @@ class Recorder:
         """The database for logs, password hidden."""
         return database.show(self.engine.url)
 
-    def write(self, *changes: Change) -> bool:
-        """Commit one write in one transaction, or spool it; True when committed."""
+    def write(self, *changes: Change) -> Written:
+        """Commit one write in one transaction, or spool it; say where it went."""
         try:
             if time.monotonic() >= self._retry_at:
                 try:
@@ -410,8 +420,7 @@ class Recorder:
                     if not outage(exc):
                         # This record cannot be written, now or later: set it aside with
                         # its reason; the call and every other write go on.
-                        self._reject(changes, exc)
-                        return False
+                        return self._reject(changes, exc)
                     self._failed(exc)
                 else:
                     # Another process's spool may wait too; looking costs a directory
@@ -421,14 +430,14 @@ class Recorder:
                         self._spool_check_at = now + 1.0
                         if self.spool.pending():
                             self._replay_soon()
-                    return True
-            self._keep(changes)
+                    return Written.COMMITTED
+            return self._keep(changes)
         except Exception:
             log.exception(
                 "call records: unexpected failure; this write may be lost: %s",
                 _masked_json(changes),
             )
-        return False
+        return Written.LOST
 
     def _commit(self, changes: Sequence[Change]) -> None:
         if not self._migrated:
@@ -468,21 +477,24 @@ class Recorder:
         self.wait_for_replay()
         self.engine.dispose()
 
-    def _keep(self, changes: Sequence[Change]) -> None:
-        line = to_json(changes)
+    def _keep(self, changes: Sequence[Change]) -> Written:
         try:
-            self.spool.append(line)
+            self.spool.append(to_json(changes))
         except OSError as exc:
-            # The only way a record is lost: database and local disk both failed. The log
-            # line holds the record, callers' numbers masked, so most of it can still be
-            # typed back in by hand.
-            log.error(
-                "call records: LOST unless recovered from this line (database down and "
-                "spool %s unwritable: %s): %s",
-                self.spool.directory,
-                exc,
-                _masked_json(changes),
-            )
+            self._lost(changes, f"database down and spool {self.spool.directory} unwritable", exc)
+            return Written.LOST
+        return Written.SPOOLED
+
+    def _lost(self, changes: Sequence[Change], why: str, exc: OSError) -> None:
+        # The only way a record is lost: the database and local disk both failed. The log
+        # line holds the record, callers' digits masked, so most of it can still be
+        # typed back in by hand.
+        log.error(
+            "call records: LOST unless recovered from this line (%s: %s): %s",
+            why,
+            exc,
+            _masked_json(changes),
+        )
 
     def _failed(self, exc: Exception) -> None:
         self._retry_at = time.monotonic() + self.retry_after  # spool without trying a while
@@ -494,14 +506,19 @@ class Recorder:
             self.spool.directory,
         )
 
-    def _reject(self, changes: Sequence[Change], exc: Exception) -> None:
-        self.spool.reject(to_json(changes))
+    def _reject(self, changes: Sequence[Change], exc: Exception) -> Written:
+        try:
+            self.spool.reject(to_json(changes))
+        except OSError as disk:
+            self._lost(changes, f"refused ({type(exc).__name__}) and spool unwritable", disk)
+            return Written.LOST
         log.error(
             "call records: a write was refused (%s: %s); kept in %s",
             type(exc).__name__,
-            _reason(exc),
+            mask_digits(_reason(exc)),  # a driver's message may quote the value
             self.spool.directory / REJECTED,
         )
+        return Written.REJECTED
 
     def _replay_soon(self) -> None:
         with self._lock:
@@ -551,25 +568,28 @@ class Recorder:
         return rejected
 
 
-# The columns that hold what a caller is, typed or said: masked in log lines.
-CALLER_DATA = frozenset(
-    {"from_number", "to_number", "caller", "number", "input", "outcome", "transcription", "window"}
-)
+# Twilio's ids, kept whole in log lines when they look like ids (a webhook can send anything).
+IDENTIFIERS = frozenset({"call_sid", "recording_sid"})
 
 
 def _masked_json(changes: Sequence[Change]) -> str:
-    """A write as a log line: identifiers kept whole, callers' digits masked."""
-    masked = [
-        Change(
-            c.kind,
-            {
-                k: mask_digits(v) if k in CALLER_DATA and isinstance(v, str) else v
-                for k, v in c.row.items()
-            },
-        )
-        for c in changes
-    ]
+    """A write as a log line: Twilio's ids kept whole; every other text masked, since any
+    field Twilio sends can carry what a caller typed (a number in a URL, a status)."""
+    masked = [Change(c.kind, {k: _masked(k, v) for k, v in c.row.items()}) for c in changes]
     return _safe_json(masked)
+
+
+def _masked(column: str, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    # What a caller said is kept in the records, never in a log: only its length.
+    if column == "input" and value.startswith("say:"):
+        return f"say:({len(value) - 4} chars)"
+    if column == "transcription":
+        return f"({len(value)} chars)"
+    if column in IDENTIFIERS:
+        return identifier(value)
+    return mask_digits(value)
 
 
 def _reason(exc: BaseException) -> str:

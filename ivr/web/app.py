@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr import logs
 from ivr.call.flow import Flow
@@ -15,6 +14,7 @@ from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
 from ivr.web import last_good, phone, webhooks
 from ivr.web.bodies import BodyDeadline
+from ivr.web.proxy import TrustedProxyFix
 from ivr.web.reloader import Reloader
 from ivr.web.service import Derived, Service
 
@@ -53,13 +53,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # No app-wide /static: the simulator serves its own files behind its own access check.
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
-    # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for.
+    # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for: its
+    # forwarding headers are believed from trusted proxies only (ivr.web.proxy).
     # Under gunicorn each body is read whole within a deadline first (ivr.web.bodies).
-    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+    app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
         BodyDeadline(app.wsgi_app, limit=app.config["MAX_CONTENT_LENGTH"]),
-        x_proto=1,
-        x_host=1,
-        x_port=1,
+        settings.trusted_proxies,
     )
     app.extensions["ivr"] = Service(
         settings=settings,

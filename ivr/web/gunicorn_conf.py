@@ -20,6 +20,12 @@ workers = 2
 worker_class = "gthread"
 threads = 64
 accesslog = "-"
+# The path without its query: a call's URL can carry the number a caller is confirming
+# (ivr.call.state), and the access log is a log like any other. No referer either.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+# The proxies whose X-Forwarded-Proto gunicorn believes: the same list the app believes
+# for X-Forwarded-Host (ivr.web.proxy), read once by Settings.
+forwarded_allow_ips = ",".join(_settings.trusted_proxies)
 
 
 def on_starting(server: object) -> None:

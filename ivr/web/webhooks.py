@@ -36,6 +36,7 @@ from ivr.menu.phrases import family
 from ivr.menu.schema import DialNode, HoursNode, MessageNode, RecordNode
 from ivr.records.writes import (
     Change,
+    Written,
     call_ended,
     call_seen,
     callback_requested,
@@ -44,6 +45,7 @@ from ivr.records.writes import (
 )
 from ivr.simulator.line import Line
 from ivr.simulator.transport import with_query
+from ivr.web.proxy import TRUSTED_KEY
 
 if TYPE_CHECKING:
     from ivr.settings import Settings
@@ -172,6 +174,9 @@ def _signed(hook: Webhook) -> bool:
         return True
     signature = request.headers.get("X-Twilio-Signature", "")
     url = _public_url(hook.service, request.environ, request.path)
+    if url is None:
+        _log(hook, outcome="403 no trusted public URL (set PUBLIC_BASE_URL)")
+        return False
     params = request.form if request.method == "POST" else {}
     validator = RequestValidator(token)
     # Twilio signs the URL exactly as requested: that is checked first, in constant time;
@@ -186,19 +191,26 @@ def _signed(hook: Webhook) -> bool:
     return False
 
 
-def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str:
-    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild."""
-    # After ProxyFix: the scheme and host the caller asked for.
+def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str | None:
+    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild.
+
+    Its scheme and host come from PUBLIC_BASE_URL, else from a trusted proxy's forwarding
+    headers (ivr.web.proxy). In production nothing else is believed: a request's own Host
+    names whatever its sender likes (None: no URL to check against).
+    """
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     query = environ.get("QUERY_STRING", "")
     if not raw:
         raw = quote(path)
     if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
         raw += f"?{query}"
-    base = service.settings.public_base_url or (
-        f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or environ['SERVER_NAME']}"
-    )
-    return base + raw
+    settings = service.settings
+    if settings.public_base_url:
+        return settings.public_base_url + raw
+    if settings.production and not environ.get(TRUSTED_KEY):
+        return None
+    host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
+    return f"{environ['wsgi.url_scheme']}://{host}{raw}"
 
 
 def _answer(
@@ -210,7 +222,11 @@ def _answer(
 ) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
     reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,), answer.decision())
-    _record_step(hook, answer, heard, confidence, recording)
+    if _record_step(hook, answer, heard, confidence, recording) is Written.LOST:
+        # A message or callback request that neither the database nor the disk could keep
+        # is never confirmed to the caller: they hear the apology and are put through to
+        # a person instead (the record itself is in the log line, masked).
+        return Reply(hook.service.apology, reply.nodes)
     return reply
 
 
@@ -224,18 +240,26 @@ def _masked(heard: str | None) -> str | None:
     return logs.mask_digits(heard)
 
 
+def _masked_field(value: str | None) -> str | None:
+    """A short Twilio field (a status) for a log line: Twilio's words, or masked digits."""
+    return logs.mask_digits(value[:20]) if value else value
+
+
 def _record_step(
     hook: Webhook,
     answer: Answer,
     heard: str | None,
     confidence: float | None,
     recording: Recording | None,
-) -> None:
-    """Record the answered step, with the message or callback request it produced."""
+) -> Written | None:
+    """Record the answered step, with the message or callback request it produced.
+
+    Return where a message or callback request went (None when the step carried neither).
+    """
     call_sid = hook.field("CallSid")
     recorder = hook.service.recorder
     if not call_sid or recorder is None:
-        return  # not Twilio (a person with curl), or records are off: nothing to keep
+        return None  # not Twilio (a person with curl), or records are off: nothing to keep
     step, node = hook.step()
     now, caller = hook.now(), hook.field("From")
     changes = [
@@ -276,7 +300,9 @@ def _record_step(
                 call_sid, step, caller, answer.callback.number, answer.callback.window, now
             )
         )
-    recorder.write(*changes)
+    written = recorder.write(*changes)
+    left_data = len(changes) > 2  # a message or callback request beside the call and step
+    return written if left_data else None
 
 
 def _seen(hook: Webhook, call_sid: str, now: datetime.datetime) -> Change:
@@ -290,7 +316,7 @@ def _kind(hook: Webhook, node_id: str | None) -> str:
 
 def _log(hook: Webhook, **fields: object) -> None:
     """One structured line per answered webhook (ivr.logs renders it as JSON)."""
-    call_sid = (hook.fields.get("CallSid") or "")[:64] or None
+    call_sid = logs.identifier((hook.fields.get("CallSid") or "")[:64]) or None
     ms = round((time.perf_counter() - hook.started) * 1000, 2)
     log.info(
         "webhook", extra={"fields": {"call_sid": call_sid, "path": hook.path, **fields, "ms": ms}}
@@ -350,7 +376,7 @@ def _enter(hook: Webhook) -> Reply:
 def _transcription(hook: Webhook) -> Reply:
     """Accept Twilio's transcription callback (not part of the call's TwiML)."""
     status = hook.field("TranscriptionStatus")
-    _log(hook, outcome="transcription", status=status)
+    _log(hook, outcome="transcription", status=_masked_field(status))
     call_sid, sid = hook.field("CallSid"), hook.field("RecordingSid")
     if call_sid and sid:
         step, node = hook.step()
@@ -380,7 +406,7 @@ def _status(hook: Webhook) -> Reply:
     """Accept the call status callback."""
     call_sid, status = hook.field("CallSid"), hook.field("CallStatus")
     duration = hook.field("CallDuration")
-    _log(hook, outcome="status", status=status, duration=duration)
+    _log(hook, outcome="status", status=_masked_field(status), duration=_seconds(duration))
     if call_sid and status:
         seconds = _seconds(duration)
         _write(
@@ -400,12 +426,21 @@ def _fallback(hook: Webhook) -> Reply:
         "fallback requested",
         extra={
             "fields": {
-                "error_code": (hook.field("ErrorCode") or "")[:20],
+                "error_code": _error_code(hook.field("ErrorCode") or ""),
                 "error_url": logs.mask_digits((hook.field("ErrorUrl") or "")[:200]),
             }
         },
     )
     return Reply(hook.service.apology)
+
+
+def _error_code(value: str) -> str:
+    """Twilio's error code (five digits) as it is; anything else masked like caller data."""
+    return (
+        value
+        if len(value) == 5 and value.isascii() and value.isdigit()
+        else _masked_field(value) or ""
+    )
 
 
 HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
@@ -467,7 +502,7 @@ def _failed(exc: Exception) -> Response | HTTPException:
 
 def _failure(service: Service, hook: Webhook | None, exc: Exception, path: str) -> Reply:
     """Log a handler's failure, record the step the caller heard it at; the apology."""
-    call_sid = (hook.fields.get("CallSid") or "")[:64] if hook else ""
+    call_sid = logs.identifier((hook.fields.get("CallSid") or "")[:64]) if hook else ""
     log.error("webhook failed: call_sid=%s path=%s", call_sid, path, exc_info=exc)
     if hook is not None:
         _record_failure(hook, exc)

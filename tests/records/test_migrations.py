@@ -14,7 +14,7 @@ from ivr.cli import main as ivr_main
 from ivr.records import database, tables
 from ivr.records.database import RecordsError
 from ivr.records.spool import Spool
-from ivr.records.writes import Recorder, message_left
+from ivr.records.writes import Recorder, Written, message_left
 from ivr.settings import Settings
 from ivr.web.app import create_app
 from tests.conftest import ENV, SHIPPED
@@ -130,20 +130,23 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
 
     # The new column works, and the way back down keeps the rest.
     recorder = Recorder(engine, Spool(tmp_path / "spool"))
-    assert recorder.write(
-        message_left(
-            "CA1",
-            "RE1",
-            2,
-            "feedback",
-            "feedback",
-            None,
-            "https://api.twilio.com/RE1",
-            None,
-            "很好",
-            "completed",
-            AT,
+    assert (
+        recorder.write(
+            message_left(
+                "CA1",
+                "RE1",
+                2,
+                "feedback",
+                "feedback",
+                None,
+                "https://api.twilio.com/RE1",
+                None,
+                "很好",
+                "completed",
+                AT,
+            )
         )
+        is Written.COMMITTED
     )
     database.downgrade(engine, FIRST)
     assert counts(engine) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}

@@ -14,6 +14,7 @@ from ivr.records.report import mask_number
 from ivr.records.spool import Spool
 from ivr.records.writes import (
     Recorder,
+    Written,
     call_ended,
     call_seen,
     callback_requested,
@@ -42,29 +43,38 @@ def call(
     """Record a call: steps are (second after start, step, path, node, next node, outcome)."""
     for offset, step, path, node, next_node, outcome in steps:
         when = start + datetime.timedelta(seconds=offset)
-        assert recorder.write(
-            call_seen(sid, CALLER, "+8610555000100", when),
-            step_taken(sid, step, path, node, next_node, "zh-CN", None, None, outcome, when),
+        assert (
+            recorder.write(
+                call_seen(sid, CALLER, "+8610555000100", when),
+                step_taken(sid, step, path, node, next_node, "zh-CN", None, None, outcome, when),
+            )
+            is Written.COMMITTED
         )
     end = start + datetime.timedelta(seconds=seconds)
-    assert recorder.write(call_ended(sid, CALLER, "+8610555000100", "completed", seconds, end))
+    assert (
+        recorder.write(call_ended(sid, CALLER, "+8610555000100", "completed", seconds, end))
+        is Written.COMMITTED
+    )
 
 
 def message(recorder: Recorder, sid: str, rec_sid: str, when: datetime.datetime) -> None:
-    assert recorder.write(
-        message_left(
-            sid,
-            rec_sid,
-            3,
-            "voicemail",
-            "voicemail",
-            CALLER,
-            f"https://api.twilio.com/{rec_sid}",
-            12,
-            None,
-            None,
-            when,
+    assert (
+        recorder.write(
+            message_left(
+                sid,
+                rec_sid,
+                3,
+                "voicemail",
+                "voicemail",
+                CALLER,
+                f"https://api.twilio.com/{rec_sid}",
+                12,
+                None,
+                None,
+                when,
+            )
         )
+        is Written.COMMITTED
     )
 
 
@@ -127,7 +137,10 @@ def known(db, tmp_path) -> Recorder:
             (40, 3, "/voice/callback", "callback", "goodbye", "callback saved"),
         ],
     )
-    assert r.write(callback_requested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
+    assert (
+        r.write(callback_requested("CA5", 3, CALLER, OTHER, "18:00-20:00", at(24, 22, 0, 40)))
+        is Written.COMMITTED
+    )
     call(
         r,
         "CA6",
@@ -332,7 +345,10 @@ def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
     ):
         call(r, sid, start, [(0, 0, "/voice", None, "main", "start")])
         message(r, sid, f"RE{sid}", start)
-        assert r.write(callback_requested(sid, 4, CALLER, OTHER, "09:00-12:00", start))
+        assert (
+            r.write(callback_requested(sid, 4, CALLER, OTHER, "09:00-12:00", start))
+            is Written.COMMITTED
+        )
     out = ivr("db", "purge", "--older-than", "90d").stdout
     assert "1 events, 1 recordings, 1 callbacks, 1 calls" in out
     assert counts(db) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}

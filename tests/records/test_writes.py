@@ -15,6 +15,7 @@ from ivr.records.database import RecordsError, database_url, show
 from ivr.records.spool import Spool
 from ivr.records.writes import (
     Recorder,
+    Written,
     bad_data,
     call_ended,
     call_seen,
@@ -37,9 +38,12 @@ def _step(sid: str, step: int, lang: str | None = "zh-CN", at=AT):
 
 def test_times_read_back_as_written(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
-    assert recorder.write(
-        call_seen("CA1", "+8613812341234", None, AT),
-        step_taken("CA1", 0, "/voice", None, "main", "zh-CN", None, None, "start", AT),
+    assert (
+        recorder.write(
+            call_seen("CA1", "+8613812341234", None, AT),
+            step_taken("CA1", 0, "/voice", None, "main", "zh-CN", None, None, "start", AT),
+        )
+        is Written.COMMITTED
     )
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
@@ -52,12 +56,20 @@ def test_every_write_is_idempotent_and_order_free(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
     later = AT + datetime.timedelta(seconds=30)
     for _ in range(2):  # a Twilio retry repeats the same write
-        assert recorder.write(call_seen("CA1", None, None, later), _step("CA1", 3, "en-US"))
+        assert (
+            recorder.write(call_seen("CA1", None, None, later), _step("CA1", 3, "en-US"))
+            is Written.COMMITTED
+        )
     # An earlier step arriving late moves the start earlier, keeps the later language.
-    assert recorder.write(
-        call_seen("CA1", "+8613812341234", "+8610555000100", AT), _step("CA1", 2, "zh-CN")
+    assert (
+        recorder.write(
+            call_seen("CA1", "+8613812341234", "+8610555000100", AT), _step("CA1", 2, "zh-CN")
+        )
+        is Written.COMMITTED
     )
-    assert recorder.write(call_ended("CA1", None, None, "completed", 60, later))
+    assert (
+        recorder.write(call_ended("CA1", None, None, "completed", 60, later)) is Written.COMMITTED
+    )
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
         steps = connection.execute(select(tables.events.c.step)).scalars().all()
@@ -70,14 +82,30 @@ def test_every_write_is_idempotent_and_order_free(db, tmp_path):
 def test_a_transcription_before_or_after_its_recording_fills_the_same_row(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
     url = "https://api.twilio.com/RE1"
-    assert recorder.write(
-        call_seen("CA1", None, None, AT),
-        message_left(
-            "CA1", "RE1", 3, "voicemail", "voicemail", None, url, None, "请回电", "completed", AT
-        ),
+    assert (
+        recorder.write(
+            call_seen("CA1", None, None, AT),
+            message_left(
+                "CA1",
+                "RE1",
+                3,
+                "voicemail",
+                "voicemail",
+                None,
+                url,
+                None,
+                "请回电",
+                "completed",
+                AT,
+            ),
+        )
+        is Written.COMMITTED
     )
-    assert recorder.write(
-        message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url, 12, None, None, AT)
+    assert (
+        recorder.write(
+            message_left("CA1", "RE1", 3, "voicemail", "voicemail", None, url, 12, None, None, AT)
+        )
+        is Written.COMMITTED
     )
     with db.connect() as connection:
         message = connection.execute(select(tables.recordings)).one()
@@ -122,7 +150,9 @@ def test_a_dead_database_is_an_outage_not_bad_data(tmp_path):
     with pytest.raises(Exception) as caught, engine.begin() as connection:
         connection.execute(text("SELECT 1"))
     assert not bad_data(caught.value)
-    assert not recorder.write(call_seen("CA1", None, None, AT))  # spooled, not raised
+    assert (
+        recorder.write(call_seen("CA1", None, None, AT)) is Written.SPOOLED
+    )  # spooled, not raised
     assert len(recorder.spool.lines()) == 1
 
 
@@ -179,9 +209,11 @@ def test_a_value_the_database_cannot_take_is_set_aside_and_the_rest_goes_on(db, 
     huge = message_left(
         "CA1", "RE1", 3, "voicemail", "voicemail", None, "https://x/RE1", 10**30, None, None, AT
     )  # an int no column can hold
-    assert not recorder.write(call_seen("CA1", None, None, AT), huge)
+    assert recorder.write(call_seen("CA1", None, None, AT), huge) is Written.REJECTED
     assert recorder.status == "ok"  # no retry window: the database is fine
-    assert recorder.write(call_seen("CA2", None, None, AT))  # the next write commits at once
+    assert (
+        recorder.write(call_seen("CA2", None, None, AT)) is Written.COMMITTED
+    )  # the next write commits at once
     assert not recorder.spool.pending()  # nothing waits to be replayed...
     rejected = (tmp_path / "spool" / "rejected.jsonl").read_text(encoding="utf-8")
     assert '"recording_sid":"RE1"' in rejected  # ...the refused write is kept for a person
@@ -209,8 +241,12 @@ def test_replay_sets_aside_a_line_it_cannot_apply_and_goes_on(db, tmp_path):
 def test_a_final_status_is_never_overwritten_by_an_earlier_one(db, tmp_path):
     recorder = Recorder(db, Spool(tmp_path / "spool"))
     later = AT + datetime.timedelta(seconds=30)
-    assert recorder.write(call_ended("CA1", None, None, "completed", 30, later))
-    assert recorder.write(call_ended("CA1", None, None, "ringing", None, AT))  # arrives late
+    assert (
+        recorder.write(call_ended("CA1", None, None, "completed", 30, later)) is Written.COMMITTED
+    )
+    assert (
+        recorder.write(call_ended("CA1", None, None, "ringing", None, AT)) is Written.COMMITTED
+    )  # arrives late
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
     assert (call.status, call.ended_at, call.duration) == ("completed", later, 30)
