@@ -31,8 +31,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class _MaskedRequestLine(logging.Filter):
+    """Mask digit runs in werkzeug's request lines (`flask run`): a query string can carry
+    the number a caller is confirming."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_digits(record.getMessage()), ()
+        return True
+
+
 def configure() -> None:
-    """Send ivr's records to stderr as JSON, unless the host (gunicorn, pytest) set up logging."""
+    """Send ivr's records to stderr as JSON, unless the host (gunicorn, pytest) set up logging.
+
+    The development server's request log is masked as ours is (gunicorn's access log
+    leaves out the query string: ivr/web/gunicorn_conf.py).
+    """
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _MaskedRequestLine) for f in werkzeug.filters):
+        werkzeug.addFilter(_MaskedRequestLine())
     ours = logging.getLogger("ivr")
     if not ours.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()

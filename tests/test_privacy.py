@@ -17,6 +17,7 @@ from ivr.records import database
 from ivr.records.spool import Spool
 from ivr.records.writes import Recorder, Written, call_seen, step_taken
 from ivr.simulator import Call, HttpTransport, ScriptedCaller
+from ivr.simulator.line import Line
 from tests.conftest import CLOSED_TIME, SHIPPED, leaks
 
 CALLER = "+8613812345678"
@@ -113,8 +114,7 @@ def _drive(url: str) -> list[int]:
             result = Call(
                 transport,
                 ScriptedCaller.parse(script),
-                base_url=url,
-                auth_token=TOKEN,
+                line=Line(url + "/voice", status_callback=url + "/voice/status", auth_token=TOKEN),
                 from_number=CALLER,
                 seed=seed,
             ).run()
@@ -191,3 +191,16 @@ def test_a_real_servers_whole_log_holds_no_caller_data(tmp_path):
     assert set(statuses) == {200, 403}
     assert "LOST unless recovered" in (down / "server.log").read_text(encoding="utf-8")
     assert _scan(down / "server.log") == []
+
+
+def test_the_development_servers_request_lines_are_masked(caplog):
+    """`flask run` logs each request line, query string included (a callback's number)."""
+    from ivr import logs
+
+    logs.configure()
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logging.getLogger("werkzeug").info(
+            '127.0.0.1 - - "%s %s HTTP/1.1" 200 -', "GET", "/voice/confirm?num=13912345678&s=2"
+        )
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert "13912345678" not in line and "num=*********78&s=2" in line

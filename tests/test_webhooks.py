@@ -360,10 +360,12 @@ def test_why_goes_over_http_when_traced_and_never_in_production(make_app, clock)
     assert decision["speakers"] == [
         "agent" if "服务时间" in (s.text or "") else "after_hours" for s in says
     ]
-    production = make_app(production=True, auth_token="t", trace=True)
+    production = make_app(
+        production=True, auth_token="t", trace=True, public_base_url="https://ivr.example.com"
+    )
     assert production.extensions["ivr"].settings.trace  # X-IVR-Nodes would go...
     validator = RequestValidator("t")
-    url = "http://localhost/voice/gather?node=main"
+    url = "https://ivr.example.com/voice/gather?node=main"
     signed = {"X-Twilio-Signature": validator.compute_signature(url, fields)}
     answer = production.test_client().post(url, data=fields, headers=signed)
     assert answer.status_code == 200 and "X-IVR-Nodes" in answer.headers

@@ -439,11 +439,30 @@ class Recorder:
             )
         return Written.LOST
 
-    def _commit(self, changes: Sequence[Change]) -> None:
+    def probe(self) -> str:
+        """The status after one try at the database, when spooling and a try is due.
+
+        For /healthz: a worker that has not written since an outage would otherwise say
+        "spooling" until its next call, though the database is back.
+        """
+        if self.status == "spooling" and time.monotonic() >= self._retry_at:
+            try:
+                self._migrate_once()
+            except Exception as exc:  # down still (or refused): keep spooling, try later
+                self._failed(exc)
+            else:
+                if self.spool.pending():
+                    self._replay_soon()
+        return self.status
+
+    def _migrate_once(self) -> None:
         if not self._migrated:
             database.migrate(self.engine)  # raises while the database is still down
             self._migrated = True
             log.warning("call records: database %s is back and migrated", self.shown)
+
+    def _commit(self, changes: Sequence[Change]) -> None:
+        self._migrate_once()
         with self._one_writer:
             self._transaction(changes)
 

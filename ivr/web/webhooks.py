@@ -482,7 +482,7 @@ def healthz() -> Response:
     `ready` is false while spooling, for monitoring that wants to know.
     """
     service = _service()
-    records = service.recorder.status if service.recorder is not None else "off"
+    records = service.recorder.probe() if service.recorder is not None else "off"
     return jsonify(
         status="ok", records=records, ready=records != "spooling", nodes=len(service.menus.nodes)
     )

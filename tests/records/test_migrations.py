@@ -224,6 +224,30 @@ def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
     recorder.close()
 
 
+def test_healthz_alone_notices_the_database_is_back_and_replays(tmp_path, monkeypatch):
+    """A worker that takes no call after an outage still finds the database back: its
+    /healthz tries once when a try is due, migrates and starts the replay."""
+    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the database's directory should be")
+    env = {
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{blocker / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+    }
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+    recorder = app.extensions["ivr"].recorder
+    client = app.test_client()
+    client.post("/voice", data={"CallSid": "CA1", "From": "+8613812341234"})
+    assert client.get("/healthz").get_json()["records"] == "spooling"  # still down
+    blocker.unlink()  # the database is back; no call comes
+    assert client.get("/healthz").get_json()["records"] == "ok"
+    recorder.wait_for_replay()
+    assert counts(recorder.engine)["calls"] == 1 and not recorder.spool.pending()
+    recorder.close()
+
+
 def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "postgres://ivr:secret@127.0.0.1:1/ivr")
     assert ivr_main(["db", "upgrade"]) == 75
