@@ -39,6 +39,20 @@ class Clock:
         return self.now
 
 
+# Twilio's published signature test vector (twilio-python's own test): URL, fields, signature.
+TWILIO_VECTOR = (
+    "https://mycompany.com/myapp.php?foo=1&bar=2",
+    {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675309",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+    },
+    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+)
+
+
 def own_line(base: str, token: str | None = None, lang: str | None = None):
     """This app's number at `base`, as ivr.web.webhooks.own_line builds it for the commands."""
     from ivr.web.webhooks import own_line as build

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 from ivr.logs import JsonFormatter
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
-from tests.conftest import CLOSED_TIME, HOTLINE, OPEN_TIME, spoken, twiml
+from tests.conftest import CLOSED_TIME, HOTLINE, OPEN_TIME, TWILIO_VECTOR, spoken, twiml
 
 CALL = {
     "CallSid": "CA" + "1" * 32,
@@ -551,17 +551,8 @@ def test_health_needs_no_signature(signed_app):
 
 def test_twilio_published_signature_vector():
     """The validator we rely on agrees with twilio-python's published test vector."""
-    params = {
-        "CallSid": "CA1234567890ABCDE",
-        "Caller": "+14158675309",
-        "Digits": "1234",
-        "From": "+14158675309",
-        "To": "+18005551212",
-    }
-    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
-    assert (
-        RequestValidator("12345").compute_signature(url, params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-    )
+    url, params, signature = TWILIO_VECTOR
+    assert RequestValidator("12345").compute_signature(url, params) == signature
 
 
 def test_oversized_body_is_413(client):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import threading
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from sqlalchemy import MetaData, Table, inspect, select, text
 
 from ivr.cli import main as ivr_main
@@ -185,11 +187,9 @@ def test_a_database_newer_than_the_code_stops_the_server_with_a_clear_message(en
         create_app(Settings.from_env(env, menus_path=SHIPPED))
 
 
-def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
-    tmp_path, caplog, monkeypatch
-):
-    """Start while the database cannot be opened: calls go on, records wait, none lost."""
-    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)  # try again at every write
+def app_with_the_database_down(tmp_path: Path) -> tuple[Flask, Path]:
+    """An app whose SQLite file cannot be opened (a file stands where its directory should
+    be) until the returned path is removed."""
     blocker = tmp_path / "data"
     blocker.write_text("a file where the database's directory should be")
     env = {
@@ -198,7 +198,15 @@ def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
         "IVR_SPOOL_DIR": str(tmp_path / "spool"),
         "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
     }
-    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+    return create_app(Settings.from_env(env, menus_path=SHIPPED)), blocker
+
+
+def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
+    tmp_path, caplog, monkeypatch
+):
+    """Start while the database cannot be opened: calls go on, records wait, none lost."""
+    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)  # try again at every write
+    app, blocker = app_with_the_database_down(tmp_path)
     recorder = app.extensions["ivr"].recorder
     client = app.test_client()
     assert client.get("/healthz").get_json() | {"nodes": 0} == {
@@ -228,15 +236,7 @@ def test_healthz_alone_notices_the_database_is_back_and_replays(tmp_path, monkey
     """A worker that takes no call after an outage still finds the database back: its
     /healthz tries once when a try is due, migrates and starts the replay."""
     monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)
-    blocker = tmp_path / "data"
-    blocker.write_text("a file where the database's directory should be")
-    env = {
-        **ENV,
-        "DATABASE_URL": f"sqlite:///{blocker / 'ivr.sqlite3'}",
-        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
-        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
-    }
-    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+    app, blocker = app_with_the_database_down(tmp_path)
     recorder = app.extensions["ivr"].recorder
     client = app.test_client()
     client.post("/voice", data={"CallSid": "CA1", "From": "+8613812341234"})

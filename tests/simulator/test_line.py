@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ivr.simulator.line import Line, LineError
+from tests.conftest import TWILIO_VECTOR
 
 from .conftest import BASE, TOKEN, doc
 
@@ -50,14 +51,8 @@ def test_a_line_twilio_would_refuse_is_refused(webhook: str, method: str) -> Non
 
 def test_the_same_token_signs_every_kind_of_request() -> None:
     """Signatures follow Twilio's published vector (twilio-python's own test)."""
-    line = Line("https://mycompany.com/myapp.php?foo=1&bar=2", auth_token="12345")
-    params = {
-        "CallSid": "CA1234567890ABCDE",
-        "Caller": "+14158675309",
-        "Digits": "1234",
-        "From": "+14158675309",
-        "To": "+18005551212",
-    }
+    url, params, signature = TWILIO_VECTOR
+    line = Line(url, auth_token="12345")
     headers = line.headers("POST", line.webhook, params)
-    assert headers["X-Twilio-Signature"] == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    assert headers["X-Twilio-Signature"] == signature
     assert "X-Twilio-Signature" not in Line(line.webhook).headers("POST", line.webhook, params)
