@@ -205,20 +205,22 @@ def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
 
 
 def workers(url: str) -> list[int]:
-    """The pids of the gunicorn workers serving `url` (children of its master)."""
-    port = url.rsplit(":", 1)[1]
-    masters = subprocess.run(
-        ["pgrep", "-f", f"ivr serve|gunicorn.*{port}|ivr.web.wsgi:app"],
-        capture_output=True,
-        text=True,
+    """The pids of the gunicorn workers serving `url`: the leaves of the process tree the
+    Procfile's line started (its master's children; a worker starts no process)."""
+    table = subprocess.run(
+        ["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True
     ).stdout.split()
-    found: list[int] = []
-    for master in masters:
-        children = subprocess.run(
-            ["pgrep", "-P", master], capture_output=True, text=True
-        ).stdout.split()
-        found += [int(c) for c in children]
-    return sorted(set(found))
+    children: dict[int, list[int]] = {}
+    for pid, parent in zip(table[::2], table[1::2], strict=True):
+        children.setdefault(int(parent), []).append(int(pid))
+    found, below = [], [_pids[url]]
+    while below:
+        pid = below.pop()
+        if pid in children:
+            below += children[pid]
+        elif pid != _pids[url]:
+            found.append(pid)
+    return sorted(found)
 
 
 def keep_calling(url: str, seconds: float, first: int) -> list[str]:
