@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -71,6 +72,10 @@ _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
 
 
+_NOTHING: tuple[array[int], array[float]] = (array("I"), array("d"))
+_NONE = (0.0, -1)
+
+
 @dataclass(frozen=True)
 class Match:
     """The best node for an utterance, the phrase that matched, its score and the runner-up."""
@@ -91,7 +96,7 @@ class Match:
         return (self.node,)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Phrase:
     node: str
     text: str
@@ -103,54 +108,72 @@ class Intents:
     """An index of example phrases over every node a caller can ask for by speaking."""
 
     phrases: tuple[_Phrase, ...]
-    postings: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (phrase, weight)
+    # feature -> the phrases that have it and its weight in each, as two packed arrays
+    # (a tuple per posting would cost several times the memory on a large menu)
+    postings: Mapping[str, tuple[array[int], array[float]]]
     ancestors: Mapping[str, frozenset[str]]  # node -> the menus on its way from the main menu
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
     idf: Mapping[str, float]  # feature -> inverse document frequency over the phrases
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
+    owner: tuple[str, ...]  # phrase index -> its node (phrases[i].node, read fastest)
+    inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
         best = self.nearest(utterance)
-        ranked = sorted(best.items(), key=lambda item: -item[1][0])
-        if not ranked:
+        if not best:
             return Match(None, "", 0.0, None, 0.0)
-        node, (score, text) = ranked[0]
+        # Only the nodes within MARGIN of the best are ranked (a large menu scores hundreds).
+        node, (score, text) = max(best.items(), key=lambda item: item[1][0])
+        close = sorted(
+            ((n, v) for n, v in best.items() if n != node and score - v[0] < MARGIN),
+            key=lambda item: -item[1][0],
+        )
         # The most specific intent: a node under the best menu that is nearly as close wins
         # (被盗 over 账户, "a payment I don't recognise" over Payments).
-        for under, (near, phrase) in ranked[1:]:
-            if node in self.ancestors.get(under, ()) and score - near < MARGIN:
+        for under, (near, phrase) in close:
+            if node in self.ancestors.get(under, ()):
                 node, score, text = under, near, phrase
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
         # node under it (被盗 is more specific than 账户, and does not compete with it).
-        others = [
-            (n, s) for n, (s, _) in ranked if n != node and n not in self.related.get(node, ())
-        ]
-        second, second_score = others[0] if others else (None, 0.0)
+        related = self.related.get(node, frozenset())
+        others = [(n, v[0]) for n, v in best.items() if n != node and n not in related]
+        second, second_score = max(others, key=lambda item: item[1]) if others else (None, 0.0)
         return Match(node, text, round(score, 4), second, round(second_score, 4))
 
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
         found = features(utterance)
         said = sum(w * self.idf.get(f, UNKNOWN * self.unknown) for f, w in found.items())
-        gained: dict[int, float] = {}
+        phrases, owner = self.phrases, self.owner
+        gained = [0.0] * len(phrases)
+        touched: set[int] = set()
         covered: dict[str, float] = {}
+        # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in found.items():
-            nodes = set()
-            for index, weight in self.postings.get(feature, ()):
-                gained[index] = gained.get(index, 0.0) + weight
-                nodes.add(self.phrases[index].node)
-            for node in nodes:
-                covered[node] = covered.get(node, 0.0) + family * self.idf[feature]
-        best: dict[str, tuple[float, str]] = {}
-        for index, gain in gained.items():
-            phrase = self.phrases[index]
-            score = (1 - GAMMA) * gain / (phrase.weight + SMOOTHING) + GAMMA * covered[
-                phrase.node
-            ] / (said + SMOOTHING)
-            if score > best.get(phrase.node, (0.0, ""))[0]:
-                best[phrase.node] = (score, phrase.text)
+            indices, weights = self.postings.get(feature, _NOTHING)
+            for index, weight in zip(indices, weights, strict=True):
+                gained[index] += weight
+            if indices:
+                touched.update(indices)
+                share = family * self.idf[feature]
+                for node in set(map(owner.__getitem__, indices)):
+                    covered[node] = covered.get(node, 0.0) + share
+        # A node's share of the utterance is the same for all its phrases: its best phrase
+        # is the one whose own features the utterance covers most.
+        inverse = self.inverse
+        top: dict[str, tuple[float, int]] = {}
+        for index in touched:
+            ratio = gained[index] * inverse[index]
+            node = owner[index]
+            if ratio > top.get(node, _NONE)[0]:
+                top[node] = (ratio, index)
+        spread = GAMMA / (said + SMOOTHING)
+        best = {
+            node: ((1 - GAMMA) * ratio + covered[node] * spread, phrases[index].text)
+            for node, (ratio, index) in top.items()
+        }
         return best
 
 
@@ -183,11 +206,18 @@ def build(
             postings.setdefault(feature, []).append((index, weight))
     return Intents(
         tuple(phrases),
-        MappingProxyType({f: tuple(p) for f, p in postings.items()}),
+        MappingProxyType(
+            {
+                f: (array("I", (i for i, _ in p)), array("d", (w for _, w in p)))
+                for f, p in postings.items()
+            }
+        ),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
         MappingProxyType(idf),
         math.log(1 + total),
+        tuple(phrase.node for phrase in phrases),
+        array("d", (1 / (phrase.weight + SMOOTHING) for phrase in phrases)),
     )
 
 
