@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
 from flask import (
     Blueprint,
     Flask,
@@ -50,6 +49,7 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
+from ivr.simulator.scenarios import Scenario, Turn, dump_scenario, recorded_steps
 from ivr.simulator.transport import with_query
 from ivr.web.webhooks import own_line
 
@@ -685,60 +685,29 @@ def speakers(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
-    """Write the call in the format `ivr test` reads (ivr.simulator.scenarios): each
-    action, preceded by what was heard since the previous one and where the call waited."""
+    """The call as a `tests/calls` scenario: its turns, written by ivr.simulator.scenarios."""
     snapshot = session.snapshot()
-    events, ended = snapshot["events"], snapshot["ended"]
-    steps: list[dict[str, Any]] = []
+    events, ended, waiting = snapshot["events"], snapshot["ended"], snapshot["waiting"]
+    turns: list[Turn] = []
     start = 0
     for taken in session.inputs:
-        steps += _expectations(events[start : taken.before])
-        if taken.waiting.get("node"):
-            steps.append({"expect_node": taken.waiting["node"]})
-        steps.append(_step(taken.action))
+        heard = [(e["verb"], e["text"]) for e in events[start : taken.before]]
+        turns.append(Turn(heard, taken.waiting.get("node"), taken.action))
         start = taken.before
-    steps += _expectations(events[start:])
-    if snapshot["waiting"] and snapshot["waiting"].get("node"):
-        steps.append({"expect_node": snapshot["waiting"]["node"]})
-    if ended and ended["reason"] in ("hangup", "end-of-document"):
-        steps.append({"expect_hangup": True})
-    options = session.options
-    call: dict[str, Any] = {
-        "name": f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
-        "at": session.placed.isoformat(timespec="seconds"),
-        "from": options.from_number,
-    }
-    if options.lang:
-        call["lang"] = options.lang
-    call["steps"] = steps
-    head = (
-        f"# Exported from the browser phone ({Path(menus.path).name}). Run it with "
-        "`ivr test`; an edited menu that changes a step fails it.\n"
+    turns.append(
+        Turn([(e["verb"], e["text"]) for e in events[start:]], (waiting or {}).get("node"))
     )
-    return head + yaml.safe_dump(call, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _expectations(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    steps: list[dict[str, Any]] = []
-    for event in events:
-        if event["who"] == "caller":
-            continue  # the caller's own line: the action step says it
-        if event["verb"] == "Say" and event["text"].strip():
-            steps.append({"expect": event["text"].strip()})
-        elif event["verb"] == "Dial":
-            steps.append({"expect_dial": event["text"]})
-        elif event["verb"] == "Record":
-            steps.append({"expect_record": True})
-    return steps
-
-
-def _step(action: CallerAction) -> dict[str, Any]:
-    if isinstance(action, Keys):
-        return {"press": action.digits}
-    if isinstance(action, Speech):
-        return {"say": action.text}
-    if isinstance(action, DialOutcome):
-        return {"dial": action.status}
-    if isinstance(action, Message):
-        return {"record": action.text or "."}  # "." is the scenario's empty recording
-    return {"silence": True}
+    hung_up = bool(ended and ended["reason"] in ("hangup", "end-of-document"))
+    options = session.options
+    scenario = Scenario(
+        name=f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
+        steps=recorded_steps(turns, hung_up),
+        at=session.placed,
+        from_number=options.from_number,
+        lang=options.lang,
+    )
+    return dump_scenario(
+        scenario,
+        f"Exported from the browser phone ({Path(menus.path).name}). Run it with "
+        "`ivr test`; an edited menu that changes a step fails it.",
+    )
