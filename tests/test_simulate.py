@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 from ivr.cli import cli
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
-from ivr.simulator.explorer import explore
 from ivr.simulator.callers import HangUp, Keys, Message, Speech
+from ivr.simulator.explorer import explore
 from ivr.simulator.scenarios import (
     Turn,
     dump_scenario,

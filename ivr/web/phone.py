@@ -398,21 +398,26 @@ def parse_call(
     lang = _text(body, "lang", 20) or None
     if lang is not None and lang not in languages:
         raise ApiError(400, f"language {lang!r} is not one of the menu's: {', '.join(languages)}")
-    at_text = _text(body, "at", 40)
-    at = None
-    if at_text:
-        try:
-            at = dt.datetime.fromisoformat(at_text)
-        except ValueError:
-            raise ApiError(400, f"time {at_text!r} is not like 2026-11-23T21:00") from None
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=zone)
-        if not 2000 <= at.year <= 2099:
-            raise ApiError(400, "choose a time between the years 2000 and 2099")
+    at = parse_at(_text(body, "at", 40), zone)
     node = _text(body, "node", 64) or None
     if node is not None and node not in nodes:
         raise ApiError(400, f"node {node!r} is not in the menu")
     return CallOptions(number, lang, at, node)
+
+
+def parse_at(text: str, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """Read a chosen time (empty: the server's clock); without an offset it is in `zone`."""
+    if not text:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"time {text!r} is not like 2026-11-23T21:00") from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
+    if not 2000 <= at.year <= 2099:
+        raise ApiError(400, "choose a time between the years 2000 and 2099")
+    return at
 
 
 # -- the menu's time zone and quick times ----------------------------------------------------
@@ -589,6 +594,18 @@ def menu() -> Response:
         timezone=zone.key,
         presets=presets(_schedule(service), service.clock()),
         idle_expiry=_simulator().idle_expiry,
+    )
+
+
+@bp.get("/api/clock")
+def clock() -> Response:
+    """Tell the hours verdicts at ?at= (the clock picker's time; none: the server's clock),
+    in the shape each call's snapshot gives its own clock."""
+    service = _service()
+    at = parse_at(request.args.get("at", "").strip(), _zone(service))
+    return jsonify(
+        fixed=at.isoformat() if at else None,
+        verdicts=[v.as_dict() for v in service.time_verdicts(at)],
     )
 
 
