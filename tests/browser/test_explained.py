@@ -257,3 +257,19 @@ def test_the_diagram_shows_the_call_s_node_at_a_readable_size(make_phone, viewpo
     assert seen["font"] >= 10 and seen["inside"], seen
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert phone.errors == []
+
+
+def test_a_reload_keeps_the_clock_and_the_steps(phone):
+    page = phone.page
+    call_at(phone, CLOSED)
+    page.keyboard.press("0")
+    phone.wait_for_state("Listening in after_hours")
+    before = page.locator("#transcript details.step > summary").all_text_contents()
+    page.reload()
+    page.wait_for_selector("#diagram svg g.node")
+    phone.wait_for_state("Listening in after_hours")
+    assert page.locator("#transcript details.step > summary").all_text_contents() == before
+    assert page.locator("#transcript li.ev-clock").count() == 1
+    assert clock_text(page)[1] == CLOSED_HOURS
+    assert facts(open_step(page, 2))["Caller"] == "pressed 0"
+    assert phone.errors == []
