@@ -3,6 +3,7 @@ scripted calls, path coverage, the graph, and a run against a real gunicorn."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -21,8 +22,15 @@ from werkzeug.serving import make_server
 from ivr.cli import cli
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
+from ivr.simulator.callers import HangUp, Keys, Message, Speech
 from ivr.simulator.explorer import explore
-from ivr.simulator.scenarios import load_scenarios, run_scenario
+from ivr.simulator.scenarios import (
+    Turn,
+    dump_scenario,
+    load_scenarios,
+    recorded_steps,
+    run_scenario,
+)
 from ivr.web.app import create_app
 from tests.conftest import ENV, HOTLINE, env_for, free_port, own_line
 
@@ -81,6 +89,39 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     assert "step 2 (expect: 不会听到的话): not heard" in report
     assert "step 3 (expect_node: security): the call is at node 'payments'" in report
     assert "[Caller] pressed 1" in report  # the transcript is shown
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
+def test_a_written_scenario_reads_back_the_same(scenario, tmp_path):
+    """The writer (the browser phone's export) and the reader agree on every shipped call."""
+    path = tmp_path / "written.yaml"
+    path.write_text(dump_scenario(scenario, "written\nby a test"), encoding="utf-8")
+    (again,) = load_scenarios(path)
+    assert path.read_text(encoding="utf-8").startswith("# written\n# by a test\n")
+    assert dataclasses.replace(again, source=scenario.source) == scenario
+
+
+def test_a_call_placed_by_hand_becomes_steps_in_order():
+    turns = [
+        Turn([("Say", " 您好 "), ("Gather", "")], "main", Keys("0")),
+        Turn([("Caller", "pressed 0"), ("Dial", "+8610555000111")], "agent_dial", Speech("人工")),
+        Turn([("Record", "")], "voicemail", Message("")),
+        Turn([("Say", "再见")], None, HangUp()),
+    ]
+    steps = [(s.kind, s.value, s.number) for s in recorded_steps(turns, hung_up=True)]
+    assert steps == [
+        ("expect", "您好", 1),
+        ("expect_node", "main", 2),
+        ("press", "0", 3),
+        ("expect_dial", "+8610555000111", 4),
+        ("expect_node", "agent_dial", 5),
+        ("say", "人工", 6),
+        ("expect_record", True, 7),
+        ("expect_node", "voicemail", 8),
+        ("record", ".", 9),  # an empty message, as a scenario writes it
+        ("expect", "再见", 10),
+        ("expect_hangup", True, 11),
+    ]
 
 
 def test_ivr_test_command_runs_the_shipped_scenarios():

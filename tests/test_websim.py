@@ -605,3 +605,20 @@ def test_the_api_tells_the_clock_and_explains_every_step(client):
     assert spoken and {e["speaker"] for e in spoken} <= {
         r.split(" ")[0] for r in step["decision"]["route"]
     }
+
+
+def test_the_clock_before_a_call_is_the_verdict_the_call_gets(make_sim_app):
+    """The page shows the hours for the picker's time before placing a call: the same
+    verdicts, from the same code, as the call placed at that time."""
+    client = make_sim_app(IVR_NOW="2026-10-01T09:00:00+08:00").test_client()
+    before = client.get(f"{API}/clock?at=2026-11-23T21:00").get_json()
+    call = place(client, at="2026-11-23T21:00")
+    assert before == call["clock"]
+    assert before["verdicts"][0]["text"] == "closed, opens 08:00 Tue"
+    server = client.get(f"{API}/clock").get_json()  # no time chosen: the server's clock
+    assert server["fixed"] is None
+    (agents, *_) = server["verdicts"]
+    assert agents["clock"] == "Thu 2026-10-01 09:00 Asia/Shanghai (+08:00)"
+    assert agents["holiday"] == "National Day" and agents["text"] == "open until 18:00"
+    bad = client.get(f"{API}/clock?at=tomorrow")
+    assert bad.status_code == 400 and "2026-11-23T21:00" in bad.get_json()["error"]

@@ -131,6 +131,7 @@ class Step:
             "method": self.method,
             "url": self.url,
             "params": self.params,
+            "request": self.request_line(),  # as `ivr simulate -v` prints it
             "status": self.status,
             "content_type": self.content_type,
             "twiml": self.body,

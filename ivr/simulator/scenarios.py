@@ -19,13 +19,17 @@ Actions (`press`, `say`, `silence`, `dial`, `record`) are used in order whenever
 the call waits; expectations are checked against what was heard since the
 previous action. The simulator core does not import the server: a scenario
 runs through whatever transport the caller of `run_scenario` provides.
+
+`recorded_steps` and `dump_scenario` write the same format from a call that was
+placed by hand (the browser phone's "Export scenario"), so the one reader here
+decides what a written file means.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -244,6 +248,65 @@ def _action(step: Step) -> CallerAction:
     if step.kind == "dial":
         return DialOutcome(str(value))
     return Message("" if value in (None, ".", "") else str(value))
+
+
+def _step_kind(action: CallerAction) -> tuple[str, Any]:
+    """The scenario step that plays an action (the inverse of `_action`)."""
+    if isinstance(action, Keys):
+        return "press", action.digits
+    if isinstance(action, Speech):
+        return "say", action.text
+    if isinstance(action, DialOutcome):
+        return "dial", action.status
+    if isinstance(action, Message):
+        return "record", action.text or "."  # "." is the scenario's empty recording
+    return "silence", True
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A stretch of a call placed by hand: the app's lines heard (verb, text), then where
+    the call waited and what the caller did there (no action: the call's end)."""
+
+    heard: Sequence[tuple[str, str]]
+    node: str | None = None
+    action: CallerAction | None = None
+
+
+def recorded_steps(turns: Iterable[Turn], hung_up: bool) -> tuple[Step, ...]:
+    """Turn a call into scenario steps: what was heard, where it waited, each action.
+
+    `hung_up` (the menu ended the call) adds `expect_hangup`.
+    """
+    found: list[tuple[str, Any]] = []
+    for turn in turns:
+        for verb, text in turn.heard:
+            if verb == "Say" and text.strip():
+                found.append(("expect", text.strip()))
+            elif verb == "Dial":
+                found.append(("expect_dial", text))
+            elif verb == "Record":
+                found.append(("expect_record", True))
+        if turn.node:
+            found.append(("expect_node", turn.node))
+        if turn.action is not None and not isinstance(turn.action, HangUp):
+            found.append(_step_kind(turn.action))
+    if hung_up:
+        found.append(("expect_hangup", True))
+    return tuple(Step(kind, value, number) for number, (kind, value) in enumerate(found, 1))
+
+
+def dump_scenario(scenario: Scenario, comment: str = "") -> str:
+    """Write one scenario as `load_scenarios` reads it, under an optional `# comment`."""
+    call: dict[str, Any] = {"name": scenario.name}
+    if scenario.at is not None:
+        call["at"] = scenario.at.isoformat(timespec="seconds")
+    call["from"] = scenario.from_number
+    if scenario.lang:
+        call["lang"] = scenario.lang
+    call["steps"] = [{step.kind: step.value} for step in scenario.steps]
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return head + yaml.safe_dump(call, allow_unicode=True, sort_keys=False, width=100)
 
 
 def run_scenario(

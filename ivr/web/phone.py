@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import yaml
 from flask import (
     Blueprint,
     Flask,
@@ -50,6 +49,7 @@ from ivr.simulator.callers import (
     Speech,
 )
 from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
+from ivr.simulator.scenarios import Scenario, Turn, dump_scenario, recorded_steps
 from ivr.simulator.transport import with_query
 from ivr.web.webhooks import own_line
 
@@ -398,21 +398,26 @@ def parse_call(
     lang = _text(body, "lang", 20) or None
     if lang is not None and lang not in languages:
         raise ApiError(400, f"language {lang!r} is not one of the menu's: {', '.join(languages)}")
-    at_text = _text(body, "at", 40)
-    at = None
-    if at_text:
-        try:
-            at = dt.datetime.fromisoformat(at_text)
-        except ValueError:
-            raise ApiError(400, f"time {at_text!r} is not like 2026-11-23T21:00") from None
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=zone)
-        if not 2000 <= at.year <= 2099:
-            raise ApiError(400, "choose a time between the years 2000 and 2099")
+    at = parse_at(_text(body, "at", 40), zone)
     node = _text(body, "node", 64) or None
     if node is not None and node not in nodes:
         raise ApiError(400, f"node {node!r} is not in the menu")
     return CallOptions(number, lang, at, node)
+
+
+def parse_at(text: str, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
+    """Read a chosen time (empty: the server's clock); without an offset it is in `zone`."""
+    if not text:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"time {text!r} is not like 2026-11-23T21:00") from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
+    if not 2000 <= at.year <= 2099:
+        raise ApiError(400, "choose a time between the years 2000 and 2099")
+    return at
 
 
 # -- the menu's time zone and quick times ----------------------------------------------------
@@ -592,6 +597,18 @@ def menu() -> Response:
     )
 
 
+@bp.get("/api/clock")
+def clock() -> Response:
+    """Tell the hours verdicts at ?at= (the clock picker's time; none: the server's clock),
+    in the shape each call's snapshot gives its own clock."""
+    service = _service()
+    at = parse_at(request.args.get("at", "").strip(), _zone(service))
+    return jsonify(
+        fixed=at.isoformat() if at else None,
+        verdicts=[v.as_dict() for v in service.time_verdicts(at)],
+    )
+
+
 @bp.post("/api/calls")
 def place_call() -> tuple[Response, int]:
     """Place a call with the page's settings; answer once it waits for the caller."""
@@ -685,60 +702,29 @@ def speakers(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
-    """Write the call in the format `ivr test` reads (ivr.simulator.scenarios): each
-    action, preceded by what was heard since the previous one and where the call waited."""
+    """The call as a `tests/calls` scenario: its turns, written by ivr.simulator.scenarios."""
     snapshot = session.snapshot()
-    events, ended = snapshot["events"], snapshot["ended"]
-    steps: list[dict[str, Any]] = []
+    events, ended, waiting = snapshot["events"], snapshot["ended"], snapshot["waiting"]
+    turns: list[Turn] = []
     start = 0
     for taken in session.inputs:
-        steps += _expectations(events[start : taken.before])
-        if taken.waiting.get("node"):
-            steps.append({"expect_node": taken.waiting["node"]})
-        steps.append(_step(taken.action))
+        heard = [(e["verb"], e["text"]) for e in events[start : taken.before]]
+        turns.append(Turn(heard, taken.waiting.get("node"), taken.action))
         start = taken.before
-    steps += _expectations(events[start:])
-    if snapshot["waiting"] and snapshot["waiting"].get("node"):
-        steps.append({"expect_node": snapshot["waiting"]["node"]})
-    if ended and ended["reason"] in ("hangup", "end-of-document"):
-        steps.append({"expect_hangup": True})
-    options = session.options
-    call: dict[str, Any] = {
-        "name": f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
-        "at": session.placed.isoformat(timespec="seconds"),
-        "from": options.from_number,
-    }
-    if options.lang:
-        call["lang"] = options.lang
-    call["steps"] = steps
-    head = (
-        f"# Exported from the browser phone ({Path(menus.path).name}). Run it with "
-        "`ivr test`; an edited menu that changes a step fails it.\n"
+    turns.append(
+        Turn([(e["verb"], e["text"]) for e in events[start:]], (waiting or {}).get("node"))
     )
-    return head + yaml.safe_dump(call, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _expectations(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    steps: list[dict[str, Any]] = []
-    for event in events:
-        if event["who"] == "caller":
-            continue  # the caller's own line: the action step says it
-        if event["verb"] == "Say" and event["text"].strip():
-            steps.append({"expect": event["text"].strip()})
-        elif event["verb"] == "Dial":
-            steps.append({"expect_dial": event["text"]})
-        elif event["verb"] == "Record":
-            steps.append({"expect_record": True})
-    return steps
-
-
-def _step(action: CallerAction) -> dict[str, Any]:
-    if isinstance(action, Keys):
-        return {"press": action.digits}
-    if isinstance(action, Speech):
-        return {"say": action.text}
-    if isinstance(action, DialOutcome):
-        return {"dial": action.status}
-    if isinstance(action, Message):
-        return {"record": action.text or "."}  # "." is the scenario's empty recording
-    return {"silence": True}
+    hung_up = bool(ended and ended["reason"] in ("hangup", "end-of-document"))
+    options = session.options
+    scenario = Scenario(
+        name=f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
+        steps=recorded_steps(turns, hung_up),
+        at=session.placed,
+        from_number=options.from_number,
+        lang=options.lang,
+    )
+    return dump_scenario(
+        scenario,
+        f"Exported from the browser phone ({Path(menus.path).name}). Run it with "
+        "`ivr test`; an edited menu that changes a step fails it.",
+    )

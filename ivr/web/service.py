@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -23,9 +24,10 @@ class Service:
     apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
     recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
 
-    def time_verdicts(self) -> list[Verdict]:
-        """Each schedule's verdict at the service's clock: local time, open until / opens."""
-        now = self.clock()
+    def time_verdicts(self, at: datetime.datetime | None = None) -> list[Verdict]:
+        """Each schedule's verdict at `at` (default: the service's clock): local time,
+        open until / opens."""
+        now = at or self.clock()
         return [verdict(schedule, now) for schedule in self.menus.schedules.values()]
 
 

@@ -381,6 +381,18 @@ def test_readme_screenshots(make_phone, viewport, name):
     call_at(phone)
     page.keyboard.press("1")
     phone.wait_for_state("Listening in payments")
+    assert "clock fixed at" in page.text_content("#clock-time")
+    if viewport == DESKTOP:
+        page.click("#transcript details.step[data-step='2'] > summary")  # one step explained
+    else:
+        # A phone's screen cannot hold the keypad and the transcript: show the transcript,
+        # from its clock line, with the first step opened.
+        page.click("#transcript details.step[data-step='1'] > summary")
+        page.eval_on_selector("#transcript", "el => { el.scrollTop = 0; }")
+        page.eval_on_selector(
+            ".transcript-pane",
+            "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 12)",
+        )
     page.evaluate("document.activeElement.blur()")
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / name))

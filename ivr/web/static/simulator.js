@@ -11,7 +11,8 @@ const ui = {
   speech: $("speech"), transfer: $("transfer"), messageForm: $("message-form"),
   message: $("message"), transcript: $("transcript"), plain: $("plain"), diagram: $("diagram"),
   fit: $("fit"), zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), voiceNote: $("voice-note"),
-  replay: $("replay"), export: $("export"),
+  replay: $("replay"), export: $("export"), follow: $("follow"), clock: $("clock"),
+  clockTime: $("clock-time"), clockHours: $("clock-hours"), clockCheck: $("clock-check"),
 };
 
 // What survives a reload: the settings (localStorage, for every tab), the call and its
@@ -34,10 +35,19 @@ const call = {
   replay: [],      // inputs still to replay
   focusPending: false,  // the caller used a control: move the focus on when the call waits
   lastUsed: null,  // "keys" | "speech": how the caller last answered a menu
+  steps: {},       // the documents fetched, by step number: request, decision, TwiML
+  clock: null,     // the call's clock and hours verdicts, as the server judged them
 };
+// The transcript's step headers: the last one shown, and what the caller did before each.
+const shown = { step: 0, caller: null, callers: new Map() };
 const countdown = { timer: null, deadline: 0, wait: null };
 let queue = Promise.resolve();  // requests go one after another
-const graph = { nodes: new Map(), edges: [], current: null, zoom: 1, fit: true, size: null };
+// mode: "follow" (readable, the call's node in view), "fit" (the whole menu), "free".
+const graph = {
+  nodes: new Map(), edges: [], current: null, start: null, zoom: 1, mode: "follow", size: null,
+  font: 16,
+};
+const READABLE_PX = 13;  // the smallest label size Follow shows
 
 class ApiError extends Error {
   constructor(status, message) {
@@ -114,7 +124,7 @@ function placeCall(options = {}) {
   clearTranscript();
   Object.assign(call, {
     id: null, next: 0, keys: "", waiting: null, state: "starting", events: [], inputs: [],
-    replay: options.replay || [],
+    replay: options.replay || [], steps: {}, clock: null,
   });
   call.settings = options.settings || {
     from: ui.from.value.trim(), lang: ui.lang.value, at: ui.at.value, node: options.node || "",
@@ -318,6 +328,12 @@ function stopCountdown() {
 
 function show(snapshot) {
   call.busy = false;
+  for (const step of snapshot.steps || []) call.steps[step.n] = step;
+  if (snapshot.clock) {
+    if (!call.clock) addClockItem(snapshot.clock);  // the call's start: its clock first
+    call.clock = snapshot.clock;
+    showClock(snapshot.clock);
+  }
   const fresh = snapshot.events.filter((event) => event.n >= call.next);
   for (const event of fresh) addEvent(event);
   call.next = Math.max(call.next, snapshot.next);
@@ -368,6 +384,9 @@ function describeWait(wait) {
 
 function addEvent(event, replaying = false) {
   call.events.push(event);
+  // Each document's header goes before its first line; the end shows any left.
+  showStepsUpTo(event.step || (event.verb === "End" ? Infinity : 0));
+  if (event.who === "caller") shown.caller = event.text;
   const item = document.createElement("li");
   item.className = `ev ev-${event.verb === "End" ? "end" : event.who} ev-${event.verb.toLowerCase()}`;
   const head = element("div", "ev-head");
@@ -433,6 +452,138 @@ function clearTranscript() {
   ui.prompt.textContent = "";
   ui.plain.textContent = "";
   call.events = [];
+  Object.assign(shown, { step: 0, caller: null, callers: new Map() });
+}
+
+// -- each step explained: a <details> per document the call fetched -----------------
+
+function showStepsUpTo(last) {
+  const numbers = Object.keys(call.steps).map(Number).sort((a, b) => a - b);
+  for (const n of numbers) {
+    if (n <= shown.step || n > last) continue;
+    addStepItem(call.steps[n]);
+    shown.step = n;
+  }
+}
+
+function addStepItem(step) {
+  // What the caller did is the line just before this document was asked for.
+  shown.callers.set(step.n, shown.caller);
+  shown.caller = null;
+  const item = element("li", "step-item");
+  const details = element("details", "step");
+  details.dataset.step = String(step.n);
+  const summary = element("summary");
+  const why = step.decision && step.decision.why;
+  summary.append(element("span", "step-n", `Step ${step.n}`),
+    element("span", "step-why", why || step.request));
+  details.append(summary);
+  // Filled when opened (again on each opening): hidden text never sits in the transcript.
+  details.addEventListener("toggle", () => {
+    if (details.open) details.replaceChildren(summary, stepBody(step.n));
+    else details.replaceChildren(summary);
+    if (details.open) revealInTranscript(details);
+  });
+  item.append(details);
+  ui.transcript.append(item);
+}
+
+function stepBody(n) {
+  const step = call.steps[n];
+  const body = element("div", "step-body");
+  const facts = element("dl", "facts");
+  const fact = (label, text, className = "") => {
+    facts.append(element("dt", "", label), element("dd", className, text));
+  };
+  fact("Request", step.request, "mono");
+  const caller = shown.callers.get(n);
+  if (caller) fact("Caller", caller);
+  fact("Why", step.decision ? step.decision.why
+    : "The app does not say (only this project's app explains its decisions).");
+  const own = call.events.filter((event) => event.step === n && event.who === "app");
+  const speakers = [...new Set(own.filter((e) => e.verb === "Say" && e.node).map((e) => e.node))];
+  if (speakers.length) fact("Spoken by", speakers.join(", "));
+  const gathers = own.filter((e) => e.gather);
+  for (const event of gathers) fact("Gather", event.gather.text);
+  body.append(facts);
+  for (const event of gathers.filter((e) => e.gather.hints)) {
+    body.append(lazyDetails("All hints", () => element("p", "hints", event.gather.hints)));
+  }
+  body.append(lazyDetails(`Request fields (${Object.keys(step.params).length})`, () => {
+    const list = element("dl", "params");
+    for (const [name, value] of Object.entries(step.params)) {
+      list.append(element("dt", "", name), element("dd", "", value));
+    }
+    return list;
+  }));
+  body.append(lazyDetails(`TwiML · ${step.status} ${step.content_type}`.trim(),
+    () => element("pre", "twiml", step.twiml || "(no body)")));
+  return body;
+}
+
+// A <details> whose content is made when it is opened.
+function lazyDetails(title, make) {
+  const details = element("details", "raw");
+  const summary = element("summary", "", title);
+  details.append(summary);
+  details.addEventListener("toggle", () => {
+    details.replaceChildren(summary, ...(details.open ? [make()] : []));
+    if (details.open) revealInTranscript(details);
+  });
+  return details;
+}
+
+// Scroll the transcript's own box (never the page) so an opened part shows, top first.
+function revealInTranscript(part) {
+  const box = ui.transcript.getBoundingClientRect();
+  const shown = part.getBoundingClientRect();
+  if (shown.bottom > box.bottom) {
+    ui.transcript.scrollTop += Math.min(shown.bottom - box.bottom, shown.top - box.top);
+  }
+}
+
+// -- the clock: the menu's local time and hours, as the server judges them ----------
+
+function clockText(clock) {
+  const [first] = clock.verdicts;
+  const fixed = clock.fixed ? `clock fixed at ${clock.fixed}` : "the server's clock";
+  const time = first ? `${first.clock}, ${fixed}` : `The menu keeps no hours; ${fixed}`;
+  const hours = clock.verdicts.map((v) => `${v.schedule}: ${v.text}`
+    + (v.timezone === first.timezone ? "" : ` (${v.clock})`));
+  return { time, hours: hours.join(" · ") };
+}
+
+function showClock(clock) {
+  const { time, hours } = clockText(clock);
+  ui.clockTime.textContent = time;
+  ui.clockHours.textContent = hours;
+}
+
+function addClockItem(clock) {
+  const { time, hours } = clockText(clock);
+  const item = element("li", "ev ev-clock");
+  const head = element("div", "ev-head");
+  head.append(element("span", "verb", "Clock"));
+  item.append(head, element("p", "ev-text", time));
+  if (hours) item.append(element("p", "ev-line", hours));
+  ui.transcript.append(item);
+}
+
+// The time and hours for the call's clock, or before a call for the picker's time.
+let clockAsked = 0;
+async function askClock() {
+  const active = ["starting", "running", "waiting"].includes(call.state);
+  const at = active && call.settings ? call.settings.at : ui.at.value;
+  const asked = ++clockAsked;
+  try {
+    const clock = await request("GET", `/clock?at=${encodeURIComponent(at || "")}`);
+    if (asked === clockAsked) showClock(clock);
+  } catch (error) {
+    if (asked === clockAsked) {
+      ui.clockTime.textContent = `The clock cannot be read: ${error.message}`;
+      ui.clockHours.textContent = "";
+    }
+  }
 }
 
 function updateControls() {
@@ -535,6 +686,7 @@ function saveCall() {
   sessionStorage.setItem(CALL_KEY, JSON.stringify({
     id: call.id, next: call.next, state: call.state, events: call.events,
     settings: call.settings, inputs: call.inputs, status: ui.status.textContent,
+    steps: call.steps, clock: call.clock,
   }));
 }
 
@@ -547,6 +699,12 @@ function restoreCall() {
     return;
   }
   if (!saved || !saved.events) return;
+  call.steps = saved.steps || {};
+  call.clock = saved.clock || null;
+  if (call.clock) {
+    addClockItem(call.clock);
+    showClock(call.clock);
+  }
   for (const event of saved.events) addEvent(event, true);
   Object.assign(call, {
     id: saved.id, next: saved.next, settings: saved.settings, inputs: saved.inputs || [],
@@ -702,6 +860,7 @@ async function drawMenu() {
     return;
   }
   addPresets(menu.presets);
+  graph.start = menu.start;
   if (!window.mermaid) {
     ui.diagram.textContent = "The diagram library did not load.";
     return;
@@ -733,25 +892,45 @@ async function drawMenu() {
     group.setAttribute("aria-label", `Call from ${node}`);
   }
   graph.edges = [...ui.diagram.querySelectorAll("path[data-id^='L_']")];
+  // The labels' own size (in the diagram's units) decides what zoom is readable.
+  const label = ui.diagram.querySelector("g.node .nodeLabel, g.node text");
+  graph.font = (label && parseFloat(getComputedStyle(label).fontSize)) || 16;
   applyZoom();
   for (const event of call.events) if (event.node) markVisited(event.node);
   highlight(graph.current);
   markEdges();
 }
 
+// The zoom that puts the whole diagram inside the pane.
+function fitZoom() {
+  const style = getComputedStyle(ui.diagram);
+  const width = ui.diagram.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const height = ui.diagram.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return Math.min(width / graph.size.width, height / graph.size.height);
+}
+
 function applyZoom() {
   const svg = ui.diagram.querySelector("svg");
   if (!svg || !graph.size) return;
-  if (graph.fit) {
-    const style = getComputedStyle(ui.diagram);
-    const width = ui.diagram.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    const height = ui.diagram.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-    graph.zoom = Math.min(width / graph.size.width, height / graph.size.height);
-  }
+  if (graph.mode === "fit") graph.zoom = fitZoom();
+  // Follow: the whole menu when it is readable so, else readable and scrolled to the call.
+  else if (graph.mode === "follow") graph.zoom = Math.max(Math.min(fitZoom(), 1), READABLE_PX / graph.font);
   svg.setAttribute("width", String(Math.floor(graph.size.width * graph.zoom)));
   svg.setAttribute("height", String(Math.floor(graph.size.height * graph.zoom)));
   svg.style.maxWidth = "none";
-  ui.fit.setAttribute("aria-pressed", String(graph.fit));
+  ui.fit.setAttribute("aria-pressed", String(graph.mode === "fit"));
+  ui.follow.setAttribute("aria-pressed", String(graph.mode === "follow"));
+  if (graph.mode === "follow") centre(graph.current || graph.start);
+}
+
+// Scroll the diagram's own box (never the page) so the node sits in its middle.
+function centre(node) {
+  const group = node && graph.nodes.get(node);
+  if (!group) return;
+  const pane = ui.diagram.getBoundingClientRect();
+  const box = group.getBoundingClientRect();
+  ui.diagram.scrollTop += box.top - pane.top - pane.height / 2 + box.height / 2;
+  ui.diagram.scrollLeft += box.left - pane.left - pane.width / 2 + box.width / 2;
 }
 
 function zoomBy(factor) {
@@ -761,7 +940,7 @@ function zoomBy(factor) {
     x: (pane.scrollLeft + pane.clientWidth / 2) / graph.zoom,
     y: (pane.scrollTop + pane.clientHeight / 2) / graph.zoom,
   };
-  graph.fit = false;
+  graph.mode = "free";
   graph.zoom = Math.min(4, Math.max(0.05, graph.zoom * factor));
   applyZoom();
   pane.scrollLeft = middle.x * graph.zoom - pane.clientWidth / 2;
@@ -780,11 +959,9 @@ function highlight(node) {
   // Scroll the diagram pane, never the page, so the phone stays where it is.
   const pane = ui.diagram.getBoundingClientRect();
   const box = group.getBoundingClientRect();
-  if (box.top < pane.top || box.bottom > pane.bottom) {
-    ui.diagram.scrollTop += box.top - pane.top - pane.height / 2 + box.height / 2;
-  }
-  if (box.left < pane.left || box.right > pane.right) {
-    ui.diagram.scrollLeft += box.left - pane.left - pane.width / 2 + box.width / 2;
+  if (box.top < pane.top || box.bottom > pane.bottom || box.left < pane.left
+      || box.right > pane.right) {
+    centre(node);
   }
 }
 
@@ -943,8 +1120,10 @@ ui.presets.addEventListener("click", (event) => {
   ui.at.value = button.dataset.at;
   markPreset();
   saveSettings();
+  askClock();
 });
-ui.at.addEventListener("input", () => { markPreset(); saveSettings(); });
+ui.at.addEventListener("input", () => { markPreset(); saveSettings(); askClock(); });
+ui.clockCheck.addEventListener("click", askClock);
 for (const field of [ui.from, ui.lang, ui.realtime]) {
   field.addEventListener("change", () => { saveSettings(); setPlaceholders(); });
 }
@@ -960,13 +1139,17 @@ ui.export.addEventListener("click", (event) => {
 });
 
 ui.fit.addEventListener("click", () => {
-  graph.fit = true;
+  graph.mode = "fit";
   applyZoom();
   highlight(graph.current);
 });
+ui.follow.addEventListener("click", () => {
+  graph.mode = "follow";
+  applyZoom();
+});
 ui.zoomIn.addEventListener("click", () => zoomBy(1.25));
 ui.zoomOut.addEventListener("click", () => zoomBy(1 / 1.25));
-window.addEventListener("resize", () => { if (graph.fit) applyZoom(); });
+window.addEventListener("resize", () => { if (graph.mode !== "free") applyZoom(); });
 wirePan();
 
 // A reload keeps the call (see restoreCall); a closed tab's call ends after the server's
@@ -980,4 +1163,5 @@ restoreCall();
 updateControls();
 noteVoices();
 setTimeout(() => noteVoices(true), 1500);
+if (!call.clock) askClock();
 drawMenu();
