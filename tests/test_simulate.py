@@ -504,3 +504,13 @@ def test_records_db_keeps_simulated_calls_where_a_test_wants_them(tmp_path, monk
     assert json.loads(listed.output) == []  # simulated: left out unless asked
     (message,) = json.loads(runner.invoke(cli, ["voicemails", "--json", "--simulated"]).output)
     assert message["kind"] == "voicemail"
+
+
+def test_verbose_says_when_speech_was_too_far_from_every_phrase():
+    """Out of scope: the nearest phrase is named as nearest, not as a match."""
+    result = CliRunner().invoke(
+        cli, ["simulate", "-v", "--at", "2026-11-23T10:00:00+08:00", "--input", "say:天气怎么样"]
+    )
+    (why,) = [line for line in result.output.splitlines() if "heard" in line]
+    assert why.startswith("  why: heard '天气怎么样' -> nothing close enough (nearest phrase '")
+    assert "< 0.40)" in why and "runner-up" not in why

@@ -15,7 +15,7 @@ from typing import TypeVar
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, phrases
-from ivr.menu.intents import Match
+from ivr.menu.intents import THRESHOLD, Match
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
     AnswerNode,
@@ -111,11 +111,16 @@ class Answer:
         if self.match is not None and self.heard is not None:
             m = self.match
             runner_up = f"{m.runner_up} {m.runner_up_score:.2f}" if m.runner_up else "none"
-            phrase = (
-                f"phrase {m.phrase!r} of node {m.node} (score {m.score:.2f}, runner-up {runner_up})"
-                if m.node
-                else "no phrase matched"
-            )
+            nearest = f"phrase {m.phrase!r} of node {m.node}"
+            if not m.node:
+                phrase = "no phrase shares a word"
+            elif not m.choices:  # too far to act on: the caller is asked again
+                phrase = (
+                    f"nothing close enough (nearest {nearest}, score {m.score:.2f} "
+                    f"< {THRESHOLD:.2f})"
+                )
+            else:
+                phrase = f"{nearest} (score {m.score:.2f}, runner-up {runner_up})"
             reason = f"heard {self.heard!r} -> {phrase}; {reason}"
         return f"{reason} => {' -> '.join(self.route)}" if self.route else reason
 
