@@ -35,8 +35,9 @@ class Response:
     # The nodes the answer passed, when the app tells: in-process through the WSGI environ
     # key "ivr.nodes", over HTTP through an X-IVR-Nodes header (ours sends it in development).
     nodes: tuple[str, ...] = ()
-    # Why the app answered so, when it tells (ours: the environ key "ivr.decision", or the
-    # X-IVR-Decision header in development): see ivr.call.flow.Answer.decision.
+    # Why the app answered so, when it tells (ours: in-process, a callable that builds it
+    # under the environ key "ivr.decision"; over HTTP, the X-IVR-Decision header in
+    # development): see ivr.call.flow.Answer.decision.
     decision: Mapping[str, Any] | None = None
 
 
@@ -198,7 +199,8 @@ class WsgiTransport:
                 self.cookies.update({k: morsel.value for k, morsel in cookie.items()})
             answer_headers[key] = value
         nodes = tuple(environ.get("ivr.nodes", ())) or _header_nodes(answer_headers)
-        decision = environ.get("ivr.decision") or _header_decision(answer_headers)
+        explain = environ.get("ivr.decision")  # ours hands over how to build it
+        decision = explain() if callable(explain) else _header_decision(answer_headers)
         status = int(status_line.split(" ", 1)[0])
         return status, answer_headers, b"".join(chunks), nodes, decision
 

@@ -57,7 +57,9 @@ log = logging.getLogger("ivr.web.webhooks")
 MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed
-DECISION_KEY = "ivr.decision"  # ... and the one that holds why (Answer.decision)
+# ... and the one that holds why: Answer.decision itself, called only by whoever reads it
+# (an in-process simulator), so a production step does not build it.
+DECISION_KEY = "ivr.decision"
 LOCAL_URL = "http://127.0.0.1:5000"  # where in-process simulated calls pretend the app lives
 
 
@@ -127,7 +129,7 @@ class Reply:
 
     body: str
     nodes: tuple[str, ...] = ()
-    decision: dict[str, object] | None = None  # why the flow answered so (Answer.decision)
+    explain: Callable[[], dict[str, object]] | None = None  # why: Answer.decision
 
 
 @bp.before_request
@@ -158,12 +160,12 @@ def _response(reply: Reply) -> Response:
             # For `ivr explore` and the browser phone over HTTP; never sent in production
             # unless asked for (IVR_TRACE=1).
             response.headers["X-IVR-Nodes"] = ",".join(reply.nodes)
-    if reply.decision is not None:
-        request.environ[DECISION_KEY] = reply.decision
+    if reply.explain is not None:
+        request.environ[DECISION_KEY] = reply.explain
         if settings.trace and not settings.production:
             # It carries what the caller said: never over HTTP in production, asked or not.
             # ASCII JSON, so any words fit in a header.
-            response.headers["X-IVR-Decision"] = json.dumps(reply.decision)
+            response.headers["X-IVR-Decision"] = json.dumps(reply.explain())
     return response
 
 
@@ -221,7 +223,7 @@ def _answer(
     recording: Recording | None = None,
 ) -> Reply:
     _log(hook, node=answer.node, heard=_masked(heard), outcome=logs.mask_digits(answer.outcome))
-    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,), answer.decision())
+    reply = Reply(twiml.render(answer.verbs), answer.path or (answer.node,), answer.decision)
     if _record_step(hook, answer, heard, confidence, recording) is Written.LOST:
         # A message or callback request that neither the database nor the disk could keep
         # is never confirmed to the caller: they hear the apology and are put through to
