@@ -561,6 +561,13 @@ def test_the_next_public_holiday_after_a_date():
         ({"daily": ["00:00-24:00"]}, None, sh(2026, 11, 23, 3, 0), "open, around the clock"),
         # National Day week: closed on public holidays, with the holiday named.
         (DAILY, CN_CLOSED, sh(2026, 10, 1, 10, 0), "closed (National Day), opens 08:00 Sun"),
+        # Open on a holiday, on its own hours: the holiday is named too.
+        (
+            DAILY,
+            {"country": "CN", "hours": ["09:00-18:00"]},
+            sh(2026, 10, 1, 10, 0),
+            "open (National Day) until 18:00",
+        ),
     ],
 )
 def test_the_verdict_says_open_until_or_when_it_opens(weekly, holiday_block, now, text):

@@ -619,6 +619,7 @@ def test_the_clock_before_a_call_is_the_verdict_the_call_gets(make_sim_app):
     assert server["fixed"] is None
     (agents, *_) = server["verdicts"]
     assert agents["clock"] == "Thu 2026-10-01 09:00 Asia/Shanghai (+08:00)"
-    assert agents["holiday"] == "National Day" and agents["text"] == "open until 18:00"
+    assert agents["holiday"] == "National Day"
+    assert agents["text"] == "open (National Day) until 18:00"
     bad = client.get(f"{API}/clock?at=tomorrow")
     assert bad.status_code == 400 and "2026-11-23T21:00" in bad.get_json()["error"]

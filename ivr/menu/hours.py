@@ -232,7 +232,8 @@ class Verdict:
     holiday: str | None  # the public holiday that day, by name
 
     def text(self) -> str:
-        """Say it in a few words: "open until 20:00", "closed (National Day), opens 08:00 Thu"."""
+        """Say it in a few words: "open until 20:00", "open (National Day) until 18:00",
+        "closed, opens 08:00 Thu"."""
         state = "open" if self.open else "closed"
         if self.holiday:
             state += f" ({self.holiday})"
@@ -243,7 +244,7 @@ class Verdict:
         if when.date() != self.local.date():
             days = (when.date() - self.local.date()).days
             shown += f" {when:%a}" if days < 7 else f" {when:%a %d %b %Y}"
-        return f"open until {shown}" if self.open else f"{state}, opens {shown}"
+        return f"{state} until {shown}" if self.open else f"{state}, opens {shown}"
 
     def clock(self) -> str:
         """The local time, zone and offset: "Mon 2026-11-23 21:00 Asia/Shanghai (+08:00)"."""
