@@ -623,3 +623,14 @@ def test_the_clock_before_a_call_is_the_verdict_the_call_gets(make_sim_app):
     assert agents["text"] == "open (National Day) until 18:00"
     bad = client.get(f"{API}/clock?at=tomorrow")
     assert bad.status_code == 400 and "2026-11-23T21:00" in bad.get_json()["error"]
+
+
+def test_a_poll_sends_only_what_is_new(client):
+    """The page polls: nothing new means no events and only the newest step, not them all."""
+    call = place(client, at="2026-11-23T10:00")
+    for key in ("1", "#", "1"):
+        call = act(client, call, type="keys", keys=key).get_json()
+    everything = client.get(f"{API}/calls/{call['id']}?since=0").get_json()
+    assert len(everything["steps"]) == 4 and everything["events"]
+    quiet = client.get(f"{API}/calls/{call['id']}?since={everything['next']}").get_json()
+    assert quiet["events"] == [] and [s["n"] for s in quiet["steps"]] == [4]

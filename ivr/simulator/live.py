@@ -146,6 +146,7 @@ class LiveCall:
         self.ended: dict[str, Any] | None = None
         self.node: str | None = None  # where the call is now
         self._doc_nodes: list[str] = []  # the nodes the current document passed
+        self._where: str | None = None  # the node that last waited, for the caller's lines
         self._cond = threading.Condition()
         self._turn = 0  # moves on when the call starts waiting or ends
         self._actions: queue.SimpleQueue[CallerAction] = queue.SimpleQueue()
@@ -225,18 +226,29 @@ class LiveCall:
         fresh, self._problems_seen = found[self._problems_seen :], len(found)
         nodes = self._tracking.nodes.get(event.url, [])
         attrs = event.attrs
+        who = _who(event)
         with self._cond:
             self._doc_nodes = nodes
             self.node = nodes[-1] if nodes else event.node or self.node
+            # The node behind the line: a <Say>'s speaker as the flow names it; any other
+            # verb is the node the document ends at (the one that waits); the caller's
+            # lines are where the call waited.
+            path = ([event.node] if event.node else []) + list(nodes)
+            node = self._where
+            if who == "app":
+                if event.verb in ("Say", "Play"):
+                    node = event.speaker or (path[-1] if path else None)
+                else:
+                    node = self._where = path[-1] if path else None
             self._add(
                 {
                     "verb": event.verb,
-                    "who": _who(event),
+                    "who": who,
                     "text": event.text,
                     "line": event.line(),
                     "language": attrs.get("language"),
                     "voice": attrs.get("voice"),
-                    "node": event.node,
+                    "node": node,
                     "nodes": nodes,
                     "url": _path(event.url),
                     "problems": _problems(fresh),

@@ -171,9 +171,10 @@ class PhoneCall(LiveCall):
 
     def act(self, action: CallerAction, timeout: float = TURN_WAIT) -> None:
         """Hand the call an action (as LiveCall does) and keep it once taken."""
-        before = self.snapshot(since=1 << 30)
+        with self._cond:
+            before, waiting = len(self.events), dict(self.waiting or {})
         super().act(action, timeout)  # Refused: nothing was taken, nothing is kept
-        self.inputs.append(Input(action, before["next"], before["waiting"] or {}))
+        self.inputs.append(Input(action, before, waiting))
 
 
 class WebSimulator:
@@ -672,33 +673,8 @@ def export(sid: str) -> Response:
 
 
 def _snapshot(session: LiveCall, since: int = 0) -> dict[str, Any]:
-    """The session's snapshot, each line naming the one node that said it."""
-    snapshot = session.snapshot()
-    events = speakers(snapshot["events"])
-    return {**snapshot, "events": events[since:]}
-
-
-def speakers(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Copy the events with `node` set to the node behind each line.
-
-    A <Say> is its speaker's, as the flow names it; a <Gather> or any other verb is the
-    node the document ends at (the one that waits); the caller's lines are where the call
-    waited.
-    """
-    named: list[dict[str, Any]] = []
-    where: str | None = None
-    for event in events:
-        node = where
-        if event["who"] == "app":
-            path = [event["node"]] if event.get("node") else []
-            path += event.get("nodes") or []
-            last = path[-1] if path else None
-            if event["verb"] in ("Say", "Play"):
-                node = event.get("speaker") or last
-            else:
-                node = where = last
-        named.append({**event, "node": node})
-    return named
+    """The session's events from `since` on, and the steps behind them."""
+    return session.snapshot(since)
 
 
 def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
