@@ -114,3 +114,56 @@ def test_words_no_phrase_has_count_against_a_match(menus):
 )
 def test_bad_input_matches_nothing(menus, said):
     assert menus.spoken.intents.match(said).choices == ()
+
+
+def test_a_near_miss_under_the_best_menu_does_not_undo_its_match():
+    """The most specific node wins only when it would be accepted itself."""
+    from dataclasses import fields
+
+    from ivr.menu import intents
+
+    built = intents.build(
+        {"menu": ["账户问题"], "child": ["账户被盗"]},
+        {"menu": frozenset(), "child": frozenset({"menu"})},
+    )
+
+    class Scored(intents.Intents):
+        def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
+            return {"menu": (0.45, "账户问题"), "child": (0.36, "账户被盗")}
+
+    scored = Scored(**{f.name: getattr(built, f.name) for f in fields(built)})
+    assert scored.match("账户").choices == ("menu",)
+
+
+def test_english_stems_are_right_from_many_threads_at_once():
+    """gunicorn's gthread workers stem in many threads; a shared stemmer mixes their words."""
+    import sys
+    import threading
+
+    from ivr.menu import intents
+
+    words = ["withdrawals", "transferred", "payments", "hacked", "locking", "verification"]
+    expected = {w: intents._stem(w) for w in words}
+    wrong: list[tuple[str, str]] = []
+    errors: list[BaseException] = []
+
+    def stem_many() -> None:
+        try:
+            for _ in range(2000):
+                for word in words:
+                    if (got := intents._stem(word)) != expected[word]:
+                        wrong.append((word, got))
+        except BaseException as exc:  # an IndexError from a stemmer another thread moved
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=stem_many) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors and not wrong, (errors[:1], wrong[:5])

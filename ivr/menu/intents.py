@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
@@ -132,7 +133,8 @@ class Intents:
         # The most specific intent: a node under the best menu that is nearly as close wins
         # (被盗 over 账户, "a payment I don't recognise" over Payments).
         for under, (near, phrase) in close:
-            if node in self.ancestors.get(under, ()):
+            # (only one that would itself be accepted: a near miss must not undo a match)
+            if near >= THRESHOLD and node in self.ancestors.get(under, ()):
                 node, score, text = under, near, phrase
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
@@ -273,16 +275,25 @@ def _english(run: str, found: dict[str, float]) -> None:
         found[f"t3:{joined[i : i + 3]}"] = _WEIGHTS["t3"]
 
 
+_local = threading.local()
+
+
 def _stem(word: str) -> str:
     return _stemmer().stemWord(word)  # type: ignore[no-any-return]
 
 
-@cache
 def _stemmer() -> Any:
-    """The Snowball (Porter 2) English stemmer, loaded on the first spoken request."""
-    import snowballstemmer
+    """This thread's Snowball (Porter 2) English stemmer, made on its first spoken request.
 
-    return snowballstemmer.stemmer("english")
+    One per thread: a stemmer keeps the word it works on in itself, so threads sharing
+    one (gunicorn's gthread workers) get each other's stems.
+    """
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def _sound(ch: str) -> str:
