@@ -415,6 +415,13 @@ class Recorder:
         try:
             if time.monotonic() >= self._retry_at:
                 try:
+                    self._migrate_once()
+                except Exception as exc:
+                    # Not this record's fault (down still, or a schema it cannot take):
+                    # keep it for the replay, as probe() does, rather than set it aside.
+                    self._failed(exc)
+                    return self._keep(changes)
+                try:
                     self._commit(changes)
                 except Exception as exc:
                     if not outage(exc):
@@ -462,7 +469,6 @@ class Recorder:
             log.warning("call records: database %s is back and migrated", self.shown)
 
     def _commit(self, changes: Sequence[Change]) -> None:
-        self._migrate_once()
         with self._one_writer:
             self._transaction(changes)
 

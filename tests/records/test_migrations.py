@@ -248,6 +248,31 @@ def test_healthz_alone_notices_the_database_is_back_and_replays(tmp_path, monkey
     recorder.close()
 
 
+def test_a_schema_it_cannot_take_after_an_outage_keeps_records_for_later(tmp_path, monkeypatch):
+    """The database comes back with a schema newer than this code: the calls' records are
+    not bad data, so they wait in the spool for a fixed server, none set aside."""
+    import sqlite3
+
+    from ivr.records.spool import REJECTED
+
+    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)
+    app, blocker = app_with_the_database_down(tmp_path)
+    recorder = app.extensions["ivr"].recorder
+    client = app.test_client()
+    client.post("/voice", data={"CallSid": "CA1", "From": "+8613812341234"})
+    blocker.unlink()
+    blocker.mkdir()
+    with sqlite3.connect(blocker / "ivr.sqlite3") as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+        connection.execute("INSERT INTO alembic_version VALUES ('9999')")
+    answer = client.post("/voice", data={"CallSid": "CA2", "From": "+8613812341234"})
+    assert answer.status_code == 200 and b"<Gather" in answer.data
+    assert len(recorder.spool.lines()) == 2
+    assert not (recorder.spool.directory / REJECTED).exists()
+    assert client.get("/healthz").get_json()["records"] == "spooling"
+    recorder.close()
+
+
 def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "postgres://ivr:secret@127.0.0.1:1/ivr")
     assert ivr_main(["db", "upgrade"]) == 75
