@@ -36,7 +36,6 @@ from ivr.simulator.transport import Response, Transport, resolve_url
 
 ALL_KEYS = tuple("0123456789*#")
 DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
-_CALL_FIELDS = CALL_FIELDS
 
 Request = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -97,7 +96,7 @@ class _Probe:
         # Earlier actions count only while they happened in this same document.
         prelude = tuple(self.done) if document is self.branch_document else ()
         method, url, params = document.request or ("POST", document.url, {})
-        extra = tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS))
+        extra = tuple(sorted((k, v) for k, v in params.items() if k not in CALL_FIELDS))
         body = (
             document.body.decode("utf-8", "replace")
             if document.body
@@ -134,7 +133,7 @@ class _Tracing:
         key = (
             method,
             url,
-            tuple(sorted((k, v) for k, v in params.items() if k not in _CALL_FIELDS)),
+            tuple(sorted((k, v) for k, v in params.items() if k not in CALL_FIELDS)),
         )
         response = self.cache.get(key)
         if response is None:

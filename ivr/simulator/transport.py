@@ -215,6 +215,7 @@ class HttpTransport:
         self.timeout = timeout
         # A session keeps cookies across the call, as Twilio does.
         self._session = requests.Session()
+        self._session.max_redirects = MAX_REDIRECTS  # as Twilio counts them (11215)
 
     def request(
         self, method: str, url: str, params: dict[str, str], headers: dict[str, str]

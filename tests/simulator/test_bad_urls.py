@@ -14,7 +14,7 @@ from flask import Flask, Response, redirect
 
 from ivr.simulator import Call, HttpTransport, ScriptedCaller, TransportError, WsgiTransport
 from ivr.simulator.line import Line
-from ivr.simulator.transport import MAX_BODY
+from ivr.simulator.transport import MAX_BODY, MAX_REDIRECTS
 
 from .conftest import serving
 from .test_foreign_app import ivr, problems
@@ -32,6 +32,12 @@ def bad_app() -> Flask:
     @app.post("/loop")
     def loop() -> Response:
         return redirect("/loop", code=307)  # 307 keeps the POST, as Twilio follows it
+
+    @app.post("/hops/<int:left>")
+    def hops(left: int) -> Response:
+        if left:
+            return redirect(f"/hops/{left - 1}", code=307)
+        return Response("<Response><Hangup/></Response>", mimetype="text/xml")
 
     @app.post("/huge")
     def huge() -> Response:
@@ -74,6 +80,7 @@ def _port_nobody_listens_on() -> int:
     [
         ("/html", 12300, "Content-Type is 'text/html; charset=utf-8'"),
         ("/loop", 11215, "redirected more than"),
+        (f"/hops/{MAX_REDIRECTS + 1}", 11215, f"redirected more than {MAX_REDIRECTS} times"),
         ("/huge", 11750, f"over {MAX_BODY} bytes"),
     ],
 )
