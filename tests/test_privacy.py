@@ -144,8 +144,10 @@ def _drive(url: str) -> list[int]:
         ("/voice/fallback", {**sid, "ErrorCode": TYPED, "ErrorUrl": f"https://x/?From={CALLER}"}),
         ("/voice/callback?node=callback&lang=zh-CN&s=6&stage=enter", {**sid, "Digits": TYPED}),
     ]:
-        statuses.append(_signed_post(url, path, fields))
-        statuses.append(_signed_post(url, path, fields, sign=False))  # refused: 403
+        # Signed, it reaches its handler (valid TwiML or an empty 200); unsigned, 403.
+        signed, forged = _signed_post(url, path, fields), _signed_post(url, path, fields, False)
+        assert (signed, forged) == (200, 403), path
+        statuses += [signed, forged]
     return statuses
 
 
