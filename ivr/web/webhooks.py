@@ -280,8 +280,9 @@ def _record_step(
             score=answer.score,
         ),
     ]
+    left: list[Change] = []  # what the caller left: a message, a callback request
     if recording is not None and answer.outcome == "recorded":
-        changes.append(
+        left.append(
             message_left(
                 call_sid,
                 recording.sid or f"{call_sid}-{step}",
@@ -297,14 +298,13 @@ def _record_step(
             )
         )
     if answer.callback is not None:
-        changes.append(
+        left.append(
             callback_requested(
                 call_sid, step, caller, answer.callback.number, answer.callback.window, now
             )
         )
-    written = recorder.write(*changes)
-    left_data = len(changes) > 2  # a message or callback request beside the call and step
-    return written if left_data else None
+    written = recorder.write(*changes, *left)
+    return written if left else None
 
 
 def _seen(hook: Webhook, call_sid: str, now: datetime.datetime) -> Change:
