@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -152,19 +152,33 @@ def _base_url(text: str | None) -> str | None:
     return value
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(entries: Iterable[str]) -> tuple[Network, ...] | None:
+    """FORWARDED_ALLOW_IPS entries as networks; None for '*' (any address).
+
+    The one reading of the list: checked here at start-up, used by ivr.web.proxy.
+    """
+    found: list[Network] = []
+    for entry in entries:
+        if entry == "*":
+            return None
+        try:
+            found.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS has '{entry}', which is not an address or network"
+            ) from None
+    return tuple(found)
+
+
 def _addresses(text: str | None) -> tuple[str, ...] | None:
     """FORWARDED_ALLOW_IPS as gunicorn reads it: addresses or networks, commas between."""
     entries = tuple(e.strip() for e in (text or "").split(",") if e.strip())
     if not entries:
         return None
-    for entry in entries:
-        if entry != "*":
-            try:
-                ipaddress.ip_network(entry, strict=False)
-            except ValueError:
-                raise SettingsError(
-                    f"FORWARDED_ALLOW_IPS has '{entry}', which is not an address or network"
-                ) from None
+    networks(entries)  # refuse a bad entry now, with its name
     return entries
 
 

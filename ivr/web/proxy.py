@@ -15,23 +15,10 @@ from typing import Any
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ivr.settings import networks
 from ivr.web.bodies import WsgiApp
 
 TRUSTED_KEY = "ivr.trusted_proxy"  # set in the environ of a request a trusted proxy sent
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def networks(allowed: Iterable[str]) -> tuple[Network, ...] | None:
-    """Parse FORWARDED_ALLOW_IPS entries (addresses or networks); None for '*' (any).
-
-    Raises ValueError naming an entry that is neither.
-    """
-    found: list[Network] = []
-    for entry in allowed:
-        if entry == "*":
-            return None
-        found.append(ipaddress.ip_network(entry, strict=False))
-    return tuple(found)
 
 
 class TrustedProxyFix:
