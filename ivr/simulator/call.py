@@ -158,20 +158,35 @@ CALL_FIELDS = frozenset(
 )
 
 
+def gather_values(attrs: Mapping[str, str]) -> dict[str, str | None]:
+    """A <Gather>'s settings with Twilio's defaults filled in (numDigits None: any)."""
+    timeout = attrs.get("timeout", "5")
+    return {
+        "input": attrs.get("input", "dtmf"),
+        "timeout": timeout,
+        "numDigits": attrs.get("numDigits"),
+        "finishOnKey": attrs.get("finishOnKey", "#"),
+        "speechTimeout": attrs.get("speechTimeout", timeout),
+        "language": attrs.get("language", "en-US"),
+        "hints": attrs.get("hints"),
+    }
+
+
 def gather_settings(attrs: Mapping[str, str]) -> str:
     """A <Gather>'s settings as Twilio reads them, defaults filled in, for a person to read."""
-    hints = attrs.get("hints", "")
+    values = gather_values(attrs)
+    hints = values["hints"] or ""
     if len(hints) > 60:
         hints = hints[:57] + f"... ({len(hints.split(','))} hints)"
     parts = [
-        f"input {attrs.get('input', 'dtmf')}",
-        f"timeout {attrs.get('timeout', '5')}s",
-        f"numDigits {attrs.get('numDigits', 'any')}",
-        f"finishOnKey {attrs.get('finishOnKey', '#') or 'none'}",
+        f"input {values['input']}",
+        f"timeout {values['timeout']}s",
+        f"numDigits {values['numDigits'] or 'any'}",
+        f"finishOnKey {values['finishOnKey'] or 'none'}",
     ]
-    if "speech" in attrs.get("input", ""):
-        parts.append(f"speechTimeout {attrs.get('speechTimeout', attrs.get('timeout', '5'))}")
-        parts.append(f"language {attrs.get('language', 'en-US')}")
+    if "speech" in (values["input"] or ""):
+        parts.append(f"speechTimeout {values['speechTimeout']}")
+        parts.append(f"language {values['language']}")
     if hints:
         parts.append(f"hints {hints}")
     return ", ".join(parts)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ivr.simulator.call import Call, CallResult, Event, Step, gather_settings
+from ivr.simulator.call import Call, CallResult, Event, Step, gather_settings, gather_values
 from ivr.simulator.callers import (
     FITS,
     CallerAction,
@@ -366,17 +366,7 @@ class LiveCall:
 
 def _gather(attrs: dict[str, str]) -> dict[str, Any]:
     """A <Gather>'s settings, defaults filled in as Twilio reads them, and as one line."""
-    timeout = attrs.get("timeout", "5")
-    return {
-        "input": attrs.get("input", "dtmf"),
-        "timeout": timeout,
-        "numDigits": attrs.get("numDigits"),
-        "finishOnKey": attrs.get("finishOnKey", "#"),
-        "speechTimeout": attrs.get("speechTimeout", timeout),
-        "language": attrs.get("language", "en-US"),
-        "hints": attrs.get("hints"),
-        "text": gather_settings(attrs),
-    }
+    return {**gather_values(attrs), "text": gather_settings(attrs)}
 
 
 def _who(event: Event) -> str:
