@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.genmenu import generate  # noqa: E402
+from ivr.simulator.line import own_line  # noqa: E402
 from ivr.web import gunicorn_conf  # noqa: E402
-from ivr.web.webhooks import own_line  # noqa: E402
 
 TOKEN = "bench-auth-token-0123456789abcdef"
 NOW = "2026-11-23T10:00:00+08:00"

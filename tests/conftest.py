@@ -55,7 +55,7 @@ TWILIO_VECTOR = (
 
 def own_line(base: str, token: str | None = None, lang: str | None = None):
     """This app's number at `base`, as ivr.web.webhooks.own_line builds it for the commands."""
-    from ivr.web.webhooks import own_line as build
+    from ivr.simulator.line import own_line as build
 
     return build(Settings(public_base_url=base, auth_token=token), lang)
 

@@ -71,7 +71,7 @@ def _scratch() -> Path:
 
 def _own_line(lang: str | None = None) -> Line:
     """The in-process app's number, signed with the server's own token (the settings')."""
-    from ivr.web.webhooks import own_line
+    from ivr.simulator.line import own_line
 
     return own_line(cli_settings(), lang)
 

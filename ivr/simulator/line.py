@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 from twilio.request_validator import RequestValidator
 
+from ivr.settings import Settings
 from ivr.simulator.transport import with_query
 
 METHODS = ("GET", "POST")
 USER_AGENT = "TwilioProxy/1.1"
+LOCAL_URL = "http://127.0.0.1:5000"  # where in-process simulated calls pretend the app lives
 
 
 class LineError(ValueError):
@@ -74,3 +76,19 @@ class _Fields(dict[str, str]):
 
     def getall(self, name: str) -> list[str]:
         return [self[name]]
+
+
+def own_line(settings: Settings, lang: str | None = None) -> Line:
+    """This app's number as the README's set-up configures it, for a simulated call.
+
+    Webhook /voice (with ?lang= to start in a language), status callback /voice/status,
+    at the public base URL the app checks signatures against, signed with the server's
+    own token: every command and page that places a call to this app builds its line here.
+    """
+    base = settings.public_base_url or LOCAL_URL
+    webhook = base + "/voice"
+    return Line(
+        webhook=with_query(webhook, {"lang": lang}) if lang else webhook,
+        status_callback=base + "/voice/status",
+        auth_token=settings.auth_token,
+    )

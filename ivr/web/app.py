@@ -12,7 +12,7 @@ from ivr.menu.loading import Menus
 from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
-from ivr.web import last_good, phone, webhooks
+from ivr.web import last_good, webhooks
 from ivr.web.bodies import BodyDeadline
 from ivr.web.proxy import TrustedProxyFix
 from ivr.web.reloader import Reloader
@@ -69,7 +69,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(webhooks.health)
-    phone.register(app, build=create_app)
+    if settings.production and not settings.simulator_password:
+        log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator in production")
+    else:
+        from ivr.web import phone  # here: a production worker without it loads no simulator
+
+        phone.register(app, build=create_app)
     reloader = Reloader(app, _derived, settings.reload_seconds)
     reloader.install_signal()
     app.extensions["ivr.web.reloader"] = reloader

@@ -48,10 +48,10 @@ from ivr.simulator.callers import (
     Silence,
     Speech,
 )
+from ivr.simulator.line import own_line
 from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
 from ivr.simulator.scenarios import Scenario, Turn, dump_scenario, recorded_steps
 from ivr.simulator.transport import with_query
-from ivr.web.webhooks import own_line
 
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
@@ -119,8 +119,7 @@ def register(
     settings = service.settings
     password = settings.simulator_password
     if settings.production and not password:
-        log.info("web simulator off: set IVR_SIMULATOR_PASSWORD to serve /simulator in production")
-        return
+        return  # off (create_app says so in the log)
     if bp.name in app.blueprints:
         return
     if password and len(password) < 12:

@@ -43,12 +43,9 @@ from ivr.records.writes import (
     message_left,
     step_taken,
 )
-from ivr.simulator.line import Line
-from ivr.simulator.transport import with_query
 from ivr.web.proxy import TRUSTED_KEY
 
 if TYPE_CHECKING:
-    from ivr.settings import Settings
     from ivr.web.service import Service
 
 bp = Blueprint("voice", __name__)
@@ -60,7 +57,6 @@ TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer p
 # ... and the one that holds why: Answer.decision itself, called only by whoever reads it
 # (an in-process simulator), so a production step does not build it.
 DECISION_KEY = "ivr.decision"
-LOCAL_URL = "http://127.0.0.1:5000"  # where in-process simulated calls pretend the app lives
 
 
 def _service() -> Service:
@@ -458,22 +454,6 @@ HANDLERS: dict[str, Callable[[Webhook], Reply]] = {
 }
 for _path, _handler in HANDLERS.items():
     bp.add_url_rule(_path, view_func=_view(_handler), methods=["GET", "POST"])
-
-
-def own_line(settings: Settings, lang: str | None = None) -> Line:
-    """This app's number as the README's set-up configures it, for a simulated call.
-
-    Webhook /voice (with ?lang= to start in a language), status callback /voice/status,
-    at the public base URL the app checks signatures against, signed with the server's
-    own token: every command and page that places a call to this app builds its line here.
-    """
-    base = settings.public_base_url or LOCAL_URL
-    webhook = base + "/voice"
-    return Line(
-        webhook=with_query(webhook, {"lang": lang}) if lang else webhook,
-        status_callback=base + "/voice/status",
-        auth_token=settings.auth_token,
-    )
 
 
 @health.route("/healthz", methods=["GET"])
