@@ -57,6 +57,9 @@ EXPECTATIONS = ("expect", "expect_dial", "expect_record", "expect_hangup", "expe
 _WAITS = {"gather": ("press", "say", "silence"), "dial": ("dial",), "record": ("record", "silence")}
 
 
+HUNG_UP = ("hangup", "end-of-document")  # the ends a scenario calls the app hanging up
+
+
 class ScenarioError(Exception):
     """A scenario file that cannot be read; names the file and step."""
 
@@ -188,7 +191,7 @@ class _ScenarioCaller:
             if self.node != str(value):
                 self.failures.append(f"{where}: the call is at node '{self.node}'")
         elif step.kind == "expect_hangup":
-            hung_up = ended is not None and ended.end in ("hangup", "end-of-document")
+            hung_up = ended is not None and ended.end in HUNG_UP
             if hung_up != bool(value):
                 state = f"the call {'ended: ' + ended.end if ended else 'is still waiting'}"
                 self.failures.append(f"{where}: {state}")

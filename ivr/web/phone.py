@@ -21,7 +21,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -50,8 +49,8 @@ from ivr.simulator.callers import (
 )
 from ivr.simulator.line import own_line
 from ivr.simulator.live import DEFAULT_FROM, TURN_WAIT, CallOptions, LiveCall, Refused
-from ivr.simulator.scenarios import Scenario, Turn, dump_scenario, recorded_steps
-from ivr.simulator.transport import with_query
+from ivr.simulator.scenarios import HUNG_UP, Scenario, Turn, dump_scenario, recorded_steps
+from ivr.simulator.transport import resolve_url, with_query
 
 if TYPE_CHECKING:
     from ivr.menu.hours import Schedule
@@ -220,10 +219,8 @@ class WebSimulator:
             raise
         line = own_line(self.settings, chosen.lang)
         if chosen.node:  # "call from here": the redirect our TwiML uses, never /voice
-            parts = urlsplit(line.webhook)  # .../voice?lang=... -> .../voice/enter
-            entry = urlunsplit((parts.scheme, parts.netloc, parts.path + "/enter", "", ""))
             query = {"node": chosen.node, **({"lang": chosen.lang} if chosen.lang else {})}
-            line = dataclasses.replace(line, webhook=with_query(entry, query))
+            line = line.to(resolve_url(line.webhook, with_query("/voice/enter", query)))
         service: Service = target.extensions["ivr"]
 
         def verdicts() -> list[dict[str, Any]]:
@@ -689,7 +686,7 @@ def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
     turns.append(
         Turn([(e["verb"], e["text"]) for e in events[start:]], (waiting or {}).get("node"))
     )
-    hung_up = bool(ended and ended["reason"] in ("hangup", "end-of-document"))
+    hung_up = bool(ended and ended["reason"] in HUNG_UP)
     options = session.options
     scenario = Scenario(
         name=f"a call from the browser phone at {session.placed:%Y-%m-%d %H:%M}",
