@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ivr.cli import cli
 from tests.browser.test_phone_page import CLOSED, OPEN
 from tests.browser.test_workbench import DESKTOP, MOBILE, call_at
-from tests.conftest import ENV, HOTLINE
+from tests.conftest import HOTLINE, env_for
 
 pytestmark = pytest.mark.slow
 SIZES = pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
@@ -162,14 +162,7 @@ def test_speech_steps_name_the_phrase_as_ivr_simulate_v_does(phone, tmp_path):
     assert why.startswith("heard '账户被锁定了' -> phrase '账户被锁定' of node locked (score ")
     assert ", runner-up " in why
 
-    env = {
-        **ENV,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
-        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
-        "IVR_ENV": "development",
-        "IVR_MENUS": str(HOTLINE),
-    }
+    env = {**env_for(tmp_path), "IVR_ENV": "development", "IVR_MENUS": str(HOTLINE)}
     result = CliRunner(env=env).invoke(
         cli, ["simulate", "-v", "--input", "say:账户被锁定了", "--at", f"{OPEN}:00+08:00"]
     )

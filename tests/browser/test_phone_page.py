@@ -8,8 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
-from tests.browser.conftest import ENV
-from tests.conftest import HOTLINE
+from tests.conftest import HOTLINE, env_for
 
 pytestmark = pytest.mark.slow
 OPEN = "2026-11-23T10:00"  # a Monday morning in Shanghai
@@ -19,10 +18,7 @@ CLOSED = "2026-11-23T21:00"
 def simulate(script: str, at: str, tmp_path) -> list[str]:
     """Print the same call with `ivr simulate`, as a developer at a terminal would."""
     env = {
-        **ENV,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
-        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+        **env_for(tmp_path),
         "IVR_ENV": "development",
         "IVR_MENUS": str(HOTLINE),
     }  # the page serves the shipped menu
