@@ -388,10 +388,12 @@ def test_readme_screenshots(make_phone, viewport, name):
     assert "clock fixed at" in page.text_content("#clock-time")
     if viewport == DESKTOP:
         page.click("#transcript details.step[data-step='2'] > summary")  # one step explained
+        page.wait_for_selector("#transcript details.step[data-step='2'] .step-body")
     else:
         # A phone's screen cannot hold the keypad and the transcript: show the transcript,
         # from its clock line, with the first step opened.
         page.click("#transcript details.step[data-step='1'] > summary")
+        page.wait_for_selector("#transcript details.step[data-step='1'] .step-body")
         page.eval_on_selector("#transcript", "el => { el.scrollTop = 0; }")
         page.eval_on_selector(
             ".transcript-pane",
