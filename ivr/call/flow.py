@@ -101,9 +101,18 @@ class Answer:
     callback: CallbackRequest | None = None  # a request to store before answering
     score: float | None = None  # how well speech matched the node it led to (None: no speech)
     # Why it went where it went, for the simulator (never logged: `heard` is caller words):
-    route: tuple[str, ...] = ()  # the nodes passed, an hours node with its verdict
+    hours: tuple[tuple[str, bool], ...] = ()  # the hours nodes passed, open or not
     match: Match | None = None  # the speech matcher's answer, when it was asked
     heard: str | None = None  # the words it was asked about
+
+    @property
+    def route(self) -> tuple[str, ...]:
+        """The nodes passed, an hours node with its verdict: "agent [hours: closed]"."""
+        verdicts = dict(self.hours)
+        return tuple(
+            f"{n} [hours: {'open' if verdicts[n] else 'closed'}]" if n in verdicts else n
+            for n in self.path
+        )
 
     def why(self) -> str:
         """Explain the step: "keys 0 -> agent => agent [hours: closed] -> after_hours"."""
@@ -587,9 +596,9 @@ class Flow:
         `said` is spoken first; `carried` too, but inside the next <Gather> if one comes.
         """
         passed: list[str] = []
-        route: list[str] = []
-        answer = self._walk(state, target, now, said, outcome, passed, route, carried)
-        return replace(answer, path=tuple(passed), route=tuple(route))
+        hours: dict[str, bool] = {}
+        answer = self._walk(state, target, now, said, outcome, passed, hours, carried)
+        return replace(answer, path=tuple(passed), hours=tuple(hours.items()))
 
     def _walk(
         self,
@@ -599,7 +608,7 @@ class Flow:
         said: tuple,
         outcome: str,
         passed: list[str],
-        route: list[str],
+        hours: dict[str, bool],
         carry: tuple = (),
     ) -> Answer:
         verbs: list[Verb] = list(said)
@@ -607,7 +616,6 @@ class Flow:
         lang = state.lang
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)
-            route.append(target)
             node: AnyNode = self.menus.nodes[target]
             if isinstance(node, MenuNode | AnswerNode):
                 back = state.back
@@ -635,7 +643,7 @@ class Flow:
             elif isinstance(node, HoursNode):
                 schedule = self.menus.schedules[node.schedule]
                 is_open = schedule.is_open(now)
-                route[-1] += f" [hours: {'open' if is_open else 'closed'}]"
+                hours[target] = is_open
                 if is_open:
                     target = node.open
                 else:
