@@ -15,7 +15,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ivr.simulator.call import CALL_FIELDS, Call, Event, speaking_seconds
@@ -128,7 +128,7 @@ class _Tracing:
         self.cache: dict[tuple, Response] = {}
 
     def request(
-        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+        self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
     ) -> Response:
         key = (
             method,

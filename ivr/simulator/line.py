@@ -7,7 +7,7 @@ phone) goes through a `Line`, so each request is signed the one way Twilio signs
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -52,18 +52,45 @@ class Line:
         """The same number with another webhook (a call started elsewhere) and no callback."""
         return replace(self, webhook=webhook, status_callback=None)
 
-    def headers(self, method: str, url: str, params: Mapping[str, str]) -> dict[str, str]:
-        """Twilio's headers for one request: its user agent and, with a token, its signature."""
-        headers = {"User-Agent": USER_AGENT}
-        if self.auth_token:
-            # For GET the fields travel in the URL, which is then signed on its own.
-            signed, fields = (
-                (with_query(url, dict(params)), {}) if method == "GET" else (url, params)
-            )
-            headers["X-Twilio-Signature"] = _validator(self.auth_token).compute_signature(
-                signed, _Fields(fields)
-            )
-        return headers
+    def headers(self, method: str, url: str, params: Mapping[str, str]) -> Mapping[str, str]:
+        """Twilio's headers for one request: its user agent and, with a token, its signature.
+
+        The signature is computed when a transport first reads the headers: `ivr explore`
+        answers most requests from memory, and those are never sent.
+        """
+        return _Headers(self.auth_token, method, url, params)
+
+
+class _Headers(Mapping[str, str]):
+    """One request's headers, signed on first read."""
+
+    def __init__(self, token: str | None, method: str, url: str, params: Mapping[str, str]) -> None:
+        self._token, self._method, self._url, self._params = token, method, url, params
+        self._made: dict[str, str] | None = None
+
+    def _headers(self) -> dict[str, str]:
+        if self._made is None:
+            self._made = {"User-Agent": USER_AGENT}
+            if self._token:
+                # For GET the fields travel in the URL, which is then signed on its own.
+                signed, fields = (
+                    (with_query(self._url, dict(self._params)), {})
+                    if self._method == "GET"
+                    else (self._url, self._params)
+                )
+                self._made["X-Twilio-Signature"] = _validator(self._token).compute_signature(
+                    signed, _Fields(fields)
+                )
+        return self._made
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers())
+
+    def __len__(self) -> int:
+        return len(self._headers())
 
 
 @functools.lru_cache(maxsize=8)

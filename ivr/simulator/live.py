@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -118,7 +118,7 @@ class _NodeTracking:
         self.nodes: dict[str, list[str]] = {}
 
     def request(
-        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+        self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
     ) -> Response:
         response = self.inner.request(method, url, params, headers)
         if response.nodes:  # ours tells; other apps need not

@@ -54,7 +54,7 @@ class Transport(Protocol):
     """Anything that can send Twilio's webhook requests to an app."""
 
     def request(
-        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+        self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
     ) -> Response:
         """Send one request; raise TransportError when no answer arrives."""
         ...
@@ -101,7 +101,7 @@ class WsgiTransport:
         self.cookies: dict[str, str] = {}
 
     def request(
-        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+        self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
     ) -> Response:
         """Send one request to the app and return its answer."""
         absolute = resolve_url(self.base_url, url)
@@ -218,7 +218,7 @@ class HttpTransport:
         self._session.max_redirects = MAX_REDIRECTS  # as Twilio counts them (11215)
 
     def request(
-        self, method: str, url: str, params: dict[str, str], headers: dict[str, str]
+        self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
     ) -> Response:
         """Send one request over HTTP; a timeout or refused connection is TransportError."""
         import requests

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask, request
 from flask import Response as FlaskResponse
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from ivr.simulator import Call, CallResult, ScriptedCaller, WsgiTransport
 from ivr.simulator.line import Line
@@ -115,10 +115,18 @@ def dial_in() -> Callable[..., Dialled]:
     return place
 
 
+class _Quiet(WSGIRequestHandler):
+    """No request lines: these servers stand in for other people's apps, whose query
+    strings carry the simulated caller's number (the session's log scan reads every line)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 @contextlib.contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Serve a WSGI app over real HTTP on 127.0.0.1 (a free port); yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask, redirect, request
-from werkzeug.serving import make_server
 
 from ivr.simulator import (
     Call,
@@ -22,7 +21,7 @@ from ivr.simulator.line import Line
 from ivr.simulator.transport import resolve_url, with_query
 from tests.conftest import own_line
 
-from .conftest import BASE, doc, twiml_app
+from .conftest import BASE, doc, serving, twiml_app
 
 
 def echo_app() -> Flask:
@@ -126,16 +125,11 @@ def http_server() -> Iterator[tuple[str, list]]:
         "/slow": lambda: (release.wait(5), ("", 200))[1],
     }
     app, received = twiml_app(pages)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", received
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(app) as base:
+        try:
+            yield base, received
+        finally:
+            release.set()  # before the server stops: a slow page still waits on it
 
 
 @pytest.mark.slow
