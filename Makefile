@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sim test lint validate schema bench load lock clean
+.PHONY: run sim test lint validate schema bench load lock screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(STAMP)
 load: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python bench/load.py --database-url "$$(scripts/postgres.sh)"
+
+# The README's pictures of the browser phone, taken again in Chromium (scripts/chromium.sh).
+screenshots: $(STAMP)
+	IVR_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_workbench.py -k screenshots
 
 validate: $(STAMP)
 	$(BIN)/ivr validate menus.yaml
