@@ -357,14 +357,14 @@ def kept(root: ET.Element, thanks: str) -> bool:
     return False
 
 
-def leave_message(url: str, n: int) -> bool:
+def leave_message(url: str, n: int, duration: str = "12") -> bool:
     """Call n leaves a voicemail; return whether the caller was told it is kept."""
     fields = {
         "CallSid": f"CA{n:032d}",
         "From": CALLER,
         "RecordingSid": f"RE{n:032d}",
         "RecordingUrl": f"https://api.twilio.com/RE{n:032d}",
-        "RecordingDuration": "12",
+        "RecordingDuration": duration,
     }
     return kept(served_twiml(signed_post(url, MESSAGE, fields)), "感谢您的留言")
 
