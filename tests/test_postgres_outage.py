@@ -22,7 +22,13 @@ import requests
 
 from ivr.records.writes import RETRY_AFTER
 from tests.conftest import PROJECT_ROOT, free_port
-from tests.test_production import keep_calling, procfile_server, signed_step, workers
+from tests.test_production import (
+    keep_calling,
+    procfile_server,
+    ride_out_a_full_spool_disk,
+    wait_for_calls,
+    workers,
+)
 
 pytestmark = pytest.mark.slow
 SCRIPT = PROJECT_ROOT / "scripts" / "postgres.sh"
@@ -69,18 +75,6 @@ def cluster() -> Iterator[Cluster]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def wait_for(cluster: Cluster, sids: list[str], url: str) -> None:
-    """Poke the server until every call is in PostgreSQL (the spool replays on a write)."""
-    deadline = time.monotonic() + 60
-    n = 10**6
-    while not set(sids) <= cluster.calls():
-        missing = len(set(sids) - cluster.calls())
-        assert time.monotonic() < deadline, f"{missing} of {len(sids)} calls never arrived"
-        signed_step(url, f"CA{n:032d}")
-        n += 1
-        time.sleep(0.5)
-
-
 def test_postgres_down_at_start_then_back(tmp_path, cluster):
     cluster.stop()
     with procfile_server(tmp_path, DATABASE_URL=cluster.url) as url:
@@ -88,7 +82,7 @@ def test_postgres_down_at_start_then_back(tmp_path, cluster):
         assert health["status"] == "ok" and health["records"] == "spooling", health
         sids = keep_calling(url, 8, 0)
         cluster.start()  # migrations are applied when it is back
-        wait_for(cluster, sids, url)
+        wait_for_calls(url, sids, cluster.calls, 60)
         # Each worker says so once its next try is due (RETRY_AFTER after its last failure),
         # whether or not a call came to it since.
         time.sleep(RETRY_AFTER)
@@ -106,4 +100,16 @@ def test_postgres_stopped_then_a_worker_killed(tmp_path, cluster):
         sids = keep_calling(url, 30, 1000)
         assert victim not in workers(url) and len(workers(url)) == 2  # replaced, and serving
         cluster.start()
-        wait_for(cluster, before + sids, url)
+        wait_for_calls(url, before + sids, cluster.calls, 60)
+
+
+def test_postgres_stopped_and_the_spool_disk_full(tmp_path, cluster, small_disk):
+    """PostgreSQL stopped while the server runs, the spool on a 64 KB filesystem that
+    fills up: see ride_out_a_full_spool_disk for what must hold."""
+    spool = small_disk / "spool"
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * 40 * 1024)
+    with procfile_server(tmp_path, DATABASE_URL=cluster.url, IVR_SPOOL_DIR=str(spool)) as url:
+        assert set(keep_calling(url, 1, 900_000)) <= cluster.calls()  # written while it was up
+        cluster.stop()
+        ride_out_a_full_spool_disk(url, spool, filler, cluster.start, cluster.calls, cluster.url)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
+    String,
     Table,
     and_,
     bindparam,
@@ -311,15 +312,34 @@ def statements(dialect: str) -> dict[str, Executable]:
     }
 
 
+# The most characters each kind's text columns take (String(n)): PostgreSQL refuses a
+# longer value, which would set a call's every step aside (a long SIP address as From).
+WIDTHS: dict[str, dict[str, int]] = {
+    kind: {c.name: c.type.length for c in table.c if isinstance(c.type, String) and c.type.length}
+    for kind, table in TABLES.items()
+}
+
+
+def fitted(change: Change) -> dict[str, Any]:
+    """A change's row as its columns take it: text cut to the column's width, and without
+    NUL characters (PostgreSQL refuses them in any text; SQLite stores them)."""
+    widths = WIDTHS[change.kind]
+    return {
+        name: value.replace("\x00", "")[: widths.get(name)] if isinstance(value, str) else value
+        for name, value in change.row.items()
+    }
+
+
 def apply(connection: Connection, sql: Mapping[str, Executable], changes: Sequence[Change]) -> None:
     """Run one write's statements on a connection inside its transaction."""
     for change in changes:
-        connection.execute(sql[change.kind], dict(change.row))
-        lang = change.row.get("lang") if change.kind == "step" else None
+        row = fitted(change)
+        connection.execute(sql[change.kind], row)
+        lang = row.get("lang") if change.kind == "step" else None
         if lang:
             connection.execute(
                 sql["language"],
-                {"sid": change.row["call_sid"], "new_lang": lang, "after_step": change.row["step"]},
+                {"sid": row["call_sid"], "new_lang": lang, "after_step": row["step"]},
             )
 
 
@@ -589,6 +609,11 @@ class Recorder:
             except Exception as exc:
                 if outage(exc):
                     raise
+                log.error(
+                    "call records: a spooled write was refused (%s: %s)",
+                    type(exc).__name__,
+                    mask_digits(_reason(exc)),  # a driver's message may quote the value
+                )
                 rejected.append(line)
         return rejected
 

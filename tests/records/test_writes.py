@@ -221,6 +221,20 @@ def test_a_value_the_database_cannot_take_is_set_aside_and_the_rest_goes_on(db, 
         assert connection.execute(select(tables.calls.c.call_sid)).scalars().all() == ["CA2"]
 
 
+def test_text_longer_than_its_column_or_with_a_nul_is_cut_to_fit(db, tmp_path):
+    """A long SIP address as From, a NUL in a field: recorded, cut to fit, on both
+    databases (PostgreSQL refused each such write, and every step of the call with it)."""
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    sip = "sip:" + "a" * 100 + "@example.com"
+    assert recorder.write(call_seen("CA1", sip, "+86105550\x00", AT)) is Written.COMMITTED
+    assert recorder.write(_step("CA1", 1), _step("CA1\x00", 2)) is Written.COMMITTED
+    with db.connect() as connection:
+        call = connection.execute(select(tables.calls)).one()
+        steps = connection.execute(select(tables.events.c.step)).scalars().all()
+    assert (call.from_number, call.to_number) == (sip[:64], "+86105550")
+    assert sorted(steps) == [1, 2]  # the NUL dropped from the id: the same call
+
+
 def test_replay_sets_aside_a_line_it_cannot_apply_and_goes_on(db, tmp_path):
     spool = Spool(tmp_path / "spool")
     spool.append(
