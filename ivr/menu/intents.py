@@ -21,6 +21,7 @@ menu that is nearly as close wins over the menu (the most specific intent).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -30,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -73,10 +75,6 @@ _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
 
 
-_NOTHING: tuple[array[int], array[float]] = (array("I"), array("d"))
-_NONE = (0.0, -1)
-
-
 @dataclass(frozen=True)
 class Match:
     """The best node for an utterance, the phrase that matched, its score and the runner-up."""
@@ -98,91 +96,108 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class _Phrase:
-    node: str
-    text: str
-    weight: float  # sum of its features' weights, IDF included
+class _Posting:
+    """The phrases and nodes that have one feature, and its weight (IDF included) in each."""
+
+    weight: float
+    phrases: array[int]  # phrase indices, ascending
+    nodes: array[int]  # the distinct nodes of those phrases (node indices)
 
 
 @dataclass(frozen=True)
 class Intents:
     """An index of example phrases over every node a caller can ask for by speaking."""
 
-    phrases: tuple[_Phrase, ...]
-    # feature -> the phrases that have it and its weight in each, as two packed arrays
-    # (a tuple per posting would cost several times the memory on a large menu)
-    postings: Mapping[str, tuple[array[int], array[float]]]
+    nodes: tuple[str, ...]  # node index -> node id
+    texts: tuple[str, ...]  # phrase index -> its text
+    owner: array[int]  # phrase index -> its node index
+    inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
+    # feature -> its posting (packed arrays: a tuple per posting would cost several times
+    # the memory on a large menu)
+    postings: Mapping[str, _Posting]
     ancestors: Mapping[str, frozenset[str]]  # node -> the menus on its way from the main menu
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
-    idf: Mapping[str, float]  # feature -> inverse document frequency over the phrases
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
-    owner: tuple[str, ...]  # phrase index -> its node (phrases[i].node, read fastest)
-    inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
-        best = self.nearest(utterance)
-        if not best:
+        scores, phrase = self._scores(utterance)
+        if not scores:
             return Match(None, "", 0.0, None, 0.0)
-        # Only the nodes within MARGIN of the best are ranked (a large menu scores hundreds).
-        node, (score, text) = max(best.items(), key=lambda item: item[1][0])
-        close = sorted(
-            ((n, v) for n, v in best.items() if n != node and score - v[0] < MARGIN),
-            key=lambda item: -item[1][0],
-        )
+        nodes, ancestors = self.nodes, self.ancestors
+        node, score = max(scores.items(), key=itemgetter(1))
         # The most specific intent: a node under the best menu that is nearly as close wins
-        # (被盗 over 账户, "a payment I don't recognise" over Payments).
-        for under, (near, phrase) in close:
+        # (被盗 over 账户, "a payment I don't recognise" over Payments). Only the nodes
+        # within MARGIN of the best are ranked (a large menu scores hundreds).
+        close = sorted(
+            ((n, v) for n, v in scores.items() if score - v < MARGIN and n != node),
+            key=itemgetter(1),
+            reverse=True,
+        )
+        for under, near in close:
             # (only one that would itself be accepted: a near miss must not undo a match)
-            if near >= THRESHOLD and node in self.ancestors.get(under, ()):
-                node, score, text = under, near, phrase
+            if near >= THRESHOLD and nodes[node] in ancestors.get(nodes[under], ()):
+                node, score = under, near
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
         # node under it (被盗 is more specific than 账户, and does not compete with it).
-        related = self.related.get(node, frozenset())
-        others = [(n, v[0]) for n, v in best.items() if n != node and n not in related]
-        second, second_score = max(others, key=lambda item: item[1]) if others else (None, 0.0)
-        return Match(node, text, round(score, 4), second, round(second_score, 4))
+        related = self.related.get(nodes[node], frozenset())
+        ranked = heapq.nlargest(len(related) + 2, scores.items(), key=itemgetter(1))
+        others = [(n, v) for n, v in ranked if n != node and nodes[n] not in related]
+        second, second_score = (nodes[others[0][0]], others[0][1]) if others else (None, 0.0)
+        text = self.texts[phrase[node]]
+        return Match(nodes[node], text, round(score, 4), second, round(second_score, 4))
 
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
-        found = features(utterance)
-        said = sum(w * self.idf.get(f, UNKNOWN * self.unknown) for f, w in found.items())
-        phrases, owner = self.phrases, self.owner
-        gained = [0.0] * len(phrases)
+        scores, phrase = self._scores(utterance)
+        nodes, texts = self.nodes, self.texts
+        return {nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items()}
+
+    def _scores(self, utterance: str) -> tuple[dict[int, float], list[int]]:
+        """Node index -> score for the nodes that share a feature, and each one's best phrase."""
+        gained = [0.0] * len(self.owner)
+        covered = [0.0] * len(self.nodes)
         touched: set[int] = set()
-        covered: dict[str, float] = {}
+        said = 0.0
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in found.items():
-            indices, weights = self.postings.get(feature, _NOTHING)
-            for index, weight in zip(indices, weights, strict=True):
+        for feature, family in features(utterance).items():
+            posting = self.postings.get(feature)
+            if posting is None:
+                said += family * UNKNOWN * self.unknown
+                continue
+            weight = posting.weight
+            said += weight
+            for index in posting.phrases:
                 gained[index] += weight
-            if indices:
-                touched.update(indices)
-                share = family * self.idf[feature]
-                for node in set(map(owner.__getitem__, indices)):
-                    covered[node] = covered.get(node, 0.0) + share
+            touched.update(posting.phrases)
+            for node in posting.nodes:
+                covered[node] += weight
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
-        inverse = self.inverse
-        top: dict[str, tuple[float, int]] = {}
+        inverse, owner = self.inverse, self.owner
+        top = [0.0] * len(self.nodes)
+        phrase = [-1] * len(self.nodes)
         for index in touched:
             ratio = gained[index] * inverse[index]
             node = owner[index]
-            if ratio > top.get(node, _NONE)[0]:
-                top[node] = (ratio, index)
+            if ratio > top[node]:
+                top[node] = ratio
+                phrase[node] = index
         spread = GAMMA / (said + SMOOTHING)
-        best = {
-            node: ((1 - GAMMA) * ratio + covered[node] * spread, phrases[index].text)
-            for node, (ratio, index) in top.items()
+        scores = {
+            node: (1 - GAMMA) * top[node] + covered[node] * spread
+            for node in set(map(owner.__getitem__, touched))
         }
-        return best
+        return scores, phrase
 
 
 def build(
     examples: Mapping[str, Iterable[str]], ancestors: Mapping[str, frozenset[str]]
 ) -> Intents:
     """Index node -> example phrases (any language) once; `ancestors` are the menus above each."""
+    nodes = tuple(examples)
+    number = {node: n for n, node in enumerate(nodes)}
     raw = [
         (node, text, features(text))
         for node, texts in examples.items()
@@ -194,32 +209,34 @@ def build(
         for feature in found:
             count[feature] = count.get(feature, 0) + 1
     total = len(raw) or 1
-    idf = {f: math.log(1 + total / n) for f, n in count.items()}
+    # A feature weighs its family's weight times its inverse document frequency.
+    weight = {f: _WEIGHTS[f[:2]] * math.log(1 + total / n) for f, n in count.items()}
     related = {n: set(a) for n, a in ancestors.items()}
     for node, above in ancestors.items():
         for menu in above:
             related.setdefault(menu, set()).add(node)
-    phrases: list[_Phrase] = []
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for index, (node, text, found) in enumerate(raw):
-        weighted = {f: w * idf[f] for f, w in found.items()}
-        phrases.append(_Phrase(node, text, sum(weighted.values())))
-        for feature, weight in weighted.items():
-            postings.setdefault(feature, []).append((index, weight))
+    having: dict[str, list[int]] = {}
+    for index, (_, _, found) in enumerate(raw):
+        for feature in found:
+            having.setdefault(feature, []).append(index)
+    owner = array("I", (number[node] for node, _, _ in raw))
+    postings = {
+        f: _Posting(
+            weight[f],
+            array("I", indices),
+            array("I", dict.fromkeys(owner[i] for i in indices)),
+        )
+        for f, indices in having.items()
+    }
     return Intents(
-        tuple(phrases),
-        MappingProxyType(
-            {
-                f: (array("I", (i for i, _ in p)), array("d", (w for _, w in p)))
-                for f, p in postings.items()
-            }
-        ),
+        nodes,
+        tuple(text for _, text, _ in raw),
+        owner,
+        array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
+        MappingProxyType(postings),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
-        MappingProxyType(idf),
         math.log(1 + total),
-        tuple(phrase.node for phrase in phrases),
-        array("d", (1 / (phrase.weight + SMOOTHING) for phrase in phrases)),
     )
 
 
