@@ -27,13 +27,15 @@ import re
 import threading
 import unicodedata
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
+
+from ivr.menu import lexicon
 
 # Accept the best node at this score when the runner-up is at least MARGIN behind;
 # ask between the two when it is closer. Tuned on tests/speech/dev.yaml only.
@@ -49,7 +51,7 @@ MAX_CHARS = 300  # longer utterances are cut before matching
 
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
-    "嗯|呃|额|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
+    "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
     "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
     "怎么办|怎么回事|怎么样|怎么|什么|多少|啥|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
@@ -59,7 +61,8 @@ _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
     "actually basically you know the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
-    "want need help have has had be been get got what whats how where why when who which"
+    "want need have has had be been get got what whats how where why when who which "
+    "will shall should may might must"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -70,6 +73,7 @@ _EN_NEGATION = (
     re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
 )
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
 # Initials and finals that regional accents and recognisers blur.
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -118,6 +122,7 @@ class Intents:
     ancestors: Mapping[str, frozenset[str]]  # node -> the menus on its way from the main menu
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
+    sounds: lexicon.SoundAlikes  # the phrases' English words by their sound
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
@@ -161,7 +166,7 @@ class Intents:
         touched: set[int] = set()
         said = 0.0
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in features(utterance).items():
+        for feature, family in features(utterance, self._respell).items():
             posting = self.postings.get(feature)
             if posting is None:
                 said += family * UNKNOWN * self.unknown
@@ -190,6 +195,27 @@ class Intents:
             for node in set(map(owner.__getitem__, touched))
         }
         return scores, phrase
+
+    def _respell(self, said: list[str]) -> list[str]:
+        """`said` with the words no phrase has read as the phrase words they sound like."""
+        heard = list(said)
+        for i, word in enumerate(said):
+            if not heard[i] or f"w1:{_stem(lexicon.fold(word))}" in self.postings:
+                continue
+            # a word split in two first ("rage ister"), then the word alone
+            if i + 1 < len(said) and (
+                found := self.sounds.nearest(word + said[i + 1], fuzzy=False)
+            ):
+                heard[i : i + 2] = [found, ""]
+            elif (
+                i
+                and heard[i - 1]
+                and (found := self.sounds.nearest(said[i - 1] + word, fuzzy=False))
+            ):
+                heard[i - 1 : i + 1] = [found, ""]
+            elif found := self.sounds.nearest(word):
+                heard[i] = found
+        return [word for word in heard if word]
 
 
 def build(
@@ -237,6 +263,13 @@ def build(
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
         math.log(1 + total),
+        lexicon.SoundAlikes.of(
+            word
+            for _, text, _ in raw
+            for run in _RUNS.findall(clean(text))
+            if run[0] < "\u4e00"
+            for word in run.replace("'", "").split()
+        ),
     )
 
 
@@ -253,41 +286,55 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
-    text = _ZH_FILLERS.sub(" ", normalize(text))
+    text = _ZH_FILLERS.sub(" ", lexicon.contract(normalize(text)))
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 
 
-def features(text: str) -> dict[str, float]:
+def features(
+    text: str, respell: Callable[[list[str]], list[str]] | None = None
+) -> dict[str, float]:
     """The weighted features of a text, before IDF: see the module docstring."""
     found: dict[str, float] = {}
-    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*", clean(text)):
+    for run in _RUNS.findall(clean(text)):
         if run[0] >= "\u4e00":
             _chinese(run, found)
         else:
-            _english(run, found)
+            _english(run, found, respell)
     return found
 
 
 def _chinese(run: str, found: dict[str, float]) -> None:
     sounds = [_sound(ch) for ch in run]
     for n in (1, 2, 3):
+        if f"c{n}" not in _WEIGHTS:
+            continue
         for i in range(len(run) - n + 1):
             found[f"c{n}:{run[i : i + n]}"] = _WEIGHTS[f"c{n}"]
     for i, sound in enumerate(sounds):
-        found[f"p1:{sound}"] = _WEIGHTS["p1"]
+        if "p1" in _WEIGHTS:
+            found[f"p1:{sound}"] = _WEIGHTS["p1"]
         if i + 1 < len(sounds):
             found[f"p2:{sound}{sounds[i + 1]}"] = _WEIGHTS["p2"]
 
 
-def _english(run: str, found: dict[str, float]) -> None:
-    words = [_stem(w.replace("'", "")) for w in run.split()]
+def _english(
+    run: str, found: dict[str, float], respell: Callable[[list[str]], list[str]] | None = None
+) -> None:
+    said = [w.replace("'", "") for w in run.split()]
+    # A word no phrase has may be a recogniser's sound-alike of one that some phrase has
+    # ("lacked" for "locked"): it is read as that word.
+    if respell:
+        said = respell(said)
+    words = [_stem(lexicon.fold(w)) for w in said]
     words = [w for w in words if w]
     for i, word in enumerate(words):
-        found[f"w1:{word}"] = _WEIGHTS["w1"]
+        # "not" only says something with the word it negates ("not spend", "not arrive")
+        if word != "not":
+            found[f"w1:{word}"] = _WEIGHTS["w1"]
         if i + 1 < len(words):
             found[f"w2:{word} {words[i + 1]}"] = _WEIGHTS["w2"]
-    joined = "".join(words)
+    joined = "".join(w for w in words if w != "not")
     for i in range(len(joined) - 2):
         found[f"t3:{joined[i : i + 3]}"] = _WEIGHTS["t3"]
 
