@@ -51,7 +51,7 @@ MAX_CHARS = 300  # longer utterances are cut before matching
 
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
-    "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
+    "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|请问一下|请问|"
     "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
     "怎么办|怎么回事|怎么样|怎么|什么|多少|啥|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
