@@ -19,7 +19,8 @@ import jellyfish
 
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
-    (re.compile(r"\b(?:can't|cannot|can not)\b"), "can not"),
+    # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
+    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to)\b"), "cannot"),
     (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
 )
