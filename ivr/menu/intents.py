@@ -54,7 +54,7 @@ _ZH_FILLERS = re.compile(
     "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|请问一下|请问|"
     "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
-    "怎么办|怎么回事|怎么样|怎么|什么|多少|啥|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
+    "怎么办|怎么回事|怎么样|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
     "是不是|一直|还是|已经|现在|好的|问题"
 )
 _EN_FILLER_WORDS = (
@@ -62,7 +62,7 @@ _EN_FILLER_WORDS = (
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
-    "will shall should may might must"
+    "will shall should may might must wanna gonna gotta"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -286,7 +286,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
-    text = _ZH_FILLERS.sub(" ", lexicon.contract(normalize(text)))
+    text = _ZH_FILLERS.sub(" ", lexicon.rewrite(normalize(text)))
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 

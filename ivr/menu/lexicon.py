@@ -23,6 +23,11 @@ _CONTRACTIONS = (
     (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to)\b"), "cannot"),
     (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    # "I'd like" is no ID: the pronoun and its verb, both fillers
+    (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
+    (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who)'ll\b"), r"\1 will"),
+    (re.compile(r"\b(i|you|we|they)'ve\b"), r"\1 have"),
+    (re.compile(r"\b(you|we|they)'re\b"), r"\1 are"),
 )
 
 # Verbs with their particle, as one word: the particle alone is a filler ("in", "on") or
@@ -48,7 +53,6 @@ _SAME = {
         "take": "took taken",
         "send": "sent",
         "pay": "paid",
-        "buy": "bought",
         "spend": "spent",
         "steal": "stole stolen theft thief thieves",
         "lose": "lost",
@@ -56,7 +60,6 @@ _SAME = {
         "make": "made",
         "say": "said",
         "draw": "drew drawn",
-        "withdraw": "withdrew withdrawn",
         "keep": "kept",
         "see": "saw seen",
         "tell": "told",
@@ -66,9 +69,7 @@ _SAME = {
         "break": "broke broken",
         "show": "shown",
         "not": "never no",
-        "scam": "scammer scammers scammed scamming",
         "fraud": "fraudster fraudsters fraudulent defrauded",
-        "hack": "hacker hackers hijack hijacked",
         "complain": "complaint complaints complained",
         "safe": "safer safest safely secure securely",
         "disappear": "disappeared vanish vanished",
@@ -76,16 +77,53 @@ _SAME = {
         "phone": "mobile cellphone cell",
         "center": "centre",
         "link": "links url",
+        "scam": "scammer scammers scammed scamming conned swindled cheated tricked",
+        "hack": "hacker hackers hijack hijacked compromised",
+        "password": "passcode passcodes",
+        "unlock": "unblock unblocked unfreeze unfrozen",
+        "buy": "bought purchase purchases purchased",
+        "contact": "reach",
+        "withdraw": "withdrew withdrawn cashout",
+        "topup": "deposit deposits deposited",
+        "website": "site webpage",
+        "bad": "terrible awful horrible poor rude",
+        "feedback": "opinion",
+        "money": "funds bucks",
     }.items()
     for word in words.split()
 }
 
 
-def contract(text: str) -> str:
-    """Spell out contractions and join phrasal verbs in a normalised text."""
+# Mandarin words callers use for the same thing, written one way (the characters of the
+# two share too little for the n-grams to meet: 户头 and 账户, 口令 and 密码).
+_ZH_SAME = {
+    variant: base
+    for base, variants in {
+        "账户": "户头",
+        "登录": "登入 登陆",
+        "密码": "口令",
+        "验证码": "短信码 动态码 校验码 确认码",
+        "真人": "活人",
+        "客服人员": "工作人员",
+        "应用": "软件 客户端 应用程序",
+        "余额": "零钱",
+        "转账": "汇款 打钱",
+        "提现": "提钱 取钱",
+        "充值": "充钱 存钱",
+        "投诉": "吐槽",
+        "被盗": "被偷 被黑",
+        "结账": "买单",
+    }.items()
+    for variant in variants.split()
+}
+_ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
+
+
+def rewrite(text: str) -> str:
+    """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
     for pattern, spelled in _CONTRACTIONS + _PHRASAL:
         text = pattern.sub(spelled, text)
-    return text
+    return _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
 
 
 def fold(word: str) -> str:
