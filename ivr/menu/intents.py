@@ -29,7 +29,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from operator import itemgetter
 from types import MappingProxyType
@@ -164,6 +164,7 @@ class Intents:
         gained = [0.0] * len(self.owner)
         covered = [0.0] * len(self.nodes)
         touched: set[int] = set()
+        nodes: set[int] = set()
         said = 0.0
         # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in features(utterance, self._respell).items():
@@ -176,6 +177,7 @@ class Intents:
             for index in posting.phrases:
                 gained[index] += weight
             touched.update(posting.phrases)
+            nodes.update(posting.nodes)
             for node in posting.nodes:
                 covered[node] += weight
         # A node's share of the utterance is the same for all its phrases: its best phrase
@@ -190,10 +192,7 @@ class Intents:
                 top[node] = ratio
                 phrase[node] = index
         spread = GAMMA / (said + SMOOTHING)
-        scores = {
-            node: (1 - GAMMA) * top[node] + covered[node] * spread
-            for node in set(map(owner.__getitem__, touched))
-        }
+        scores = {node: (1 - GAMMA) * top[node] + covered[node] * spread for node in nodes}
         return scores, phrase
 
     def _respell(self, said: list[str]) -> list[str]:
@@ -342,6 +341,7 @@ def _english(
 _local = threading.local()
 
 
+@lru_cache(maxsize=4096)  # bounded: callers say any word; each thread stems with its own
 def _stem(word: str) -> str:
     return _stemmer().stemWord(word)  # type: ignore[no-any-return]
 
