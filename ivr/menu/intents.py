@@ -61,7 +61,7 @@ _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
-    "want need have has had be been get got what whats how where why when who which "
+    "want need have has had be been get got what whats where why when who which "
     "will shall should may might must wanna gonna gotta"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
