@@ -27,7 +27,7 @@ import re
 import threading
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -123,6 +123,9 @@ class Intents:
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
     sounds: lexicon.SoundAlikes  # the phrases' English words by their sound
+    homophones: Mapping[
+        str, tuple[str, ...]
+    ]  # a syllable -> the phrases' characters, commonest first
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
@@ -167,7 +170,7 @@ class Intents:
         nodes: set[int] = set()
         said = 0.0
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in features(utterance, self._respell).items():
+        for feature, family in features(utterance, self).items():
             posting = self.postings.get(feature)
             if posting is None:
                 said += family * UNKNOWN * self.unknown
@@ -194,6 +197,33 @@ class Intents:
         spread = GAMMA / (said + SMOOTHING)
         scores = {node: (1 - GAMMA) * top[node] + covered[node] * spread for node in nodes}
         return scores, phrase
+
+    def _rehear(self, run: str) -> str:
+        """`run` with the pairs of characters no phrase has read as homophones that some
+        phrase has, the commonest (被到 -> 被盗, 账担 -> 账单, 油箱 -> 邮箱)."""
+        chars = list(run)
+        postings = self.postings
+
+        def known(i: int) -> bool:  # whether chars i and i + 1 are a pair of some phrase
+            return 0 <= i < len(chars) - 1 and f"c2:{chars[i]}{chars[i + 1]}" in postings
+
+        for _ in range(2):  # a second pass for two slips side by side (任公 -> 人工)
+            for i in range(len(chars) - 1):
+                if known(i):
+                    continue
+                best: tuple[int, int, str] | None = None
+                # either character may be the slip, unless it makes a pair on its other side
+                for at, other_side in ((i, i - 1), (i + 1, i + 1)):
+                    if known(other_side):
+                        continue
+                    for char in self.homophones.get(_sound(chars[at]), ()):
+                        pair = char + chars[i + 1] if at == i else chars[i] + char
+                        posting = postings.get(f"c2:{pair}")
+                        if posting and (best is None or len(posting.phrases) > best[0]):
+                            best = (len(posting.phrases), at, char)
+                if best:
+                    chars[best[1]] = best[2]
+        return "".join(chars)
 
     def _respell(self, said: list[str]) -> list[str]:
         """`said` with the words no phrase has read as the phrase words they sound like."""
@@ -269,7 +299,17 @@ def build(
             if run[0] < "\u4e00"
             for word in run.replace("'", "").split()
         ),
+        MappingProxyType(_homophones(count)),
     )
+
+
+def _homophones(count: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
+    """Syllable -> the characters of the phrases that sound so, the commonest first."""
+    chars = sorted((f[3:] for f in count if f.startswith("c1:")), key=lambda c: -count["c1:" + c])
+    by_sound: dict[str, list[str]] = {}
+    for char in chars:
+        by_sound.setdefault(_sound(char), []).append(char)
+    return {sound: tuple(chars) for sound, chars in by_sound.items()}
 
 
 def normalize(text: str) -> str:
@@ -290,16 +330,19 @@ def clean(text: str) -> str:
     return " ".join(words)
 
 
-def features(
-    text: str, respell: Callable[[list[str]], list[str]] | None = None
-) -> dict[str, float]:
-    """The weighted features of a text, before IDF: see the module docstring."""
+def features(text: str, heard: Intents | None = None) -> dict[str, float]:
+    """The weighted features of a text, before IDF: see the module docstring.
+
+    With `heard`, an index, what a recogniser may have misheard is read as that index's
+    words and characters that sound the same.
+    """
     found: dict[str, float] = {}
     for run in _RUNS.findall(clean(text)):
         if run[0] >= "\u4e00":
-            _chinese(run, found)
+            _chinese(heard._rehear(run) if heard else run, found)
         else:
-            _english(run, found, respell)
+            said = [w.replace("'", "") for w in run.split()]
+            _english(heard._respell(said) if heard else said, found)
     return found
 
 
@@ -317,14 +360,7 @@ def _chinese(run: str, found: dict[str, float]) -> None:
             found[f"p2:{sound}{sounds[i + 1]}"] = _WEIGHTS["p2"]
 
 
-def _english(
-    run: str, found: dict[str, float], respell: Callable[[list[str]], list[str]] | None = None
-) -> None:
-    said = [w.replace("'", "") for w in run.split()]
-    # A word no phrase has may be a recogniser's sound-alike of one that some phrase has
-    # ("lacked" for "locked"): it is read as that word.
-    if respell:
-        said = respell(said)
+def _english(said: list[str], found: dict[str, float]) -> None:
     words = [_stem(lexicon.fold(w)) for w in said]
     words = [w for w in words if w]
     for i, word in enumerate(words):
