@@ -86,6 +86,44 @@ def test_the_issue_examples_reach_their_node(menus, said, node):
     assert menus.spoken.intents.match(said).choices[:1] == (node,)
 
 
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("my account is lacked", "locked"),  # a sound-alike (Metaphone LKT)
+        ("I want to resister", "register"),  # a key one letter off, spelt alike
+        ("how do I rage ister", "register"),  # a word split in two
+        ("where are my bells", "bills"),
+        ("我的账户被到了", "stolen"),  # a pair no phrase has, read as its homophone
+        ("我想看看我的账担", "bills"),
+        ("你们的油箱是什么", "channels"),
+        ("我要任公服务", "agent"),  # two slips side by side
+    ],
+)
+def test_a_recognisers_slips_are_read_as_the_words_they_sound_like(menus, said, node):
+    assert node in menus.spoken.intents.match(said).choices
+
+
+@pytest.mark.parametrize("said", ["someone stole my bike", "what time is it", "我家猫不吃饭"])
+def test_a_word_no_phrase_has_is_not_taken_for_one_that_sounds_alike(menus, said):
+    """ "bike" sounds as "back" (BK) but is spelt otherwise: it still counts against."""
+    assert menus.spoken.intents.match(said).choices == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "same"),
+    [
+        ("I didn't get the code", "I never got the code"),  # not, irregular forms
+        ("I can't log in", "I cannot login"),  # one word for the phrasal verb
+        ("I topped up", "my top-up"),
+        ("I'd like to register", "I would like to register"),  # no stray "id"
+        ("我的户头被冻结了", "我的账户被冻结了"),  # a Mandarin variant written one way
+        ("我的余额不对", "余额不对"),  # 额 of 余额 is no filler
+    ],
+)
+def test_words_that_mean_the_same_are_read_the_same(said, same):
+    assert intents.features(said) == intents.features(same)
+
+
 def test_the_most_specific_node_wins_over_the_menu_above_it():
     """A node under the best menu that is nearly as close is where the caller goes, once."""
     index = intents.build(

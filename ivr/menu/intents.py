@@ -2,13 +2,19 @@
 
 Pure and built once at load from the checked model (each node's example `phrases`, the
 labels and keywords of the options that lead to it). An utterance is normalised (NFKC,
-lower case, markup and punctuation dropped), stripped of fillers and question words and of
-the part a negation rules out ("不是X，是Y", "not X but Y" keep Y), then turned into
-weighted features: Chinese characters and their 2- and 3-grams, toneless pinyin syllables
-and syllable pairs (so a recogniser's near-homophone such as 知府 for 支付 still matches),
-English words (Snowball stems), word pairs and character 3-grams of the text without
-spaces (so "with draw" meets "withdraw"). Each feature weighs its inverse document
-frequency over the example phrases.
+lower case, markup and punctuation dropped), stripped of the part a negation rules out
+("不是X，是Y", "not X but Y" keep Y), its words folded (`lexicon`: "didn't" -> "not",
+"log in" -> "login", "paid" -> "pay", 户头 -> 账户), stripped of fillers and question
+words, then turned into weighted features: Chinese characters and their 2- and 3-grams,
+toneless pinyin syllables and syllable pairs (so a recogniser's near-homophone such as
+知府 for 支付 still matches), English words (Snowball stems; "not" only with the word it
+negates), word pairs and character 3-grams of the text without spaces (so "with draw"
+meets "withdraw"). Each feature weighs its inverse document frequency over the phrases.
+
+Before that, what a recogniser misheard is read as what the phrases say: a pair of
+characters no phrase has becomes the commonest homophone pair some phrase has (被到 ->
+被盗), and an English word no phrase has becomes the phrase word with the same Metaphone
+key, if spelt much alike ("lacked" -> "locked", "rage ister" -> "register").
 
 A phrase scores mostly the weight of its features the utterance contains over its own
 weight plus a constant (short phrases cannot win on one common word); the rest of the
