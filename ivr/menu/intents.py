@@ -65,12 +65,11 @@ _ZH_FILLERS = re.compile(
     "怎么办|怎么回事|怎么样|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
     "能不能|可不可以|可以|是不是|一直|还是|已经|现在|好的|问题"
 )
-# ("how" is no filler: "how to send money" asks for a how-to, "I sent money" does not)
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
-    "want need have has had be been get got what whats where why when who which "
+    "want need have has had be been get got what whats how where why when who which "
     "will shall should may might must wanna gonna gotta"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())

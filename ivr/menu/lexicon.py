@@ -41,6 +41,9 @@ _PHRASAL = (
     (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
     (re.compile(r"\be ?mail(s|ed|ing)?\b"), r"email\1"),
     (re.compile(r"\b(?:two|2)(?: |-)?(?:step|factor|fa)\b"), "twofactor"),
+    # a how-to question ("how do I send money") is not a statement of its words ("I sent
+    # money"); "how much", "how long" are only questions
+    (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
 )
 
 # word -> the word it is folded into: irregular forms the stemmer leaves apart, and a few
@@ -76,6 +79,7 @@ _SAME = {
         "text": "texts texted sms",
         "phone": "mobile cellphone cell",
         "center": "centre",
+        "private": "personal",  # (Snowball's stem of "personal" is "person")
         "link": "links url",
         "scam": "scammer scammers scammed scamming conned swindled cheated tricked",
         "hack": "hacker hackers hijack hijacked compromised",
@@ -166,7 +170,8 @@ class SoundAlikes:
         key = _key(heard)
         if len(key) < _KEYED:
             return None
-        tries = [(key, _SPELT_ALIKE)]
+        # a short key is shared by many words: they must be spelt closer ("friday" is FRT)
+        tries = [(key, _SPELT_ALIKE if len(key) >= _FUZZY else _SPELT_CLOSER)]
         if fuzzy and len(key) >= _FUZZY:  # a letter missing, one too many, or one changed
             off = ["~" + key, *_shorter(key), *("~" + k for k in _shorter(key))]
             tries += [(k, _SPELT_CLOSER) for k in off]
@@ -181,7 +186,7 @@ _SHORTEST = 4  # shorter words have too many sound-alikes
 _KEYED = 3  # shorter keys are shared by too many words ("rate" and "write" are RT)
 _FUZZY = 4  # keys at least this long also meet keys one letter off
 # How alike the word heard and the word taken must be spelt (Jaro-Winkler similarity):
-# closer when their keys are one letter apart ("station" is not "question").
+# closer when their keys are short or one letter apart ("station" is not "question").
 _SPELT_ALIKE = 0.75
 _SPELT_CLOSER = 0.85
 
