@@ -22,7 +22,10 @@ def menus():
     return load_menus(MENUS)
 
 
-@pytest.mark.parametrize(("corpus", "floor"), [("dev.yaml", 0.90), ("validation.yaml", 0.80)])
+@pytest.mark.parametrize(
+    ("corpus", "floor"),
+    [("dev.yaml", 0.93), ("validation.yaml", 0.90), ("validation2.yaml", 0.66)],
+)
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
     """What the matcher was tuned and checked on stays clean: nonsense is re-prompted."""
     report = judge(menus, load_corpus(HERE / corpus))
