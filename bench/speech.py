@@ -84,7 +84,7 @@ def main() -> int:
     ):
         index, build, held = _index(text)
         median, p99 = _per_utterance(index)
-        rows.append((name, len(index.phrases), build, held, median, p99))
+        rows.append((name, len(index.texts), build, held, median, p99))
     started = time.perf_counter()
     load_menus(ROOT / "menus.yaml")
     shipped_load = time.perf_counter() - started

@@ -22,7 +22,10 @@ def menus():
     return load_menus(MENUS)
 
 
-@pytest.mark.parametrize(("corpus", "floor"), [("dev.yaml", 0.90), ("validation.yaml", 0.80)])
+@pytest.mark.parametrize(
+    ("corpus", "floor"),
+    [("dev.yaml", 0.93), ("validation.yaml", 0.90), ("validation2.yaml", 0.66)],
+)
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
     """What the matcher was tuned and checked on stays clean: nonsense is re-prompted."""
     report = judge(menus, load_corpus(HERE / corpus))
@@ -35,7 +38,7 @@ def _folded(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-@pytest.mark.parametrize("tuning", ["dev.yaml", "validation.yaml"])
+@pytest.mark.parametrize("tuning", ["dev.yaml", "validation.yaml", "validation2.yaml"])
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
     """The gate measures sentences the matcher was never tuned on."""
     held_out = {_folded(c.say) for c in load_corpus(HERE / "heldout.yaml")}
@@ -45,7 +48,7 @@ def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out accuracy is 87.2% and one out-of-scope sentence reaches a node (issue "
+    reason="held-out accuracy is 88.7% and one out-of-scope sentence reaches a node (issue "
     "16's gate is 95% and none); remove this mark once the matcher passes",
 )
 def test_held_out_gate(menus):
@@ -84,6 +87,44 @@ def test_ivr_speech_prints_accuracy_per_node_and_the_misses():
 )
 def test_the_issue_examples_reach_their_node(menus, said, node):
     assert menus.spoken.intents.match(said).choices[:1] == (node,)
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("my account is lacked", "locked"),  # a sound-alike (Metaphone LKT)
+        ("I want to resister", "register"),  # a key one letter off, spelt alike
+        ("how do I rage ister", "register"),  # a word split in two
+        ("where are my bells", "bills"),
+        ("我的账户被到了", "stolen"),  # a pair no phrase has, read as its homophone
+        ("我想看看我的账担", "bills"),
+        ("你们的油箱是什么", "channels"),
+        ("我要任公服务", "agent"),  # two slips side by side
+    ],
+)
+def test_a_recognisers_slips_are_read_as_the_words_they_sound_like(menus, said, node):
+    assert node in menus.spoken.intents.match(said).choices
+
+
+@pytest.mark.parametrize("said", ["someone stole my bike", "what time is it", "我家猫不吃饭"])
+def test_a_word_no_phrase_has_is_not_taken_for_one_that_sounds_alike(menus, said):
+    """ "bike" sounds as "back" (BK) but is spelt otherwise: it still counts against."""
+    assert menus.spoken.intents.match(said).choices == ()
+
+
+@pytest.mark.parametrize(
+    ("said", "same"),
+    [
+        ("I didn't get the code", "I never got the code"),  # not, irregular forms
+        ("I can't log in", "I cannot login"),  # one word for the phrasal verb
+        ("I topped up", "my top-up"),
+        ("I'd like to register", "I would like to register"),  # no stray "id"
+        ("我的户头被冻结了", "我的账户被冻结了"),  # a Mandarin variant written one way
+        ("我的余额不对", "余额不对"),  # 额 of 余额 is no filler
+    ],
+)
+def test_words_that_mean_the_same_are_read_the_same(said, same):
+    assert intents.features(said) == intents.features(same)
 
 
 def test_the_most_specific_node_wins_over_the_menu_above_it():

@@ -2,13 +2,19 @@
 
 Pure and built once at load from the checked model (each node's example `phrases`, the
 labels and keywords of the options that lead to it). An utterance is normalised (NFKC,
-lower case, markup and punctuation dropped), stripped of fillers and question words and of
-the part a negation rules out ("不是X，是Y", "not X but Y" keep Y), then turned into
-weighted features: Chinese characters and their 2- and 3-grams, toneless pinyin syllables
-and syllable pairs (so a recogniser's near-homophone such as 知府 for 支付 still matches),
-English words (Snowball stems), word pairs and character 3-grams of the text without
-spaces (so "with draw" meets "withdraw"). Each feature weighs its inverse document
-frequency over the example phrases.
+lower case, markup and punctuation dropped), stripped of the part a negation rules out
+("不是X，是Y", "not X but Y" keep Y), its words folded (`lexicon`: "didn't" -> "not",
+"log in" -> "login", "paid" -> "pay", 户头 -> 账户), stripped of fillers and question
+words, then turned into weighted features: Chinese characters and their 2- and 3-grams,
+toneless pinyin syllables and syllable pairs (so a recogniser's near-homophone such as
+知府 for 支付 still matches), English words (Snowball stems; "not" only with the word it
+negates), word pairs and character 3-grams of the text without spaces (so "with draw"
+meets "withdraw"). Each feature weighs its inverse document frequency over the phrases.
+
+Before that, what a recogniser misheard is read as what the phrases say: a pair of
+characters no phrase has becomes the commonest homophone pair some phrase has (被到 ->
+被盗), and an English word no phrase has becomes the phrase word with the same Metaphone
+key, if spelt much alike ("lacked" -> "locked", "rage ister" -> "register").
 
 A phrase scores mostly the weight of its features the utterance contains over its own
 weight plus a constant (short phrases cannot win on one common word); the rest of the
@@ -21,6 +27,7 @@ menu that is nearly as close wins over the menu (the most specific intent).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -28,13 +35,17 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
 
+from ivr.menu import lexicon
+
 # Accept the best node at this score when the runner-up is at least MARGIN behind;
-# ask between the two when it is closer. Tuned on tests/speech/dev.yaml only.
+# ask between the two when it is closer. Tuned on the development sets (tests/speech/dev.yaml
+# and validation.yaml), never on heldout.yaml.
 THRESHOLD = 0.40
 MARGIN = 0.12
 SMOOTHING = 4.0  # added to a phrase's weight: one common word alone scores low
@@ -47,17 +58,19 @@ MAX_CHARS = 300  # longer utterances are cut before matching
 
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
-    "嗯|呃|额|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个|就是说|就是|然后|请问一下|请问|"
-    "一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
+    # (额 of 余额 and 这个 of 这个月 are words, not hesitations)
+    "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|"
+    "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
-    "怎么办|怎么回事|怎么样|怎么|什么|多少|啥|哪里|哪儿|为什么|为啥|能不能|可不可以|可以|"
-    "是不是|一直|还是|已经|现在|好的|问题"
+    "怎么办|怎么回事|怎么样|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
+    "能不能|可不可以|可以|是不是|一直|还是|已经|现在|好的|问题"
 )
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
-    "actually basically you know the a an my me i im i'm it its it's is am are was to "
+    "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
-    "want need help have has had be been get got what whats how where why when who which"
+    "want need have has had be been get got what whats how where why when who which "
+    "will shall should may might must wanna gonna gotta"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -68,13 +81,10 @@ _EN_NEGATION = (
     re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
 )
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
 # Initials and finals that regional accents and recognisers blur.
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
-
-
-_NOTHING: tuple[array[int], array[float]] = (array("I"), array("d"))
-_NONE = (0.0, -1)
 
 
 @dataclass(frozen=True)
@@ -98,91 +108,159 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class _Phrase:
-    node: str
-    text: str
-    weight: float  # sum of its features' weights, IDF included
+class _Posting:
+    """The phrases and nodes that have one feature, and its weight (IDF included) in each."""
+
+    weight: float
+    phrases: array[int]  # phrase indices, ascending
+    nodes: array[int]  # the distinct nodes of those phrases (node indices)
 
 
 @dataclass(frozen=True)
 class Intents:
     """An index of example phrases over every node a caller can ask for by speaking."""
 
-    phrases: tuple[_Phrase, ...]
-    # feature -> the phrases that have it and its weight in each, as two packed arrays
-    # (a tuple per posting would cost several times the memory on a large menu)
-    postings: Mapping[str, tuple[array[int], array[float]]]
+    nodes: tuple[str, ...]  # node index -> node id
+    texts: tuple[str, ...]  # phrase index -> its text
+    owner: array[int]  # phrase index -> its node index
+    inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
+    # feature -> its posting (packed arrays: a tuple per posting would cost several times
+    # the memory on a large menu)
+    postings: Mapping[str, _Posting]
     ancestors: Mapping[str, frozenset[str]]  # node -> the menus on its way from the main menu
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
-    idf: Mapping[str, float]  # feature -> inverse document frequency over the phrases
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
-    owner: tuple[str, ...]  # phrase index -> its node (phrases[i].node, read fastest)
-    inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
+    sounds: lexicon.SoundAlikes  # the phrases' English words by their sound
+    homophones: Mapping[
+        str, tuple[str, ...]
+    ]  # a syllable -> the phrases' characters, commonest first
 
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
-        best = self.nearest(utterance)
-        if not best:
+        scores, phrase = self._scores(utterance)
+        if not scores:
             return Match(None, "", 0.0, None, 0.0)
-        # Only the nodes within MARGIN of the best are ranked (a large menu scores hundreds).
-        node, (score, text) = max(best.items(), key=lambda item: item[1][0])
-        close = sorted(
-            ((n, v) for n, v in best.items() if n != node and score - v[0] < MARGIN),
-            key=lambda item: -item[1][0],
-        )
+        nodes, ancestors = self.nodes, self.ancestors
+        node, score = max(scores.items(), key=itemgetter(1))
         # The most specific intent: a node under the best menu that is nearly as close wins
-        # (被盗 over 账户, "a payment I don't recognise" over Payments).
-        for under, (near, phrase) in close:
+        # (被盗 over 账户, "a payment I don't recognise" over Payments). Only the nodes
+        # within MARGIN of the best are ranked (a large menu scores hundreds).
+        close = sorted(
+            ((n, v) for n, v in scores.items() if score - v < MARGIN and n != node),
+            key=itemgetter(1),
+            reverse=True,
+        )
+        for under, near in close:
             # (only one that would itself be accepted: a near miss must not undo a match)
-            if near >= THRESHOLD and node in self.ancestors.get(under, ()):
-                node, score, text = under, near, phrase
+            if near >= THRESHOLD and nodes[node] in ancestors.get(nodes[under], ()):
+                node, score = under, near
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
         # node under it (被盗 is more specific than 账户, and does not compete with it).
-        related = self.related.get(node, frozenset())
-        others = [(n, v[0]) for n, v in best.items() if n != node and n not in related]
-        second, second_score = max(others, key=lambda item: item[1]) if others else (None, 0.0)
-        return Match(node, text, round(score, 4), second, round(second_score, 4))
+        related = self.related.get(nodes[node], frozenset())
+        ranked = heapq.nlargest(len(related) + 2, scores.items(), key=itemgetter(1))
+        others = [(n, v) for n, v in ranked if n != node and nodes[n] not in related]
+        second, second_score = (nodes[others[0][0]], others[0][1]) if others else (None, 0.0)
+        text = self.texts[phrase[node]]
+        return Match(nodes[node], text, round(score, 4), second, round(second_score, 4))
 
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
-        found = features(utterance)
-        said = sum(w * self.idf.get(f, UNKNOWN * self.unknown) for f, w in found.items())
-        phrases, owner = self.phrases, self.owner
-        gained = [0.0] * len(phrases)
+        scores, phrase = self._scores(utterance)
+        nodes, texts = self.nodes, self.texts
+        return {nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items()}
+
+    def _scores(self, utterance: str) -> tuple[dict[int, float], list[int]]:
+        """Node index -> score for the nodes that share a feature, and each one's best phrase."""
+        gained = [0.0] * len(self.owner)
+        covered = [0.0] * len(self.nodes)
         touched: set[int] = set()
-        covered: dict[str, float] = {}
+        nodes: set[int] = set()
+        said = 0.0
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in found.items():
-            indices, weights = self.postings.get(feature, _NOTHING)
-            for index, weight in zip(indices, weights, strict=True):
+        for feature, family in features(utterance, self).items():
+            posting = self.postings.get(feature)
+            if posting is None:
+                said += family * UNKNOWN * self.unknown
+                continue
+            weight = posting.weight
+            said += weight
+            for index in posting.phrases:
                 gained[index] += weight
-            if indices:
-                touched.update(indices)
-                share = family * self.idf[feature]
-                for node in set(map(owner.__getitem__, indices)):
-                    covered[node] = covered.get(node, 0.0) + share
+            touched.update(posting.phrases)
+            nodes.update(posting.nodes)
+            for node in posting.nodes:
+                covered[node] += weight
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
-        inverse = self.inverse
-        top: dict[str, tuple[float, int]] = {}
+        inverse, owner = self.inverse, self.owner
+        top = [0.0] * len(self.nodes)
+        phrase = [-1] * len(self.nodes)
         for index in touched:
             ratio = gained[index] * inverse[index]
             node = owner[index]
-            if ratio > top.get(node, _NONE)[0]:
-                top[node] = (ratio, index)
+            if ratio > top[node]:
+                top[node] = ratio
+                phrase[node] = index
         spread = GAMMA / (said + SMOOTHING)
-        best = {
-            node: ((1 - GAMMA) * ratio + covered[node] * spread, phrases[index].text)
-            for node, (ratio, index) in top.items()
-        }
-        return best
+        scores = {node: (1 - GAMMA) * top[node] + covered[node] * spread for node in nodes}
+        return scores, phrase
+
+    def _rehear(self, run: str) -> str:
+        """`run` with the pairs of characters no phrase has read as homophones that some
+        phrase has, the commonest (被到 -> 被盗, 账担 -> 账单, 油箱 -> 邮箱)."""
+        chars = list(run)
+        postings = self.postings
+
+        def known(i: int) -> bool:  # whether chars i and i + 1 are a pair of some phrase
+            return 0 <= i < len(chars) - 1 and f"c2:{chars[i]}{chars[i + 1]}" in postings
+
+        for _ in range(2):  # a second pass for two slips side by side (任公 -> 人工)
+            for i in range(len(chars) - 1):
+                if known(i):
+                    continue
+                best: tuple[int, int, str] | None = None
+                # either character may be the slip, unless it makes a pair on its other side
+                for at, other_side in ((i, i - 1), (i + 1, i + 1)):
+                    if known(other_side):
+                        continue
+                    for char in self.homophones.get(_sound(chars[at]), ()):
+                        pair = char + chars[i + 1] if at == i else chars[i] + char
+                        posting = postings.get(f"c2:{pair}")
+                        if posting and (best is None or len(posting.phrases) > best[0]):
+                            best = (len(posting.phrases), at, char)
+                if best:
+                    chars[best[1]] = best[2]
+        return "".join(chars)
+
+    def _respell(self, said: list[str]) -> list[str]:
+        """`said` with the words no phrase has read as the phrase words they sound like."""
+        heard = list(said)
+        for i, word in enumerate(said):
+            if not heard[i] or f"w1:{_stem(lexicon.fold(word))}" in self.postings:
+                continue
+            # a word split in two first ("rage ister"), then the word alone
+            if i + 1 < len(said) and (
+                found := self.sounds.nearest(word + said[i + 1], fuzzy=False)
+            ):
+                heard[i : i + 2] = [found, ""]
+            elif (
+                i
+                and heard[i - 1]
+                and (found := self.sounds.nearest(said[i - 1] + word, fuzzy=False))
+            ):
+                heard[i - 1 : i + 1] = [found, ""]
+            elif found := self.sounds.nearest(word):
+                heard[i] = found
+        return [word for word in heard if word]
 
 
 def build(
     examples: Mapping[str, Iterable[str]], ancestors: Mapping[str, frozenset[str]]
 ) -> Intents:
     """Index node -> example phrases (any language) once; `ancestors` are the menus above each."""
+    nodes = tuple(examples)
+    number = {node: n for n, node in enumerate(nodes)}
     raw = [
         (node, text, features(text))
         for node, texts in examples.items()
@@ -194,33 +272,52 @@ def build(
         for feature in found:
             count[feature] = count.get(feature, 0) + 1
     total = len(raw) or 1
-    idf = {f: math.log(1 + total / n) for f, n in count.items()}
+    # A feature weighs its family's weight times its inverse document frequency.
+    weight = {f: _WEIGHTS[f[:2]] * math.log(1 + total / n) for f, n in count.items()}
     related = {n: set(a) for n, a in ancestors.items()}
     for node, above in ancestors.items():
         for menu in above:
             related.setdefault(menu, set()).add(node)
-    phrases: list[_Phrase] = []
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for index, (node, text, found) in enumerate(raw):
-        weighted = {f: w * idf[f] for f, w in found.items()}
-        phrases.append(_Phrase(node, text, sum(weighted.values())))
-        for feature, weight in weighted.items():
-            postings.setdefault(feature, []).append((index, weight))
+    having: dict[str, list[int]] = {}
+    for index, (_, _, found) in enumerate(raw):
+        for feature in found:
+            having.setdefault(feature, []).append(index)
+    owner = array("I", (number[node] for node, _, _ in raw))
+    postings = {
+        f: _Posting(
+            weight[f],
+            array("I", indices),
+            array("I", dict.fromkeys(owner[i] for i in indices)),
+        )
+        for f, indices in having.items()
+    }
     return Intents(
-        tuple(phrases),
-        MappingProxyType(
-            {
-                f: (array("I", (i for i, _ in p)), array("d", (w for _, w in p)))
-                for f, p in postings.items()
-            }
-        ),
+        nodes,
+        tuple(text for _, text, _ in raw),
+        owner,
+        array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
+        MappingProxyType(postings),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
-        MappingProxyType(idf),
         math.log(1 + total),
-        tuple(phrase.node for phrase in phrases),
-        array("d", (1 / (phrase.weight + SMOOTHING) for phrase in phrases)),
+        lexicon.SoundAlikes.of(
+            word
+            for _, text, _ in raw
+            for run in _RUNS.findall(clean(text))
+            if run[0] < "\u4e00"
+            for word in run.replace("'", "").split()
+        ),
+        MappingProxyType(_homophones(count)),
     )
+
+
+def _homophones(count: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
+    """Syllable -> the characters of the phrases that sound so, the commonest first."""
+    chars = sorted((f[3:] for f in count if f.startswith("c1:")), key=lambda c: -count["c1:" + c])
+    by_sound: dict[str, list[str]] = {}
+    for char in chars:
+        by_sound.setdefault(_sound(char), []).append(char)
+    return {sound: tuple(chars) for sound, chars in by_sound.items()}
 
 
 def normalize(text: str) -> str:
@@ -236,41 +333,51 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
-    text = _ZH_FILLERS.sub(" ", normalize(text))
+    text = _ZH_FILLERS.sub(" ", lexicon.rewrite(normalize(text)))
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 
 
-def features(text: str) -> dict[str, float]:
-    """The weighted features of a text, before IDF: see the module docstring."""
+def features(text: str, heard: Intents | None = None) -> dict[str, float]:
+    """The weighted features of a text, before IDF: see the module docstring.
+
+    With `heard`, an index, what a recogniser may have misheard is read as that index's
+    words and characters that sound the same.
+    """
     found: dict[str, float] = {}
-    for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*", clean(text)):
+    for run in _RUNS.findall(clean(text)):
         if run[0] >= "\u4e00":
-            _chinese(run, found)
+            _chinese(heard._rehear(run) if heard else run, found)
         else:
-            _english(run, found)
+            said = [w.replace("'", "") for w in run.split()]
+            _english(heard._respell(said) if heard else said, found)
     return found
 
 
 def _chinese(run: str, found: dict[str, float]) -> None:
     sounds = [_sound(ch) for ch in run]
     for n in (1, 2, 3):
+        if f"c{n}" not in _WEIGHTS:
+            continue
         for i in range(len(run) - n + 1):
             found[f"c{n}:{run[i : i + n]}"] = _WEIGHTS[f"c{n}"]
     for i, sound in enumerate(sounds):
-        found[f"p1:{sound}"] = _WEIGHTS["p1"]
+        if "p1" in _WEIGHTS:
+            found[f"p1:{sound}"] = _WEIGHTS["p1"]
         if i + 1 < len(sounds):
             found[f"p2:{sound}{sounds[i + 1]}"] = _WEIGHTS["p2"]
 
 
-def _english(run: str, found: dict[str, float]) -> None:
-    words = [_stem(w.replace("'", "")) for w in run.split()]
+def _english(said: list[str], found: dict[str, float]) -> None:
+    words = [_stem(lexicon.fold(w)) for w in said]
     words = [w for w in words if w]
     for i, word in enumerate(words):
-        found[f"w1:{word}"] = _WEIGHTS["w1"]
+        # "not" only says something with the word it negates ("not spend", "not arrive")
+        if word != "not":
+            found[f"w1:{word}"] = _WEIGHTS["w1"]
         if i + 1 < len(words):
             found[f"w2:{word} {words[i + 1]}"] = _WEIGHTS["w2"]
-    joined = "".join(words)
+    joined = "".join(w for w in words if w != "not")
     for i in range(len(joined) - 2):
         found[f"t3:{joined[i : i + 3]}"] = _WEIGHTS["t3"]
 
@@ -278,6 +385,7 @@ def _english(run: str, found: dict[str, float]) -> None:
 _local = threading.local()
 
 
+@lru_cache(maxsize=4096)  # bounded: callers say any word; each thread stems with its own
 def _stem(word: str) -> str:
     return _stemmer().stemWord(word)  # type: ignore[no-any-return]
 

@@ -1,0 +1,199 @@
+"""English words the speech matcher folds together before it compares a caller's words.
+
+A stemmer joins "payments" and "payment" but not "paid" and "pay", "never" and "not",
+"log in" and "login" (once "in" is dropped as a filler), or "scammer" and "scammed". These
+small tables do, for the words callers of a support line use; a phonetic key
+(`SoundAlikes`) then lets a recogniser's sound-alike ("lacked" for "locked", "rage ister" for
+"register") meet the word it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import jellyfish
+
+# Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
+_CONTRACTIONS = (
+    # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
+    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to)\b"), "cannot"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    # "I'd like" is no ID: the pronoun and its verb, both fillers
+    (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
+    (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who)'ll\b"), r"\1 will"),
+    (re.compile(r"\b(i|you|we|they)'ve\b"), r"\1 have"),
+    (re.compile(r"\b(you|we|they)'re\b"), r"\1 are"),
+)
+
+# Verbs with their particle, as one word: the particle alone is a filler ("in", "on") or
+# means nothing, and a recogniser writes them either way ("log in", "login", "logged on").
+_PHRASAL = (
+    (re.compile(r"\b(?:log|logged|logging|sign|signed|signing) ?(?:in|into|on|onto)\b"), "login"),
+    (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
+    (re.compile(r"\btop(?:ped|ping|s)? ?ups?\b"), "topup"),
+    (re.compile(r"\bcash(?:ed|ing)? ?out\b"), "cashout"),
+    (re.compile(r"\block(?:ed|ing)? ?out\b"), "lockout"),
+    (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
+    (re.compile(r"\be ?mail(s|ed|ing)?\b"), r"email\1"),
+    (re.compile(r"\b(?:two|2)(?: |-)?(?:step|factor|fa)\b"), "twofactor"),
+    # a how-to question ("how do I send money") is not a statement of its words ("I sent
+    # money"); "how much", "how long" are only questions
+    (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
+)
+
+# word -> the word it is folded into: irregular forms the stemmer leaves apart, and a few
+# words callers use for the same thing.
+_SAME = {
+    word: base
+    for base, words in {
+        "go": "went gone goes going",
+        "come": "came",
+        "take": "took taken",
+        "send": "sent",
+        "pay": "paid",
+        "spend": "spent",
+        "steal": "stole stolen theft thief thieves",
+        "lose": "lost",
+        "forget": "forgot forgotten",
+        "make": "made",
+        "say": "said",
+        "draw": "drew drawn",
+        "keep": "kept",
+        "see": "saw seen",
+        "tell": "told",
+        "know": "knew known",
+        "give": "gave given",
+        "write": "wrote written",
+        "break": "broke broken",
+        "show": "shown",
+        "not": "never no",
+        "fraud": "fraudster fraudsters fraudulent defrauded",
+        "complain": "complaint complaints complained",
+        "safe": "safer safest safely secure securely",
+        "disappear": "disappeared vanish vanished",
+        "text": "texts texted sms",
+        "phone": "mobile cellphone cell",
+        "center": "centre",
+        "private": "personal",  # (Snowball's stem of "personal" is "person")
+        "link": "links url",
+        "scam": "scammer scammers scammed scamming conned swindled cheated tricked",
+        "hack": "hacker hackers hijack hijacked compromised",
+        "password": "passcode passcodes",
+        "unlock": "unblock unblocked unfreeze unfrozen",
+        "buy": "bought purchase purchases purchased",
+        "contact": "reach",
+        "withdraw": "withdrew withdrawn cashout",
+        "topup": "deposit deposits deposited",
+        "website": "site webpage",
+        "bad": "terrible awful horrible poor rude",
+        "feedback": "opinion",
+        "money": "funds bucks",
+    }.items()
+    for word in words.split()
+}
+
+
+# Mandarin words callers use for the same thing, written one way (the characters of the
+# two share too little for the n-grams to meet: 户头 and 账户, 口令 and 密码).
+_ZH_SAME = {
+    variant: base
+    for base, variants in {
+        "账户": "户头",
+        "登录": "登入 登陆",
+        "密码": "口令",
+        "验证码": "短信码 动态码 校验码 确认码",
+        "真人": "活人",
+        "客服人员": "工作人员",
+        "应用": "软件 客户端 应用程序",
+        "余额": "零钱",
+        "转账": "汇款 打钱",
+        "提现": "提钱 取钱",
+        "充值": "充钱 存钱",
+        "投诉": "吐槽",
+        "被盗": "被偷 被黑",
+        "结账": "买单",
+    }.items()
+    for variant in variants.split()
+}
+_ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
+
+
+def rewrite(text: str) -> str:
+    """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
+    for pattern, spelled in _CONTRACTIONS + _PHRASAL:
+        text = pattern.sub(spelled, text)
+    return _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
+
+
+def fold(word: str) -> str:
+    """The word a caller's word is matched as (itself when the tables have none)."""
+    return _SAME.get(word, word)
+
+
+@dataclass(frozen=True)
+class SoundAlikes:
+    """The words of an index by their sound, to read a sound-alike as the word it stands for.
+
+    Keys are Metaphone codes, which are made for this: "lacked" and "locked" are both LKT,
+    "pay meant" and "payment" PMNT. A key one letter off still meets a long one ("resister"
+    RSSTR and "register" RJSTR share RSTR), but only a word spelt much like the one heard
+    is taken ("bike" is not "back", though both sound BK).
+    """
+
+    words: Mapping[str, str]  # key, or "~" + the key less one letter -> the commonest word
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> SoundAlikes:
+        """Index `words` (with repeats: the commonest word wins a shared key)."""
+        keyed: dict[str, str] = {}
+        for word, _ in Counter(w for w in words if len(w) >= _SHORTEST).most_common():
+            key = _key(word)
+            keyed.setdefault(key, word)
+            if len(key) >= _FUZZY:
+                for shorter in _shorter(key):
+                    keyed.setdefault("~" + shorter, word)
+        return cls(MappingProxyType(keyed))
+
+    def nearest(self, heard: str, fuzzy: bool = True) -> str | None:
+        """The indexed word that `heard` most likely stands for, or None.
+
+        `fuzzy` lets a key one letter off count (for one word heard, not two joined: the
+        longer the string, the more words are one letter off it).
+        """
+        if len(heard) < _SHORTEST:
+            return None
+        key = _key(heard)
+        if len(key) < _KEYED:
+            return None
+        # a short key is shared by many words: they must be spelt closer ("friday" is FRT)
+        tries = [(key, _SPELT_ALIKE if len(key) >= _FUZZY else _SPELT_CLOSER)]
+        if fuzzy and len(key) >= _FUZZY:  # a letter missing, one too many, or one changed
+            off = ["~" + key, *_shorter(key), *("~" + k for k in _shorter(key))]
+            tries += [(k, _SPELT_CLOSER) for k in off]
+        for attempt, alike in tries:
+            word = self.words.get(attempt)
+            if word and jellyfish.jaro_winkler_similarity(heard, word) >= alike:
+                return word
+        return None
+
+
+_SHORTEST = 4  # shorter words have too many sound-alikes
+_KEYED = 3  # shorter keys are shared by too many words ("rate" and "write" are RT)
+_FUZZY = 4  # keys at least this long also meet keys one letter off
+# How alike the word heard and the word taken must be spelt (Jaro-Winkler similarity):
+# closer when their keys are short or one letter apart ("station" is not "question").
+_SPELT_ALIKE = 0.75
+_SPELT_CLOSER = 0.85
+
+
+def _key(word: str) -> str:
+    return jellyfish.metaphone(word)
+
+
+def _shorter(key: str) -> list[str]:
+    return [key[:i] + key[i + 1 :] for i in range(len(key))]
