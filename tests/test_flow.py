@@ -57,3 +57,45 @@ def test_the_global_keys_once_per_call_travel_in_the_state():
     later = flow.gather(again.verbs[-1].to.state, OPEN_TIME, digits="2")
     assert later.verbs[-1].to.state.told
     assert not any("任何时候" in say.text for say in later.verbs[0].prompts)
+
+
+def _words(answer) -> str:
+    """What the caller hears up to the end of the answer's Gather (its short apology first)."""
+    heard = []
+    for verb in answer.verbs:
+        if isinstance(verb, Gather):
+            return "".join(heard + [say.text for say in verb.prompts])
+        heard.append(verb.text)
+    raise AssertionError(f"no Gather in {answer.verbs}")
+
+
+def test_words_that_match_nothing_are_not_called_a_wrong_choice():
+    """A caller who spoke hears that they were not understood; a wrong key, that it is none
+    of the choices; both then hear the choices again."""
+    menus = _menus()
+    flow = Flow(menus)
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
+    for spoken in (
+        flow.gather(main, OPEN_TIME, speech="明天天气怎么样", confidence=0.9),
+        flow.gather(main, OPEN_TIME, speech="我的账户被盗了", confidence=0.05),  # too faint
+    ):
+        assert spoken.node == "main" and spoken.outcome.endswith("-> invalid")
+        assert _words(spoken).startswith("抱歉，我没有听明白。") and "请按1" in _words(spoken)
+        assert "输入有误" not in _words(spoken)
+    pressed = flow.gather(main, OPEN_TIME, digits="5")
+    assert _words(pressed).startswith("抱歉，您的输入有误。") and "请按1" in _words(pressed)
+    english = CallState(node=menus.main_menu, lang="en-US", step=2)
+    said = flow.gather(english, OPEN_TIME, speech="what a lovely day", confidence=0.9)
+    assert _words(said).startswith("Sorry, I didn't understand that.")
+
+
+def test_without_not_understood_words_speech_hears_the_invalid_words(tmp_path):
+    text = HOTLINE.read_text(encoding="utf-8")
+    start = text.index("  not_understood:")
+    end = text.index("\n  no_input:", start)
+    menus_file = tmp_path / "menus.yaml"
+    menus_file.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    menus = load_menus(menus_file, ENV)
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
+    spoken = Flow(menus).gather(main, OPEN_TIME, speech="明天天气怎么样", confidence=0.9)
+    assert _words(spoken).startswith("抱歉，您的输入有误。")

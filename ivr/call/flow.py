@@ -405,7 +405,9 @@ class Flow:
         """Route an utterance: a key said aloud, a language, else the best node anywhere."""
         said = f"speech ({len(speech)} chars)"  # never the words: logs must not hold them
         if confidence is not None and confidence < self.menus.speech_min_confidence:
-            return self._retry(state, plan, now, silence=False, heard=f"{said}, low confidence")
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
+            )
         heard = normalize(speech[:MAX_SPEECH])
         digit = _SPOKEN_DIGITS.get(heard, heard)
         if digit in _OFFERED[: len(asked)]:
@@ -420,7 +422,7 @@ class Flow:
             if (switch or self.menus.spoken is None) and word in heard:
                 return self._choose(state, plan, key, now, said)
         if self.menus.spoken is None:
-            return self._retry(state, plan, now, silence=False, heard=said)
+            return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = self.menus.spoken.intents.match(speech)
         choices = match.choices
         again = [n for n in choices if n in asked]  # answering the question in words
@@ -433,7 +435,8 @@ class Flow:
             answer = self._which(state, plan, choices, outcome, match.score)
         else:
             answer = replace(
-                self._retry(state, plan, now, silence=False, heard=outcome), score=match.score
+                self._retry(state, plan, now, silence=False, heard=outcome, spoken=True),
+                score=match.score,
             )
         return replace(answer, match=match, heard=speech[:MAX_SPEECH])
 
@@ -524,14 +527,18 @@ class Flow:
         now: datetime.datetime,
         silence: bool,
         heard: str = "silence",
+        spoken: bool = False,
     ) -> Answer:
+        """Ask again after silence or a choice that is none (`spoken`: words that matched
+        nothing, which are not "a wrong choice" to the caller who said them)."""
         retry = plan.retry
         if silence:
             state = replace(state, silences=state.silences + 1)
             over, words = state.silences >= retry.max_timeouts, retry.no_input
         else:
             state = replace(state, fails=state.fails + 1)
-            over, words = state.fails >= retry.max_failures, retry.invalid
+            over = state.fails >= retry.max_failures
+            words = (spoken and retry.not_understood) or retry.invalid
         said = self.menus.say(state.node, words, state.lang)
         if over:
             said += self.menus.say(state.node, retry.on_max_message, state.lang)

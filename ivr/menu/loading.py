@@ -58,7 +58,15 @@ _PATTERN_WORDS = {
     LANG: "a language code such as zh-CN",
 }
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
-    MenuNode: ("prompt", "full_prompt", "reprompt", "invalid", "no_input", "on_max_message"),
+    MenuNode: (
+        "prompt",
+        "full_prompt",
+        "reprompt",
+        "invalid",
+        "not_understood",
+        "no_input",
+        "on_max_message",
+    ),
     AnswerNode: ("say",),
     MessageNode: ("say",),
     HoursNode: ("closed_message",),
@@ -76,6 +84,7 @@ class Retry:
     timeout: int
     invalid: Mapping[str, str] | None
     no_input: Mapping[str, str] | None
+    not_understood: Mapping[str, str] | None  # for speech that matched nothing; else invalid
     max_failures: int
     max_timeouts: int
     on_max: str | None
@@ -818,6 +827,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
                     "max_timeouts": node.max_timeouts or d.max_timeouts,
                     "on_max": node.on_max or d.on_max,
                     "invalid": node.invalid or d.invalid,
+                    "not_understood": node.not_understood or d.not_understood,
                     "no_input": node.no_input or d.no_input,
                     "on_max_message": node.on_max_message or d.on_max_message,
                     "global_keys": checker.global_keys(node),
@@ -1028,6 +1038,7 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
             node.timeout or m.defaults.timeout,
             node.invalid,
             node.no_input,
+            node.not_understood,
             node.max_failures or m.defaults.max_failures,
             node.max_timeouts or m.defaults.max_timeouts,
             node.on_max,
@@ -1099,6 +1110,7 @@ def _answer_plan(
             node.timeout or d.timeout,
             d.invalid,
             d.no_input,
+            d.not_understood,
             d.max_failures,
             d.max_timeouts,
             # A caller who keeps failing after an answer goes where the menus send such

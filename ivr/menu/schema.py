@@ -104,6 +104,11 @@ class Defaults(_Strict):
     )
     on_max_message: Text | None = Field(default=None, description="Said before going to `on_max`.")
     invalid: Text | None = Field(default=None, description="Said after an invalid choice.")
+    not_understood: Text | None = Field(
+        default=None,
+        description="Said instead of `invalid` when what the caller said matched nothing "
+        "(or was heard with low confidence).",
+    )
     no_input: Text | None = Field(default=None, description="Said when the caller pressed nothing.")
     voices: dict[Annotated[str, Field(pattern=LANG)], Voice] = Field(default_factory=dict)
     global_keys: GlobalKeys = GlobalKeys()
@@ -156,6 +161,7 @@ class MenuNode(_Node):
     reprompt: Text | None = Field(default=None, description="Shorter prompt for retries.")
     options: dict[Key, Option] = Field(description="Key -> option.")
     invalid: Text | None = None
+    not_understood: Text | None = None
     no_input: Text | None = None
     timeout: Seconds | None = None
     max_failures: Retries | None = None
