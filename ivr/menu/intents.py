@@ -393,14 +393,16 @@ def _stem(word: str) -> str:
 def _stemmer() -> Any:
     """This thread's Snowball (Porter 2) English stemmer, made on its first spoken request.
 
-    One per thread: a stemmer keeps the word it works on in itself, so threads sharing
-    one (gunicorn's gthread workers) get each other's stems.
+    PyStemmer, the Snowball project's C build: the pure-Python `snowballstemmer` loads
+    the stemmers of all its languages into every worker. One per thread: a stemmer keeps
+    the word it works on in itself, so threads sharing one (gthread workers) would get
+    each other's stems.
     """
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
-        import snowballstemmer
+        import Stemmer
 
-        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
     return stemmer
 
 
