@@ -86,7 +86,6 @@ _SAME = {
         "password": "passcode passcodes",
         "unlock": "unblock unblocked unfreeze unfrozen",
         "buy": "bought purchase purchases purchased",
-        "contact": "reach",
         "withdraw": "withdrew withdrawn cashout",
         "topup": "deposit deposits deposited",
         "website": "site webpage",
