@@ -204,6 +204,15 @@ CASES = [
         "say: {zh-CN: 信息}",
     ),
     (
+        "missing language in the defaults' words",
+        lambda t: t.replace(
+            "  on_max: bye\n", "  on_max: bye\n  not_understood: {zh-CN: 没听清}\n"
+        ),
+        "no 'en-US' words",
+        None,
+        "not_understood: {zh-CN: 没听清}",
+    ),
+    (
         "undeclared language",
         lambda t: t.replace(
             "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息, en-US: Info, fr-FR: x}"

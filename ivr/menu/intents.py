@@ -402,7 +402,8 @@ def _stemmer() -> Any:
     if stemmer is None:
         import Stemmer
 
-        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+        # No cache of its own (0): _stem caches, once for all threads.
+        stemmer = _local.stemmer = Stemmer.Stemmer("english", 0)
     return stemmer
 
 

@@ -77,6 +77,9 @@ _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
 }
 
 
+_DEFAULT_TEXTS = ("invalid", "not_understood", "no_input", "on_max_message", "global_keys_intro")
+
+
 @dataclass(frozen=True)
 class Retry:
     """What a menu or answer does with a wrong key or silence."""
@@ -355,6 +358,8 @@ class _Checker:
         self.check_references()
         self.check_schedules()
         self.check_placeholders()
+        for attr in _DEFAULT_TEXTS:  # every menu says these unless it has its own
+            self.check_text(("defaults", attr), getattr(self.m.defaults, attr))
         for node_id, node in self.m.nodes.items():
             self.check_texts(node_id, node)
             if isinstance(node, MenuNode):
