@@ -46,11 +46,15 @@ _PHRASAL = (
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
 )
 
-# word -> the word it is folded into: irregular forms the stemmer leaves apart, and a few
-# words callers use for the same thing.
-_SAME = {
-    word: base
-    for base, words in {
+
+def _folded(table: Mapping[str, str]) -> Mapping[str, str]:
+    """word -> the word it is folded into, from each word -> the words (spaced) folded in."""
+    return MappingProxyType({word: base for base, words in table.items() for word in words.split()})
+
+
+# Irregular forms the stemmer leaves apart, and a few words callers use for the same thing.
+_SAME = _folded(
+    {
         "go": "went gone goes going",
         "come": "came",
         "take": "took taken",
@@ -92,16 +96,14 @@ _SAME = {
         "bad": "terrible awful horrible poor rude",
         "feedback": "opinion",
         "money": "funds bucks",
-    }.items()
-    for word in words.split()
-}
+    }
+)
 
 
 # Mandarin words callers use for the same thing, written one way (the characters of the
 # two share too little for the n-grams to meet: 户头 and 账户, 口令 and 密码).
-_ZH_SAME = {
-    variant: base
-    for base, variants in {
+_ZH_SAME = _folded(
+    {
         "账户": "户头",
         "登录": "登入 登陆",
         "密码": "口令",
@@ -116,9 +118,8 @@ _ZH_SAME = {
         "投诉": "吐槽",
         "被盗": "被偷 被黑",
         "结账": "买单",
-    }.items()
-    for variant in variants.split()
-}
+    }
+)
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 
 
