@@ -25,7 +25,7 @@ def menus():
 
 @pytest.mark.parametrize(
     ("corpus", "floor"),
-    [("dev.yaml", 0.93), ("validation.yaml", 0.90), ("validation2.yaml", 0.66)],
+    [("dev.yaml", 0.94), ("validation.yaml", 0.92), ("validation2.yaml", 0.82)],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
     """What the matcher was tuned and checked on stays clean: nonsense is re-prompted."""
@@ -58,7 +58,7 @@ def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="held-out accuracy is 87.1% (387 cases) and 4 out-of-scope sentences reach a node "
+    reason="held-out accuracy is 88.1% (387 cases) and 4 out-of-scope sentences reach a node "
     "(issue 16's gate is 95% and none); remove this mark once the matcher passes",
 )
 def test_held_out_gate(menus):

@@ -63,7 +63,7 @@ _SAME = _folded(
         "spend": "spent",
         "steal": "stole stolen theft thief thieves",
         "lose": "lost",
-        "forget": "forgot forgotten",
+        "forget": "forgot forgotten blanked",
         "make": "made",
         "say": "said",
         "draw": "drew drawn",
@@ -91,11 +91,17 @@ _SAME = _folded(
         "unlock": "unblock unblocked unfreeze unfrozen",
         "buy": "bought purchase purchases purchased",
         "withdraw": "withdrew withdrawn cashout",
-        "topup": "deposit deposits deposited",
         "website": "site webpage",
         "bad": "terrible awful horrible poor rude",
         "feedback": "opinion",
         "money": "funds bucks",
+        # a payment the shop or the wallet turned away, in the words callers use
+        "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
+        "topup": "deposit deposits deposited loaded reloaded",
+        "genuine": "legit legitimate authentic",
+        "information": "info data details",
+        "someone": "somebody",
+        "signup": "join joined joining enrol enroll enrolled",
     }
 )
 
@@ -118,6 +124,15 @@ _ZH_SAME = _folded(
         "投诉": "吐槽",
         "被盗": "被偷 被黑",
         "结账": "买单",
+        # money moved out, frozen, a failed payment, a new account, a link: said around
+        "转走": "划走 扣走",
+        "冻结": "冻住 冻上",
+        "付不了": "付不成 没付成 交不上 付不上",
+        "更安全": "更保险",
+        "注册": "弄个号 开个号 办个号",
+        "骗子": "骗人的",
+        "链接": "网址",
+        "建议": "想法",
     }
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
