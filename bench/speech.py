@@ -73,7 +73,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phrases", type=int, default=3, help="per answer and language")
     args = parser.parse_args()
-    intents._pinyin()  # shared by every menu: not the index's memory
+    intents._sounds()  # shared by every menu: not the index's memory
     intents._stemmer()
 
     rows = []

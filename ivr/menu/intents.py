@@ -408,7 +408,15 @@ def _stemmer() -> Any:
 
 
 def _sound(ch: str) -> str:
-    syllable = _pinyin().get(ch, ch)
+    """A character's toneless pinyin with zh/z, ch/c, sh/s, -ng/-n blurred (the character
+    itself when the table has none)."""
+    sounds = _sounds()
+    at = ord(ch) - sounds.first
+    number = sounds.numbers[at] if 0 <= at < len(sounds.numbers) else 0
+    return sounds.names[number] if number else ch
+
+
+def _blurred(syllable: str) -> str:
     for sharp, blunt in _FUZZY:
         if syllable.startswith(sharp) and sharp[0] in "zcs":
             syllable = blunt + syllable[len(sharp) :]
@@ -417,13 +425,27 @@ def _sound(ch: str) -> str:
     return syllable
 
 
+@dataclass(frozen=True)
+class _Sounds:
+    """Each character's sound as a small number per code point from `first` on: a dict of
+    one-character strings for the whole CJK block would outweigh the rest of the index in
+    every worker."""
+
+    first: int
+    numbers: array[int]  # code point - first -> the number of its sound in names (0: none)
+    names: tuple[str, ...]  # blurred syllables; names[0] is unused
+
+
 @cache
-def _pinyin() -> Mapping[str, str]:
-    """Character -> toneless pinyin, from the table shipped beside this module."""
+def _sounds() -> _Sounds:
+    """The sounds of the pinyin table shipped beside this module."""
     text = resources.files("ivr.menu").joinpath("pinyin.txt").read_text(encoding="utf-8")
-    table = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            syllable, chars = line.split("\t")
-            table.update(dict.fromkeys(chars, syllable))
-    return MappingProxyType(table)
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    names = ("", *(_blurred(syllable) for syllable, _ in rows))
+    points = [ord(ch) for _, chars in rows for ch in chars]
+    first = min(points)
+    numbers = array("H", bytes(2 * (max(points) - first + 1)))
+    for number, (_, chars) in enumerate(rows, start=1):
+        for ch in chars:  # a character listed twice takes its last sound, as before
+            numbers[ord(ch) - first] = number
+    return _Sounds(first, numbers, names)
