@@ -9,6 +9,8 @@ same answer, so a caller hears them without an extra webhook round-trip.
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -64,29 +66,45 @@ _CALLBACK = {
         "thanks": "Thank you. We will call you back {window}.",
     },
 }
-_SPOKEN_DIGITS = {
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "两": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-    "zero": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
+_DIGIT_WORDS = {
+    **dict.fromkeys("0零", "0"),
+    **dict.fromkeys(["1", "一", "幺", "one", "first", "1st"], "1"),
+    **dict.fromkeys(["2", "二", "两", "two", "second", "2nd"], "2"),
+    **dict.fromkeys(["3", "三", "three", "third", "3rd"], "3"),
+    **dict.fromkeys(["4", "四", "four", "fourth", "4th"], "4"),
+    **dict.fromkeys(["5", "五", "five", "fifth", "5th"], "5"),
+    **dict.fromkeys(["6", "六", "six", "sixth", "6th"], "6"),
+    **dict.fromkeys(["7", "七", "seven", "seventh", "7th"], "7"),
+    **dict.fromkeys(["8", "八", "eight", "eighth", "8th"], "8"),
+    **dict.fromkeys(["9", "九", "nine", "ninth", "9th"], "9"),
+    **dict.fromkeys(["zero"], "0"),
+    **dict.fromkeys(["星号", "米字", "star", "asterisk"], "*"),
+    **dict.fromkeys(["井号", "井字", "pound", "hash", "hashtag"], "#"),
 }
+
+
+def _any(words: Iterable[str]) -> str:
+    """A regex alternation of words, longest first (so "第一" is not read as "一")."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+# A key said aloud, the way callers say it: "按1", "我选二号", "第一个", "press one",
+# "option 2 please", "the first one". Matched on `normalize`d speech (lower case, no spaces
+# or punctuation), whole, so "someone" or "一直付不了" is never a key.
+_KEY_SAID = re.compile(
+    rf"(?:嗯|呃|额|那个|就|我|要|想|请|帮我|好的?|um|uh|er|so|ok(?:ay)?|yes|yeah|please|"
+    rf"oh|i|id|ill|iwill|iwould|like|want|to)*"
+    rf"(?:按|摁|选择?|输入|拨|点|press(?:ing)?|push|hit|dial|option|number|choice|select|"
+    rf"pick|choose|key|go(?:with)?|the)*(?:数字|第|number)?"
+    rf"(?P<key>{_any(_DIGIT_WORDS)})"
+    rf"(?:号键|号|键|个|项|one|option|choice|key)?(?:吧|了|啊|呀|谢谢|please|thanks|thankyou)*"
+)
+
+
+def key_said(heard: str) -> str | None:
+    """The key a caller said instead of pressing it, from `normalize`d speech, or None."""
+    found = _KEY_SAID.fullmatch(heard)
+    return _DIGIT_WORDS[found["key"]] if found else None
 
 
 @dataclass(frozen=True)
@@ -409,21 +427,24 @@ class Flow:
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
         heard = normalize(speech[:MAX_SPEECH])
-        digit = _SPOKEN_DIGITS.get(heard, heard)
-        if digit in _OFFERED[: len(asked)]:
-            target = asked[_OFFERED.index(digit)]
+        key = key_said(heard)
+        if key in _OFFERED[: len(asked)]:
+            target = asked[_OFFERED.index(key)]
             return self._spoken(state, plan, target, now, f"{said} -> {target}", None)
-        if digit in plan.keys:
-            return self._choose(state, plan, digit, now, said)
+        if key is not None:  # a key said aloud is pressed, even one this menu does not have
+            return self._choose(state, plan, key, now, said)
+        spoken = self.menus.spoken
         for word, key in plan.keywords.get(state.lang, ()):
             option = plan.keys[key]
-            # Without the whole tree's phrases (no speech menu) keywords pick an option.
-            switch = isinstance(option, Option) and option.language
-            if (switch or self.menus.spoken is None) and word in heard:
+            # Keywords pick an option that the whole tree's phrases cannot reach: a language,
+            # a message or a callback (or any option, without a spoken index at all).
+            if not isinstance(option, Option) or word not in heard:
+                continue
+            if option.language or spoken is None or option.to not in spoken.paths:
                 return self._choose(state, plan, key, now, said)
-        if self.menus.spoken is None:
+        if spoken is None:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
-        match = self.menus.spoken.intents.match(speech)
+        match = spoken.intents.match(speech)
         choices = match.choices
         again = [n for n in choices if n in asked]  # answering the question in words
         if again:

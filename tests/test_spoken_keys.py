@@ -1,0 +1,119 @@
+"""Keys said aloud, ordinals, and the words that pick options no phrase reaches."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.call.flow import Flow, key_said
+from ivr.call.state import CallState
+from ivr.call.verbs import Gather, Record
+from ivr.menu.loading import load_menus, normalize
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
+
+
+@pytest.fixture(scope="module")
+def menus():
+    return load_menus(HOTLINE, ENV)
+
+
+@pytest.mark.parametrize(
+    ("said", "key"),
+    [
+        ("按1", "1"),
+        ("按一", "1"),
+        ("嗯，我选二号吧", "2"),
+        ("选择3", "3"),
+        ("按井号", "#"),
+        ("第一个", "1"),
+        ("press one", "1"),
+        ("Press 1, please.", "1"),
+        ("option two", "2"),
+        ("I'd like number three", "3"),
+        ("the second one", "2"),
+        ("press zero", "0"),
+        ("star", "*"),
+    ],
+)
+def test_a_key_said_aloud_is_that_key(said, key):
+    assert key_said(normalize(said)) == key
+
+
+@pytest.mark.parametrize(
+    "said", ["someone", "anyone there", "no one", "一直付不了", "第一次用", "oh", "12", "按"]
+)
+def test_words_that_contain_a_number_are_not_a_key(said):
+    assert key_said(normalize(said)) is None
+
+
+def test_press_one_is_the_first_option_not_a_person(menus):
+    """ "press" once sounded like "person" to the matcher and sent the caller to an agent."""
+    flow = Flow(menus)
+    for lang, said in (("en-US", "press one"), ("zh-CN", "按1"), ("en-US", "option 1")):
+        main = CallState(node=menus.main_menu, lang=lang, step=2)
+        answer = flow.gather(main, OPEN_TIME, speech=said, confidence=0.9)
+        assert answer.node == "payments", (said, answer.outcome)
+
+
+def test_a_key_said_that_the_menu_lacks_is_a_wrong_key(menus):
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
+    answer = Flow(menus).gather(main, OPEN_TIME, speech="按5", confidence=0.9)
+    assert answer.node == "main" and answer.outcome.endswith("-> invalid")
+
+
+def test_an_ordinal_answers_the_a_or_b_question(menus):
+    flow = Flow(menus)
+    main = CallState(node=menus.main_menu, lang="en-US", step=2)
+    asked = flow.gather(main, OPEN_TIME, speech="I need help", confidence=0.9)
+    assert asked.outcome.endswith("-> ask"), asked.outcome
+    state = asked.verbs[0].action.state
+    first, second = state.ask
+    assert flow.gather(state, OPEN_TIME, speech="the first one", confidence=0.9).node in (
+        first,
+        f"{first}_dial",  # the agent's hours node passes on to the dial when open
+    )
+    assert flow.gather(state, OPEN_TIME, speech="the second one", confidence=0.9).node in (
+        second,
+        f"{second}_dial",
+    )
+
+
+@pytest.mark.parametrize("said", ["English", "speak English please", "英文"])
+def test_english_said_to_the_mandarin_menu_switches_language(menus, said):
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
+    answer = Flow(menus).gather(main, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.lang == "en-US" and answer.node == "main"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "kind"),
+    [
+        ("zh-CN", "留言", Record),
+        ("zh-CN", "我想留个言", Record),
+        ("en-US", "I'd like to leave a message", Record),
+        ("zh-CN", "请给我回电话", None),
+        ("en-US", "call me back please", None),
+    ],
+)
+def test_after_hours_a_message_or_callback_can_be_asked_for_in_words(menus, lang, said, kind):
+    """A caller who reached the after-hours menu by speaking can answer by speaking."""
+    flow = Flow(menus)
+    state = CallState(node="after_hours", lang=lang, step=3)
+    answer = flow.gather(state, CLOSED_TIME, speech=said, confidence=0.9)
+    if kind is Record:
+        assert answer.node == "voicemail" and any(isinstance(v, Record) for v in answer.verbs)
+    else:
+        assert answer.node.startswith("callback"), answer.outcome
+    busy = CallState(node="agent_unavailable", lang=lang, step=3)
+    assert flow.gather(busy, OPEN_TIME, speech=said, confidence=0.9).node == answer.node
+
+
+def test_the_main_menu_invites_speech_once(menus):
+    flow = Flow(menus)
+    for lang, invite in (("zh-CN", "请说出您的问题"), ("en-US", "Say what you need")):
+        first = flow.start(OPEN_TIME, lang)
+        gather = next(v for v in first.verbs if isinstance(v, Gather))
+        heard = " ".join(say.text for say in gather.prompts)
+        assert heard.startswith(invite) or invite in heard
+        wrong = flow.gather(gather.action.state, OPEN_TIME, digits="5")
+        again = next(v for v in wrong.verbs if isinstance(v, Gather))
+        assert invite not in " ".join(say.text for say in again.prompts)
