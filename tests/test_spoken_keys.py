@@ -117,3 +117,22 @@ def test_the_main_menu_invites_speech_once(menus):
         wrong = flow.gather(gather.action.state, OPEN_TIME, digits="5")
         again = next(v for v in wrong.verbs if isinstance(v, Gather))
         assert invite not in " ".join(say.text for say in again.prompts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "is anyone there"),
+        ("en-US", "Hello? Can you hear me?"),
+        ("zh-CN", "喂，有人吗"),
+        ("zh-CN", "喂喂"),
+    ],
+)
+def test_a_caller_checking_the_line_hears_the_choices_again(menus, lang, said):
+    """ "Is anyone there" once matched a phrase of `feedback` and started a recording."""
+    main = CallState(node=menus.main_menu, lang=lang, step=2)
+    answer = Flow(menus).gather(main, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node == "main" and answer.outcome.endswith("-> invalid"), answer.outcome
+    assert not any(isinstance(v, Record) for v in answer.verbs)
+    gather = next(v for v in answer.verbs if isinstance(v, Gather))
+    assert "1" in " ".join(say.text for say in gather.prompts)

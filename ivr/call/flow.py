@@ -101,6 +101,20 @@ _KEY_SAID = re.compile(
 )
 
 
+# "Hello? Is anyone there?": a caller checking the line asks for nothing, and must not be
+# matched to whichever phrase shares a word with it (a feedback recording, once).
+_LINE_CHECK = re.compile(
+    r"(?:喂|哈喽|哈啰|你好|您好|请问|有人吗|有没有人|在吗|在不在|听得到吗|听得见吗|听到吗|"
+    r"hello|hey|hi|um|uh|is|are|anyone|anybody|someone|somebody|there|you|still|can|hear|me|"
+    r"yes|yeah|ok|okay)+"
+)
+
+
+def checks_the_line(heard: str) -> bool:
+    """True for `normalize`d speech that only checks someone is there ("喂，有人吗")."""
+    return _LINE_CHECK.fullmatch(heard) is not None
+
+
 def key_said(heard: str) -> str | None:
     """The key a caller said instead of pressing it, from `normalize`d speech, or None."""
     found = _KEY_SAID.fullmatch(heard)
@@ -427,6 +441,8 @@ class Flow:
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
         heard = normalize(speech[:MAX_SPEECH])
+        if checks_the_line(heard):
+            return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         key = key_said(heard)
         if key in _OFFERED[: len(asked)]:
             target = asked[_OFFERED.index(key)]
