@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
-from ivr.menu import hours, phrases
+from ivr.menu import hours, numbers, phrases
 from ivr.menu.intents import THRESHOLD, Match
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
@@ -46,23 +46,41 @@ _WHICH = {  # a spoken request that could mean two things: asked once, keys 1 an
 _CALLBACK = {
     "zh": {
         "confirm": "我们将回拨您的来电号码，尾号{last4}。确认请按1，使用其他号码请按2。",
-        "enter": "请输入您的回电号码，以井号键结束。",
+        "enter": "请输入您的回电号码。",
+        "enter_hint": "请输入您的回电号码：{hint}。",
         "readback": "您输入的号码是{digits}。确认请按1，重新输入请按2。",
-        "bad_number": "抱歉，这个号码无效。",
+        "bad_number": "抱歉，这个号码无法回拨，请重新输入。",
+        "bad_number_hint": "抱歉，这个号码无法回拨。请输入{hint}。",
         "windows": "请选择方便回电的时间。",
+        "no_input": "抱歉，我们没有收到您的选择。",
         "invalid": "抱歉，您的输入有误。",
         "thanks": "好的，我们会在{window}给您回电。",
+        "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
+        "not_booked": "抱歉，未能为您预约回电。",
+        "leave_message": "请您留言。",
     },
     "en": {
         "confirm": "We will call you back on the number you are calling from, ending in "
         "{last4}. To confirm, press 1. To use another number, press 2.",
-        "enter": "Please enter the number to call you back on, then press pound.",
+        "enter": "Please enter the number to call you back on.",
+        "enter_hint": "Please enter the number to call you back on: {hint}.",
         "readback": "You entered {digits}. To confirm, press 1. To enter it again, press 2.",
-        "bad_number": "Sorry, that number is not valid.",
+        "bad_number": "Sorry, we cannot call that number. Please enter it again.",
+        "bad_number_hint": "Sorry, we cannot call that number. Please enter {hint}.",
         "windows": "When should we call you back?",
+        "no_input": "Sorry, we did not get your choice.",
         "invalid": "Sorry, that is not one of the choices.",
         "thanks": "Thank you. We will call you back {window}.",
+        "anytime": "We did not get a time, so we will call you back as soon as we can "
+        "during our opening hours.",
+        "not_booked": "Sorry, we could not book your callback.",
+        "leave_message": "Please leave a message instead.",
     },
+}
+ANY_WINDOW = "any"  # a callback request whose caller chose no time: any time in opening hours
+_RECORD = {  # an empty recording: one more try, said so
+    "zh": {"again": "请在提示音后再试一次。"},
+    "en": {"again": "Please try again after the beep."},
 }
 _SPOKEN_DIGITS = {
     "零": "0",
@@ -263,38 +281,48 @@ class Flow:
         caller: str | None,
         digits: str | None = None,
     ) -> Answer:
-        """Answer a step of a callback request: confirm the number, then pick a window."""
+        """Answer a step of a callback request: confirm the number, then pick a window.
+
+        At every question `*` asks it again and `#` goes back to the menu the caller came
+        from; the main-menu key works where no answer uses it.
+        """
         state = self._checked(state)
         node = self.menus.nodes[state.node]
         if not isinstance(node, CallbackNode):
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-callback")
-        words = _CALLBACK[phrases.family(state.lang)]
-        own = _caller_digits(caller)
+        keys = self.menus.steps
+        own = numbers.callable_number(caller, node.country) or ""
         digits = (digits or "").strip()[:MAX_DIGITS]
         if not state.stage:  # just arrived
             said = self.menus.say(state.node, node.intro, state.lang)
             stage = "confirm" if own else "enter"
             return self._ask(replace(state, stage=stage), node, said, "callback start", own)
         if not digits:
-            return self._callback_retry(state, node, now, (), "silence", own)
-        if state.stage == "confirm" and digits in ("1", "2"):
-            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
-            return self._ask(
-                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
-            )
+            said = self._words(state, self._step_words(state, "no_input"))
+            return self._callback_retry(state, node, now, said, "silence", own)
+        if digits == keys.back:  # alone: a number never starts with the back key
+            return self._callback_back(state, now, f"keys {digits} -> back")
+        if keys.repeat and keys.repeat in digits:
+            return self._ask(state, node, (), f"keys {digits} -> repeat", own)
         if state.stage == "enter":
             typed = digits.rstrip("#")
-            if typed.isdigit() and 5 <= len(typed) <= 15:
+            number = numbers.callable_number(typed, node.country) if typed.isdigit() else None
+            if number is not None:
                 return self._ask(
-                    replace(state, stage="readback", number=typed, fails=0),
+                    replace(state, stage="readback", number=number, fails=0),
                     node,
                     (),
                     "number typed",
                     own,
                 )
-            said = self._words(state, words["bad_number"])
-            return self._callback_retry(state, node, now, said, "bad number", own)
-        if state.stage == "readback" and digits in ("1", "2"):
+            state = replace(state, stage="enter-again")
+            return self._callback_retry(state, node, now, (), "bad number", own)
+        if state.stage == "confirm" and digits in ("1", "2"):
+            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
+            return self._ask(
+                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
+            )
+        if state.stage == "readback" and digits in ("1", "2") and state.number:
             stage = "window" if digits == "1" else "enter"
             number = state.number if digits == "1" else ""
             return self._ask(
@@ -302,18 +330,58 @@ class Flow:
             )
         if state.stage == "window" and digits in node.windows and state.number:
             window = node.windows[digits]
-            request = CallbackRequest(state.node, state.number, window.hours)
             label = window.label.get(state.lang, window.hours)
-            template = (node.thanks or {}).get(state.lang) or words["thanks"]
+            template = (node.thanks or {}).get(state.lang) or _callback_words(state)["thanks"]
             said = self._words(state, template.replace("{window}", label))
+            return self._callback_saved(state, node, now, said, window.hours)
+        if digits == keys.main:
+            done = replace(state, back=(), stage="", number="", fails=0)
+            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
+        agent = self._agent_key(state)
+        if agent is not None and digits == agent and self.menus.agent_node:
             done = replace(state, stage="", number="", fails=0)
-            if node.next is None:
-                answer = Answer((*said, Hangup()), state.node, "callback saved", state.lang)
-            else:
-                answer = self._go(done, node.next, now, said, "callback saved")
-            return replace(answer, callback=request)
-        said = self._words(state, words["invalid"])
+            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent")
+        said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
+
+    def _callback_saved(
+        self,
+        state: CallState,
+        node: CallbackNode,
+        now: datetime.datetime,
+        said: tuple,
+        window: str,
+    ) -> Answer:
+        """Keep the request (stored before the answer goes back) and go on."""
+        request = CallbackRequest(state.node, state.number, window)
+        done = replace(state, stage="", number="", fails=0)
+        outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
+        if node.next is None:
+            answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
+        else:
+            answer = self._go(done, node.next, now, said, outcome)
+        return replace(answer, callback=request)
+
+    def _callback_back(self, state: CallState, now: datetime.datetime, outcome: str) -> Answer:
+        """Back to the menu the caller came from (the main menu when there is none)."""
+        done = replace(state, stage="", number="", fails=0)
+        if state.back:
+            target, back = state.back[-1], state.back[:-1]
+            return self._go(replace(done, back=back), target, now, (), outcome)
+        return self._go(done, self.menus.main_menu, now, (), outcome)
+
+    def _agent_key(self, state: CallState) -> str | None:
+        """The agent key, where the menu the caller came from has one (a menu that offers a
+        callback because no agent can answer turns it off, and so does the request)."""
+        plan = self.menus.plans.get(state.back[-1]) if state.back else None
+        if plan is None:
+            return None
+        return next((key for key, action in plan.keys.items() if action == "agent"), None)
+
+    def _step_words(self, state: CallState, kind: str) -> str:
+        """The menu's words for silence or a wrong key, else the built-in ones."""
+        own = getattr(self.menus.steps, kind).get(state.lang)
+        return str(own or _callback_words(state)[kind])
 
     def _callback_retry(
         self,
@@ -325,33 +393,54 @@ class Flow:
         own: str,
     ) -> Answer:
         state = replace(state, fails=state.fails + 1)
-        if state.fails >= _filled_in(node.max_failures):
-            done = replace(state, stage="", number="", fails=0)
-            return self._go(done, _filled_in(node.on_max), now, said, f"{outcome} -> on_max")
-        return self._ask(state, node, said, outcome, own)
+        if state.fails < _filled_in(node.max_failures):
+            return self._ask(state, node, said, outcome, own)
+        words = _callback_words(state)
+        # Giving up: the last apology gives way to what happens now.
+        if state.stage == "window" and state.number:
+            # The caller asked to be called back and confirmed where: keep it, any time.
+            said = self._words(state, words["anytime"])
+            return self._callback_saved(state, node, now, said, ANY_WINDOW)
+        target = _filled_in(node.on_max)
+        text = words["not_booked"]
+        if isinstance(self.menus.nodes.get(target), RecordNode):
+            text += ("" if phrases.family(state.lang) == "zh" else " ") + words["leave_message"]
+        said = self._words(state, text)
+        done = replace(state, stage="", number="", fails=0)
+        return self._go(done, target, now, said, f"{outcome} -> on_max")
 
     def _ask(
         self, state: CallState, node: CallbackNode, said: tuple, outcome: str, own: str
     ) -> Answer:
-        words = _CALLBACK[phrases.family(state.lang)]
+        words = _callback_words(state)
+        sep = "" if phrases.family(state.lang) == "zh" else " "
+        hint = (node.number_hint or {}).get(state.lang)
         if state.stage == "confirm":
             text = words["confirm"].replace("{last4}", own[-4:])
         elif state.stage == "readback":
-            text = words["readback"].replace("{digits}", " ".join(state.number))
+            spoken = numbers.as_dialled(state.number, node.country)
+            text = words["readback"].replace("{digits}", " ".join(spoken))
         elif state.stage == "window":
             items = [(w.label.get(state.lang, w.hours), key) for key, w in node.windows.items()]
-            sep = "" if phrases.family(state.lang) == "zh" else " "
             text = words["windows"] + sep + phrases.choices(items, state.lang)
+        elif state.stage == "enter-again":  # after a number we cannot call: what is expected
+            text = words["bad_number_hint"].replace("{hint}", hint) if hint else words["bad_number"]
+            state = replace(state, stage="enter")
         else:
-            text = words["enter"]
-        multi = state.stage == "enter"
+            text = words["enter_hint"].replace("{hint}", hint) if hint else words["enter"]
+        onward = self.menus.steps.onward.get(state.lang)
+        if onward:
+            text += sep + onward
+        entry = state.stage == "enter"
         link = Link("callback", state)
         gather = Gather(
             prompts=self._words(state, text),
             action=link,
-            timeout=10 if multi else 5,
-            num_digits=None if multi else 1,
-            finish_on_key="#" if multi else "",
+            timeout=5,
+            # A number has no fixed length and the back key alone must arrive too, so no
+            # key ends it: the Gather ends after a pause (a closing # is dropped).
+            num_digits=None if entry else 1,
+            finish_on_key="",
         )
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
 
@@ -704,6 +793,10 @@ class Flow:
         return self.menus.say(node_id, {lang: text}, lang)
 
 
+def _callback_words(state: CallState) -> dict[str, str]:
+    return _CALLBACK[phrases.family(state.lang)]
+
+
 def _says(verbs: tuple[Verb, ...]) -> list[Say]:
     """Every Say of the verbs in document order, those inside a Gather included."""
     found: list[Say] = []
@@ -729,10 +822,3 @@ def _filled_in(value: _T | None) -> _T:
     if value is None:
         raise ValueError("a callback setting was not filled in when the menus were loaded")
     return value
-
-
-def _caller_digits(caller: str | None) -> str:
-    """The caller id as a number we can call back, or '' when withheld or odd."""
-    caller = (caller or "").strip()
-    digits = caller[1:] if caller.startswith("+") else caller
-    return caller if digits.isascii() and digits.isdigit() and 5 <= len(digits) <= 15 else ""
