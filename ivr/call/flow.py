@@ -226,6 +226,9 @@ class Flow:
             state = self._checked(state)
             return self._go(self._reset(state), self.menus.main_menu, now, (), "node gone")
         state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if isinstance(node, RecordNode):
+            return self._record_keys(state, node, now, (digits or "").strip()[:MAX_DIGITS])
         plan = self.menus.plans.get(state.node)
         if plan is None:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-menu")
@@ -269,6 +272,8 @@ class Flow:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-record")
         words = node.thanks if recording else node.no_message
         said = self.menus.say(state.node, words, state.lang)
+        if recording is None and not state.fails:  # one more try, said so
+            return self._go(replace(state, fails=1), state.node, now, said, "no message -> again")
         outcome = "recorded" if recording else "no message"
         if node.next is None:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -301,7 +306,7 @@ class Flow:
             said = self._words(state, self._step_words(state, "no_input"))
             return self._callback_retry(state, node, now, said, "silence", own)
         if digits == keys.back:  # alone: a number never starts with the back key
-            return self._callback_back(state, now, f"keys {digits} -> back")
+            return self._back_out(state, now, f"keys {digits} -> back")
         if keys.repeat and keys.repeat in digits:
             return self._ask(state, node, (), f"keys {digits} -> repeat", own)
         if state.stage == "enter":
@@ -344,6 +349,70 @@ class Flow:
         said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
 
+    def _recording(self, here: CallState, node: RecordNode, prompt: str) -> tuple[Verb, ...]:
+        """The prompt inside a Gather (`*` again, `#` back), then the <Record>.
+
+        `prompt` is "full", "again" (a second try: short) or "none" (a key asked to start).
+        A caller who waits through the prompt reaches the beep; an empty recording falls
+        through to the verbs after <Record>: the first time, one more try; then `next`.
+        """
+        lang = here.lang
+        verbs: list[Verb] = []
+        if prompt != "none":
+            sep = "" if phrases.family(lang) == "zh" else " "
+            text = (
+                (node.prompt or {}).get(lang, "")
+                if prompt == "full"
+                else _RECORD[phrases.family(lang)]["again"]
+            )
+            onward = self.menus.steps.onward.get(lang)
+            if onward:
+                text = f"{text}{sep}{onward}" if text else onward
+            verbs.append(
+                Gather(
+                    prompts=self.menus.say(here.node, {lang: text}, lang),
+                    action=Link("gather", here),
+                    timeout=1,  # no key: on to the beep
+                    num_digits=1,
+                    finish_on_key="",
+                )
+            )
+        verbs.append(
+            Record(
+                Link("record", here),
+                node.max_length,
+                node.timeout,
+                node.finish_on_key,
+                Link("transcription", here) if node.transcribe else None,
+            )
+        )
+        # An empty recording falls through to here instead of calling the action.
+        verbs += self.menus.say(here.node, node.no_message, lang)
+        if not here.fails:
+            verbs.append(Redirect(Link("enter", replace(here, fails=1))))
+        elif node.next is None:
+            verbs.append(Hangup())
+        else:
+            verbs.append(Redirect(Link("enter", replace(here, node=node.next, fails=0))))
+        return tuple(verbs)
+
+    def _record_keys(
+        self, state: CallState, node: RecordNode, now: datetime.datetime, digits: str
+    ) -> Answer:
+        """Answer a key pressed during a recording's prompt."""
+        keys = self.menus.steps
+        if digits and digits == keys.back:
+            return self._back_out(state, now, f"keys {digits} -> back")
+        if digits and digits == keys.main:
+            done = replace(state, back=(), fails=0)
+            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
+        if digits and digits == keys.repeat:
+            verbs = self._recording(state, node, "full")
+            return Answer(verbs, state.node, f"keys {digits} -> repeat", state.lang)
+        # Any other key: the caller knows what to do, so the beep comes at once.
+        verbs = self._recording(state, node, "none")
+        return Answer(verbs, state.node, f"keys {digits or 'none'} -> record", state.lang)
+
     def _callback_saved(
         self,
         state: CallState,
@@ -362,7 +431,7 @@ class Flow:
             answer = self._go(done, node.next, now, said, outcome)
         return replace(answer, callback=request)
 
-    def _callback_back(self, state: CallState, now: datetime.datetime, outcome: str) -> Answer:
+    def _back_out(self, state: CallState, now: datetime.datetime, outcome: str) -> Answer:
         """Back to the menu the caller came from (the main menu when there is none)."""
         done = replace(state, stage="", number="", fails=0)
         if state.back:
@@ -474,6 +543,8 @@ class Flow:
         if isinstance(node, CallbackNode):
             fails = min(state.fails, _filled_in(node.max_failures))
             return replace(state, back=back, fails=fails, silences=0)
+        if isinstance(node, RecordNode):  # fails: 1 on the second try
+            return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")
         return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
@@ -762,21 +833,11 @@ class Flow:
                 verbs.append(Redirect(Link("callback", here)))
                 return Answer(tuple(verbs), target, outcome, lang)
             elif isinstance(node, RecordNode):
-                verbs += self.menus.say(target, node.prompt, lang)
-                verbs.append(
-                    Record(
-                        Link("record", here),
-                        node.max_length,
-                        node.timeout,
-                        node.finish_on_key,
-                        Link("transcription", here) if node.transcribe else None,
-                    )
-                )
-                # An empty recording falls through to here instead of calling the action.
-                verbs += self.menus.say(target, node.no_message, lang)
-                if node.next is None:
-                    return Answer((*verbs, Hangup()), target, outcome, lang)
-                verbs.append(Redirect(Link("enter", replace(here, node=node.next))))
+                # A second try (after an empty recording) comes back to the node itself.
+                tries = min(state.fails, 1) if state.node == target else 0
+                here = replace(here, fails=tries)
+                prompt = "full" if not tries else "again"
+                verbs += self._recording(here, node, prompt)
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
