@@ -273,7 +273,8 @@ class Flow:
         words = node.thanks if recording else node.no_message
         said = self.menus.say(state.node, words, state.lang)
         if recording is None and not state.fails:  # one more try, said so
-            return self._go(replace(state, fails=1), state.node, now, said, "no message -> again")
+            again = replace(state, fails=1)
+            return self._go(again, state.node, now, (), "no message -> again", carried=said)
         outcome = "recorded" if recording else "no message"
         if node.next is None:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -349,7 +350,9 @@ class Flow:
         said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
 
-    def _recording(self, here: CallState, node: RecordNode, prompt: str) -> tuple[Verb, ...]:
+    def _recording(
+        self, here: CallState, node: RecordNode, prompt: str, carried: tuple[Say, ...] = ()
+    ) -> tuple[Verb, ...]:
         """The prompt inside a Gather (`*` again, `#` back), then the <Record>.
 
         `prompt` is "full", "again" (a second try: short) or "none" (a key asked to start).
@@ -357,7 +360,7 @@ class Flow:
         through to the verbs after <Record>: the first time, one more try; then `next`.
         """
         lang = here.lang
-        verbs: list[Verb] = []
+        verbs: list[Verb] = [] if prompt != "none" else list(carried)
         if prompt != "none":
             sep = "" if phrases.family(lang) == "zh" else " "
             text = (
@@ -370,7 +373,7 @@ class Flow:
                 text = f"{text}{sep}{onward}" if text else onward
             verbs.append(
                 Gather(
-                    prompts=self.menus.say(here.node, {lang: text}, lang),
+                    prompts=(*carried, *self.menus.say(here.node, {lang: text}, lang)),
                     action=Link("gather", here),
                     timeout=1,  # no key: on to the beep
                     num_digits=1,
@@ -476,7 +479,7 @@ class Flow:
             text += ("" if phrases.family(state.lang) == "zh" else " ") + words["leave_message"]
         said = self._words(state, text)
         done = replace(state, stage="", number="", fails=0)
-        return self._go(done, target, now, said, f"{outcome} -> on_max")
+        return self._go(done, target, now, (), f"{outcome} -> on_max", carried=said)
 
     def _ask(
         self, state: CallState, node: CallbackNode, said: tuple, outcome: str, own: str
@@ -795,8 +798,9 @@ class Flow:
                     arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
                 )
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
-            verbs += carried
-            carried = []
+            if not isinstance(node, RecordNode):  # a recording's prompt is a Gather too
+                verbs += carried
+                carried = []
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
             here = CallState(
                 node=target, lang=lang, back=state.back, step=state.step, told=state.told
@@ -837,7 +841,7 @@ class Flow:
                 tries = min(state.fails, 1) if state.node == target else 0
                 here = replace(here, fails=tries)
                 prompt = "full" if not tries else "again"
-                verbs += self._recording(here, node, prompt)
+                verbs += self._recording(here, node, prompt, tuple(carried))
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
