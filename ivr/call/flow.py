@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
-from ivr.menu import hours, phrases
+from ivr.menu import hours, numbers, phrases
 from ivr.menu.intents import THRESHOLD, Match
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
@@ -48,23 +48,41 @@ _WHICH = {  # a spoken request that could mean two things: asked once, keys 1 an
 _CALLBACK = {
     "zh": {
         "confirm": "我们将回拨您的来电号码，尾号{last4}。确认请按1，使用其他号码请按2。",
-        "enter": "请输入您的回电号码，以井号键结束。",
+        "enter": "请输入您的回电号码。",
+        "enter_hint": "请输入您的回电号码：{hint}。",
         "readback": "您输入的号码是{digits}。确认请按1，重新输入请按2。",
-        "bad_number": "抱歉，这个号码无效。",
+        "bad_number": "抱歉，这个号码无法回拨，请重新输入。",
+        "bad_number_hint": "抱歉，这个号码无法回拨。请输入{hint}。",
         "windows": "请选择方便回电的时间。",
+        "no_input": "抱歉，我们没有收到您的选择。",
         "invalid": "抱歉，您的输入有误。",
         "thanks": "好的，我们会在{window}给您回电。",
+        "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
+        "not_booked": "抱歉，未能为您预约回电。",
+        "leave_message": "请您留言。",
     },
     "en": {
         "confirm": "We will call you back on the number you are calling from, ending in "
         "{last4}. To confirm, press 1. To use another number, press 2.",
-        "enter": "Please enter the number to call you back on, then press pound.",
+        "enter": "Please enter the number to call you back on.",
+        "enter_hint": "Please enter the number to call you back on: {hint}.",
         "readback": "You entered {digits}. To confirm, press 1. To enter it again, press 2.",
-        "bad_number": "Sorry, that number is not valid.",
+        "bad_number": "Sorry, we cannot call that number. Please enter it again.",
+        "bad_number_hint": "Sorry, we cannot call that number. Please enter {hint}.",
         "windows": "When should we call you back?",
+        "no_input": "Sorry, we did not get your choice.",
         "invalid": "Sorry, that is not one of the choices.",
         "thanks": "Thank you. We will call you back {window}.",
+        "anytime": "We did not get a time, so we will call you back as soon as we can "
+        "during our opening hours.",
+        "not_booked": "Sorry, we could not book your callback.",
+        "leave_message": "Please leave a message instead.",
     },
+}
+ANY_WINDOW = "any"  # a callback request whose caller chose no time: any time in opening hours
+_RECORD = {  # an empty recording: one more try, said so
+    "zh": {"again": "请在提示音后再试一次。"},
+    "en": {"again": "Please try again after the beep."},
 }
 _DIGIT_WORDS = {
     **dict.fromkeys("0零", "0"),
@@ -240,6 +258,9 @@ class Flow:
             state = self._checked(state)
             return self._go(self._reset(state), self.menus.main_menu, now, (), "node gone")
         state = self._checked(state)
+        node = self.menus.nodes[state.node]
+        if isinstance(node, RecordNode):
+            return self._record_keys(state, node, now, (digits or "").strip()[:MAX_DIGITS])
         plan = self.menus.plans.get(state.node)
         if plan is None:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-menu")
@@ -283,6 +304,9 @@ class Flow:
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-record")
         words = node.thanks if recording else node.no_message
         said = self.menus.say(state.node, words, state.lang)
+        if recording is None and not state.fails:  # one more try, said so
+            again = replace(state, fails=1)
+            return self._go(again, state.node, now, (), "no message -> again", carried=said)
         outcome = "recorded" if recording else "no message"
         if node.next is None:
             return Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -295,38 +319,48 @@ class Flow:
         caller: str | None,
         digits: str | None = None,
     ) -> Answer:
-        """Answer a step of a callback request: confirm the number, then pick a window."""
+        """Answer a step of a callback request: confirm the number, then pick a window.
+
+        At every question `*` asks it again and `#` goes back to the menu the caller came
+        from; the main-menu key works where no answer uses it.
+        """
         state = self._checked(state)
         node = self.menus.nodes[state.node]
         if not isinstance(node, CallbackNode):
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-callback")
-        words = _CALLBACK[phrases.family(state.lang)]
-        own = _caller_digits(caller)
+        keys = self.menus.steps
+        own = numbers.callable_number(caller, node.country) or ""
         digits = (digits or "").strip()[:MAX_DIGITS]
         if not state.stage:  # just arrived
             said = self.menus.say(state.node, node.intro, state.lang)
             stage = "confirm" if own else "enter"
             return self._ask(replace(state, stage=stage), node, said, "callback start", own)
         if not digits:
-            return self._callback_retry(state, node, now, (), "silence", own)
-        if state.stage == "confirm" and digits in ("1", "2"):
-            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
-            return self._ask(
-                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
-            )
+            said = self._words(state, self._step_words(state, "no_input"))
+            return self._callback_retry(state, node, now, said, "silence", own)
+        if digits == keys.back:  # alone: a number never starts with the back key
+            return self._back_out(state, now, f"keys {digits} -> back")
+        if keys.repeat and keys.repeat in digits:
+            return self._ask(state, node, (), f"keys {digits} -> repeat", own)
         if state.stage == "enter":
             typed = digits.rstrip("#")
-            if typed.isdigit() and 5 <= len(typed) <= 15:
+            number = numbers.callable_number(typed, node.country) if typed.isdigit() else None
+            if number is not None:
                 return self._ask(
-                    replace(state, stage="readback", number=typed, fails=0),
+                    replace(state, stage="readback", number=number, fails=0),
                     node,
                     (),
                     "number typed",
                     own,
                 )
-            said = self._words(state, words["bad_number"])
-            return self._callback_retry(state, node, now, said, "bad number", own)
-        if state.stage == "readback" and digits in ("1", "2"):
+            state = replace(state, stage="enter-again")
+            return self._callback_retry(state, node, now, (), "bad number", own)
+        if state.stage == "confirm" and digits in ("1", "2"):
+            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
+            return self._ask(
+                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
+            )
+        if state.stage == "readback" and digits in ("1", "2") and state.number:
             stage = "window" if digits == "1" else "enter"
             number = state.number if digits == "1" else ""
             return self._ask(
@@ -334,18 +368,124 @@ class Flow:
             )
         if state.stage == "window" and digits in node.windows and state.number:
             window = node.windows[digits]
-            request = CallbackRequest(state.node, state.number, window.hours)
             label = window.label.get(state.lang, window.hours)
-            template = (node.thanks or {}).get(state.lang) or words["thanks"]
+            template = (node.thanks or {}).get(state.lang) or _callback_words(state)["thanks"]
             said = self._words(state, template.replace("{window}", label))
+            return self._callback_saved(state, node, now, said, window.hours)
+        if digits == keys.main:
+            done = replace(state, back=(), stage="", number="", fails=0)
+            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
+        agent = self._agent_key(state)
+        if agent is not None and digits == agent and self.menus.agent_node:
             done = replace(state, stage="", number="", fails=0)
-            if node.next is None:
-                answer = Answer((*said, Hangup()), state.node, "callback saved", state.lang)
-            else:
-                answer = self._go(done, node.next, now, said, "callback saved")
-            return replace(answer, callback=request)
-        said = self._words(state, words["invalid"])
+            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent")
+        said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
+
+    def _recording(
+        self, here: CallState, node: RecordNode, prompt: str, carried: tuple[Say, ...] = ()
+    ) -> tuple[Verb, ...]:
+        """The prompt inside a Gather (`*` again, `#` back), then the <Record>.
+
+        `prompt` is "full", "again" (a second try: short) or "none" (a key asked to start).
+        A caller who waits through the prompt reaches the beep; an empty recording falls
+        through to the verbs after <Record>: the first time, one more try; then `next`.
+        """
+        lang = here.lang
+        verbs: list[Verb] = [] if prompt != "none" else list(carried)
+        if prompt != "none":
+            sep = "" if phrases.family(lang) == "zh" else " "
+            text = (
+                (node.prompt or {}).get(lang, "")
+                if prompt == "full"
+                else _RECORD[phrases.family(lang)]["again"]
+            )
+            onward = self.menus.steps.onward.get(lang)
+            if onward:
+                text = f"{text}{sep}{onward}" if text else onward
+            verbs.append(
+                Gather(
+                    prompts=(*carried, *self.menus.say(here.node, {lang: text}, lang)),
+                    action=Link("gather", here),
+                    timeout=1,  # no key: on to the beep
+                    num_digits=1,
+                    finish_on_key="",
+                )
+            )
+        verbs.append(
+            Record(
+                Link("record", here),
+                node.max_length,
+                node.timeout,
+                node.finish_on_key,
+                Link("transcription", here) if node.transcribe else None,
+            )
+        )
+        # An empty recording falls through to here instead of calling the action.
+        verbs += self.menus.say(here.node, node.no_message, lang)
+        if not here.fails:
+            verbs.append(Redirect(Link("enter", replace(here, fails=1))))
+        elif node.next is None:
+            verbs.append(Hangup())
+        else:
+            verbs.append(Redirect(Link("enter", replace(here, node=node.next, fails=0))))
+        return tuple(verbs)
+
+    def _record_keys(
+        self, state: CallState, node: RecordNode, now: datetime.datetime, digits: str
+    ) -> Answer:
+        """Answer a key pressed during a recording's prompt."""
+        keys = self.menus.steps
+        if digits and digits == keys.back:
+            return self._back_out(state, now, f"keys {digits} -> back")
+        if digits and digits == keys.main:
+            done = replace(state, back=(), fails=0)
+            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
+        if digits and digits == keys.repeat:
+            verbs = self._recording(state, node, "full")
+            return Answer(verbs, state.node, f"keys {digits} -> repeat", state.lang)
+        # Any other key: the caller knows what to do, so the beep comes at once.
+        verbs = self._recording(state, node, "none")
+        return Answer(verbs, state.node, f"keys {digits or 'none'} -> record", state.lang)
+
+    def _callback_saved(
+        self,
+        state: CallState,
+        node: CallbackNode,
+        now: datetime.datetime,
+        said: tuple,
+        window: str,
+    ) -> Answer:
+        """Keep the request (stored before the answer goes back) and go on."""
+        request = CallbackRequest(state.node, state.number, window)
+        done = replace(state, stage="", number="", fails=0)
+        outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
+        if node.next is None:
+            answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
+        else:
+            answer = self._go(done, node.next, now, said, outcome)
+        return replace(answer, callback=request)
+
+    def _back_out(self, state: CallState, now: datetime.datetime, outcome: str) -> Answer:
+        """Back to the menu the caller came from (the main menu when there is none)."""
+        done = replace(state, stage="", number="", fails=0)
+        if state.back:
+            target, back = state.back[-1], state.back[:-1]
+            return self._go(replace(done, back=back), target, now, (), outcome)
+        return self._go(done, self.menus.main_menu, now, (), outcome)
+
+    def _agent_key(self, state: CallState) -> str | None:
+        """The agent key, where the menu the caller came from has one (a menu that offers a
+        callback because no agent can answer turns it off, and so does the request)."""
+        plan = self.menus.plans.get(state.back[-1]) if state.back else None
+        if plan is None:
+            return None
+        return next((key for key, action in plan.keys.items() if action == "agent"), None)
+
+    def _step_words(self, state: CallState, kind: str) -> str:
+        """The menu's words for silence or a wrong key, else the built-in ones."""
+        own = getattr(self.menus.steps, kind).get(state.lang)
+        return str(own or _callback_words(state)[kind])
 
     def _callback_retry(
         self,
@@ -357,33 +497,54 @@ class Flow:
         own: str,
     ) -> Answer:
         state = replace(state, fails=state.fails + 1)
-        if state.fails >= _filled_in(node.max_failures):
-            done = replace(state, stage="", number="", fails=0)
-            return self._go(done, _filled_in(node.on_max), now, said, f"{outcome} -> on_max")
-        return self._ask(state, node, said, outcome, own)
+        if state.fails < _filled_in(node.max_failures):
+            return self._ask(state, node, said, outcome, own)
+        words = _callback_words(state)
+        # Giving up: the last apology gives way to what happens now.
+        if state.stage == "window" and state.number:
+            # The caller asked to be called back and confirmed where: keep it, any time.
+            said = self._words(state, words["anytime"])
+            return self._callback_saved(state, node, now, said, ANY_WINDOW)
+        target = _filled_in(node.on_max)
+        text = words["not_booked"]
+        if isinstance(self.menus.nodes.get(target), RecordNode):
+            text += ("" if phrases.family(state.lang) == "zh" else " ") + words["leave_message"]
+        said = self._words(state, text)
+        done = replace(state, stage="", number="", fails=0)
+        return self._go(done, target, now, (), f"{outcome} -> on_max", carried=said)
 
     def _ask(
         self, state: CallState, node: CallbackNode, said: tuple, outcome: str, own: str
     ) -> Answer:
-        words = _CALLBACK[phrases.family(state.lang)]
+        words = _callback_words(state)
+        sep = "" if phrases.family(state.lang) == "zh" else " "
+        hint = (node.number_hint or {}).get(state.lang)
         if state.stage == "confirm":
             text = words["confirm"].replace("{last4}", own[-4:])
         elif state.stage == "readback":
-            text = words["readback"].replace("{digits}", " ".join(state.number))
+            spoken = numbers.as_dialled(state.number, node.country)
+            text = words["readback"].replace("{digits}", " ".join(spoken))
         elif state.stage == "window":
             items = [(w.label.get(state.lang, w.hours), key) for key, w in node.windows.items()]
-            sep = "" if phrases.family(state.lang) == "zh" else " "
             text = words["windows"] + sep + phrases.choices(items, state.lang)
+        elif state.stage == "enter-again":  # after a number we cannot call: what is expected
+            text = words["bad_number_hint"].replace("{hint}", hint) if hint else words["bad_number"]
+            state = replace(state, stage="enter")
         else:
-            text = words["enter"]
-        multi = state.stage == "enter"
+            text = words["enter_hint"].replace("{hint}", hint) if hint else words["enter"]
+        onward = self.menus.steps.onward.get(state.lang)
+        if onward:
+            text += sep + onward
+        entry = state.stage == "enter"
         link = Link("callback", state)
         gather = Gather(
             prompts=self._words(state, text),
             action=link,
-            timeout=10 if multi else 5,
-            num_digits=None if multi else 1,
-            finish_on_key="#" if multi else "",
+            timeout=5,
+            # A number has no fixed length and the back key alone must arrive too, so no
+            # key ends it: the Gather ends after a pause (a closing # is dropped).
+            num_digits=None if entry else 1,
+            finish_on_key="",
         )
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
 
@@ -417,6 +578,8 @@ class Flow:
         if isinstance(node, CallbackNode):
             fails = min(state.fails, _filled_in(node.max_failures))
             return replace(state, back=back, fails=fails, silences=0)
+        if isinstance(node, RecordNode):  # fails: 1 on the second try
+            return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")
         return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
@@ -672,8 +835,9 @@ class Flow:
                     arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
                 )
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
-            verbs += carried
-            carried = []
+            if not isinstance(node, RecordNode):  # a recording's prompt is a Gather too
+                verbs += carried
+                carried = []
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
             here = CallState(
                 node=target, lang=lang, back=state.back, step=state.step, told=state.told
@@ -710,21 +874,11 @@ class Flow:
                 verbs.append(Redirect(Link("callback", here)))
                 return Answer(tuple(verbs), target, outcome, lang)
             elif isinstance(node, RecordNode):
-                verbs += self.menus.say(target, node.prompt, lang)
-                verbs.append(
-                    Record(
-                        Link("record", here),
-                        node.max_length,
-                        node.timeout,
-                        node.finish_on_key,
-                        Link("transcription", here) if node.transcribe else None,
-                    )
-                )
-                # An empty recording falls through to here instead of calling the action.
-                verbs += self.menus.say(target, node.no_message, lang)
-                if node.next is None:
-                    return Answer((*verbs, Hangup()), target, outcome, lang)
-                verbs.append(Redirect(Link("enter", replace(here, node=node.next))))
+                # A second try (after an empty recording) comes back to the node itself.
+                tries = min(state.fails, 1) if state.node == target else 0
+                here = replace(here, fails=tries)
+                prompt = "full" if not tries else "again"
+                verbs += self._recording(here, node, prompt, tuple(carried))
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
@@ -739,6 +893,10 @@ class Flow:
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
+
+
+def _callback_words(state: CallState) -> dict[str, str]:
+    return _CALLBACK[phrases.family(state.lang)]
 
 
 def _says(verbs: tuple[Verb, ...]) -> list[Say]:
@@ -766,10 +924,3 @@ def _filled_in(value: _T | None) -> _T:
     if value is None:
         raise ValueError("a callback setting was not filled in when the menus were loaded")
     return value
-
-
-def _caller_digits(caller: str | None) -> str:
-    """The caller id as a number we can call back, or '' when withheld or odd."""
-    caller = (caller or "").strip()
-    digits = caller[1:] if caller.startswith("+") else caller
-    return caller if digits.isascii() and digits.isdigit() and 5 <= len(digits) <= 15 else ""

@@ -18,7 +18,7 @@ from typing import Any
 
 import pydantic
 
-from ivr.menu import intents, phrases, schema
+from ivr.menu import intents, numbers, phrases, schema
 from ivr.menu.hours import Schedule
 from ivr.menu.problems import MenuError, Problem, did_you_mean
 from ivr.menu.schema import (
@@ -72,7 +72,7 @@ _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     HoursNode: ("closed_message",),
     DialNode: ("say",),
     RecordNode: ("prompt", "thanks", "no_message"),
-    CallbackNode: ("intro", "thanks"),
+    CallbackNode: ("intro", "thanks", "number_hint"),
     HangupNode: ("say",),
 }
 
@@ -124,6 +124,26 @@ class Spoken:
     hints: Mapping[str, str]  # lang -> the vocabulary for Twilio's recogniser
 
 
+_STEP_LABELS = {  # when the file names neither an answer's nor a menu's repeat and back keys
+    "zh": {"repeat": "重听", "back": "返回"},
+    "en": {"repeat": "To hear this again", "back": "To go back"},
+}
+
+
+@dataclass(frozen=True)
+class StepKeys:
+    """The keys of a step outside a menu (a callback question, a recording's prompt):
+    repeat, back and main as in the defaults, the words naming the first two, and the
+    defaults' words for silence and a wrong key."""
+
+    repeat: str | None = "*"
+    back: str | None = "#"
+    main: str | None = "9"
+    onward: Mapping[str, str] = field(default_factory=dict)  # lang -> "重听请按星号键，..."
+    no_input: Mapping[str, str] = field(default_factory=dict)
+    invalid: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Menus:
     """A loaded, checked menu tree."""
@@ -141,6 +161,7 @@ class Menus:
     warnings: tuple[Problem, ...] = field(default=())
     retention_days: int | None = None  # how long recordings are kept (`ivr db purge`)
     spoken: Spoken | None = None  # what speech can reach, when a menu accepts it
+    steps: StepKeys = StepKeys()  # the keys and words of callback and recording steps
 
     def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
         """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
@@ -434,6 +455,12 @@ class _Checker:
                         "a window key must be one key",
                         "use 1-9",
                     )
+            if not numbers.is_country(node.country):
+                self.add(
+                    ("nodes", node_id, "country"),
+                    f"unknown country '{node.country}'",
+                    "use an ISO 3166 code such as CN",
+                )
             if node.on_max is None and self.m.defaults.on_max is None:
                 self.add(
                     ("nodes", node_id),
@@ -886,6 +913,30 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         warnings=tuple(p for p in checker.problems if p.severity == "warning"),
         retention_days=m.retention_days,
         spoken=checker.spoken or _spoken(m, nodes),
+        steps=_step_keys(m),
+    )
+
+
+def _step_keys(m: MenusFile) -> StepKeys:
+    d = m.defaults
+    keys = d.global_keys
+    own, fallback = d.answer_key_labels.model_dump(), d.global_key_labels.model_dump()
+    onward = {}
+    for lang in m.languages:
+        items = []
+        for action in ("repeat", "back"):
+            key = getattr(keys, action)
+            words = (own.get(action) or fallback.get(action) or {}).get(lang)
+            if key is not None:
+                items.append((words or _STEP_LABELS[phrases.family(lang)][action], key))
+        onward[lang] = phrases.choices(items, lang)
+    return StepKeys(
+        repeat=keys.repeat,
+        back=keys.back,
+        main=keys.main,
+        onward=MappingProxyType(onward),
+        no_input=MappingProxyType(dict(d.no_input or {})),
+        invalid=MappingProxyType(dict(d.invalid or {})),
     )
 
 

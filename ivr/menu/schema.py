@@ -290,6 +290,17 @@ class CallbackNode(_Node):
     type: Literal["callback"]
     intro: Text | None = Field(default=None, description="Said before the number is confirmed.")
     windows: dict[Key, CallbackWindow] = Field(min_length=1)
+    country: str = Field(
+        default="CN",
+        pattern=r"^[A-Z]{2}$",
+        description="The country (ISO 3166 alpha-2) whose mobile and fixed-line numbers a "
+        "callback may go to; typed numbers are read as dialled there.",
+    )
+    number_hint: Text | None = Field(
+        default=None,
+        description="What number to type, for the country: '11位手机号，或带区号的固定电话'. "
+        "Said when the caller is asked to type one and after a number that cannot be called.",
+    )
     thanks: Text | None = Field(default=None, description="Said once the request is saved.")
     max_failures: Retries | None = None
     on_max: NodeId | None = None

@@ -456,6 +456,7 @@ class Call:
             texts=tuple(self._spoken),
             url=doc.url,
             node=_node_of(action_url) or doc.node,  # where the call waits
+            before_record=_next_tag(doc.root, el) == "Record",
         )
         self._verb_event(el, doc, "")
         action = self._ask("gather", lambda: self.caller.gather(prompt), doc)
@@ -718,3 +719,10 @@ def _dial_target(el: ET.Element) -> str:
     noun = el[0]
     prefix = "" if noun.tag in ("Number", "Sip") else f"{noun.tag.lower()}:"
     return prefix + (noun.text or "").strip()
+
+
+def _next_tag(root: ET.Element, el: ET.Element) -> str | None:
+    """The tag of the verb after `el` in the document, if any."""
+    verbs = list(root)
+    at = next((i for i, verb in enumerate(verbs) if verb is el), None)
+    return verbs[at + 1].tag if at is not None and at + 1 < len(verbs) else None

@@ -24,6 +24,7 @@ class GatherPrompt:
     texts: tuple[str, ...] = ()
     url: str = ""
     node: str | None = None
+    before_record: bool = False  # a recording's prompt: a <Record> follows the <Gather>
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,11 @@ class ScriptedCaller:
         return tuple(self._actions[self._next :])
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
-        """Answer a <Gather> with the next action."""
+        """Answer a <Gather> with the next action; a caller about to leave a message
+        waits through the recording's prompt for the beep."""
+        upcoming = self._actions[self._next] if self._next < len(self._actions) else None
+        if prompt.before_record and isinstance(upcoming, Message):
+            return Silence()
         return self._take("gather")
 
     def dial(self, number: str) -> CallerAction:

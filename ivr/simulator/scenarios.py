@@ -221,7 +221,14 @@ class _ScenarioCaller:
         return _action(step)
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
+        if prompt.before_record and self._upcoming() == "record":
+            return Silence()  # waits through the recording's prompt for the beep
         return self._next("gather")
+
+    def _upcoming(self) -> str | None:
+        """The kind of the next action, expectations skipped (nothing is used up)."""
+        kinds = (s.kind for s in self.steps[self.index :] if s.kind not in EXPECTATIONS)
+        return next(kinds, None)
 
     def dial(self, number: str) -> CallerAction:
         return self._next("dial")

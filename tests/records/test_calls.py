@@ -192,7 +192,7 @@ def test_after_hours_voicemail_and_callback_show_in_the_lists_and_the_report(dia
     (callback,) = json.loads(ivr("callbacks", "--json", "--unmask").stdout)
     assert (callback["caller"], callback["number"], callback["window"]) == (
         CALLER,
-        "13912345678",
+        "+8613912345678",  # typed as dialled in China, kept as E.164
         "14:00-18:00",
     )
 

@@ -1,0 +1,74 @@
+"""Which numbers a callback can go to: the caller id, or digits the caller typed.
+
+The rules are libphonenumber's (the `phonenumbers` module of `phonenumberslite`): a
+number must be a valid mobile or fixed-line number of the callback node's country, as
+dialled there (for China: 11-digit mobiles starting 13-19, landlines with their area
+code and leading 0). Its metadata is loaded per country on first use, so a worker pays
+only for the countries it reads.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+# What Twilio puts in `From` when a caller withholds their number: the words, or the same
+# words spelt on a phone keypad (ANONYMOUS is +266696687). None of them can be called back.
+WITHHELD = frozenset(
+    {
+        "anonymous",
+        "restricted",
+        "unavailable",
+        "unknown",
+        "blocked",
+        "private",
+        "+266696687",  # ANONYMOUS
+        "+7378742833",  # RESTRICTED
+        "+86282452253",  # UNAVAILABLE
+        "+8656696",  # UNKNOWN
+        "+2562533",  # BLOCKED
+        "+7748283",  # PRIVATE
+    }
+)
+_CALLABLE = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+MAX_TYPED = 20  # longer input is no phone number; never handed to the parser
+
+
+def callable_number(text: str | None, country: str) -> str | None:
+    """Return `text` as an E.164 number we can call back in `country`, else None.
+
+    `text` is a caller id (+E.164) or digits typed on the keypad (as dialled in
+    `country`); withheld ids, other countries' numbers and anything else give None.
+    """
+    text = (text or "").strip()
+    digits = text[1:] if text.startswith("+") else text
+    if text.lower() in WITHHELD or not (digits.isascii() and digits.isdigit()):
+        return None
+    if len(text) > MAX_TYPED:
+        return None
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        return None
+    if (
+        phonenumbers.region_code_for_number(number) != country
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in _CALLABLE
+    ):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def as_dialled(e164: str, country: str) -> str:
+    """The digits a caller in `country` dials for `e164` (13912345678, 02088889999)."""
+    number = phonenumbers.parse(e164, country)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
+
+
+def is_country(code: str) -> bool:
+    """Whether libphonenumber knows `code` (ISO 3166 alpha-2, upper case) as a country."""
+    return code in phonenumbers.SUPPORTED_REGIONS

@@ -1,0 +1,160 @@
+"""Callback requests and recordings: numbers that can be called, the keys that work at
+any time, nothing a caller asked for lost, and one more try for an empty recording."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from ivr.call import twiml
+from ivr.call.flow import ANY_WINDOW, Flow, Recording
+from ivr.call.state import CallState
+from ivr.menu.loading import load_menus
+from ivr.menu.numbers import callable_number
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE
+
+CALLER = "+8613800138000"
+
+
+@pytest.fixture(scope="module")
+def flow():
+    return Flow(load_menus(HOTLINE, ENV))
+
+
+def _doc(answer) -> ET.Element:
+    return ET.fromstring(twiml.render(answer.verbs))
+
+
+def _text(root: ET.Element) -> str:
+    return "".join(say.text or "" for say in root.iter("Say"))
+
+
+def _callback(flow, caller=CALLER, lang="zh-CN"):
+    state = CallState(node="callback", lang=lang, step=3, back=("main", "after_hours"))
+    return flow.callback(state, CLOSED_TIME, caller)
+
+
+def _then(flow, answer, digits, caller=CALLER):
+    state = answer.verbs[-1].to.state  # the Redirect after the Gather carries the state
+    return flow.callback(state, CLOSED_TIME, caller, digits)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("13912345678", "+8613912345678"),
+        ("02088889999", "+862088889999"),
+        ("01012345678", "+861012345678"),
+        ("12345", None),
+        ("11111111111", None),
+        ("1391234567", None),
+        ("0014155550100", None),  # another country: not for this hotline
+        ("+266696687", None),  # Twilio's ANONYMOUS
+        ("+7378742833", None),  # RESTRICTED
+        ("+86282452253", None),  # UNAVAILABLE, which reads as a Chinese number
+        ("anonymous", None),
+        ("", None),
+    ],
+)
+def test_only_numbers_that_can_be_called_back(typed, expected):
+    assert callable_number(typed, "CN") == expected
+
+
+def test_a_number_that_cannot_be_called_is_refused_with_what_is_expected(flow):
+    entering = _then(flow, _callback(flow), "2")
+    root = _doc(entering)
+    gather = root.find("Gather")
+    assert gather is not None and gather.get("finishOnKey") == ""
+    assert "11位手机号，或带区号的固定电话" in _text(root)
+    refused = _then(flow, entering, "12345#")
+    text = _text(_doc(refused))
+    assert "这个号码无法回拨。请输入11位手机号，或带区号的固定电话" in text
+    assert refused.callback is None and refused.node == "callback"
+    read_back = _then(flow, entering, "13912345678#")
+    assert "1 3 9 1 2 3 4 5 6 7 8" in _text(_doc(read_back))
+    booked = _then(flow, _then(flow, read_back, "1"), "2")
+    assert booked.callback is not None and booked.callback.number == "+8613912345678"
+
+
+@pytest.mark.parametrize("caller", ["+266696687", "+7378742833", "anonymous", "", None, "abc"])
+def test_a_withheld_caller_id_is_never_offered(flow, caller):
+    text = _text(_doc(_callback(flow, caller)))
+    assert "尾号" not in text and "请输入您的回电号码" in text
+
+
+@pytest.mark.parametrize("first", ["", "2"])  # the confirm question, the number entry
+def test_star_repeats_and_pound_goes_back_at_every_question(flow, first):
+    asked = _callback(flow) if not first else _then(flow, _callback(flow), first)
+    question = _text(_doc(asked).find("Gather"))
+    assert "重听请按星号键，返回请按井号键" in question
+    again = _then(flow, asked, "*")
+    assert _text(_doc(again).find("Gather")) == question
+    assert again.verbs[-1].to.state.fails == 0
+    back = _then(flow, asked, "#")
+    assert back.node == "after_hours" and back.callback is None
+
+
+def test_pound_goes_back_from_the_window_question_in_english(flow):
+    window = _then(flow, _callback(flow, lang="en-US"), "1")
+    assert "To hear this again, press star. To go back, press pound." in _text(_doc(window))
+    assert _then(flow, window, "#").node == "after_hours"
+
+
+def test_silence_at_the_window_question_keeps_the_request_for_any_time(flow):
+    answer = _then(flow, _callback(flow), "1")
+    for _ in range(2):
+        answer = _then(flow, answer, "")
+        assert _text(_doc(answer)).startswith("抱歉，我们没有收到您的选择。")
+    gave_up = _then(flow, answer, "")
+    assert gave_up.callback is not None
+    assert (gave_up.callback.number, gave_up.callback.window) == (CALLER, ANY_WINDOW)
+    assert "会在服务时间内尽快给您回电" in _text(_doc(gave_up))
+    assert gave_up.node == "goodbye"
+
+
+def test_giving_up_before_a_number_is_confirmed_says_so_before_the_voicemail(flow):
+    answer = _callback(flow)
+    for _ in range(3):
+        answer = _then(flow, answer, "7")
+    root = _doc(answer)
+    gather = root.find("Gather")
+    assert answer.node == "voicemail" and answer.callback is None
+    assert gather is not None  # said inside the recording prompt's Gather
+    assert _text(gather).startswith("抱歉，未能为您预约回电。请您留言。")
+
+
+def test_the_recording_prompt_is_interruptible_and_waiting_reaches_the_beep(flow):
+    state = CallState(node="voicemail", lang="zh-CN", step=3, back=("main", "after_hours"))
+    root = _doc(flow.enter(state, CLOSED_TIME))
+    verbs = [el.tag for el in root]
+    assert verbs[:2] == ["Gather", "Record"]
+    assert "重听请按星号键，返回请按井号键" in _text(root.find("Gather"))
+    back = flow.gather(state, CLOSED_TIME, digits="#")
+    assert back.node == "after_hours"
+    again = _doc(flow.gather(state, CLOSED_TIME, digits="*"))
+    assert [el.tag for el in again][:2] == ["Gather", "Record"]
+    at_once = _doc(flow.gather(state, CLOSED_TIME, digits="5"))
+    assert next(iter(at_once)).tag == "Record"
+
+
+def test_an_empty_recording_gets_one_more_try_then_goes_on(flow):
+    state = CallState(node="voicemail", lang="zh-CN", step=3, back=("main", "after_hours"))
+    first = _doc(flow.enter(state, CLOSED_TIME))
+    fallthrough = list(first)[2:]  # what plays when nothing was recorded
+    assert fallthrough[0].text == "我们没有收到您的留言。"
+    retry_url = fallthrough[-1].text or ""
+    assert fallthrough[-1].tag == "Redirect" and "node=voicemail" in retry_url
+    second = flow.enter(CallState(node="voicemail", lang="zh-CN", step=4, fails=1), CLOSED_TIME)
+    root = _doc(second)
+    assert "请在提示音后再试一次" in _text(root.find("Gather"))
+    last = list(root)[-1]
+    assert last.tag == "Redirect" and "node=goodbye" in (last.text or "")
+    # The record webhook without a recording: the same one more try, then on.
+    again = flow.record_result(state, CLOSED_TIME, None)
+    assert again.node == "voicemail" and "再试一次" in _text(_doc(again))
+    done = flow.record_result(replace(state, fails=1), CLOSED_TIME, None)
+    assert done.node == "goodbye"
+    kept = flow.record_result(state, CLOSED_TIME, Recording("https://x/R1", "R1", 3))
+    assert kept.outcome == "recorded"
