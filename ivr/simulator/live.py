@@ -79,10 +79,12 @@ class LiveCaller:
 
     def __init__(self, call: LiveCall) -> None:
         self.call = call
+        self._message: Message | None = None  # typed during a recording's prompt
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
-        """Wait for keys, speech or silence."""
-        return self.call.next_action(
+        """Wait for keys, speech or silence (or, at a recording's prompt, the message:
+        the caller then waits through the prompt and leaves it at the beep)."""
+        action = self.call.next_action(
             {
                 "kind": "gather",
                 "input": list(prompt.input),
@@ -91,15 +93,23 @@ class LiveCaller:
                 "timeout": prompt.timeout,
                 "language": prompt.language,
                 "node": prompt.node,
+                "before_record": prompt.before_record,
             }
         )
+        if isinstance(action, Message):
+            self._message = action
+            return Silence()
+        return action
 
     def dial(self, number: str) -> CallerAction:
         """Wait for how the transfer ended."""
         return self.call.next_action({"kind": "dial", "number": number})
 
     def record(self, prompt: RecordPrompt) -> CallerAction:
-        """Wait for the words of a message."""
+        """Wait for the words of a message (unless typed during its prompt)."""
+        message, self._message = self._message, None
+        if message is not None:
+            return message
         return self.call.next_action(
             {
                 "kind": "record",
@@ -306,7 +316,8 @@ class LiveCall:
             if self.waiting is None:
                 raise Refused("the call is not waiting for the caller yet; try again")
             kind = self.waiting["kind"]
-            if not isinstance(action, FITS[kind]):
+            prompt = isinstance(action, Message) and self.waiting.get("before_record")
+            if not prompt and not isinstance(action, FITS[kind]):
                 raise Refused(f"the call waits for {WAITS[kind]}, not {_name(action)}")
             self.waiting = None
             turn = self._turn

@@ -673,6 +673,16 @@ def _snapshot(session: LiveCall, since: int = 0) -> dict[str, Any]:
     return session.snapshot(since)
 
 
+def _record_after(events: list[dict[str, Any]], start: int) -> int | None:
+    """The index of the <Record> that a message typed at events[start] was left at."""
+    for index in range(start, len(events)):
+        if events[index]["verb"] == "Record":
+            return index
+        if events[index]["verb"] == "Caller" and events[index]["text"] != "silence":
+            break  # the caller acted again first: not a message for this recording
+    return None
+
+
 def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
     """The call as a `tests/calls` scenario: its turns, written by ivr.simulator.scenarios."""
     snapshot = session.snapshot()
@@ -681,8 +691,17 @@ def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
     start = 0
     for taken in session.inputs:
         heard = [(e["verb"], e["text"]) for e in events[start : taken.before]]
-        turns.append(Turn(heard, taken.waiting.get("node"), taken.action))
-        start = taken.before
+        node = taken.waiting.get("node")
+        record = _record_after(events, taken.before)
+        if taken.waiting.get("kind") == "gather" and record is not None:
+            # A message typed during a recording's prompt: as a scripted call has it, the
+            # caller waits through the prompt, then speaks at the beep.
+            turns.append(Turn(heard, node, Silence()))
+            heard = [(e["verb"], e["text"]) for e in events[taken.before : record + 1]]
+            start = record + 1
+        else:
+            start = taken.before
+        turns.append(Turn(heard, node, taken.action))
     turns.append(
         Turn([(e["verb"], e["text"]) for e in events[start:]], (waiting or {}).get("node"))
     )

@@ -226,7 +226,7 @@ def test_placeholders_are_in_the_call_s_language(phone):
     assert re.search(r"[\u4e00-\u9fff]", page.get_attribute("#speech", "placeholder"))
     page.keyboard.press("9")  # English
     phone.wait_for_state("Listening in main")
-    phone.hear("For a failed payment or missing money, press 1.")
+    phone.hear("For payment problems, press 1.")
     assert page.get_attribute("#speech", "placeholder") == "e.g. my account is locked"
     assert page.get_attribute("#speech", "lang") == "en-US"
     assert page.get_attribute("#message", "placeholder") == "Your message"

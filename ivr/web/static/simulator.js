@@ -368,10 +368,20 @@ async function poll() {
   show(await request("GET", `/calls/${call.id}?since=${call.next}`));
 }
 
+// A recording's prompt is a <Gather> before the <Record>: keys work while it is read, and
+// a message typed there is left at the beep (the call waits through the prompt first).
+function takesMessage(wait) {
+  return Boolean(wait && (wait.kind === "record" || (wait.kind === "gather" && wait.before_record)));
+}
+
 function describeWait(wait) {
   const where = wait.node ? ` in ${wait.node}` : "";
   if (wait.kind === "dial") return `Transferring to ${wait.number}: choose the outcome.`;
   if (wait.kind === "record") return `Recording${where}: leave a message (max ${wait.max_length} s).`;
+  if (wait.before_record) {
+    return `Recording${where} after the prompt: leave a message, or press a key `
+      + "(# back, * again).";
+  }
   const ways = [];
   if (wait.input.includes("dtmf")) {
     let keys = wait.num_digits ? `${wait.num_digits} key${wait.num_digits > 1 ? "s" : ""}` : "keys";
@@ -598,10 +608,10 @@ function updateControls() {
   const speech = gather && wait.input.includes("speech");
   ui.silence.disabled = !(gather || (wait && wait.kind === "record"));
   setFormEnabled(ui.speechForm, speech);
-  setFormEnabled(ui.messageForm, wait && wait.kind === "record");
+  setFormEnabled(ui.messageForm, takesMessage(wait));
   ui.transfer.disabled = !(wait && wait.kind === "dial");
   ui.transfer.classList.toggle("waiting-for", !ui.transfer.disabled);
-  ui.messageForm.classList.toggle("waiting-for", Boolean(wait && wait.kind === "record"));
+  ui.messageForm.classList.toggle("waiting-for", takesMessage(wait));
   ui.replay.disabled = active || !lastCall();
   const exportable = call.id && !call.settings?.node && call.inputs.length > 0;
   if (exportable) ui.export.href = `${API}/calls/${call.id}/scenario`;
@@ -627,7 +637,7 @@ function placeFocus() {
   if (call.state === "ended" || call.state === "idle") target = ui.call;
   else if (!wait) target = lostFocus ? ui.call : null;  // running: Hang up stays within reach
   else if (wait.kind === "dial") target = ui.transfer.querySelector("button");
-  else if (wait.kind === "record") target = ui.message;
+  else if (takesMessage(wait)) target = ui.message;
   else if (call.lastUsed === "speech" && !ui.speech.disabled) target = ui.speech;
   else if (active && active.classList.contains("key")) target = active;
   else target = document.querySelector(".key[data-key='1']");
@@ -745,7 +755,8 @@ const FITS = {
 function replayNext() {
   const action = call.replay[0];
   const wait = call.waiting;
-  if (!FITS[wait.kind].includes(action.type)) {
+  const fits = action.type === "message" ? takesMessage(wait) : FITS[wait.kind].includes(action.type);
+  if (!fits) {
     const step = call.inputs.length + 1;
     call.replay = [];
     setStatus(`Replay stopped at input ${step}: the call now waits for ${wait.kind}, `
