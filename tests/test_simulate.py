@@ -185,8 +185,10 @@ def test_verbose_explains_who_spoke_what_was_asked_and_why_the_call_went_there()
     assert "/voice/gather?node=main" in request and request.endswith(
         "-> 200 text/xml; charset=utf-8"
     )
-    assert not any("SpeechResult" in line for line in lines)  # after_hours takes keys only
-    assert "[Caller] said 我的银行卡被盗刷了 (ignored: keys only)" in lines
+    # after_hours listens too: a theft reported there reaches the stolen-account answer
+    assert "[Caller] said 我的银行卡被盗刷了" in lines
+    assert any(line.startswith("  why: heard '我的银行卡被盗刷了'") for line in lines)
+    assert any(line.endswith("(stolen)") for line in lines)
 
 
 def test_verbose_names_the_phrase_the_speech_matched_and_the_runner_up():

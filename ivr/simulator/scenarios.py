@@ -221,7 +221,7 @@ class _ScenarioCaller:
         return _action(step)
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
-        if prompt.before_record and self._upcoming() == "record":
+        if prompt.before_record and self._upcoming() not in ("press", "say"):
             return Silence()  # waits through the recording's prompt for the beep
         return self._next("gather")
 

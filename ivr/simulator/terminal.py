@@ -40,6 +40,7 @@ class TerminalCaller:
         self.stdin = stdin
         self.write = write
         self.commands = dict(commands or {})
+        self._message: Message | None = None  # typed during a recording's prompt
 
     @property
     def help(self) -> str:
@@ -59,8 +60,11 @@ class TerminalCaller:
             self.write(command().rstrip("\n") + "\n")
 
     def gather(self, prompt: GatherPrompt) -> CallerAction:
-        """Ask for keys, speech or silence."""
+        """Ask for keys, speech or silence; at a recording's prompt, words are the message
+        (left at the beep, after the prompt)."""
         modes = "keys or 'say <words>'" if "speech" in prompt.input else "keys"
+        if prompt.before_record:
+            modes = "keys, or your message for the beep"
         while True:
             line = self._ask(f"  ({modes}; Enter = silence; ? = help) > ")
             if line is None or line.lower() in ("hangup", "hang up", "q", "quit"):
@@ -75,6 +79,9 @@ class TerminalCaller:
             try:
                 return Keys(line.replace(" ", ""))
             except ValueError:
+                if prompt.before_record:
+                    self._message = Message(line)
+                    return Silence()
                 self.write(f"  not keys: {line!r}; {self.help}\n")
 
     def dial(self, number: str) -> CallerAction:
@@ -91,6 +98,9 @@ class TerminalCaller:
 
     def record(self, prompt: RecordPrompt) -> CallerAction:
         """Ask for the words of a message (Enter alone leaves an empty recording)."""
+        message, self._message = self._message, None
+        if message is not None:
+            return message
         line = self._ask(
             f"  recording (max {prompt.max_length}s): your message, Enter = say nothing > "
         )
