@@ -42,7 +42,9 @@ def _folded(text: str) -> str:
 NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy of the other
 
 
-@pytest.mark.parametrize("tuning", ["dev.yaml", "validation.yaml", "validation2.yaml"])
+@pytest.mark.parametrize(
+    "tuning", ["dev.yaml", "validation.yaml", "validation2.yaml", "validation3.yaml"]
+)
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
     """The gate measures sentences the matcher was never tuned on: none of a tuning set is
     a held-out sentence, or one a word or a slip away from it."""
