@@ -153,9 +153,10 @@ class Intents:
             return Match(None, "", 0.0, None, 0.0)
         node, score = max(scores.items(), key=itemgetter(1))
         if off_topic is not None and off_topic > score - MARGIN:
-            # (the best node is reported as the runner-up, for the logs)
+            # No node (score 0, a miss for `ivr speech --misses`); the off-topic example
+            # and the best node, as the runner-up, for the logs.
             text = self.texts[phrase[len(nodes) - 1]]
-            return Match(None, text, round(off_topic, 4), nodes[node], round(score, 4))
+            return Match(None, text, 0.0, nodes[node], round(score, 4))
         # The most specific intent: a node under the best menu that is nearly as close wins
         # (被盗 over 账户, "a payment I don't recognise" over Payments). Only the nodes
         # within MARGIN of the best are ranked (a large menu scores hundreds).

@@ -723,7 +723,7 @@ class _Checker:
             if match.node is None and match.phrase and (node_id, text) not in clashes:
                 self.add(
                     path,
-                    f"phrase '{text}' is as close to the off-topic example '{match.phrase}' "
+                    f"phrase '{text}' is about as close to the off-topic example '{match.phrase}' "
                     "as to any node: a caller who says it would be asked again",
                     "reword it, or the off-topic example",
                     severity="warning",
