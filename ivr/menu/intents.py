@@ -152,7 +152,9 @@ class Intents:
         if not scores:
             return Match(None, "", 0.0, None, 0.0)
         node, score = max(scores.items(), key=itemgetter(1))
-        if off_topic is not None and off_topic > score - MARGIN:
+        # (only where the best node would be taken: else it is re-prompted anyway, and the
+        # logs say how far from every node the request was)
+        if off_topic is not None and score >= THRESHOLD and off_topic > score - MARGIN:
             # No node (score 0, a miss for `ivr speech --misses`); the off-topic example
             # and the best node, as the runner-up, for the logs.
             text = self.texts[phrase[len(nodes) - 1]]
