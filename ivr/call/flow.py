@@ -171,7 +171,9 @@ class Answer:
             m = self.match
             runner_up = f"{m.runner_up} {m.runner_up_score:.2f}" if m.runner_up else "none"
             nearest = f"phrase {m.phrase!r} of node {m.node}"
-            if not m.node:
+            if not m.node and m.phrase:
+                phrase = f"off topic ({m.phrase!r}; nearest node {runner_up})"
+            elif not m.node:
                 phrase = "no phrase shares a word"
             elif not m.choices:  # too far to act on: the caller is asked again
                 phrase = (

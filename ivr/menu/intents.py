@@ -23,6 +23,10 @@ a rambling request whose words are spread over several phrases of one node still
 and words that no phrase has (another topic: "my bike") count against every node. A node
 scores its best phrase, which is the phrase reported as the match; a node under the best
 menu that is nearly as close wins over the menu (the most specific intent).
+
+The menu's off-topic examples (the weather, another company's products, small talk) are
+scored as one more node: a request they win, or nearly win, is re-prompted, and a word only
+they have counts against every node as an unknown word does.
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ SMOOTHING = 4.0  # added to a phrase's weight: one common word alone scores low
 GAMMA = 0.3
 UNKNOWN = 3.0
 MAX_CHARS = 300  # longer utterances are cut before matching
+# The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
+# not empty). A request it wins, or nearly wins (within MARGIN), is re-prompted.
+OFF_TOPIC = ""
 
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
@@ -62,15 +69,17 @@ _ZH_FILLERS = re.compile(
     "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|"
     "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
-    "怎么办|怎么回事|怎么样|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
-    "能不能|可不可以|可以|是不是|一直|还是|已经|现在|好的|问题"
+    "怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
+    "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
+    # when it happened says nothing of what happened
+    "今天|明天|昨天|刚才|刚刚"
 )
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
-    "will shall should may might must wanna gonna gotta"
+    "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -138,10 +147,18 @@ class Intents:
     def match(self, utterance: str) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all."""
         scores, phrase = self._scores(utterance)
+        nodes, ancestors = self.nodes, self.ancestors
+        off_topic = scores.pop(len(nodes) - 1, None)  # the pseudo-node, last of all
         if not scores:
             return Match(None, "", 0.0, None, 0.0)
-        nodes, ancestors = self.nodes, self.ancestors
         node, score = max(scores.items(), key=itemgetter(1))
+        # (only where the best node would be taken: else it is re-prompted anyway, and the
+        # logs say how far from every node the request was)
+        if off_topic is not None and score >= THRESHOLD and off_topic > score - MARGIN:
+            # No node (score 0, a miss for `ivr speech --misses`); the off-topic example
+            # and the best node, as the runner-up, for the logs.
+            text = self.texts[phrase[len(nodes) - 1]]
+            return Match(None, text, 0.0, nodes[node], round(score, 4))
         # The most specific intent: a node under the best menu that is nearly as close wins
         # (被盗 over 账户, "a payment I don't recognise" over Payments). Only the nodes
         # within MARGIN of the best are ranked (a large menu scores hundreds).
@@ -168,7 +185,9 @@ class Intents:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
         scores, phrase = self._scores(utterance)
         nodes, texts = self.nodes, self.texts
-        return {nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items()}
+        return {
+            nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items() if n < len(nodes) - 1
+        }
 
     def _scores(self, utterance: str) -> tuple[dict[int, float], list[int]]:
         """Node index -> score for the nodes that share a feature, and each one's best phrase."""
@@ -177,6 +196,7 @@ class Intents:
         touched: set[int] = set()
         nodes: set[int] = set()
         said = 0.0
+        off_topic = len(self.nodes) - 1
         # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in features(utterance, self).items():
             posting = self.postings.get(feature)
@@ -184,7 +204,9 @@ class Intents:
                 said += family * UNKNOWN * self.unknown
                 continue
             weight = posting.weight
-            said += weight
+            # a word only the off-topic examples have is another topic's, as an unknown one
+            off = len(posting.nodes) == 1 and posting.nodes[0] == off_topic
+            said += family * UNKNOWN * self.unknown if off else weight
             for index in posting.phrases:
                 gained[index] += weight
             touched.update(posting.phrases)
@@ -256,9 +278,16 @@ class Intents:
 
 
 def build(
-    examples: Mapping[str, Iterable[str]], ancestors: Mapping[str, frozenset[str]]
+    examples: Mapping[str, Iterable[str]],
+    ancestors: Mapping[str, frozenset[str]],
+    off_topic: Iterable[str] = (),
 ) -> Intents:
-    """Index node -> example phrases (any language) once; `ancestors` are the menus above each."""
+    """Index node -> example phrases (any language) once; `ancestors` are the menus above each.
+
+    `off_topic`: what callers say that no node answers; a request closest to these is
+    re-prompted.
+    """
+    examples = {**examples, OFF_TOPIC: tuple(off_topic)}  # last: see Intents.match
     nodes = tuple(examples)
     number = {node: n for n, node in enumerate(nodes)}
     raw = [
@@ -302,7 +331,8 @@ def build(
         math.log(1 + total),
         lexicon.SoundAlikes.of(
             word
-            for _, text, _ in raw
+            for node, text, _ in raw
+            if node != OFF_TOPIC  # (a slip is read as a word of the menu's topics only)
             for run in _RUNS.findall(clean(text))
             if run[0] < "\u4e00"
             for word in run.replace("'", "").split()

@@ -133,6 +133,8 @@ _ZH_SAME = _folded(
         "骗子": "骗人的",
         "链接": "网址",
         "建议": "想法",
+        "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
+        "泄露": "泄漏 外泄 流出去",
     }
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))

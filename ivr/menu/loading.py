@@ -747,6 +747,15 @@ class _Checker:
             return
         for (node_id, text), path in where.items():
             match = self.spoken.intents.match(text)
+            if match.node is None and match.phrase and (node_id, text) not in clashes:
+                self.add(
+                    path,
+                    f"phrase '{text}' is about as close to the off-topic example '{match.phrase}' "
+                    "as to any node: a caller who says it would be asked again",
+                    "reword it, or the off-topic example",
+                    severity="warning",
+                )
+                continue
             others = [n for n in match.choices if n != node_id]
             if (node_id, text) in clashes or not others:
                 continue
@@ -986,7 +995,11 @@ def _spoken(m: MenusFile, nodes: Mapping[str, AnyNode]) -> Spoken | None:
         ]
         hints[lang] = ", ".join(list(dict.fromkeys(words))[:100])
     return Spoken(
-        intents=intents.build(examples, {n: frozenset(paths.get(n, ())) for n in examples}),
+        intents=intents.build(
+            examples,
+            {n: frozenset(paths.get(n, ())) for n in examples},
+            [p for texts in m.off_topic.values() for p in texts],
+        ),
         paths=MappingProxyType(paths),
         labels=MappingProxyType({n: MappingProxyType(v) for n, v in labels.items()}),
         hints=MappingProxyType(hints),

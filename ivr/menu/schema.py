@@ -482,6 +482,14 @@ class MenusFile(_Strict):
         "wherever a prompt has {retention_days}.",
     )
     schedules: dict[str, ScheduleModel] = Field(default_factory=dict)
+    off_topic: dict[
+        Annotated[str, Field(pattern=LANG)], list[Annotated[str, Field(min_length=1)]]
+    ] = Field(
+        default_factory=dict,
+        description="What callers say that no node answers, per language, by kind (the "
+        "weather, another company's products, small talk): a spoken request closer to these "
+        "than to every node is re-prompted.",
+    )
     nodes: dict[Annotated[str, Field(pattern=NODE_ID)], Node]
 
 
