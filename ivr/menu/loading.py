@@ -1129,8 +1129,10 @@ def _once(
     items = _global_items(actions, keys, labels, lang)
     if not items or not intro or lang not in intro:
         return ""
-    sep = "，" if phrases.family(lang) == "zh" else ": "
-    return intro[lang] + sep + phrases.choices(items, lang)
+    listed = phrases.choices(items, lang)
+    if phrases.family(lang) == "zh":
+        return intro[lang] + "，" + listed
+    return f"{intro[lang]}, {listed[:1].lower()}{listed[1:]}"  # "At any time, to repeat..."
 
 
 def _answer_plan(
