@@ -248,6 +248,36 @@ def test_scripted_call_in_english_with_a_transfer_outcome():
     assert "We did not receive a message." in result.output
 
 
+@pytest.mark.parametrize(
+    ("at", "hours", "spoken"),
+    [
+        # Sunday 4 October 2026 lies inside the 1-7 October break: holiday hours.
+        ("2026-10-04T19:00:00+08:00", "closed (National Day), opens 09:00 Mon",
+         "We will be open again tomorrow at 9 AM."),
+        ("2026-02-21T19:00:00+08:00", "closed (Chinese New Year (Spring Festival)), opens 09:00 Sun",
+         "We will be open again tomorrow at 9 AM."),
+        # The last day of the break: the day after is an ordinary one again.
+        ("2026-10-07T19:00:00+08:00", "closed (Day off (substituted from 10/10/2026)), opens 08:00 Thu",
+         "We will be open again tomorrow at 8 AM."),
+    ],
+)  # fmt: skip
+def test_the_shipped_menu_keeps_holiday_hours_for_the_whole_break(at, hours, spoken):
+    """F5: the weekend days inside China's official breaks use the holiday hours."""
+    result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at", at, "--input", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"-- hours 'agents': {hours}" in result.output.splitlines()
+    assert "We are closed right now." in result.output
+    assert spoken in result.output
+
+
+def test_a_swapped_working_saturday_has_the_normal_hours():
+    result = CliRunner().invoke(
+        cli, ["simulate", "--lang", "en-US", "--at", "2026-10-10T19:00:00+08:00", "--input", "0"]
+    )
+    assert "-- hours 'agents': open until 20:00" in result.output.splitlines()
+    assert "Connecting you to an agent." in result.output
+
+
 def test_bad_script_is_a_usage_error():
     result = CliRunner().invoke(cli, ["simulate", "--input", "1,dial:maybe"])
     assert result.exit_code == 2 and "dial outcome" in result.output

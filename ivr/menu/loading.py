@@ -241,6 +241,7 @@ def schedule_from_model(name: str, block: ScheduleModel) -> Schedule:
         holiday_hours=days.hours if days else None,
         working_weekends=days.working_weekends if days else True,
         exceptions=block.exceptions,
+        whole_breaks=days.whole_breaks if days else False,
     )
 
 
