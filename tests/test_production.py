@@ -349,11 +349,12 @@ CALLBACK = "/voice/callback?node=callback&lang=zh-CN&s=3&stage=window&num=021555
 
 def kept(root: ET.Element, thanks: str) -> bool:
     """Whether the caller was told that what they left is kept; when not, they must hear
-    the apology and be put through to a person."""
+    the apology and be put through to a person (or, after hours, told the agents' hours)."""
     words = spoken(root)
     if thanks in words:
         return True
-    assert words.startswith("抱歉，系统暂时出现问题。") and root.find("Dial") is not None, words
+    assert words.startswith("抱歉，系统暂时出现问题。"), words
+    assert root.find("Dial") is not None or "非人工服务时间" in words, words
     return False
 
 

@@ -254,10 +254,12 @@ def test_scripted_call_in_english_with_a_transfer_outcome():
         # Sunday 4 October 2026 lies inside the 1-7 October break: holiday hours.
         ("2026-10-04T19:00:00+08:00", "closed (National Day), opens 09:00 Mon",
          "We will be open again tomorrow at 9 AM."),
-        ("2026-02-21T19:00:00+08:00", "closed (Chinese New Year (Spring Festival)), opens 09:00 Sun",
+        ("2026-02-21T19:00:00+08:00",
+         "closed (Chinese New Year (Spring Festival)), opens 09:00 Sun",
          "We will be open again tomorrow at 9 AM."),
         # The last day of the break: the day after is an ordinary one again.
-        ("2026-10-07T19:00:00+08:00", "closed (Day off (substituted from 10/10/2026)), opens 08:00 Thu",
+        ("2026-10-07T19:00:00+08:00",
+         "closed (Day off (substituted from 10/10/2026)), opens 08:00 Thu",
          "We will be open again tomorrow at 8 AM."),
     ],
 )  # fmt: skip

@@ -11,6 +11,7 @@ from flask import request
 from twilio.request_validator import RequestValidator
 
 from ivr.logs import JsonFormatter
+from ivr.menu.hours import Schedule
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from tests.conftest import CLOSED_TIME, HOTLINE, OPEN_TIME, TWILIO_VECTOR, spoken, twiml
@@ -417,6 +418,52 @@ def test_fallback_answers_with_prebuilt_apology(client, caplog):
         )
     assert root.find("Dial/Number").text == "+8610555000111"
     assert any(getattr(r, "fields", {}).get("error_code") == "11200" for r in caplog.records)
+
+
+def _says(root):
+    """Each <Say> of a document in order: (language, words)."""
+    return [(say.get("language"), say.text) for say in root.iter("Say")]
+
+
+def test_fallback_while_agents_are_open_apologises_and_transfers_in_both_languages(client):
+    """F14: whole sentences in both languages before and after the transfer."""
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11200"))
+    assert [child.tag for child in root] == ["Say", "Say", "Dial", "Say", "Say", "Hangup"]
+    assert _says(root) == [
+        ("cmn-CN", "抱歉，系统暂时出现问题。正在为您转接人工服务，请稍候。"),
+        ("en-US", "Sorry, something went wrong on our side. We are connecting you to an agent."),
+        ("cmn-CN", "请您稍后再拨。再见。"),
+        ("en-US", "Please call again later. Goodbye."),
+    ]
+    assert root.find("Dial/Number").text == "+8610555000111"
+
+
+def test_fallback_while_agents_are_closed_says_the_hours_and_dials_no_one(client, clock):
+    """F14: after hours a transfer would ring an empty line: the hours instead, then goodbye."""
+    clock.now = CLOSED_TIME
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11205"))
+    assert root.find(".//Dial") is None and root.find(".//Record") is None
+    assert [child.tag for child in root] == ["Say", "Say", "Hangup"]
+    (zh_lang, zh), (en_lang, en) = _says(root)
+    assert (zh_lang, en_lang) == ("cmn-CN", "en-US")
+    assert zh.startswith("抱歉，系统暂时出现问题。现在是非人工服务时间")
+    assert "每天上午8点至晚上8点" in zh and zh.endswith("再见。")
+    assert en.startswith("Sorry, something went wrong on our side. Our agents are not available")
+    assert "every day from 8 AM to 8 PM" in en and en.endswith("Goodbye.")
+    assert ".O" not in en and ".W" not in en  # every sentence followed by a space
+
+
+def test_fallback_needs_no_database_and_survives_broken_hours(app, client, monkeypatch):
+    """The fallback answers when the main path is broken: no records, not even the hours."""
+    service = app.extensions["ivr"]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(type(service.recorder), "write", broken)
+    monkeypatch.setattr(Schedule, "is_open", broken)
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11200"))
+    assert root.find("Dial/Number").text == "+8610555000111"  # a transfer: the safer guess
 
 
 # -- signatures ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
 from ivr.web import last_good, webhooks
+from ivr.web.apology import build_apology
 from ivr.web.bodies import BodyDeadline
 from ivr.web.proxy import TrustedProxyFix
 from ivr.web.reloader import Reloader
@@ -97,4 +98,4 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 def _derived(menus: Menus) -> Derived:
     """The parts of the Service built from the menus, rebuilt on a reload."""
-    return {"flow": Flow(menus), "apology": webhooks.apology_twiml(menus)}
+    return {"flow": Flow(menus), "apology": build_apology(menus)}
