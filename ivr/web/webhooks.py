@@ -29,7 +29,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 
 from ivr import logs
 from ivr.call import twiml
-from ivr.call.flow import Answer, Recording
+from ivr.call.flow import MAX_SPEECH, Answer, Recording
 from ivr.call.state import CallState
 from ivr.menu.schema import RecordNode
 from ivr.records.writes import (
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 bp = Blueprint("voice", __name__)
 health = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.webhooks")
-MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
+MAX_FIELD = 256  # longer field values are cut before use (SpeechResult: MAX_SPEECH)
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed
 # ... and the one that holds why: Answer.decision itself, called only by whoever reads it
@@ -329,7 +329,8 @@ def _voice(hook: Webhook) -> Reply:
 
 def _gather(hook: Webhook) -> Reply:
     """Answer keys, speech or silence in a menu."""
-    digits, speech = hook.field("Digits"), hook.field("SpeechResult")
+    digits, speech = hook.field("Digits"), hook.fields.get("SpeechResult")
+    speech = speech[:MAX_SPEECH] if speech is not None else None  # the flow's own limit
     confidence = _float(hook.field("Confidence"))
     heard = digits or (f"say:{speech}" if speech else "silence")
     answer = hook.service.flow.gather(
