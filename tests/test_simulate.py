@@ -280,6 +280,15 @@ def test_a_swapped_working_saturday_has_the_normal_hours():
     assert "Connecting you to an agent." in result.output
 
 
+@pytest.mark.parametrize("lang", ["fr-FR", "en", "zh"])
+def test_an_unknown_language_is_a_usage_error_naming_the_menus_languages(lang):
+    """F20: --lang the menu does not speak is refused, not run silently in Mandarin."""
+    result = CliRunner().invoke(cli, ["simulate", "--lang", lang, "--input", "hangup"])
+    assert result.exit_code == 2, result.output
+    assert f"'{lang}' is not one of the menu's languages: zh-CN, en-US" in result.output
+    assert "[Say" not in result.output  # no call was placed
+
+
 def test_bad_script_is_a_usage_error():
     result = CliRunner().invoke(cli, ["simulate", "--input", "1,dial:maybe"])
     assert result.exit_code == 2 and "dial outcome" in result.output
