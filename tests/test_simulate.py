@@ -91,6 +91,29 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     assert "[Caller] pressed 1" in report  # the transcript is shown
 
 
+@pytest.mark.parametrize(
+    ("steps", "failure", "not_run"),
+    [
+        # A wrong expectation after a transfer: the press and expect after it are not run.
+        ("  - press: '0'\n  - dial: no-answer\n  - expect: 留言请按1\n  - press: '2'\n"
+         "  - expect: 再见\n", "step 3 (expect: 留言请按1): not heard", "steps 4-5 not run"),
+        # A wrong action where the call waits for keys: the dial itself is the failure.
+        ("  - dial: busy\n  - press: '1'\n", "step 1 (dial): the call waits for", "step 2 not run"),
+    ],
+)  # fmt: skip
+def test_a_failed_step_stops_the_scenario_with_one_failure(tmp_path, steps, failure, not_run):
+    """F22: one failure, then the rest listed as not run, never "the call ended before"."""
+    path = tmp_path / "cascade.yaml"
+    path.write_text(f"name: cascade\nat: 2026-12-01T10:00:00+08:00\nsteps:\n{steps}", "utf-8")
+    (scenario,) = load_scenarios(path)
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
+    assert not outcome.ok
+    report = outcome.report()
+    assert len(outcome.failures) == 1 and failure in outcome.failures[0], report
+    assert f"  - {not_run}: the scenario stops at its first failure" in report.splitlines()
+    assert "before this action" not in report
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
 def test_a_written_scenario_reads_back_the_same(scenario, tmp_path):
     """The writer (the browser phone's export) and the reader agree on every shipped call."""
