@@ -494,6 +494,8 @@ OFFICE = 'weekly: {daily: ["08:00-20:00"]}'
          "unknown subdivision 'BX' of DE", "use one of: BB, BE"),
         (OFFICE, OFFICE + "\n    holidays: {country: CN, working_weekends: maybe}",
          "working_weekends = 'maybe'", None),
+        (OFFICE, OFFICE + "\n    holidays: {country: CN, whole_breaks: maybe}",
+         "whole_breaks = 'maybe'", None),
         (OFFICE, OFFICE + '\n    holidays: {country: CN, hours: ["9-18"]}',
          "holidays.hours.0: '9-18' is not a time range", "HH:MM-HH:MM"),
         (OFFICE, OFFICE + "\n    exceptions: {2026-13-01: []}", "cannot read '2026-13-01'",
@@ -581,3 +583,81 @@ def test_the_verdict_tells_the_local_time_and_zone_from_any_offset():
     found = verdict(make(WEEKDAYS), utc(2026, 11, 23, 13, 30))  # 21:30 in Shanghai
     assert found.clock() == "Mon 2026-11-23 21:30 Asia/Shanghai (+08:00)"
     assert not found.open and found.holiday is None
+
+
+# --- whole breaks (F5) ---------------------------------------------------------------------
+
+CN_BREAKS = {"country": "CN", "hours": ["09:00-18:00"], "whole_breaks": True}
+
+
+@pytest.mark.parametrize(
+    ("day", "expected", "name"),
+    [
+        # National Day 2026: 1-7 October off; Sunday 4 October is inside the break.
+        (dt.date(2026, 10, 3), "09:00-18:00", "National Day"),
+        (dt.date(2026, 10, 4), "09:00-18:00", "National Day"),
+        (dt.date(2026, 10, 5), "09:00-18:00", "National Day (observed)"),
+        (dt.date(2026, 10, 10), "08:00-20:00", None),  # a swapped working Saturday
+        (dt.date(2026, 10, 11), "08:00-20:00", None),  # an ordinary Sunday after it
+        # Spring Festival 2026: 15-23 February off; the Saturdays either side are worked.
+        (dt.date(2026, 2, 14), "08:00-20:00", None),
+        (dt.date(2026, 2, 15), "09:00-18:00", "Chinese New Year's Eve"),
+        (dt.date(2026, 2, 21), "09:00-18:00", "Chinese New Year (Spring Festival)"),
+        (dt.date(2026, 2, 22), "09:00-18:00", "Chinese New Year (Spring Festival)"),
+        (dt.date(2026, 2, 28), "08:00-20:00", None),
+        (dt.date(2026, 1, 3), "09:00-18:00", "New Year's Day"),  # 1-3 January
+        (dt.date(2026, 5, 3), "09:00-18:00", "Labor Day"),  # 1-5 May
+        (dt.date(2026, 6, 20), "09:00-18:00", "Dragon Boat Festival"),  # 19-21 June
+        (dt.date(2026, 6, 21), "09:00-18:00", "Dragon Boat Festival"),
+        (dt.date(2026, 9, 27), "09:00-18:00", "Mid-Autumn Festival"),  # 25-27 September
+        (dt.date(2026, 6, 27), "08:00-20:00", None),  # an ordinary weekend
+        # 2027 as the package has it: the Spring Festival, Labour Day and National Day.
+        (dt.date(2027, 2, 7), "09:00-18:00", "Chinese New Year (Spring Festival)"),
+        (dt.date(2027, 5, 2), "09:00-18:00", "Labor Day"),
+        (dt.date(2027, 10, 3), "09:00-18:00", "National Day"),
+        (dt.date(2027, 1, 2), "09:00-18:00", "New Year's Day"),
+        (dt.date(2027, 6, 12), "08:00-20:00", None),  # the weekend after a Wednesday holiday
+        # A break that crosses the new year: 30 December 2023 to 1 January 2024.
+        (dt.date(2023, 12, 30), "09:00-18:00", "New Year's Day"),
+    ],
+)
+def test_whole_breaks_give_the_weekend_inside_a_break_the_holiday_hours(day, expected, name):
+    """With whole_breaks, a weekend day in a run of days off around a holiday is the break."""
+    schedule = make(DAILY, holidays=CN_BREAKS)
+    assert tuple(str(r) for r in schedule.hours_on(day)) == (expected,)
+    assert schedule.holiday_name(day) == name
+
+
+def test_without_whole_breaks_the_weekend_inside_a_break_keeps_the_weekly_hours():
+    """Off by default: only the days the package lists take the holiday hours."""
+    schedule = make(DAILY, holidays={"country": "CN", "hours": ["09:00-18:00"]})
+    assert [str(r) for r in schedule.hours_on(dt.date(2026, 10, 4))] == ["08:00-20:00"]
+    assert schedule.holiday_name(dt.date(2026, 10, 4)) is None
+
+
+def test_whole_breaks_leave_a_weekend_before_a_us_monday_holiday_alone_by_default():
+    """A Monday holiday elsewhere turns the weekend into a break only when asked."""
+    us = {"country": "US", "hours": []}
+    memorial_sat = dt.date(2026, 5, 23)  # Memorial Day is Monday 25 May 2026
+    assert make(DAILY, timezone="America/New_York", holidays=us).hours_on(memorial_sat)
+    whole = make(DAILY, timezone="America/New_York", holidays={**us, "whole_breaks": True})
+    assert whole.hours_on(memorial_sat) == ()
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "en"),
+    [
+        (sh(2026, 10, 3, 19, 0), "closed (National Day), opens 09:00 Sun", "tomorrow at 9 AM"),
+        (sh(2026, 10, 4, 19, 0), "closed (National Day), opens 09:00 Mon", "tomorrow at 9 AM"),
+        (sh(2026, 10, 4, 17, 0), "open (National Day) until 18:00", None),
+        (sh(2026, 10, 7, 19, 0), "closed (Day off", "tomorrow at 8 AM"),
+        (sh(2026, 10, 10, 19, 0), "open until 20:00", None),
+    ],
+)
+def test_whole_breaks_in_the_verdict_and_the_next_opening(now, text, en):
+    schedule = make(DAILY, holidays=CN_BREAKS)
+    found = verdict(schedule, now)
+    assert found.text().startswith(text), found.text()
+    if en is not None:
+        assert found.change is not None
+        assert en in describe_next_opening(found.change, now, "en-US")

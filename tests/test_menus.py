@@ -431,6 +431,60 @@ def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
     assert "did you mean 'info'" in err and "1 error(s)" in err
 
 
+def _shipped_with(tmp_path, old: str, new: str, after: str | None = None) -> Path:
+    """A copy of the shipped menu with one line changed (after `after`, if given)."""
+    text = HOTLINE.read_text(encoding="utf-8")
+    start = text.index(after) if after else 0
+    at = text.index(old, start)
+    return write(tmp_path, text[:at] + new + text[at + len(old) :])
+
+
+def test_validate_prints_the_error_before_the_warnings_and_a_summary_last(
+    tmp_path, capsys, monkeypatch
+):
+    """F21: a welcome that loops to itself makes 25 nodes unreachable; the error leads."""
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    bad = _shipped_with(tmp_path, "next: main", "next: welcome", after="  welcome:")
+    assert ivr_main(["validate", str(bad)]) == 1
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert "error: node 'welcome': a caller who stays silent would loop forever" in err[0]
+    assert f"{bad}:" in err[0] and "(fix: point one of these nodes'" in err[0]
+    warnings = captured.out.splitlines()
+    assert len(warnings) == 25 and all(": warning: " in line for line in warnings)
+    assert err[-1] == f"{bad}: 1 error(s), 25 warning(s)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "after", "first"),
+    [
+        ("to: payments_failed", "to: payment_failed", None, "unknown node 'payment_failed'"),
+        ('      "2":', '      "1":', "to: payments_failed", "duplicate key '1'"),
+    ],
+)
+def test_validate_marks_the_knock_on_error_of_a_broken_link(
+    tmp_path, capsys, monkeypatch, old, new, after, first
+):
+    """F21: the answer whose menu link was lost is marked as following from the real error."""
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    bad = _shipped_with(tmp_path, old, new, after)
+    assert ivr_main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert first in err[0] and "probably follows" not in err[0]
+    assert "node 'payments_failed': cannot tell which menu '#' returns to" in err[1]
+    assert err[1].endswith("[probably follows from an error above: fix those first]")
+    assert err[-1] == f"{bad}: 1 error(s) (+1 that probably follow from them), 0 warning(s)"
+
+
+def test_an_answer_without_a_menu_is_an_error_of_its_own_when_nothing_else_is_wrong(tmp_path):
+    """Without a broken link the same problem is a plain error, not marked."""
+    problems = check_menus(_shipped_with(tmp_path, "to: payments_failed", "to: goodbye"), env=ENV)
+    orphan = [p for p in problems if "cannot tell which menu" in p.message]
+    assert orphan and not any(p.consequence for p in orphan)
+
+
 def test_validate_missing_file(tmp_path, capsys):
     assert ivr_main(["validate", str(tmp_path / "nope.yaml")]) == 1
     assert "cannot read the file" in capsys.readouterr().err

@@ -84,6 +84,38 @@ def signed_post(url: str, path: str, fields: dict[str, str]) -> requests.Respons
     )
 
 
+# Every field Twilio sends with a spoken answer (TWIML.md), for a request at full size.
+TWILIO_FIELDS = {
+    "AccountSid": "AC" + "2" * 32,
+    "ApiVersion": "2010-04-01",
+    "Called": "+8610555000100",
+    "CalledCity": "BEIJING",
+    "CalledCountry": "CN",
+    "CalledState": "Beijing",
+    "CalledZip": "",
+    "Caller": "+8613800138000",
+    "CallerCity": "SHANGHAI",
+    "CallerCountry": "CN",
+    "CallerState": "Shanghai",
+    "CallerZip": "",
+    "CallStatus": "in-progress",
+    "Confidence": "0.9",
+    "Direction": "inbound",
+    "From": "+8613800138000",
+    "FromCity": "SHANGHAI",
+    "FromCountry": "CN",
+    "FromState": "Shanghai",
+    "FromZip": "",
+    "Language": "cmn-Hans-CN",
+    "To": "+8610555000100",
+    "ToCity": "BEIJING",
+    "ToCountry": "CN",
+    "ToState": "Beijing",
+    "ToZip": "",
+}
+LONG_MANDARIN = ("今天天气不错啊" * 1500)[:10_000]  # about 90 KB once URL-encoded
+
+
 def signed_step(url: str, call_sid: str = "CA" + "1" * 32) -> requests.Response:
     """A signed menu step, as Twilio sends it."""
     fields = {"CallSid": call_sid, "Digits": "1", "From": "+8613800138000"}
@@ -100,8 +132,8 @@ def served_twiml(answer: requests.Response) -> ET.Element:
 
 
 def post_oversized_chunked(url: str) -> int:
-    """POST 100 KB in chunks (no Content-Length) to a menu step; return the status."""
-    chunks = (b"Digits=" + b"1" * 1000 + b"&" for _ in range(100))
+    """POST 200 KB in chunks (no Content-Length) to a menu step; return the status."""
+    chunks = (b"Digits=" + b"1" * 1000 + b"&" for _ in range(200))
     return requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10).status_code
 
 
@@ -349,11 +381,12 @@ CALLBACK = "/voice/callback?node=callback&lang=zh-CN&s=3&stage=window&num=021555
 
 def kept(root: ET.Element, thanks: str) -> bool:
     """Whether the caller was told that what they left is kept; when not, they must hear
-    the apology and be put through to a person."""
+    the apology and be put through to a person (or, after hours, told the agents' hours)."""
     words = spoken(root)
     if thanks in words:
         return True
-    assert words.startswith("抱歉，系统暂时出现问题。") and root.find("Dial") is not None, words
+    assert words.startswith("抱歉，系统暂时出现问题。"), words
+    assert root.find("Dial") is not None or "非人工服务时间" in words, words
     return False
 
 

@@ -91,6 +91,29 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     assert "[Caller] pressed 1" in report  # the transcript is shown
 
 
+@pytest.mark.parametrize(
+    ("steps", "failure", "not_run"),
+    [
+        # A wrong expectation after a transfer: the press and expect after it are not run.
+        ("  - press: '0'\n  - dial: no-answer\n  - expect: 留言请按1\n  - press: '2'\n"
+         "  - expect: 再见\n", "step 3 (expect: 留言请按1): not heard", "steps 4-5 not run"),
+        # A wrong action where the call waits for keys: the dial itself is the failure.
+        ("  - dial: busy\n  - press: '1'\n", "step 1 (dial): the call waits for", "step 2 not run"),
+    ],
+)  # fmt: skip
+def test_a_failed_step_stops_the_scenario_with_one_failure(tmp_path, steps, failure, not_run):
+    """F22: one failure, then the rest listed as not run, never "the call ended before"."""
+    path = tmp_path / "cascade.yaml"
+    path.write_text(f"name: cascade\nat: 2026-12-01T10:00:00+08:00\nsteps:\n{steps}", "utf-8")
+    (scenario,) = load_scenarios(path)
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
+    assert not outcome.ok
+    report = outcome.report()
+    assert len(outcome.failures) == 1 and failure in outcome.failures[0], report
+    assert f"  - {not_run}: the scenario stops at its first failure" in report.splitlines()
+    assert "before this action" not in report
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.source for s in SCENARIOS])
 def test_a_written_scenario_reads_back_the_same(scenario, tmp_path):
     """The writer (the browser phone's export) and the reader agree on every shipped call."""
@@ -248,6 +271,47 @@ def test_scripted_call_in_english_with_a_transfer_outcome():
     assert "[Dial +8610555000111]" in result.output
     assert "To request a callback, press 1. To leave a message, press 2." in result.output
     assert "We did not receive a message." in result.output
+
+
+@pytest.mark.parametrize(
+    ("at", "hours", "spoken"),
+    [
+        # Sunday 4 October 2026 lies inside the 1-7 October break: holiday hours.
+        ("2026-10-04T19:00:00+08:00", "closed (National Day), opens 09:00 Mon",
+         "We will be open again tomorrow at 9 AM."),
+        ("2026-02-21T19:00:00+08:00",
+         "closed (Chinese New Year (Spring Festival)), opens 09:00 Sun",
+         "We will be open again tomorrow at 9 AM."),
+        # The last day of the break: the day after is an ordinary one again.
+        ("2026-10-07T19:00:00+08:00",
+         "closed (Day off (substituted from 10/10/2026)), opens 08:00 Thu",
+         "We will be open again tomorrow at 8 AM."),
+    ],
+)  # fmt: skip
+def test_the_shipped_menu_keeps_holiday_hours_for_the_whole_break(at, hours, spoken):
+    """F5: the weekend days inside China's official breaks use the holiday hours."""
+    result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at", at, "--input", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"-- hours 'agents': {hours}" in result.output.splitlines()
+    assert "We are closed right now." in result.output
+    assert spoken in result.output
+
+
+def test_a_swapped_working_saturday_has_the_normal_hours():
+    result = CliRunner().invoke(
+        cli, ["simulate", "--lang", "en-US", "--at", "2026-10-10T19:00:00+08:00", "--input", "0"]
+    )
+    assert "-- hours 'agents': open until 20:00" in result.output.splitlines()
+    assert "Connecting you to an agent." in result.output
+
+
+@pytest.mark.parametrize("lang", ["fr-FR", "en", "zh"])
+def test_an_unknown_language_is_a_usage_error_naming_the_menus_languages(lang):
+    """F20: --lang the menu does not speak is refused, not run silently in Mandarin."""
+    result = CliRunner().invoke(cli, ["simulate", "--lang", lang, "--input", "hangup"])
+    assert result.exit_code == 2, result.output
+    assert f"'{lang}' is not one of the menu's languages: zh-CN, en-US" in result.output
+    assert "[Say" not in result.output  # no call was placed
 
 
 def test_bad_script_is_a_usage_error():

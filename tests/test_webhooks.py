@@ -10,10 +10,22 @@ import pytest
 from flask import request
 from twilio.request_validator import RequestValidator
 
+from ivr.call.flow import MAX_DIGITS, MAX_SPEECH
 from ivr.logs import JsonFormatter
+from ivr.menu.hours import Schedule
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
-from tests.conftest import CLOSED_TIME, HOTLINE, OPEN_TIME, TWILIO_VECTOR, spoken, twiml
+from ivr.web.bodies import MAX_BODY
+from tests.conftest import (
+    CLOSED_TIME,
+    HOTLINE,
+    OPEN_TIME,
+    PROJECT_ROOT,
+    TWILIO_VECTOR,
+    spoken,
+    twiml,
+)
+from tests.test_production import LONG_MANDARIN, TWILIO_FIELDS
 
 CALL = {
     "CallSid": "CA" + "1" * 32,
@@ -419,6 +431,52 @@ def test_fallback_answers_with_prebuilt_apology(client, caplog):
     assert any(getattr(r, "fields", {}).get("error_code") == "11200" for r in caplog.records)
 
 
+def _says(root):
+    """Each <Say> of a document in order: (language, words)."""
+    return [(say.get("language"), say.text) for say in root.iter("Say")]
+
+
+def test_fallback_while_agents_are_open_apologises_and_transfers_in_both_languages(client):
+    """F14: whole sentences in both languages before and after the transfer."""
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11200"))
+    assert [child.tag for child in root] == ["Say", "Say", "Dial", "Say", "Say", "Hangup"]
+    assert _says(root) == [
+        ("cmn-CN", "抱歉，系统暂时出现问题。正在为您转接人工服务，请稍候。"),
+        ("en-US", "Sorry, something went wrong on our side. We are connecting you to an agent."),
+        ("cmn-CN", "请您稍后再拨。再见。"),
+        ("en-US", "Please call again later. Goodbye."),
+    ]
+    assert root.find("Dial/Number").text == "+8610555000111"
+
+
+def test_fallback_while_agents_are_closed_says_the_hours_and_dials_no_one(client, clock):
+    """F14: after hours a transfer would ring an empty line: the hours instead, then goodbye."""
+    clock.now = CLOSED_TIME
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11205"))
+    assert root.find(".//Dial") is None and root.find(".//Record") is None
+    assert [child.tag for child in root] == ["Say", "Say", "Hangup"]
+    (zh_lang, zh), (en_lang, en) = _says(root)
+    assert (zh_lang, en_lang) == ("cmn-CN", "en-US")
+    assert zh.startswith("抱歉，系统暂时出现问题。现在是非人工服务时间")
+    assert "每天上午8点至晚上8点" in zh and zh.endswith("再见。")
+    assert en.startswith("Sorry, something went wrong on our side. Our agents are not available")
+    assert "every day from 8 AM to 8 PM" in en and en.endswith("Goodbye.")
+    assert ".O" not in en and ".W" not in en  # every sentence followed by a space
+
+
+def test_fallback_needs_no_database_and_survives_broken_hours(app, client, monkeypatch):
+    """The fallback answers when the main path is broken: no records, not even the hours."""
+    service = app.extensions["ivr"]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(type(service.recorder), "write", broken)
+    monkeypatch.setattr(Schedule, "is_open", broken)
+    root = twiml(post(client, "/voice/fallback", ErrorCode="11200"))
+    assert root.find("Dial/Number").text == "+8610555000111"  # a transfer: the safer guess
+
+
 # -- signatures ------------------------------------------------------------------------------
 
 TOKEN = "test-auth-token-0123456789abcdef"
@@ -556,8 +614,68 @@ def test_twilio_published_signature_vector():
 
 
 def test_oversized_body_is_413(client):
-    response = client.post("/voice/gather?node=main", data={"Digits": "1" * 100_000})
+    response = client.post("/voice/gather?node=main", data={"Digits": "1" * 200_000})
     assert response.status_code == 413
+
+
+def _ten_thousand(text: str) -> str:
+    """A SpeechResult of exactly 10,000 characters made of `text` repeated."""
+    return (text * (10_000 // len(text) + 1))[:10_000]
+
+
+def _signed_speech(app, speech: str):
+    """POST a spoken answer at the main menu with all of Twilio's fields, signed."""
+    url = "http://localhost/voice/gather?node=main&lang=zh-CN&s=1"
+    fields = {**TWILIO_FIELDS, "CallSid": CALL["CallSid"], "SpeechResult": speech}
+    return app.test_client().post(
+        url, data=fields, headers={"X-Twilio-Signature": sign(url, fields)}
+    )
+
+
+@pytest.mark.parametrize(
+    "speech",
+    [
+        "",
+        _ten_thousand("a"),
+        LONG_MANDARIN,  # about 90 KB once URL-encoded: was 413 text/html
+        _ten_thousand("😀"),  # 4-byte characters: 120 KB, the most 10,000 characters take
+        _ten_thousand("嗯😀😀 hello? <Say>&amp;</Say> 今天"),
+        _ten_thousand("<Response><Hangup/></Response>"),
+    ],
+    ids=["empty", "ascii", "mandarin", "emoji", "mixed", "markup"],
+)
+def test_a_signed_speech_result_of_any_size_twilio_sends_gets_the_re_prompt(make_app, speech):
+    """F15: 200 and the menu again, whatever the caller said, up to 10,000 characters."""
+    root = twiml(_signed_speech(make_app(HOTLINE, auth_token=TOKEN), speech))
+    (gather,) = root.findall("Gather")
+    assert gather.get("action").startswith("/voice/gather?node=main")
+    words = spoken(root)
+    assert words.startswith(("抱歉，我没有听明白。", "抱歉，我们没有收到您的选择。")), words
+    assert "支付失败或没到账请按1" in words
+    assert root.find(".//Hangup") is None and root.find(".//Dial") is None
+
+
+def test_a_10000_character_request_for_an_agent_is_understood(make_app):
+    """The reviewer's repro: "我要转人工" 2,000 times is a request for an agent, not a 413."""
+    root = twiml(_signed_speech(make_app(HOTLINE, auth_token=TOKEN), "我要转人工" * 2000))
+    assert spoken(root).startswith("正在为您转接人工客服")
+
+
+def test_a_body_just_over_the_limit_is_413_and_one_at_the_limit_is_not(client):
+    """The limit is MAX_BODY, whatever fields make up the body."""
+    at_limit = "SpeechResult=" + "a" * (MAX_BODY - len("SpeechResult="))
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    url = "/voice/gather?node=main&lang=zh-CN&s=1"
+    assert client.post(url, data=at_limit, headers=headers).status_code == 200
+    assert client.post(url, data=at_limit + "a", headers=headers).status_code == 413
+
+
+def test_the_readme_states_the_speech_limit_the_code_uses():
+    """One source: the README's figure is flow.MAX_SPEECH's."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`SpeechResult` (cut at {MAX_SPEECH}\n  characters" in readme
+    assert f"`Digits` (cut at {MAX_DIGITS} keys)" in readme
+    assert f"over {MAX_BODY:,} bytes get 413" in readme
 
 
 def test_a_lifted_body_limit_still_reads_the_body(client, app):

@@ -379,7 +379,7 @@ def test_bad_call_settings(client, body, words):
         ("put", f"{API}/menu", {}, 405),
         ("post", f"{API}/calls", {"data": "not json", "content_type": "text/plain"}, 400),
         ("post", f"{API}/calls", {"data": "{", "content_type": "application/json"}, 400),
-        ("post", f"{API}/calls", {"data": "x" * 70_000, "content_type": "application/json"}, 413),
+        ("post", f"{API}/calls", {"data": "x" * 200_000, "content_type": "application/json"}, 413),
         ("get", f"{API}/calls/x?since=a", {}, 400),
         ("post", f"{API}/calls", {"json": {}, "headers": {"Origin": "https://evil.example"}}, 403),
         ("post", f"{API}/calls", {"json": {}, "headers": {"Sec-Fetch-Site": "cross-site"}}, 403),

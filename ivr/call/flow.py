@@ -33,7 +33,7 @@ from ivr.menu.schema import (
 )
 
 MAX_DIGITS = 32  # longer key presses are cut before use
-MAX_SPEECH = 300  # longer speech is cut before use
+MAX_SPEECH = 256  # longer speech is cut before use (the README states this value)
 _OFFERED = ("1", "2")  # the keys of a "did you mean A or B?" question
 _T = TypeVar("_T")
 _DIAL_OUTCOMES = {"busy": "busy", "no-answer": "no_answer", "failed": "failed"}
@@ -600,12 +600,13 @@ class Flow:
         asked: tuple[str, ...],
     ) -> Answer:
         """Route an utterance: a key said aloud, a language, else the best node anywhere."""
+        speech = speech[:MAX_SPEECH]
         said = f"speech ({len(speech)} chars)"  # never the words: logs must not hold them
         if confidence is not None and confidence < self.menus.speech_min_confidence:
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
-        heard = normalize(speech[:MAX_SPEECH])
+        heard = normalize(speech)
         if checks_the_line(heard):
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         key = key_said(heard)
@@ -640,7 +641,7 @@ class Flow:
                 self._retry(state, plan, now, silence=False, heard=outcome, spoken=True),
                 score=match.score,
             )
-        return replace(answer, match=match, heard=speech[:MAX_SPEECH])
+        return replace(answer, match=match, heard=speech)
 
     def _spoken(
         self,

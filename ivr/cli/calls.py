@@ -10,7 +10,7 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,6 +205,8 @@ def simulate(
     moment = _parse_at(at)
     line = _line(url, method, status_callback, lang)
     transport = _transport(menus, line, bool(url), moment, records_db)
+    if lang is not None and not url:  # another app at --url has languages of its own
+        _check_lang(lang, transport.app.extensions["ivr"].menus.languages)  # type: ignore[attr-defined]
     steps: list[Step] = []
 
     def clock() -> str:
@@ -251,6 +253,15 @@ def simulate(
         click.echo(f"{problem.severity}: {problem}", err=True)
     if not result.ok:
         sys.exit(1)
+
+
+def _check_lang(lang: str, languages: Sequence[str]) -> None:
+    """Refuse a language the menu does not speak, naming those it does (as the phone does)."""
+    if lang not in languages:
+        raise click.BadParameter(
+            f"'{lang}' is not one of the menu's languages: {', '.join(languages)}",
+            param_hint="--lang",
+        )
 
 
 def _clock_text(transport: Transport, at: datetime.datetime | None, remote: bool) -> str:

@@ -17,15 +17,16 @@ from ivr.cli.context import cli_settings, menus_path
 def validate(path: Path | None, production: bool) -> None:
     """Check a menus file; print every problem with its line, node and fix."""
     from ivr.menu.loading import check_menus
+    from ivr.menu.problems import summary
 
     path = menus_path(path)
-    problems = check_menus(path, cli_settings().env, production=production)
+    problems = check_menus(path, cli_settings().env, production=production)  # errors first
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if errors:
-        click.echo(f"{path}: {errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{path}: {summary(problems)}", err=True)
         sys.exit(1)
     click.echo(f"{path}: valid ({warnings} warning(s))")
 

@@ -100,15 +100,15 @@ def report_command(
     """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
     menus = _menus()
     zone = report_zone(menus)
+    start, end = _moment(since, zone, False), _moment(until, zone, True)
+    if start is not None and end is not None and start >= end:
+        raise click.UsageError(
+            f"--since {since} is not before --until {until}: no time lies between them "
+            "(--until includes its day)"
+        )
     engine = cli_engine()
     try:
-        report = build_report(
-            engine,
-            menus,
-            _moment(since, zone, False),
-            _moment(until, zone, True),
-            skip_call_sids=_skipped(simulated),
-        )
+        report = build_report(engine, menus, start, end, skip_call_sids=_skipped(simulated))
     finally:
         engine.dispose()
     if fmt == "json":

@@ -85,6 +85,7 @@ class Schedule:
     holiday_subdivision: str | None = None
     holiday_hours: tuple[TimeRange, ...] | None = None  # () closed; None: holidays ignored
     working_weekends: bool = True  # honour swapped working days (调休) of holiday_country
+    whole_breaks: bool = False  # weekend days inside a break around a holiday take its hours
     exceptions: Mapping[dt.date, tuple[TimeRange, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -110,6 +111,7 @@ class Schedule:
         holiday_hours: Sequence[TimeRange] | None = None,
         working_weekends: bool = True,
         exceptions: Mapping[dt.date, Sequence[TimeRange]] | None = None,
+        whole_breaks: bool = False,
     ) -> Schedule:
         """Build a schedule from checked values; weekly keys are daily, weekdays/weekend, mon..sun.
 
@@ -131,6 +133,7 @@ class Schedule:
             holiday_subdivision=holiday_subdivision,
             holiday_hours=tuple(sorted(holiday_hours)) if holiday_hours is not None else None,
             working_weekends=working_weekends,
+            whole_breaks=whole_breaks,
             exceptions=MappingProxyType(
                 {day: tuple(sorted(ranges)) for day, ranges in (exceptions or {}).items()}
             ),
@@ -142,7 +145,9 @@ class Schedule:
             return self.exceptions[day]
         if self.holiday_country is not None:
             year = _holiday_year(self.holiday_country, self.holiday_subdivision, day.year)
-            if self.holiday_hours is not None and day in year.holidays:
+            if self.holiday_hours is not None and (
+                day in year.holidays or (self.whole_breaks and day in year.break_days)
+            ):
                 return self.holiday_hours
             if self.working_weekends and day in year.working_days:
                 return self.weekly[year.working_days[day]]
@@ -194,8 +199,11 @@ class Schedule:
         """Name the public holiday on a local date (in English), if the schedule keeps one."""
         if self.holiday_country is None or self.holiday_hours is None:
             return None
-        names, _ = _public_holidays(self.holiday_country, self.holiday_subdivision, day.year)
-        return names.get(day)
+        names, _, _ = _public_holidays(self.holiday_country, self.holiday_subdivision, day.year)
+        if day in names or not self.whole_breaks:
+            return names.get(day)
+        year = _holiday_year(self.holiday_country, self.holiday_subdivision, day.year)
+        return year.break_days.get(day)
 
     def _span(self, day: dt.date, time_range: TimeRange) -> tuple[dt.datetime, dt.datetime]:
         """Return a range on a day as aware start and end moments."""
@@ -333,28 +341,40 @@ class _HolidayYear:
 
     holidays: frozenset[dt.date]
     working_days: Mapping[dt.date, int]  # weekend day worked -> weekday whose hours it takes
+    # Weekend days off inside a break around a public holiday -> that holiday's name. The
+    # package lists the statutory days and substituted days off, not the Saturday and Sunday
+    # in between, while China announces each break whole (国庆 10月1日至7日放假).
+    break_days: Mapping[dt.date, str]
 
 
 @functools.lru_cache(maxsize=128)
 def _public_holidays(
     country: str, subdivision: str | None, year: int
-) -> tuple[Mapping[dt.date, str], frozenset[dt.date]]:
-    """Fetch one year's public holidays (names in English) and weekend working days."""
+) -> tuple[Mapping[dt.date, str], frozenset[dt.date], frozenset[int]]:
+    """Fetch one year's public holidays (names in English), weekend working days and weekend."""
     calendar = holidays.country_holidays(
         country, subdiv=subdivision, years=year, categories=("public",), language="en_US"
     )
-    return MappingProxyType(dict(calendar)), frozenset(calendar.weekend_workdays)
+    return (
+        MappingProxyType(dict(calendar)),
+        frozenset(calendar.weekend_workdays),
+        frozenset(calendar.weekend),
+    )
 
 
 @functools.lru_cache(maxsize=128)
 def _holiday_year(country: str, subdivision: str | None, year: int) -> _HolidayYear:
     """Combine a year's holidays with swaps whose day off falls in a neighbouring year."""
-    names, _ = _public_holidays(country, subdivision, year)
+    names, _, weekend = _public_holidays(country, subdivision, year)
     workdays: set[dt.date] = set()
     paid_for: dict[dt.date, int] = {}
+    near_holidays: dict[dt.date, str] = {}
+    near_workdays_all: set[dt.date] = set()
     for near in (year - 1, year, year + 1):
-        near_names, near_workdays = _public_holidays(country, subdivision, near)
+        near_names, near_workdays, _ = _public_holidays(country, subdivision, near)
         workdays.update(day for day in near_workdays if day.year == year)
+        near_holidays.update(near_names)
+        near_workdays_all.update(near_workdays)
         for day_off, name in near_names.items():
             # "Day off (substituted from 01/04/2026)": that worked day takes the day off's hours.
             for month, day, worked_year in _SUBSTITUTED_RE.findall(name):
@@ -363,7 +383,39 @@ def _holiday_year(country: str, subdivision: str | None, year: int) -> _HolidayY
         holidays=frozenset(day for day in names if day.year == year),
         # Monday stands in for a normal weekday when the swap is not named.
         working_days=MappingProxyType({day: paid_for.get(day, 0) for day in workdays}),
+        break_days=MappingProxyType(
+            _break_days(year, near_holidays, frozenset(near_workdays_all), weekend)
+        ),
     )
+
+
+def _break_days(
+    year: int, names: Mapping[dt.date, str], workdays: frozenset[dt.date], weekend: frozenset[int]
+) -> dict[dt.date, str]:
+    """Name each weekend day off of a year that lies in a run of days off with a holiday."""
+
+    def off(day: dt.date) -> bool:
+        return day in names or (day.weekday() in weekend and day not in workdays)
+
+    found: dict[dt.date, str] = {}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        if off(day) and day not in names:
+            run = [day]
+            for step in (dt.timedelta(days=-1), dt.timedelta(days=1)):
+                near = day + step
+                while off(near) and len(run) < 60:  # a bound, should the data ever be odd
+                    run.append(near)
+                    near += step
+            held = sorted(d for d in run if d in names)
+            # Name the day after the festival it follows (else the one it leads to), never
+            # after a substituted day off unless the break has nothing else.
+            named = [d for d in held if not _SUBSTITUTED_RE.search(names[d])] or held
+            if named:
+                before = [d for d in named if d < day]
+                found[day] = names[before[-1] if before else named[0]]
+        day += dt.timedelta(days=1)
+    return found
 
 
 # --- time arithmetic ------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pydantic
 
 from ivr.menu import intents, numbers, phrases, schema
 from ivr.menu.hours import Schedule
-from ivr.menu.problems import MenuError, Problem, did_you_mean
+from ivr.menu.problems import MenuError, Problem, did_you_mean, in_order
 from ivr.menu.schema import (
     KEY,
     LANG,
@@ -244,7 +244,7 @@ def _load(path: Path, env: Mapping[str, str], production: bool) -> tuple[Menus |
     except pydantic.ValidationError as exc:
         return None, problems + [_shape_problem(name, yf, err) for err in exc.errors()]
     checker = _Checker(name, yf, model, env, production)
-    problems += checker.run()
+    problems = in_order(problems + checker.run())
     if any(p.severity == "error" for p in problems):
         return None, problems
     return _compile(name, model, checker), problems
@@ -262,6 +262,7 @@ def schedule_from_model(name: str, block: ScheduleModel) -> Schedule:
         holiday_hours=days.hours if days else None,
         working_weekends=days.working_weekends if days else True,
         exceptions=block.exceptions,
+        whole_breaks=days.whole_breaks if days else False,
     )
 
 
@@ -368,10 +369,21 @@ class _Checker:
         self.spoken: Spoken | None = None  # the speech index, built once by check_phrases
 
     def add(
-        self, path: tuple, message: str, fix: str | None = None, severity: str = "error"
+        self,
+        path: tuple,
+        message: str,
+        fix: str | None = None,
+        severity: str = "error",
+        consequence: bool = False,
     ) -> None:
-        self.problems.append(
-            Problem(self.name, self.yf.line_of(path), _node_of(path), message, fix, severity)
+        line, node = self.yf.line_of(path), _node_of(path)
+        self.problems.append(Problem(self.name, line, node, message, fix, severity, consequence))
+
+    def links_broken(self) -> bool:
+        """Whether a link between nodes is already reported broken: an unknown node, or a
+        duplicate key (YAML keeps only the last one, so an option or node may be lost)."""
+        return bool(self.yf.duplicates) or any(
+            p.message.startswith("unknown node '") for p in self.problems
         )
 
     def run(self) -> list[Problem]:
@@ -554,6 +566,7 @@ class _Checker:
                 path,
                 "cannot tell which menu '#' returns to after this answer",
                 "set 'back:' to the menu it belongs to",
+                consequence=self.links_broken(),  # the link from its menu may be the one lost
             )
         elif not isinstance(self.m.nodes.get(back), MenuNode):
             self.add(

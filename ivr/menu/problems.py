@@ -17,12 +17,33 @@ class Problem:
     message: str
     fix: str | None = None
     severity: str = "error"  # or "warning": reported, but the file still loads
+    consequence: bool = False  # likely to go once an error reported before it is fixed
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         what = f"node '{self.node}': {self.message}" if self.node else self.message
         fix = f" (fix: {self.fix})" if self.fix else ""
-        return f"{where}: {self.severity}: {what}{fix}"
+        then = (
+            " [probably follows from an error above: fix those first]" if self.consequence else ""
+        )
+        return f"{where}: {self.severity}: {what}{fix}{then}"
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Errors first, then those that probably follow from them, then warnings; each in
+    the order found."""
+    return sorted(problems, key=lambda p: (p.severity != "error", p.consequence))
+
+
+def summary(problems: Iterable[Problem]) -> str:
+    """Count problems in a few words: "1 error(s) (+1 following from it), 25 warning(s)"."""
+    found = list(problems)
+    errors = [p for p in found if p.severity == "error"]
+    following = sum(p.consequence for p in errors)
+    text = f"{len(errors) - following} error(s)"
+    if following:
+        text += f" (+{following} that probably follow from them)"
+    return text + f", {len(found) - len(errors)} warning(s)"
 
 
 class MenuError(Exception):

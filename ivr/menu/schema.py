@@ -424,6 +424,11 @@ class Holidays(_Strict):
     working_weekends: bool = Field(
         default=True, description="Open on swapped working weekend days."
     )
+    whole_breaks: bool = Field(
+        default=False,
+        description="Holiday hours on every day of a break: also the weekend days off in a "
+        "run of days off that contains a public holiday (China announces breaks whole).",
+    )
 
     @model_validator(mode="after")
     def _known_subdivision(self) -> Holidays:

@@ -86,6 +86,7 @@ class ScenarioResult:
     scenario: Scenario
     failures: list[str] = field(default_factory=list)
     result: CallResult | None = None
+    not_run: tuple[int, ...] = ()  # the steps after the first failure: the call was ended
 
     @property
     def ok(self) -> bool:
@@ -97,6 +98,10 @@ class ScenarioResult:
         if self.ok:
             return head
         lines = [head, *(f"  ! {failure}" for failure in self.failures)]
+        if self.not_run:
+            first, last = self.not_run[0], self.not_run[-1]
+            steps = f"step {first}" if first == last else f"steps {first}-{last}"
+            lines.append(f"  - {steps} not run: the scenario stops at its first failure")
         if self.result:
             lines += ["  transcript:", *(f"    {e.line()}" for e in self.result.events)]
         return "\n".join(lines)
@@ -159,6 +164,7 @@ class _ScenarioCaller:
         self.heard: list[Event] = []
         self.failures: list[str] = []
         self.node: str | None = None
+        self.stopped_at: int | None = None  # index of the first step not run after a failure
 
     def listen(self, event: Event) -> None:
         if event.verb != "Caller":
@@ -207,7 +213,12 @@ class _ScenarioCaller:
                 )
             elif step.kind != "expect_hangup":
                 self._check(step)
-        if self.failures or self.index >= len(self.steps):
+        # The expectations at this point are all checked (they describe the same moment);
+        # after a failure the call is ended, so later steps would only fail again.
+        if self.failures:
+            self.stopped_at = self.index
+            return HangUp()
+        if self.index >= len(self.steps):
             return HangUp()
         step = self.steps[self.index]
         if step.kind not in _WAITS[wait]:
@@ -215,6 +226,7 @@ class _ScenarioCaller:
                 f"step {step.number} ({step.kind}): the call waits for "
                 f"{' / '.join(_WAITS[wait])} here"
             )
+            self.stopped_at = self.index + 1
             return HangUp()
         self.index += 1
         self.heard = []
@@ -237,6 +249,8 @@ class _ScenarioCaller:
         return self._next("record")
 
     def finish(self, result: CallResult) -> None:
+        if self.stopped_at is not None:
+            return  # the steps left were not run: the scenario stopped at its failure
         for step in self.steps[self.index :]:
             if step.kind in ACTIONS:
                 self.failures.append(
@@ -354,4 +368,5 @@ def run_scenario(
     failures += [
         f"TwiML problem: {p}" for p in result.problems if p.severity == "error" or not lenient
     ]
-    return ScenarioResult(scenario, failures, result)
+    left = scenario.steps[caller.stopped_at :] if caller.stopped_at is not None else ()
+    return ScenarioResult(scenario, failures, result, tuple(step.number for step in left))

@@ -13,7 +13,8 @@ from ivr.records.database import RecordsError
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
 from ivr.web import last_good, webhooks
-from ivr.web.bodies import BodyDeadline
+from ivr.web.apology import build_apology
+from ivr.web.bodies import MAX_BODY, BodyDeadline
 from ivr.web.proxy import TrustedProxyFix
 from ivr.web.reloader import Reloader
 from ivr.web.service import Derived, Service
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     # No app-wide /static: the simulator serves its own files behind its own access check.
     app = Flask(__name__, static_folder=None)
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # Twilio's requests are a few KB
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # any request Twilio can send, no more
     # Behind Heroku or ngrok the signed URL is the public one the proxy was asked for: its
     # forwarding headers are believed from trusted proxies only (ivr.web.proxy).
     # Under gunicorn each body is read whole within a deadline first (ivr.web.bodies).
@@ -97,4 +98,4 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
 def _derived(menus: Menus) -> Derived:
     """The parts of the Service built from the menus, rebuilt on a reload."""
-    return {"flow": Flow(menus), "apology": webhooks.apology_twiml(menus)}
+    return {"flow": Flow(menus), "apology": build_apology(menus)}

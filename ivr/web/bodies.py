@@ -24,6 +24,12 @@ from typing import Any
 
 log = logging.getLogger("ivr.web.bodies")
 READ_DEADLINE = 10.0  # seconds for a whole body; Twilio sends a few KB at once
+# The largest body Twilio can send: a SpeechResult of 10,000 characters (what a caller may
+# say; issue #15 requires the re-prompt for it) of up to 4 UTF-8 bytes each, 12 bytes once
+# percent-encoded, plus Twilio's standard fields (a few KB), with room to spare. Larger
+# bodies get 413: they are not Twilio's, and each one is held in memory while it is read.
+MAX_SPEECH_CHARACTERS = 10_000
+MAX_BODY = MAX_SPEECH_CHARACTERS * 12 + 16 * 1024
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -85,7 +91,7 @@ _watchdog = _Watchdog()
 class BodyDeadline:
     """WSGI middleware: read each body whole within `seconds`, else 408 and close."""
 
-    def __init__(self, app: WsgiApp, seconds: float = READ_DEADLINE, limit: int = 64 * 1024):
+    def __init__(self, app: WsgiApp, seconds: float = READ_DEADLINE, limit: int = MAX_BODY):
         self.app = app
         self.seconds = seconds
         self.limit = limit

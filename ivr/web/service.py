@@ -11,6 +11,7 @@ from ivr.menu.hours import Verdict, verdict
 from ivr.menu.loading import Menus
 from ivr.records.writes import Recorder
 from ivr.settings import Clock, Settings
+from ivr.web.apology import Apology
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Service:
     menus: Menus
     flow: Flow
     clock: Clock
-    apology: str  # TwiML for when a handler fails: prebuilt so it cannot fail itself
+    apology: Apology  # TwiML for when a handler fails: prebuilt so it cannot fail itself
     recorder: Recorder | None  # call records (None only with IVR_RECORDS=off, for benchmarks)
 
     def time_verdicts(self, at: datetime.datetime | None = None) -> list[Verdict]:
@@ -35,4 +36,4 @@ class Derived(TypedDict):
     """The Service's fields built from the menus, rebuilt on a reload."""
 
     flow: Flow
-    apology: str
+    apology: Apology

@@ -29,11 +29,9 @@ from werkzeug.exceptions import Forbidden, HTTPException
 
 from ivr import logs
 from ivr.call import twiml
-from ivr.call.flow import Answer, Recording
+from ivr.call.flow import MAX_SPEECH, Answer, Recording
 from ivr.call.state import CallState
-from ivr.menu.loading import Menus
-from ivr.menu.phrases import family
-from ivr.menu.schema import DialNode, HoursNode, MessageNode, RecordNode
+from ivr.menu.schema import RecordNode
 from ivr.records.writes import (
     Change,
     Written,
@@ -51,7 +49,7 @@ if TYPE_CHECKING:
 bp = Blueprint("voice", __name__)
 health = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.webhooks")
-MAX_FIELD = 256  # longer Digits / SpeechResult values are cut before use
+MAX_FIELD = 256  # longer field values are cut before use (SpeechResult: MAX_SPEECH)
 MAX_TRANSCRIPTION = 10_000
 TRACE_KEY = "ivr.nodes"  # the WSGI environ key that holds the nodes an answer passed
 # ... and the one that holds why: Answer.decision itself, called only by whoever reads it
@@ -224,7 +222,7 @@ def _answer(
         # A message or callback request that neither the database nor the disk could keep
         # is never confirmed to the caller: they hear the apology and are put through to
         # a person instead (the record itself is in the log line, masked).
-        return Reply(hook.service.apology, reply.nodes)
+        return Reply(hook.service.apology.at(hook.now()), reply.nodes)
     return reply
 
 
@@ -331,7 +329,8 @@ def _voice(hook: Webhook) -> Reply:
 
 def _gather(hook: Webhook) -> Reply:
     """Answer keys, speech or silence in a menu."""
-    digits, speech = hook.field("Digits"), hook.field("SpeechResult")
+    digits, speech = hook.field("Digits"), hook.fields.get("SpeechResult")
+    speech = speech[:MAX_SPEECH] if speech is not None else None  # the flow's own limit
     confidence = _float(hook.field("Confidence"))
     heard = digits or (f"say:{speech}" if speech else "silence")
     answer = hook.service.flow.gather(
@@ -429,7 +428,7 @@ def _fallback(hook: Webhook) -> Reply:
             }
         },
     )
-    return Reply(hook.service.apology)
+    return Reply(hook.service.apology.at(hook.now()))
 
 
 def _error_code(value: str) -> str:
@@ -488,7 +487,15 @@ def _failure(service: Service, hook: Webhook | None, exc: Exception, path: str) 
     log.error("webhook failed: call_sid=%s path=%s", call_sid, path, exc_info=exc)
     if hook is not None:
         _record_failure(hook, exc)
-    return Reply(service.apology)
+    return Reply(service.apology.at(_now(service)))
+
+
+def _now(service: Service) -> datetime.datetime:
+    """The service's clock, or the system's should that fail too (the apology must not)."""
+    try:
+        return service.clock()
+    except Exception:
+        return datetime.datetime.now(datetime.UTC)
 
 
 def _record_failure(hook: Webhook, exc: Exception) -> None:
@@ -536,50 +543,3 @@ def _float(value: str | None) -> float | None:
     except ValueError:
         return None
     return number if number is not None and math.isfinite(number) else None
-
-
-_APOLOGY = {
-    "zh": ("抱歉，系统暂时出现问题。", "正在为您转接人工服务，请稍候。", "请您稍后再拨。再见。"),
-    "en": (
-        "Sorry, something went wrong on our side.",
-        "We are connecting you to an agent.",
-        "Please call again later. Goodbye.",
-    ),
-}
-
-
-def apology_twiml(menus: Menus) -> str:
-    """Build the TwiML said when a handler fails: an apology, the agent line, goodbye."""
-    number = _agent_number(menus)
-    response = VoiceResponse()
-    voices = menus.voices[menus.start]
-    for lang in menus.languages[:2]:
-        sorry, connecting, _bye = _APOLOGY[family(lang)]
-        response.say(
-            sorry + (connecting if number else ""),
-            voice=voices[lang].voice,
-            language=voices[lang].language,
-        )
-    if number:
-        response.dial(timeout=30).number(number)
-    lang = menus.languages[0]
-    response.say(
-        _APOLOGY[family(lang)][2], voice=voices[lang].voice, language=voices[lang].language
-    )
-    response.hangup()
-    return str(response)
-
-
-def _agent_number(menus: Menus) -> str | None:
-    node_id = menus.agent_node
-    for _ in range(len(menus.nodes)):
-        node = menus.nodes.get(node_id or "")
-        if isinstance(node, DialNode):
-            return node.number
-        if isinstance(node, HoursNode):
-            node_id = node.open
-        elif isinstance(node, MessageNode) and node.next:
-            node_id = node.next
-        else:
-            return None
-    return None

@@ -128,8 +128,8 @@ def test_database_down_and_disk_full_every_write_says_where_it_went(
 def test_a_message_nowhere_to_keep_is_never_confirmed_to_the_caller(
     app, recorder, database_url, monkeypatch, caplog
 ):
-    """Database down, disk full: the caller hears the apology and the agent line, not
-    "message recorded"; a plain menu step still answers as usual. Never a 5xx."""
+    """Database down, disk full: the caller hears the apology and (after hours) the agents'
+    hours, not "message recorded"; a plain menu step still answers as usual. Never a 5xx."""
     caplog.set_level(logging.ERROR, logger="ivr.records.writes")
     monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
     monkeypatch.setattr(recorder, "retry_after", 0.0)
@@ -149,7 +149,8 @@ def test_a_message_nowhere_to_keep_is_never_confirmed_to_the_caller(
             },
         )
     )
-    assert heard.find("Dial") is not None  # put through to a person
+    # After hours (this module's clock): the agents' hours, not a transfer to an empty line.
+    assert heard.find("Dial") is None and "非人工服务时间" in spoken(heard)
     assert spoken(heard).startswith("抱歉，系统暂时出现问题。")
     assert "留言" not in spoken(heard)  # nothing says the message was kept
     lost = [r.getMessage() for r in caplog.records if "LOST unless recovered" in r.getMessage()]

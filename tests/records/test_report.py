@@ -263,6 +263,30 @@ def test_a_bad_date_is_a_usage_error(db, ivr):
     assert "is not a date like 2026-11-23" in ivr("report", "--since", "yesterday", expect=2).output
 
 
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        ("2026-12-05", "2026-12-01"),  # the reviewer's reversed range
+        ("2026-12-01T10:00", "2026-12-01T09:00"),
+        ("2026-12-01T10:00", "2026-12-01T10:00"),  # an empty range
+        ("2026-12-02", "2026-12-01T23:00"),
+    ],
+)
+def test_a_since_not_before_until_is_a_usage_error(db, ivr, since, until):
+    """Not silent empty tables: nothing lies between them."""
+    output = ivr("report", "--since", since, "--until", until, expect=2).output
+    assert f"--since {since} is not before --until {until}" in output
+    assert "calls" not in output.lower().split("error:")[0]  # no table was printed
+
+
+def test_since_and_until_on_one_day_is_that_whole_day(db, ivr):
+    data = report_json(ivr, "--since", "2026-12-01", "--until", "2026-12-01")
+    assert (data["since"], data["until"]) == (
+        "2026-12-01T00:00:00+08:00",
+        "2026-12-02T00:00:00+08:00",
+    )
+
+
 # -- the lists ---------------------------------------------------------------------------------
 
 

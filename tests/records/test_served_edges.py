@@ -24,6 +24,8 @@ from ivr.records.writes import call_seen, message_left, step_taken, to_json
 from tests.conftest import SHIPPED
 from tests.records.conftest import drop_postgres_database, new_postgres_database
 from tests.test_production import (
+    LONG_MANDARIN,
+    TWILIO_FIELDS,
     leave_message,
     post_oversized_chunked,
     procfile_server,
@@ -132,6 +134,16 @@ def test_an_oversized_chunked_body_is_413_and_the_next_call_is_served(served):
     root = served_twiml(signed_step(served.url, sid(1_300_000)))
     assert root.find("Gather") is not None
     assert sid(1_300_000) in served.calls()
+
+
+def test_a_signed_10000_character_mandarin_speech_result_is_re_prompted(served):
+    """F15: the largest request Twilio really sends fits the body limit: 200 and TwiML."""
+    fields = {**TWILIO_FIELDS, "CallSid": sid(1_400_000), "SpeechResult": LONG_MANDARIN}
+    root = served_twiml(signed_post(served.url, "/voice/gather?node=main&lang=zh-CN&s=1", fields))
+    (gather,) = root.findall("Gather")  # this module's menu has no speech: "invalid" again
+    assert gather.get("action").startswith("/voice/gather?node=main")
+    words = " ".join(say.text or "" for say in root.iter("Say"))
+    assert words.startswith("抱歉") and "账户问题请按1" in words, words
 
 
 @pytest.mark.parametrize(
