@@ -651,7 +651,7 @@ def test_a_signed_speech_result_of_any_size_twilio_sends_gets_the_re_prompt(make
     assert gather.get("action").startswith("/voice/gather?node=main")
     words = spoken(root)
     assert words.startswith(("抱歉，我没有听明白。", "抱歉，我们没有收到您的选择。")), words
-    assert "支付失败或没到账请按1" in words
+    assert "支付或到账问题请按1" in words
     assert root.find(".//Hangup") is None and root.find(".//Dial") is None
 
 
