@@ -48,7 +48,8 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
 
 
 @pytest.mark.parametrize(
-    "tuning", ["dev.yaml", "validation.yaml", "validation2.yaml", "validation3.yaml"]
+    "tuning",
+    ["dev.yaml", "validation.yaml", "validation2.yaml", "validation3.yaml", "validation4.yaml"],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
     """The gate measures sentences the matcher was never tuned on: none of a tuning set is
@@ -242,3 +243,11 @@ def test_english_stems_are_right_from_many_threads_at_once():
     finally:
         sys.setswitchinterval(interval)
     assert not errors and not wrong, (errors[:1], wrong[:5])
+
+
+def test_a_few_words_inside_a_much_longer_phrase_do_not_score_as_that_phrase(menus):
+    """ "我不知道" is all inside "有我不知道的扣款", which is twice as long: it counts by the
+    share said, not as the unknown charge the phrase is about (review F7)."""
+    match = menus.spoken.intents.match("我不知道")
+    assert match.node != "stolen" or match.score < 0.6
+    assert menus.spoken.intents.match("有我不知道的扣款").choices == ("stolen",)
