@@ -248,6 +248,37 @@ def test_english_stems_are_right_from_many_threads_at_once():
 def test_a_few_words_inside_a_much_longer_phrase_do_not_score_as_that_phrase(menus):
     """ "我不知道" is all inside "有我不知道的扣款", which is twice as long: it counts by the
     share said, not as the unknown charge the phrase is about (review F7)."""
-    match = menus.spoken.intents.match("我不知道")
-    assert match.node != "stolen" or match.score < 0.6
-    assert menus.spoken.intents.match("有我不知道的扣款").choices == ("stolen",)
+    index = menus.spoken.intents
+    assert (
+        index.nearest("我不知道")["stolen"][0]
+        < index.nearest("有我不知道的扣款")["stolen"][0] - 0.3
+    )
+    assert index.match("有我不知道的扣款").choices == ("stolen",)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我不知道",  # a hesitation, not "有我不知道的扣款"
+        "change my phone number",  # not "someone changed the phone number on my account"
+        "I need help",
+    ],
+)
+def test_hesitations_and_requests_the_menu_does_not_serve_are_asked_again(menus, said):
+    """Review F7: neither the stolen-account answer nor a "did you mean" question."""
+    assert menus.spoken.intents.match(said).choices == ()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "有个人打电话说是你们客服让我转钱",
+        "someone called saying they were from your company and asked me to transfer money",
+        "接到自称客服的电话叫我转钱",
+        "a man rang pretending to be your support and told me to send him money",
+    ],
+)
+def test_a_call_from_someone_passing_as_us_reaches_the_fake_support_warning(menus, said):
+    """Review F8: someone posing as us ("说是你们客服", "saying they were from your company",
+    "pretending to be") is the mark of a scam call, whatever else they asked for."""
+    assert menus.spoken.intents.match(said).choices[:1] == ("safety",)

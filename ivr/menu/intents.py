@@ -80,7 +80,8 @@ _EN_FILLER_WORDS = (
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
-    "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now"
+    "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
+    "he she him her they them"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
