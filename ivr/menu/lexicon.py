@@ -108,6 +108,7 @@ _SAME = _folded(
         "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
         "topup": "deposit deposits deposited loaded reloaded",
         "genuine": "legit legitimate authentic",
+        "suspicious": "suspect weird strange odd dodgy shady fishy",
         "information": "info data details",
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
