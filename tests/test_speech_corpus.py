@@ -155,7 +155,7 @@ def test_the_most_specific_node_wins_over_the_menu_above_it():
         },
         {"payments": frozenset(), "stolen": frozenset({"payments"}), "bills": frozenset()},
     )
-    said = "payment problems strange"
+    said = "payment problems strangely"
     near = index.nearest(said)
     assert near["stolen"][0] < near["payments"][0] < near["stolen"][0] + intents.MARGIN
     assert index.match(said).choices == ("stolen",)
