@@ -28,8 +28,17 @@ def menus():
     [
         ("dev.yaml", 0.95),
         ("validation.yaml", 0.93),
-        ("validation2.yaml", 0.86),
-        ("validation3.yaml", 0.91),
+        ("validation2.yaml", 0.865),
+        ("validation3.yaml", 0.935),
+        pytest.param(
+            "validation4.yaml",
+            0.895,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="2 of its 56 out-of-scope sentences still reach a node ('I sent money "
+                "to the wrong person', 'my payment went through twice'); remove once fixed",
+            ),
+        ),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
