@@ -28,8 +28,17 @@ def menus():
     [
         ("dev.yaml", 0.95),
         ("validation.yaml", 0.93),
-        ("validation2.yaml", 0.86),
-        ("validation3.yaml", 0.91),
+        ("validation2.yaml", 0.865),
+        ("validation3.yaml", 0.935),
+        pytest.param(
+            "validation4.yaml",
+            0.895,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="2 of its 56 out-of-scope sentences still reach a node ('I sent money "
+                "to the wrong person', 'my payment went through twice'); remove once fixed",
+            ),
+        ),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -48,7 +57,8 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
 
 
 @pytest.mark.parametrize(
-    "tuning", ["dev.yaml", "validation.yaml", "validation2.yaml", "validation3.yaml"]
+    "tuning",
+    ["dev.yaml", "validation.yaml", "validation2.yaml", "validation3.yaml", "validation4.yaml"],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
     """The gate measures sentences the matcher was never tuned on: none of a tuning set is
@@ -154,7 +164,7 @@ def test_the_most_specific_node_wins_over_the_menu_above_it():
         },
         {"payments": frozenset(), "stolen": frozenset({"payments"}), "bills": frozenset()},
     )
-    said = "payment problems strange"
+    said = "payment problems strangely"
     near = index.nearest(said)
     assert near["stolen"][0] < near["payments"][0] < near["stolen"][0] + intents.MARGIN
     assert index.match(said).choices == ("stolen",)
@@ -242,3 +252,42 @@ def test_english_stems_are_right_from_many_threads_at_once():
     finally:
         sys.setswitchinterval(interval)
     assert not errors and not wrong, (errors[:1], wrong[:5])
+
+
+def test_a_few_words_inside_a_much_longer_phrase_do_not_score_as_that_phrase(menus):
+    """ "我不知道" is all inside "有我不知道的扣款", which is twice as long: it counts by the
+    share said, not as the unknown charge the phrase is about (review F7)."""
+    index = menus.spoken.intents
+    assert (
+        index.nearest("我不知道")["stolen"][0]
+        < index.nearest("有我不知道的扣款")["stolen"][0] - 0.3
+    )
+    assert index.match("有我不知道的扣款").choices == ("stolen",)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我不知道",  # a hesitation, not "有我不知道的扣款"
+        "change my phone number",  # not "someone changed the phone number on my account"
+        "I need help",
+    ],
+)
+def test_hesitations_and_requests_the_menu_does_not_serve_are_asked_again(menus, said):
+    """Review F7: neither the stolen-account answer nor a "did you mean" question."""
+    assert menus.spoken.intents.match(said).choices == ()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "有个人打电话说是你们客服让我转钱",
+        "someone called saying they were from your company and asked me to transfer money",
+        "接到自称客服的电话叫我转钱",
+        "a man rang pretending to be your support and told me to send him money",
+    ],
+)
+def test_a_call_from_someone_passing_as_us_reaches_the_fake_support_warning(menus, said):
+    """Review F8: someone posing as us ("说是你们客服", "saying they were from your company",
+    "pretending to be") is the mark of a scam call, whatever else they asked for."""
+    assert menus.spoken.intents.match(said).choices[:1] == ("safety",)

@@ -63,7 +63,7 @@ def test_a_key_said_that_the_menu_lacks_is_a_wrong_key(menus):
 def test_an_ordinal_answers_the_a_or_b_question(menus):
     flow = Flow(menus)
     main = CallState(node=menus.main_menu, lang="en-US", step=2)
-    asked = flow.gather(main, OPEN_TIME, speech="I need help", confidence=0.9)
+    asked = flow.gather(main, OPEN_TIME, speech="email or feedback", confidence=0.9)
     assert asked.outcome.endswith("-> ask"), asked.outcome
     state = asked.verbs[0].action.state
     first, second = state.ask

@@ -58,6 +58,7 @@ SMOOTHING = 4.0  # added to a phrase's weight: one common word alone scores low
 # has (another topic's) weigh UNKNOWN times the rarest known feature against it.
 GAMMA = 0.3
 UNKNOWN = 3.0
+FRAGMENT = 2  # a phrase this many times as long as all that was said is not what was said
 MAX_CHARS = 300  # longer utterances are cut before matching
 # The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
 # not empty). A request it wins, or nearly wins (within MARGIN), is re-prompted.
@@ -79,7 +80,8 @@ _EN_FILLER_WORDS = (
     "actually basically you the a an my me i im i'm it its it's is am are was to "
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
-    "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now"
+    "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
+    "he she him her they them"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -133,6 +135,7 @@ class Intents:
     texts: tuple[str, ...]  # phrase index -> its text
     owner: array[int]  # phrase index -> its node index
     inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
+    units: array[int]  # phrase index -> how many characters and words it has
     # feature -> its posting (packed arrays: a tuple per posting would cost several times
     # the memory on a large menu)
     postings: Mapping[str, _Posting]
@@ -196,10 +199,15 @@ class Intents:
         touched: set[int] = set()
         nodes: set[int] = set()
         said = 0.0
+        # characters and words said, and how many of them each phrase has
+        spoken = 0
+        hits = [0] * len(self.owner)
         off_topic = len(self.nodes) - 1
         # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in features(utterance, self).items():
             posting = self.postings.get(feature)
+            unit = feature[1] == "1" and feature[0] in "cw"
+            spoken += unit
             if posting is None:
                 said += family * UNKNOWN * self.unknown
                 continue
@@ -209,17 +217,24 @@ class Intents:
             said += family * UNKNOWN * self.unknown if off else weight
             for index in posting.phrases:
                 gained[index] += weight
+            if unit:
+                for index in posting.phrases:
+                    hits[index] += 1
             touched.update(posting.phrases)
             nodes.update(posting.nodes)
             for node in posting.nodes:
                 covered[node] += weight
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
-        inverse, owner = self.inverse, self.owner
+        inverse, owner, units = self.inverse, self.owner, self.units
         top = [0.0] * len(self.nodes)
         phrase = [-1] * len(self.nodes)
         for index in touched:
             ratio = gained[index] * inverse[index]
+            # A few words said, all inside a phrase FRAGMENT times as long, are not that
+            # phrase ("我不知道" is not "有我不知道的扣款"): it counts by the share said.
+            if hits[index] == spoken and units[index] >= FRAGMENT * spoken:
+                ratio *= spoken / units[index]
             node = owner[index]
             if ratio > top[node]:
                 top[node] = ratio
@@ -325,6 +340,7 @@ def build(
         tuple(text for _, text, _ in raw),
         owner,
         array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
+        array("I", (sum(f[1] == "1" and f[0] in "cw" for f in found) for _, _, found in raw)),
         MappingProxyType(postings),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),

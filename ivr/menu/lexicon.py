@@ -44,6 +44,15 @@ _PHRASAL = (
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
+    # someone passing themselves off as us: the mark of a scam call, however it is put
+    (
+        re.compile(
+            r"\b(?:(?:claim|pretend)(?:s|ed|ing)? to be(?: from)?|pos(?:e|es|ed|ing) as|"
+            r"(?:say|says|saying|said) (?:they|he|she) (?:is|was|are|were|work|worked)"
+            r"(?: for| from)?|impersonat\w*)\b"
+        ),
+        "impersonate",
+    ),
 )
 
 
@@ -99,8 +108,10 @@ _SAME = _folded(
         "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
         "topup": "deposit deposits deposited loaded reloaded",
         "genuine": "legit legitimate authentic",
+        "suspicious": "suspect weird strange odd dodgy shady fishy",
         "information": "info data details",
-        "someone": "somebody",
+        "someone": "somebody guy man woman lady stranger",
+        "call": "rang phoned",
         "signup": "join joined joining enrol enroll enrolled",
     }
 )
@@ -118,7 +129,7 @@ _ZH_SAME = _folded(
         "客服人员": "工作人员",
         "应用": "软件 客户端 应用程序",
         "余额": "零钱",
-        "转账": "汇款 打钱",
+        "转账": "汇款 打钱 转钱",
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
         "投诉": "吐槽",
@@ -131,6 +142,7 @@ _ZH_SAME = _folded(
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号",
         "骗子": "骗人的",
+        "冒充": "自称 假冒 假装 装成 说是",
         "链接": "网址",
         "建议": "想法",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
