@@ -291,3 +291,18 @@ def test_a_call_from_someone_passing_as_us_reaches_the_fake_support_warning(menu
     """Review F8: someone posing as us ("说是你们客服", "saying they were from your company",
     "pretending to be") is the mark of a scam call, whatever else they asked for."""
     assert menus.spoken.intents.match(said).choices[:1] == ("safety",)
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("付款的时候提示说是余额不足", "payments_failed"),  # a message quoted, not a caller
+        ("商家说是没收到钱", "payments_failed"),
+        ("有人打电话说是银行的让我把钱转到安全账户", "safety"),  # someone claiming to be
+        ("he said he was busy and my payment failed", "payments_failed"),
+    ],
+)
+def test_said_is_a_claim_to_be_someone_only_before_whom(menus, said, node):
+    """说是 / "said he was" mark a scam call only with whom they claim to be (review)."""
+    match = menus.spoken.intents.match(said)
+    assert match.choices[:1] == (node,), (said, match.choices)

@@ -136,3 +136,28 @@ def test_a_caller_checking_the_line_hears_the_choices_again(menus, lang, said):
     assert not any(isinstance(v, Record) for v in answer.verbs)
     gather = next(v for v in answer.verbs if isinstance(v, Gather))
     assert "1" in " ".join(say.text for say in gather.prompts)
+
+
+def test_the_recordings_finish_key_starts_it_during_the_prompt_instead_of_leaving(menus):
+    """The voicemail ends on '#' ("说完按井号键结束"): a caller who presses it while the prompt
+    is read means to be done, not to go back, so it starts the recording, and the prompt
+    offers only '*' (review: '#' meant both)."""
+    flow = Flow(menus)
+    at_prompt = CallState(node="voicemail", lang="zh-CN", step=4, back=("main", "after_hours"))
+    entered = flow.enter(at_prompt, CLOSED_TIME)
+    gather = next(v for v in entered.verbs if isinstance(v, Gather))
+    words = " ".join(say.text for say in gather.prompts)
+    assert "重听请按星号键" in words and "返回请按井号键" not in words
+    pressed = flow.gather(gather.action.state, CLOSED_TIME, digits="#")
+    assert pressed.node == "voicemail" and pressed.outcome.endswith("-> record")
+    assert isinstance(pressed.verbs[0], Record)  # the beep at once, no prompt again
+
+
+def test_a_callback_number_we_cannot_call_in_the_url_starts_the_request_over(menus):
+    """An edited or stale URL carrying a number that is not callable never reaches the
+    read-back (which could not say it) nor the saved request."""
+    flow = Flow(menus)
+    for stage in ("readback", "window"):
+        state = CallState(node="callback", lang="zh-CN", step=5, stage=stage, number="+1")
+        answer = flow.callback(state, CLOSED_TIME, caller="+8613800138000", digits="1")
+        assert answer.callback is None, stage

@@ -10,15 +10,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask import Response as FlaskResponse
 from sqlalchemy import create_engine, func, select
 
+from ivr.cli import cli
 from ivr.records import tables
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.live import ENDINGS, CallOptions, LiveCall
-from ivr.simulator.scenarios import load_scenarios
+from ivr.simulator.scenarios import ACTIONS, load_scenarios
 from ivr.web import phone as websim
 from ivr.web.app import create_app
 from tests.conftest import ENV, SHIPPED, own_line
@@ -570,13 +572,36 @@ def test_a_call_exports_as_a_scenario_that_ivr_test_reads(client, tmp_path):
     (scenario,) = load_scenarios(path)
     assert scenario.at == dt.datetime.fromisoformat("2026-11-23T21:00:00+08:00")
     steps = [(s.kind, s.value) for s in scenario.steps]
-    actions = [s for s in steps if s[0] in ("press", "record")]
+    actions = [s for s in steps if s[0] in ACTIONS]
     assert actions == [("press", "0"), ("press", "1"), ("record", "请回电")]
     assert ("expect_node", "after_hours") in steps and ("expect_record", True) in steps
     assert steps[-1] == ("expect_hangup", True)
     started = place(client, node="security")
     refused = client.get(f"{API}/calls/{started['id']}/scenario")
     assert refused.status_code == 409 and "ivr test" in refused.get_json()["error"]
+
+
+@pytest.mark.parametrize("waited", [False, True])
+def test_a_message_left_at_or_after_the_prompt_exports_as_the_same_scenario(
+    client, tmp_path, waited
+):
+    """Whether the caller typed the message during the recording's prompt or waited for
+    the beep, the scenario is one `record` step, and it replays as the same call."""
+    call = place(client, at="2026-11-23T21:00")
+    call = act(client, call, type="keys", keys="0").get_json()
+    call = act(client, call, type="keys", keys="1").get_json()
+    if waited:
+        call = act(client, call, type="silence").get_json()
+        assert call["waiting"]["kind"] == "record"
+    act(client, call, type="message", text="请回电")
+    path = tmp_path / "exported.yaml"
+    path.write_bytes(client.get(f"{API}/calls/{call['id']}/scenario").data)
+    (scenario,) = load_scenarios(path)
+    actions = [(s.kind, s.value) for s in scenario.steps if s.kind in ACTIONS]
+    assert actions == [("press", "0"), ("press", "1"), ("record", "请回电")]
+    env = {**ENV, "IVR_ENV": "development", "IVR_MENUS": str(SHIPPED)}
+    tested = CliRunner(env=env).invoke(cli, ["test", str(path)])
+    assert tested.exit_code == 0 and " 0 failed" in tested.output, tested.output
 
 
 def test_the_api_tells_the_clock_and_explains_every_step(client):

@@ -402,7 +402,11 @@ class Flow:
                 if prompt == "full"
                 else _RECORD[phrases.family(lang)]["again"]
             )
-            onward = self.menus.steps.onward.get(lang)
+            steps = self.menus.steps
+            # A recording that ends on the back key ("说完按井号键结束"): that key starts the
+            # recording during its prompt rather than leave it, and is not offered as back.
+            ends_on_back = steps.back is not None and steps.back in node.finish_on_key
+            onward = (steps.again if ends_on_back else steps.onward).get(lang)
             if onward:
                 text = f"{text}{sep}{onward}" if text else onward
             verbs.append(
@@ -438,7 +442,7 @@ class Flow:
     ) -> Answer:
         """Answer a key pressed during a recording's prompt."""
         keys = self.menus.steps
-        if digits and digits == keys.back:
+        if digits and digits == keys.back and digits not in node.finish_on_key:
             return self._back_out(state, now, f"keys {digits} -> back")
         if digits and digits == keys.main:
             done = replace(state, back=(), fails=0)
@@ -579,6 +583,9 @@ class Flow:
             )
         if isinstance(node, CallbackNode):
             fails = min(state.fails, _filled_in(node.max_failures))
+            if state.number and numbers.callable_number(state.number, node.country) is None:
+                # An edited or stale URL: a number we cannot call starts the request over.
+                return replace(state, back=back, fails=fails, silences=0, stage="", number="")
             return replace(state, back=back, fails=fails, silences=0)
         if isinstance(node, RecordNode):  # fails: 1 on the second try
             return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")

@@ -49,7 +49,7 @@ _PHRASAL = (
         re.compile(
             r"\b(?:(?:claim|pretend)(?:s|ed|ing)? to be(?: from)?|pos(?:e|es|ed|ing) as|"
             r"(?:say|says|saying|said) (?:they|he|she) (?:is|was|are|were|work|worked)"
-            r"(?: for| from)?|impersonat\w*)\b"
+            r" (?:for|from)|impersonat\w*)\b"
         ),
         "impersonate",
     ),
@@ -142,7 +142,7 @@ _ZH_SAME = _folded(
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号",
         "骗子": "骗人的",
-        "冒充": "自称 假冒 假装 装成 说是",
+        "冒充": "自称 假冒 假装 装成",
         "链接": "网址",
         "建议": "想法",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
@@ -150,12 +150,16 @@ _ZH_SAME = _folded(
     }
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
+# 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
+# is a message quoted.
+_ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|警察|工作人员|[^，。,.]{0,4}客服)")
 
 
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
     for pattern, spelled in _CONTRACTIONS + _PHRASAL:
         text = pattern.sub(spelled, text)
+    text = _ZH_CLAIMED.sub("冒充", text)
     return _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
 
 

@@ -140,6 +140,7 @@ class StepKeys:
     back: str | None = "#"
     main: str | None = "9"
     onward: Mapping[str, str] = field(default_factory=dict)  # lang -> "重听请按星号键，..."
+    again: Mapping[str, str] = field(default_factory=dict)  # lang -> "重听请按星号键。" alone
     no_input: Mapping[str, str] = field(default_factory=dict)
     invalid: Mapping[str, str] = field(default_factory=dict)
 
@@ -943,7 +944,7 @@ def _step_keys(m: MenusFile) -> StepKeys:
     d = m.defaults
     keys = d.global_keys
     own, fallback = d.answer_key_labels.model_dump(), d.global_key_labels.model_dump()
-    onward = {}
+    onward, again = {}, {}
     for lang in m.languages:
         items = []
         for action in ("repeat", "back"):
@@ -952,11 +953,13 @@ def _step_keys(m: MenusFile) -> StepKeys:
             if key is not None:
                 items.append((words or _STEP_LABELS[phrases.family(lang)][action], key))
         onward[lang] = phrases.choices(items, lang)
+        again[lang] = phrases.choices(items[:1] if keys.repeat is not None else [], lang)
     return StepKeys(
         repeat=keys.repeat,
         back=keys.back,
         main=keys.main,
         onward=MappingProxyType(onward),
+        again=MappingProxyType(again),
         no_input=MappingProxyType(dict(d.no_input or {})),
         invalid=MappingProxyType(dict(d.invalid or {})),
     )

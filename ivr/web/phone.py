@@ -690,17 +690,18 @@ def scenario_yaml(session: PhoneCall, menus: Menus) -> str:
     turns: list[Turn] = []
     start = 0
     for taken in session.inputs:
-        heard = [(e["verb"], e["text"]) for e in events[start : taken.before]]
         node = taken.waiting.get("node")
-        record = _record_after(events, taken.before)
-        if taken.waiting.get("kind") == "gather" and record is not None:
-            # A message typed during a recording's prompt: as a scripted call has it, the
-            # caller waits through the prompt, then speaks at the beep.
-            turns.append(Turn(heard, node, Silence()))
-            heard = [(e["verb"], e["text"]) for e in events[taken.before : record + 1]]
-            start = record + 1
-        else:
-            start = taken.before
+        end = taken.before
+        if taken.waiting.get("kind") == "gather" and taken.waiting.get("before_record"):
+            # A recording's prompt: a scripted caller waits through it by itself, so
+            # waiting there is no step, and a message typed there is the recording's.
+            if isinstance(taken.action, Silence):
+                continue
+            record = _record_after(events, taken.before)
+            if isinstance(taken.action, Message) and record is not None:
+                end = record + 1
+        heard = [(e["verb"], e["text"]) for e in events[start:end]]
+        start = end
         turns.append(Turn(heard, node, taken.action))
     turns.append(
         Turn([(e["verb"], e["text"]) for e in events[start:]], (waiting or {}).get("node"))
