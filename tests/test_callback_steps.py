@@ -161,3 +161,14 @@ def test_an_empty_recording_gets_one_more_try_then_goes_on(flow):
     assert done.node == "goodbye"
     kept = flow.record_result(state, CLOSED_TIME, Recording("https://x/R1", "R1", 3))
     assert kept.outcome == "recorded"
+
+
+def test_silence_when_asked_for_a_number_is_called_a_missing_number(flow):
+    """Asked to type a number, a caller who types nothing hears that no number came, not
+    that no choice did (review)."""
+    state = CallState(node="callback", lang="zh-CN", step=5, stage="enter")
+    silent = _text(_doc(flow.callback(state, CLOSED_TIME, caller=None, digits="")))
+    assert silent.startswith("抱歉，我们没有收到您输入的号码。") and "选择" not in silent[:20]
+    english = replace(state, lang="en-US")
+    said = _text(_doc(flow.callback(english, CLOSED_TIME, caller=None, digits="")))
+    assert said.startswith("Sorry, we did not get a number.")

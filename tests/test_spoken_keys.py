@@ -92,6 +92,8 @@ def test_english_said_to_the_mandarin_menu_switches_language(menus, said):
         ("en-US", "I'd like to leave a message", Record),
         ("zh-CN", "请给我回电话", None),
         ("en-US", "call me back please", None),
+        ("zh-CN", "不用回电了，我留言吧", Record),  # what the caller declines does not count
+        ("zh-CN", "不想留言，给我回电话", None),
     ],
 )
 def test_after_hours_a_message_or_callback_can_be_asked_for_in_words(menus, lang, said, kind):

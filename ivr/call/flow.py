@@ -17,7 +17,7 @@ from typing import TypeVar
 from ivr.call.state import MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, numbers, phrases
-from ivr.menu.intents import THRESHOLD, Match
+from ivr.menu.intents import THRESHOLD, Match, affirmed
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
     AnswerNode,
@@ -55,6 +55,7 @@ _CALLBACK = {
         "bad_number_hint": "抱歉，这个号码无法回拨。请输入{hint}。",
         "windows": "请选择方便回电的时间。",
         "no_input": "抱歉，我们没有收到您的选择。",
+        "no_number": "抱歉，我们没有收到您输入的号码。",
         "invalid": "抱歉，您的输入有误。",
         "thanks": "好的，我们会在{window}给您回电。",
         "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
@@ -71,6 +72,7 @@ _CALLBACK = {
         "bad_number_hint": "Sorry, we cannot call that number. Please enter {hint}.",
         "windows": "When should we call you back?",
         "no_input": "Sorry, we did not get your choice.",
+        "no_number": "Sorry, we did not get a number.",
         "invalid": "Sorry, that is not one of the choices.",
         "thanks": "Thank you. We will call you back {window}.",
         "anytime": "We did not get a time, so we will call you back as soon as we can "
@@ -338,7 +340,13 @@ class Flow:
             stage = "confirm" if own else "enter"
             return self._ask(replace(state, stage=stage), node, said, "callback start", own)
         if not digits:
-            said = self._words(state, self._step_words(state, "no_input"))
+            # Asked for a number, not a choice: silence there hears so.
+            words = (
+                _callback_words(state)["no_number"]
+                if state.stage == "enter"
+                else self._step_words(state, "no_input")
+            )
+            said = self._words(state, words)
             return self._callback_retry(state, node, now, said, "silence", own)
         if digits == keys.back:  # alone: a number never starts with the back key
             return self._back_out(state, now, f"keys {digits} -> back")
@@ -623,11 +631,12 @@ class Flow:
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
         spoken = self.menus.spoken
+        wanted = normalize(affirmed(speech))  # "不用回电了，我留言吧": a message, not a callback
         for word, key in plan.keywords.get(state.lang, ()):
             option = plan.keys[key]
             # Keywords pick an option that the whole tree's phrases cannot reach: a language,
             # a message or a callback (or any option, without a spoken index at all).
-            if not isinstance(option, Option) or word not in heard:
+            if not isinstance(option, Option) or word not in wanted:
                 continue
             if option.language or spoken is None or option.to not in spoken.paths:
                 return self._choose(state, plan, key, now, said)

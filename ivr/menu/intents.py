@@ -374,12 +374,17 @@ def normalize(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def clean(text: str) -> str:
-    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers."""
+def affirmed(text: str) -> str:
+    """The utterance without what a negation rules out ("不用回电了，我留言吧" -> "我留言吧")."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
-    text = _ZH_FILLERS.sub(" ", lexicon.rewrite(normalize(text)))
+    return text
+
+
+def clean(text: str) -> str:
+    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers."""
+    text = _ZH_FILLERS.sub(" ", lexicon.rewrite(normalize(affirmed(text))))
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 
