@@ -13,7 +13,7 @@ from ivr.call.flow import ANY_WINDOW, Flow, Recording
 from ivr.call.state import CallState
 from ivr.menu.loading import load_menus
 from ivr.menu.numbers import callable_number
-from tests.conftest import CLOSED_TIME, ENV, HOTLINE
+from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 CALLER = "+8613800138000"
 
@@ -172,3 +172,13 @@ def test_silence_when_asked_for_a_number_is_called_a_missing_number(flow):
     english = replace(state, lang="en-US")
     said = _text(_doc(flow.callback(english, CLOSED_TIME, caller=None, digits="")))
     assert said.startswith("Sorry, we did not get a number.")
+
+
+def test_the_agent_key_at_a_recording_prompt_works_where_the_menu_before_had_it(flow):
+    """From `more` (agent key 0) the feedback prompt's 0 reaches the agent; after hours,
+    where the menu before turned it off, 0 is just a key that starts the recording."""
+    feedback = CallState(node="feedback", lang="zh-CN", step=3, back=("main", "more"))
+    assert flow.gather(feedback, OPEN_TIME, digits="0").node == "agent_dial"
+    voicemail = CallState(node="voicemail", lang="zh-CN", step=3, back=("main", "after_hours"))
+    started = flow.gather(voicemail, CLOSED_TIME, digits="0")
+    assert started.node == "voicemail" and started.outcome.endswith("-> record")

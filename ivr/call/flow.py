@@ -458,6 +458,10 @@ class Flow:
         if digits and digits == keys.repeat:
             verbs = self._recording(state, node, "full")
             return Answer(verbs, state.node, f"keys {digits} -> repeat", state.lang)
+        agent = self._agent_key(state)  # as at a callback's questions
+        if agent is not None and digits == agent and self.menus.agent_node:
+            done = replace(state, fails=0)
+            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent")
         # Any other key: the caller knows what to do, so the beep comes at once.
         verbs = self._recording(state, node, "none")
         return Answer(verbs, state.node, f"keys {digits or 'none'} -> record", state.lang)
