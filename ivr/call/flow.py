@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -82,6 +82,7 @@ _CALLBACK = {
     },
 }
 ANY_WINDOW = "any"  # a callback request whose caller chose no time: any time in opening hours
+_HERE = {"zh": "您好，我在听。", "en": "Hello, I'm listening."}  # to a caller checking the line
 _RECORD = {  # an empty recording: one more try, said so
     "zh": {"again": "请在提示音后再试一次。"},
     "en": {"again": "Please try again after the beep."},
@@ -626,8 +627,11 @@ class Flow:
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
         heard = normalize(speech)
-        if checks_the_line(heard):
-            return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
+        if checks_the_line(heard):  # counts as a try: a caller who only says "hello" gets help
+            here = {state.lang: _HERE[phrases.family(state.lang)]}
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{said}, line check", instead=here
+            )
         key = key_said(heard)
         if key in _OFFERED[: len(asked)]:
             target = asked[_OFFERED.index(key)]
@@ -751,9 +755,11 @@ class Flow:
         silence: bool,
         heard: str = "silence",
         spoken: bool = False,
+        instead: Mapping[str, str] | None = None,
     ) -> Answer:
         """Ask again after silence or a choice that is none (`spoken`: words that matched
-        nothing, which are not "a wrong choice" to the caller who said them)."""
+        nothing, which are not "a wrong choice" to the caller who said them; `instead`:
+        other words for that)."""
         retry = plan.retry
         if silence:
             state = replace(state, silences=state.silences + 1)
@@ -761,7 +767,7 @@ class Flow:
         else:
             state = replace(state, fails=state.fails + 1)
             over = state.fails >= retry.max_failures
-            words = (spoken and retry.not_understood) or retry.invalid
+            words = instead or (spoken and retry.not_understood) or retry.invalid
         said = self.menus.say(state.node, words, state.lang)
         if over:
             said += self.menus.say(state.node, retry.on_max_message, state.lang)
