@@ -99,7 +99,24 @@ def test_star_repeats_and_pound_goes_back_at_every_question(flow, first):
 def test_pound_goes_back_from_the_window_question_in_english(flow):
     window = _then(flow, _callback(flow, lang="en-US"), "1")
     assert "To hear this again, press star. To go back, press pound." in _text(_doc(window))
-    assert _then(flow, window, "#").node == "after_hours"
+    back = _then(flow, window, "#")
+    assert back.node == "after_hours"
+    # The request was kept when the number was confirmed: the caller hears it stands.
+    assert _text(_doc(back)).startswith("Your callback request is booked.")
+
+
+def test_the_request_is_kept_when_the_number_is_confirmed_and_the_time_fills_it(flow):
+    asked = _callback(flow)
+    confirmed = _then(flow, asked, "1")
+    assert confirmed.callback is not None
+    assert (confirmed.callback.number, confirmed.callback.window) == (CALLER, ANY_WINDOW)
+    assert confirmed.callback.step is None  # a new request, recorded under this step
+    kept = confirmed.verbs[-1].to.state.kept
+    assert kept == asked.verbs[-1].to.state.step  # the step the confirming key arrives on
+    wrong = _then(flow, confirmed, "7")  # a retry at the time question keeps it
+    booked = _then(flow, wrong, "1")
+    assert booked.callback is not None and booked.callback.step == kept
+    assert booked.callback.window != ANY_WINDOW
 
 
 def test_silence_at_the_window_question_keeps_the_request_for_any_time(flow):

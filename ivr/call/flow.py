@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from ivr.call.state import MAX_BACK, CallState
+from ivr.call.state import ANY_WINDOW, MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, numbers, phrases
 from ivr.menu.intents import THRESHOLD, Match, affirmed
@@ -54,11 +54,13 @@ _CALLBACK = {
         "bad_number": "抱歉，这个号码无法回拨，请重新输入。",
         "bad_number_hint": "抱歉，这个号码无法回拨。请输入{hint}。",
         "windows": "请选择方便回电的时间。",
+        "window": "{label}",  # one choice of time: "上午请按1"
         "no_input": "抱歉，我们没有收到您的选择。",
         "no_number": "抱歉，我们没有收到您输入的号码。",
         "invalid": "抱歉，您的输入有误。",
         "thanks": "好的，我们会在{window}给您回电。",
         "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
+        "kept": "您的回电请求已登记，我们会在服务时间内尽快给您回电。",
         "not_booked": "抱歉，未能为您预约回电。",
         "leave_message": "请您留言。",
     },
@@ -71,17 +73,19 @@ _CALLBACK = {
         "bad_number": "Sorry, we cannot call that number. Please enter it again.",
         "bad_number_hint": "Sorry, we cannot call that number. Please enter {hint}.",
         "windows": "When should we call you back?",
+        "window": "for a call {label}",  # "For a call in the morning, press 1"
         "no_input": "Sorry, we did not get your choice.",
         "no_number": "Sorry, we did not get a number.",
         "invalid": "Sorry, that is not one of the choices.",
         "thanks": "Thank you. We will call you back {window}.",
         "anytime": "We did not get a time, so we will call you back as soon as we can "
         "during our opening hours.",
+        "kept": "Your callback request is booked. We will call you back as soon as we can "
+        "during our opening hours.",
         "not_booked": "Sorry, we could not book your callback.",
         "leave_message": "Please leave a message instead.",
     },
 }
-ANY_WINDOW = "any"  # a callback request whose caller chose no time: any time in opening hours
 _HERE = {"zh": "您好，我在听。", "en": "Hello, I'm listening."}  # to a caller checking the line
 _RECORD = {  # an empty recording: one more try, said so
     "zh": {"again": "请在提示音后再试一次。"},
@@ -217,7 +221,8 @@ class CallbackRequest:
 
     node: str
     number: str
-    window: str  # e.g. "09:00-12:00"
+    window: str  # e.g. "09:00-12:00", or ANY_WINDOW
+    step: int | None = None  # the earlier step whose request this gives a time (None: new)
 
 
 @dataclass(frozen=True)
@@ -349,8 +354,10 @@ class Flow:
             )
             said = self._words(state, words)
             return self._callback_retry(state, node, now, said, "silence", own)
+        # Leaving while the time is asked: the request is already kept, and the caller hears so.
+        kept = self._words(state, _callback_words(state)["kept"]) if state.kept else ()
         if digits == keys.back:  # alone: a number never starts with the back key
-            return self._back_out(state, now, f"keys {digits} -> back")
+            return self._back_out(state, now, f"keys {digits} -> back", kept)
         if keys.repeat and keys.repeat in digits:
             return self._ask(state, node, (), f"keys {digits} -> repeat", own)
         if state.stage == "enter":
@@ -366,16 +373,13 @@ class Flow:
                 )
             state = replace(state, stage="enter-again")
             return self._callback_retry(state, node, now, (), "bad number", own)
-        if state.stage == "confirm" and digits in ("1", "2"):
-            stage, number = ("window", own) if digits == "1" and own else ("enter", "")
+        if state.stage == "confirm" and digits == "1" and own:
+            return self._number_confirmed(state, node, own, f"keys {digits}", own)
+        if state.stage == "readback" and digits == "1" and state.number:
+            return self._number_confirmed(state, node, state.number, f"keys {digits}", own)
+        if state.stage in ("confirm", "readback") and digits in ("1", "2"):
             return self._ask(
-                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
-            )
-        if state.stage == "readback" and digits in ("1", "2") and state.number:
-            stage = "window" if digits == "1" else "enter"
-            number = state.number if digits == "1" else ""
-            return self._ask(
-                replace(state, stage=stage, number=number, fails=0), node, (), f"keys {digits}", own
+                replace(state, stage="enter", number="", fails=0), node, (), f"keys {digits}", own
             )
         if state.stage == "window" and digits in node.windows and state.number:
             window = node.windows[digits]
@@ -384,12 +388,12 @@ class Flow:
             said = self._words(state, template.replace("{window}", label))
             return self._callback_saved(state, node, now, said, window.hours)
         if digits == keys.main:
-            done = replace(state, back=(), stage="", number="", fails=0)
-            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
+            done = replace(state, back=(), stage="", number="", fails=0, kept=0)
+            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main", kept)
         agent = self._agent_key(state)
         if agent is not None and digits == agent and self.menus.agent_node:
-            done = replace(state, stage="", number="", fails=0)
-            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent")
+            done = replace(state, stage="", number="", fails=0, kept=0)
+            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent", kept)
         said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
 
@@ -467,6 +471,16 @@ class Flow:
         verbs = self._recording(state, node, "none")
         return Answer(verbs, state.node, f"keys {digits or 'none'} -> record", state.lang)
 
+    def _number_confirmed(
+        self, state: CallState, node: CallbackNode, number: str, outcome: str, own: str
+    ) -> Answer:
+        """Keep the request as soon as the number is confirmed (for any time), so a caller
+        who hangs up at the time question loses nothing; the time chosen next updates it."""
+        step = state.step - 1  # the step this answer is recorded under (see _checked)
+        asking = replace(state, stage="window", number=number, fails=0, kept=step)
+        answer = self._ask(asking, node, (), outcome, own)
+        return replace(answer, callback=CallbackRequest(state.node, number, ANY_WINDOW))
+
     def _callback_saved(
         self,
         state: CallState,
@@ -476,8 +490,8 @@ class Flow:
         window: str,
     ) -> Answer:
         """Keep the request (stored before the answer goes back) and go on."""
-        request = CallbackRequest(state.node, state.number, window)
-        done = replace(state, stage="", number="", fails=0)
+        request = CallbackRequest(state.node, state.number, window, state.kept or None)
+        done = replace(state, stage="", number="", fails=0, kept=0)
         outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
         if node.next is None:
             answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -485,13 +499,15 @@ class Flow:
             answer = self._go(done, node.next, now, said, outcome)
         return replace(answer, callback=request)
 
-    def _back_out(self, state: CallState, now: datetime.datetime, outcome: str) -> Answer:
+    def _back_out(
+        self, state: CallState, now: datetime.datetime, outcome: str, carried: tuple = ()
+    ) -> Answer:
         """Back to the menu the caller came from (the main menu when there is none)."""
-        done = replace(state, stage="", number="", fails=0)
-        if state.back:
-            target, back = state.back[-1], state.back[:-1]
-            return self._go(replace(done, back=back), target, now, (), outcome)
-        return self._go(done, self.menus.main_menu, now, (), outcome)
+        done = replace(state, stage="", number="", fails=0, kept=0)
+        target, back = (
+            (state.back[-1], state.back[:-1]) if state.back else (self.menus.main_menu, ())
+        )
+        return self._go(replace(done, back=back), target, now, (), outcome, carried=carried)
 
     def _agent_key(self, state: CallState) -> str | None:
         """The agent key, where the menu the caller came from has one (a menu that offers a
@@ -529,7 +545,7 @@ class Flow:
         if isinstance(self.menus.nodes.get(target), RecordNode):
             text += ("" if phrases.family(state.lang) == "zh" else " ") + words["leave_message"]
         said = self._words(state, text)
-        done = replace(state, stage="", number="", fails=0)
+        done = replace(state, stage="", number="", fails=0, kept=0)
         return self._go(done, target, now, (), f"{outcome} -> on_max", carried=said)
 
     def _ask(
@@ -544,7 +560,10 @@ class Flow:
             spoken = numbers.as_dialled(state.number, node.country)
             text = words["readback"].replace("{digits}", " ".join(spoken))
         elif state.stage == "window":
-            items = [(w.label.get(state.lang, w.hours), key) for key, w in node.windows.items()]
+            items = [
+                (words["window"].replace("{label}", w.label.get(state.lang, w.hours)), key)
+                for key, w in node.windows.items()
+            ]
             text = words["windows"] + sep + phrases.choices(items, state.lang)
         elif state.stage == "enter-again":  # after a number we cannot call: what is expected
             text = words["bad_number_hint"].replace("{hint}", hint) if hint else words["bad_number"]
@@ -593,16 +612,23 @@ class Flow:
                 silences=min(state.silences, plan.retry.max_timeouts),
                 stage="",
                 number="",
+                kept=0,
             )
         if isinstance(node, CallbackNode):
             fails = min(state.fails, _filled_in(node.max_failures))
             if state.number and numbers.callable_number(state.number, node.country) is None:
                 # An edited or stale URL: a number we cannot call starts the request over.
-                return replace(state, back=back, fails=fails, silences=0, stage="", number="")
-            return replace(state, back=back, fails=fails, silences=0)
+                return replace(
+                    state, back=back, fails=fails, silences=0, stage="", number="", kept=0
+                )
+            # A kept request is an earlier step's, and only while its time is asked.
+            held = state.stage == "window" and bool(state.number) and state.kept < state.step
+            return replace(state, back=back, fails=fails, silences=0, kept=state.kept * held)
         if isinstance(node, RecordNode):  # fails: 1 on the second try
-            return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")
-        return replace(state, back=back, fails=0, silences=0, stage="", number="")
+            return replace(
+                state, back=back, fails=min(state.fails, 1), silences=0, stage="", kept=0
+            )
+        return replace(state, back=back, fails=0, silences=0, stage="", number="", kept=0)
 
     @staticmethod
     def _reset(state: CallState) -> CallState:

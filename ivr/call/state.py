@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 MAX_BACK = 8  # how many menus "back" remembers; keeps URLs short
 MAX_ASK = 2  # a spoken request that could mean two things is asked about once
+ANY_WINDOW = "any"  # a callback request whose caller chose no time: any time in opening hours
 STAGES = ("confirm", "enter", "readback", "window")  # the steps of a callback request
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _NUMBER = re.compile(r"^\+?[0-9]{1,15}$")
@@ -33,6 +34,7 @@ class CallState:
     number: str = ""  # digits a caller typed, while they are being confirmed
     told: bool = False  # the global keys were announced (once per call)
     ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
+    kept: int = 0  # the step whose record holds a callback request, while its time is asked
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -51,6 +53,8 @@ class CallState:
             query["g"] = "1"
         if self.ask:
             query["ask"] = ".".join(self.ask)
+        if self.kept:
+            query["cb"] = str(self.kept)
         return query
 
     @classmethod
@@ -74,6 +78,7 @@ class CallState:
             number=number if _NUMBER.match(number) else "",
             told=args.get("g") == "1",
             ask=ask,
+            kept=_counter(args.get("cb"), limit=6),
         )
 
 

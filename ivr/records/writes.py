@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from ivr.call.state import ANY_WINDOW
 from ivr.logs import identifier, mask_digits
 from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
@@ -180,7 +181,8 @@ def call_ended(
 def callback_requested(
     call_sid: str, step: int, caller: str | None, number: str, window: str, at: datetime.datetime
 ) -> Change:
-    """The caller confirmed a number to call back and a time window."""
+    """The caller confirmed a number to call back (`window` ANY_WINDOW until a time is
+    chosen: a later change of the same step gives it)."""
     return Change(
         "callback",
         {
@@ -237,7 +239,7 @@ def statements(dialect: str) -> dict[str, Executable]:
     """The statement that applies each kind of change, for 'sqlite' or 'postgresql'."""
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
     seen, ended = insert(calls), insert(calls)
-    recording = insert(recordings)
+    recording, callback = insert(recordings), insert(callbacks)
     return {
         "seen": seen.on_conflict_do_update(
             index_elements=[calls.c.call_sid],
@@ -306,8 +308,12 @@ def statements(dialect: str) -> dict[str, Executable]:
                 "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
             },
         ),
-        "callback": insert(callbacks).on_conflict_do_nothing(
-            index_elements=[callbacks.c.call_sid, callbacks.c.step]
+        # A request is kept as soon as its number is confirmed (any time); the time the
+        # caller then chooses updates that row, whichever of the two is applied first.
+        "callback": callback.on_conflict_do_update(
+            index_elements=[callbacks.c.call_sid, callbacks.c.step],
+            set_={"window": callback.excluded.window},
+            where=and_(callback.excluded.window != ANY_WINDOW, callbacks.c.handled.is_(False)),
         ),
     }
 

@@ -78,6 +78,23 @@ def test_confirmed_callback_request_is_recorded(engine, dial, app, recorder):
     assert not request.handled
 
 
+@pytest.mark.parametrize("then", ["hangup", "#,hangup"])
+def test_a_caller_who_leaves_at_the_time_question_keeps_the_request(engine, dial, then):
+    """0 after hours -> 2 callback -> 1 keep my caller id, then hang up (or # back): the
+    confirmed number is a request, for any time."""
+    dial(f"0,2,1,{then}")
+    (request,) = rows(engine, tables.callbacks)
+    assert (request.number, request.window, request.handled) == (CALLER, "any", False)
+
+
+def test_the_time_chosen_updates_the_kept_request_and_a_retry_adds_nothing(engine, dial, app):
+    """0 -> 2 -> 1, a wrong key and silence at the time question, then 2: one request."""
+    dial("0,2,1,7,.,2")
+    (request,) = rows(engine, tables.callbacks)
+    window = app.extensions["ivr"].menus.nodes["callback"].windows["2"]
+    assert (request.number, request.window) == (CALLER, window.hours)
+
+
 def test_speech_input_is_recorded_with_its_confidence(engine, dial, recorder):
     dial("say:我要留言意见,rec:建议,hangup")
     event = rows(engine, tables.events)[1]

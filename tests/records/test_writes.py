@@ -19,6 +19,7 @@ from ivr.records.writes import (
     bad_data,
     call_ended,
     call_seen,
+    callback_requested,
     from_json,
     message_left,
     step_taken,
@@ -110,6 +111,26 @@ def test_a_transcription_before_or_after_its_recording_fills_the_same_row(db, tm
     with db.connect() as connection:
         message = connection.execute(select(tables.recordings)).one()
     assert (message.duration, message.transcription, message.handled) == (12, "请回电", False)
+
+
+@pytest.mark.parametrize("order", ["kept first", "time first"])
+def test_a_time_chosen_for_a_kept_callback_request_fills_its_row_in_any_order(db, tmp_path, order):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
+    kept = callback_requested("CA1", 4, "+8613800138000", "+8613800138000", "any", AT)
+    timed = callback_requested("CA1", 4, "+8613800138000", "+8613800138000", "09:00-12:00", AT)
+    for write in (kept, timed) if order == "kept first" else (timed, kept):
+        assert recorder.write(write) is Written.COMMITTED
+    assert recorder.write(kept) is Written.COMMITTED  # a Twilio retry of the first step
+    with db.connect() as connection:
+        (request,) = connection.execute(select(tables.callbacks)).all()
+        assert request.window == "09:00-12:00"
+        # Once an agent has handled it, a late time no longer changes it.
+        connection.execute(tables.callbacks.update().values(handled=True, window="any"))
+        connection.commit()
+    assert recorder.write(timed) is Written.COMMITTED
+    with db.connect() as connection:
+        assert connection.execute(select(tables.callbacks.c.window)).scalar_one() == "any"
 
 
 def test_a_spooled_line_reads_back_as_the_same_write():
