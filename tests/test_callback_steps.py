@@ -110,12 +110,10 @@ def test_the_request_is_kept_when_the_number_is_confirmed_and_the_time_fills_it(
     confirmed = _then(flow, asked, "1")
     assert confirmed.callback is not None
     assert (confirmed.callback.number, confirmed.callback.window) == (CALLER, ANY_WINDOW)
-    assert confirmed.callback.step is None  # a new request, recorded under this step
-    kept = confirmed.verbs[-1].to.state.kept
-    assert kept == asked.verbs[-1].to.state.step  # the step the confirming key arrives on
-    wrong = _then(flow, confirmed, "7")  # a retry at the time question keeps it
-    booked = _then(flow, wrong, "1")
-    assert booked.callback is not None and booked.callback.step == kept
+    wrong = _then(flow, confirmed, "7")  # a retry at the time question adds nothing
+    assert wrong.callback is None
+    booked = _then(flow, wrong, "1")  # the time: the same call and number, filled in
+    assert booked.callback is not None and booked.callback.number == CALLER
     assert booked.callback.window != ANY_WINDOW
 
 

@@ -221,8 +221,7 @@ class CallbackRequest:
 
     node: str
     number: str
-    window: str  # e.g. "09:00-12:00", or ANY_WINDOW
-    step: int | None = None  # the earlier step whose request this gives a time (None: new)
+    window: str  # e.g. "09:00-12:00", or ANY_WINDOW until the caller chooses a time
 
 
 @dataclass(frozen=True)
@@ -355,7 +354,8 @@ class Flow:
             said = self._words(state, words)
             return self._callback_retry(state, node, now, said, "silence", own)
         # Leaving while the time is asked: the request is already kept, and the caller hears so.
-        kept = self._words(state, _callback_words(state)["kept"]) if state.kept else ()
+        asked = state.stage == "window" and state.number
+        kept = self._words(state, _callback_words(state)["kept"]) if asked else ()
         if digits == keys.back:  # alone: a number never starts with the back key
             return self._back_out(state, now, f"keys {digits} -> back", kept)
         if keys.repeat and keys.repeat in digits:
@@ -388,11 +388,11 @@ class Flow:
             said = self._words(state, template.replace("{window}", label))
             return self._callback_saved(state, node, now, said, window.hours)
         if digits == keys.main:
-            done = replace(state, back=(), stage="", number="", fails=0, kept=0)
+            done = replace(state, back=(), stage="", number="", fails=0)
             return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main", kept)
         agent = self._agent_key(state)
         if agent is not None and digits == agent and self.menus.agent_node:
-            done = replace(state, stage="", number="", fails=0, kept=0)
+            done = replace(state, stage="", number="", fails=0)
             return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent", kept)
         said = self._words(state, self._step_words(state, "invalid"))
         return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
@@ -475,9 +475,9 @@ class Flow:
         self, state: CallState, node: CallbackNode, number: str, outcome: str, own: str
     ) -> Answer:
         """Keep the request as soon as the number is confirmed (for any time), so a caller
-        who hangs up at the time question loses nothing; the time chosen next updates it."""
-        step = state.step - 1  # the step this answer is recorded under (see _checked)
-        asking = replace(state, stage="window", number=number, fails=0, kept=step)
+        who hangs up at the time question loses nothing; the time chosen next fills it in
+        (the records keep one request per call and number)."""
+        asking = replace(state, stage="window", number=number, fails=0)
         answer = self._ask(asking, node, (), outcome, own)
         return replace(answer, callback=CallbackRequest(state.node, number, ANY_WINDOW))
 
@@ -490,8 +490,8 @@ class Flow:
         window: str,
     ) -> Answer:
         """Keep the request (stored before the answer goes back) and go on."""
-        request = CallbackRequest(state.node, state.number, window, state.kept or None)
-        done = replace(state, stage="", number="", fails=0, kept=0)
+        request = CallbackRequest(state.node, state.number, window)
+        done = replace(state, stage="", number="", fails=0)
         outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
         if node.next is None:
             answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -503,7 +503,7 @@ class Flow:
         self, state: CallState, now: datetime.datetime, outcome: str, carried: tuple = ()
     ) -> Answer:
         """Back to the menu the caller came from (the main menu when there is none)."""
-        done = replace(state, stage="", number="", fails=0, kept=0)
+        done = replace(state, stage="", number="", fails=0)
         target, back = (
             (state.back[-1], state.back[:-1]) if state.back else (self.menus.main_menu, ())
         )
@@ -545,7 +545,7 @@ class Flow:
         if isinstance(self.menus.nodes.get(target), RecordNode):
             text += ("" if phrases.family(state.lang) == "zh" else " ") + words["leave_message"]
         said = self._words(state, text)
-        done = replace(state, stage="", number="", fails=0, kept=0)
+        done = replace(state, stage="", number="", fails=0)
         return self._go(done, target, now, (), f"{outcome} -> on_max", carried=said)
 
     def _ask(
@@ -612,23 +612,16 @@ class Flow:
                 silences=min(state.silences, plan.retry.max_timeouts),
                 stage="",
                 number="",
-                kept=0,
             )
         if isinstance(node, CallbackNode):
             fails = min(state.fails, _filled_in(node.max_failures))
             if state.number and numbers.callable_number(state.number, node.country) is None:
                 # An edited or stale URL: a number we cannot call starts the request over.
-                return replace(
-                    state, back=back, fails=fails, silences=0, stage="", number="", kept=0
-                )
-            # A kept request is an earlier step's, and only while its time is asked.
-            held = state.stage == "window" and bool(state.number) and state.kept < state.step
-            return replace(state, back=back, fails=fails, silences=0, kept=state.kept * held)
+                return replace(state, back=back, fails=fails, silences=0, stage="", number="")
+            return replace(state, back=back, fails=fails, silences=0)
         if isinstance(node, RecordNode):  # fails: 1 on the second try
-            return replace(
-                state, back=back, fails=min(state.fails, 1), silences=0, stage="", kept=0
-            )
-        return replace(state, back=back, fails=0, silences=0, stage="", number="", kept=0)
+            return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")
+        return replace(state, back=back, fails=0, silences=0, stage="", number="")
 
     @staticmethod
     def _reset(state: CallState) -> CallState:

@@ -34,7 +34,6 @@ class CallState:
     number: str = ""  # digits a caller typed, while they are being confirmed
     told: bool = False  # the global keys were announced (once per call)
     ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
-    kept: int = 0  # the step whose record holds a callback request, while its time is asked
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -53,8 +52,6 @@ class CallState:
             query["g"] = "1"
         if self.ask:
             query["ask"] = ".".join(self.ask)
-        if self.kept:
-            query["cb"] = str(self.kept)
         return query
 
     @classmethod
@@ -78,7 +75,6 @@ class CallState:
             number=number if _NUMBER.match(number) else "",
             told=args.get("g") == "1",
             ask=ask,
-            kept=_counter(args.get("cb"), limit=6),
         )
 
 

@@ -132,5 +132,5 @@ callbacks = Table(  # a caller's confirmed request to be called back, and when
     Column("requested_at", UTCDateTime(), nullable=False),
     Column("handled", Boolean, nullable=False, default=False, server_default=false()),
     Column("handled_at", UTCDateTime()),
-    UniqueConstraint("call_sid", "step"),
+    UniqueConstraint("call_sid", "number"),  # one request per call and number
 )

@@ -3,7 +3,7 @@
 A write is a tuple of `Change`s, each a row for one of the tables in ivr.records.tables
 applied by one SQLAlchemy Core statement built on that table. Every statement
 is idempotent on the row's natural key (CallSid; CallSid, step and path;
-RecordingSid; CallSid and step), so a Twilio retry or a replayed spool line
+RecordingSid; CallSid and number), so a Twilio retry or a replayed spool line
 never doubles a record. The Recorder commits before the webhook answers; when
 the database is down it spools the write to local disk instead and replays it
 later. It never raises.
@@ -182,7 +182,7 @@ def callback_requested(
     call_sid: str, step: int, caller: str | None, number: str, window: str, at: datetime.datetime
 ) -> Change:
     """The caller confirmed a number to call back (`window` ANY_WINDOW until a time is
-    chosen: a later change of the same step gives it)."""
+    chosen: a later change for the same call and number gives it)."""
     return Change(
         "callback",
         {
@@ -308,10 +308,11 @@ def statements(dialect: str) -> dict[str, Executable]:
                 "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
             },
         ),
-        # A request is kept as soon as its number is confirmed (any time); the time the
-        # caller then chooses updates that row, whichever of the two is applied first.
+        # A request is kept as soon as its number is confirmed (any time); a time the
+        # caller then chooses fills in that row, whichever of the two is applied first,
+        # and booking the same number again in the call adds no second request.
         "callback": callback.on_conflict_do_update(
-            index_elements=[callbacks.c.call_sid, callbacks.c.step],
+            index_elements=[callbacks.c.call_sid, callbacks.c.number],
             set_={"window": callback.excluded.window},
             where=and_(callback.excluded.window != ANY_WINDOW, callbacks.c.handled.is_(False)),
         ),

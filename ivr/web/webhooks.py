@@ -292,12 +292,8 @@ def _record_step(
             )
         )
     if answer.callback is not None:
-        request = answer.callback  # a time chosen for a request kept earlier updates its row
-        left.append(
-            callback_requested(
-                call_sid, request.step or step, caller, request.number, request.window, now
-            )
-        )
+        request = answer.callback
+        left.append(callback_requested(call_sid, step, caller, request.number, request.window, now))
     written = recorder.write(*changes, *left)
     return written if left else None
 

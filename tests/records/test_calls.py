@@ -87,6 +87,15 @@ def test_a_caller_who_leaves_at_the_time_question_keeps_the_request(engine, dial
     assert (request.number, request.window, request.handled) == (CALLER, "any", False)
 
 
+def test_booking_again_after_backing_out_fills_in_the_same_request(engine, dial, app):
+    """0 -> 2 -> 1, # at the time question (kept, any time), then 2 -> 1 -> 2: one request,
+    for the afternoon (review: the agents got two and would have called twice)."""
+    dial("0,2,1,#,2,1,2")
+    (request,) = rows(engine, tables.callbacks)
+    window = app.extensions["ivr"].menus.nodes["callback"].windows["2"]
+    assert (request.number, request.window) == (CALLER, window.hours)
+
+
 def test_the_time_chosen_updates_the_kept_request_and_a_retry_adds_nothing(engine, dial, app):
     """0 -> 2 -> 1, a wrong key and silence at the time question, then 2: one request."""
     dial("0,2,1,7,.,2")

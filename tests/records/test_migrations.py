@@ -30,7 +30,7 @@ FIRST = "0001"
 def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert database.current_revision(engine) is None
     database.upgrade(engine)
-    assert database.current_revision(engine) == database.head_revision() == "0003"
+    assert database.current_revision(engine) == database.head_revision() == "0004"
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
         "calls",
@@ -155,6 +155,37 @@ def test_the_previous_schema_is_upgraded_with_its_data(engine, tmp_path):
     database.upgrade(engine)
     with engine.connect() as session:
         assert session.scalars(select(tables.recordings.c.duration)).one() == 9
+
+
+def test_a_number_booked_twice_in_one_call_becomes_one_request_its_latest(engine):
+    """0004: one callback request per call and number (it was one per step)."""
+    database.upgrade(engine, "0003")
+    insert_old_rows(engine)  # CA1 booked +8613812341234 for the morning at step 5
+    with engine.begin() as connection:
+        callbacks = Table("callbacks", MetaData(), autoload_with=connection)
+        for step, number, window in [
+            (7, "+8613812341234", "14:00-18:00"),  # the same number again: the latest wins
+            (9, "+8613912345678", "any"),  # another number: another request
+        ]:
+            connection.execute(
+                callbacks.insert().values(
+                    call_sid="CA1",
+                    step=step,
+                    caller="+8613812341234",
+                    number=number,
+                    window=window,
+                    requested_at=AT,
+                )
+            )
+    database.upgrade(engine)
+    with engine.connect() as session:
+        rows = session.execute(
+            select(tables.callbacks.c.step, tables.callbacks.c.window).order_by("step")
+        ).all()
+    assert [tuple(row) for row in rows] == [(7, "14:00-18:00"), (9, "any")]
+    database.downgrade(engine, "0003")
+    database.upgrade(engine)
+    assert counts(engine)["callbacks"] == 2
 
 
 def test_two_servers_starting_together_migrate_once(database_url, engine):
@@ -282,7 +313,7 @@ def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, 
 
 
 def test_db_upgrade_reports_the_revision(ivr):
-    assert "schema at revision 0003" in ivr("db", "upgrade").output
+    assert "schema at revision 0004" in ivr("db", "upgrade").output
 
 
 @pytest.mark.parametrize(

@@ -118,13 +118,14 @@ def test_a_time_chosen_for_a_kept_callback_request_fills_its_row_in_any_order(db
     recorder = Recorder(db, Spool(tmp_path / "spool"))
     assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
     kept = callback_requested("CA1", 4, "+8613800138000", "+8613800138000", "any", AT)
-    timed = callback_requested("CA1", 4, "+8613800138000", "+8613800138000", "09:00-12:00", AT)
+    timed = callback_requested("CA1", 6, "+8613800138000", "+8613800138000", "09:00-12:00", AT)
     for write in (kept, timed) if order == "kept first" else (timed, kept):
         assert recorder.write(write) is Written.COMMITTED
     assert recorder.write(kept) is Written.COMMITTED  # a Twilio retry of the first step
     with db.connect() as connection:
         (request,) = connection.execute(select(tables.callbacks)).all()
         assert request.window == "09:00-12:00"
+        assert request.step == (4 if order == "kept first" else 6)  # the first write's
         # Once an agent has handled it, a late time no longer changes it.
         connection.execute(tables.callbacks.update().values(handled=True, window="any"))
         connection.commit()
