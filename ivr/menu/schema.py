@@ -29,6 +29,8 @@ from pydantic_core import PydanticCustomError
 from ivr.menu.hours import TimeRange, Weekday
 from ivr.menu.problems import did_you_mean
 
+RANGE_PATTERN = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"  # HH:MM-HH:MM, checked by TimeRange
+
 NODE_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 KEY = r"^[0-9*#]{1,6}$"
 LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -281,7 +283,10 @@ class CallbackWindow(_Strict):
         description="Spoken before the key: '上午' -> '上午请按1'. Say no hour "
         "here: the hours are an operator setting and may change."
     )
-    hours: str = Field(pattern=r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$", description="e.g. 09:00-12:00")
+    # Checked as a schedule's ranges are (the same message and fix), kept as the text.
+    hours: Annotated[str, AfterValidator(lambda text: str(_time_range(text)))] = Field(
+        description="e.g. 09:00-12:00", json_schema_extra={"pattern": RANGE_PATTERN}
+    )
 
 
 class CallbackNode(_Node):
@@ -333,8 +338,6 @@ AnyNode = (
     | HangupNode
 )
 Node = Annotated[AnyNode, Field(discriminator="type")]
-
-RANGE_PATTERN = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"
 
 
 def _time_range(value: object) -> TimeRange:
