@@ -160,6 +160,18 @@ def test_ivr_test_command_fails_on_a_wrong_scenario(tmp_path):
     assert result.exit_code == 1 and "0 passed, 1 failed" in result.output
 
 
+def test_ivr_test_refuses_a_bad_regular_expression_before_placing_a_call(tmp_path):
+    """Review: `expect: /[unclosed/` crashed with a traceback in the middle of a call."""
+    path = tmp_path / "bad.yaml"
+    path.write_text('steps:\n  - press: "1"\n  - expect: /[unclosed/\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.output.strip() == (
+        f"Error: {path} call 1 step 2: expect /[unclosed/ is not a valid regular expression: "
+        "unterminated character set at position 0"
+    )
+
+
 # -- scripted and terminal calls ---------------------------------------------------------------
 
 
@@ -379,6 +391,20 @@ def test_lenient_reports_warnings_without_failing(bad_server):
 
 
 # -- path coverage -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [["explore"], ["simulate", "--input", "1"], ["graph"]], ids=lambda c: c[0]
+)
+def test_a_broken_menu_is_refused_with_the_validators_lines_not_a_traceback(tmp_path, command):
+    """Review: `ivr explore` printed MenuError's traceback where the others say `Error:`."""
+    shipped = (Path(__file__).parent.parent / "menus.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "menus.yaml"
+    broken.write_text(shipped.replace("to: payments_failed", "to: payment_failed", 1), "utf-8")
+    result = CliRunner().invoke(cli, [*command, "--menus", str(broken)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.output.startswith(f"Error: {broken}") and "Traceback" not in result.output
+    assert "unknown node 'payment_failed' (fix: did you mean 'payments_failed'?)" in result.output
 
 
 @pytest.mark.slow

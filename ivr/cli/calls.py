@@ -356,14 +356,19 @@ def _scenario_files(paths: Iterable[Path]) -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def explore(menus: Path | None, as_json: bool) -> None:
     """Walk every reachable path through the real TwiML and report coverage and traps."""
+    from ivr.menu.problems import MenuError
     from ivr.simulator.coverage import explore_menus, render_report
 
-    # Thousands of probing calls are not calls anyone made: keep them out of the records.
-    report = explore_menus(
-        menus or menus_path(),
-        lambda path, at: _in_process(path, at, records=False),
-        _own_line(),  # signed like every other simulated call
-    )
+    path = menus or menus_path()
+    try:
+        # Thousands of probing calls are not calls anyone made: keep them out of the records.
+        report = explore_menus(
+            path,
+            lambda path, at: _in_process(path, at, records=False),
+            _own_line(),  # signed like every other simulated call
+        )
+    except MenuError as exc:  # as `ivr simulate` and `ivr test` say it
+        raise click.ClickException(f"{path} is invalid:\n{exc}") from None
     click.echo(
         json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_report(report)
     )

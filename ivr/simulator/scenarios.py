@@ -136,6 +136,14 @@ def _scenario(path: Path, index: int, data: Any) -> Scenario:
                 f"{where} step {number}: unknown step '{kind}'; use one of "
                 f"{', '.join(ACTIONS + EXPECTATIONS)}"
             )
+        if kind == "expect" and _pattern(value) is not None:
+            try:
+                re.compile(str(_pattern(value)))
+            except re.error as exc:
+                raise ScenarioError(
+                    f"{where} step {number}: expect {value} is not a valid regular "
+                    f"expression: {exc}"
+                ) from None
         steps.append(Step(kind, value, number))
     at = data.get("at")
     if isinstance(at, str):
@@ -153,6 +161,12 @@ def _scenario(path: Path, index: int, data: Any) -> Scenario:
         lang=data.get("lang"),
         source=f"{path.name}#{index}" if index > 1 or "calls" in data else path.name,
     )
+
+
+def _pattern(value: object) -> str | None:
+    """The regular expression an `expect: /.../` holds (None: words to find as written)."""
+    text = str(value)
+    return text[1:-1] if len(text) > 2 and text.startswith("/") and text.endswith("/") else None
 
 
 class _ScenarioCaller:
@@ -178,11 +192,8 @@ class _ScenarioCaller:
         text = " ".join(e.text for e in self.heard if e.verb in ("Say", "Play"))
         value, where = step.value, f"step {step.number} ({step.kind}: {step.value})"
         if step.kind == "expect":
-            pattern = str(value)
-            if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
-                found = re.search(pattern[1:-1], text) is not None
-            else:
-                found = pattern in text
+            regex = _pattern(value)
+            found = str(value) in text if regex is None else re.search(regex, text) is not None
             if not found:
                 self.failures.append(f"{where}: not heard; heard: {text[:300] or '(nothing)'}")
         elif step.kind == "expect_dial":
