@@ -126,6 +126,8 @@ def test_the_issue_examples_reach_their_node(menus, said, node):
         ("我想看看我的账担", "bills"),
         ("你们的油箱是什么", "channels"),
         ("我要任公服务", "agent"),  # two slips side by side
+        ("I want to leave a come mint", "feedback"),  # the seam's sound once (KMNT)
+        ("how do I set up to step verification", "safety"),
     ],
 )
 def test_a_recognisers_slips_are_read_as_the_words_they_sound_like(menus, said, node):
@@ -147,6 +149,13 @@ def test_a_word_no_phrase_has_is_not_taken_for_one_that_sounds_alike(menus, said
         ("I'd like to register", "I would like to register"),  # no stray "id"
         ("我的户头被冻结了", "我的账户被冻结了"),  # a Mandarin variant written one way
         ("我的余额不对", "余额不对"),  # 额 of 余额 is no filler
+        ("I have no idea why my account is suspended", "my account is suspended"),  # a frame
+        ("I don't know how to send money", "how to send money"),
+        ("I don't know my password", "I forgot my password"),
+        ("my mind's gone blank on my password", "I forgot my password"),
+        ("不知道为什么我的账号被锁了", "我的账号被锁了"),
+        ("I got charged two times", "I got charged twice"),  # one concept
+        ("我用支付宝", "我用花呗"),
     ],
 )
 def test_words_that_mean_the_same_are_read_the_same(said, same):
