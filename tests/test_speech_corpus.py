@@ -31,6 +31,7 @@ def menus():
         ("validation2.yaml", 0.865),
         ("validation3.yaml", 0.935),
         ("validation4.yaml", 0.895),
+        ("validation5.yaml", 0.95),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -325,11 +326,12 @@ def test_said_is_a_claim_to_be_someone_only_before_whom(menus, said, node):
         "venmo is not letting me send money",
         "I transferred money to the wrong account",  # the menu serves neither
         "my card was charged two times for the same order",
+        "why is the gas bill so expensive",  # a utility's bill, not the wallet's
     ],
 )
 def test_what_no_node_serves_is_asked_again_however_it_is_put(menus, said):
-    """Another company's wallet, a payment to the wrong person or taken twice: each is one
-    concept (lexicon.CONCEPTS) that only the off-topic examples have."""
+    """Another company's wallet, a payment to the wrong person or taken twice, a utility's
+    bill: each is one concept (lexicon.CONCEPTS) that the off-topic examples have."""
     assert menus.spoken.intents.match(said).choices == (), said
 
 
@@ -339,6 +341,7 @@ def test_what_no_node_serves_is_asked_again_however_it_is_put(menus, said):
         ("我用支付宝给钱包充值了五百没到账", "funds_not_arrived"),  # a top-up from elsewhere
         ("有人在微信上冒充客服找我要验证码", "safety"),
         ("I can't pay my phone bill with the wallet", "payments_failed"),
+        ("交水费一直提示失败", "payments_failed"),  # a utility's bill the wallet failed to pay
     ],
 )
 def test_a_request_naming_another_company_still_reaches_its_node(menus, said, node):

@@ -50,9 +50,10 @@ _CONTRACTIONS = (
 # Things no node serves, each as one word that only the menu's off-topic examples have
 # (`off_topic:` in menus.yaml), so it counts against every node however it is put: another
 # company's wallet or payment service (the caller's question is theirs to answer), money
-# sent to the wrong person or taken twice. The words are made up so that no other word
-# shares their letters.
-CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice"})
+# sent to the wrong person or taken twice; a carrier's or a utility's bill (one the wallet
+# may fail to pay, a payment, but does not issue: not the bills page). The words are made
+# up so that no other word shares their letters.
+CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice", "utilitybill"})
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _CONCEPT = (
     (
@@ -80,6 +81,16 @@ _CONCEPT = (
             )
         ),
         " twice ",
+    ),
+    (
+        re.compile(
+            "话费|电费|水费|燃气费|煤气费|宽带费|物业费|"
+            + _LATIN.format(
+                r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|"
+                r"internet|broadband|power|heating) bills?"
+            )
+        ),
+        " utilitybill ",
     ),
 )
 
