@@ -70,7 +70,7 @@ _ZH_FILLERS = re.compile(
     "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|"
     "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
-    "怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
+    "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
     # when it happened says nothing of what happened
     "今天|明天|昨天|刚才|刚刚"
@@ -94,6 +94,9 @@ _EN_NEGATION = (
 )
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
+# A concept (lexicon.CONCEPTS) stands for a name of several characters or words: it weighs
+# as much as their features would together ("花呗": two characters, their pair and sounds).
+_WEIGHTS["k1"] = 3.0
 # Initials and finals that regional accents and recognisers blur.
 _FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
 
@@ -206,7 +209,7 @@ class Intents:
         # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in features(utterance, self).items():
             posting = self.postings.get(feature)
-            unit = feature[1] == "1" and feature[0] in "cw"
+            unit = feature[1] == "1" and feature[0] in "cwk"
             spoken += unit
             if posting is None:
                 said += family * UNKNOWN * self.unknown
@@ -274,16 +277,23 @@ class Intents:
         """`said` with the words no phrase has read as the phrase words they sound like."""
         heard = list(said)
         for i, word in enumerate(said):
-            if not heard[i] or f"w1:{_stem(lexicon.fold(word))}" in self.postings:
+            if (
+                not heard[i]
+                or word in lexicon.CONCEPTS
+                or f"w1:{_stem(lexicon.fold(word))}" in self.postings
+            ):
                 continue
             # a word split in two first ("rage ister"), then the word alone
-            if i + 1 < len(said) and (
-                found := self.sounds.nearest(word + said[i + 1], fuzzy=False)
+            if (
+                i + 1 < len(said)
+                and said[i + 1] not in lexicon.CONCEPTS
+                and (found := self.sounds.nearest(word + said[i + 1], fuzzy=False))
             ):
                 heard[i : i + 2] = [found, ""]
             elif (
                 i
                 and heard[i - 1]
+                and said[i - 1] not in lexicon.CONCEPTS
                 and (found := self.sounds.nearest(said[i - 1] + word, fuzzy=False))
             ):
                 heard[i - 1 : i + 1] = [found, ""]
@@ -340,7 +350,7 @@ def build(
         tuple(text for _, text, _ in raw),
         owner,
         array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
-        array("I", (sum(f[1] == "1" and f[0] in "cw" for f in found) for _, _, found in raw)),
+        array("I", (sum(f[1] == "1" and f[0] in "cwk" for f in found) for _, _, found in raw)),
         MappingProxyType(postings),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
@@ -420,15 +430,18 @@ def _chinese(run: str, found: dict[str, float]) -> None:
 
 
 def _english(said: list[str], found: dict[str, float]) -> None:
-    words = [_stem(lexicon.fold(w)) for w in said]
+    words = [w if w in lexicon.CONCEPTS else _stem(lexicon.fold(w)) for w in said]
     words = [w for w in words if w]
     for i, word in enumerate(words):
         # "not" only says something with the word it negates ("not spend", "not arrive")
-        if word != "not":
+        if word in lexicon.CONCEPTS:
+            found[f"k1:{word}"] = _WEIGHTS["k1"]
+        elif word != "not":
             found[f"w1:{word}"] = _WEIGHTS["w1"]
         if i + 1 < len(words):
             found[f"w2:{word} {words[i + 1]}"] = _WEIGHTS["w2"]
-    joined = "".join(w for w in words if w != "not")
+    # (a concept's made-up word is one feature: its letters are no word's)
+    joined = "".join(w for w in words if w != "not" and w not in lexicon.CONCEPTS)
     for i in range(len(joined) - 2):
         found[f"t3:{joined[i : i + 3]}"] = _WEIGHTS["t3"]
 
