@@ -443,8 +443,9 @@ def test_fallback_while_agents_are_open_apologises_and_transfers_in_both_languag
     assert _says(root) == [
         ("cmn-CN", "抱歉，系统暂时出现问题。正在为您转接人工服务，请稍候。"),
         ("en-US", "Sorry, something went wrong on our side. We are connecting you to an agent."),
-        ("cmn-CN", "请您稍后再拨。再见。"),
-        ("en-US", "Please call again later. Goodbye."),
+        # Review: after a talk with the agent, not a bare "call again later".
+        ("cmn-CN", "如果未能为您接通，请您稍后再拨。再见。"),
+        ("en-US", "If we could not connect you, please call again later. Goodbye."),
     ]
     assert root.find("Dial/Number").text == "+8610555000111"
 

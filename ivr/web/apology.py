@@ -23,6 +23,9 @@ _APOLOGY = {
         "connecting": "正在为您转接人工服务，请稍候。",
         "closed": "现在是非人工服务时间，我们的服务时间是{hours}。请您在服务时间内再拨。",
         "bye": "请您稍后再拨。再见。",
+        # After the <Dial>, whatever its outcome (it has no action that could fail too):
+        # a caller who has just talked to an agent is not told to call again.
+        "dialled_bye": "如果未能为您接通，请您稍后再拨。再见。",
         "closed_bye": "再见。",
     },
     "en": {
@@ -31,6 +34,7 @@ _APOLOGY = {
         "closed": "Our agents are not available right now. Our hours are {hours}. "
         "Please call again during those hours.",
         "bye": "Please call again later. Goodbye.",
+        "dialled_bye": "If we could not connect you, please call again later. Goodbye.",
         "closed_bye": "Goodbye.",
     },
 }
@@ -72,7 +76,7 @@ def build_apology(menus: Menus) -> Apology:
     if number:
         opened.dial(timeout=30).number(number)
     for lang in langs:
-        say(opened, lang, "bye")
+        say(opened, lang, "dialled_bye" if number else "bye")
     opened.hangup()
     if schedule is None or number is None:
         return Apology(str(opened), str(opened), None)
