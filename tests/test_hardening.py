@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -29,6 +30,29 @@ def test_production_refuses_flasks_development_server():
     )
     with pytest.raises(SettingsError, match="development server"):
         settings.check()
+
+
+def test_flask_run_in_production_is_refused_in_one_line_not_a_traceback():
+    """Review: the refusal was right but buried at the end of a 44-line traceback."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "IVR_ENV": "production",
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "PUBLIC_BASE_URL": "https://ivr.example.com",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "server:app", "run", "--port", "1"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert (done.stdout + done.stderr).strip() == (
+        "Error: IVR_ENV=production must not run on Flask's development server; serve it with "
+        "gunicorn (see the Procfile)"
+    )
 
 
 def test_production_needs_a_trusted_source_for_the_signed_url():

@@ -2,9 +2,13 @@
 
 import gc
 
+from ivr.settings import SettingsError
 from ivr.web.app import create_app
 
-app = create_app()
+try:
+    app = create_app()
+except SettingsError as exc:  # a refusal to start: its one line, not a traceback
+    raise SystemExit(f"Error: {exc}") from None
 # The menus, the libraries and the app live as long as the process: moving them out of the
 # collector's view keeps its full collections (pauses felt as tail latency) short.
 gc.freeze()
