@@ -66,6 +66,11 @@ def purge_command(age: str | None) -> None:
         cutoff = datetime.datetime.now(UTC) - database.parse_age(age)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--older-than") from None
+    except OverflowError:
+        raise click.BadParameter(
+            f"'{age}' reaches back before the year 1; nothing is that old",
+            param_hint="--older-than",
+        ) from None
     engine = cli_engine(settings)
     try:
         counts = database.purge(engine, cutoff)

@@ -98,6 +98,8 @@ def report_command(
     since: str | None, until: str | None, fmt: str, chart: Path | None, simulated: bool
 ) -> None:
     """Report calls per day and hour, menu choices, hang-ups, agent waits and open items."""
+    if chart is not None and not chart.parent.is_dir():  # before the report, not after it
+        raise click.BadParameter(f"{chart.parent} is not a directory", param_hint="--chart")
     menus = _menus()
     zone = report_zone(menus)
     start, end = _moment(since, zone, False), _moment(until, zone, True)
@@ -118,7 +120,10 @@ def report_command(
     else:
         print_report(report, Console())
     if chart is not None:
-        chart.write_text(svg_chart(report), encoding="utf-8")
+        try:
+            chart.write_text(svg_chart(report), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {chart}: {exc.strerror}") from None
         click.echo(f"wrote {chart}", err=True)
 
 

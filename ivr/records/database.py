@@ -317,7 +317,10 @@ def parse_age(value: str) -> datetime.timedelta:
     match = _AGE.match(value.strip().lower())
     if not match:
         raise ValueError(f"'{value}' is not an age like 90d, 12h or 2w")
-    return datetime.timedelta(**{_UNITS[match[2]]: int(match[1])})
+    try:
+        return datetime.timedelta(**{_UNITS[match[2]]: int(match[1])})
+    except OverflowError:
+        raise ValueError(f"'{value}' is longer than the calendar; nothing is that old") from None
 
 
 def new_revision(message: str) -> None:

@@ -355,7 +355,8 @@ class _SafeWriter:
     """A csv writer whose text cells cannot run as spreadsheet formulas.
 
     A cell starting with = + - or @ (a caller's words in a transcription, say) is
-    prefixed with an apostrophe, as OWASP advises against CSV injection.
+    prefixed with an apostrophe, as OWASP advises against CSV injection; control
+    characters other than a line break are dropped.
     """
 
     def __init__(self, writer: Any) -> None:
@@ -370,9 +371,12 @@ class _SafeWriter:
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    # Control characters go as in the table (a lone CR would split the row unquoted); a
+    # line break stays, and the csv module quotes it.
+    value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch) != "Cc")
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _blank(value: object) -> object:

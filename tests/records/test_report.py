@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -252,6 +254,14 @@ def test_table_report_and_svg_chart(known, ivr, tmp_path):
     assert "11:00 2 calls" in titles and "goodbye 4 calls" in titles
 
 
+def test_a_chart_that_cannot_be_written_is_one_error_line(known, ivr, tmp_path):
+    """Review: a path in no directory printed the report, then a traceback."""
+    missing = ivr("report", "--chart", str(tmp_path / "no" / "x.svg"), expect=2)
+    assert "is not a directory" in missing.output and "calls" not in missing.output
+    refused = ivr("report", "--chart", "/proc/ivr-chart.svg", expect=1)  # no files there
+    assert "Error: cannot write /proc/ivr-chart.svg: " in refused.output
+
+
 def test_an_empty_database_gives_an_empty_report(db, ivr):
     data = report_json(ivr)
     assert data["calls"] == {"total": 0, "after_hours": 0, "after_hours_share": None}
@@ -378,6 +388,14 @@ def test_purge_deletes_old_calls_with_everything_they_left(db, tmp_path, ivr):
     assert counts(db) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
     refused = ivr("db", "purge", "--older-than", "soon", expect=2)
     assert "is not an age like 90d" in refused.output
+    # Review: ages beyond the calendar were tracebacks (OverflowError).
+    for age, says in (
+        ("1000000d", "reaches back before the year 1"),
+        ("99999999999d", "is longer than the calendar"),
+    ):
+        refused = ivr("db", "purge", "--older-than", age, expect=2)
+        assert says in refused.output and "Traceback" not in refused.output
+    assert counts(db)["calls"] == 1
 
 
 def test_purge_by_default_keeps_what_callers_are_told(db, tmp_path, ivr, monkeypatch):
@@ -415,6 +433,34 @@ def test_csv_cells_cannot_run_as_formulas():
     )
     text = to_csv(report)
     assert "hangup,'=cmd" in text and ",'@SUM(1+1)" in text
+
+
+def test_csv_cells_keep_their_row_whatever_control_characters_they_hold():
+    """Review: a lone CR in a transcription went out unquoted and split the row."""
+    from ivr.records.report import Report, to_csv
+
+    said = "hello RED \rOVERWRITE\x1b[31m\tline two\nline three"
+    report = Report(
+        since=None,
+        until=None,
+        timezone="UTC",
+        calls=0,
+        after_hours=None,
+        by_day=[],
+        by_hour=[0] * 24,
+        options=[],
+        hangups=[],
+        agent_calls=0,
+        agent_average_seconds=None,
+        voicemails=[
+            {"id": 1, "kind": "voicemail", "caller": "x", "at": "t", "transcription": said}
+        ],
+        callbacks=[],
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(report), newline="")))
+    (message,) = [row for row in rows if row[0] == "voicemail"]
+    assert message[-1] == "hello RED OVERWRITE[31mline two\nline three"
+    assert all(len(row) == 4 for row in rows)
 
 
 def test_stored_fields_reach_the_terminal_as_plain_text():
