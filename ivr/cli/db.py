@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import click
 from sqlalchemy import Engine
@@ -16,11 +17,27 @@ from ivr.settings import Settings
 UTC = datetime.UTC
 
 
-def cli_engine(settings: Settings | None = None) -> Engine:
-    """Open and migrate the database for a command, or fail with one clear error."""
+def cli_engine(settings: Settings | None = None, *, existing: bool = False) -> Engine:
+    """Open and migrate the database for a command, or fail with one clear error.
+
+    `existing`: a command that only reads refuses a SQLite file that is not there (a
+    mistyped DATABASE_URL or data directory), rather than create an empty one and report
+    that nothing happened.
+    """
     settings = settings or cli_settings()
     try:
-        return database.connect(database.database_url(settings.database_url, settings.instance_dir))
+        url = database.database_url(settings.database_url, settings.instance_dir)
+        if (
+            existing
+            and url.get_backend_name() == "sqlite"
+            and url.database not in (None, "", ":memory:")
+        ):
+            if not Path(url.database).is_file():
+                raise click.ClickException(
+                    f"no call records at {url.database}: check DATABASE_URL or "
+                    "IVR_INSTANCE_DIR (the server, or `ivr db upgrade`, creates them)"
+                )
+        return database.connect(url)
     except database.DatabaseUnavailable as exc:
         raise Unavailable(str(exc)) from None
     except database.RecordsError as exc:

@@ -108,7 +108,7 @@ def report_command(
             f"--since {since} is not before --until {until}: no time lies between them "
             "(--until includes its day)"
         )
-    engine = cli_engine()
+    engine = cli_engine(existing=True)
     try:
         report = build_report(engine, menus, start, end, skip_call_sids=_skipped(simulated))
     finally:
@@ -133,7 +133,7 @@ def _open_items(
     """Mark items handled when asked (returning None), else list them."""
     voicemails = table is tables.recordings
     name, command = ("voicemail", "voicemails") if voicemails else ("callback request", "callbacks")
-    engine = cli_engine()
+    engine = cli_engine(existing=True)
     try:
         if handle:
             now = datetime.datetime.now(UTC)
@@ -220,7 +220,7 @@ def _print_items(
 def print_misses(since: str | None) -> None:
     """Print the unmatched and low-score utterances of real calls (`ivr speech --misses`)."""
     menus = _menus()
-    engine = cli_engine()
+    engine = cli_engine(existing=True)
     try:
         found = speech_misses(
             engine,

@@ -9,8 +9,10 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from ivr.cli import cli
 from ivr.records import database, tables
 from ivr.records.report import mask_number
 from ivr.records.spool import Spool
@@ -260,6 +262,17 @@ def test_a_chart_that_cannot_be_written_is_one_error_line(known, ivr, tmp_path):
     assert "is not a directory" in missing.output and "calls" not in missing.output
     refused = ivr("report", "--chart", "/proc/ivr-chart.svg", expect=1)  # no files there
     assert "Error: cannot write /proc/ivr-chart.svg: " in refused.output
+
+
+def test_reading_commands_refuse_a_records_file_that_is_not_there(tmp_path):
+    """Review: a mistyped DATABASE_URL made an empty database and reported no calls."""
+    missing = tmp_path / "typo" / "ivr.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{missing}", "IVR_MENUS": str(HOTLINE)}
+    for command in (["report"], ["voicemails"], ["callbacks"], ["speech", "--misses"]):
+        result = CliRunner().invoke(cli, command, env=env)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"Error: no call records at {missing}: check DATABASE_URL" in result.output
+    assert not missing.parent.exists()  # nothing made on the way
 
 
 def test_an_empty_database_gives_an_empty_report(db, ivr):
