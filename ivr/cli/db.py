@@ -27,16 +27,12 @@ def cli_engine(settings: Settings | None = None, *, existing: bool = False) -> E
     settings = settings or cli_settings()
     try:
         url = database.database_url(settings.database_url, settings.instance_dir)
-        if (
-            existing
-            and url.get_backend_name() == "sqlite"
-            and url.database not in (None, "", ":memory:")
-        ):
-            if not Path(url.database).is_file():
-                raise click.ClickException(
-                    f"no call records at {url.database}: check DATABASE_URL or "
-                    "IVR_INSTANCE_DIR (the server, or `ivr db upgrade`, creates them)"
-                )
+        file = url.database if url.get_backend_name() == "sqlite" else None
+        if existing and file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+            raise click.ClickException(
+                f"no call records at {file}: check DATABASE_URL or IVR_INSTANCE_DIR "
+                "(the server, or `ivr db upgrade`, creates them)"
+            )
         return database.connect(url)
     except database.DatabaseUnavailable as exc:
         raise Unavailable(str(exc)) from None
