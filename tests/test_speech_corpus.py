@@ -95,6 +95,17 @@ def test_ivr_speech_prints_accuracy_per_node_and_the_misses():
     assert "out of scope reaching a node: 0" in result.output
 
 
+def test_ivr_speech_by_default_runs_the_development_set_never_the_held_out_one(monkeypatch):
+    """Review: the natural first try printed the held-out sentences among its misses."""
+    monkeypatch.chdir(HERE.parent.parent)
+    default = CliRunner().invoke(cli, ["speech", "--menus", str(MENUS)])
+    named = CliRunner().invoke(
+        cli, ["speech", "--corpus", str(HERE / "dev.yaml"), "--menus", str(MENUS)]
+    )
+    assert default.exit_code == named.exit_code == 0, default.output
+    assert default.output == named.output
+
+
 @pytest.mark.parametrize(
     ("said", "node"),
     [
