@@ -76,6 +76,20 @@ def test_shipped_menu_needs_numbers_from_the_environment():
     assert "demo default is not used in production" in text
 
 
+def test_validate_in_the_production_environment_checks_what_production_start_up_does(
+    monkeypatch, capsys
+):
+    """Review: `IVR_ENV=production ivr validate` said valid; the server then refused it."""
+    for name in ("AGENT_NUMBER", "EMERGENCY_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
+    assert ivr_main(["validate", str(HOTLINE)]) == 0  # development: the demo defaults
+    capsys.readouterr()
+    monkeypatch.setenv("IVR_ENV", "production")
+    assert ivr_main(["validate", str(HOTLINE)]) == 1
+    err = capsys.readouterr().err
+    assert "AGENT_NUMBER is not set" in err and "EMERGENCY_NUMBER is not set" in err
+
+
 def test_shipped_numbers_come_from_the_environment():
     menus = load_menus(HOTLINE, env={"AGENT_NUMBER": "+8620111122223"})
     assert menus.nodes["agent_dial"].number == "+8620111122223"

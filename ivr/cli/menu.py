@@ -13,14 +13,21 @@ from ivr.cli.context import cli_settings, menus_path
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--production", is_flag=True, help="Check as IVR_ENV=production would.")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Check as the production server would (the default when IVR_ENV=production).",
+)
 def validate(path: Path | None, production: bool) -> None:
     """Check a menus file; print every problem with its line, node and fix."""
     from ivr.menu.loading import check_menus
     from ivr.menu.problems import summary
 
-    path = menus_path(path)
-    problems = check_menus(path, cli_settings().env, production=production)  # errors first
+    settings = cli_settings()
+    path = path or settings.menus_path
+    # An operator's pre-deploy check in the production environment checks what start-up will.
+    production = production or settings.production
+    problems = check_menus(path, settings.env, production=production)  # errors first
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
