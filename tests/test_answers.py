@@ -89,6 +89,20 @@ def test_a_closed_line_is_said_inside_the_next_gather(make_app, clock):
     assert root[0].tag == "Gather" and "现在是非人工服务时间" in words(root[0])
 
 
+def test_star_after_a_closed_line_says_the_hours_again_with_the_choices(make_app, clock):
+    """Review: `*` at the after-hours menu repeated the choices but not the hours, the one
+    fact a caller there most likely wants again."""
+    clock.now = CLOSED_TIME
+    client = make_app(HOTLINE).test_client()
+    closed = press(client, post(client, "/voice"), "0")
+    again = press(client, closed, "*")
+    assert words(gather(again)) == words(gather(closed))
+    assert "现在是非人工服务时间" in words(gather(again))
+    clock.now = OPEN_TIME  # a menu reached while open repeats its choices only
+    main = post(client, "/voice")
+    assert "非人工服务时间" not in words(press(client, press(client, main, "1"), "*"))
+
+
 # -- 2. ways onward ---------------------------------------------------------------------------
 
 

@@ -413,7 +413,7 @@ KEYS = {
     "calls": ("call_sid",),
     "events": ("call_sid", "step", "path"),
     "recordings": ("recording_sid",),
-    "callbacks": ("call_sid", "step"),
+    "callbacks": ("call_sid", "number"),
 }
 
 

@@ -572,6 +572,7 @@ def test_ivr_test_leaves_ivr_report_unchanged():
     """Every scenario's voicemails and callback requests stay out of the operator's records
     (even as simulated calls, which `--simulated` would show)."""
     runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0  # the operator's records
     before = runner.invoke(cli, ["report", "--format", "json", "--simulated"])
     assert before.exit_code == 0, before.output
     tested = runner.invoke(cli, ["test"])

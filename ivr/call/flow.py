@@ -238,6 +238,12 @@ class Flow:
 
     def __init__(self, menus: Menus) -> None:
         self.menus = menus
+        # The hours nodes that announce their closed line before leading to a menu: `*` in
+        # that menu says the line again, as it was the first time.
+        self._closing: dict[str, list[tuple[str, HoursNode]]] = {}
+        for node_id, node in menus.nodes.items():
+            if isinstance(node, HoursNode) and node.announce_closed:
+                self._closing.setdefault(node.closed, []).append((node_id, node))
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -750,8 +756,18 @@ class Flow:
         if isinstance(action, Option):
             lang = action.language or state.lang
             return self._leave(replace(state, lang=lang), action.to, now, f"{heard} -> {key}")
-        if action == "repeat":  # after an answer: the answer itself again
-            return self._menu(state, plan, (), full=True, outcome=f"{heard} -> repeat")
+        if action == "repeat":  # the menu, or after an answer the answer itself, again
+            closed = next(
+                (
+                    self._closed(hours_id, hours_node, now, state.lang)
+                    for hours_id, hours_node in self._closing.get(state.node, ())
+                    if not self.menus.schedules[hours_node.schedule].is_open(now)
+                ),
+                (),
+            )
+            return self._menu(
+                state, plan, (), full=True, outcome=f"{heard} -> repeat", carried=closed
+            )
         if action == "back" and plan.back:  # an answer goes back to its own menu
             return self._go(state, plan.back, now, (), f"{heard} -> back")
         if action == "back" and state.back:
