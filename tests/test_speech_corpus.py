@@ -58,6 +58,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation3.yaml",
         "validation4.yaml",
         "validation5.yaml",
+        "validation6.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
