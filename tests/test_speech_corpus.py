@@ -158,6 +158,11 @@ def test_a_word_no_phrase_has_is_not_taken_for_one_that_sounds_alike(menus, said
         ("不知道为什么我的账号被锁了", "我的账号被锁了"),
         ("I got charged two times", "I got charged twice"),  # one concept
         ("我用支付宝", "我用花呗"),
+        ("get me your manager", "get me your supervisor"),  # someone in charge
+        ("transfer me", "put me through"),  # the call passed on, not money
+        ("让你们领导接电话", "让你们主管接电话"),
+        ("帮我转一下", "帮我转接"),
+        ("帮我转一下账", "帮我转账"),  # money, as 转账
     ],
 )
 def test_words_that_mean_the_same_are_read_the_same(said, same):

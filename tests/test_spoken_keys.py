@@ -242,3 +242,41 @@ def test_a_callback_number_we_cannot_call_in_the_url_starts_the_request_over(men
         state = CallState(node="callback", lang="zh-CN", step=5, stage=stage, number="+1")
         answer = flow.callback(state, CLOSED_TIME, caller="+8613800138000", digits="1")
         assert answer.callback is None, stage
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I want to speak to a manager"),
+        ("en-US", "get me a supervisor"),
+        ("en-US", "transfer me please"),
+        ("en-US", "can you transfer me"),
+        ("en-US", "let me speak to your boss"),
+        ("zh-CN", "让你们领导接电话"),
+        ("zh-CN", "帮我转一下"),
+        ("zh-CN", "叫你们经理来"),
+    ],
+)
+def test_a_manager_or_being_put_through_reaches_the_agent_through_its_hours(menus, lang, said):
+    """Issue #16 point 1: asking for someone in charge, or to be transferred, is asking for
+    an agent, from any speech menu, through the agent's hours like key 0."""
+    flow = Flow(menus)
+    main = CallState(node=menus.main_menu, lang=lang, step=2)
+    assert flow.gather(main, OPEN_TIME, speech=said, confidence=0.9).node == "agent_dial"
+    assert flow.gather(main, CLOSED_TIME, speech=said, confidence=0.9).node == "after_hours"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "how to transfer money"),
+        ("en-US", "how do I transfer money to a friend"),
+        ("zh-CN", "转账"),
+        ("zh-CN", "怎么转账"),
+        ("zh-CN", "帮我转一下账"),
+        ("zh-CN", "我想把钱转一下给我妈"),
+    ],
+)
+def test_money_transferred_is_still_the_bills_and_transfers_answer(menus, lang, said):
+    main = CallState(node=menus.main_menu, lang=lang, step=2)
+    assert Flow(menus).gather(main, OPEN_TIME, speech=said, confidence=0.9).node == "bills"

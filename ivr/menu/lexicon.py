@@ -112,6 +112,14 @@ _PHRASAL = (
         "twofactor",
     ),
     (re.compile(r"\bshut(?:s|ting)? me out\b"), "lockout"),
+    # the call passed on to someone ("transfer me", "put me through"): not money transferred
+    (
+        re.compile(
+            r"\b(?:transfer(?:red|ring)?|put) me(?: through| thru)?\b(?! (?:some |the |my )?money)"
+            r"|\btransfer (?:my|this|the) call\b"
+        ),
+        "putthrough",
+    ),
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
@@ -183,6 +191,7 @@ _SAME = _folded(
         "information": "info data details",
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
+        "supervisor": "supervisors manager managers boss superior",
         "signup": "join joined joining enrol enroll enrolled",
     }
 )
@@ -200,7 +209,10 @@ _ZH_SAME = _folded(
         "客服人员": "工作人员",
         "应用": "软件 客户端 应用程序",
         "余额": "零钱",
-        "转账": "汇款 打钱 转钱",
+        "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
+        # the call passed on ("帮我转一下"), and who is in charge
+        "转接": "转一下",
+        "主管": "领导 经理 负责人 上级",
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
         "投诉": "吐槽",
