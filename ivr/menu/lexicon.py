@@ -37,8 +37,8 @@ _FRAMES = (
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
-    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to)\b"), "cannot"),
-    (re.compile(r"\bwon't\b"), "will not"),
+    # "it won't pay" refuses, as "it can't": a failure too
+    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't)\b"), "cannot"),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
     # "I'd like" is no ID: the pronoun and its verb, both fillers
     (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
@@ -112,6 +112,8 @@ _PHRASAL = (
         "twofactor",
     ),
     (re.compile(r"\bshut(?:s|ting)? me out\b"), "lockout"),
+    # into the app or the account: "I can't get in", "it won't let me in"
+    (re.compile(r"\b(?:get|got|getting|let me) ?(?:in|into)\b(?! touch)"), "login"),
     # the call passed on to someone ("transfer me", "put me through"): not money transferred
     (
         re.compile(
@@ -228,6 +230,8 @@ _ZH_SAME = _folded(
         "冒充": "自称 假冒 假装 装成",
         "链接": "网址",
         "建议": "想法",
+        # dialect: northern 木有, south-western 莫得, 没得
+        "没有": "木有 莫得 没得",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
         "泄露": "泄漏 外泄 流出去",
     }
