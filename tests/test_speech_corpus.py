@@ -32,6 +32,7 @@ def menus():
         ("validation3.yaml", 0.935),
         ("validation4.yaml", 0.895),
         ("validation5.yaml", 0.95),
+        ("validation6.yaml", 0.865),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -58,6 +59,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation3.yaml",
         "validation4.yaml",
         "validation5.yaml",
+        "validation6.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
@@ -168,6 +170,15 @@ def test_a_word_no_phrase_has_is_not_taken_for_one_that_sounds_alike(menus, said
         ("不知道为什么我的账号被锁了", "我的账号被锁了"),
         ("I got charged two times", "I got charged twice"),  # one concept
         ("我用支付宝", "我用花呗"),
+        ("get me your manager", "get me your supervisor"),  # someone in charge
+        ("transfer me", "put me through"),  # the call passed on, not money
+        ("让你们领导接电话", "让你们主管接电话"),
+        ("帮我转一下", "帮我转接"),
+        ("帮我转一下账", "帮我转账"),  # money, as 转账
+        ("俺的钱木有到账", "我的钱没有到账"),  # dialect: 俺, 木有
+        ("啷个付不了", "付不了"),
+        ("it won't let me pay", "it can't let me pay"),  # refusing is failing
+        ("I can't get into my account", "I cannot login my account"),
     ],
 )
 def test_words_that_mean_the_same_are_read_the_same(said, same):

@@ -109,6 +109,81 @@ def test_after_hours_a_message_or_callback_can_be_asked_for_in_words(menus, lang
     assert flow.gather(busy, OPEN_TIME, speech=said, confidence=0.9).node == answer.node
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        # the reviewer's: an unrelated "A or B?" question, or a re-prompt, before
+        ("zh-CN", "明天早上给我打电话", "callback"),
+        ("zh-CN", "你们明天打给我吧", "callback"),
+        ("zh-CN", "帮我预约一下", "callback"),  # 预约: the option's own label word
+        ("en-US", "call me tomorrow morning", "callback"),
+        ("en-US", "can someone phone me back", "callback"),
+        # the ways people ask for a call
+        ("zh-CN", "联系我", "callback"),
+        ("zh-CN", "有空回个电话", "callback"),
+        ("zh-CN", "约个时间吧", "callback"),
+        ("zh-CN", "能不能请人给我打个电话", "callback"),
+        ("zh-CN", "回 电", "callback"),  # a recogniser's space between characters
+        ("zh-CN", "我不想等了给我打电话", "callback"),  # 了 ends what 不想 declines
+        ("en-US", "give me a call", "callback"),
+        ("en-US", "get back to me", "callback"),
+        ("en-US", "have someone call me", "callback"),
+        ("en-US", "I'd like to book a call", "callback"),
+        ("en-US", "could someone contact me", "callback"),
+        # or to leave a message
+        ("zh-CN", "我留言", "voicemail"),
+        ("zh-CN", "我留个口信", "voicemail"),
+        ("en-US", "leave a voicemail", "voicemail"),
+        ("en-US", "take a message", "voicemail"),
+        ("en-US", "don't call me back just take a message", "voicemail"),
+        ("zh-CN", "我不想留言，给我回电话", "callback"),
+    ],
+)
+def test_a_callback_or_a_message_asked_for_in_everyday_words(menus, lang, said, node):
+    flow = Flow(menus)
+    for menu, now in (("after_hours", CLOSED_TIME), ("agent_unavailable", OPEN_TIME)):
+        state = CallState(node=menu, lang=lang, step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node.startswith(node), (menu, answer.outcome)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "不用回电了"),
+        ("zh-CN", "不要给我打电话"),
+        ("zh-CN", "别给我打电话了"),
+        ("zh-CN", "我不要预约"),
+        ("en-US", "don't call me"),
+        ("en-US", "do not call me back"),
+        ("en-US", "I don't want a callback"),
+        ("en-US", "please don't phone me"),
+    ],
+)
+def test_a_callback_turned_down_books_none_and_asks_again(menus, lang, said):
+    """Declined just before, in its clause: neither the callback nor an unrelated topic."""
+    flow = Flow(menus)
+    for menu, now in (("after_hours", CLOSED_TIME), ("agent_unavailable", OPEN_TIME)):
+        state = CallState(node=menu, lang=lang, step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node == menu and "declined" in answer.outcome, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "你们联系我们吧"),  # 我们 is not 我
+        ("zh-CN", "给我们打电话"),
+        ("en-US", "can you bring me a coffee"),  # "ring me" only as words
+        ("en-US", "someone called me yesterday"),
+    ],
+)
+def test_callback_words_count_only_as_whole_words(menus, lang, said):
+    state = CallState(node="after_hours", lang=lang, step=3)
+    answer = Flow(menus).gather(state, CLOSED_TIME, speech=said, confidence=0.9)
+    assert not answer.node.startswith("callback"), answer.outcome
+
+
 def test_the_main_menu_invites_speech_once(menus):
     flow = Flow(menus)
     for lang, invite in (("zh-CN", "请说出您的问题"), ("en-US", "Say what you need")):
@@ -167,3 +242,41 @@ def test_a_callback_number_we_cannot_call_in_the_url_starts_the_request_over(men
         state = CallState(node="callback", lang="zh-CN", step=5, stage=stage, number="+1")
         answer = flow.callback(state, CLOSED_TIME, caller="+8613800138000", digits="1")
         assert answer.callback is None, stage
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I want to speak to a manager"),
+        ("en-US", "get me a supervisor"),
+        ("en-US", "transfer me please"),
+        ("en-US", "can you transfer me"),
+        ("en-US", "let me speak to your boss"),
+        ("zh-CN", "让你们领导接电话"),
+        ("zh-CN", "帮我转一下"),
+        ("zh-CN", "叫你们经理来"),
+    ],
+)
+def test_a_manager_or_being_put_through_reaches_the_agent_through_its_hours(menus, lang, said):
+    """Issue #16 point 1: asking for someone in charge, or to be transferred, is asking for
+    an agent, from any speech menu, through the agent's hours like key 0."""
+    flow = Flow(menus)
+    main = CallState(node=menus.main_menu, lang=lang, step=2)
+    assert flow.gather(main, OPEN_TIME, speech=said, confidence=0.9).node == "agent_dial"
+    assert flow.gather(main, CLOSED_TIME, speech=said, confidence=0.9).node == "after_hours"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "how to transfer money"),
+        ("en-US", "how do I transfer money to a friend"),
+        ("zh-CN", "转账"),
+        ("zh-CN", "怎么转账"),
+        ("zh-CN", "帮我转一下账"),
+        ("zh-CN", "我想把钱转一下给我妈"),
+    ],
+)
+def test_money_transferred_is_still_the_bills_and_transfers_answer(menus, lang, said):
+    main = CallState(node=menus.main_menu, lang=lang, step=2)
+    assert Flow(menus).gather(main, OPEN_TIME, speech=said, confidence=0.9).node == "bills"

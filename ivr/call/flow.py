@@ -17,7 +17,7 @@ from typing import TypeVar
 from ivr.call.state import ANY_WINDOW, MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, numbers, phrases
-from ivr.menu.intents import THRESHOLD, Match, affirmed
+from ivr.menu.intents import THRESHOLD, Match, keywords_said
 from ivr.menu.loading import MenuPlan, Menus, normalize
 from ivr.menu.schema import (
     AnswerNode,
@@ -664,15 +664,21 @@ class Flow:
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
         spoken = self.menus.spoken
-        wanted = normalize(affirmed(speech))  # "不用回电了，我留言吧": a message, not a callback
-        for word, key in plan.keywords.get(state.lang, ()):
+        declined = False  # "不用回电了，我留言吧": a message; "don't call me": neither
+        for key, no in keywords_said(speech, plan.keywords.get(state.lang, ())):
             option = plan.keys[key]
             # Keywords pick an option that the whole tree's phrases cannot reach: a language,
             # a message or a callback (or any option, without a spoken index at all).
-            if not isinstance(option, Option) or word not in wanted:
+            if not isinstance(option, Option):
                 continue
             if option.language or spoken is None or option.to not in spoken.paths:
-                return self._choose(state, plan, key, now, said)
+                if not no:
+                    return self._choose(state, plan, key, now, said)
+                declined = True
+        if declined:  # what this menu offers, turned down: its choices again, not a topic
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{said}, declined", spoken=True
+            )
         if spoken is None:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = spoken.intents.match(speech)

@@ -68,9 +68,9 @@ _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
     # (额 of 余额 and 这个 of 这个月 are words, not hesitations)
     "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|"
-    "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|你们|您|的|了|吗|"
+    "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|俺|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
-    "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|什么|多少|啥|哪里|哪儿|为什么|为啥|"
+    "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|啷个|什么|多少|啥|哪里|哪儿|在哪|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
     # when it happened says nothing of what happened
     "今天|明天|昨天|刚才|刚刚"
@@ -390,6 +390,56 @@ def affirmed(text: str) -> str:
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
     return text
+
+
+# What declines the option named right after it ("不要给我打电话", "别再回电了", "don't call
+# me back", "no need for a callback"), within a few characters or words (a sentence-final
+# particle or a clause break ends it: "我不想等了给我打电话" asks for the call).
+_ZH_DECLINE = re.compile(
+    r"(?:不用|(?<!要)不要|不需要|不想|不必|无需|没必要|甭|(?<!特)别(?!人))[^了吧啊]{0,4}$"
+)
+_EN_DECLINE = re.compile(
+    r"\b(?:don'?t|do not|never|no need(?: for| to)?|no more)(?: [a-z']+){0,4} ?$"
+)
+_CLAUSES = re.compile(r"[，,。.!?！？;；:：]")
+_CJK = "\u4e00-\u9fff"
+
+
+def keyword_form(text: str) -> str:
+    """A keyword or a clause as keywords are found in it: `normalize`d, without the spaces
+    a recogniser may put between Chinese characters ("回 电" is "回电")."""
+    return re.sub(f"(?<=[{_CJK}]) (?=[{_CJK}])", "", normalize(text))
+
+
+def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str, bool]]:
+    """(key, declined) for each of `words` ((keyword in `keyword_form`, key), longest first)
+    that `text` says, in the order said: whole words only ("call me" is not in "recall me",
+    联系我 not in 联系我们), a keyword declined when a negation comes just before it in its
+    clause ("不要给我打电话", "please don't call me back", with nothing asked for between)."""
+    words = list(words)
+    found: list[tuple[int, str, bool]] = []
+    for offset, clause in enumerate(_CLAUSES.split(affirmed(text))):
+        said = keyword_form(clause)
+        taken: list[tuple[int, int, str]] = []
+        for word, key in words:
+            for hit in _keyword(word).finditer(said):
+                if not any(s < hit.end() and hit.start() < e for s, e, _ in taken):
+                    taken.append((hit.start(), hit.end(), key))
+        taken.sort()
+        start = 0
+        for s, e, key in taken:
+            before = said[start:s]
+            declined = bool(_ZH_DECLINE.search(before) or _EN_DECLINE.search(before))
+            found.append((offset * 10_000 + s, key, declined))
+            start = e
+    return [(key, declined) for _, key, declined in sorted(found)]
+
+
+@cache
+def _keyword(word: str) -> re.Pattern[str]:
+    head = r"(?<![a-z0-9'])" if word[:1].isascii() else ""
+    tail = r"(?![a-z0-9'])" if word[-1:].isascii() else "(?!们)"  # 我们 is not 我
+    return re.compile(head + re.escape(word) + tail)
 
 
 def clean(text: str) -> str:

@@ -37,8 +37,8 @@ _FRAMES = (
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
-    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to)\b"), "cannot"),
-    (re.compile(r"\bwon't\b"), "will not"),
+    # "it won't pay" refuses, as "it can't": a failure too
+    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't)\b"), "cannot"),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
     # "I'd like" is no ID: the pronoun and its verb, both fillers
     (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
@@ -112,6 +112,16 @@ _PHRASAL = (
         "twofactor",
     ),
     (re.compile(r"\bshut(?:s|ting)? me out\b"), "lockout"),
+    # into the app or the account: "I can't get in", "it won't let me in"
+    (re.compile(r"\b(?:get|got|getting|let me) ?(?:in|into)\b(?! touch)"), "login"),
+    # the call passed on to someone ("transfer me", "put me through"): not money transferred
+    (
+        re.compile(
+            r"\b(?:transfer(?:red|ring)?|put) me(?: through| thru)?\b(?! (?:some |the |my )?money)"
+            r"|\btransfer (?:my|this|the) call\b"
+        ),
+        "putthrough",
+    ),
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
@@ -183,6 +193,7 @@ _SAME = _folded(
         "information": "info data details",
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
+        "supervisor": "supervisors manager managers boss superior",
         "signup": "join joined joining enrol enroll enrolled",
     }
 )
@@ -200,7 +211,10 @@ _ZH_SAME = _folded(
         "客服人员": "工作人员",
         "应用": "软件 客户端 应用程序",
         "余额": "零钱",
-        "转账": "汇款 打钱 转钱",
+        "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
+        # the call passed on ("帮我转一下"), and who is in charge
+        "转接": "转一下",
+        "主管": "领导 经理 负责人 上级",
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
         "投诉": "吐槽",
@@ -216,6 +230,8 @@ _ZH_SAME = _folded(
         "冒充": "自称 假冒 假装 装成",
         "链接": "网址",
         "建议": "想法",
+        # dialect: northern 木有, south-western 莫得, 没得
+        "没有": "木有 莫得 没得",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
         "泄露": "泄漏 外泄 流出去",
     }

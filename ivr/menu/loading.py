@@ -1053,7 +1053,11 @@ def _global_items(
 
 def _keywords(options: Mapping[str, Option], lang: str) -> tuple[tuple[str, str], ...]:
     words = sorted(
-        ((normalize(w), key) for key, o in options.items() for w in o.keywords.get(lang, ())),
+        (
+            (intents.keyword_form(w), key)
+            for key, o in options.items()
+            for w in o.keywords.get(lang, ())
+        ),
         key=lambda kw: -len(kw[0]),
     )
     return tuple(kw for kw in words if kw[0])
