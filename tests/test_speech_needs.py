@@ -63,9 +63,7 @@ def test_mandarin_money_not_arrived_or_a_failed_top_up_reaches_its_answer(flow, 
         ("en-US", "I can't top up", "funds_not_arrived"),
     ],
 )
-def test_english_codes_not_received_and_failed_top_ups_reach_their_answer(
-    flow, lang, said, node
-):
+def test_english_codes_not_received_and_failed_top_ups_reach_their_answer(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
 
