@@ -151,7 +151,17 @@ class Intents:
     ]  # a syllable -> the phrases' characters, commonest first
 
     def match(self, utterance: str) -> Match:
-        """Score every node for `utterance`; node None when nothing fits at all."""
+        """Score every node for `utterance`; node None when nothing fits at all.
+
+        A complaint that names a problem ("我要投诉提现不到账") is the problem's when the
+        problem alone is understood, and a complaint only when it is not.
+        """
+        topic = lexicon.complaint_topic(utterance)
+        if topic is not None and (found := self._match(topic)).choices:
+            return found
+        return self._match(utterance)
+
+    def _match(self, utterance: str) -> Match:
         scores, phrase = self._scores(utterance)
         nodes, ancestors = self.nodes, self.ancestors
         off_topic = scores.pop(len(nodes) - 1, None)  # the pseudo-node, last of all

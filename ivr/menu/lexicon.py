@@ -122,6 +122,15 @@ _PHRASAL = (
         ),
         "putthrough",
     ),
+    # not got is not received ("I didn't get the code", "I never got a text"): "get" alone
+    # is a filler, which left only "not code"; getting somewhere is not receiving
+    (
+        re.compile(
+            r"\b(?:not|never|cannot) (?:get|gets|got|gotten|getting)\b"
+            r"(?! (?:in|into|on|onto|through|past|to|out|back in|logged|signed|it)\b)"
+        ),
+        "not receive",
+    ),
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
@@ -234,7 +243,21 @@ _ZH_SAME = _folded(
         "没有": "木有 莫得 没得",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
         "泄露": "泄漏 外泄 流出去",
+        # money not arrived, however the negation is put (不到账 is 没到账, not a how-to)
+        "没到账": "不到账 到不了账 没有到账 未到账",
+        "没到": "到不了",
+        # not got is not received (验证码没拿到, 短信没接到)
+        "没收到": "没拿到 没接到 没得到 没有收到",
     }
+)
+# A Mandarin how-to ("怎么充值", "如何转账") is not a statement of its words ("充值没到账"),
+# as "how do I" is not in English: it reads as the same word, "howto". 怎么 asking why
+# ("怎么还没到", "怎么登不上", "怎么这么慢") or what to do ("怎么办", "怎么回事") is not one,
+# nor "怎么联系你们", "怎么找客服": asking for a way to reach us is the request itself, with
+# no problem of the same words to tell it from.
+_ZH_HOWTO = re.compile(
+    r"(?:怎么|怎样|如何|咋)(?!办|回事|样|弄|搞|整|了|还(?!款|钱)|不|没|老|总|一直|又|突然|会|就|都|也|"
+    r"这么|那么|这样|那样|说|个|可能|联系|找(?!回))"
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
@@ -247,7 +270,37 @@ def rewrite(text: str) -> str:
     for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _PHRASAL:
         text = pattern.sub(spelled, text)
     text = _ZH_CLAIMED.sub("冒充", text)
+    text = _ZH_HOWTO.sub(" howto ", text)
     return _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
+
+
+# A complaint that names its problem is a request about that problem: "我要投诉提现不到账",
+# "I want to complain, I can't get the code" need the money's or the code's answer, not the
+# comments recording. A complaint about us (the service, the staff, the app), or with
+# nothing after it, stays a complaint.
+_ABOUT_US = "客服|服务|态度|人员|应用|软件|体验|功能|app|service|staff|agent|support|rude|treat"
+_COMPLAINT = (
+    re.compile(
+        f"(?:我要|我想|要|想)?(?:投诉|吐槽)(?:一下)?(?:你们)?(?!.*(?:{_ABOUT_US}))"
+        r"(?=[\s，,。]*(?!你们|一下)[\u4e00-\u9fff]{2})"
+    ),
+    re.compile(
+        r"\b(?:i )?(?:want to |would like to |wanna |need to )?"
+        r"(?:complain|(?:make|file|lodge|have) a complaint)(?: about| that| because)?"
+        f"(?!.*(?:{_ABOUT_US}))"
+        r"(?=[\s,.]*\w+ \w)",
+        re.IGNORECASE,
+    ),
+)
+
+
+def complaint_topic(text: str) -> str | None:
+    """`text` without its complaint verb when a problem follows it, else None (the matcher
+    tries the problem first, and the complaint when the problem alone fits no node)."""
+    topic = text
+    for pattern in _COMPLAINT:
+        topic = pattern.sub(" ", topic)
+    return topic if topic != text else None
 
 
 def fold(word: str) -> str:
