@@ -121,7 +121,8 @@ FITS: dict[str, tuple[type, ...]] = {
 }
 
 _SCRIPT_HELP = (
-    "expected keys (0-9 * #), '.', 'say:<words>', 'dial:<status>', 'rec:<words>' or 'hangup'"
+    "expected keys (0-9 * #), '.', 'say:<words>', 'dial:<status>', 'rec:<words>', "
+    "'rec+hangup:<words>' (the message ended by hanging up) or 'hangup'"
 )
 
 
@@ -136,8 +137,8 @@ def describe(action: CallerAction) -> str:
             return "."
         case DialOutcome(status):
             return f"dial:{status}"
-        case Message(text):
-            return f"rec:{text or '.'}"
+        case Message(text, hangup):
+            return f"rec+hangup:{text or '.'}" if hangup else f"rec:{text or '.'}"
         case _:
             return "hangup"
 
@@ -210,6 +211,6 @@ def _parse_token(token: str, position: int) -> CallerAction:
                 f"one of {', '.join(DIAL_STATUSES)}"
             )
         return DialOutcome(rest)
-    if colon and kind == "rec":
-        return Message("" if rest == "." else rest)
+    if colon and kind in ("rec", "rec+hangup"):
+        return Message("" if rest == "." else rest, hangup=kind == "rec+hangup")
     raise ValueError(f"script action {position} {token!r} is not understood; {_SCRIPT_HELP}")

@@ -52,9 +52,13 @@ from ivr.simulator.callers import (
 from ivr.simulator.line import Line
 from ivr.simulator.transport import Transport, resolve_url, with_query
 
-ACTIONS = ("press", "say", "silence", "dial", "record")
+ACTIONS = ("press", "say", "silence", "dial", "record", "record_and_hang_up")
 EXPECTATIONS = ("expect", "expect_dial", "expect_record", "expect_hangup", "expect_node")
-_WAITS = {"gather": ("press", "say", "silence"), "dial": ("dial",), "record": ("record", "silence")}
+_WAITS = {
+    "gather": ("press", "say", "silence"),
+    "dial": ("dial",),
+    "record": ("record", "record_and_hang_up", "silence"),
+}
 
 
 HUNG_UP = ("hangup", "end-of-document")  # the ends a scenario calls the app hanging up
@@ -282,7 +286,8 @@ def _action(step: Step) -> CallerAction:
         return Silence()
     if step.kind == "dial":
         return DialOutcome(str(value))
-    return Message("" if value in (None, ".", "") else str(value))
+    text = "" if value in (None, ".", "") else str(value)
+    return Message(text, hangup=step.kind == "record_and_hang_up")
 
 
 def _step_kind(action: CallerAction) -> tuple[str, Any]:
@@ -293,8 +298,8 @@ def _step_kind(action: CallerAction) -> tuple[str, Any]:
         return "say", action.text
     if isinstance(action, DialOutcome):
         return "dial", action.status
-    if isinstance(action, Message):
-        return "record", action.text or "."  # "." is the scenario's empty recording
+    if isinstance(action, Message):  # "." is the scenario's empty recording
+        return "record_and_hang_up" if action.hangup else "record", action.text or "."
     return "silence", True
 
 

@@ -371,8 +371,8 @@ def parse_action(body: dict[str, Any]) -> CallerAction:
         if status not in DIAL_STATUSES:
             raise ApiError(400, f"'status' must be one of {', '.join(DIAL_STATUSES)}")
         return DialOutcome(status)
-    if kind == "message":
-        return Message(_text(body, "text"))
+    if kind == "message":  # "hangup": true ends it by hanging up, as most callers do
+        return Message(_text(body, "text"), hangup=body.get("hangup") is True)
     if kind == "hangup":
         return HangUp()
     raise ApiError(400, "'type' must be keys, speech, silence, dial, message or hangup")

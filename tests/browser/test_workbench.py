@@ -337,6 +337,29 @@ def ivr_test(path, menus) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def test_a_message_ended_by_hanging_up_is_left_and_exports_as_such(phone, tmp_path):
+    """Review: the phone could not play how most callers end a message."""
+    page = phone.page
+    call_at(phone, CLOSED)
+    page.keyboard.press("0")
+    page.keyboard.press("1")
+    phone.wait_for_state("Recording")
+    page.fill("#message", "请回电，我先挂了")
+    page.click("#message-form button[data-hangup]")
+    phone.wait_for_state("Call ended")
+    assert "[Caller] recorded 请回电，我先挂了 (2 s)" in phone.plain
+    assert phone.plain[-2:] == ["[Caller] hung up", "-- call ended: caller-hangup"]
+    with page.expect_download() as download:
+        page.click("#export")
+    scenario = tmp_path / "tests-calls" / "hung-up.yaml"
+    scenario.parent.mkdir()
+    download.value.save_as(scenario)
+    assert "record_and_hang_up: 请回电，我先挂了" in scenario.read_text(encoding="utf-8")
+    code, output = ivr_test(scenario, HOTLINE)
+    assert code == 0, output
+    assert phone.errors == []
+
+
 def test_an_exported_call_is_a_scenario_that_fails_when_the_menu_changes(phone, tmp_path):
     page = phone.page
     call_at(phone, CLOSED)

@@ -63,6 +63,15 @@ def test_voicemail_call_records_call_events_and_message(engine, dial, recorder):
     assert not message.handled and message.call_sid == call.call_sid
 
 
+def test_a_message_ended_by_hanging_up_is_kept(engine, dial, recorder):
+    """Most callers end a message by hanging up: Twilio posts it with Digits=hangup."""
+    dial("4,2,rec+hangup:说完我就挂了")
+    (message,) = rows(engine, tables.recordings)
+    assert (message.kind, message.node) == ("feedback", "feedback")
+    (last,) = [e for e in rows(engine, tables.events) if e.path == "/voice/record"]
+    assert last.input == f"recording {message.recording_sid}" and last.outcome == "recorded"
+
+
 def test_feedback_is_recorded_as_feedback(engine, dial, recorder):
     dial("4,rec:希望增加夜间人工服务,hangup")
     (message,) = rows(engine, tables.recordings)

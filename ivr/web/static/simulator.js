@@ -1118,7 +1118,9 @@ ui.messageForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = ui.message.value.trim();
   ui.message.value = "";
-  send({ type: "message", text });
+  // "Leave it and hang up": the message ends with the hang-up, as most callers end one.
+  const hangup = Boolean(event.submitter && event.submitter.dataset.hangup);
+  send(hangup ? { type: "message", text, hangup } : { type: "message", text });
 });
 
 for (const button of ui.transfer.querySelectorAll("button")) {
