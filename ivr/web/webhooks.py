@@ -75,8 +75,11 @@ class Webhook:
     @classmethod
     def read(cls, service: Service) -> Webhook:
         """Read the current request (Twilio's fields: a POST's body, a GET's query)."""
-        fields = request.form if request.method == "POST" else request.args
-        return cls(service, request.path, fields, request.args, time.perf_counter())
+        # Plain dicts of the first values, as werkzeug's MultiDict.get gives them: an absent
+        # name (most of a call state's) is then a lookup, not a KeyError raised and caught.
+        args = request.args.to_dict()
+        fields = request.form.to_dict() if request.method == "POST" else args
+        return cls(service, request.path, fields, args, time.perf_counter())
 
     def field(self, name: str) -> str | None:
         """A field, cut to MAX_FIELD characters (None when absent)."""
