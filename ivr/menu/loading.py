@@ -871,8 +871,11 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
     nodes: dict[str, AnyNode] = {}
     voices: dict[str, Mapping[str, Voice]] = {}
     plans: dict[str, MenuPlan] = {}
+    default_voices = MappingProxyType(dict(d.voices))  # one mapping for the nodes without
     for node_id, node in m.nodes.items():
-        voices[node_id] = MappingProxyType({**d.voices, **(node.voices or {})})
+        voices[node_id] = (
+            MappingProxyType({**d.voices, **node.voices}) if node.voices else default_voices
+        )
         node = _filled(node, m.retention_days)
         if isinstance(node, MenuNode):
             node = node.model_copy(
@@ -1219,10 +1222,13 @@ def _answer_plan(
 def _spoken_by(plan: MenuPlan, node_id: str) -> MenuPlan:
     """Mark every prompt of a plan as the node's own words."""
 
+    marked: dict[int, tuple[Say, ...]] = {}  # id -> the same words marked: shared once
+
     def mark(says: Mapping[str, tuple[Say, ...]]) -> Mapping[str, tuple[Say, ...]]:
-        return MappingProxyType(
-            {lang: tuple(replace(s, node=node_id) for s in said) for lang, said in says.items()}
-        )
+        for said in says.values():
+            if id(said) not in marked:
+                marked[id(said)] = tuple(replace(s, node=node_id) for s in said)
+        return MappingProxyType({lang: marked[id(said)] for lang, said in says.items()})
 
     return replace(
         plan,
