@@ -137,6 +137,14 @@ def test_after_hours_a_message_or_callback_can_be_asked_for_in_words(menus, lang
         ("en-US", "take a message", "voicemail"),
         ("en-US", "don't call me back just take a message", "voicemail"),
         ("zh-CN", "我不想留言，给我回电话", "callback"),
+        # second review: a negation after the option, or other negations, decline it too
+        ("zh-CN", "回电不用了，我留言", "voicemail"),
+        ("zh-CN", "回电不用了我留言", "voicemail"),
+        ("zh-CN", "我没有留言，请给我回电", "callback"),
+        ("zh-CN", "不是回电，是留言", "voicemail"),
+        ("zh-CN", "留言就算了，给我回电", "callback"),
+        ("en-US", "I can't leave a message, call me back", "callback"),
+        ("en-US", "rather than a callback, I'd leave a message", "voicemail"),
     ],
 )
 def test_a_callback_or_a_message_asked_for_in_everyday_words(menus, lang, said, node):
@@ -158,6 +166,8 @@ def test_a_callback_or_a_message_asked_for_in_everyday_words(menus, lang, said, 
         ("en-US", "do not call me back"),
         ("en-US", "I don't want a callback"),
         ("en-US", "please don't phone me"),
+        ("zh-CN", "用不着回电"),
+        ("en-US", "no callback please"),
     ],
 )
 def test_a_callback_turned_down_books_none_and_asks_again(menus, lang, said):
@@ -182,6 +192,27 @@ def test_callback_words_count_only_as_whole_words(menus, lang, said):
     state = CallState(node="after_hours", lang=lang, step=3)
     answer = Flow(menus).gather(state, CLOSED_TIME, speech=said, confidence=0.9)
     assert not answer.node.startswith("callback"), answer.outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "骗子打给我要验证码",
+        "有个自称客服的人打给我让我转账",
+        "有人联系我说要退款",
+        "冒充客服的打给我",
+    ],
+)
+def test_someone_else_calling_the_caller_is_a_report_not_a_callback_request(menus, said):
+    """Second review: 打给我 after someone else as its subject is what happened, not a
+    request; the matcher takes it (the anti-fraud answer, or a question offering it)."""
+    flow = Flow(menus)
+    for menu, now in (("after_hours", CLOSED_TIME), ("agent_unavailable", OPEN_TIME)):
+        state = CallState(node=menu, lang="zh-CN", step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert not answer.node.startswith("callback"), (menu, answer.outcome)
+    state = CallState(node="after_hours", lang="zh-CN", step=3)
+    assert Flow(menus).gather(state, CLOSED_TIME, speech="有人能给我回个电话吗").node == "callback"
 
 
 def test_the_main_menu_invites_speech_once(menus):

@@ -406,10 +406,19 @@ def affirmed(text: str) -> str:
 # me back", "no need for a callback"), within a few characters or words (a sentence-final
 # particle or a clause break ends it: "我不想等了给我打电话" asks for the call).
 _ZH_DECLINE = re.compile(
-    r"(?:不用|(?<!要)不要|不需要|不想|不必|无需|没必要|甭|(?<!特)别(?!人))[^了吧啊]{0,4}$"
+    r"(?:不用|(?<!要)不要|不需要|不想|不必|无需|没必要|用不着|甭|(?<!特)别(?!人)|没有?|(?<!是)不是)"
+    r"[^了吧啊]{0,4}$"
 )
 _EN_DECLINE = re.compile(
-    r"\b(?:don'?t|do not|never|no need(?: for| to)?|no more)(?: [a-z']+){0,4} ?$"
+    r"\b(?:don'?t|do not|not|never|no need(?: for| to)?|no more|no|can'?t|cannot"
+    r"|rather than|instead of)(?: [a-z']+){0,4} ?$"
+)
+# ...or right after it ("回电不用了", "留言就算了").
+_ZH_DECLINE_AFTER = re.compile(r"^\s?(?:就|也|还是)?(?:不用|不要|不需要|算|免|甭)了?")
+# A Mandarin verb has no tense: "打给我" is a request from the caller, but not after someone
+# else as its subject ("骗子打给我要验证码", "有个自称客服的人打给我"): a report, for the matcher.
+_ZH_SOMEONE_ELSE = re.compile(
+    r"有人(?!能|可以|帮|给我回)|有个|骗子|陌生|自称|冒充|假冒|假装|对方|诈骗|他|她"
 )
 _CLAUSES = re.compile(r"[，,。.!?！？;；:：]")
 _CJK = "\u4e00-\u9fff"
@@ -425,10 +434,13 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     """(key, declined) for each of `words` ((keyword in `keyword_form`, key), longest first)
     that `text` says, in the order said: whole words only ("call me" is not in "recall me",
     联系我 not in 联系我们), a keyword declined when a negation comes just before it in its
-    clause ("不要给我打电话", "please don't call me back", with nothing asked for between)."""
+    clause ("不要给我打电话", "please don't call me back", with nothing asked for between) or
+    right after it ("回电不用了"); none after someone else as its subject ("骗子打给我")."""
     words = list(words)
     found: list[tuple[int, str, bool]] = []
-    for offset, clause in enumerate(_CLAUSES.split(affirmed(text))):
+    # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
+    plain = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
+    for offset, clause in enumerate(_CLAUSES.split(plain)):
         said = keyword_form(clause)
         taken: list[tuple[int, int, str]] = []
         for word, key in words:
@@ -437,9 +449,17 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
                     taken.append((hit.start(), hit.end(), key))
         taken.sort()
         start = 0
-        for s, e, key in taken:
+        for index, (s, e, key) in enumerate(taken):
             before = said[start:s]
-            declined = bool(_ZH_DECLINE.search(before) or _EN_DECLINE.search(before))
+            if _ZH_SOMEONE_ELSE.search(said[:s]):
+                start = e
+                continue
+            after = said[e : taken[index + 1][0] if index + 1 < len(taken) else len(said)]
+            declined = bool(
+                _ZH_DECLINE.search(before)
+                or _EN_DECLINE.search(before)
+                or _ZH_DECLINE_AFTER.match(after)
+            )
             found.append((offset * 10_000 + s, key, declined))
             start = e
     return [(key, declined) for _, key, declined in sorted(found)]
