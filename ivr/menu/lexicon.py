@@ -271,7 +271,10 @@ def rewrite(text: str) -> str:
         text = pattern.sub(spelled, text)
     text = _ZH_CLAIMED.sub("冒充", text)
     text = _ZH_HOWTO.sub(" howto ", text)
-    return _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
+    # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
+    for _ in range(2):
+        text = _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
+    return text
 
 
 # A complaint that names its problem is a request about that problem: "我要投诉提现不到账",
