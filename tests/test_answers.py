@@ -103,6 +103,25 @@ def test_star_after_a_closed_line_says_the_hours_again_with_the_choices(make_app
     assert "非人工服务时间" not in words(press(client, press(client, main, "1"), "*"))
 
 
+def test_star_says_again_the_closed_line_the_caller_came_through(make_app, clock, tmp_path):
+    """Second review: with two closed lines leading to after_hours, '*' said the first
+    one's hours, not the one the caller had just heard."""
+    shipped = (PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8")
+    always = 'security:\n    timezone: Asia/Shanghai\n    weekly:\n      daily: ["00:00-24:00"]'
+    assert always in shipped
+    menus = tmp_path / "menus.yaml"
+    menus.write_text(shipped.replace(always, always.replace("00:00-24:00", "09:00-17:00")))
+    clock.now = CLOSED_TIME  # 21:00: agents and the security line are both closed
+    client = make_app(menus).test_client()
+    for keys, hours, other in (("0", "上午8点至晚上8点", "下午5点"), ("311", "下午5点", "晚上8点")):
+        root = post(client, "/voice")
+        for key in keys:
+            root = press(client, root, key)
+        assert hours in words(gather(root)) and other not in words(gather(root)), keys
+        again = press(client, root, "*")
+        assert words(gather(again)) == words(gather(root)), keys
+
+
 # -- 2. ways onward ---------------------------------------------------------------------------
 
 

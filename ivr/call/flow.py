@@ -238,12 +238,6 @@ class Flow:
 
     def __init__(self, menus: Menus) -> None:
         self.menus = menus
-        # The hours nodes that announce their closed line before leading to a menu: `*` in
-        # that menu says the line again, as it was the first time.
-        self._closing: dict[str, list[tuple[str, HoursNode]]] = {}
-        for node_id, node in menus.nodes.items():
-            if isinstance(node, HoursNode) and node.announce_closed:
-                self._closing.setdefault(node.closed, []).append((node_id, node))
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -763,13 +757,13 @@ class Flow:
             lang = action.language or state.lang
             return self._leave(replace(state, lang=lang), action.to, now, f"{heard} -> {key}")
         if action == "repeat":  # the menu, or after an answer the answer itself, again
-            closed = next(
-                (
-                    self._closed(hours_id, hours_node, now, state.lang)
-                    for hours_id, hours_node in self._closing.get(state.node, ())
-                    if not self.menus.schedules[hours_node.schedule].is_open(now)
-                ),
-                (),
+            # ...with the closed line that led here, as the first time (while still closed)
+            via = self.menus.nodes.get(state.via)
+            closed = (
+                self._closed(state.via, via, now, state.lang)
+                if isinstance(via, HoursNode)
+                and not self.menus.schedules[via.schedule].is_open(now)
+                else ()
             )
             return self._menu(
                 state, plan, (), full=True, outcome=f"{heard} -> repeat", carried=closed
@@ -891,6 +885,7 @@ class Flow:
         verbs: list[Verb] = list(said)
         carried: list[Say] = list(carry)  # words for inside the next <Gather>, if one comes
         lang = state.lang
+        via = ""  # the hours node whose closed line is said on the way
         for _ in range(len(self.menus.nodes) + 1):
             passed.append(target)
             node: AnyNode = self.menus.nodes[target]
@@ -899,7 +894,7 @@ class Flow:
                 if target in back:
                     back = back[: back.index(target)]
                 arrived = CallState(
-                    node=target, lang=lang, back=back, step=state.step, told=state.told
+                    node=target, lang=lang, back=back, step=state.step, told=state.told, via=via
                 )
                 answer = self._menu(
                     arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
@@ -927,6 +922,7 @@ class Flow:
                 else:
                     if node.announce_closed:  # said inside the next menu, so keys cut it
                         carried += self._closed(target, node, now, lang)
+                        via = target
                     target = node.closed
             elif isinstance(node, DialNode):
                 verbs.append(

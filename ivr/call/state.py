@@ -34,6 +34,7 @@ class CallState:
     number: str = ""  # digits a caller typed, while they are being confirmed
     told: bool = False  # the global keys were announced (once per call)
     ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
+    via: str = ""  # the hours node whose closed line led to this menu: '*' says it again
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -52,6 +53,8 @@ class CallState:
             query["g"] = "1"
         if self.ask:
             query["ask"] = ".".join(self.ask)
+        if self.via:
+            query["via"] = self.via
         return query
 
     @classmethod
@@ -75,6 +78,7 @@ class CallState:
             number=number if _NUMBER.match(number) else "",
             told=args.get("g") == "1",
             ask=ask,
+            via=via if _ID.match(via := args.get("via", "")) else "",
         )
 
 
