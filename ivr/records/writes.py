@@ -308,13 +308,27 @@ def statements(dialect: str) -> dict[str, Executable]:
                 "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
             },
         ),
-        # A request is kept as soon as its number is confirmed (any time); a time the
-        # caller then chooses fills in that row, whichever of the two is applied first,
-        # and booking the same number again in the call adds no second request.
+        # One request per call and number. It is kept as soon as the number is confirmed
+        # (any time); a later step of the call wins, whatever order the writes arrive in
+        # (a Twilio retry, a spool replay): a time chosen fills the row in, a bare
+        # confirmation never undoes a time, and booking again after an agent handled the
+        # request opens it again.
         "callback": callback.on_conflict_do_update(
             index_elements=[callbacks.c.call_sid, callbacks.c.number],
-            set_={"window": callback.excluded.window},
-            where=and_(callback.excluded.window != ANY_WINDOW, callbacks.c.handled.is_(False)),
+            set_={
+                "window": callback.excluded.window,
+                "step": callback.excluded.step,
+                "requested_at": case(
+                    (callbacks.c.handled, callback.excluded.requested_at),
+                    else_=callbacks.c.requested_at,
+                ),
+                "handled": False,
+                "handled_at": None,
+            },
+            where=and_(
+                callback.excluded.step > callbacks.c.step,
+                or_(callbacks.c.handled, callback.excluded.window != ANY_WINDOW),
+            ),
         ),
     }
 

@@ -125,13 +125,49 @@ def test_a_time_chosen_for_a_kept_callback_request_fills_its_row_in_any_order(db
     with db.connect() as connection:
         (request,) = connection.execute(select(tables.callbacks)).all()
         assert request.window == "09:00-12:00"
-        assert request.step == (4 if order == "kept first" else 6)  # the first write's
+        assert request.step == 6  # the step whose time it holds
         # Once an agent has handled it, a late time no longer changes it.
         connection.execute(tables.callbacks.update().values(handled=True, window="any"))
         connection.commit()
     assert recorder.write(timed) is Written.COMMITTED
     with db.connect() as connection:
         assert connection.execute(select(tables.callbacks.c.window)).scalar_one() == "any"
+
+
+def _booking(step: int, window: str):
+    return callback_requested("CA1", step, "+8613800138000", "+8613800138000", window, AT)
+
+
+@pytest.mark.parametrize("order", [(4, 5, 8, 9), (9, 8, 5, 4), (5, 9, 4, 8), (8, 9, 4, 5)])
+def test_the_time_chosen_last_in_the_call_wins_in_any_order(db, tmp_path, order):
+    """Second review: a number booked twice in a call (kept at 4, the morning at 5; kept
+    again at 8, the afternoon at 9), its writes replayed in any order: the afternoon."""
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
+    writes = {4: "any", 5: "09:00-12:00", 8: "any", 9: "14:00-18:00"}
+    for step in order:
+        assert recorder.write(_booking(step, writes[step])) is Written.COMMITTED
+    with db.connect() as connection:
+        (request,) = connection.execute(select(tables.callbacks)).all()
+    assert (request.window, request.step, request.handled) == ("14:00-18:00", 9, False)
+
+
+def test_booking_again_after_an_agent_handled_the_request_opens_it_again(db, tmp_path):
+    """Second review: the second booking was dropped while the caller heard it was kept."""
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
+    for step, window in ((4, "any"), (5, "09:00-12:00")):
+        assert recorder.write(_booking(step, window)) is Written.COMMITTED
+    with db.connect() as connection:
+        connection.execute(tables.callbacks.update().values(handled=True, handled_at=AT))
+        connection.commit()
+    assert recorder.write(_booking(5, "09:00-12:00")) is Written.COMMITTED  # a retry: still
+    with db.connect() as connection:
+        assert connection.execute(select(tables.callbacks.c.handled)).scalar_one() is True
+    assert recorder.write(_booking(8, "any")) is Written.COMMITTED  # booked again: open
+    with db.connect() as connection:
+        request = connection.execute(select(tables.callbacks)).one()
+    assert (request.handled, request.handled_at, request.window) == (False, None, "any")
 
 
 def test_a_spooled_line_reads_back_as_the_same_write():
