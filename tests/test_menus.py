@@ -85,9 +85,17 @@ def test_validate_in_the_production_environment_checks_what_production_start_up_
     assert ivr_main(["validate", str(HOTLINE)]) == 0  # development: the demo defaults
     capsys.readouterr()
     monkeypatch.setenv("IVR_ENV", "production")
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     assert ivr_main(["validate", str(HOTLINE)]) == 1
     err = capsys.readouterr().err
     assert "AGENT_NUMBER is not set" in err and "EMERGENCY_NUMBER is not set" in err
+    # Second review: the settings production start-up refuses are refused here too.
+    assert "error: settings: IVR_ENV=production needs TWILIO_AUTH_TOKEN" in err
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a-token")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://ivr.example.com")
+    assert ivr_main(["validate", str(HOTLINE)]) == 0
 
 
 def test_shipped_numbers_come_from_the_environment():

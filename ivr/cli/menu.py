@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ivr.cli.context import cli_settings, menus_path
+from ivr.settings import SettingsError
 
 
 @click.command()
@@ -32,8 +34,16 @@ def validate(path: Path | None, production: bool) -> None:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    if errors:
-        click.echo(f"{path}: {summary(problems)}", err=True)
+    refused = ""
+    if production:  # the environment's settings production start-up refuses, too
+        try:
+            replace(settings, production=True).check()
+        except SettingsError as exc:
+            refused = str(exc)
+            click.echo(f"error: settings: {refused}", err=True)
+    if errors or refused:
+        also = "; and the settings are refused" if refused else ""
+        click.echo(f"{path}: {summary(problems)}{also}", err=True)
         sys.exit(1)
     click.echo(f"{path}: valid ({warnings} warning(s))")
 
