@@ -4,6 +4,7 @@ reload, real time, the diagram as a workbench, and a call kept as a scenario."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -337,23 +338,34 @@ def ivr_test(path, menus) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _at_the_voicemail(phone) -> None:
+    """Call after hours and choose the message: 0, then 1."""
+    call_at(phone, CLOSED)
+    phone.page.keyboard.press("0")
+    phone.page.keyboard.press("1")
+    phone.wait_for_state("Recording")
+
+
+def _exported(phone, tmp_path) -> Path:
+    """The call just made, exported as a scenario file."""
+    with phone.page.expect_download() as download:
+        phone.page.click("#export")
+    scenario = tmp_path / "tests-calls" / "exported.yaml"
+    scenario.parent.mkdir()
+    download.value.save_as(scenario)
+    return scenario
+
+
 def test_a_message_ended_by_hanging_up_is_left_and_exports_as_such(phone, tmp_path):
     """Review: the phone could not play how most callers end a message."""
     page = phone.page
-    call_at(phone, CLOSED)
-    page.keyboard.press("0")
-    page.keyboard.press("1")
-    phone.wait_for_state("Recording")
+    _at_the_voicemail(phone)
     page.fill("#message", "请回电，我先挂了")
     page.click("#message-form button[data-hangup]")
     phone.wait_for_state("Call ended")
     assert "[Caller] recorded 请回电，我先挂了 (2 s)" in phone.plain
     assert phone.plain[-2:] == ["[Caller] hung up", "-- call ended: caller-hangup"]
-    with page.expect_download() as download:
-        page.click("#export")
-    scenario = tmp_path / "tests-calls" / "hung-up.yaml"
-    scenario.parent.mkdir()
-    download.value.save_as(scenario)
+    scenario = _exported(phone, tmp_path)
     assert "record_and_hang_up: 请回电，我先挂了" in scenario.read_text(encoding="utf-8")
     code, output = ivr_test(scenario, HOTLINE)
     assert code == 0, output
@@ -362,18 +374,11 @@ def test_a_message_ended_by_hanging_up_is_left_and_exports_as_such(phone, tmp_pa
 
 def test_an_exported_call_is_a_scenario_that_fails_when_the_menu_changes(phone, tmp_path):
     page = phone.page
-    call_at(phone, CLOSED)
-    page.keyboard.press("0")
-    page.keyboard.press("1")
-    phone.wait_for_state("Recording")
+    _at_the_voicemail(phone)
     page.fill("#message", "请回电")
     page.press("#message", "Enter")
     phone.wait_for_state("Call ended")
-    with page.expect_download() as download:
-        page.click("#export")
-    scenario = tmp_path / "tests-calls" / "exported.yaml"
-    scenario.parent.mkdir()
-    download.value.save_as(scenario)
+    scenario = _exported(phone, tmp_path)
     code, output = ivr_test(scenario, HOTLINE)
     assert code == 0, output
 

@@ -424,7 +424,8 @@ def test_purge_by_default_keeps_what_callers_are_told(db, tmp_path, ivr, monkeyp
     assert "sets no retention_days" in ivr("db", "purge", expect=1).output
 
 
-def test_csv_cells_cannot_run_as_formulas():
+def _csv(hangup: str, transcription: str) -> str:
+    """The CSV of a report with one hang-up node and one voicemail's transcription."""
     from ivr.records.report import Report, to_csv
 
     report = Report(
@@ -436,41 +437,26 @@ def test_csv_cells_cannot_run_as_formulas():
         by_day=[],
         by_hour=[0] * 24,
         options=[],
-        hangups=[("=cmd|' /C calc'!A0", 1)],
+        hangups=[(hangup, 1)],
         agent_calls=0,
         agent_average_seconds=None,
         voicemails=[
-            {"id": 1, "kind": "voicemail", "caller": "x", "at": "t", "transcription": "@SUM(1+1)"}
+            {"id": 1, "kind": "voicemail", "caller": "x", "at": "t", "transcription": transcription}
         ],
         callbacks=[],
     )
-    text = to_csv(report)
+    return to_csv(report)
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    text = _csv("=cmd|' /C calc'!A0", "@SUM(1+1)")
     assert "hangup,'=cmd" in text and ",'@SUM(1+1)" in text
 
 
 def test_csv_cells_keep_their_row_whatever_control_characters_they_hold():
     """Review: a lone CR in a transcription went out unquoted and split the row."""
-    from ivr.records.report import Report, to_csv
-
     said = "hello RED \rOVERWRITE\x1b[31m\tline two\nline three"
-    report = Report(
-        since=None,
-        until=None,
-        timezone="UTC",
-        calls=0,
-        after_hours=None,
-        by_day=[],
-        by_hour=[0] * 24,
-        options=[],
-        hangups=[],
-        agent_calls=0,
-        agent_average_seconds=None,
-        voicemails=[
-            {"id": 1, "kind": "voicemail", "caller": "x", "at": "t", "transcription": said}
-        ],
-        callbacks=[],
-    )
-    rows = list(csv.reader(io.StringIO(to_csv(report), newline="")))
+    rows = list(csv.reader(io.StringIO(_csv("main", said), newline="")))
     (message,) = [row for row in rows if row[0] == "voicemail"]
     assert message[-1] == "hello RED OVERWRITE[31mline two\nline three"
     assert all(len(row) == 4 for row in rows)
