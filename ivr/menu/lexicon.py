@@ -314,7 +314,7 @@ _ZH_FRAME = re.compile(
 # much follows ("帮我转一下到银行卡", "转一下给我妈", "转一下500块").
 _IN_CHARGE_ZH = "人工|客服|真人|主管|领导|经理|负责人|上级|工作人员|接线员|话务员"
 _ZH_MONEY_ON = re.compile(
-    rf"转一下(?=\s*(?:(?:到|给|进|去|往)(?!{_IN_CHARGE_ZH})|\d|钱|账|卡|银行"
+    rf"转一下(?![钱账])(?=\s*(?:(?:到|给|进|去|往)(?!{_IN_CHARGE_ZH})|\d|钱|卡|银行"
     r"|[零一二两三四五六七八九十百千万]+\s*(?:块|元|百|千|万)))"
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
