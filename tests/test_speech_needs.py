@@ -1,8 +1,10 @@
-"""The commonest needs said the commonest ways reach their answer (review R3-14, R3-15).
+"""The commonest needs said the commonest ways reach their answer (reviews R3-14, R3-15,
+R4-6, R4-7, R4-9).
 
 Each case is said at the main menu in open hours, through the call flow: the caller must
 reach the node (or be asked "A or B?" with it as one of the two where the test allows it),
-never the how-to answer of bills, the comments recording or a re-prompt.
+not another answer, the comments recording or a re-prompt; out-of-scope requests are
+re-prompted.
 """
 
 from __future__ import annotations
@@ -104,3 +106,123 @@ def test_a_complaint_that_names_a_problem_goes_to_the_problem(flow, lang, said, 
 def test_a_how_to_still_reaches_the_how_to_answer(flow, lang, said):
     reached, outcome = _said(flow, lang, said)
     assert reached == ("bills",), outcome
+
+
+# Review R4-6: a how-to about paying a carrier's or a utility's bill is the how-to answer's
+# (bills); a failure to pay one stays a failed payment.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "怎么交电费"),
+        ("zh-CN", "怎么交话费"),
+        ("zh-CN", "电费怎么交"),
+        ("en-US", "can I pay my phone bill with the wallet"),
+        ("en-US", "How do I pay my phone bill"),
+        ("en-US", "I don't get how to top up"),
+    ],
+)
+def test_how_to_pay_a_bill_or_top_up_reaches_the_how_to_answer(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("bills",), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "电费交不了"),
+        ("zh-CN", "交电费失败"),
+        ("zh-CN", "话费交不上"),
+        ("en-US", "my electricity bill payment failed"),
+        ("en-US", "paying my phone bill failed"),
+        ("en-US", "I can't pay my phone bill"),
+    ],
+)
+def test_a_bill_that_cannot_be_paid_is_still_a_failed_payment(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("payments_failed",), outcome
+
+
+# The bill itself (its amount, where to pay it) is no node's: re-prompted.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh-CN", "帮我查一下话费"), ("zh-CN", "煤气费在哪交"), ("en-US", "my gas bill is too high")],
+)
+def test_a_carriers_or_utilitys_bill_itself_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# Review R4-7: money passed on (an amount, 钱, 到银行卡, to someone) is a transfer (bills);
+# the call passed on, or someone in charge asked for, is an agent request (the agent node,
+# open: its transfer). A manager the caller is, or has, is no request.
+AGENT = ("agent_dial",)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "帮我转一下到银行卡"),
+        ("zh-CN", "帮我转一下给我妈"),
+        ("zh-CN", "帮我转一下500块"),
+        ("en-US", "transfer me 100 dollars"),
+        ("en-US", "transfer me fifty dollars"),
+    ],
+)
+def test_money_passed_on_is_a_transfer(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("bills",), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "帮我转一下人工"),
+        ("zh-CN", "转一下客服"),
+        ("zh-CN", "帮我转一下"),
+        ("zh-CN", "让你们领导接电话"),
+        ("zh-CN", "找你们经理"),
+        ("zh-CN", "我是想找你们领导"),
+        ("en-US", "transfer me to an agent"),
+        ("en-US", "put me through"),
+        ("en-US", "transfer me"),
+        ("en-US", "speak to a manager"),
+        ("en-US", "let me speak to your boss"),
+    ],
+)
+def test_the_call_passed_on_or_a_manager_asked_for_reaches_the_agent(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == AGENT, outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我是公司经理，付款一直失败"),
+        ("zh-CN", "我们领导说付款失败了"),
+        ("en-US", "I am a manager and my payment keeps failing"),
+        ("en-US", "my boss told me my payment failed"),
+    ],
+)
+def test_a_manager_the_caller_is_or_has_is_no_agent_request(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("payments_failed",), outcome
+
+
+# Review R4-9: 不知道怎么 asks how, as "I don't know how" does; 不知道为什么 says nothing.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "不知道怎么登录", "login"),
+        ("zh-CN", "我不知道怎么转账", "bills"),
+        ("zh-CN", "不清楚怎么充值", "bills"),
+        ("en-US", "I don't know how to log in", "login"),
+        ("en-US", "I don't know how to transfer money", "bills"),
+        ("zh-CN", "不知道为什么付款失败", "payments_failed"),
+        ("zh-CN", "不知道为什么登不上去", "login"),
+        ("zh-CN", "不知道为什么钱没到账", "funds_not_arrived"),
+        ("en-US", "I have no idea why my payment failed", "payments_failed"),
+    ],
+)
+def test_not_knowing_how_is_a_how_to_and_not_knowing_why_says_nothing(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

@@ -27,6 +27,14 @@ _FRAMES = (
         ),
         " ",
     ),
+    # ...and not understanding how or why ("I don't get how to top up" is no code not got)
+    (
+        re.compile(
+            r"\b(?:i )?(?:(?:don'?t|do not) (?:get|understand|see)|"
+            r"(?:can'?t|cannot|can not) (?:figure out|work out|understand)) (?=why|how)"
+        ),
+        " ",
+    ),
     (re.compile(r"\b(?:don'?t|do not) know my\b"), "forgot my"),
     (
         re.compile(r"\bmind(?:'s| has| is)? (?:gone|went|going) blank\b|\bslipped my mind\b"),
@@ -50,11 +58,18 @@ _CONTRACTIONS = (
 # Things no node serves, each as one word that only the menu's off-topic examples have
 # (`off_topic:` in menus.yaml), so it counts against every node however it is put: another
 # company's wallet or payment service (the caller's question is theirs to answer), money
-# sent to the wrong person or taken twice; a carrier's or a utility's bill (one the wallet
-# may fail to pay, a payment, but does not issue: not the bills page). The words are made
-# up so that no other word shares their letters.
-CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice", "utilitybill"})
+# sent to the wrong person or taken twice; a carrier's or a utility's bill (its amount, its
+# plan, where to pay it: the wallet does not issue it, so not the bills page). Paying one
+# with the wallet is a concept of its own that two nodes serve: how to pay it (`bills`, the
+# how-to answer) and a payment of it that failed (`payments_failed`). The words are made up
+# so that no other word shares their letters.
+CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility"})
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
+_UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
+_UTILITY_EN = (
+    r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
+    r"|broadband|power|heating)"
+)
 _CONCEPT = (
     (
         re.compile(
@@ -82,16 +97,48 @@ _CONCEPT = (
         ),
         " twice ",
     ),
+    # a bill being paid, the verb kept: after it ("交电费", "pay my phone bill"), or before
+    # it, asked how or failing ("电费怎么交", "电费交不了"); "煤气费在哪交" asks where, a
+    # place, and stays the bill
     (
         re.compile(
-            "话费|电费|水费|燃气费|煤气费|宽带费|物业费|"
+            rf"([交缴付充续])(?:一下|个|了|完)?(?:手机|家里|家里的|这个月|这个月的)?(?:{_UTILITY_ZH})"
+            + "|"
             + _LATIN.format(
-                r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|"
-                r"internet|broadband|power|heating) bills?"
+                r"(pay|pays|paying|paid)(?: (?:for|off))?"
+                r"(?: (?:my|the|a|an|our|this|that|his|her|their))?"
+                rf"(?: (?:monthly|last|latest|next))?(?: {_UTILITY_EN} and)? {_UTILITY_EN} bills?"
             )
         ),
+        r" \1\2 payutility ",
+    ),
+    (
+        re.compile(
+            rf"(?:{_UTILITY_ZH})(?=(?:要|该|应该|可以|能)?(?:怎么|如何|怎样|咋)?(?:一直|老是|总是|又)?"
+            "[交缴付充])" + "|" + _LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")
+        ),
+        " payutility ",
+    ),
+    (
+        re.compile(_UTILITY_ZH + "|" + _LATIN.format(_UTILITY_EN + r" bills?")),
         " utilitybill ",
     ),
+)
+
+# An amount said in words ("transfer me fifty dollars" is money, not the call passed on).
+_AMOUNT = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
+)
+
+# An amount is money: "transfer 100 dollars", "转五百块" (the number alone is no word of
+# any phrase, and would count against every node).
+_MONEY = (
+    (
+        re.compile(rf"\b(?:\d+|{_AMOUNT}(?: {_AMOUNT})*) ?(?:dollars?|bucks|yuan|rmb|usd)\b"),
+        "money",
+    ),
+    (re.compile(r"(?:\d+|[零一二两三四五六七八九十百千万]{2,}) ?(?:块钱|块|元)"), "钱"),
 )
 
 # Verbs with their particle, as one word: the particle alone is a filler ("in", "on") or
@@ -117,7 +164,8 @@ _PHRASAL = (
     # the call passed on to someone ("transfer me", "put me through"): not money transferred
     (
         re.compile(
-            r"\b(?:transfer(?:red|ring)?|put) me(?: through| thru)?\b(?! (?:some |the |my )?money)"
+            r"\b(?:transfer(?:red|ring)?|put) me(?: through| thru)?\b(?! (?:some |the |my |a |an )?"
+            rf"(?:money|cash|funds|dollars?|bucks|yuan|rmb|\d+|{_AMOUNT})\b)"
             r"|\btransfer (?:my|this|the) call\b"
         ),
         "putthrough",
@@ -202,7 +250,6 @@ _SAME = _folded(
         "information": "info data details",
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
-        "supervisor": "supervisors manager managers boss superior",
         "signup": "join joined joining enrol enroll enrolled",
     }
 )
@@ -221,9 +268,8 @@ _ZH_SAME = _folded(
         "应用": "软件 客户端 应用程序",
         "余额": "零钱",
         "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
-        # the call passed on ("帮我转一下"), and who is in charge
+        # the call passed on ("帮我转一下"; money passed on is caught before: _ZH_MONEY_ON)
         "转接": "转一下",
-        "主管": "领导 经理 负责人 上级",
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
         "投诉": "吐槽",
@@ -232,7 +278,7 @@ _ZH_SAME = _folded(
         # money moved out, frozen, a failed payment, a new account, a link: said around
         "转走": "划走 扣走",
         "冻结": "冻住 冻上",
-        "付不了": "付不成 没付成 交不上 付不上",
+        "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了",
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号",
         "骗子": "骗人的",
@@ -259,17 +305,79 @@ _ZH_HOWTO = re.compile(
     r"(?:怎么|怎样|如何|咋)(?!办|回事|样|弄|搞|整|了|还(?!款|钱)|不|没|老|总|一直|又|突然|会|就|都|也|"
     r"这么|那么|这样|那样|说|个|可能|联系|找(?!回))"
 )
+# "不知道怎么转账" asks how, as "I don't know how to transfer" does: the frame goes, the
+# how-to stays (不知道为什么, 不知道怎么回事 go as fillers).
+_ZH_FRAME = re.compile(
+    r"(?:不知道|不清楚|不晓得|不明白|搞不懂|弄不懂|不懂)(?=怎么|怎样|如何|咋|为什么|为啥)"
+)
+# 转一下 passes the call on ("帮我转一下", "转一下人工"), but money when where it goes or how
+# much follows ("帮我转一下到银行卡", "转一下给我妈", "转一下500块").
+_IN_CHARGE_ZH = "人工|客服|真人|主管|领导|经理|负责人|上级|工作人员|接线员|话务员"
+_ZH_MONEY_ON = re.compile(
+    rf"转一下(?![钱账])(?=\s*(?:(?:到|给|进|去|往)(?!{_IN_CHARGE_ZH})|\d|钱|卡|银行"
+    r"|[零一二两三四五六七八九十百千万]+\s*(?:块|元|百|千|万)))"
+)
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
 # is a message quoted.
 _ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|警察|工作人员|[^，。,.]{0,4}客服)")
 
 
+# Someone in charge is one word ("manager", "boss" -> "supervisor"; 领导, 经理 -> 主管) when
+# asked for ("speak to a manager", "让你们领导接电话", "经理呢"), not when the caller's own
+# ("I am a manager", "my boss told me", "我是公司经理", "我们领导"): that says nothing of
+# the request, and goes. What decides is said just before, in a few words or characters:
+# the last mark of the caller's own, unless a request (找, 让, "speak to", "your") follows it.
+@dataclass(frozen=True)
+class _InCharge:
+    word: re.Pattern[str]
+    one: str  # the word they are folded into
+    own: re.Pattern[str]
+    asked: re.Pattern[str]
+    words: bool  # the span before is a few words (else a few characters)
+
+    def fold(self, text: str) -> str:
+        def folded(hit: re.Match[str]) -> str:
+            before = text[: hit.start()]
+            before = " ".join(before.split()[-5:]) if self.words else before.split(" ")[-1][-8:]
+            mine = [m.end() for m in self.own.finditer(before)]
+            if mine and not any(m.start() >= mine[-1] for m in self.asked.finditer(before)):
+                return " "
+            return self.one
+
+        return self.word.sub(folded, text)
+
+
+_IN_CHARGE = (
+    _InCharge(
+        re.compile(r"\b(?:manager|boss|superior|supervisor)(?:s|es)?\b"),
+        "supervisor",
+        re.compile(r"\b(?:i am|i'm|im|i was|i work as|as|my|our|we are|we're)\b"),
+        re.compile(
+            r"\b(?:speak|talk|get|want|need|see|ask|transfer|put|connect|your|let|call|reach"
+            r"|escalate|have|is there|where|with|to)\b"
+        ),
+        words=True,
+    ),
+    _InCharge(
+        re.compile("领导|经理|负责人|上级|主管"),
+        "主管",
+        re.compile(r"我是|我们|咱们|俺是|俺们|我当|作为|本人|我家|我的?$"),
+        re.compile("找|叫|让|请|要|转|接|跟|和|同|与|见|你们|您们|贵"),
+        words=False,
+    ),
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
-    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _PHRASAL:
+    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL:
         text = pattern.sub(spelled, text)
+    for in_charge in _IN_CHARGE:
+        text = in_charge.fold(text)
     text = _ZH_CLAIMED.sub("冒充", text)
+    text = _ZH_FRAME.sub(" ", text)
+    text = _ZH_MONEY_ON.sub("转账", text)
     text = _ZH_HOWTO.sub(" howto ", text)
     # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
     for _ in range(2):
