@@ -369,19 +369,48 @@ _IN_CHARGE = (
 )
 
 
+_A_TO_Z = re.compile(r"[a-z]")
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _script(pattern: re.Pattern[str]) -> str:
+    """The script a rule's words are in: "en", "zh", or "any" (both, or neither). A rule
+    in one script cannot change a text without it, so `rewrite` skips it there."""
+    source = pattern.pattern
+    if "\\u" in source or "\\x" in source:  # a character written as a code: keep it
+        return "any"
+    letters = re.sub(r"\\.", "", source)  # escapes (\b, \d, \s) are not words
+    latin, han = bool(_A_TO_Z.search(letters)), bool(_HANZI.search(letters))
+    return "any" if latin == han else "en" if latin else "zh"
+
+
+_RULES = tuple(
+    (pattern, spelled, _script(pattern))
+    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
-    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL:
-        text = pattern.sub(spelled, text)
+    latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
+    for pattern, spelled, script in _RULES:
+        if script == "any" or (latin if script == "en" else han):
+            changed = pattern.sub(spelled, text)
+            if changed != text:  # a concept's word may bring Latin letters in
+                text = changed
+                latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
     for in_charge in _IN_CHARGE:
-        text = in_charge.fold(text)
-    text = _ZH_CLAIMED.sub("冒充", text)
-    text = _ZH_FRAME.sub(" ", text)
-    text = _ZH_MONEY_ON.sub("转账", text)
-    text = _ZH_HOWTO.sub(" howto ", text)
-    # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
-    for _ in range(2):
-        text = _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
+        script = _script(in_charge.word)
+        if script == "any" or (latin if script == "en" else han):
+            text = in_charge.fold(text)
+    if han:
+        text = _ZH_CLAIMED.sub("冒充", text)
+        text = _ZH_FRAME.sub(" ", text)
+        text = _ZH_MONEY_ON.sub("转账", text)
+        text = _ZH_HOWTO.sub(" howto ", text)
+        # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
+        for _ in range(2):
+            text = _ZH_VARIANTS.sub(lambda hit: _ZH_SAME[hit.group()], text)
     return text
 
 
