@@ -145,6 +145,10 @@ def test_after_hours_a_message_or_callback_can_be_asked_for_in_words(menus, lang
         ("zh-CN", "留言就算了，给我回电", "callback"),
         ("en-US", "I can't leave a message, call me back", "callback"),
         ("en-US", "rather than a callback, I'd leave a message", "voicemail"),
+        # "no" and "not" decline only the word right after them
+        ("en-US", "no I want a callback", "callback"),
+        ("en-US", "not sure just call me back", "callback"),
+        ("en-US", "I'd like a callback not a message", "callback"),
     ],
 )
 def test_a_callback_or_a_message_asked_for_in_everyday_words(menus, lang, said, node):

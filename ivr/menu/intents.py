@@ -410,8 +410,8 @@ _ZH_DECLINE = re.compile(
     r"[^了吧啊]{0,4}$"
 )
 _EN_DECLINE = re.compile(
-    r"\b(?:don'?t|do not|not|never|no need(?: for| to)?|no more|no|can'?t|cannot"
-    r"|rather than|instead of)(?: [a-z']+){0,4} ?$"
+    r"(?:\b(?:don'?t|do not|never|no need(?: for| to)?|no more|can'?t|cannot|rather than"
+    r"|instead of)(?: [a-z']+){0,4}|\b(?:no|not)(?: [a-z']+)?) ?$"  # not "no, I want a…"
 )
 # ...or right after it ("回电不用了", "留言就算了").
 _ZH_DECLINE_AFTER = re.compile(r"^\s?(?:就|也|还是)?(?:不用|不要|不需要|算|免|甭)了?")
