@@ -219,6 +219,15 @@ def test_someone_else_calling_the_caller_is_a_report_not_a_callback_request(menu
     assert Flow(menus).gather(state, CLOSED_TIME, speech="有人能给我回个电话吗").node == "callback"
 
 
+def test_a_refund_offered_by_a_caller_is_a_scam_report(menus):
+    """A classic: "someone called saying they'd refund me" is the anti-fraud answer's (or
+    a question offering it), not the other channels."""
+    state = CallState(node="after_hours", lang="zh-CN", step=3)
+    for said in ("有人联系我说要退款", "有个人打电话说要给我退款"):
+        answer = Flow(menus).gather(state, CLOSED_TIME, speech=said, confidence=0.9)
+        assert answer.node == "safety" or "safety" in answer.match.choices, answer.outcome
+
+
 def test_the_main_menu_invites_speech_once(menus):
     flow = Flow(menus)
     for lang, invite in (("zh-CN", "请说出您的问题"), ("en-US", "Say what you need")):
