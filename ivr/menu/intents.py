@@ -150,19 +150,20 @@ class Intents:
         str, tuple[str, ...]
     ]  # a syllable -> the phrases' characters, commonest first
 
-    def match(self, utterance: str) -> Match:
+    def match(self, utterance: str, cleaned: str | None = None) -> Match:
         """Score every node for `utterance`; node None when nothing fits at all.
 
         A complaint that names a problem ("我要投诉提现不到账") is the problem's when the
-        problem alone is understood, and a complaint only when it is not.
+        problem alone is understood, and a complaint only when it is not. `cleaned`:
+        `clean(utterance)`, when the caller has it already.
         """
         topic = lexicon.complaint_topic(utterance)
-        if topic is not None and (found := self._match(topic)).choices:
+        if topic is not None and (found := self._match(clean(topic))).choices:
             return found
-        return self._match(utterance)
+        return self._match(clean(utterance) if cleaned is None else cleaned)
 
-    def _match(self, utterance: str) -> Match:
-        scores, phrase = self._scores(utterance)
+    def _match(self, cleaned: str) -> Match:
+        scores, phrase = self._scores(cleaned)
         nodes, ancestors = self.nodes, self.ancestors
         off_topic = scores.pop(len(nodes) - 1, None)  # the pseudo-node, last of all
         if not scores:
@@ -199,14 +200,15 @@ class Intents:
 
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
-        scores, phrase = self._scores(utterance)
+        scores, phrase = self._scores(clean(utterance))
         nodes, texts = self.nodes, self.texts
         return {
             nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items() if n < len(nodes) - 1
         }
 
-    def _scores(self, utterance: str) -> tuple[dict[int, float], list[int]]:
-        """Node index -> score for the nodes that share a feature, and each one's best phrase."""
+    def _scores(self, cleaned: str) -> tuple[dict[int, float], list[int]]:
+        """Node index -> score for the nodes that share a feature with a `clean`ed utterance,
+        and each one's best phrase."""
         gained = [0.0] * len(self.owner)
         covered = [0.0] * len(self.nodes)
         touched: set[int] = set()
@@ -217,7 +219,7 @@ class Intents:
         hits = [0] * len(self.owner)
         off_topic = len(self.nodes) - 1
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in features(utterance, self).items():
+        for feature, family in _features(cleaned, self).items():
             posting = self.postings.get(feature)
             unit = feature[1] == "1" and feature[0] in "cwk"
             spoken += unit
@@ -316,17 +318,23 @@ def build(
     examples: Mapping[str, Iterable[str]],
     ancestors: Mapping[str, frozenset[str]],
     off_topic: Iterable[str] = (),
+    cleaned: Mapping[str, str] | None = None,
 ) -> Intents:
     """Index node -> example phrases (any language) once; `ancestors` are the menus above each.
 
     `off_topic`: what callers say that no node answers; a request closest to these is
-    re-prompted.
+    re-prompted. `cleaned`: phrase -> `clean(phrase)`, for phrases the caller has read.
     """
     examples = {**examples, OFF_TOPIC: tuple(off_topic)}  # last: see Intents.match
     nodes = tuple(examples)
     number = {node: n for n, node in enumerate(nodes)}
+    read = dict(cleaned or {})
+    for texts in examples.values():
+        for text in texts:
+            if text not in read:
+                read[text] = clean(text)
     raw = [
-        (node, text, features(text))
+        (node, text, _features(read[text]))
         for node, texts in examples.items()
         for text in dict.fromkeys(texts)
     ]
@@ -369,7 +377,7 @@ def build(
             word
             for node, text, _ in raw
             if node != OFF_TOPIC  # (a slip is read as a word of the menu's topics only)
-            for run in _RUNS.findall(clean(text))
+            for run in _RUNS.findall(read[text])
             if run[0] < "\u4e00"
             for word in run.replace("'", "").split()
         ),
@@ -485,8 +493,13 @@ def features(text: str, heard: Intents | None = None) -> dict[str, float]:
     With `heard`, an index, what a recogniser may have misheard is read as that index's
     words and characters that sound the same.
     """
+    return _features(clean(text), heard)
+
+
+def _features(cleaned: str, heard: Intents | None = None) -> dict[str, float]:
+    """`features` of a text already `clean`ed (each phrase is cleaned once at load)."""
     found: dict[str, float] = {}
-    for run in _RUNS.findall(clean(text)):
+    for run in _RUNS.findall(cleaned):
         if run[0] >= "\u4e00":
             _chinese(heard._rehear(run) if heard else run, found)
         else:
