@@ -129,6 +129,30 @@ def test_silence_at_the_window_question_keeps_the_request_for_any_time(flow):
     assert gave_up.node == "goodbye"
 
 
+def test_a_second_try_that_fails_says_the_first_request_stands(flow):
+    """A caller who booked, went back and asked again, then gave up: no "not booked"
+    apology and no voicemail in place of a request the records hold."""
+    booked = _then(flow, _callback(flow), "1")  # kept at the number's confirmation
+    assert booked.callback is not None
+    back = _then(flow, booked, "#")
+    assert back.node == "after_hours"
+    chosen = flow.gather(back.verbs[-1].to.state, CLOSED_TIME, "2")  # the callback key
+    again = flow.callback(chosen.verbs[-1].to.state, CLOSED_TIME, CALLER)
+    assert again.node == "callback" and "确认请按1" in _text(_doc(again))
+    for _ in range(3):
+        again = _then(flow, again, "7")
+    said = _text(_doc(again))
+    assert "未能为您预约回电" not in said and "请您留言" not in said
+    assert said.startswith("您的回电请求已登记")
+    assert again.node == "goodbye" and again.callback is None
+
+
+def test_the_booked_mark_stays_with_the_call_through_the_url():
+    state = CallState(node="main", lang="zh-CN", booked=True)
+    assert CallState.from_query(state.to_query(), "zh-CN") == state
+    assert not CallState.from_query({"node": "main", "cb": "yes"}, "zh-CN").booked
+
+
 def test_giving_up_before_a_number_is_confirmed_says_so_before_the_voicemail(flow):
     answer = _callback(flow)
     for _ in range(3):

@@ -477,7 +477,7 @@ class Flow:
         """Keep the request as soon as the number is confirmed (for any time), so a caller
         who hangs up at the time question loses nothing; the time chosen next fills it in
         (the records keep one request per call and number)."""
-        asking = replace(state, stage="window", number=number, fails=0)
+        asking = replace(state, stage="window", number=number, fails=0, booked=True)
         answer = self._ask(asking, node, (), outcome, own)
         return replace(answer, callback=CallbackRequest(state.node, number, ANY_WINDOW))
 
@@ -491,7 +491,7 @@ class Flow:
     ) -> Answer:
         """Keep the request (stored before the answer goes back) and go on."""
         request = CallbackRequest(state.node, state.number, window)
-        done = replace(state, stage="", number="", fails=0)
+        done = replace(state, stage="", number="", fails=0, booked=True)
         outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
         if node.next is None:
             answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
@@ -540,6 +540,14 @@ class Flow:
             # The caller asked to be called back and confirmed where: keep it, any time.
             said = self._words(state, words["anytime"])
             return self._callback_saved(state, node, now, said, ANY_WINDOW)
+        if state.booked:
+            # A second try in the same call failed, but the first request stands: no
+            # apology for a request that was booked, and no voicemail in its place.
+            said = self._words(state, words["kept"])
+            done = replace(state, stage="", number="", fails=0)
+            if node.next is None:
+                return Answer((*said, Hangup()), state.node, f"{outcome} -> kept", state.lang)
+            return self._go(done, node.next, now, said, f"{outcome} -> kept")
         target = _filled_in(node.on_max)
         text = words["not_booked"]
         if isinstance(self.menus.nodes.get(target), RecordNode):
@@ -599,7 +607,11 @@ class Flow:
             state = replace(state, lang=menus.languages[0])
         if state.node not in menus.nodes:
             return CallState(
-                node=menus.main_menu, lang=state.lang, step=state.step, told=state.told
+                node=menus.main_menu,
+                lang=state.lang,
+                step=state.step,
+                told=state.told,
+                booked=state.booked,
             )
         back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
@@ -625,7 +637,9 @@ class Flow:
 
     @staticmethod
     def _reset(state: CallState) -> CallState:
-        return CallState(node=state.node, lang=state.lang, step=state.step, told=state.told)
+        return CallState(
+            node=state.node, lang=state.lang, step=state.step, told=state.told, booked=state.booked
+        )
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -894,7 +908,13 @@ class Flow:
                 if target in back:
                     back = back[: back.index(target)]
                 arrived = CallState(
-                    node=target, lang=lang, back=back, step=state.step, told=state.told, via=via
+                    node=target,
+                    lang=lang,
+                    back=back,
+                    step=state.step,
+                    told=state.told,
+                    via=via,
+                    booked=state.booked,
                 )
                 answer = self._menu(
                     arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
@@ -905,7 +925,12 @@ class Flow:
                 carried = []
             verbs += self.menus.say(target, getattr(node, "say", None), lang)
             here = CallState(
-                node=target, lang=lang, back=state.back, step=state.step, told=state.told
+                node=target,
+                lang=lang,
+                back=state.back,
+                step=state.step,
+                told=state.told,
+                booked=state.booked,
             )
             if isinstance(node, MessageNode):
                 if node.hangup or node.next is None:  # the checker makes it one or the other

@@ -35,6 +35,7 @@ class CallState:
     told: bool = False  # the global keys were announced (once per call)
     ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
     via: str = ""  # the hours node whose closed line led to this menu: '*' says it again
+    booked: bool = False  # a callback request of this call is kept (a later try fails softly)
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -55,6 +56,8 @@ class CallState:
             query["ask"] = ".".join(self.ask)
         if self.via:
             query["via"] = self.via
+        if self.booked:
+            query["cb"] = "1"
         return query
 
     @classmethod
@@ -79,6 +82,7 @@ class CallState:
             told=args.get("g") == "1",
             ask=ask,
             via=via if _ID.match(via := args.get("via", "")) else "",
+            booked=args.get("cb") == "1",
         )
 
 
