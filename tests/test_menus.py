@@ -382,6 +382,25 @@ CASES = [
         "保存{retention_days}天",
     ),
     (
+        "a misspelt placeholder would be read out",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}",
+            'say: {zh-CN: "保存{retention_day}天", en-US: Info}',
+        ).replace("version: 1", "version: 1\nretention_days: 90", 1),
+        "'{retention_day}' is not filled in here",
+        "info",
+        "保存{retention_day}天",
+    ),
+    (
+        "a placeholder of another place would be read out",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: 信息, en-US: "Open {hours}"}'
+        ),
+        "'{hours}' is not filled in here",
+        "info",
+        "Open {hours}",
+    ),
+    (
         "mandarin with an english voice",
         lambda t: t.replace("voice: Polly.Zhiyu", "voice: Polly.Joanna"),
         "cannot speak Mandarin",
@@ -678,3 +697,11 @@ def test_a_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path):
     (problem,) = check_menus(path, ENV)
     assert time.monotonic() - started < 10
     assert "YAML aliases" in problem.message and problem.line is not None
+
+
+def test_a_misspelt_placeholder_gets_the_name_it_means(tmp_path):
+    text = BASE.replace(
+        "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_day}天", en-US: Info}'
+    ).replace("version: 1", "version: 1\nretention_days: 90", 1)
+    problems = check_menus(write(tmp_path, text), env=ENV)
+    assert [(p.node, p.fix) for p in problems] == [("info", "did you mean '{retention_days}'?")]

@@ -49,6 +49,12 @@ GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are annou
 EVERY_MENU = ("agent",)
 EVERY_ANSWER = ("repeat", "back", "agent")
 _PLACEHOLDER = re.compile(r"\{retention_days\}")
+_BRACED = re.compile(r"\{([^{}]*)\}")  # a placeholder, or what a caller would hear as written
+# What the words of each place fill in ({retention_days} in every node's words).
+_FILLED: dict[tuple[type, str], tuple[str, ...]] = {
+    (CallbackNode, "thanks"): ("window",),
+    (HoursNode, "closed_message"): ("hours", "next_open"),
+}
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -533,14 +539,26 @@ class _Checker:
         return {action: key for action, key in keys.items() if key is not None}
 
     def check_placeholders(self) -> None:
-        if self.m.retention_days is not None:
-            return
+        """Every {name} in a node's words is one that place fills in: a misspelt one would be
+        read to the caller as written."""
         for node_id, node in self.m.nodes.items():
             for attr in _TEXT_FIELDS[type(node)]:
+                known = ("retention_days", *_FILLED.get((type(node), attr), ()))
                 for lang, text in (getattr(node, attr) or {}).items():
-                    if _PLACEHOLDER.search(text):
+                    path = ("nodes", node_id, attr, lang)
+                    for name in _BRACED.findall(text):
+                        if name not in known:
+                            names = ["{" + k + "}" for k in known]
+                            self.add(
+                                path,
+                                f"'{{{name}}}' is not filled in here: a caller would hear it "
+                                "as written",
+                                did_you_mean("{" + name + "}", names)
+                                or f"use one of {', '.join(names)}, or leave out the braces",
+                            )
+                    if self.m.retention_days is None and _PLACEHOLDER.search(text):
                         self.add(
-                            ("nodes", node_id, attr, lang),
+                            path,
                             "the words say {retention_days} but the file sets no retention_days",
                             "add 'retention_days: 90' at the top level",
                         )
