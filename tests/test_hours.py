@@ -529,6 +529,19 @@ def test_a_callback_window_is_checked_as_a_schedule_range_is(tmp_path, hours):
     )
 
 
+@pytest.mark.parametrize("hours", ["20:00-18:00", "18:00-18:00", "22:00-02:00"])
+def test_a_callback_window_does_not_run_past_midnight(tmp_path, hours):
+    """Review: "20:00-18:00" passed as a 22-hour window and reached the agents as written."""
+    shipped = (PROJECT_ROOT / "menus.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "menus.yaml"
+    path.write_text(shipped.replace('hours: "18:00-20:00"', f'hours: "{hours}"', 1), "utf-8")
+    env = {"AGENT_NUMBER": "+8610555000111", "EMERGENCY_NUMBER": "+8610555000999"}
+    (problem,) = [p for p in check_menus(path, env) if p.severity == "error"]
+    assert problem.node == "callback" and "ends before it starts" in problem.message, problem
+    assert "earlier time first" in (problem.fix or ""), problem
+    assert shipped.splitlines()[problem.line - 1].strip() == 'hours: "18:00-20:00"'
+
+
 def test_from_config_accepts_a_subdivision():
     """A known subdivision is kept and used for that region's holidays."""
     holiday_block = {"country": "DE", "subdivision": "BY"}

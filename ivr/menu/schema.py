@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ivr.menu.hours import TimeRange, Weekday
+from ivr.menu.hours import MINUTES_PER_DAY, TimeRange, Weekday
 from ivr.menu.problems import did_you_mean
 
 RANGE_PATTERN = r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"  # HH:MM-HH:MM, checked by TimeRange
@@ -284,9 +284,25 @@ class CallbackWindow(_Strict):
         "here: the hours are an operator setting and may change."
     )
     # Checked as a schedule's ranges are (the same message and fix), kept as the text.
-    hours: Annotated[str, AfterValidator(lambda text: str(_time_range(text)))] = Field(
-        description="e.g. 09:00-12:00", json_schema_extra={"pattern": RANGE_PATTERN}
+    hours: Annotated[str, AfterValidator(lambda text: _within_a_day(text))] = Field(
+        description="e.g. 09:00-12:00, within one day", json_schema_extra={"pattern": RANGE_PATTERN}
     )
+
+
+def _within_a_day(text: str) -> str:
+    """A callback window is part of one day: unlike opening hours, it does not run on past
+    midnight (an agent reading "20:00-18:00" could not tell when to call)."""
+    hours = _time_range(text)
+    if hours.end_minutes > MINUTES_PER_DAY:
+        raise PydanticCustomError(
+            "time_range",
+            "{error}",
+            {
+                "error": f"the callback window {text!r} ends before it starts",
+                "fix": "write the earlier time first, e.g. '18:00-20:00'",
+            },
+        )
+    return str(hours)
 
 
 class CallbackNode(_Node):
