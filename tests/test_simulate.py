@@ -136,7 +136,7 @@ def test_a_call_placed_by_hand_becomes_steps_in_order():
         ("expect", "您好", 1),
         ("expect_node", "main", 2),
         ("press", "0", 3),
-        ("expect_dial", "+8610555000111", 4),
+        ("expect_dial", "agent_dial", 4),
         ("expect_node", "agent_dial", 5),
         ("say", "人工", 6),
         ("expect_record", True, 7),
@@ -170,6 +170,59 @@ def test_ivr_test_refuses_a_bad_regular_expression_before_placing_a_call(tmp_pat
         f"Error: {path} call 1 step 2: expect /[unclosed/ is not a valid regular expression: "
         "unterminated character set at position 0"
     )
+
+
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [
+        ("expect_node: paymentz",
+         "expect_node: no node 'paymentz' in the menu (did you mean 'payments'?)"),
+        ("expect_dial: agent_dail",
+         "expect_dial: no node 'agent_dail' in the menu (did you mean 'agent_dial'?)"),
+        ('expect: ""',
+         "expect: needs a value (an empty expectation would pass whatever happens)"),
+        ("expect_record: maybe", "expect_record: takes true or false, not 'maybe'"),
+    ],
+)  # fmt: skip
+def test_ivr_test_refuses_an_expectation_that_cannot_mean_anything(tmp_path, step, error):
+    """Review: an unknown node was found only when the call got elsewhere, `expect: ""`
+    passed whatever was heard."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f'steps:\n  - press: "1"\n  - {step}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.output.strip() == f"Error: {path} call 1 step 2: {error}"
+
+
+@pytest.mark.parametrize(
+    ("dial", "ok"),
+    [("agent_dial", True), ("true", True), ("'+8610555000111'", True), ("false", False),
+     ("security_dial", False), ("'+8610555000222'", False)],
+)  # fmt: skip
+def test_expect_dial_names_the_dial_node_the_number_or_whether_any(tmp_path, dial, ok):
+    """Review: `expect_dial: true` was compared with the number as the text "True", and a
+    scenario naming the number failed wherever AGENT_NUMBER is another line's."""
+    path = tmp_path / "dial.yaml"
+    path.write_text(
+        f"at: 2026-12-01T10:00:00+08:00\nsteps:\n  - press: '0'\n  - expect_dial: {dial}\n",
+        encoding="utf-8",
+    )
+    (scenario,) = load_scenarios(path)
+    outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
+    assert outcome.ok is ok, outcome.report()
+    if not ok:
+        assert "dialled +8610555000111 at node 'agent_dial'" in outcome.report()
+
+
+def test_the_shipped_scenarios_pass_with_the_deployments_own_numbers(monkeypatch):
+    """Review: with AGENT_NUMBER exported, as the README tells operators to, 17 shipped
+    scenarios failed on the demo number they named."""
+    monkeypatch.setenv("AGENT_NUMBER", "+8610555000222")
+    monkeypatch.setenv("EMERGENCY_NUMBER", "+8610555000333")
+    result = CliRunner().invoke(
+        cli, ["test", str(CALLS / "agent.yaml"), str(CALLS / "stolen.yaml")]
+    )
+    assert result.exit_code == 0, result.output
 
 
 # -- scripted and terminal calls ---------------------------------------------------------------

@@ -581,6 +581,18 @@ def test_a_call_exports_as_a_scenario_that_ivr_test_reads(client, tmp_path):
     assert refused.status_code == 409 and "ivr test" in refused.get_json()["error"]
 
 
+def test_an_exported_transfer_names_the_dial_node_not_the_number(client, tmp_path):
+    """Review: the exported number failed to replay wherever AGENT_NUMBER is another."""
+    call = place(client, at="2026-11-23T10:00")
+    call = act(client, call, type="keys", keys="0").get_json()
+    act(client, call, type="dial", status="busy")
+    path = tmp_path / "exported.yaml"
+    path.write_bytes(client.get(f"{API}/calls/{call['id']}/scenario").data)
+    (scenario,) = load_scenarios(path)
+    dials = [s.value for s in scenario.steps if s.kind == "expect_dial"]
+    assert dials == ["agent_dial"]
+
+
 @pytest.mark.parametrize("waited", [False, True])
 def test_a_message_left_at_or_after_the_prompt_exports_as_the_same_scenario(
     client, tmp_path, waited

@@ -327,10 +327,11 @@ def test_command(
             transports[scenario.at] = _transport(menus, line, bool(url), scenario.at, records_db)
         return transports[scenario.at]
 
+    nodes = None if url else _node_ids(menus or menus_path())
     passed = failed = 0
     for path in files:
         try:
-            scenarios = load_scenarios(path)
+            scenarios = load_scenarios(path, nodes)
         except ScenarioError as exc:
             raise click.ClickException(str(exc)) from None
         for scenario in scenarios:
@@ -342,6 +343,17 @@ def test_command(
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+def _node_ids(menus: Path) -> frozenset[str]:
+    """The menu's node ids, so a scenario naming a node it has not is refused at once."""
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
+
+    try:
+        return frozenset(load_menus(menus, cli_settings().env).nodes)
+    except MenuError as exc:  # as `ivr simulate` says it
+        raise click.ClickException(f"{menus} is invalid:\n{exc}") from None
 
 
 def _scenario_files(paths: Iterable[Path]) -> list[Path]:

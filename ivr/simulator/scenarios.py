@@ -10,6 +10,7 @@ A scenario file holds one call (a mapping) or several (`calls:` list):
       - expect: 欢迎致电                # words heard since the last action (/regex/ too)
       - press: "0"
       - expect_node: after_hours        # where the call waits now
+      - expect_dial: agent_dial         # a transfer: the dial node, the number, or true
       - press: "1"
       - expect_record: true
       - record: 请给我回电
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from ivr.menu.problems import did_you_mean
 from ivr.simulator.call import Call, CallResult, Event
 from ivr.simulator.callers import (
     CallerAction,
@@ -111,8 +113,12 @@ class ScenarioResult:
         return "\n".join(lines)
 
 
-def load_scenarios(path: Path) -> list[Scenario]:
-    """Read one scenario file (one call, or several under `calls:`)."""
+def load_scenarios(path: Path, nodes: Collection[str] | None = None) -> list[Scenario]:
+    """Read one scenario file (one call, or several under `calls:`).
+
+    With `nodes` (the menu's node ids, when the menu is known), a node an expectation names
+    must be one of them: a misspelt node is found before any call is placed.
+    """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -120,10 +126,10 @@ def load_scenarios(path: Path) -> list[Scenario]:
     calls = data.get("calls") if isinstance(data, dict) and "calls" in data else [data]
     if not isinstance(calls, list) or not calls:
         raise ScenarioError(f"{path}: expected a call (name, steps) or a 'calls:' list")
-    return [_scenario(path, index, call) for index, call in enumerate(calls, 1)]
+    return [_scenario(path, index, call, nodes) for index, call in enumerate(calls, 1)]
 
 
-def _scenario(path: Path, index: int, data: Any) -> Scenario:
+def _scenario(path: Path, index: int, data: Any, nodes: Collection[str] | None) -> Scenario:
     where = f"{path} call {index}"
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ScenarioError(f"{where}: needs 'steps:' (a list)")
@@ -140,6 +146,9 @@ def _scenario(path: Path, index: int, data: Any) -> Scenario:
                 f"{where} step {number}: unknown step '{kind}'; use one of "
                 f"{', '.join(ACTIONS + EXPECTATIONS)}"
             )
+        problem = _expectation_problem(kind, value, nodes)
+        if problem:
+            raise ScenarioError(f"{where} step {number}: {kind}: {problem}")
         if kind == "expect" and _pattern(value) is not None:
             try:
                 re.compile(str(_pattern(value)))
@@ -167,6 +176,31 @@ def _scenario(path: Path, index: int, data: Any) -> Scenario:
     )
 
 
+def _expectation_problem(kind: str, value: Any, nodes: Collection[str] | None) -> str | None:
+    """Why an expectation could never mean anything (None when it can)."""
+    if kind not in EXPECTATIONS:
+        return None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "needs a value (an empty expectation would pass whatever happens)"
+    if kind in ("expect_record", "expect_hangup") and not isinstance(value, bool):
+        return f"takes true or false, not {value!r}"
+    named = kind == "expect_node" or (kind == "expect_dial" and not _is_number(value))
+    if named and not isinstance(value, bool) and nodes is not None and str(value) not in nodes:
+        fix = did_you_mean(str(value), nodes)
+        return f"no node '{value}' in the menu" + (f" ({fix})" if fix else "")
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return bool(re.fullmatch(r"\+?[0-9]+", str(value)))
+
+
+def _waits_at(event: Event) -> str | None:
+    """The node a <Gather>, <Dial> or <Record> waits at: its action URL names it."""
+    action = resolve_url(event.url, event.attrs.get("action") or event.url)
+    return parse_qs(urlsplit(action).query).get("node", [event.node])[0]
+
+
 def _pattern(value: object) -> str | None:
     """The regular expression an `expect: /.../` holds (None: words to find as written)."""
     text = str(value)
@@ -188,9 +222,7 @@ class _ScenarioCaller:
         if event.verb != "Caller":
             self.heard.append(event)
         if event.verb in ("Gather", "Dial", "Record"):
-            # The call waits at the step its action URL names.
-            action = resolve_url(event.url, event.attrs.get("action") or event.url)
-            self.node = parse_qs(urlsplit(action).query).get("node", [event.node])[0]
+            self.node = _waits_at(event)
 
     def _check(self, step: Step, ended: CallResult | None = None) -> None:
         text = " ".join(e.text for e in self.heard if e.verb in ("Say", "Play"))
@@ -201,9 +233,12 @@ class _ScenarioCaller:
             if not found:
                 self.failures.append(f"{where}: not heard; heard: {text[:300] or '(nothing)'}")
         elif step.kind == "expect_dial":
-            dialled = [e.text for e in self.heard if e.verb == "Dial"]
-            if str(value) not in dialled:
-                self.failures.append(f"{where}: dialled {dialled or 'nothing'}")
+            # A dial node's id holds wherever the number is configured (AGENT_NUMBER).
+            dials = [e for e in self.heard if e.verb == "Dial"]
+            names = {e.text for e in dials} | {_waits_at(e) for e in dials}
+            if bool(dials) != value if isinstance(value, bool) else str(value) not in names:
+                made = ", ".join(f"{e.text} at node '{_waits_at(e)}'" for e in dials)
+                self.failures.append(f"{where}: dialled {made or 'nothing'}")
         elif step.kind == "expect_record":
             recorded = any(e.verb == "Record" for e in self.heard)
             if recorded != bool(value):
@@ -323,8 +358,8 @@ def recorded_steps(turns: Iterable[Turn], hung_up: bool) -> tuple[Step, ...]:
         for verb, text in turn.heard:
             if verb == "Say" and text.strip():
                 found.append(("expect", text.strip()))
-            elif verb == "Dial":
-                found.append(("expect_dial", text))
+            elif verb == "Dial":  # the node, not the number: another line dials its own
+                found.append(("expect_dial", turn.node or text))
             elif verb == "Record":
                 found.append(("expect_record", True))
         if turn.node:
