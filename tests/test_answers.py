@@ -223,7 +223,20 @@ def test_an_unanswered_or_busy_line_offers_a_callback_or_a_message(dial):
 def test_busy_agent_answer_is_the_offer(client):
     root = post(client, "/voice/dial?node=agent_dial&lang=zh-CN&s=3", DialCallStatus="busy")
     assert root.find("Record") is None
-    assert "预约回电请按1，留言请按2" in words(gather(root))
+    assert "留言请按1，预约回电请按2" in words(gather(root))
+
+
+def test_the_two_offers_of_a_message_or_a_callback_number_them_alike():
+    """Review: after hours 1 was a message and 2 a callback, and the other way round when
+    the line was busy: a caller who learned one pressed the wrong key at the other."""
+    offers = {
+        node_id: {key: type(MENUS.nodes[o.to]) for key, o in node.options.items()}
+        for node_id, node in MENUS.nodes.items()
+        if isinstance(node, MenuNode)
+        and {type(MENUS.nodes[o.to]) for o in node.options.values()} >= {CallbackNode, RecordNode}
+    }
+    assert set(offers) == {"after_hours", "agent_unavailable"}
+    assert len({tuple(sorted(keys.items())) for keys in offers.values()}) == 1, offers
 
 
 @pytest.mark.parametrize(

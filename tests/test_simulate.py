@@ -95,8 +95,8 @@ def test_a_wrong_scenario_fails_and_shows_where(tmp_path):
     ("steps", "failure", "not_run"),
     [
         # A wrong expectation after a transfer: the press and expect after it are not run.
-        ("  - press: '0'\n  - dial: no-answer\n  - expect: 留言请按1\n  - press: '2'\n"
-         "  - expect: 再见\n", "step 3 (expect: 留言请按1): not heard", "steps 4-5 not run"),
+        ("  - press: '0'\n  - dial: no-answer\n  - expect: 预约回电请按1\n  - press: '2'\n"
+         "  - expect: 再见\n", "step 3 (expect: 预约回电请按1): not heard", "steps 4-5 not run"),
         # A wrong action where the call waits for keys: the dial itself is the failure.
         ("  - dial: busy\n  - press: '1'\n", "step 1 (dial): the call waits for", "step 2 not run"),
     ],
@@ -329,12 +329,12 @@ def test_scripted_call_in_english_with_a_transfer_outcome():
             "--at",
             "2026-11-23T10:00:00+08:00",
             "--input",
-            "0,dial:no-answer,2,rec:.",
+            "0,dial:no-answer,1,rec:.",
         ],
     )
     assert result.exit_code == 0, result.output
     assert "[Dial +8610555000111]" in result.output
-    assert "To request a callback, press 1. To leave a message, press 2." in result.output
+    assert "To leave a message, press 1. To request a callback, press 2." in result.output
     assert "We did not receive a message." in result.output
 
 
@@ -386,7 +386,7 @@ def test_bad_script_is_a_usage_error():
 
 def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
     keys = (
-        "\n".join(["?", "x1", "say 支付方面的问题", "", "#", "0", "busy", "2", "我的留言", ""])
+        "\n".join(["?", "x1", "say 支付方面的问题", "", "#", "0", "busy", "1", "我的留言", ""])
         + "\n"
     )
     result = CliRunner().invoke(cli, ["simulate", "--at", "2026-11-23T10:00:00+08:00"], input=keys)

@@ -150,7 +150,7 @@ def test_transfer_outcome_buttons(phone):
     phone.hear("dial outcome no-answer")
     phone.hear("没有客服人员能接听")
     phone.wait_for_state("Listening in agent_unavailable")
-    page.click(".key[data-key='2']")
+    page.click(".key[data-key='1']")
     phone.wait_for_state("Recording")
     assert page.is_disabled("#transfer button[data-dial='busy']")
     assert phone.errors == []

@@ -149,7 +149,7 @@ def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
     page.keyboard.press("Enter")
     phone.wait_for_state("Listening in agent_unavailable")
     assert page.evaluate(focused) == "1"
-    page.keyboard.press("2")
+    page.keyboard.press("1")
     phone.wait_for_state("Recording")
     assert page.evaluate(focused) == "message"
     page.keyboard.type("请回电")
