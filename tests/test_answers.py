@@ -164,6 +164,16 @@ def test_the_global_keys_are_announced_once_per_call(client):
     assert intro not in words(again) and "人工服务请按0" in words(again)
 
 
+def test_a_caller_who_switches_language_hears_the_global_keys_in_the_new_one(client):
+    """Review: told once in Mandarin, a caller who then chose English never heard them."""
+    first = press(client, post(client, "/voice"), "1")
+    assert words(gather(first)).endswith("回主菜单请按9。")
+    english = press(client, press(client, press(client, first, "#"), "9"), "1")
+    assert "At any time, to repeat, press star." in words(gather(english))
+    again = press(client, press(client, english, "#"), "2")
+    assert "At any time" not in words(again)  # and then once, as in Mandarin
+
+
 # -- 3. a menu built for the way people call --------------------------------------------------
 
 

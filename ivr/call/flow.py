@@ -769,7 +769,12 @@ class Flow:
         action = plan.keys.get(key)
         if isinstance(action, Option):
             lang = action.language or state.lang
-            return self._leave(replace(state, lang=lang), action.to, now, f"{heard} -> {key}")
+            # The global keys are announced once per call in each language the caller
+            # hears: one who switched after the first menu never heard them in theirs.
+            told = state.told and lang == state.lang
+            return self._leave(
+                replace(state, lang=lang, told=told), action.to, now, f"{heard} -> {key}"
+            )
         if action == "repeat":  # the menu, or after an answer the answer itself, again
             # ...with the closed line that led here, as the first time (while still closed)
             via = self.menus.nodes.get(state.via)
