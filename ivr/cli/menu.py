@@ -88,15 +88,21 @@ def graph(menus: Path | None) -> None:
     "(from the call records), most frequent first.",
 )
 @click.option("--since", metavar="DATE", help="With --misses: from this day (or time) on.")
-def speech(corpus: Path, menus: Path | None, misses: bool, since: str | None) -> None:
+@click.option(
+    "--unmask",
+    is_flag=True,
+    help="With --misses: show the numbers callers said in full (else all but two digits "
+    "are hidden, as in the logs).",
+)
+def speech(corpus: Path, menus: Path | None, misses: bool, since: str | None, unmask: bool) -> None:
     """Run a corpus of spoken requests: accuracy per node, confused pairs, misses."""
     if misses:
         from ivr.cli.records import print_misses
 
-        print_misses(since)
+        print_misses(since, unmask)
         return
-    if since is not None:
-        raise click.UsageError("--since goes with --misses")
+    if since is not None or unmask:
+        raise click.UsageError("--since and --unmask go with --misses")
     from ivr.menu.loading import load_menus
     from ivr.menu.problems import MenuError
     from ivr.simulator.speech import judge, load_corpus

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ivr.cli.context import cli_settings
 from ivr.cli.db import cli_engine
+from ivr.logs import mask_digits
 from ivr.menu.loading import Menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.records import tables
@@ -26,6 +27,7 @@ from ivr.records.report import (
     callback_row,
     callback_table,
     not_starting,
+    plain_text,
     print_report,
     report_zone,
     svg_chart,
@@ -217,8 +219,9 @@ def _print_items(
         Console().print(table(rows, f"{len(rows)} {what}"))
 
 
-def print_misses(since: str | None) -> None:
-    """Print the unmatched and low-score utterances of real calls (`ivr speech --misses`)."""
+def print_misses(since: str | None, unmask: bool = False) -> None:
+    """Print the unmatched and low-score utterances of real calls (`ivr speech --misses`):
+    the words a designer needs, without the numbers callers said (a phone, a card)."""
     menus = _menus()
     engine = cli_engine(existing=True)
     try:
@@ -235,5 +238,6 @@ def print_misses(since: str | None) -> None:
     table = Table("times", "best score", "heard", title=f"speech under {LOW_SCORE} (real calls)")
     for miss in found:
         score = "no match" if miss.best_score is None else f"{miss.best_score:.2f}"
-        table.add_row(str(miss.count), score, miss.heard)
+        heard = miss.heard if unmask else mask_digits(miss.heard)
+        table.add_row(str(miss.count), score, plain_text(heard))
     Console(width=200).print(table)

@@ -400,7 +400,7 @@ def print_report(report: Report, console: Console) -> None:
 
     days = Table("day", "calls", title="Calls per day", title_justify="left")
     for day, n in report.by_day:
-        days.add_row(_stored(day), str(n))
+        days.add_row(plain_text(day), str(n))
     hours = Table("hour", "calls", "", title="Calls by hour", title_justify="left")
     most = max(report.by_hour, default=0)
     busy = [hour for hour, n in enumerate(report.by_hour) if n]
@@ -410,12 +410,15 @@ def print_report(report: Report, console: Console) -> None:
     options = Table("menu", "key", "to", "count", title="Menu choices", title_justify="left")
     for o in report.options:
         options.add_row(
-            _stored(o["node"]), _stored(o["choice"]), _stored(o["to"] or ""), str(o["count"])
+            plain_text(o["node"]),
+            plain_text(o["choice"]),
+            plain_text(o["to"] or ""),
+            str(o["count"]),
         )
     drops = Table("node", "calls", "", title="Where callers hang up", title_justify="left")
     most = max((n for _, n in report.hangups), default=0)
     for node, n in report.hangups:
-        drops.add_row(_stored(node), str(n), _bar(n, most))
+        drops.add_row(plain_text(node), str(n), _bar(n, most))
     for table in (days, hours, options, drops):
         console.print(table)
     console.print(voicemail_table(report.voicemails, "Open voicemails and feedback"))
@@ -438,11 +441,11 @@ def voicemail_table(rows: list[dict[str, Any]], title: str) -> Table:
     for v in rows:
         table.add_row(
             str(v["id"]),
-            _stored(v["kind"]),
-            _stored(v["caller"] or ""),
+            plain_text(v["kind"]),
+            plain_text(v["caller"] or ""),
             _when(v["at"]),
             str(v["duration"] or ""),
-            _stored(v["transcription"] or ""),
+            plain_text(v["transcription"] or ""),
             *(["yes" if v["handled"] else ""] if handled else []),
         )
     return table
@@ -457,16 +460,16 @@ def callback_table(rows: list[dict[str, Any]], title: str) -> Table:
     for c in rows:
         table.add_row(
             str(c["id"]),
-            _stored(c["caller"] or ""),
-            _stored(c["number"]),
-            _stored(c["window"]),
+            plain_text(c["caller"] or ""),
+            plain_text(c["number"]),
+            plain_text(c["window"]),
             _when(c["at"]),
             *(["yes" if c["handled"] else ""] if handled else []),
         )
     return table
 
 
-def _stored(value: str) -> Text:
+def plain_text(value: str) -> Text:
     """A value from the records as plain text: no markup, no terminal control characters.
 
     Stored fields hold what callers and webhooks sent; an escape sequence in one must not

@@ -80,3 +80,12 @@ def test_ivr_speech_misses_lists_real_calls_since_a_day(engine, app, recorder, d
     assert (
         "no unmatched or low-score speech" in ivr("speech", "--misses", "--since", tomorrow).output
     )
+
+
+def test_numbers_callers_said_are_hidden_unless_asked(engine, app, recorder, ivr):
+    """Review: a phone number a caller said was listed in full, though the logs hide it."""
+    say(app, "我的手机号是13800138000[bold]", 1)
+    out = ivr("speech", "--misses").output
+    assert "*********00[bold]" in out and "13800138000" not in out
+    assert "13800138000" in ivr("speech", "--misses", "--unmask").output
+    assert "go with --misses" in ivr("speech", "--unmask", expect=2).output
