@@ -384,6 +384,20 @@ def test_bad_script_is_a_usage_error():
     assert result.exit_code == 2 and "dial outcome" in result.output
 
 
+def test_a_quoted_script_action_keeps_its_commas():
+    """Review: recognised speech has commas ("that's all, goodbye"), and a script could not
+    say one: the words were split into a second, unknown action."""
+    script = '0,"say:yes, a callback please"'
+    result = CliRunner().invoke(
+        cli, ["simulate", "--lang", "en-US", "--at", "2026-11-23T21:00:00+08:00", "--input", script]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[Caller] said yes, a callback please" in result.output
+    assert "let's book a callback" in result.output
+    unclosed = CliRunner().invoke(cli, ["simulate", "--input", '0,"say:yes, a'])
+    assert unclosed.exit_code == 2 and "unclosed double quote" in unclosed.output
+
+
 def test_terminal_phone_reads_keys_speech_and_silence_from_stdin():
     keys = (
         "\n".join(["?", "x1", "say 支付方面的问题", "", "#", "0", "busy", "1", "我的留言", ""])

@@ -168,7 +168,12 @@ _RECORDS_DB = click.option(
 @click.option("--at", "at", help="The server's clock for the call (ISO-8601 with offset).")
 @click.option("--from", "from_number", default="+8613800138000", show_default=True)
 @click.option("--lang", help="Start the call in this language (adds ?lang=... to the webhook).")
-@click.option("--input", "script", help="Scripted caller: '1,2,.,0,dial:no-answer,rec:你好'.")
+@click.option(
+    "--input",
+    "script",
+    help="Scripted caller: '1,2,.,0,dial:no-answer,rec:你好' (quote an action to keep its "
+    "commas: '0,\"say:yes, please\"').",
+)
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("--realtime", is_flag=True, help="Wait out pauses as a phone would.")
 @click.option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -131,8 +132,9 @@ def describe(action: CallerAction) -> str:
     match action:
         case Keys(digits):
             return digits
-        case Speech(text):
-            return f"say:{text}"
+        case Speech(text):  # quoted as `ScriptedCaller.parse` reads a comma in the words
+            quoted = text.replace('"', '""')
+            return f'"say:{quoted}"' if "," in text else f"say:{text}"
         case Silence():
             return "."
         case DialOutcome(status):
@@ -152,8 +154,16 @@ class ScriptedCaller:
 
     @classmethod
     def parse(cls, text: str) -> ScriptedCaller:
-        """Build a caller from a script such as "1,2,.,0,dial:no-answer,rec:你好"."""
-        return cls(_parse_token(token.strip(), n) for n, token in enumerate(text.split(","), 1))
+        """Build a caller from a script such as "1,2,.,0,dial:no-answer,rec:你好".
+
+        Actions are comma-separated values: one in double quotes keeps its commas, as
+        recognised speech has them ('0,"say:yes, a callback please"').
+        """
+        try:
+            (tokens,) = csv.reader([text], strict=True, skipinitialspace=True)
+        except (csv.Error, ValueError):
+            raise ValueError(f"the script {text!r} has an unclosed double quote") from None
+        return cls(_parse_token(token.strip(), n) for n, token in enumerate(tokens, 1))
 
     @property
     def remaining(self) -> tuple[CallerAction, ...]:
