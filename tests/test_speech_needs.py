@@ -226,3 +226,46 @@ def test_a_manager_the_caller_is_or_has_is_no_agent_request(flow, lang, said):
 def test_not_knowing_how_is_a_how_to_and_not_knowing_why_says_nothing(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
+# app's, a game's, the email's, the phone's lock screen) is no node's: re-prompted, though
+# every other word is a wallet's.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我的微信账号被封了"),
+        ("zh-CN", "银行卡密码忘了怎么办"),
+        ("zh-CN", "信用卡账单不对"),
+        ("zh-CN", "游戏账号被盗了"),
+        ("zh-CN", "手机锁屏密码忘了"),
+        ("en-US", "my Instagram account got hacked"),
+        ("en-US", "I forgot my online banking password"),
+        ("en-US", "my credit card bill is wrong"),
+        ("en-US", "I forgot the pin for my lock screen"),
+        ("en-US", "my Gmail account is locked"),
+    ],
+)
+def test_another_services_account_password_or_bill_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的账号被盗了", "stolen"),
+        ("zh-CN", "提现到银行卡一直没到账", "funds_not_arrived"),
+        ("zh-CN", "绑定的邮箱被人改了，钱也少了", "stolen"),
+        ("zh-CN", "用信用卡充值没到账", "funds_not_arrived"),
+        ("en-US", "I forgot my password", "passwords"),
+        ("en-US", "my withdrawal never reached my bank account", "funds_not_arrived"),
+        ("en-US", "what's your email address", "channels"),
+        ("en-US", "my email was changed by someone", "stolen"),
+    ],
+)
+def test_the_wallets_own_account_password_bank_card_and_email_still_reach_their_answer(
+    flow, lang, said, node
+):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

@@ -63,14 +63,39 @@ _CONTRACTIONS = (
 # with the wallet is a concept of its own that two nodes serve: how to pay it (`bills`, the
 # how-to answer) and a payment of it that failed (`payments_failed`). The words are made up
 # so that no other word shares their letters.
-CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility"})
+#
+# Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
+# app's, a game's, the email's, the phone's lock screen) is theirs to answer too: "我的微信
+# 账号被封了", "my Instagram account got hacked" share every other word with a wallet's.
+CONCEPTS = frozenset(
+    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount"}
+)
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
     r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
     r"|broadband|power|heating)"
 )
+_OTHER_ZH = "微信|qq|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱"
+_OTHER_EN = (
+    r"(?:instagram|insta|facebook|gmail|hotmail|outlook|yahoo|netflix|tiktok|tik tok|whatsapp"
+    r"|twitter|snapchat|amazon|spotify|steam|xbox|playstation|icloud|apple id|ebay|linkedin"
+    r"|e ?mail|online banking|internet banking|bank'?s|banking app|bank app|credit card"
+    r"|bank card|debit card|video game|game|gaming)"
+)
+_OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
 _CONCEPT = (
+    (
+        re.compile(
+            rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
+            r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码|"
+            + _LATIN.format(
+                rf"{_OTHER_EN}(?:'s)? {_OWN}|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?"
+                rf"{_OTHER_EN}|lock ?screen|screen ?lock"
+            )
+        ),
+        " otheraccount ",
+    ),
     (
         re.compile(
             "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通|"
