@@ -269,3 +269,63 @@ def test_the_wallets_own_account_password_bank_card_and_email_still_reach_their_
 ):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Round 11 (validation7.yaml): what upset, hurried callers and callers asking for someone
+# else say around their request ("我都打了三次了", "I've called three times", "帮我妈问一下",
+# "my wife's account", "this is ridiculous") says nothing of it.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我都已经打了好几次电话了，还是登不上", "login"),
+        ("zh-CN", "我都打了三次了，付款一直失败", "payments_failed"),
+        ("zh-CN", "帮我妈问一下，她的账户被冻住了", "locked"),
+        ("zh-CN", "我老公被锁了", "locked"),
+        ("zh-CN", "我老公的账户被别人登了，钱都被转走了", "stolen"),
+        ("zh-CN", "烦死了，验证码到底怎么一直收不到", "login"),
+        ("zh-CN", "急死了急死了，提现还没到", "funds_not_arrived"),
+        ("zh-CN", "怎么给我妈转钱", "bills"),
+        (
+            "en-US",
+            "I've called three times already, my withdrawal still hasn't arrived",
+            "funds_not_arrived",
+        ),
+        ("en-US", "I've called twice, my payment keeps failing", "payments_failed"),
+        ("en-US", "I'm asking for my dad, he forgot his payment PIN", "passwords"),
+        ("en-US", "calling on behalf of my mother, her account was hacked", "stolen"),
+        ("en-US", "my husband's wallet is frozen", "locked"),
+        ("en-US", "come on, this is ridiculous, I can't log in", "login"),
+        ("en-US", "damn it, the bloody payment won't go through", "payments_failed"),
+    ],
+)
+def test_upset_hurried_or_third_party_asides_say_nothing_of_the_request(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Money or a code that does not show has not arrived; a purchase that "wasn't me" was not
+# made by the caller; "get in touch" and "reach you" are contacting us; "how does that work"
+# after a request asks nothing more; and "not X, Y" drops X only where "not" opens the
+# clause ("it's still not showing, this is ridiculous" keeps "not showing").
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "the money isn't there", "funds_not_arrived"),
+        ("en-US", "my top up is still not showing", "funds_not_arrived"),
+        ("en-US", "I tapped up and the money isn't there", "funds_not_arrived"),
+        ("en-US", "it's still not showing, this is ridiculous, my top up", "funds_not_arrived"),
+        ("en-US", "I'm waiting for the code and nothing shows up", "login"),
+        ("en-US", "there's a purchase in another city that wasn't me", "stolen"),
+        ("en-US", "how else can I get in touch with you", "channels"),
+        ("en-US", "can I pay in instalments? how does that work", "bills"),
+        ("en-US", "not a payment problem, my account is locked", "locked"),
+        (
+            "en-US",
+            "it's not that I forgot my password, the app says my account is frozen",
+            "locked",
+        ),
+    ],
+)
+def test_things_not_showing_not_me_and_getting_in_touch_reach_their_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

@@ -73,7 +73,9 @@ _ZH_FILLERS = re.compile(
     "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|啷个|什么|多少|啥|哪里|哪儿|在哪|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
     # when it happened says nothing of what happened
-    "今天|明天|昨天|刚才|刚刚"
+    "今天|明天|昨天|刚才|刚刚|"
+    # nor how upset or hurried the caller is
+    "烦死|急死|气死|真是的|搞什么|到底|快点|赶紧|急用"
 )
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
@@ -81,7 +83,10 @@ _EN_FILLER_WORDS = (
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
     "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
-    "he she him her they them"
+    "he she him her they them his their our "
+    # how upset or hurried the caller is says nothing of the request
+    "damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
+    "gosh hurry quick quickly asap urgent urgently again"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -89,7 +94,14 @@ _ZH_NEGATION = (
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
 )
 _EN_NEGATION = (
-    re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
+    # "not X but Y" anywhere; "not X, Y" only where the "not" opens the clause ("not the
+    # login, the payment one", "it's not that..., ..."): "it's still not showing, this is
+    # ridiculous" says the money has not arrived
+    re.compile(r"\bnot (?:that )?[^,.]{1,60}? but "),
+    re.compile(
+        r"(?:^|(?<=[,.!?] )|\b(?:no|it'?s|it is|this is|that'?s|that is) )"
+        r"not (?:that )?[^,.]{1,60}?,"
+    ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
 )
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")

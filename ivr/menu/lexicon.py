@@ -42,6 +42,58 @@ _FRAMES = (
     ),
 )
 
+# Asides around a request that say nothing of it: how often the caller has called ("我都打
+# 了三次了", "I've called three times already"), and on whose behalf ("帮我妈问一下", "asking
+# for my dad"); a relative named as the one it happened to is the caller's own case ("我老公
+# 的账户被盗了", "my wife can't sign in" are "账户被盗了", "can't sign in"). Before the
+# concepts: "I've called twice" is no payment taken twice.
+_RELATIVES_ZH = (
+    "妈妈|爸爸|老妈|老爸|妈|爸|老公|老婆|媳妇|丈夫|妻子|爱人|爷爷|奶奶|姥姥|姥爷|外婆|外公|"
+    "儿子|女儿|孙子|孙女|父母|爸妈|公公|婆婆|岳父|岳母|闺女|对象"
+)
+_RELATIVES_EN = (
+    r"(?:wife|husband|mom|mum|mother|mama|dad|father|papa|son|daughter|grandma|grandmother"
+    r"|granny|nan|nana|grandpa|grandfather|grandson|granddaughter|kid|kids|child|children"
+    r"|parents?|partner|brother|sister|boyfriend|girlfriend|aunt|uncle|nephew|niece)"
+)
+_COUNT_ZH = "[一二两三四五六七八九十几好多]+|\\d+"
+_TIMES_EN = (
+    r"(?:once|twice|(?:two|three|four|five|six|ten|several|many|so many|a few|multiple|\d+) times)"
+)
+_ASIDES = (
+    (
+        re.compile(
+            rf"(?:我|俺)?(?:都|已经|都已经)?(?:打了|打过)(?:{_COUNT_ZH})(?:次|遍|回|趟)(?:电话)?了?"
+        ),
+        " ",
+    ),
+    (re.compile(rf"(?:帮|替)(?:我|俺)?家?(?:{_RELATIVES_ZH})(?:问问|问一下|问个事|咨询一下)"), " "),
+    (re.compile(rf"(?:我|俺)(?:家)?(?:的)?(?:{_RELATIVES_ZH})(?:的)?"), " "),
+    (
+        re.compile(
+            r"\b(?:i'?ve|i have|i) (?:already )?(?:called|rung|phoned|tried calling|been calling)"
+            rf"(?: you| this number| here| this line)?(?: (?:like |about |at least )?{_TIMES_EN})"
+            r"(?: already| now| today| this week)?\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:i'?m |i am )?(?:asking|calling|ringing|phoning)(?: you)? (?:for|on behalf of)"
+            rf" my {_RELATIVES_EN}\b"
+        ),
+        " ",
+    ),
+    (re.compile(rf"\bmy {_RELATIVES_EN}(?:'s|')?(?= |$)"), "my"),
+    (
+        re.compile(
+            r"\bcome on\b|\bfor (?:god'?s|heaven'?s|pete'?s|christ'?s) sake\b"
+            r"|\b(?:this|that|it) is (?:ridiculous|crazy|insane|a joke|unbelievable)\b"
+        ),
+        " ",
+    ),
+)
+
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
@@ -171,7 +223,8 @@ _MONEY = (
 _PHRASAL = (
     (re.compile(r"\b(?:log|logged|logging|sign|signed|signing) ?(?:in|into|on|onto)\b"), "login"),
     (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
-    (re.compile(r"\btop(?:ped|ping|s)? ?ups?\b"), "topup"),
+    # (a recogniser's "tapped up" too: tapping up is nothing else)
+    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?ups?\b"), "topup"),
     (re.compile(r"\bcash(?:ed|ing)? ?out\b"), "cashout"),
     (re.compile(r"\block(?:ed|ing)? ?out\b"), "lockout"),
     (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
@@ -204,6 +257,21 @@ _PHRASAL = (
         ),
         "not receive",
     ),
+    # money or a code that does not show is money or a code not arrived ("it's still not
+    # showing", "the money isn't there", "nothing shows up")
+    (
+        re.compile(
+            r"\b(?:not|never|nothing) (?:(?:is|are|was|were|be|been|even|yet|still|ever) )*"
+            r"(?:show(?:s|ed|n|ing)?(?: up)?|there|appear(?:s|ed|ing)?|turn(?:s|ed|ing)? up)\b"
+        ),
+        "not arrive",
+    ),
+    # ...and a purchase that "wasn't me" one the caller did not make
+    (re.compile(r"\b(?:was|were|is|are) not (?:me|mine|by me|from me)\b"), "not make"),
+    # reaching us is contacting us ("get in touch", "how do I reach you")
+    (re.compile(r"\b(?:get|getting|got) in touch\b|\breach (?:you|us)\b"), "contact"),
+    # "how does that work" after a request asks nothing more than the request
+    (re.compile(r"\bhow (?:does|do|would|will) (?:that|it|this|they) work\b"), " "),
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
@@ -411,7 +479,7 @@ def _script(pattern: re.Pattern[str]) -> str:
 
 _RULES = tuple(
     (pattern, spelled, _script(pattern))
-    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
+    for pattern, spelled in _ASIDES + _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
 )
 
 
