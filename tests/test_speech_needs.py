@@ -329,3 +329,51 @@ def test_upset_hurried_or_third_party_asides_say_nothing_of_the_request(flow, la
 def test_things_not_showing_not_me_and_getting_in_touch_reach_their_answer(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# A message with a link quotes a claim about the account as bait: the link is what is asked
+# about (safety), not the claim (locked); without a link, the claim is the caller's problem.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        (
+            "en-US",
+            "I got a message with a link that says my wallet is blocked, do I click it",
+            "safety",
+        ),
+        ("zh-CN", "收到短信说我的账户被锁了要我点链接", "safety"),
+        ("en-US", "the app says my account is blocked", "locked"),
+        ("zh-CN", "提示说我的账户被锁了", "locked"),
+    ],
+)
+def test_a_claim_quoted_by_a_message_with_a_link_is_bait(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Ways of asking the example phrases lacked before round 11: the bank took the money but the
+# balance did not change, other ways than calling, a wallet made for someone, too many wrong
+# passwords and now nothing works; a landlord's deposit is no top-up.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "the bank took the money but my top up is not there", "funds_not_arrived"),
+        ("zh-CN", "钱扣了余额还是没变", "funds_not_arrived"),
+        ("en-US", "besides calling, how can I contact you", "channels"),
+        ("zh-CN", "能不能在网上问问题", "channels"),
+        ("zh-CN", "帮他弄一个钱包", "register"),
+        ("en-US", "I typed my password wrong a few times and now nothing works", "locked"),
+    ],
+)
+def test_ways_of_asking_added_in_round_11_reach_their_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en-US", "my landlord won't give my deposit back"), ("zh-CN", "房东一直不退押金")],
+)
+def test_a_landlords_deposit_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome

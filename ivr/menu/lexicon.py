@@ -483,8 +483,28 @@ _RULES = tuple(
 )
 
 
+# A message with a link quotes a claim about the account to make the caller click ("a text
+# with a link saying my account is suspended", "短信说我的账户被锁了让我点链接"): the claim
+# is the bait, not the caller's problem, and goes; the link is what is asked about.
+_LINK = re.compile(r"\b(?:links?|url)\b|链接|网址")
+_BAIT = (
+    re.compile(
+        r"\b(?:saying|that says|which says|says|said|telling me|claiming)(?: that)?"
+        r" (?:my|your|the|our) (?:account|wallet|card|payment|money|balance)"
+        r"(?: (?!(?:should|do|can|unless|and|so|if|or|with|links?|click|tap|please)\b)[a-z']+){0,4}"
+    ),
+    re.compile(
+        r"(?:说|显示|提示|称)(?:我|您)?的?(?:账户|账号|钱包|银行卡|卡)[\u4e00-\u9fff]{0,8}?"
+        r"(?=让|叫|要|请|点|赶紧|需要|链接|网址)"
+    ),
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
+    if _LINK.search(text):
+        for bait in _BAIT:
+            text = bait.sub(" ", text)
     latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
     for pattern, spelled, script in _RULES:
         if script == "any" or (latin if script == "en" else han):
