@@ -328,17 +328,25 @@ def build(
     examples: Mapping[str, Iterable[str]],
     ancestors: Mapping[str, frozenset[str]],
     off_topic: Iterable[str] = (),
+    cleaned: Mapping[str, str] | None = None,
 ) -> Intents:
     """Index node -> example phrases (any language) once; `ancestors` are the menus above each.
 
     `off_topic`: what callers say that no node answers; a request closest to these is
-    re-prompted.
+    re-prompted. `cleaned`: phrases already `clean`ed (the load's duplicate check did).
     """
+    cleaned = cleaned or {}
     examples = {**examples, OFF_TOPIC: tuple(off_topic)}  # last: see Intents.match
     nodes = tuple(examples)
     number = {node: n for n, node in enumerate(nodes)}
+    # each phrase cleaned once: its features and the sound-alike index both read its runs
+    runs = {
+        text: _RUNS.findall(cleaned.get(text) or clean(text))
+        for texts in examples.values()
+        for text in texts
+    }
     raw = [
-        (node, text, features(text))
+        (node, text, _features(runs[text]))
         for node, texts in examples.items()
         for text in dict.fromkeys(texts)
     ]
@@ -381,7 +389,7 @@ def build(
             word
             for node, text, _ in raw
             if node != OFF_TOPIC  # (a slip is read as a word of the menu's topics only)
-            for run in _RUNS.findall(clean(text))
+            for run in runs[text]
             if run[0] < "\u4e00"
             for word in run.replace("'", "").split()
         ),
@@ -497,8 +505,12 @@ def features(text: str, heard: Intents | None = None) -> dict[str, float]:
     With `heard`, an index, what a recogniser may have misheard is read as that index's
     words and characters that sound the same.
     """
+    return _features(_RUNS.findall(clean(text)), heard)
+
+
+def _features(runs: list[str], heard: Intents | None = None) -> dict[str, float]:
     found: dict[str, float] = {}
-    for run in _RUNS.findall(clean(text)):
+    for run in runs:
         if run[0] >= "\u4e00":
             _chinese(heard._rehear(run) if heard else run, found)
         else:

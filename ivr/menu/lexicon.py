@@ -128,20 +128,27 @@ _UTILITY_EN = (
     r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
     r"|broadband|power|heating)"
 )
-_OTHER_ZH = "微信|qq|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱"
+_OTHER_ZH = "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱"
 _OTHER_EN = (
-    r"(?:instagram|insta|facebook|gmail|hotmail|outlook|yahoo|netflix|tiktok|tik tok|whatsapp"
+    r"(?:instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|netflix|tiktok|tik tok|whatsapp"
     r"|twitter|snapchat|amazon|spotify|steam|xbox|playstation|icloud|apple id|ebay|linkedin"
     r"|e ?mail|online banking|internet banking|bank'?s|banking app|bank app|credit card"
     r"|bank card|debit card|video game|game|gaming)"
 )
 _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
+# Each rule in one script, Mandarin first: a rule is skipped on a text without its script
+# (`rewrite`), and most texts have one.
 _CONCEPT = (
     (
         re.compile(
             rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
-            r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码|"
-            + _LATIN.format(
+            r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码"
+        ),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
                 rf"{_OTHER_EN}(?:'s)? {_OWN}|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?"
                 rf"{_OTHER_EN}|lock ?screen|screen ?lock"
             )
@@ -150,8 +157,13 @@ _CONCEPT = (
     ),
     (
         re.compile(
-            "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通|"
-            + _LATIN.format(
+            "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通"
+        ),
+        " otherwallet ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
                 r"(?:apple|google|samsung|wechat|we chat|ali) ?pay|pay ?pal|venmo|zelle|"
                 r"cash ?app|alipay"
             )
@@ -180,26 +192,29 @@ _CONCEPT = (
     (
         re.compile(
             rf"([交缴付充续])(?:一下|个|了|完)?(?:手机|家里|家里的|这个月|这个月的)?(?:{_UTILITY_ZH})"
-            + "|"
-            + _LATIN.format(
+        ),
+        r" \1 payutility ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
                 r"(pay|pays|paying|paid)(?: (?:for|off))?"
                 r"(?: (?:my|the|a|an|our|this|that|his|her|their))?"
                 rf"(?: (?:monthly|last|latest|next))?(?: {_UTILITY_EN} and)? {_UTILITY_EN} bills?"
             )
         ),
-        r" \1\2 payutility ",
+        r" \1 payutility ",
     ),
     (
         re.compile(
             rf"(?:{_UTILITY_ZH})(?=(?:要|该|应该|可以|能)?(?:怎么|如何|怎样|咋)?(?:一直|老是|总是|又)?"
-            "[交缴付充])" + "|" + _LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")
+            "[交缴付充])"
         ),
         " payutility ",
     ),
-    (
-        re.compile(_UTILITY_ZH + "|" + _LATIN.format(_UTILITY_EN + r" bills?")),
-        " utilitybill ",
-    ),
+    (re.compile(_LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")), " payutility "),
+    (re.compile(_UTILITY_ZH), " utilitybill "),
+    (re.compile(_LATIN.format(_UTILITY_EN + r" bills?")), " utilitybill "),
 )
 
 # An amount said in words ("transfer me fifty dollars" is money, not the call passed on).
