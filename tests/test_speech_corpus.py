@@ -33,6 +33,7 @@ def menus():
         ("validation4.yaml", 0.895),
         ("validation5.yaml", 0.95),
         ("validation6.yaml", 0.865),
+        ("validation7.yaml", 0.98),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -60,6 +61,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation4.yaml",
         "validation5.yaml",
         "validation6.yaml",
+        "validation7.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
@@ -67,10 +69,12 @@ def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
     a held-out sentence, or one a word or a slip away from it."""
     held_out = [_folded(c.say) for c in load_corpus(HERE / "heldout.yaml")]
     near = [
-        (case.say, other)
+        case.say
         for case in load_corpus(HERE / tuning)
-        for other in held_out
-        if difflib.SequenceMatcher(None, _folded(case.say), other).ratio() >= NEAR
+        if any(
+            difflib.SequenceMatcher(None, _folded(case.say), other).ratio() >= NEAR
+            for other in held_out
+        )
     ]
     assert near == [], f"{len(near)} sentences of {tuning} (nearly) repeat heldout.yaml: {near}"
 

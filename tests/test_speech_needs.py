@@ -226,3 +226,154 @@ def test_a_manager_the_caller_is_or_has_is_no_agent_request(flow, lang, said):
 def test_not_knowing_how_is_a_how_to_and_not_knowing_why_says_nothing(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
+# app's, a game's, the email's, the phone's lock screen) is no node's: re-prompted, though
+# every other word is a wallet's.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我的微信账号被封了"),
+        ("zh-CN", "银行卡密码忘了怎么办"),
+        ("zh-CN", "信用卡账单不对"),
+        ("zh-CN", "游戏账号被盗了"),
+        ("zh-CN", "手机锁屏密码忘了"),
+        ("en-US", "my Instagram account got hacked"),
+        ("en-US", "I forgot my online banking password"),
+        ("en-US", "my credit card bill is wrong"),
+        ("en-US", "I forgot the pin for my lock screen"),
+        ("en-US", "my Gmail account is locked"),
+    ],
+)
+def test_another_services_account_password_or_bill_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的账号被盗了", "stolen"),
+        ("zh-CN", "提现到银行卡一直没到账", "funds_not_arrived"),
+        ("zh-CN", "绑定的邮箱被人改了，钱也少了", "stolen"),
+        ("zh-CN", "用信用卡充值没到账", "funds_not_arrived"),
+        ("en-US", "I forgot my password", "passwords"),
+        ("en-US", "my withdrawal never reached my bank account", "funds_not_arrived"),
+        ("en-US", "what's your email address", "channels"),
+        ("en-US", "my email was changed by someone", "stolen"),
+    ],
+)
+def test_the_wallets_own_account_password_bank_card_and_email_still_reach_their_answer(
+    flow, lang, said, node
+):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Round 11 (validation7.yaml): what upset, hurried callers and callers asking for someone
+# else say around their request ("我都打了三次了", "I've called three times", "帮我妈问一下",
+# "my wife's account", "this is ridiculous") says nothing of it.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我都已经打了好几次电话了，还是登不上", "login"),
+        ("zh-CN", "我都打了三次了，付款一直失败", "payments_failed"),
+        ("zh-CN", "帮我妈问一下，她的账户被冻住了", "locked"),
+        ("zh-CN", "我老公被锁了", "locked"),
+        ("zh-CN", "我老公的账户被别人登了，钱都被转走了", "stolen"),
+        ("zh-CN", "烦死了，验证码到底怎么一直收不到", "login"),
+        ("zh-CN", "急死了急死了，提现还没到", "funds_not_arrived"),
+        ("zh-CN", "怎么给我妈转钱", "bills"),
+        (
+            "en-US",
+            "I've called three times already, my withdrawal still hasn't arrived",
+            "funds_not_arrived",
+        ),
+        ("en-US", "I've called twice, my payment keeps failing", "payments_failed"),
+        ("en-US", "I'm asking for my dad, he forgot his payment PIN", "passwords"),
+        ("en-US", "calling on behalf of my mother, her account was hacked", "stolen"),
+        ("en-US", "my husband's wallet is frozen", "locked"),
+        ("en-US", "come on, this is ridiculous, I can't log in", "login"),
+        ("en-US", "damn it, the bloody payment won't go through", "payments_failed"),
+    ],
+)
+def test_upset_hurried_or_third_party_asides_say_nothing_of_the_request(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Money or a code that does not show has not arrived; a purchase that "wasn't me" was not
+# made by the caller; "get in touch" and "reach you" are contacting us; "how does that work"
+# after a request asks nothing more; and "not X, Y" drops X only where "not" opens the
+# clause ("it's still not showing, this is ridiculous" keeps "not showing").
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "the money isn't there", "funds_not_arrived"),
+        ("en-US", "my top up is still not showing", "funds_not_arrived"),
+        ("en-US", "I tapped up and the money isn't there", "funds_not_arrived"),
+        ("en-US", "it's still not showing, this is ridiculous, my top up", "funds_not_arrived"),
+        ("en-US", "I'm waiting for the code and nothing shows up", "login"),
+        ("en-US", "there's a purchase in another city that wasn't me", "stolen"),
+        ("en-US", "how else can I get in touch with you", "channels"),
+        ("en-US", "can I pay in instalments? how does that work", "bills"),
+        ("en-US", "not a payment problem, my account is locked", "locked"),
+        (
+            "en-US",
+            "it's not that I forgot my password, the app says my account is frozen",
+            "locked",
+        ),
+    ],
+)
+def test_things_not_showing_not_me_and_getting_in_touch_reach_their_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# A message with a link quotes a claim about the account as bait: the link is what is asked
+# about (safety), not the claim (locked); without a link, the claim is the caller's problem.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        (
+            "en-US",
+            "I got a message with a link that says my wallet is blocked, do I click it",
+            "safety",
+        ),
+        ("zh-CN", "收到短信说我的账户被锁了要我点链接", "safety"),
+        ("en-US", "the app says my account is blocked", "locked"),
+        ("zh-CN", "提示说我的账户被锁了", "locked"),
+    ],
+)
+def test_a_claim_quoted_by_a_message_with_a_link_is_bait(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Ways of asking the example phrases lacked before round 11: the bank took the money but the
+# balance did not change, other ways than calling, a wallet made for someone, too many wrong
+# passwords and now nothing works; a landlord's deposit is no top-up.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "the bank took the money but my top up is not there", "funds_not_arrived"),
+        ("zh-CN", "钱扣了余额还是没变", "funds_not_arrived"),
+        ("en-US", "besides calling, how can I contact you", "channels"),
+        ("zh-CN", "能不能在网上问问题", "channels"),
+        ("zh-CN", "帮他弄一个钱包", "register"),
+        ("en-US", "I typed my password wrong a few times and now nothing works", "locked"),
+    ],
+)
+def test_ways_of_asking_added_in_round_11_reach_their_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en-US", "my landlord won't give my deposit back"), ("zh-CN", "房东一直不退押金")],
+)
+def test_a_landlords_deposit_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome

@@ -73,7 +73,9 @@ _ZH_FILLERS = re.compile(
     "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|啷个|什么|多少|啥|哪里|哪儿|在哪|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
     # when it happened says nothing of what happened
-    "今天|明天|昨天|刚才|刚刚"
+    "今天|明天|昨天|刚才|刚刚|"
+    # nor how upset or hurried the caller is
+    "烦死|急死|气死|真是的|搞什么|到底|快点|赶紧|急用"
 )
 _EN_FILLER_WORDS = (
     "um uh er erm hmm hi hello hey yes yeah ok okay so well like just please i think "
@@ -81,7 +83,10 @@ _EN_FILLER_WORDS = (
     "of and or for in on at with this that there some any do does did can could would "
     "want need have has had be been get got what whats how where why when who which "
     "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
-    "he she him her they them"
+    "he she him her they them his their our "
+    # how upset or hurried the caller is says nothing of the request
+    "damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
+    "gosh hurry quick quickly asap urgent urgently again"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
@@ -89,7 +94,14 @@ _ZH_NEGATION = (
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
 )
 _EN_NEGATION = (
-    re.compile(r"\b(?:it'?s |it is |this is )?not (?:that )?[^,.]{1,60}?(?:,| but )"),
+    # "not X but Y" anywhere; "not X, Y" only where the "not" opens the clause ("not the
+    # login, the payment one", "it's not that..., ..."): "it's still not showing, this is
+    # ridiculous" says the money has not arrived
+    re.compile(r"\bnot (?:that )?[^,.]{1,60}? but "),
+    re.compile(
+        r"(?:^|(?<=[,.!?] )|\b(?:no|it'?s|it is|this is|that'?s|that is) )"
+        r"not (?:that )?[^,.]{1,60}?,"
+    ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
 )
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
@@ -219,7 +231,7 @@ class Intents:
         hits = [0] * len(self.owner)
         off_topic = len(self.nodes) - 1
         # These loops run once per posting of each feature said: few lookups inside.
-        for feature, family in _features(cleaned, self).items():
+        for feature, family in _features(_RUNS.findall(cleaned), self).items():
             posting = self.postings.get(feature)
             unit = feature[1] == "1" and feature[0] in "cwk"
             spoken += unit
@@ -323,18 +335,20 @@ def build(
     """Index node -> example phrases (any language) once; `ancestors` are the menus above each.
 
     `off_topic`: what callers say that no node answers; a request closest to these is
-    re-prompted. `cleaned`: phrase -> `clean(phrase)`, for phrases the caller has read.
+    re-prompted. `cleaned`: phrases already `clean`ed (the load's duplicate check did).
     """
+    cleaned = cleaned or {}
     examples = {**examples, OFF_TOPIC: tuple(off_topic)}  # last: see Intents.match
     nodes = tuple(examples)
     number = {node: n for n, node in enumerate(nodes)}
-    read = dict(cleaned or {})
-    for texts in examples.values():
-        for text in texts:
-            if text not in read:
-                read[text] = clean(text)
+    # each phrase cleaned once: its features and the sound-alike index both read its runs
+    runs = {
+        text: _RUNS.findall(cleaned.get(text) or clean(text))
+        for texts in examples.values()
+        for text in texts
+    }
     raw = [
-        (node, text, _features(read[text]))
+        (node, text, _features(runs[text]))
         for node, texts in examples.items()
         for text in dict.fromkeys(texts)
     ]
@@ -377,7 +391,7 @@ def build(
             word
             for node, text, _ in raw
             if node != OFF_TOPIC  # (a slip is read as a word of the menu's topics only)
-            for run in _RUNS.findall(read[text])
+            for run in runs[text]
             if run[0] < "\u4e00"
             for word in run.replace("'", "").split()
         ),
@@ -493,13 +507,12 @@ def features(text: str, heard: Intents | None = None) -> dict[str, float]:
     With `heard`, an index, what a recogniser may have misheard is read as that index's
     words and characters that sound the same.
     """
-    return _features(clean(text), heard)
+    return _features(_RUNS.findall(clean(text)), heard)
 
 
-def _features(cleaned: str, heard: Intents | None = None) -> dict[str, float]:
-    """`features` of a text already `clean`ed (each phrase is cleaned once at load)."""
+def _features(runs: list[str], heard: Intents | None = None) -> dict[str, float]:
     found: dict[str, float] = {}
-    for run in _RUNS.findall(cleaned):
+    for run in runs:
         if run[0] >= "\u4e00":
             _chinese(heard._rehear(run) if heard else run, found)
         else:

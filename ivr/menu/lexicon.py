@@ -42,6 +42,58 @@ _FRAMES = (
     ),
 )
 
+# Asides around a request that say nothing of it: how often the caller has called ("我都打
+# 了三次了", "I've called three times already"), and on whose behalf ("帮我妈问一下", "asking
+# for my dad"); a relative named as the one it happened to is the caller's own case ("我老公
+# 的账户被盗了", "my wife can't sign in" are "账户被盗了", "can't sign in"). Before the
+# concepts: "I've called twice" is no payment taken twice.
+_RELATIVES_ZH = (
+    "妈妈|爸爸|老妈|老爸|妈|爸|老公|老婆|媳妇|丈夫|妻子|爱人|爷爷|奶奶|姥姥|姥爷|外婆|外公|"
+    "儿子|女儿|孙子|孙女|父母|爸妈|公公|婆婆|岳父|岳母|闺女|对象"
+)
+_RELATIVES_EN = (
+    r"(?:wife|husband|mom|mum|mother|mama|dad|father|papa|son|daughter|grandma|grandmother"
+    r"|granny|nan|nana|grandpa|grandfather|grandson|granddaughter|kid|kids|child|children"
+    r"|parents?|partner|brother|sister|boyfriend|girlfriend|aunt|uncle|nephew|niece)"
+)
+_COUNT_ZH = "[一二两三四五六七八九十几好多]+|\\d+"
+_TIMES_EN = (
+    r"(?:once|twice|(?:two|three|four|five|six|ten|several|many|so many|a few|multiple|\d+) times)"
+)
+_ASIDES = (
+    (
+        re.compile(
+            rf"(?:我|俺)?(?:都|已经|都已经)?(?:打了|打过)(?:{_COUNT_ZH})(?:次|遍|回|趟)(?:电话)?了?"
+        ),
+        " ",
+    ),
+    (re.compile(rf"(?:帮|替)(?:我|俺)?家?(?:{_RELATIVES_ZH})(?:问问|问一下|问个事|咨询一下)"), " "),
+    (re.compile(rf"(?:我|俺)(?:家)?(?:的)?(?:{_RELATIVES_ZH})(?:的)?"), " "),
+    (
+        re.compile(
+            r"\b(?:i'?ve|i have|i) (?:already )?(?:called|rung|phoned|tried calling|been calling)"
+            rf"(?: you| this number| here| this line)?(?: (?:like |about |at least )?{_TIMES_EN})"
+            r"(?: already| now| today| this week)?\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:i'?m |i am )?(?:asking|calling|ringing|phoning)(?: you)? (?:for|on behalf of)"
+            rf" my {_RELATIVES_EN}\b"
+        ),
+        " ",
+    ),
+    (re.compile(rf"\bmy {_RELATIVES_EN}(?:'s|')?(?= |$)"), "my"),
+    (
+        re.compile(
+            r"\bcome on\b|\bfor (?:god'?s|heaven'?s|pete'?s|christ'?s) sake\b"
+            r"|\b(?:this|that|it) is (?:ridiculous|crazy|insane|a joke|unbelievable)\b"
+        ),
+        " ",
+    ),
+)
+
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
@@ -63,18 +115,55 @@ _CONTRACTIONS = (
 # with the wallet is a concept of its own that two nodes serve: how to pay it (`bills`, the
 # how-to answer) and a payment of it that failed (`payments_failed`). The words are made up
 # so that no other word shares their letters.
-CONCEPTS = frozenset({"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility"})
+#
+# Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
+# app's, a game's, the email's, the phone's lock screen) is theirs to answer too: "我的微信
+# 账号被封了", "my Instagram account got hacked" share every other word with a wallet's.
+CONCEPTS = frozenset(
+    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount"}
+)
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
     r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
     r"|broadband|power|heating)"
 )
+_OTHER_ZH = "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱"
+_OTHER_EN = (
+    r"(?:instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|netflix|tiktok|tik tok|whatsapp"
+    r"|twitter|snapchat|amazon|spotify|steam|xbox|playstation|icloud|apple id|ebay|linkedin"
+    r"|e ?mail|online banking|internet banking|bank'?s|banking app|bank app|credit card"
+    r"|bank card|debit card|video game|game|gaming)"
+)
+_OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
+# Each rule in one script, Mandarin first: a rule is skipped on a text without its script
+# (`rewrite`), and most texts have one.
 _CONCEPT = (
     (
         re.compile(
-            "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通|"
-            + _LATIN.format(
+            rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
+            r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码"
+        ),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_OTHER_EN}(?:'s)? {_OWN}|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?"
+                rf"{_OTHER_EN}|lock ?screen|screen ?lock"
+            )
+        ),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
+            "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通"
+        ),
+        " otherwallet ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
                 r"(?:apple|google|samsung|wechat|we chat|ali) ?pay|pay ?pal|venmo|zelle|"
                 r"cash ?app|alipay"
             )
@@ -103,26 +192,29 @@ _CONCEPT = (
     (
         re.compile(
             rf"([交缴付充续])(?:一下|个|了|完)?(?:手机|家里|家里的|这个月|这个月的)?(?:{_UTILITY_ZH})"
-            + "|"
-            + _LATIN.format(
+        ),
+        r" \1 payutility ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
                 r"(pay|pays|paying|paid)(?: (?:for|off))?"
                 r"(?: (?:my|the|a|an|our|this|that|his|her|their))?"
                 rf"(?: (?:monthly|last|latest|next))?(?: {_UTILITY_EN} and)? {_UTILITY_EN} bills?"
             )
         ),
-        r" \1\2 payutility ",
+        r" \1 payutility ",
     ),
     (
         re.compile(
             rf"(?:{_UTILITY_ZH})(?=(?:要|该|应该|可以|能)?(?:怎么|如何|怎样|咋)?(?:一直|老是|总是|又)?"
-            "[交缴付充])" + "|" + _LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")
+            "[交缴付充])"
         ),
         " payutility ",
     ),
-    (
-        re.compile(_UTILITY_ZH + "|" + _LATIN.format(_UTILITY_EN + r" bills?")),
-        " utilitybill ",
-    ),
+    (re.compile(_LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")), " payutility "),
+    (re.compile(_UTILITY_ZH), " utilitybill "),
+    (re.compile(_LATIN.format(_UTILITY_EN + r" bills?")), " utilitybill "),
 )
 
 # An amount said in words ("transfer me fifty dollars" is money, not the call passed on).
@@ -146,7 +238,8 @@ _MONEY = (
 _PHRASAL = (
     (re.compile(r"\b(?:log|logged|logging|sign|signed|signing) ?(?:in|into|on|onto)\b"), "login"),
     (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
-    (re.compile(r"\btop(?:ped|ping|s)? ?ups?\b"), "topup"),
+    # (a recogniser's "tapped up" too: tapping up is nothing else)
+    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?ups?\b"), "topup"),
     (re.compile(r"\bcash(?:ed|ing)? ?out\b"), "cashout"),
     (re.compile(r"\block(?:ed|ing)? ?out\b"), "lockout"),
     (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
@@ -179,6 +272,21 @@ _PHRASAL = (
         ),
         "not receive",
     ),
+    # money or a code that does not show is money or a code not arrived ("it's still not
+    # showing", "the money isn't there", "nothing shows up")
+    (
+        re.compile(
+            r"\b(?:not|never|nothing) (?:(?:is|are|was|were|be|been|even|yet|still|ever) )*"
+            r"(?:show(?:s|ed|n|ing)?(?: up)?|there|appear(?:s|ed|ing)?|turn(?:s|ed|ing)? up)\b"
+        ),
+        "not arrive",
+    ),
+    # ...and a purchase that "wasn't me" one the caller did not make
+    (re.compile(r"\b(?:was|were|is|are) not (?:me|mine|by me|from me)\b"), "not make"),
+    # reaching us is contacting us ("get in touch", "how do I reach you")
+    (re.compile(r"\b(?:get|getting|got) in touch\b|\breach (?:you|us)\b"), "contact"),
+    # "how does that work" after a request asks nothing more than the request
+    (re.compile(r"\bhow (?:does|do|would|will) (?:that|it|this|they) work\b"), " "),
     # a how-to question ("how do I send money") is not a statement of its words ("I sent
     # money"); "how much", "how long" are only questions
     (re.compile(r"\bhow(?= (?:do|does|can|could|should|would|to)\b)"), "howto"),
@@ -386,12 +494,32 @@ def _script(pattern: re.Pattern[str]) -> str:
 
 _RULES = tuple(
     (pattern, spelled, _script(pattern))
-    for pattern, spelled in _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
+    for pattern, spelled in _ASIDES + _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
+)
+
+
+# A message with a link quotes a claim about the account to make the caller click ("a text
+# with a link saying my account is suspended", "短信说我的账户被锁了让我点链接"): the claim
+# is the bait, not the caller's problem, and goes; the link is what is asked about.
+_LINK = re.compile(r"\b(?:links?|url)\b|链接|网址")
+_BAIT = (
+    re.compile(
+        r"\b(?:saying|that says|which says|says|said|telling me|claiming)(?: that)?"
+        r" (?:my|your|the|our) (?:account|wallet|card|payment|money|balance)"
+        r"(?: (?!(?:should|do|can|unless|and|so|if|or|with|links?|click|tap|please)\b)[a-z']+){0,4}"
+    ),
+    re.compile(
+        r"(?:说|显示|提示|称)(?:我|您)?的?(?:账户|账号|钱包|银行卡|卡)[\u4e00-\u9fff]{0,8}?"
+        r"(?=让|叫|要|请|点|赶紧|需要|链接|网址)"
+    ),
 )
 
 
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
+    if _LINK.search(text):
+        for bait in _BAIT:
+            text = bait.sub(" ", text)
     latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
     for pattern, spelled, script in _RULES:
         if script == "any" or (latin if script == "en" else han):

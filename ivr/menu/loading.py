@@ -754,17 +754,17 @@ class _Checker:
     def check_phrases(self) -> None:
         """Phrases two nodes share (an error), or that the matcher sends elsewhere (a warning)."""
         where: dict[tuple[str, str], tuple] = {}  # (node, phrase) -> its path in the file
-        read: dict[str, str] = {}  # phrase -> the phrase as the matcher reads it
         seen: dict[str, tuple] = {}  # the phrase as the matcher reads it -> its first path
+        cleaned: dict[str, str] = {}  # phrase -> as the matcher reads it (the index reuses it)
         clashes: set[tuple[str, str]] = set()
         for node_id, node in self.m.nodes.items():
             for lang, texts in node.phrases.items():
                 for index, text in enumerate(texts):
                     path = ("nodes", node_id, "phrases", lang, index)
                     where.setdefault((node_id, text), path)
-                    if text not in read:
-                        read[text] = intents.clean(text)
-                    first = seen.setdefault(read[text], path)
+                    if text not in cleaned:
+                        cleaned[text] = intents.clean(text)
+                    first = seen.setdefault(cleaned[text], path)
                     if first[1] != node_id:
                         _, other, _, other_lang, other_index = first
                         clashes |= {
@@ -777,11 +777,11 @@ class _Checker:
                             f"(line {self.yf.line_of(first)}): the matcher cannot tell them apart",
                             "keep it in one of the two nodes",
                         )
-        self.spoken = _spoken(self.m, self.m.nodes, read)
+        self.spoken = _spoken(self.m, self.m.nodes, cleaned)
         if self.spoken is None:
             return
         for (node_id, text), path in where.items():
-            match = self.spoken.intents.match(text, read[text])
+            match = self.spoken.intents.match(text, cleaned[text])
             if match.node is None and match.phrase and (node_id, text) not in clashes:
                 self.add(
                     path,
@@ -993,7 +993,7 @@ def _spoken(
     m: MenusFile, nodes: Mapping[str, AnyNode], cleaned: Mapping[str, str] | None = None
 ) -> Spoken | None:
     """Index what callers say for every node under the main menu, and their way there
-    (`cleaned`: the phrases the checks have already read as the matcher does)."""
+    (`cleaned`: phrases already read as the matcher reads them, not read again)."""
     main = m.main_menu or m.start
     # Without example phrases (a file from before them) speech picks options by keyword.
     speech = any(isinstance(n, MenuNode) and n.speech for n in nodes.values())
