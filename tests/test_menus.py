@@ -705,3 +705,20 @@ def test_a_misspelt_placeholder_gets_the_name_it_means(tmp_path):
     ).replace("version: 1", "version: 1\nretention_days: 90", 1)
     problems = check_menus(write(tmp_path, text), env=ENV)
     assert [(p.node, p.fix) for p in problems] == [("info", "did you mean '{retention_days}'?")]
+
+
+def test_an_answer_no_option_leads_to_is_named_as_such(tmp_path):
+    """Review: removing the one option to an answer was reported as "cannot tell which menu
+    '#' returns to", with only the 'back:' fix, hiding that no key reaches it any more."""
+    shipped = HOTLINE.read_text(encoding="utf-8")
+    option = (
+        '      "3":\n        label:\n          zh-CN: 防骗与隐私\n'
+        "          en-US: For safety and privacy\n        to: safety\n"
+    )
+    start = shipped.index(option)
+    end = shipped.index("\n\n", start) + 1  # the option's keywords run to the blank line
+    path = write(tmp_path, shipped[:start] + shipped[end:])
+    env = {**ENV, "EMERGENCY_NUMBER": "+8610555000999"}
+    (problem,) = [p for p in check_menus(path, env=env) if p.severity == "error"]
+    assert problem.node == "safety" and "no menu option leads to this answer" in problem.message
+    assert "add an option for it to its menu" in (problem.fix or "")

@@ -580,7 +580,21 @@ class _Checker:
     def check_answer(self, node_id: str, node: AnswerNode) -> None:
         path = ("nodes", node_id)
         back = self.answer_back(node_id, node)
-        if back is None:
+        linked = any(
+            o.to == node_id
+            for n in self.m.nodes.values()
+            if isinstance(n, MenuNode | AnswerNode)
+            for o in n.options.values()
+        )
+        if back is None and not linked:
+            self.add(
+                path,
+                "no menu option leads to this answer (a caller could reach it only by "
+                "speaking), so '#' has no menu to return to",
+                "add an option for it to its menu, or set 'back:' to the menu it belongs to",
+                consequence=self.links_broken(),
+            )
+        elif back is None:
             self.add(
                 path,
                 "cannot tell which menu '#' returns to after this answer",
