@@ -514,7 +514,7 @@ def test_validate_marks_the_knock_on_error_of_a_broken_link(
     assert ivr_main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert first in err[0] and "probably follows" not in err[0]
-    assert "node 'payments_failed': cannot tell which menu '#' returns to" in err[1]
+    assert "node 'payments_failed': no menu option leads to this answer" in err[1]
     assert err[1].endswith("[probably follows from an error above: fix those first]")
     assert err[-1] == f"{bad}: 1 error(s) (+1 that probably follow from them), 0 warning(s)"
 
@@ -522,7 +522,7 @@ def test_validate_marks_the_knock_on_error_of_a_broken_link(
 def test_an_answer_without_a_menu_is_an_error_of_its_own_when_nothing_else_is_wrong(tmp_path):
     """Without a broken link the same problem is a plain error, not marked."""
     problems = check_menus(_shipped_with(tmp_path, "to: payments_failed", "to: goodbye"), env=ENV)
-    orphan = [p for p in problems if "cannot tell which menu" in p.message]
+    orphan = [p for p in problems if "no menu option leads to this answer" in p.message]
     assert orphan and not any(p.consequence for p in orphan)
 
 
@@ -722,3 +722,16 @@ def test_an_answer_no_option_leads_to_is_named_as_such(tmp_path):
     (problem,) = [p for p in check_menus(path, env=env) if p.severity == "error"]
     assert problem.node == "safety" and "no menu option leads to this answer" in problem.message
     assert "add an option for it to its menu" in (problem.fix or "")
+
+
+def test_an_answer_two_menus_lead_to_needs_its_back(tmp_path):
+    """Reached from two menus, an answer must say which one '#' returns to."""
+    path = _shipped_with(tmp_path, "to: register", "to: payments_failed")
+    problems = [p for p in check_menus(path, env=ENV) if p.severity == "error"]
+    assert [(p.node, p.message, p.fix) for p in problems if p.node == "payments_failed"] == [
+        (
+            "payments_failed",
+            "cannot tell which menu '#' returns to after this answer",
+            "set 'back:' to the menu it belongs to",
+        )
+    ]
