@@ -163,6 +163,7 @@ class ScriptedCaller:
             (tokens,) = csv.reader([text], strict=True, skipinitialspace=True)
         except (csv.Error, ValueError):
             raise ValueError(f"the script {text!r} has an unclosed double quote") from None
+        tokens = tokens or [""]  # (an empty script: its one action is empty)
         return cls(_parse_token(token.strip(), n) for n, token in enumerate(tokens, 1))
 
     @property

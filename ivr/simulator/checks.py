@@ -168,7 +168,11 @@ def _words(allowed: set[str], description: str) -> Check:
 _BOOL = _one_of("true", "false")
 _METHOD = _one_of("GET", "POST")
 _E164 = _pattern(r"\+[1-9]\d{1,14}", "an E.164 number such as +8610555000111")
-_PHONE = _pattern(r"\+?\d{3,15}", "an E.164 number such as +8610555000111 or plain digits")
+# Twilio also takes unformatted US numbers: "415-123-4567", "(415) 555-1212".
+_PHONE = _pattern(
+    r"\+?(?=(?:[ ().-]*\d){3,15}[ ().-]*$)\(?\d[\d ().-]*",
+    "an E.164 number such as +8610555000111, plain digits, or a US number like 415-123-4567",
+)
 _VOICE = _pattern(
     r"man|woman|alice|Polly\.[A-Z][A-Za-z]+(-[A-Za-z]+)?|Google\.[a-z]{2,3}-[A-Z]{2}-[A-Za-z0-9-]+",
     "man, woman, Polly.<Name> or Google.<locale>-<voice>",
@@ -427,6 +431,11 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
         detail = f": {snippet}" if snippet and "<" not in snippet else ""
         return None, [problem(11200, f"the app answered HTTP {resp.status}{detail}", url)]
     mime = resp.content_type.split(";")[0].strip().lower()
+    if mime == "text/plain" and resp.body.strip() and len(resp.body) <= MAX_BODY:
+        # Twilio reads a plain-text answer aloud, as one <Say>.
+        root = ET.Element("Response")
+        ET.SubElement(root, "Say").text = resp.body.decode("utf-8", "replace").strip()
+        return root, []
     if mime not in ("text/xml", "application/xml"):
         shown = resp.content_type or "no Content-Type"
         message = f"Content-Type is {shown!r}; TwiML must be text/xml or application/xml"

@@ -32,7 +32,7 @@ FATAL = [
     pytest.param(doc("<Say>x</Say>"), "text/xml", 500, 11200, id="http-500"),
     pytest.param(doc("<Say>x</Say>"), "text/xml", 404, 11200, id="http-404"),
     pytest.param(doc("<Say>x</Say>"), "text/html", 200, 12300, id="html-content-type"),
-    pytest.param(doc("<Say>x</Say>"), "text/plain", 200, 12300, id="plain-content-type"),
+    pytest.param(doc("<Say>x</Say>"), "application/json", 200, 12300, id="json-content-type"),
     pytest.param("", "text/xml", 200, 11770, id="empty-body"),
     pytest.param("  \n ", "text/xml", 200, 11770, id="blank-body"),
     pytest.param(doc("<Say>" + "x" * 70_000 + "</Say>"), "text/xml", 200, 11750, id="too-big"),
@@ -50,6 +50,25 @@ def test_document_failures_are_fatal(body: str, mimetype: str, status: int, code
     assert root is None
     assert [(p.code, p.severity) for p in problems] == [(code, "error")]
     assert problems[0].url == f"{BASE}/voice"
+
+
+def test_a_plain_text_answer_is_read_aloud() -> None:
+    """TWIML.md: text/plain is read aloud (the simulator ended the call with 12300)."""
+    resp = Response(200, "text/plain; charset=utf-8", "您好 & welcome".encode(), 0.0, BASE)
+    root, problems = check_response(resp)
+    assert problems == [] and root is not None
+    assert [(el.tag, el.text) for el in root] == [("Say", "您好 & welcome")]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["415-123-4567", "(415) 555-1212", "+1 (415) 555-1212", "4155551212", "+8610555000111"],
+    ["415-123-4567", "(415) 555-1212", "+1 (415) 555-1212", "4155551212", "+8610555000111"],
+)
+def test_twilio_takes_unformatted_us_numbers(number: str) -> None:
+    """Twilio's own first <Dial> example is <Dial>415-123-4567</Dial>: no 13223."""
+    assert problems_in(f"<Dial>{number}</Dial><Hangup/>") == []
+    assert problems_in(f"<Dial><Number>{number}</Number></Dial><Hangup/>") == []
 
 
 @pytest.mark.parametrize("mimetype", ["text/xml", "application/xml"])

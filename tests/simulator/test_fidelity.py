@@ -121,7 +121,7 @@ def test_the_fatal_codes_are_errors(code: int) -> None:
         (lambda: ("oops", 500), 11200),  # an HTTP 4xx/5xx answer
         (lambda: FlaskResponse("<Response><Say>x</Response>", mimetype="text/xml"), 12100),
         (lambda: FlaskResponse("<Document/>", mimetype="text/xml"), 12102),
-        (lambda: FlaskResponse(THANKS, mimetype="text/plain"), 12300),
+        (lambda: FlaskResponse(THANKS, mimetype="application/json"), 12300),
         (lambda: FlaskResponse(" ", mimetype="text/xml"), 11770),
         (lambda: FlaskResponse(doc("<Pause/>" * 9000), mimetype="text/xml"), 11750),
     ],
