@@ -581,6 +581,11 @@ class Call:
 
     def _reject(self, el: ET.Element, doc: _Document) -> NoReturn:
         self._verb_event(el, doc, "")
+        if self._answered and doc.root[0] is el:
+            # First in its document, but a document before it answered the call (a <Reject>
+            # after other verbs of its own document is reported by the document's check).
+            message = "<Reject> must be the first verb of the call: it cannot refuse a call "
+            self._report(12200, message + "an earlier document answered", doc.url)
         if not self._answered:
             # busy shows as busy; a plain rejection as failed (the call never connected).
             self._final_status = "busy" if el.get("reason") == "busy" else "failed"

@@ -339,6 +339,19 @@ def test_reject_refuses_the_call(dial_in, reason: str, status: str) -> None:
     assert callback.values["CallDuration"] == "0"
 
 
+def test_a_reject_after_the_call_was_answered_is_reported(dial_in) -> None:
+    """Review: first in a later document, a <Reject> of an answered call passed silently."""
+    pages = {
+        "/voice": doc('<Gather action="/next" numDigits="1"><Say>hi</Say></Gather><Hangup/>'),
+        "/next": doc('<Reject reason="busy"/>'),
+    }
+    call = dial_in(pages, "0")
+    assert call.codes == [12200]
+    assert "cannot refuse a call an earlier document answered" in str(call.result.problems[0])
+    (callback,) = call.to("/voice/status")
+    assert callback.values["CallStatus"] == "completed"  # it was answered
+
+
 def test_redirect_moves_to_another_document_and_skips_the_rest(dial_in) -> None:
     """Verbs after a Redirect never run; method defaults to POST."""
     pages = {
