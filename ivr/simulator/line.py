@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from twilio.request_validator import RequestValidator
 
 from ivr.settings import Settings
-from ivr.simulator.transport import with_query
+from ivr.simulator.transport import as_sent, with_query
 
 METHODS = ("GET", "POST")
 USER_AGENT = "TwilioProxy/1.1"
@@ -35,6 +35,11 @@ class Line:
     auth_token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        # Stored as they go on the wire: a space or a non-ASCII character percent-encoded,
+        # so the URL signed is the URL the app receives.
+        object.__setattr__(self, "webhook", as_sent(self.webhook))
+        if self.status_callback is not None:
+            object.__setattr__(self, "status_callback", as_sent(self.status_callback))
         for name, url in (("webhook", self.webhook), ("status callback", self.status_callback)):
             if url is not None:
                 try:

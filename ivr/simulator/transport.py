@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
-from urllib.parse import quote_plus, unquote_to_bytes, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote_to_bytes, urljoin, urlsplit, urlunsplit
 
 # Twilio's codes for a request that got no usable answer.
 INVALID_URL = 11100
@@ -63,7 +63,13 @@ class Transport(Protocol):
 @functools.lru_cache(maxsize=4096)
 def resolve_url(base: str, url: str) -> str:
     """Resolve a URL from a TwiML document against the document's own URL, as Twilio does."""
-    return urljoin(base, url)
+    return as_sent(urljoin(base, url))
+
+
+def as_sent(url: str) -> str:
+    """A URL as an HTTP client sends it: what may not stand in one (a space, non-ASCII)
+    percent-encoded, and what is already encoded left as it is."""
+    return quote(url, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote_plus leaves as it is

@@ -47,7 +47,10 @@ def twiml_app(pages: dict[str, Page], token: str | None = None) -> tuple[Flask, 
         if token is not None:
             signed = request.form.to_dict() if request.method == "POST" else {}
             signature = request.headers.get("X-Twilio-Signature", "")
-            ok = RequestValidator(token).validate(request.url, signed, signature)
+            # The URL as it came (werkzeug's request.url decodes non-ASCII in the query).
+            query = request.environ.get("QUERY_STRING", "")
+            sent = request.base_url + (f"?{query}" if query else "")
+            ok = RequestValidator(token).validate(sent, signed, signature)
         received.append(Received(request.method, request.path, request.url, values, ok))
         found = pages.get(request.path)
         if found is None:

@@ -63,7 +63,6 @@ def test_a_plain_text_answer_is_read_aloud() -> None:
 @pytest.mark.parametrize(
     "number",
     ["415-123-4567", "(415) 555-1212", "+1 (415) 555-1212", "4155551212", "+8610555000111"],
-    ["415-123-4567", "(415) 555-1212", "+1 (415) 555-1212", "4155551212", "+8610555000111"],
 )
 def test_twilio_takes_unformatted_us_numbers(number: str) -> None:
     """Twilio's own first <Dial> example is <Dial>415-123-4567</Dial>: no 13223."""

@@ -31,6 +31,22 @@ def test_a_get_webhook_carries_the_fields_in_its_query_and_is_signed(dial_in) ->
     assert status.method == "POST" and status.signature_ok  # callbacks are POSTs
 
 
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_webhook_with_a_space_or_chinese_in_its_query_is_signed_as_sent(dial_in, method) -> None:
+    """Review: '?name=你好&s=a b' was signed raw but sent percent-encoded, so no app could
+    check the signature."""
+    call = dial_in(
+        {"/ivr/welcome": THANKS},
+        webhook="/ivr/welcome?name=你好&s=a b",
+        method=method,
+        auth_token=TOKEN,
+        status=None,
+    )
+    (first,) = call.received
+    assert first.url.startswith(f"{BASE}/ivr/welcome?name=你好&s=a%20b")  # werkzeug's reading
+    assert first.signature_ok and call.result.ok
+
+
 def test_no_status_callback_unless_one_is_configured(dial_in) -> None:
     """Twilio sends the status callback only where the number has one: a foreign app
     without /voice/status is not failed with 15003."""
