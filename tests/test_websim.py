@@ -275,11 +275,13 @@ def test_idle_calls_hang_up_by_themselves_and_are_forgotten(make_sim_app):
 
 def test_polling_keeps_a_call_alive(make_sim_app):
     """Each request from the page resets the idle clock."""
-    app = make_sim_app(idle_expiry=0.5)
+    # Four polls span more than the expiry; each leaves a wide margin before the next, so a
+    # slow machine (a loaded CI runner) cannot expire the call between two of them.
+    app = make_sim_app(idle_expiry=2.0)
     client = app.test_client()
     call = place(client)
     for _ in range(4):
-        time.sleep(0.2)
+        time.sleep(0.6)
         assert client.get(f"{API}/calls/{call['id']}").get_json()["state"] == "waiting"
 
 
