@@ -77,7 +77,11 @@ def _own_line(lang: str | None = None) -> Line:
 
 
 def _line(
-    url: str | None, method: str | None, status_callback: str | None, lang: str | None = None
+    url: str | None,
+    method: str | None,
+    status_callback: str | None,
+    lang: str | None = None,
+    fallback: str | None = None,
 ) -> Line:
     """The number a command calls: --url exactly as set on a Twilio number, else our own app.
 
@@ -95,6 +99,7 @@ def _line(
             line,
             method=method or line.method,
             status_callback=status_callback or line.status_callback,
+            fallback=fallback or line.fallback,
         )
     except LineError as exc:
         raise click.BadParameter(str(exc)) from None
@@ -151,6 +156,13 @@ _STATUS = click.option(
     help="Send Twilio's status callback here at the end of each call (with --url: only "
     "when given; in-process default /voice/status).",
 )
+_FALLBACK = click.option(
+    "--fallback-url",
+    "fallback",
+    metavar="URL",
+    help="The number's Fallback URL, asked when a document fails, as Twilio does (with --url: "
+    "only when given; in-process default /voice/fallback).",
+)
 _RECORDS_DB = click.option(
     "--records-db",
     "records_db",
@@ -165,6 +177,7 @@ _RECORDS_DB = click.option(
 @click.option("--url", help=_URL_HELP)
 @_METHOD
 @_STATUS
+@_FALLBACK
 @click.option("--at", "at", help="The server's clock for the call (ISO-8601 with offset).")
 @click.option("--from", "from_number", default="+8613800138000", show_default=True)
 @click.option("--lang", help="Start the call in this language (adds ?lang=... to the webhook).")
@@ -189,6 +202,7 @@ def simulate(
     url: str | None,
     method: str | None,
     status_callback: str | None,
+    fallback: str | None,
     at: str | None,
     from_number: str,
     lang: str | None,
@@ -208,7 +222,7 @@ def simulate(
     from ivr.simulator.terminal import TerminalCaller
 
     moment = _parse_at(at)
-    line = _line(url, method, status_callback, lang)
+    line = _line(url, method, status_callback, lang, fallback)
     transport = _transport(menus, line, bool(url), moment, records_db)
     if lang is not None and not url:  # another app at --url has languages of its own
         _check_lang(lang, transport.app.extensions["ivr"].menus.languages)  # type: ignore[attr-defined]
@@ -305,6 +319,7 @@ def _event_text(event: Event, verbose: int) -> str:
 @click.option("--url", help=_URL_HELP + " Its own clock.")
 @_METHOD
 @_STATUS
+@_FALLBACK
 @click.option("--lenient", is_flag=True, help="Report Twilio warnings without failing.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every transcript.")
 @_RECORDS_DB
@@ -314,6 +329,7 @@ def test_command(
     url: str | None,
     method: str | None,
     status_callback: str | None,
+    fallback: str | None,
     lenient: bool,
     verbose: bool,
     records_db: str | None,
@@ -324,7 +340,7 @@ def test_command(
     files = _scenario_files(paths or (Path("tests") / "calls",))
     if not files:
         raise click.ClickException("no scenario files (*.yaml) found")
-    line = _line(url, method, status_callback)
+    line = _line(url, method, status_callback, fallback=fallback)
     transports: dict[object, Transport] = {}
 
     def transport_for(scenario: Any) -> Transport:

@@ -247,6 +247,7 @@ class _Jump:
     url: str
     method: str
     params: dict[str, str]
+    fallback: bool = False  # the number's Fallback URL, asked after a failed document
 
 
 class _Ended(Exception):
@@ -367,7 +368,7 @@ class Call:
         sent = self._requests[-1]
         self._flush_callbacks()
         if resp is None:  # no answer at all: the transport's code was just reported
-            self._fail(self._problems[-1].code, jump.url, caller_gone)
+            return self._fall_back(jump, self._problems[-1].code, jump.url, caller_gone)
         step = Step(
             len(self._steps) + 1,
             sent[0],
@@ -385,13 +386,24 @@ class Call:
         root, problems = check_response(resp)
         self._problems.extend(problems)
         if root is None:
-            self._fail(problems[0].code, resp.url, caller_gone)
+            return self._fall_back(jump, problems[0].code, resp.url, caller_gone)
         speakers = (resp.decision or {}).get("speakers") or ()
         self.document = _Document(
             root, resp.url, sent, resp.body, step.n, tuple(str(s) for s in speakers)
         )
         self._says = 0
         return self.document
+
+    def _fall_back(self, jump: _Jump, code: Code, failed: str, caller_gone: bool) -> _Document:
+        """Twilio asks the number's Fallback URL for the document that failed (with the same
+        fields, and ErrorCode and ErrorUrl); with none, or when it fails too, the caller hears
+        the application error. The failure stays reported either way."""
+        fallback = self.line.fallback
+        if caller_gone or jump.fallback or fallback is None:
+            self._fail(code, failed, caller_gone)
+        self._emit(Event("Fallback", f"{code}: Twilio asks the Fallback URL", {}, failed))
+        params = {**jump.params, "ErrorCode": str(code), "ErrorUrl": failed}
+        return self._fetch(_Jump(fallback, "POST", params, fallback=True))
 
     def _fail(self, code: Code, url: str, caller_gone: bool) -> NoReturn:
         if caller_gone:

@@ -33,14 +33,20 @@ class Line:
     method: str = "POST"
     status_callback: str | None = None  # Twilio sends one only where it is configured
     auth_token: str | None = field(default=None, repr=False)
+    fallback: str | None = None  # asked (POST) for a document when the webhook's fails
 
     def __post_init__(self) -> None:
         # Stored as they go on the wire: a space or a non-ASCII character percent-encoded,
         # so the URL signed is the URL the app receives.
         object.__setattr__(self, "webhook", as_sent(self.webhook))
-        if self.status_callback is not None:
-            object.__setattr__(self, "status_callback", as_sent(self.status_callback))
-        for name, url in (("webhook", self.webhook), ("status callback", self.status_callback)):
+        for name in ("status_callback", "fallback"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, as_sent(getattr(self, name)))
+        for name, url in (
+            ("webhook", self.webhook),
+            ("status callback", self.status_callback),
+            ("fallback URL", self.fallback),
+        ):
             if url is not None:
                 try:
                     parts = urlsplit(url)
@@ -114,8 +120,9 @@ def own_line(settings: Settings, lang: str | None = None) -> Line:
     """This app's number as the README's set-up configures it, for a simulated call.
 
     Webhook /voice (with ?lang= to start in a language), status callback /voice/status,
-    at the public base URL the app checks signatures against, signed with the server's
-    own token: every command and page that places a call to this app builds its line here.
+    Fallback URL /voice/fallback, at the public base URL the app checks signatures against,
+    signed with the server's own token: every command and page that places a call to this
+    app builds its line here.
     """
     base = settings.public_base_url or LOCAL_URL
     webhook = base + "/voice"
@@ -123,4 +130,5 @@ def own_line(settings: Settings, lang: str | None = None) -> Line:
         webhook=with_query(webhook, {"lang": lang}) if lang else webhook,
         status_callback=base + "/voice/status",
         auth_token=settings.auth_token,
+        fallback=base + "/voice/fallback",
     )

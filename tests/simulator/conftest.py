@@ -106,12 +106,19 @@ def dial_in() -> Callable[..., Dialled]:
         method: str = "POST",
         status: str | None = "/voice/status",
         auth_token: str | None = None,
+        fallback: str | None = None,
         **kwargs: object,
     ) -> Dialled:
         app, received = twiml_app(pages, token=auth_token)
         caller = ScriptedCaller.parse(script) if script else ScriptedCaller([])
         kwargs.setdefault("seed", 7)
-        line = Line(BASE + webhook, method, BASE + status if status else None, auth_token)
+        line = Line(
+            BASE + webhook,
+            method,
+            BASE + status if status else None,
+            auth_token,
+            BASE + fallback if fallback else None,
+        )
         call = Call(WsgiTransport(app, BASE), caller, line=line, **kwargs)  # type: ignore[arg-type]
         return Dialled(call.run(), received)
 

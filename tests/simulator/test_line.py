@@ -72,3 +72,35 @@ def test_the_same_token_signs_every_kind_of_request() -> None:
     headers = line.headers("POST", line.webhook, params)
     assert headers["X-Twilio-Signature"] == signature
     assert "X-Twilio-Signature" not in Line(line.webhook).headers("POST", line.webhook, params)
+
+
+def test_a_failed_document_asks_the_fallback_url_as_twilio_does(dial_in) -> None:
+    """Review: the simulator always ended in "application error", though the README's
+    set-up gives the number a Fallback URL, which is what a caller then hears."""
+    pages = {"/voice": lambda: ("boom", 500), "/fallback": doc("<Say>Sorry.</Say><Hangup/>")}
+    call = dial_in(pages, fallback="/fallback", auth_token=TOKEN)
+    assert call.lines == [
+        "[Fallback] 11200: Twilio asks the Fallback URL",
+        "[Say] Sorry.",
+        "[Hangup]",
+    ]
+    assert call.codes == [11200] and not call.result.ok  # the failure is still reported
+    (asked,) = call.to("/fallback")
+    assert asked.method == "POST" and asked.signature_ok
+    assert (asked.values["ErrorCode"], asked.values["ErrorUrl"]) == ("11200", f"{BASE}/voice")
+    assert asked.values["CallSid"] == call.to("/voice")[0].values["CallSid"]
+
+
+def test_a_fallback_that_fails_too_is_the_application_error(dial_in) -> None:
+    pages = {"/voice": lambda: ("boom", 500), "/fallback": doc("<Say>unclosed")}
+    call = dial_in(pages, fallback="/fallback")
+    assert call.codes == [11200, 12100]
+    assert call.lines[-1] == "[Error] an application error has occurred (12100); goodbye"
+
+
+def test_our_own_line_has_the_readmes_fallback_url() -> None:
+    from ivr.settings import Settings
+    from ivr.simulator.line import own_line
+
+    line = own_line(Settings.from_env({}, public_base_url="https://ivr.example.com"))
+    assert line.fallback == "https://ivr.example.com/voice/fallback"

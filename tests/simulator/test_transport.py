@@ -171,5 +171,6 @@ def test_a_refused_connection_is_11205() -> None:
         port = probe.getsockname()[1]
     with HttpTransport(f"http://127.0.0.1:{port}", timeout=2) as transport:
         result = Call(transport, ScriptedCaller([]), line=own_line(transport.base_url)).run()
-    assert [p.code for p in result.problems] == [11205, 11205]  # the call and its callback
+    # the call, its Fallback URL (down too) and its status callback
+    assert [p.code for p in result.problems] == [11205, 11205, 11205]
     assert result.end == "application-error"
