@@ -672,14 +672,22 @@ class Flow:
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
         spoken = self.menus.spoken
+        onward = _onward(self.menus.nodes[state.node])
         declined = False  # "不用回电了，我留言吧": a message; "don't call me": neither
         for key, no in keywords_said(speech, plan.keywords.get(state.lang, ())):
             option = plan.keys[key]
             # Keywords pick an option that the whole tree's phrases cannot reach: a language,
-            # a message or a callback (or any option, without a spoken index at all).
+            # a message or a callback (or any option, without a spoken index at all); and an
+            # answer's own onward options ("转接", "yes, connect me" after the stolen answer's
+            # "press 1 for the security line"), which the answer offered just now.
             if not isinstance(option, Option):
                 continue
-            if option.language or spoken is None or option.to not in spoken.paths:
+            if (
+                option.language
+                or spoken is None
+                or option.to not in spoken.paths
+                or key in onward
+            ):
                 if not no:
                     return self._choose(state, plan, key, now, said)
                 declined = True
@@ -691,6 +699,12 @@ class Flow:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = spoken.intents.match(speech)
         choices = match.choices
+        if choices == (state.node,) and len(onward) == 1:
+            # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
+            # asks for what it offers: its one onward option, as if its key were pressed.
+            (key,) = onward
+            outcome = f"{said} -> {state.node} {match.score:.2f} -> onward"
+            return replace(self._choose(state, plan, key, now, outcome), match=match, heard=speech)
         again = [n for n in choices if n in asked]  # answering the question in words
         if again:
             choices = (again[0],)
@@ -1004,6 +1018,13 @@ def _says(verbs: tuple[Verb, ...]) -> list[Say]:
         elif isinstance(verb, Gather):
             found += [p for p in verb.prompts if isinstance(p, Say)]
     return found
+
+
+def _onward(node: AnyNode) -> tuple[str, ...]:
+    """The keys of an answer's own options (not its menu's): where it offers to go next."""
+    if isinstance(node, AnswerNode):
+        return tuple(node.options)
+    return ()
 
 
 def _key_to(plan: MenuPlan, target: str) -> str | None:
