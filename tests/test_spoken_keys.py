@@ -369,3 +369,31 @@ def test_at_the_stolen_answer_other_requests_keep_their_way(menus, lang, said, n
     state = CallState(node="stolen", lang=lang, step=3)
     answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
     assert answer.node == node, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("node", "lang", "said", "now_lang"),
+    [
+        ("payments", "zh-CN", "我要英文服务", "en-US"),
+        ("login_codes", "zh-CN", "我要英文服务", "en-US"),
+        ("stolen", "zh-CN", "我要英文服务", "en-US"),
+        ("payments", "zh-CN", "English please", "en-US"),
+        ("payments", "en-US", "Chinese please", "zh-CN"),
+        ("login", "en-US", "普通话", "zh-CN"),
+        ("stolen", "en-US", "说中文", "zh-CN"),
+    ],
+)
+def test_a_language_asked_for_anywhere_switches_language(menus, node, lang, said, now_lang):
+    """Review F1: away from the main menu too, a language asked for is its key there (the
+    main menu in that language), never a topic ("英文服务" is not 别的服务)."""
+    state = CallState(node=node, lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert (answer.node, answer.lang) == ("main", now_lang), answer.outcome
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh-CN", "我要中文服务"), ("en-US", "English please")])
+def test_the_language_already_spoken_asked_for_repeats_the_menu(menus, lang, said):
+    state = CallState(node="payments", lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert (answer.node, answer.lang) == ("payments", lang), answer.outcome
+    assert answer.match is None, answer.outcome

@@ -691,6 +691,11 @@ class Flow:
                 if not no:
                     return self._choose(state, plan, key, now, said)
                 declined = True
+        if not declined and (language := self._language_asked(state, speech)) is not None:
+            main, key = language
+            if main.keys[key].language == state.lang:  # "说中文" in Mandarin: the menu again
+                return self._menu(state, plan, (), full=True, outcome=f"{said} -> same language")
+            return self._choose(state, main, key, now, f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, declined", spoken=True
@@ -719,6 +724,22 @@ class Flow:
                 score=match.score,
             )
         return replace(answer, match=match, heard=speech)
+
+    def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str] | None:
+        """The main menu and its language key, when `speech` asks for a language anywhere
+        else ("我要英文服务", "Chinese please"): a language is never a topic to match."""
+        main = self.menus.plans.get(self.menus.main_menu)
+        if main is None or state.node == self.menus.main_menu:  # (there, its own keywords)
+            return None
+        words = [
+            (word, key)
+            for word, key in main.keywords.get(state.lang, ())
+            if isinstance(option := main.keys.get(key), Option) and option.language
+        ]
+        for key, no in keywords_said(speech, words):
+            if not no:
+                return main, key
+        return None
 
     def _spoken(
         self,
