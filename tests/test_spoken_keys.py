@@ -397,3 +397,41 @@ def test_the_language_already_spoken_asked_for_repeats_the_menu(menus, lang, sai
     answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
     assert (answer.node, answer.lang) == ("payments", lang), answer.outcome
     assert answer.match is None, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I'll call back tomorrow"),
+        ("en-US", "I will call back later"),
+        ("en-US", "I will call again"),
+        ("en-US", "can I call back later"),
+        ("zh-CN", "我等一下再打过来"),
+        ("zh-CN", "我再打过来"),
+        ("zh-CN", "我等下再打"),
+        ("zh-CN", "我明天再打回来"),
+    ],
+)
+def test_the_caller_who_will_call_again_books_no_callback(menus, lang, said):
+    """Review F2: "I'll call back" says the caller will ring again: no callback is booked
+    (the menu asks again)."""
+    flow = Flow(menus)
+    for menu, now in (("after_hours", CLOSED_TIME), ("agent_unavailable", OPEN_TIME)):
+        state = CallState(node=menu, lang=lang, step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node == menu and answer.callback is None, (menu, answer.outcome)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我要回电", "callback"),
+        ("zh-CN", "我明天上午预约", "callback"),
+        ("en-US", "I'd like a call back", "callback"),
+        ("en-US", "I will leave a message", "voicemail"),
+    ],
+)
+def test_the_caller_as_subject_still_asks_for_a_call_or_a_message(menus, lang, said, node):
+    state = CallState(node="agent_unavailable", lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node.startswith(node), answer.outcome
