@@ -87,6 +87,10 @@ _CALLBACK = {
     },
 }
 _HERE = {"zh": "您好，我在听。", "en": "Hello, I'm listening."}  # to a caller checking the line
+_DONE = {  # to a caller saying goodbye ("没有别的问题了，再见"): no menu is what they asked for
+    "zh": "好的。如果没有其他问题，您可以直接挂机。",
+    "en": "All right. If there is nothing else, you can simply hang up.",
+}
 _RECORD = {  # an empty recording: one more try, said so
     "zh": {"again": "请在提示音后再试一次。"},
     "en": {"again": "Please try again after the beep."},
@@ -138,6 +142,27 @@ _LINE_CHECK = re.compile(
 def checks_the_line(heard: str) -> bool:
     """True for `normalize`d speech that only checks someone is there ("喂，有人吗")."""
     return _LINE_CHECK.fullmatch(heard) is not None
+
+
+# "No other questions, bye", "没有别的问题了，谢谢": a caller ending the call asks for no
+# node (别的, "another" would reach the other-services menu): thanks, goodbyes and "nothing
+# else", with at least one word that ends a call.
+_FAREWELL = re.compile(
+    r"(?:嗯|哦|噢|好的?|行|那|就|我|也|ok(?:ay)?|alright|allright|right|well|so|then|and|yes|yeah|"
+    r"um|uh|谢谢(?:你们?|您)?|谢了|多谢|感谢|thanks?|thankyou|cheers|verymuch|somuch|alot|"
+    r"再见|拜拜|拜|byebye|bye|goodbye|没事了|没有?(?:别的|其他|其它|什么)?的?(?:问题|事情?|要问的)?了?|"
+    r"就这样吧?|就这些|thats?(?:all|it)|nothing(?:else|more)?|no(?:more|other|further)?"
+    r"(?:questions?|things?)?|ihave|imdone|iamdone)+"
+)
+_ENDS = re.compile(
+    r"再见|拜|bye|谢|thank|cheers|没事了|没有?(?:别的|其他|其它)|就这样|就这些|thats?(?:all|it)"
+    r"|nothing|no(?:more|other|further|questions?)|done"
+)
+
+
+def ends_the_call(heard: str) -> bool:
+    """True for `normalize`d speech that only ends the call ("没有别的问题了，再见")."""
+    return _FAREWELL.fullmatch(heard) is not None and _ENDS.search(heard) is not None
 
 
 def key_said(heard: str) -> str | None:
@@ -664,6 +689,11 @@ class Flow:
             here = {state.lang: _HERE[phrases.family(state.lang)]}
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, line check", instead=here
+            )
+        if ends_the_call(heard):  # a try too: the choices follow, for one who meant more
+            done = {state.lang: _DONE[phrases.family(state.lang)]}
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{said}, goodbye", instead=done
             )
         key = key_said(heard)
         if key in _OFFERED[: len(asked)]:

@@ -92,6 +92,8 @@ _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
     re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
+    # nothing else: "没有别的问题了" asks for no other service (别的, 其他 are `more`'s words)
+    re.compile(r"(?:没有|没|木有)(?:别的|其他|其它|其余)的?(?:问题|事情|事|要问的)?"),
 )
 _EN_NEGATION = (
     # "not X but Y" anywhere; "not X, Y" only where the "not" opens the clause ("not the
@@ -103,6 +105,11 @@ _EN_NEGATION = (
         r"not (?:that )?[^,.]{1,60}?,"
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
+    # ...as "no other questions", "nothing else" ("another question" is `more`'s)
+    re.compile(
+        r"\b(?:(?:i have |i've got |there are )?no (?:other|more|further) (?:questions?|things?)"
+        r"|nothing (?:else|more))\b"
+    ),
 )
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
