@@ -419,3 +419,18 @@ def test_nothing_else_is_no_request_for_other_services(flow, lang, said):
 def test_another_question_or_a_problem_after_nothing_else_keeps_its_way(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I'm calling to offer your manager a business loan"),
+        ("en-US", "we have a business proposal for your boss"),
+        ("zh-CN", "我们公司想跟你们经理谈合作"),
+        ("zh-CN", "我是做推广的，找你们领导"),
+    ],
+)
+def test_a_sales_pitch_to_the_manager_is_re_prompted(flow, lang, said):
+    """A business proposal names the manager it is for: no agent is asked for."""
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,), outcome

@@ -119,8 +119,12 @@ _CONTRACTIONS = (
 # Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
 # app's, a game's, the email's, the phone's lock screen) is theirs to answer too: "我的微信
 # 账号被封了", "my Instagram account got hacked" share every other word with a wallet's.
+#
+# A business proposal or a sales pitch ("我们公司想跟你们经理谈合作", "I'm calling to offer
+# your manager a business loan") sells to us: it asks for no node, however it names the
+# manager it wants to sell to.
 CONCEPTS = frozenset(
-    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount"}
+    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount", "salespitch"}
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
@@ -139,6 +143,25 @@ _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
 _CONCEPT = (
+    (
+        re.compile(
+            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商|赞助"
+        ),
+        " salespitch ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:i'?m|we'?re|i am|we are) (?:calling|ringing|reaching out) (?:to|about|from)"
+                r" (?:offer|sell|pitch|introduce|present|partner|discuss (?:a|an|our) "
+                r"(?:deal|partnership|offer|opportunity))"
+                r"|offer(?:ing)? (?:your|you) (?:manager|boss|company|business|team|firm)"
+                r"|(?:business|corporate|commercial) (?:proposal|deal|opportunity|partnership"
+                r"|cooperation|loan|offer)s?|partnership|sponsorship|advertising (?:space|deal)"
+            )
+        ),
+        " salespitch ",
+    ),
     (
         re.compile(
             rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
@@ -527,10 +550,12 @@ def rewrite(text: str) -> str:
             if changed != text:  # a concept's word may bring Latin letters in
                 text = changed
                 latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
+    # a manager a pitch is for ("offer your manager a loan") is no one the caller asks for
+    pitched = "salespitch" in text
     for in_charge in _IN_CHARGE:
         script = _script(in_charge.word)
         if script == "any" or (latin if script == "en" else han):
-            text = in_charge.fold(text)
+            text = in_charge.word.sub(" ", text) if pitched else in_charge.fold(text)
     if han:
         text = _ZH_CLAIMED.sub("冒充", text)
         text = _ZH_FRAME.sub(" ", text)
