@@ -434,3 +434,34 @@ def test_a_sales_pitch_to_the_manager_is_re_prompted(flow, lang, said):
     """A business proposal names the manager it is for: no agent is asked for."""
     reached, outcome = _said(flow, lang, said)
     assert reached == (flow.menus.main_menu,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "my money is gone"),
+        ("en-US", "money gone from my account"),
+        ("en-US", "all my money is gone"),
+        ("zh-CN", "钱没了"),
+        ("zh-CN", "卡里的钱没了"),
+        ("zh-CN", "钱突然没了"),
+    ],
+)
+def test_money_gone_is_the_stolen_answer(flow, lang, said):
+    """Review F10: money that vanished ("gone", 钱没了) is the stolen account's, or a
+    question offering it: not money on its way (钱没到), nor money sent to the wrong person."""
+    reached, outcome = _said(flow, lang, said)
+    assert "stolen" in reached, outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "钱没到", "funds_not_arrived"),
+        ("en-US", "my money hasn't arrived", "funds_not_arrived"),
+        ("en-US", "the money went to the wrong recipient", "main"),
+    ],
+)
+def test_money_not_come_or_sent_astray_is_not_money_gone(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

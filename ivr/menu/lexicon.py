@@ -333,7 +333,8 @@ def _folded(table: Mapping[str, str]) -> Mapping[str, str]:
 # Irregular forms the stemmer leaves apart, and a few words callers use for the same thing.
 _SAME = _folded(
     {
-        "go": "went gone goes going",
+        # money "gone" has vanished ("my money is gone"); money that "went" somewhere moved
+        "go": "went goes going",
         "come": "came",
         "take": "took taken",
         "send": "sent",
@@ -357,7 +358,7 @@ _SAME = _folded(
         "fraud": "fraudster fraudsters fraudulent defrauded",
         "complain": "complaint complaints complained",
         "safe": "safer safest safely secure securely",
-        "disappear": "disappeared vanish vanished",
+        "disappear": "disappeared vanish vanished gone",
         "text": "texts texted sms",
         "phone": "mobile cellphone cell",
         "center": "centre",
@@ -448,6 +449,9 @@ _ZH_MONEY_ON = re.compile(
     rf"转一下(?![钱账])(?=\s*(?:(?:到|给|进|去|往)(?!{_IN_CHARGE_ZH})|\d|钱|卡|银行"
     r"|[零一二两三四五六七八九十百千万]+\s*(?:块|元|百|千|万)))"
 )
+# Money "没了" has gone ("钱没了", "卡里的钱突然没了"): once 了 goes as a filler, 钱没 would
+# read as money not (yet) come, 钱没到. Said as the vanishing it is.
+_ZH_GONE = re.compile(r"(钱|余额|存款|积蓄)([^，,。\s没]{0,4}?)没有?了")
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
 # is a message quoted.
@@ -560,6 +564,7 @@ def rewrite(text: str) -> str:
         text = _ZH_CLAIMED.sub("冒充", text)
         text = _ZH_FRAME.sub(" ", text)
         text = _ZH_MONEY_ON.sub("转账", text)
+        text = _ZH_GONE.sub(r"\1\2不见了", text)
         text = _ZH_HOWTO.sub(" howto ", text)
         # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
         for _ in range(2):
