@@ -712,18 +712,13 @@ class Flow:
             # "press 1 for the security line"), which the answer offered just now.
             if not isinstance(option, Option):
                 continue
-            if (
-                option.language
-                or spoken is None
-                or option.to not in spoken.paths
-                or key in onward
-            ):
+            if option.language or spoken is None or option.to not in spoken.paths or key in onward:
                 if not no:
                     return self._choose(state, plan, key, now, said)
                 declined = True
         if not declined and (language := self._language_asked(state, speech)) is not None:
-            main, key = language
-            if main.keys[key].language == state.lang:  # "说中文" in Mandarin: the menu again
+            main, key, lang = language
+            if lang == state.lang:  # "说中文" in Mandarin: the menu again
                 return self._menu(state, plan, (), full=True, outcome=f"{said} -> same language")
             return self._choose(state, main, key, now, f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
@@ -755,20 +750,21 @@ class Flow:
             )
         return replace(answer, match=match, heard=speech)
 
-    def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str] | None:
-        """The main menu and its language key, when `speech` asks for a language anywhere
-        else ("我要英文服务", "Chinese please"): a language is never a topic to match."""
+    def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str, str] | None:
+        """The main menu, its language key and that language, when `speech` asks for a
+        language anywhere else ("我要英文服务", "Chinese please"): never a topic to match."""
         main = self.menus.plans.get(self.menus.main_menu)
         if main is None or state.node == self.menus.main_menu:  # (there, its own keywords)
             return None
-        words = [
-            (word, key)
-            for word, key in main.keywords.get(state.lang, ())
-            if isinstance(option := main.keys.get(key), Option) and option.language
-        ]
+        languages = {
+            key: option.language
+            for key, option in main.keys.items()
+            if isinstance(option, Option) and option.language
+        }
+        words = [(word, key) for word, key in main.keywords.get(state.lang, ()) if key in languages]
         for key, no in keywords_said(speech, words):
             if not no:
-                return main, key
+                return main, key, languages[key]
         return None
 
     def _spoken(

@@ -456,7 +456,8 @@ _ZH_SOMEONE_ELSE = re.compile(
 _CALLING = re.compile(r"打|回电|回拨|回个电话|call|ring|phone")
 _CALLER_WILL_CALL = re.compile(
     r"(?:我|俺)(?:过|等|晚|迟|明|后|改|回|稍|待|一|再|还|会|就|自己|天|点|些|下|儿|头|会儿)+\s?$"
-    r"|\b(?:i'?ll|i will|i shall|i'?m going to|i am going to|i'?m gonna|(?:can|could|should|may|shall) i)"
+    r"|\b(?:i'?ll|i will|i shall|i'?m going to|i am going to|i'?m gonna"
+    r"|(?:can|could|should|may|shall) i)"
     r"(?: (?:just|try|to|and|probably|maybe|have|need|then|later))* ?$"
 )
 _CLAUSES = re.compile(r"[，,。.!?！？;；:：]")

@@ -124,7 +124,15 @@ _CONTRACTIONS = (
 # your manager a business loan") sells to us: it asks for no node, however it names the
 # manager it wants to sell to.
 CONCEPTS = frozenset(
-    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount", "salespitch"}
+    {
+        "otherwallet",
+        "wrongpayee",
+        "twice",
+        "utilitybill",
+        "payutility",
+        "otheraccount",
+        "salespitch",
+    }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
@@ -450,8 +458,12 @@ _ZH_MONEY_ON = re.compile(
     r"|[零一二两三四五六七八九十百千万]+\s*(?:块|元|百|千|万)))"
 )
 # Money "没了" has gone ("钱没了", "卡里的钱突然没了"): once 了 goes as a filler, 钱没 would
-# read as money not (yet) come, 钱没到. Said as the vanishing it is.
-_ZH_GONE = re.compile(r"(钱|余额|存款|积蓄)([^，,。\s没]{0,4}?)没有?了")
+# read as money not (yet) come, 钱没到. Said as the vanishing it is (the stolen answer's
+# 不翼而飞), but for money topped up or withdrawn ("提的钱没了": on its way, or not).
+_ZH_GONE = re.compile(
+    r"(?<!提现的)(?<!充值的)(?<!转账的)(?<![提充取转存]的)(?<![提充取转存])"
+    r"(钱|余额|存款|积蓄)([^，,。\s没]{0,4}?)没有?了"
+)
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
 # is a message quoted.
@@ -564,7 +576,7 @@ def rewrite(text: str) -> str:
         text = _ZH_CLAIMED.sub("冒充", text)
         text = _ZH_FRAME.sub(" ", text)
         text = _ZH_MONEY_ON.sub("转账", text)
-        text = _ZH_GONE.sub(r"\1\2不见了", text)
+        text = _ZH_GONE.sub(r"\1\2不翼而飞", text)
         text = _ZH_HOWTO.sub(" howto ", text)
         # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
         for _ in range(2):
