@@ -377,3 +377,91 @@ def test_ways_of_asking_added_in_round_11_reach_their_answer(flow, lang, said, n
 def test_a_landlords_deposit_is_re_prompted(flow, lang, said):
     reached, outcome = _said(flow, lang, said)
     assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "没有别的问题了，再见"),
+        ("zh-CN", "没有其他问题了，谢谢"),
+        ("zh-CN", "没别的事了，拜拜"),
+        ("en-US", "no other questions, bye"),
+        ("en-US", "nothing else, thanks bye"),
+        ("en-US", "that's all, thank you"),
+    ],
+)
+def test_a_caller_ending_the_call_is_routed_to_no_menu(flow, lang, said):
+    """Review F3: "no other questions, goodbye" after an answer is no request for other
+    services (别的, "other"): the caller stays where they are and hears they may hang up."""
+    for node in ("stolen", "login", flow.menus.main_menu):
+        state = CallState(node=node, lang=lang, step=3)
+        answer = flow.gather(state, OPEN_TIME, speech=said, confidence=0.9)
+        assert answer.node == node and answer.match is None, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh-CN", "没有别的问题了"), ("en-US", "I have no other questions")]
+)
+def test_nothing_else_is_no_request_for_other_services(flow, lang, said):
+    """The negation rules "别的" / "other" out, as "不是X，是Y" rules X out."""
+    assert "more" not in flow.menus.spoken.intents.match(said).choices
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "还有别的问题", "more"),
+        ("en-US", "I have another question", "more"),
+        ("zh-CN", "没有别的问题了，就是登录不上", "login"),
+        ("en-US", "no other questions, but I can't log in", "login"),
+    ],
+)
+def test_another_question_or_a_problem_after_nothing_else_keeps_its_way(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I'm calling to offer your manager a business loan"),
+        ("en-US", "we have a business proposal for your boss"),
+        ("zh-CN", "我们公司想跟你们经理谈合作"),
+        ("zh-CN", "我是做推广的，找你们领导"),
+    ],
+)
+def test_a_sales_pitch_to_the_manager_is_re_prompted(flow, lang, said):
+    """A business proposal names the manager it is for: no agent is asked for."""
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "my money is gone"),
+        ("en-US", "money gone from my account"),
+        ("en-US", "all my money is gone"),
+        ("zh-CN", "钱没了"),
+        ("zh-CN", "卡里的钱没了"),
+        ("zh-CN", "钱突然没了"),
+    ],
+)
+def test_money_gone_is_the_stolen_answer(flow, lang, said):
+    """Review F10: money that vanished ("gone", 钱没了) is the stolen account's, or a
+    question offering it: not money on its way (钱没到), nor money sent to the wrong person."""
+    reached, outcome = _said(flow, lang, said)
+    assert "stolen" in reached, outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "钱没到", "funds_not_arrived"),
+        ("en-US", "my money hasn't arrived", "funds_not_arrived"),
+        ("en-US", "the money went to the wrong recipient", "main"),
+    ],
+)
+def test_money_not_come_or_sent_astray_is_not_money_gone(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

@@ -6,7 +6,7 @@ import pytest
 
 from ivr.call.flow import Flow, key_said
 from ivr.call.state import CallState
-from ivr.call.verbs import Gather, Record
+from ivr.call.verbs import Dial, Gather, Record
 from ivr.menu.loading import load_menus, normalize
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
@@ -324,3 +324,114 @@ def test_a_manager_or_being_put_through_reaches_the_agent_through_its_hours(menu
 def test_money_transferred_is_still_the_bills_and_transfers_answer(menus, lang, said):
     main = CallState(node=menus.main_menu, lang=lang, step=2)
     assert Flow(menus).gather(main, OPEN_TIME, speech=said, confidence=0.9).node == "bills"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        # the answer's own words ("freeze the account", "the security line")
+        ("zh-CN", "帮我冻结账户"),
+        ("zh-CN", "马上冻结"),
+        ("en-US", "freeze my account now"),
+        # being connected, as the answer offered
+        ("zh-CN", "好的转接"),
+        ("zh-CN", "接通安全专线"),
+        ("en-US", "yes, connect me"),
+        ("en-US", "put me through"),
+        # the answer itself asked for again: what it offers next
+        ("zh-CN", "我的账户被盗了"),
+        ("en-US", "my account was hacked"),
+    ],
+)
+def test_at_the_stolen_answer_asking_for_it_takes_its_security_line(menus, lang, said):
+    """Review F14: after "press 1 for the security line", freezing, being put through or the
+    stolen account again is option 1 (the 24-hour security line), not the answer replayed
+    nor the agents' line, closed at night."""
+    flow = Flow(menus)
+    for now in (OPEN_TIME, CLOSED_TIME):
+        state = CallState(node="stolen", lang=lang, step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        dials = [v for v in answer.verbs if isinstance(v, Dial)]
+        assert answer.node == "security_dial", answer.outcome
+        assert [d.number for d in dials] == [ENV["EMERGENCY_NUMBER"]], answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "不用转接", "stolen"),  # declined: asked again
+        ("zh-CN", "转人工", "agent_dial"),  # a person asked for by name is still one
+        ("zh-CN", "账户被冻结了怎么解", "locked"),  # frozen is another answer's
+        ("en-US", "my account is frozen", "locked"),
+    ],
+)
+def test_at_the_stolen_answer_other_requests_keep_their_way(menus, lang, said, node):
+    state = CallState(node="stolen", lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node == node, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("node", "lang", "said", "now_lang"),
+    [
+        ("payments", "zh-CN", "我要英文服务", "en-US"),
+        ("login_codes", "zh-CN", "我要英文服务", "en-US"),
+        ("stolen", "zh-CN", "我要英文服务", "en-US"),
+        ("payments", "zh-CN", "English please", "en-US"),
+        ("payments", "en-US", "Chinese please", "zh-CN"),
+        ("login", "en-US", "普通话", "zh-CN"),
+        ("stolen", "en-US", "说中文", "zh-CN"),
+    ],
+)
+def test_a_language_asked_for_anywhere_switches_language(menus, node, lang, said, now_lang):
+    """Review F1: away from the main menu too, a language asked for is its key there (the
+    main menu in that language), never a topic ("英文服务" is not 别的服务)."""
+    state = CallState(node=node, lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert (answer.node, answer.lang) == ("main", now_lang), answer.outcome
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh-CN", "我要中文服务"), ("en-US", "English please")])
+def test_the_language_already_spoken_asked_for_repeats_the_menu(menus, lang, said):
+    state = CallState(node="payments", lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert (answer.node, answer.lang) == ("payments", lang), answer.outcome
+    assert answer.match is None, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en-US", "I'll call back tomorrow"),
+        ("en-US", "I will call back later"),
+        ("en-US", "I will call again"),
+        ("en-US", "can I call back later"),
+        ("zh-CN", "我等一下再打过来"),
+        ("zh-CN", "我再打过来"),
+        ("zh-CN", "我等下再打"),
+        ("zh-CN", "我明天再打回来"),
+    ],
+)
+def test_the_caller_who_will_call_again_books_no_callback(menus, lang, said):
+    """Review F2: "I'll call back" says the caller will ring again: no callback is booked
+    (the menu asks again)."""
+    flow = Flow(menus)
+    for menu, now in (("after_hours", CLOSED_TIME), ("agent_unavailable", OPEN_TIME)):
+        state = CallState(node=menu, lang=lang, step=3)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node == menu and answer.callback is None, (menu, answer.outcome)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我要回电", "callback"),
+        ("zh-CN", "我明天上午预约", "callback"),
+        ("en-US", "I'd like a call back", "callback"),
+        ("en-US", "I will leave a message", "voicemail"),
+    ],
+)
+def test_the_caller_as_subject_still_asks_for_a_call_or_a_message(menus, lang, said, node):
+    state = CallState(node="agent_unavailable", lang=lang, step=3)
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node.startswith(node), answer.outcome

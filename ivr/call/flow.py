@@ -87,6 +87,10 @@ _CALLBACK = {
     },
 }
 _HERE = {"zh": "您好，我在听。", "en": "Hello, I'm listening."}  # to a caller checking the line
+_DONE = {  # to a caller saying goodbye ("没有别的问题了，再见"): no menu is what they asked for
+    "zh": "好的。如果没有其他问题，您可以直接挂机。",
+    "en": "All right. If there is nothing else, you can simply hang up.",
+}
 _RECORD = {  # an empty recording: one more try, said so
     "zh": {"again": "请在提示音后再试一次。"},
     "en": {"again": "Please try again after the beep."},
@@ -138,6 +142,27 @@ _LINE_CHECK = re.compile(
 def checks_the_line(heard: str) -> bool:
     """True for `normalize`d speech that only checks someone is there ("喂，有人吗")."""
     return _LINE_CHECK.fullmatch(heard) is not None
+
+
+# "No other questions, bye", "没有别的问题了，谢谢": a caller ending the call asks for no
+# node (别的, "another" would reach the other-services menu): thanks, goodbyes and "nothing
+# else", with at least one word that ends a call.
+_FAREWELL = re.compile(
+    r"(?:嗯|哦|噢|好的?|行|那|就|我|也|ok(?:ay)?|alright|allright|right|well|so|then|and|yes|yeah|"
+    r"um|uh|谢谢(?:你们?|您)?|谢了|多谢|感谢|thanks?|thankyou|cheers|verymuch|somuch|alot|"
+    r"再见|拜拜|拜|byebye|bye|goodbye|没事了|没有?(?:别的|其他|其它|什么)?的?(?:问题|事情?|要问的)?了?|"
+    r"就这样吧?|就这些|thats?(?:all|it)|nothing(?:else|more)?|no(?:more|other|further)?"
+    r"(?:questions?|things?)?|ihave|imdone|iamdone)+"
+)
+_ENDS = re.compile(
+    r"再见|拜|bye|谢|thank|cheers|没事了|没有?(?:别的|其他|其它)|就这样|就这些|thats?(?:all|it)"
+    r"|nothing|no(?:more|other|further|questions?)|done"
+)
+
+
+def ends_the_call(heard: str) -> bool:
+    """True for `normalize`d speech that only ends the call ("没有别的问题了，再见")."""
+    return _FAREWELL.fullmatch(heard) is not None and _ENDS.search(heard) is not None
 
 
 def key_said(heard: str) -> str | None:
@@ -665,6 +690,11 @@ class Flow:
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, line check", instead=here
             )
+        if ends_the_call(heard):  # a try too: the choices follow, for one who meant more
+            done = {state.lang: _DONE[phrases.family(state.lang)]}
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{said}, goodbye", instead=done
+            )
         key = key_said(heard)
         if key in _OFFERED[: len(asked)]:
             target = asked[_OFFERED.index(key)]
@@ -672,17 +702,25 @@ class Flow:
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
         spoken = self.menus.spoken
+        onward = _onward(self.menus.nodes[state.node])
         declined = False  # "不用回电了，我留言吧": a message; "don't call me": neither
         for key, no in keywords_said(speech, plan.keywords.get(state.lang, ())):
             option = plan.keys[key]
             # Keywords pick an option that the whole tree's phrases cannot reach: a language,
-            # a message or a callback (or any option, without a spoken index at all).
+            # a message or a callback (or any option, without a spoken index at all); and an
+            # answer's own onward options ("转接", "yes, connect me" after the stolen answer's
+            # "press 1 for the security line"), which the answer offered just now.
             if not isinstance(option, Option):
                 continue
-            if option.language or spoken is None or option.to not in spoken.paths:
+            if option.language or spoken is None or option.to not in spoken.paths or key in onward:
                 if not no:
                     return self._choose(state, plan, key, now, said)
                 declined = True
+        if not declined and (language := self._language_asked(state, speech)) is not None:
+            main, key, lang = language
+            if lang == state.lang:  # "说中文" in Mandarin: the menu again
+                return self._menu(state, plan, (), full=True, outcome=f"{said} -> same language")
+            return self._choose(state, main, key, now, f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, declined", spoken=True
@@ -691,6 +729,12 @@ class Flow:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = spoken.intents.match(speech)
         choices = match.choices
+        if choices == (state.node,) and len(onward) == 1:
+            # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
+            # asks for what it offers: its one onward option, as if its key were pressed.
+            (key,) = onward
+            outcome = f"{said} -> {state.node} {match.score:.2f} -> onward"
+            return replace(self._choose(state, plan, key, now, outcome), match=match, heard=speech)
         again = [n for n in choices if n in asked]  # answering the question in words
         if again:
             choices = (again[0],)
@@ -705,6 +749,23 @@ class Flow:
                 score=match.score,
             )
         return replace(answer, match=match, heard=speech)
+
+    def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str, str] | None:
+        """The main menu, its language key and that language, when `speech` asks for a
+        language anywhere else ("我要英文服务", "Chinese please"): never a topic to match."""
+        main = self.menus.plans.get(self.menus.main_menu)
+        if main is None or state.node == self.menus.main_menu:  # (there, its own keywords)
+            return None
+        languages = {
+            key: option.language
+            for key, option in main.keys.items()
+            if isinstance(option, Option) and option.language
+        }
+        words = [(word, key) for word, key in main.keywords.get(state.lang, ()) if key in languages]
+        for key, no in keywords_said(speech, words):
+            if not no:
+                return main, key, languages[key]
+        return None
 
     def _spoken(
         self,
@@ -1004,6 +1065,13 @@ def _says(verbs: tuple[Verb, ...]) -> list[Say]:
         elif isinstance(verb, Gather):
             found += [p for p in verb.prompts if isinstance(p, Say)]
     return found
+
+
+def _onward(node: AnyNode) -> tuple[str, ...]:
+    """The keys of an answer's own options (not its menu's): where it offers to go next."""
+    if isinstance(node, AnswerNode):
+        return tuple(node.options)
+    return ()
 
 
 def _key_to(plan: MenuPlan, target: str) -> str | None:

@@ -92,6 +92,8 @@ _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
     re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
+    # nothing else: "没有别的问题了" asks for no other service (别的, 其他 are `more`'s words)
+    re.compile(r"(?:没有|没|木有)(?:别的|其他|其它|其余)的?(?:问题|事情|事|要问的)?"),
 )
 _EN_NEGATION = (
     # "not X but Y" anywhere; "not X, Y" only where the "not" opens the clause ("not the
@@ -103,6 +105,11 @@ _EN_NEGATION = (
         r"not (?:that )?[^,.]{1,60}?,"
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
+    # ...as "no other questions", "nothing else" ("another question" is `more`'s)
+    re.compile(
+        r"\b(?:(?:i have |i've got |there are )?no (?:other|more|further) (?:questions?|things?)"
+        r"|nothing (?:else|more))\b"
+    ),
 )
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
@@ -442,6 +449,17 @@ _ZH_DECLINE_AFTER = re.compile(r"^\s?(?:就|也|还是)?(?:不用|不要|不需�
 _ZH_SOMEONE_ELSE = re.compile(
     r"有人(?!能|可以|帮|给我回)|有个|骗子|陌生|自称|冒充|假冒|假装|对方|诈骗|他|她"
 )
+# ...nor a calling word after the caller as its subject, with when or again ("我等一下再打
+# 过来", "我明天再打回来", "I'll call back tomorrow", "can I call back later"): the caller
+# will ring again, and asks for no call. ("我要回电", "I'd like a call back", "I will leave
+# a message" ask for one.)
+_CALLING = re.compile(r"打|回电|回拨|回个电话|call|ring|phone")
+_CALLER_WILL_CALL = re.compile(
+    r"(?:我|俺)(?:过|等|晚|迟|明|后|改|回|稍|待|一|再|还|会|就|自己|天|点|些|下|儿|头|会儿)+\s?$"
+    r"|\b(?:i'?ll|i will|i shall|i'?m going to|i am going to|i'?m gonna"
+    r"|(?:can|could|should|may|shall) i)"
+    r"(?: (?:just|try|to|and|probably|maybe|have|need|then|later))* ?$"
+)
 _CLAUSES = re.compile(r"[，,。.!?！？;；:：]")
 _CJK = "\u4e00-\u9fff"
 
@@ -457,7 +475,8 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     that `text` says, in the order said: whole words only ("call me" is not in "recall me",
     联系我 not in 联系我们), a keyword declined when a negation comes just before it in its
     clause ("不要给我打电话", "please don't call me back", with nothing asked for between) or
-    right after it ("回电不用了"); none after someone else as its subject ("骗子打给我")."""
+    right after it ("回电不用了"); none after someone else as its subject ("骗子打给我"), nor
+    after the caller as the one who will call ("我等一下再打过来", "I'll call back")."""
     words = list(words)
     found: list[tuple[int, str, bool]] = []
     # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
@@ -473,7 +492,9 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
         start = 0
         for index, (s, e, key) in enumerate(taken):
             before = said[start:s]
-            if _ZH_SOMEONE_ELSE.search(said[:s]):
+            if _ZH_SOMEONE_ELSE.search(said[:s]) or (
+                _CALLING.match(said[s:e]) and _CALLER_WILL_CALL.search(before)
+            ):
                 start = e
                 continue
             after = said[e : taken[index + 1][0] if index + 1 < len(taken) else len(said)]

@@ -119,8 +119,20 @@ _CONTRACTIONS = (
 # Another service's own account, password, PIN or bill (a bank's, a credit card's, a chat
 # app's, a game's, the email's, the phone's lock screen) is theirs to answer too: "我的微信
 # 账号被封了", "my Instagram account got hacked" share every other word with a wallet's.
+#
+# A business proposal or a sales pitch ("我们公司想跟你们经理谈合作", "I'm calling to offer
+# your manager a business loan") sells to us: it asks for no node, however it names the
+# manager it wants to sell to.
 CONCEPTS = frozenset(
-    {"otherwallet", "wrongpayee", "twice", "utilitybill", "payutility", "otheraccount"}
+    {
+        "otherwallet",
+        "wrongpayee",
+        "twice",
+        "utilitybill",
+        "payutility",
+        "otheraccount",
+        "salespitch",
+    }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
@@ -139,6 +151,25 @@ _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
 _CONCEPT = (
+    (
+        re.compile(
+            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商|赞助"
+        ),
+        " salespitch ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:i'?m|we'?re|i am|we are) (?:calling|ringing|reaching out) (?:to|about|from)"
+                r" (?:offer|sell|pitch|introduce|present|partner|discuss (?:a|an|our) "
+                r"(?:deal|partnership|offer|opportunity))"
+                r"|offer(?:ing)? (?:your|you) (?:manager|boss|company|business|team|firm)"
+                r"|(?:business|corporate|commercial) (?:proposal|deal|opportunity|partnership"
+                r"|cooperation|loan|offer)s?|partnership|sponsorship|advertising (?:space|deal)"
+            )
+        ),
+        " salespitch ",
+    ),
     (
         re.compile(
             rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
@@ -310,7 +341,8 @@ def _folded(table: Mapping[str, str]) -> Mapping[str, str]:
 # Irregular forms the stemmer leaves apart, and a few words callers use for the same thing.
 _SAME = _folded(
     {
-        "go": "went gone goes going",
+        # money "gone" has vanished ("my money is gone"); money that "went" somewhere moved
+        "go": "went goes going",
         "come": "came",
         "take": "took taken",
         "send": "sent",
@@ -334,7 +366,7 @@ _SAME = _folded(
         "fraud": "fraudster fraudsters fraudulent defrauded",
         "complain": "complaint complaints complained",
         "safe": "safer safest safely secure securely",
-        "disappear": "disappeared vanish vanished",
+        "disappear": "disappeared vanish vanished gone",
         "text": "texts texted sms",
         "phone": "mobile cellphone cell",
         "center": "centre",
@@ -424,6 +456,13 @@ _IN_CHARGE_ZH = "人工|客服|真人|主管|领导|经理|负责人|上级|工�
 _ZH_MONEY_ON = re.compile(
     rf"转一下(?![钱账])(?=\s*(?:(?:到|给|进|去|往)(?!{_IN_CHARGE_ZH})|\d|钱|卡|银行"
     r"|[零一二两三四五六七八九十百千万]+\s*(?:块|元|百|千|万)))"
+)
+# Money "没了" has gone ("钱没了", "卡里的钱突然没了"): once 了 goes as a filler, 钱没 would
+# read as money not (yet) come, 钱没到. Said as the vanishing it is (the stolen answer's
+# 不翼而飞), but for money topped up or withdrawn ("提的钱没了": on its way, or not).
+_ZH_GONE = re.compile(
+    r"(?<!提现的)(?<!充值的)(?<!转账的)(?<![提充取转存]的)(?<![提充取转存])"
+    r"(钱|余额|存款|积蓄)([^，,。\s没]{0,4}?)没有?了"
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
@@ -527,14 +566,17 @@ def rewrite(text: str) -> str:
             if changed != text:  # a concept's word may bring Latin letters in
                 text = changed
                 latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
+    # a manager a pitch is for ("offer your manager a loan") is no one the caller asks for
+    pitched = "salespitch" in text
     for in_charge in _IN_CHARGE:
         script = _script(in_charge.word)
         if script == "any" or (latin if script == "en" else han):
-            text = in_charge.fold(text)
+            text = in_charge.word.sub(" ", text) if pitched else in_charge.fold(text)
     if han:
         text = _ZH_CLAIMED.sub("冒充", text)
         text = _ZH_FRAME.sub(" ", text)
         text = _ZH_MONEY_ON.sub("转账", text)
+        text = _ZH_GONE.sub(r"\1\2不翼而飞", text)
         text = _ZH_HOWTO.sub(" howto ", text)
         # Twice: one fold can make another's variant (木有到账 -> 没有到账 -> 没到账).
         for _ in range(2):
