@@ -379,8 +379,9 @@ function describeWait(wait) {
   if (wait.kind === "dial") return `Transferring to ${wait.number}: choose the outcome.`;
   if (wait.kind === "record") return `Recording${where}: leave a message (max ${wait.max_length} s).`;
   if (wait.before_record) {
-    return `Recording${where} after the prompt: leave a message, or press a key `
-      + "(# back, * again).";
+    // Which keys work here is the app's (the menu's prompt says them), not the phone's.
+    return `Recording${where} after the prompt: leave a message at the beep, or press a key `
+      + "the prompt offers.";
   }
   const ways = [];
   if (wait.input.includes("dtmf")) {
