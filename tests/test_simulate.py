@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -672,3 +674,21 @@ def test_verbose_says_when_speech_was_too_far_from_every_phrase():
     (why,) = [line for line in result.output.splitlines() if "heard" in line]
     assert why.startswith("  why: heard '天气怎么样' -> nothing close enough (nearest phrase '")
     assert "< 0.40)" in why and "runner-up" not in why
+
+
+def test_the_readmes_verbose_transcript_is_what_simulate_prints():
+    """Review: the README's `-v` transcript, "as printed", had gone stale."""
+    command = 'ivr simulate -v --at 2026-11-23T21:00:00+08:00 --input "0,1,rec:请回电"'
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\n", readme.index(f"`{command}`, as printed")) + 8
+    shown = readme[start : readme.index("```", start)].splitlines()
+    result = CliRunner().invoke(cli, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    printed = [
+        line if len(line) <= 200 else line[:200] + " ..." for line in result.output.splitlines()
+    ]
+
+    def sids(lines: list[str]) -> list[str]:  # each run draws its own call and account ids
+        return [re.sub(r"\b(CAsim|CA|AC|RE)[0-9a-f]{8,}", r"\1…", line) for line in lines]
+
+    assert sids(printed) == sids(shown)
