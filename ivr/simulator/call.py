@@ -9,7 +9,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any, NoReturn, TypeVar
@@ -29,7 +29,15 @@ from ivr.simulator.callers import (
     Speech,
     describe,
 )
-from ivr.simulator.checks import SCHEMA, Code, TwimlProblem, check_response, problem
+from ivr.simulator.checks import (
+    HOUSE_RULES,
+    SCHEMA,
+    Code,
+    TwimlProblem,
+    check_response,
+    counts,
+    problem,
+)
 from ivr.simulator.line import Line
 from ivr.simulator.transport import (
     Response,
@@ -206,7 +214,7 @@ class CallResult:
     @property
     def ok(self) -> bool:
         """True when no problem counts (in lenient mode only errors count)."""
-        return not any(p.severity == "error" or not self.lenient for p in self.problems)
+        return not any(counts(p, self.lenient) for p in self.problems)
 
     def transcript(self) -> str:
         """Return the transcript, one line per event."""
@@ -271,6 +279,7 @@ class Call:
         on_step: Callable[[Step], None] | None = None,
         max_documents: int = 500,
         lenient: bool = False,
+        house_rules: bool = True,
         realtime: bool = False,
         seed: int | None = None,
         first_request: tuple[str, str, dict[str, str]] | None = None,
@@ -286,6 +295,7 @@ class Call:
         self._says = 0  # <Say>s run in the current document
         self.max_documents = max_documents
         self.lenient = lenient
+        self.house_rules = house_rules  # False: another app's, its HOUSE_RULES only notices
         self.realtime = realtime
         # Start mid-call with this request (method, url, Twilio fields): the explorer
         # resumes a call at a known step instead of replaying it from the start.
@@ -384,6 +394,10 @@ class Call:
         if self.on_step is not None:
             self.on_step(step)
         root, problems = check_response(resp)
+        if not self.house_rules:
+            problems = [
+                replace(p, severity="notice") if p.code in HOUSE_RULES else p for p in problems
+            ]
         self._problems.extend(problems)
         if root is None:
             return self._fall_back(jump, problems[0].code, resp.url, caller_gone)

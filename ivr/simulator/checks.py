@@ -16,7 +16,9 @@ from typing import Literal
 
 from ivr.simulator.transport import MAX_BODY, Response
 
-Severity = Literal["error", "warning"]
+# A notice is shown and never fails a run: a house rule of this project's own menus (see
+# HOUSE_RULES) met in another app, whose design is its author's to judge.
+Severity = Literal["error", "warning", "notice"]
 Code = int | str
 
 # Every code the simulator reports: Twilio's title and log level (ERROR ends the call
@@ -94,6 +96,16 @@ CODES: dict[Code, tuple[str, Severity]] = {
         "warning",
     ),
 }
+
+
+# Checks of prompt design rather than of what Twilio accepts: warnings for the menu this
+# project serves (issue 14 asks them of it), notices for any other app (`--url`).
+HOUSE_RULES = frozenset({"SIM004"})
+
+
+def counts(problem: TwimlProblem, lenient: bool) -> bool:
+    """Whether a problem fails a run: errors always, warnings unless lenient, notices never."""
+    return problem.severity == "error" or (problem.severity == "warning" and not lenient)
 
 
 @dataclass(frozen=True)

@@ -621,3 +621,16 @@ def test_transcript_joins_lines(dial_in) -> None:
     assert call.result.transcript() == "\n".join(call.lines)
     assert call.lines[-1] == "[Caller] hung up"
     assert call.result.end == "caller-hangup"
+
+
+@pytest.mark.parametrize(
+    ("house_rules", "severity", "ok"), [(True, "warning", False), (False, "notice", True)]
+)
+def test_sentences_before_a_gather_fail_our_menu_only(dial_in, house_rules, severity, ok) -> None:
+    """SIM004 is this project's rule for its own menus (issue 14); another app is told."""
+    two = (
+        '<Say>Our hours changed. We open at nine.</Say><Gather action="/v"><Say>Go.</Say></Gather>'
+    )
+    call = dial_in({"/voice": doc(two + "<Hangup/>")}, ".", house_rules=house_rules)
+    assert [(p.code, p.severity) for p in call.result.problems] == [("SIM004", severity)]
+    assert call.result.ok is ok

@@ -72,6 +72,15 @@ def test_each_planted_defect_is_reported_with_its_twilio_code(
     assert "Traceback" not in run.stdout + run.stderr
 
 
+def test_a_house_rule_of_this_project_is_a_notice_for_another_app(foreign: str) -> None:
+    """Review: SIM004 (sentences before a Gather) failed a valid foreign app; it judges
+    prompt design, this project's rule for its own menu, not what Twilio accepts."""
+    run = ivr("simulate", "--url", f"{foreign}/ivr/welcome", "--input", "5,.")
+    assert run.returncode == 0, run.stdout + run.stderr
+    (notice,) = problems(run)
+    assert notice.startswith(f"notice: SIM004 at {foreign}/ivr/menu"), notice
+
+
 def test_the_500_ends_the_call_as_twilio_would(foreign: str) -> None:
     run = ivr("simulate", "--url", f"{foreign}/ivr/welcome", "--input", "3")
     assert "[Error] an application error has occurred (11200); goodbye" in run.stdout
