@@ -307,7 +307,8 @@ class Call:
         self._events: list[Event] = []
         self._problems: list[TwimlProblem] = []
         self._requests: list[tuple[str, str, dict[str, str]]] = []
-        self._pending: list[tuple[str, dict[str, str]]] = []  # callbacks due after the action
+        # callbacks due after the action: (attribute, URL, fields)
+        self._pending: list[tuple[str, str, dict[str, str]]] = []
         self._spoken: list[str] = []
         self._status = "ringing"
         self._final_status = "completed"
@@ -561,9 +562,25 @@ class Call:
         key = "#" if "#" in finish else finish[:1]
         if action.hangup or key:
             params["Digits"] = "hangup" if action.hangup else key
+        if el.get("recordingStatusCallback"):  # the recording is ready: before its text
+            self._pending.append(
+                (
+                    "recordingStatusCallback",
+                    resolve_url(doc.url, el.get("recordingStatusCallback", "")),
+                    {
+                        "RecordingSid": recording_sid,
+                        "RecordingUrl": recording_url,
+                        "RecordingStatus": "completed",
+                        "RecordingDuration": str(duration),
+                        "RecordingChannels": "1",
+                        "RecordingSource": "RecordVerb",
+                    },
+                )
+            )
         if el.get("transcribeCallback"):
             self._pending.append(
                 (
+                    "transcribeCallback",
                     resolve_url(doc.url, el.get("transcribeCallback", "")),
                     {
                         "TranscriptionSid": self._sid("TR"),
@@ -586,6 +603,9 @@ class Call:
     def _enqueue(self, el: ET.Element, doc: _Document) -> NoReturn:
         self._verb_event(el, doc, (el.text or "").strip())
         self._since_wait = 0
+        if el.get("waitUrl"):
+            wait = resolve_url(doc.url, el.get("waitUrl", ""))
+            self._emit(Event("Note", f"waitUrl {wait} not simulated (no hold music)", {}, doc.url))
         # Nobody answers a simulated queue, so the caller gives up waiting.
         self._caller_event("hung up", doc)
         if el.get("action"):
@@ -675,10 +695,10 @@ class Call:
 
     def _flush_callbacks(self) -> None:
         pending, self._pending = self._pending, []
-        for url, extra in pending:
+        for name, url, extra in pending:
             resp = self._send("POST", url, extra)
             if resp is not None and resp.status >= 400:
-                self._report(11200, f"transcribeCallback answered HTTP {resp.status}", url)
+                self._report(11200, f"{name} answered HTTP {resp.status}", url)
 
     def _send_status_callback(self) -> None:
         url = self.line.status_callback

@@ -485,6 +485,33 @@ def test_transcription_is_posted_after_the_action(dial_in) -> None:
     assert transcribed.values["RecordingSid"] == saved.values["RecordingSid"]
 
 
+def test_the_recording_status_callback_is_posted_when_the_recording_is_ready(dial_in) -> None:
+    """Review: recordingStatusCallback was never requested, though Twilio posts it."""
+    pages = {
+        "/voice": doc('<Record recordingStatusCallback="/recording/status" action="/saved"/>'),
+        "/saved": THANKS,
+    }
+    call = dial_in(pages, "rec:请回电")
+    assert [r.path for r in call.received] == [
+        "/voice",
+        "/saved",
+        "/recording/status",
+        "/voice/status",
+    ]
+    saved, ready = call.received[1], call.received[2]
+    assert ready.values["RecordingStatus"] == "completed"
+    assert ready.values["RecordingSid"] == saved.values["RecordingSid"]
+    assert ready.values["RecordingDuration"] == saved.values["RecordingDuration"]
+
+
+def test_a_queue_says_its_hold_music_is_not_simulated(dial_in) -> None:
+    """Review: an <Enqueue waitUrl> ended at once without a word of why."""
+    pages = {"/voice": doc('<Enqueue waitUrl="/hold" action="/left">support</Enqueue>')}
+    call = dial_in(pages, status=None)
+    assert f"[Note] waitUrl {BASE}/hold not simulated (no hold music)" in call.lines
+    assert "/hold" not in [r.path for r in call.received]
+
+
 def test_hanging_up_ends_a_recording_with_digits_hangup() -> None:
     """A caller who hangs up still has the recording posted, with Digits=hangup."""
     from ivr.simulator import Message
