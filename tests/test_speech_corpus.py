@@ -34,6 +34,7 @@ def menus():
         ("validation5.yaml", 0.95),
         ("validation6.yaml", 0.865),
         ("validation7.yaml", 0.98),
+        ("validation8.yaml", 0.97),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -62,6 +63,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation5.yaml",
         "validation6.yaml",
         "validation7.yaml",
+        "validation8.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
