@@ -465,3 +465,52 @@ def test_money_gone_is_the_stolen_answer(flow, lang, said):
 def test_money_not_come_or_sent_astray_is_not_money_gone(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Round 12 (validation8.yaml): what a recogniser really returns. Cantonese-flavoured
+# Mandarin (点解, 畀钱, 唔, 唔该, 喺…度, 倾偈) and Taiwanese words (储值, 个资) read as
+# Mandarin; words split at a filler ("for got", "a count", "with draw all", "reg is ter") or
+# past a sound-alike ("top pup"); a date or a time of day, and how many instalments, say
+# nothing of the request; what the screen says ("写着…请联系客服") is the app's words;
+# "not the X one" without a comma; a PIN is a password; what "didn't work" failed.
+@pytest.mark.parametrize(
+    ("lang", "said", "nodes"),
+    [
+        ("zh-CN", "点解我畀钱一直唔成功", {"payments_failed"}),
+        ("zh-CN", "唔该我想喺app度同客服倾偈", {"channels"}),
+        ("zh-CN", "储值", {"bills", "funds_not_arrived"}),
+        ("zh-CN", "个资会不会外泄", {"safety"}),
+        ("en-US", "I for got my past word", {"passwords"}),
+        ("en-US", "I want to create a new a count", {"register"}),
+        ("en-US", "with draw all still not in my account", {"funds_not_arrived"}),
+        ("en-US", "how do I reg is ter", {"register"}),
+        ("en-US", "I did a top pup and nothing came through", {"funds_not_arrived"}),
+        ("zh-CN", "上周五半夜三点多充的值到现在没到", {"funds_not_arrived"}),
+        ("zh-CN", "买手机那笔能不能分十二期", {"bills"}),
+        ("zh-CN", "屏幕上写着您的账户已被锁定请联系客服", {"locked"}),
+        ("en-US", "not the login one the one I use to pay I forgot it", {"passwords"}),
+        ("en-US", "put in the wrong pin three times now I'm blocked", {"locked"}),
+        ("en-US", "uber payment didn't work", {"payments_failed"}),
+        ("zh-CN", "你们会不会把我的个人资料卖给别人", {"safety"}),
+    ],
+)
+def test_what_a_recogniser_returns_reaches_its_answer(flow, lang, said, nodes):
+    reached, outcome = _said(flow, lang, said)
+    assert nodes & set(reached), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我的Line帐号登不进去"),
+        ("zh-CN", "QQ号被冻结了"),
+        ("en-US", "my facebook got hacked"),
+        ("zh-CN", "你们还招客服吗我想应聘"),
+        ("en-US", "my bank card got declined at the atm"),
+    ],
+)
+def test_another_services_account_a_job_or_a_cash_machine_is_re_prompted(flow, lang, said):
+    """Another app's account, a job at the company, a bank's cash machine: no node serves
+    them, however much of a node's wording comes with them ("登不进去", "hacked")."""
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome

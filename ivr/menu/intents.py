@@ -105,6 +105,9 @@ _EN_NEGATION = (
         r"not (?:that )?[^,.]{1,60}?,"
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
+    # ...and, as a recogniser writes it without a comma, "not the X one" before the one
+    # meant ("not the login one the one I use to pay")
+    re.compile(r"\bnot (?:the|my|that) [a-z' ]{1,30}? one\b(?= (?:the|it'?s|its|i mean)\b)"),
     # ...as "no other questions", "nothing else" ("another question" is `more`'s)
     re.compile(
         r"\b(?:(?:i have |i've got |there are )?no (?:other|more|further) (?:questions?|things?)"
@@ -182,6 +185,8 @@ class Intents:
         return self._match(clean(utterance) if cleaned is None else cleaned)
 
     def _match(self, cleaned: str) -> Match:
+        if not lexicon.ELSEWHERE.isdisjoint(cleaned.split()):
+            return Match(None, "", 0.0, None, 0.0)  # another service's (lexicon.ELSEWHERE)
         scores, phrase = self._scores(cleaned)
         nodes, ancestors = self.nodes, self.ancestors
         off_topic = scores.pop(len(nodes) - 1, None)  # the pseudo-node, last of all

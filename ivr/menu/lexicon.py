@@ -94,6 +94,63 @@ _ASIDES = (
     ),
 )
 
+# Cantonese- and Taiwanese-flavoured Mandarin, as a recogniser writes it, read as the
+# Mandarin the phrases are in ("点解我畀钱唔成功" is "为什么我付钱不成功", 储值 is 充值, 个资
+# is 个人信息); first, so that every later rule sees the Mandarin word. 唔该 (please, thanks)
+# says nothing; 我个人 is "personally", not "我的人".
+_REGIONAL = (
+    (re.compile("唔该|唔該"), " "),
+    (re.compile("点解|點解"), "为什么"),
+    (re.compile("乜嘢"), "什么"),
+    (re.compile("用唔到|用唔倒|用唔了"), "用不了"),
+    (re.compile("唔"), "不"),
+    (re.compile("冇"), "没有"),
+    (re.compile("咗"), "了"),
+    (re.compile("嘅"), "的"),
+    (re.compile("[畀俾]钱"), "付钱"),
+    (re.compile("[畀俾]"), "给"),
+    (re.compile("喺([^度]{1,8}?)度"), r"在\1里"),
+    (re.compile("喺"), "在"),
+    (re.compile("倾偈"), "聊天"),
+    (re.compile("仲未"), "还没"),
+    (re.compile("佢"), "他"),
+    (re.compile("我个(?!人)"), "我的"),
+    (re.compile("储值|加值"), "充值"),
+    (re.compile("个资"), "个人信息"),
+)
+
+# Words a recogniser splits at a filler ("for got", "a count", "with draw", "reg is ter"):
+# the filler would go, and the halves with it; or splits past what a sound-alike finds
+# ("past word", "pay men", "top pup", "very fication").
+_SPLITS = (
+    (re.compile(r"\bfor got(?:ten)?\b"), "forgot"),
+    (re.compile(r"\ba count(s)?\b"), r"account\1"),
+    (re.compile(r"\bwith ?draw(?:al|all|l|als)?\b"), "withdraw"),
+    (re.compile(r"\bin ?stall?(?: |-)?(?:ments?|mints?)\b"), "instalments"),
+    (re.compile(r"\breg(?: is|is) ?ter\b"), "register"),
+    (re.compile(r"\bpas[st]e? ?words?\b"), "password"),
+    (re.compile(r"\bpay ?(?:men|mint|mints|meant|mends?)\b"), "payment"),
+    (re.compile(r"\blog ?gin\b"), "login"),
+    (re.compile(r"\bfish ?ing\b"), "phishing"),
+    (re.compile(r"\bver(?:y|i)? ?f(?:y|i|ly)? ?cation\b"), "verification"),
+)
+
+# When it happened says nothing of what happened: a weekday, a date, a time of day ("上周五",
+# "12号", "半夜三点多"). "上个月" stays: a statement's month. (An error's number stays too: a
+# printer's "error 1003" is no payment's.)
+_NUMBER_ZH = r"(?:\d+|[一二两三四五六七八九十]{1,3})"
+_WHEN = (
+    (
+        re.compile(
+            "(?:上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天末]|上周|上星期|上礼拜|大前天|前天"
+            f"|{_NUMBER_ZH}月(?:{_NUMBER_ZH}[号日])?|{_NUMBER_ZH}(?:号|日(?![子期]))"
+            "|半夜|凌晨|早上|上午|中午|下午|傍晚|晚上|昨晚|今早|"
+            r"(?:\d+|[两三四五六七八九十]|十[一二])点(?:多|钟|半|左右)?"
+        ),
+        " ",
+    ),
+)
+
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
@@ -132,15 +189,33 @@ CONCEPTS = frozenset(
         "payutility",
         "otheraccount",
         "salespitch",
+        "jobseeker",
+        "cashmachine",
+        "transitcard",
     }
 )
+# ...of which these name another service's thing outright, whatever else is said ("我的Line
+# 账号登不进去" asks nothing of our login): a request with one is re-prompted.
+ELSEWHERE = frozenset({"otheraccount", "jobseeker", "cashmachine", "transitcard"})
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
     r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
     r"|broadband|power|heating)"
 )
-_OTHER_ZH = "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱"
+_OTHER_ZH = (
+    "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱|脸书|推特"
+    "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig)(?![a-z])"
+)
+# ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
+# hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
+_SOCIAL_EN = (
+    r"(?:instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|tiktok|tik tok|whatsapp"
+    r"|twitter|snapchat|linkedin|icloud|apple id|telegram|line|discord|reddit)"
+)
+_BLOCKED_EN = (
+    r"(?:hacked|stolen|locked|frozen|banned|suspended|blocked|disabled|hijacked|compromised)"
+)
 _OTHER_EN = (
     r"(?:instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|netflix|tiktok|tik tok|whatsapp"
     r"|twitter|snapchat|amazon|spotify|steam|xbox|playstation|icloud|apple id|ebay|linkedin"
@@ -186,6 +261,48 @@ _CONCEPT = (
         ),
         " otheraccount ",
     ),
+    (
+        re.compile(f"(?:{_OTHER_ZH})(?:号|账号)?(?:又|也)?(?:被|给)[^，。]{{0,4}}?[盗黑封冻锁限]"),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_SOCIAL_EN}(?: account)? (?:got|was|is|has been|have been|been|keeps getting)"
+                rf"(?: (?:just|all|totally))? {_BLOCKED_EN}"
+            )
+        ),
+        " otheraccount ",
+    ),
+    # A job at the company ("你们还招客服吗我想应聘", "are you hiring"), and a bank's cash
+    # machine ("取款机吞卡了", "declined at the ATM"): no node serves either.
+    (
+        re.compile("招聘|应聘|求职|找工作|招人|招不招|工作机会|投简历|简历|面试|实习生|兼职"),
+        " jobseeker ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:are you|you guys|is (?:the|your) company|you) hiring"
+                r"|job (?:opening|application|vacanc(?:y|ies)|offer|interview)s?"
+                r"|apply for (?:a|the|this) job|internships?"
+                r"|(?:my )?(?:resume|cv)|careers?"
+            )
+        ),
+        " jobseeker ",
+    ),
+    (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
+    # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
+    (re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"), " transitcard "),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:bus|metro|subway|transit|train|travel|oyster|octopus|easy) ?cards?|metrocard"
+            )
+        ),
+        " transitcard ",
+    ),
+    (re.compile(_LATIN.format(r"cash ?(?:machine|point)s?")), " cashmachine "),
     (
         re.compile(
             "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通"
@@ -270,7 +387,7 @@ _PHRASAL = (
     (re.compile(r"\b(?:log|logged|logging|sign|signed|signing) ?(?:in|into|on|onto)\b"), "login"),
     (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
     # (a recogniser's "tapped up" too: tapping up is nothing else)
-    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?ups?\b"), "topup"),
+    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?p?ups?\b"), "topup"),
     (re.compile(r"\bcash(?:ed|ing)? ?out\b"), "cashout"),
     (re.compile(r"\block(?:ed|ing)? ?out\b"), "lockout"),
     (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
@@ -303,6 +420,8 @@ _PHRASAL = (
         ),
         "not receive",
     ),
+    # what does not work fails ("the payment didn't work", "sign in isn't working")
+    (re.compile(r"\b(?:not|cannot) work(?:s|ed|ing)?\b"), "not work fail"),
     # money or a code that does not show is money or a code not arrived ("it's still not
     # showing", "the money isn't there", "nothing shows up")
     (
@@ -374,7 +493,7 @@ _SAME = _folded(
         "link": "links url",
         "scam": "scammer scammers scammed scamming conned swindled cheated tricked",
         "hack": "hacker hackers hijack hijacked compromised",
-        "password": "passcode passcodes",
+        "password": "passcode passcodes pin pins",
         "unlock": "unblock unblocked unfreeze unfrozen",
         "buy": "bought purchase purchases purchased",
         "withdraw": "withdrew withdrawn cashout",
@@ -429,6 +548,7 @@ _ZH_SAME = _folded(
         "没有": "木有 莫得 没得",
         "双重验证": "两步验证 二次验证 双重认证 两步认证 二次认证",
         "泄露": "泄漏 外泄 流出去",
+        "个人信息": "个人资料 个人数据",
         # money not arrived, however the negation is put (不到账 is 没到账, not a how-to)
         "没到账": "不到账 到不了账 没有到账 未到账",
         "没到": "到不了",
@@ -468,6 +588,17 @@ _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
 # is a message quoted.
 _ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|警察|工作人员|[^，。,.]{0,4}客服)")
+
+# How many instalments says nothing of the request ("分十二期", "分3期" are 分期).
+_ZH_INSTALMENTS = re.compile(r"分(?:\d+|[一二两三四五六七八九十]{1,3})个?(?:期|月)")
+# What the screen says, however it is put ("屏幕上写着", "弹出来"), is 显示; and the "请联系
+# 客服" it ends with is the app's advice, not the caller asking for an agent.
+_ZH_SCREEN = re.compile(
+    r"(?:屏幕上|页面上|上面)?(?:写着|显示着|弹出来?|跳出来?)|屏幕上显示|页面显示"
+)
+_ZH_SCREEN_SAYS_CALL = re.compile(
+    r"((?:显示|提示)[^，。,.]{0,16}?)(?:请|要|需要)?(?:联系|致电|找|打给)(?:人工)?客服(?:处理)?"
+)
 
 
 # Someone in charge is one word ("manager", "boss" -> "supervisor"; 领导, 经理 -> 主管) when
@@ -533,7 +664,15 @@ def _script(pattern: re.Pattern[str]) -> str:
 
 _RULES = tuple(
     (pattern, spelled, _script(pattern))
-    for pattern, spelled in _ASIDES + _CONCEPT + _FRAMES + _CONTRACTIONS + _MONEY + _PHRASAL
+    for pattern, spelled in _REGIONAL
+    + _SPLITS
+    + _WHEN
+    + _ASIDES
+    + _CONCEPT
+    + _FRAMES
+    + _CONTRACTIONS
+    + _MONEY
+    + _PHRASAL
 )
 
 
@@ -574,6 +713,9 @@ def rewrite(text: str) -> str:
             text = in_charge.word.sub(" ", text) if pitched else in_charge.fold(text)
     if han:
         text = _ZH_CLAIMED.sub("冒充", text)
+        text = _ZH_INSTALMENTS.sub("分期", text)
+        text = _ZH_SCREEN.sub("显示", text)
+        text = _ZH_SCREEN_SAYS_CALL.sub(r"\1", text)
         text = _ZH_FRAME.sub(" ", text)
         text = _ZH_MONEY_ON.sub("转账", text)
         text = _ZH_GONE.sub(r"\1\2不翼而飞", text)
