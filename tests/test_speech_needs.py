@@ -499,6 +499,26 @@ def test_what_a_recogniser_returns_reaches_its_answer(flow, lang, said, nodes):
     assert nodes & set(reached), outcome
 
 
+# Ways of asking the example phrases lacked before round 12: a bare word ("提现"), the area
+# named as an option ("verification", "登录和验证码那一项", "that one about money"), the
+# screen's words for a session that ended, whether this number is really ours.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "提现", "funds_not_arrived"),
+        ("en-US", "verification", "login_codes"),
+        ("zh-CN", "登录和验证码那一项", "login_codes"),
+        ("zh-CN", "就是那个关于钱的", "payments"),
+        ("en-US", "the app keeps saying session expired please log in again", "login"),
+        ("en-US", "how do I know this number is really you", "safety"),
+        ("zh-CN", "怎么知道这个号码是不是你们官方的", "safety"),
+    ],
+)
+def test_ways_of_asking_added_in_round_12_reach_their_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
