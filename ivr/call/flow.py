@@ -87,6 +87,13 @@ _CALLBACK = {
     },
 }
 _HERE = {"zh": "您好，我在听。", "en": "Hello, I'm listening."}  # to a caller checking the line
+# A message left at a recording node a reload removed meanwhile: kept all the same, and
+# thanked in words of our own (the node's went with it).
+_MESSAGE_KEPT = {
+    "zh": "感谢您的留言，我们会在工作时间尽快回复您。",
+    "en": "Thank you for your message. We will get back to you as soon as possible during "
+    "working hours.",
+}
 _DONE = {  # to a caller saying goodbye ("没有别的问题了，再见"): no menu is what they asked for
     "zh": "好的。如果没有其他问题，您可以直接挂机。",
     "en": "All right. If there is nothing else, you can simply hang up.",
@@ -332,8 +339,13 @@ class Flow:
         self, state: CallState, now: datetime.datetime, recording: Recording | None
     ) -> Answer:
         """Answer the end of a recording (None when nothing was recorded)."""
+        gone = state.node not in self.menus.nodes  # a reload removed it during the recording
         state = self._checked(state)
         node = self.menus.nodes[state.node]
+        if gone and recording is not None:
+            said = self._words(state, _MESSAGE_KEPT[phrases.family(state.lang)])
+            main = self._reset(state)
+            return self._go(main, self.menus.main_menu, now, (), "recorded", carried=said)
         if not isinstance(node, RecordNode):
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-record")
         words = node.thanks if recording else node.no_message
@@ -358,8 +370,17 @@ class Flow:
         At every question `*` asks it again and `#` goes back to the menu the caller came
         from; the main-menu key works where no answer uses it.
         """
+        gone = state.node not in self.menus.nodes  # a reload removed it during the request
+        confirmed = state.stage == "window" and state.number  # (a number the caller confirmed)
+        request = CallbackRequest(state.node, state.number, ANY_WINDOW) if confirmed else None
         state = self._checked(state)
         node = self.menus.nodes[state.node]
+        if gone and request is not None:
+            # Its times went with it: the request stands for any time, as said.
+            said = self._words(state, _callback_words(state)["kept"])
+            main = self._reset(replace(state, booked=True))
+            answer = self._go(main, self.menus.main_menu, now, (), "callback kept", carried=said)
+            return replace(answer, callback=request)
         if not isinstance(node, CallbackNode):
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-callback")
         keys = self.menus.steps
