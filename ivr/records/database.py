@@ -48,6 +48,13 @@ class DatabaseUnavailable(RecordsError):
 
 
 UNAVAILABLE = 75  # `ivr db upgrade`'s exit code for an outage (sysexits.h EX_TEMPFAIL)
+# What a PostgreSQL server answers to a wrong setting rather than an outage: no such database
+# or role, a wrong password, a client it does not let in, a TLS mode it does not offer. Its
+# driver gives no SQLSTATE for a refused connection, only libpq's (English) message.
+_A_SETTING = re.compile(
+    r"(database|role) \"[^\"]*\" does not exist|password authentication failed"
+    r"|no pg_hba\.conf entry|does not support SSL"
+)
 
 
 def database_url(text_url: str | None, instance_dir: Path = Path("instance")) -> URL:
@@ -231,8 +238,11 @@ def _migrate(engine: Engine, run) -> None:  # type: ignore[no-untyped-def]
         ) from None
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        # Only the driver's connection and operational errors mean "down".
-        down = isinstance(exc, OperationalError | InterfaceError | OSError)
+        # Only the driver's connection and operational errors mean "down", and not those
+        # that name a setting to fix: spooling would wait forever for a database that is up.
+        down = isinstance(exc, OperationalError | InterfaceError | OSError) and not (
+            _A_SETTING.search(reason)
+        )
         raise (DatabaseUnavailable if down else RecordsError)(
             f"cannot open the call records database {where}: {reason}. Check "
             "DATABASE_URL and that the database is running, then run "

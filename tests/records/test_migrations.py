@@ -312,6 +312,24 @@ def test_db_upgrade_says_a_database_is_down_with_its_own_exit_code(monkeypatch, 
     assert "secret" not in said
 
 
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda url: url.set(database="ivr_no_such_database"), 'database "ivr_no_such_database"'),
+        (lambda url: url.set(username="ivr_no_such_role"), 'role "ivr_no_such_role"'),
+        (lambda url: url.update_query_dict({"sslmode": "require"}), "does not support SSL"),
+    ],
+)
+def test_a_wrong_setting_is_no_outage_and_refuses_to_start(
+    postgres_admin, monkeypatch, capsys, change, says
+):
+    """Review: a misspelt database or role spooled forever behind a 200 /healthz; the
+    server must refuse to start with the message, as for a bad URL."""
+    monkeypatch.setenv("DATABASE_URL", change(postgres_admin.url).render_as_string(False))
+    assert ivr_main(["db", "upgrade"]) == 1  # not 75: nothing to wait out
+    assert says in capsys.readouterr().err
+
+
 def test_db_upgrade_reports_the_revision(ivr):
     assert "schema at revision 0004" in ivr("db", "upgrade").output
 
