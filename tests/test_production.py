@@ -148,6 +148,19 @@ def test_the_procfiles_command_serves_production_on_port(tmp_path):
     assert (tmp_path / "ivr.sqlite3").exists()  # migrated before the workers started
 
 
+def test_no_request_can_add_a_line_to_the_access_log_and_the_control_socket_is_ours(tmp_path):
+    """Review: gunicorn logged the decoded path, so '%0A' forged a line and '%1B' reached the
+    operator's terminal; its control socket was one path shared by every server of a user."""
+    forged = "/x%0A127.0.0.1%20FORGED%20%22POST%20/voice%22%20200%1B%5B2J"
+    with procfile_server(tmp_path) as url:
+        assert requests.get(url + forged, timeout=5).status_code == 404
+        assert (tmp_path / "instance" / "gunicorn.ctl").is_socket()
+        requests.get(url + "/healthz", timeout=5)  # (the access log is written after answers)
+    log = (tmp_path / "server.log").read_text(errors="replace")
+    assert not any(line.startswith("127.0.0.1 FORGED") for line in log.splitlines())
+    assert "\x1b" not in log and "/x%0A127.0.0.1%20FORGED" in log
+
+
 def signed_for(url: str, public: str, headers: dict[str, str] | None = None) -> int:
     """POST a new call to `url`, signed for the `public` base URL; return the status."""
     fields = {"CallSid": "CA" + "2" * 32, "From": "+8613800138000"}

@@ -7,6 +7,10 @@ and never load Alembic. Flags given on the command line still apply.
 
 import subprocess
 import sys
+from typing import Any
+from urllib.parse import quote
+
+from gunicorn.glogging import Logger
 
 from ivr.records.database import UNAVAILABLE
 from ivr.settings import Settings
@@ -23,6 +27,25 @@ accesslog = "-"
 # The path without its query: a call's URL can carry the number a caller is confirming
 # (ivr.call.state), and the access log is a log like any other. No referer either.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, with the path as it came (percent-encoded): the decoded one could
+    carry a newline that forges a log line, or an escape sequence for the operator's
+    terminal, from anyone who can reach the server."""
+
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
+    ) -> dict[str, Any]:
+        found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        found["U"] = quote(environ.get("PATH_INFO") or "", safe="/:@!$&'()*+,;=-._~")
+        return found
+
+
+logger_class = AccessLogger
+# gunicorn's control socket goes in the data directory: its default (one path per user)
+# would be taken over by any second server on the host.
+control_socket = str(_settings.instance_dir.absolute() / "gunicorn.ctl")
 # The proxies whose X-Forwarded-Proto gunicorn believes: the same list the app believes
 # for X-Forwarded-Host (ivr.web.proxy), read once by Settings.
 forwarded_allow_ips = ",".join(_settings.trusted_proxies)
