@@ -35,6 +35,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -403,6 +404,7 @@ class Recorder:
         self.clock = clock or (lambda: datetime.datetime.now(UTC))
         self.retry_after = RETRY_AFTER if retry_after is None else retry_after
         self._retry_at = 0.0  # time.monotonic() before which the database is not tried
+        self._down = False  # the last try at the database failed (an outage)
         self._replay_at = 0.0  # and before which no new replay starts
         self._spool_check_at = 0.0  # time.monotonic() of the next look for spooled writes
         self._lock = threading.Lock()
@@ -433,6 +435,7 @@ class Recorder:
             recorder = cls(database.make_engine(url), Spool(settings.spool), clock)
             recorder._migrated = False
             recorder._retry_at = time.monotonic() + recorder.retry_after
+            recorder._down = True
             return recorder
         recorder = cls(engine, Spool(settings.spool), clock)
         if recorder.spool.pending():
@@ -441,10 +444,9 @@ class Recorder:
 
     @property
     def status(self) -> str:
-        """'ok' when writes commit, 'spooling' while the database is down or not migrated."""
-        if not self._migrated or time.monotonic() < self._retry_at:
-            return "spooling"
-        return "ok"
+        """'ok' when writes commit, 'spooling' while the database is down or not migrated
+        (until a try at it succeeds: not merely once the wait before the next try is over)."""
+        return "spooling" if self._down or not self._migrated else "ok"
 
     @property
     def shown(self) -> str:
@@ -464,13 +466,22 @@ class Recorder:
                     return self._keep(changes)
                 try:
                     self._commit(changes)
+                except (DBAPIError, OverflowError) as exc:  # (sqlite3 binds a huge int so)
+                    if not outage(exc):
+                        # The database refused this record (a value, a constraint): it
+                        # cannot be written, now or later. Set it aside with its reason; the
+                        # call and every other write go on.
+                        return self._reject(changes, exc)
+                    self._failed(exc)
                 except Exception as exc:
                     if not outage(exc):
-                        # This record cannot be written, now or later: set it aside with
-                        # its reason; the call and every other write go on.
+                        # Not the database's answer: a bug. Kept aside all the same, and
+                        # logged with its traceback so it is seen (and fails a test run).
+                        log.exception("call records: a write failed in our own code")
                         return self._reject(changes, exc)
                     self._failed(exc)
                 else:
+                    self._down = False
                     # Another process's spool may wait too; looking costs a directory
                     # scan, so look at most once a second.
                     now = time.monotonic()
@@ -493,13 +504,17 @@ class Recorder:
         For /healthz: a worker that has not written since an outage would otherwise say
         "spooling" until its next call, though the database is back.
         """
-        if self.status == "spooling" and time.monotonic() >= self._retry_at:
+        waiting = self.status == "spooling" or self.spool.pending()
+        if waiting and time.monotonic() >= self._retry_at:
             try:
                 self._migrate_once()
+                with self.engine.connect() as connection:  # up, not merely migrated once
+                    connection.execute(text("SELECT 1"))
             except Exception as exc:  # down still (or refused): keep spooling, try later
                 self._failed(exc)
             else:
-                if self.spool.pending():
+                self._down = False
+                if self.spool.pending():  # no call needs to come for the replay to start
                     self._replay_soon()
         return self.status
 
@@ -563,6 +578,7 @@ class Recorder:
         )
 
     def _failed(self, exc: Exception) -> None:
+        self._down = True
         self._retry_at = time.monotonic() + self.retry_after  # spool without trying a while
         log.warning(
             "call records: database %s unavailable (%s: %s); spooling to %s",

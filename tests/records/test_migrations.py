@@ -279,6 +279,61 @@ def test_healthz_alone_notices_the_database_is_back_and_replays(tmp_path, monkey
     recorder.close()
 
 
+def test_an_outage_after_start_reads_spooling_until_a_try_at_the_database_succeeds(
+    tmp_path, monkeypatch
+):
+    """Review: once the wait after a failed write was over, /healthz said "ok" without
+    trying, through a quiet night's outage, and the spool waited for the next caller."""
+    monkeypatch.setattr("ivr.records.writes.RETRY_AFTER", 0.0)
+    from sqlalchemy import create_engine
+
+    env = {
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+    }
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+    recorder = app.extensions["ivr"].recorder
+    client = app.test_client()
+    live = recorder.engine
+    recorder.engine = create_engine(f"sqlite:///{tmp_path / 'gone' / 'ivr.sqlite3'}")  # down
+    client.post("/voice", data={"CallSid": "CA1", "From": "+8613812341234"})
+    assert recorder.spool.pending()
+    for _ in range(2):  # each /healthz tries, and finds it down still
+        assert client.get("/healthz").get_json()["records"] == "spooling"
+    recorder.engine.dispose()
+    recorder.engine = live  # back; no call comes
+    assert client.get("/healthz").get_json()["records"] == "ok"
+    recorder.wait_for_replay()
+    assert counts(live)["calls"] == 1 and not recorder.spool.pending()
+    recorder.close()
+
+
+@pytest.mark.expects_apology  # the traceback is the point
+def test_a_bug_in_the_records_layer_is_logged_with_its_traceback(tmp_path, monkeypatch, caplog):
+    """Review: a TypeError of our own code was filed as "the database refused this record",
+    with no traceback, so no test saw it; the record is still set aside, never lost."""
+    env = {
+        **ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+        "IVR_SPOOL_DIR": str(tmp_path / "spool"),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+    }
+    app = create_app(Settings.from_env(env, menus_path=SHIPPED))
+
+    def broken(*args: object) -> None:
+        raise TypeError("a bug in the records layer")
+
+    monkeypatch.setattr("ivr.records.writes.apply", broken)
+    answer = app.test_client().post("/voice", data={"CallSid": "CA1", "From": "+8613812341234"})
+    assert answer.status_code == 200
+    (logged,) = [r for r in caplog.records if r.exc_info]
+    assert "a write failed in our own code" in logged.getMessage()
+    assert (tmp_path / "spool" / "rejected.jsonl").read_text().count("CA1") >= 1
+    app.extensions["ivr"].recorder.close()
+
+
 def test_a_schema_it_cannot_take_after_an_outage_keeps_records_for_later(tmp_path, monkeypatch):
     """The database comes back with a schema newer than this code: the calls' records are
     not bad data, so they wait in the spool for a fixed server, none set aside."""
