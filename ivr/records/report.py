@@ -375,7 +375,7 @@ def _cell(value: object) -> object:
         return value
     # Control characters go as in the table (a lone CR would split the row unquoted); a
     # line break stays, and the csv module quotes it.
-    value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch) != "Cc")
+    value = "".join(ch for ch in value if ch == "\n" or not _unseen(ch))
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
@@ -475,7 +475,13 @@ def plain_text(value: str) -> Text:
     Stored fields hold what callers and webhooks sent; an escape sequence in one must not
     reach the operator's terminal, nor a [tag] restyle the table.
     """
-    return Text("".join(ch for ch in value if unicodedata.category(ch) != "Cc"))
+    return Text("".join(ch for ch in value if not _unseen(ch)))
+
+
+def _unseen(ch: str) -> bool:
+    """A control character (an escape sequence's start) or a format character (a bidi
+    override such as U+202E, which shows a stored value as something else)."""
+    return unicodedata.category(ch) in ("Cc", "Cf")
 
 
 def _table(title: str, *columns: str) -> Table:

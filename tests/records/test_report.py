@@ -455,10 +455,11 @@ def test_csv_cells_cannot_run_as_formulas():
 
 def test_csv_cells_keep_their_row_whatever_control_characters_they_hold():
     """Review: a lone CR in a transcription went out unquoted and split the row."""
-    said = "hello RED \rOVERWRITE\x1b[31m\tline two\nline three"
+    said = "hello RED \rOVERWRITE\x1b[31m\tline two\nline three\u202eevil"
     rows = list(csv.reader(io.StringIO(_csv("main", said), newline="")))
     (message,) = [row for row in rows if row[0] == "voicemail"]
-    assert message[-1] == "hello RED OVERWRITE[31mline two\nline three"
+    # (U+202E, a bidi override, would show the rest reversed: review)
+    assert message[-1] == "hello RED OVERWRITE[31mline two\nline threeevil"
     assert all(len(row) == 4 for row in rows)
 
 
@@ -477,7 +478,7 @@ def test_stored_fields_reach_the_terminal_as_plain_text():
             "caller": "+86 138****1234",
             "at": "2026-11-23T10:00",
             "duration": 5,
-            "transcription": "\x1b[2J\x1b[31mhi [bold]there[/bold]\x07",
+            "transcription": "\x1b[2J\x1b[31mhi [bold]there[/bold]\x07\u202eevil\u2066",
             "handled": False,
         }
     ]
@@ -487,6 +488,7 @@ def test_stored_fields_reach_the_terminal_as_plain_text():
     )
     text = out.getvalue()
     assert "\x1b[2J" not in text and "\x07" not in text
+    assert "\u202e" not in text and "\u2066" not in text and "evil" in text
     assert "[bold]there[/bold]" in text  # shown as written, not turned into style
 
 
