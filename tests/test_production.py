@@ -195,6 +195,16 @@ def test_forwarded_headers_count_only_from_a_trusted_proxy(tmp_path):
     with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="127.0.0.1") as url:
         assert signed_for(url, "https://ivr.example.test", public) == 200
         assert signed_for(url, OTHER, {"X-Forwarded-Host": "other.example"}) == 200  # trusted
+        # Review: a trusted proxy that names no host left the sender's own Host believed.
+        assert signed_for(url, OTHER, {"Host": "other.example"}) == 403
+        assert (
+            signed_for(
+                url,
+                "https://other.example",
+                {"Host": "other.example", "X-Forwarded-Proto": "https"},
+            )
+            == 403
+        )
     with procfile_server(tmp_path, PUBLIC_BASE_URL="", FORWARDED_ALLOW_IPS="10.9.9.9") as url:
         # The tests' 127.0.0.1 is not the proxy now: nothing it claims is believed.
         assert signed_for(url, "https://ivr.example.test", public) == 403

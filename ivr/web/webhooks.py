@@ -206,7 +206,11 @@ def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str 
     settings = service.settings
     if settings.public_base_url:
         return settings.public_base_url + raw
-    if settings.production and not environ.get(TRUSTED_KEY):
+    if settings.production and not (
+        # A trusted proxy that does not name the public host leaves the request's own
+        # Host, which its sender chose: no URL to check against then either.
+        environ.get(TRUSTED_KEY) and environ.get("HTTP_X_FORWARDED_HOST")
+    ):
         return None
     host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
     return f"{environ['wsgi.url_scheme']}://{host}{raw}"
