@@ -699,6 +699,17 @@ def test_a_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path):
     assert "YAML aliases" in problem.message and problem.line is not None
 
 
+def test_one_long_text_aliased_many_times_is_refused_with_its_line(tmp_path):
+    """Review: one level of aliases to a long keyword passed the value cap, and 335 KB of
+    them took 16 s and 4 GB to call "valid"."""
+    long = "留" * 20_000
+    text = f"keywords: [&s {long}, {', '.join(['*s'] * 5_000)}]\n"
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text, encoding="utf-8")
+    (problem,) = check_menus(path, ENV)
+    assert "characters through YAML aliases" in problem.message and problem.line == 1
+
+
 def test_a_misspelt_placeholder_gets_the_name_it_means(tmp_path):
     text = BASE.replace(
         "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "保存{retention_day}天", en-US: Info}'

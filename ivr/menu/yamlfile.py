@@ -22,6 +22,7 @@ class YamlFile:
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)  # path, line, first
     values: int = 0  # how many values were built: aliases count each time they are used
+    chars: int = 0  # and how many characters their text holds, counted the same way
 
     def line_of(self, path: Path) -> int | None:
         """Return the line of `path`, or of its nearest ancestor that has one."""
@@ -71,6 +72,9 @@ def read_yaml(text: str) -> YamlFile:
 # A menu of thousands of nodes has tens of thousands of values; a few lines of nested
 # aliases ("billion laughs") expand to billions. Past this many, the file is refused.
 MAX_VALUES = 250_000
+# ...and one level of aliases to one long text multiplies characters, not values. A large
+# menu's words run to a few megabytes at most.
+MAX_CHARS = 20_000_000
 
 
 def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
@@ -104,6 +108,13 @@ def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> A
             out.lines[path + (index,)] = item.start_mark.line + 1
             items.append(_build(loader, item, path + (index,), out))
         return items
+    out.chars += len(node.value)
+    if out.chars > MAX_CHARS:
+        raise YamlSyntaxError(
+            node.start_mark.line + 1,
+            f"the file expands to more than {MAX_CHARS:,} characters through YAML aliases (*name)",
+            "write the values out instead of repeating aliases",
+        )
     return _construct(loader, node)
 
 
