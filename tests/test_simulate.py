@@ -692,3 +692,13 @@ def test_the_readmes_verbose_transcript_is_what_simulate_prints():
         return [re.sub(r"\b(CAsim|CA|AC|RE)[0-9a-f]{8,}", r"\1…", line) for line in lines]
 
     assert sids(printed) == sids(shown)
+
+
+def test_outside_a_checkout_test_and_speech_ask_for_what_to_run(tmp_path, monkeypatch):
+    """Review: an installed ivr said "cannot read tests/calls" and "File 'tests/speech/
+    dev.yaml' does not exist", defaults that only a checkout has."""
+    monkeypatch.chdir(tmp_path)
+    tested = CliRunner().invoke(cli, ["test"])
+    assert tested.exit_code == 2 and "name scenario files or directories" in tested.output
+    spoken = CliRunner().invoke(cli, ["speech"])
+    assert spoken.exit_code == 2 and "name one with --corpus FILE" in spoken.output

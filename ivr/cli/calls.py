@@ -338,7 +338,10 @@ def test_command(
     """Run call-flow scenarios (default: tests/calls)."""
     from ivr.simulator.scenarios import ScenarioError, load_scenarios, run_scenario
 
-    files = _scenario_files(paths or (Path("tests") / "calls",))
+    default = Path("tests") / "calls"  # a checkout's scenarios
+    if not paths and not default.is_dir():  # an installed ivr, run outside the checkout
+        raise click.UsageError(f"no scenarios at {default}: name scenario files or directories")
+    files = _scenario_files(paths or (default,))
     if not files:
         raise click.ClickException("no scenario files (*.yaml) found")
     line = _line(url, method, status_callback, fallback=fallback)

@@ -71,13 +71,15 @@ def graph(menus: Path | None) -> None:
     click.echo(mermaid(loaded), nl=False)
 
 
+DEV_CORPUS = Path("tests/speech/dev.yaml")  # a checkout's development set
+
+
 @click.command()
 @click.option(
     "--corpus",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("tests/speech/dev.yaml"),
-    show_default=True,
-    help="A spoken-request corpus (tests/speech/README.md). The held-out gate must be named "
+    help="A spoken-request corpus (tests/speech/README.md; default, in a checkout: "
+    "tests/speech/dev.yaml). The held-out gate must be named "
     "(tests/speech/heldout.yaml): its sentences are printed with its misses.",
 )
 @click.option("--menus", "menus", type=click.Path(path_type=Path), help="Menus file to test.")
@@ -94,7 +96,9 @@ def graph(menus: Path | None) -> None:
     help="With --misses: show the numbers callers said in full (else all but two digits "
     "are hidden, as in the logs).",
 )
-def speech(corpus: Path, menus: Path | None, misses: bool, since: str | None, unmask: bool) -> None:
+def speech(
+    corpus: Path | None, menus: Path | None, misses: bool, since: str | None, unmask: bool
+) -> None:
     """Run a corpus of spoken requests: accuracy per node, confused pairs, misses."""
     if misses:
         from ivr.cli.records import print_misses
@@ -103,6 +107,9 @@ def speech(corpus: Path, menus: Path | None, misses: bool, since: str | None, un
         return
     if since is not None or unmask:
         raise click.UsageError("--since and --unmask go with --misses")
+    corpus = corpus or DEV_CORPUS
+    if not corpus.is_file():  # an installed ivr, run outside the project's checkout
+        raise click.UsageError(f"no corpus at {corpus}: name one with --corpus FILE")
     from ivr.menu.loading import load_menus
     from ivr.menu.problems import MenuError
     from ivr.simulator.speech import judge, load_corpus
