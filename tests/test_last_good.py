@@ -58,3 +58,18 @@ def test_a_reload_that_validates_is_kept(make_app, menus_file, tmp_path):
     assert reloader.check()
     kept = tmp_path / "instance" / "last-good-menus.yaml"
     assert "欢迎您致电" in kept.read_text(encoding="utf-8")
+
+
+def test_a_first_start_with_a_broken_menu_is_refused_in_a_few_lines(tmp_path):
+    """Review: it was refused through two gunicorn tracebacks ("Worker failed to boot")."""
+    from click.testing import CliRunner
+
+    from ivr.cli import cli
+
+    broken = tmp_path / "menus.yaml"
+    broken.write_text("version: 1\nnodes: [\n", encoding="utf-8")
+    env = {"IVR_MENUS": str(broken), "IVR_INSTANCE_DIR": str(tmp_path / "instance")}
+    result = CliRunner().invoke(cli, ["serve"], env=env)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no good menu was ever kept to serve instead; not starting" in result.output
+    assert f"{broken}:3: error: YAML syntax error" in result.output

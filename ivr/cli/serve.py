@@ -8,7 +8,7 @@ import sys
 import click
 
 from ivr.cli.context import cli_settings
-from ivr.settings import SettingsError
+from ivr.settings import Settings, SettingsError
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -18,10 +18,12 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
 
     Extra arguments go to gunicorn, e.g. `ivr serve --workers 4`.
     """
+    settings = cli_settings()
     try:
-        cli_settings().check()  # refuse unsafe settings here, with one clear line
+        settings.check()  # refuse unsafe settings here, with one clear line
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+    _a_menu_to_serve(settings)
     command = [
         sys.executable,
         "-m",
@@ -33,3 +35,21 @@ def serve(gunicorn_args: tuple[str, ...]) -> None:
     ]
     sys.stdout.flush()
     os.execv(sys.executable, command)
+
+
+def _a_menu_to_serve(settings: Settings) -> None:
+    """Refuse here, in a few lines, a first start with an invalid menu and no last good one
+    (gunicorn would refuse too, but through each worker's traceback). With a kept copy the
+    workers serve it and log the file's errors."""
+    from ivr.menu.loading import load_menus
+    from ivr.menu.problems import MenuError
+    from ivr.web.last_good import kept_path
+
+    try:
+        load_menus(settings.menus_path, settings.env, settings.production)
+    except MenuError as exc:
+        if not kept_path(settings).is_file():
+            raise click.ClickException(
+                f"{settings.menus_path} is invalid and no good menu was ever kept to serve "
+                f"instead; not starting:\n{exc}"
+            ) from None
