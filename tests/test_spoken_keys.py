@@ -7,7 +7,7 @@ import pytest
 from ivr.call.flow import Flow, key_said
 from ivr.call.state import CallState
 from ivr.call.verbs import Dial, Gather, Record
-from ivr.menu.loading import load_menus, normalize
+from ivr.menu.loading import load_menus, squeezed
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 
@@ -35,14 +35,14 @@ def menus():
     ],
 )
 def test_a_key_said_aloud_is_that_key(said, key):
-    assert key_said(normalize(said)) == key
+    assert key_said(squeezed(said)) == key
 
 
 @pytest.mark.parametrize(
     "said", ["someone", "anyone there", "no one", "一直付不了", "第一次用", "oh", "12", "按"]
 )
 def test_words_that_contain_a_number_are_not_a_key(said):
-    assert key_said(normalize(said)) is None
+    assert key_said(squeezed(said)) is None
 
 
 def test_press_one_is_the_first_option_not_a_person(menus):

@@ -18,7 +18,7 @@ from ivr.call.state import ANY_WINDOW, MAX_BACK, CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Link, Record, Redirect, Say, Verb
 from ivr.menu import hours, numbers, phrases
 from ivr.menu.intents import THRESHOLD, Match, keywords_said
-from ivr.menu.loading import MenuPlan, Menus, normalize
+from ivr.menu.loading import MenuPlan, Menus, squeezed
 from ivr.menu.schema import (
     AnswerNode,
     AnyNode,
@@ -705,7 +705,7 @@ class Flow:
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
-        heard = normalize(speech)
+        heard = squeezed(speech)
         if checks_the_line(heard):  # counts as a try: a caller who only says "hello" gets help
             here = {state.lang: _HERE[phrases.family(state.lang)]}
             return self._retry(

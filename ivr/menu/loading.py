@@ -1290,7 +1290,8 @@ def _says(segments: list[tuple[str, str]], voices: Mapping[str, Voice]) -> tuple
     return tuple(Say(text, voices[lang].voice, voices[lang].language) for lang, text in merged)
 
 
-def normalize(text: str) -> str:
-    """Fold speech for keyword matching: lower case, no spaces or punctuation."""
+def squeezed(text: str) -> str:
+    """Speech as keys said aloud are found in it: lower case, no spaces or punctuation
+    (unlike `intents.normalize`, which keeps the spaces between words)."""
     text = unicodedata.normalize("NFKC", text).lower()
     return "".join(ch for ch in text if ch.isalnum())
