@@ -17,8 +17,10 @@ next append starts on a new line, and replay sets the half line aside.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import fcntl
+import json
 import logging
 import os
 import socket
@@ -31,8 +33,8 @@ SPOOLED = ".spool"  # being appended to by the process named in the file name
 REPLAYING = ".replaying"  # taken by a replay that has not finished (it is retried)
 REJECTED = "rejected.jsonl"  # lines the database refused as invalid, kept for a person
 
-# Hand a file's lines to the database; return the lines it refused as invalid.
-Apply = Callable[[list[str]], list[str]]
+# Hand a file's lines to the database; return those it refused as invalid, with the reason.
+Apply = Callable[[list[str]], list[tuple[str, str]]]
 
 
 class Spool:
@@ -46,9 +48,9 @@ class Spool:
         name = f"{socket.gethostname()}-{os.getpid()}{SPOOLED}"
         _append(self.directory, name, line)
 
-    def reject(self, line: str) -> None:
+    def reject(self, line: str, reason: str) -> None:
         """Keep a write the database refused, for a person to look at (never replayed)."""
-        _append(self.directory, REJECTED, line)
+        _append(self.directory, REJECTED, rejected_entry(line, reason))
 
     def pending(self) -> bool:
         """Return whether anything waits to be replayed (cheap: one directory listing)."""
@@ -106,10 +108,21 @@ class Spool:
                 len(rejected),
                 self.directory / REJECTED,
             )
-            for line in rejected:
-                _append(self.directory, REJECTED, line)
+            for line, reason in rejected:
+                _append(self.directory, REJECTED, rejected_entry(line, reason))
         os.unlink(path)
         return len(lines) - len(rejected)
+
+
+def rejected_entry(line: str, reason: str) -> str:
+    """One line of the rejected file: when, why, and the record (as it was, if not JSON)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        record = line  # a half line, say: kept as text
+    at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    entry = {"at": at, "reason": reason, "record": record}
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def _append(directory: Path, name: str, line: str) -> None:

@@ -590,7 +590,9 @@ class Recorder:
 
     def _reject(self, changes: Sequence[Change], exc: Exception) -> Written:
         try:
-            self.spool.reject(to_json(changes))
+            self.spool.reject(
+                to_json(changes), f"{type(exc).__name__}: {mask_digits(_reason(exc))}"
+            )
         except OSError as disk:
             self._lost(changes, f"refused ({type(exc).__name__}) and spool unwritable", disk)
             return Written.LOST
@@ -623,13 +625,13 @@ class Recorder:
         if replayed:
             log.info("call records: replayed %d spooled write(s)", replayed)
 
-    def _apply_lines(self, lines: list[str]) -> list[str]:
+    def _apply_lines(self, lines: list[str]) -> list[tuple[str, str]]:
         writes, rejected = [], []
         for line in lines:
             try:
                 writes.append((line, from_json(line)))
-            except ValueError:
-                rejected.append(line)
+            except ValueError as exc:
+                rejected.append((line, f"not a record: {exc}"))
         try:
             with self.engine.begin() as connection:
                 for _line, changes in writes:
@@ -646,12 +648,9 @@ class Recorder:
             except Exception as exc:
                 if outage(exc):
                     raise
-                log.error(
-                    "call records: a spooled write was refused (%s: %s)",
-                    type(exc).__name__,
-                    mask_digits(_reason(exc)),  # a driver's message may quote the value
-                )
-                rejected.append(line)
+                why = f"{type(exc).__name__}: {mask_digits(_reason(exc))}"  # (may quote it)
+                log.error("call records: a spooled write was refused (%s)", why)
+                rejected.append((line, why))
         return rejected
 
 

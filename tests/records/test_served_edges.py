@@ -7,6 +7,7 @@ uses call ids of its own and looks only at its own records.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -192,7 +193,9 @@ def test_a_spooled_write_the_database_refuses_is_set_aside_with_its_reason(serve
         time.sleep(0.2)
     assert not list(served.spool.glob("*.spool"))
     assert bad not in served.calls()
-    assert lines[0] in served.rejected().splitlines()
+    kept = [json.loads(entry) for entry in served.rejected().splitlines()]
+    assert json.loads(lines[0]) in [entry["record"] for entry in kept]
+    assert all(re.match(r"(OverflowError|DataError): ", entry["reason"]) for entry in kept)
     reason = r"a spooled write was refused \((OverflowError|DataError): \w.*\)"
     assert re.search(reason, served.log.read_text(encoding="utf-8"))
     assert served.records() == {"ok"}
