@@ -517,7 +517,8 @@ def test_schedule_errors_name_the_line_the_problem_and_the_fix(tmp_path, old, ne
     ("hours", "says", "fix"),
     [
         # Review: an impossible window passed and reached the agents' list of callbacks...
-        *((h, "windows.3.hours", "HH:MM-HH:MM") for h in ("99:99-18:00", "18:00-25:00")),
+        ("99:99-18:00", "windows.3.hours", "HH:MM-HH:MM"),
+        ("18:00-25:00", "windows.3.hours", "HH:MM-HH:MM"),
         ("18:00-20:60", "windows.3.hours", "HH:MM-HH:MM"),
         ("6pm-8pm", "windows.3.hours", "HH:MM-HH:MM"),
         # ...and so did one ending before it starts, as a 22-hour window.
