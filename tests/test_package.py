@@ -131,3 +131,29 @@ def test_the_installed_package_validates_simulates_migrates_and_serves(installed
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         log.close()
+
+
+# Names that are the same thing under one convention, not two meanings: each module's
+# logger, alembic's upgrade/downgrade (the migrations' and `ivr db upgrade`'s own), each
+# web module's blueprint, and the `ivr explore` command wrapping the explorer.
+SAME_THING = {"log", "upgrade", "downgrade", "bp", "explore"}
+
+
+def test_no_two_public_names_of_the_package_mean_different_things():
+    """#15.1: a class or function name defined at the top of two modules is one thing."""
+    import ast
+
+    where: dict[str, list[str]] = {}
+    for path in sorted((PROJECT_ROOT / "ivr").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            else:
+                continue
+            for name in names:
+                if not name.startswith("_") and not name.isupper():
+                    where.setdefault(name, []).append(str(path.relative_to(PROJECT_ROOT)))
+    twice = {name: paths for name, paths in where.items() if len(paths) > 1}
+    assert set(twice) <= SAME_THING, {n: p for n, p in twice.items() if n not in SAME_THING}

@@ -102,7 +102,7 @@ def _mask_national(digits: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class Report:
+class TrafficReport:
     """The numbers of the calls that started in [since, until), times in `timezone`."""
 
     since: datetime.datetime | None
@@ -153,7 +153,7 @@ def build_report(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
     skip_call_sids: str | None = None,
-) -> Report:
+) -> TrafficReport:
     """Count the calls that started in [since, until) from the records.
 
     Calls whose CallSid starts with `skip_call_sids` (the simulator's) are left out.
@@ -217,7 +217,7 @@ def build_report(
     local = [start.astimezone(zone) for start in starts]
     by_hour = Counter(t.hour for t in local)
     waits = [(first - start).total_seconds() for start, first in reached]
-    return Report(
+    return TrafficReport(
         since=since.astimezone(zone) if since else None,
         until=until.astimezone(zone) if until else None,
         timezone=str(zone),
@@ -324,7 +324,7 @@ def callback_row(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, 
 # -- output ---------------------------------------------------------------------------------------
 
 
-def to_csv(report: Report) -> str:
+def to_csv(report: TrafficReport) -> str:
     """Render the report as one CSV table: section, key, label, value."""
     out = io.StringIO()
     writer = _SafeWriter(csv.writer(out, lineterminator="\n"))
@@ -387,7 +387,7 @@ def _bar(n: int, most: int) -> Text:
     return Text("█" * round(BAR * n / most) if most else "", style="cyan")
 
 
-def print_report(report: Report, console: Console) -> None:
+def print_report(report: TrafficReport, console: Console) -> None:
     """Print the report as terminal tables, with bars for calls by hour and drop-off."""
     share = report.after_hours_share
     after = "" if share is None else f" · after hours {report.after_hours} ({share:.0%})"
@@ -500,7 +500,7 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-def svg_chart(report: Report) -> str:
+def svg_chart(report: TrafficReport) -> str:
     """Draw calls by hour and drop-off by node as one SVG image."""
     width, left, bar_area = 760, 130, 580
     parts = []

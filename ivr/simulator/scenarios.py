@@ -72,7 +72,7 @@ class ScenarioError(Exception):
 
 
 @dataclass(frozen=True)
-class Step:
+class ScenarioStep:
     kind: str
     value: Any
     number: int  # 1-based position in the file's steps
@@ -81,7 +81,7 @@ class Step:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    steps: tuple[Step, ...]
+    steps: tuple[ScenarioStep, ...]
     at: datetime.datetime | None = None
     from_number: str = "+8613800138000"
     lang: str | None = None
@@ -158,7 +158,7 @@ def _scenario(path: Path, index: int, data: Any, nodes: Collection[str] | None) 
                     f"{where} step {number}: expect {value} is not a valid regular "
                     f"expression: {exc}"
                 ) from None
-        steps.append(Step(kind, value, number))
+        steps.append(ScenarioStep(kind, value, number))
     at = data.get("at")
     if isinstance(at, str):
         try:
@@ -225,7 +225,7 @@ class _ScenarioCaller:
         if event.verb in ("Gather", "Dial", "Record"):
             self.node = _waits_at(event)
 
-    def _check(self, step: Step, ended: CallResult | None = None) -> None:
+    def _check(self, step: ScenarioStep, ended: CallResult | None = None) -> None:
         text = " ".join(e.text for e in self.heard if e.verb in ("Say", "Play"))
         value, where = step.value, f"step {step.number} ({step.kind}: {step.value})"
         if step.kind == "expect":
@@ -312,7 +312,7 @@ class _ScenarioCaller:
             self._check(step, ended=result)
 
 
-def _action(step: Step) -> CallerAction:
+def _action(step: ScenarioStep) -> CallerAction:
     value = step.value
     if step.kind == "press":
         return Keys(str(value))
@@ -349,7 +349,7 @@ class Turn:
     action: CallerAction | None = None
 
 
-def recorded_steps(turns: Iterable[Turn], hung_up: bool) -> tuple[Step, ...]:
+def recorded_steps(turns: Iterable[Turn], hung_up: bool) -> tuple[ScenarioStep, ...]:
     """Turn a call into scenario steps: what was heard, where it waited, each action.
 
     `hung_up` (the menu ended the call) adds `expect_hangup`.
@@ -369,7 +369,7 @@ def recorded_steps(turns: Iterable[Turn], hung_up: bool) -> tuple[Step, ...]:
             found.append(_step_kind(turn.action))
     if hung_up:
         found.append(("expect_hangup", True))
-    return tuple(Step(kind, value, number) for number, (kind, value) in enumerate(found, 1))
+    return tuple(ScenarioStep(kind, value, number) for number, (kind, value) in enumerate(found, 1))
 
 
 def dump_scenario(scenario: Scenario, comment: str = "") -> str:

@@ -44,7 +44,7 @@ class Outcome:
 
 
 @dataclass
-class Report:
+class CorpusReport:
     """Every case's outcome, with the figures the gate and `ivr speech` print."""
 
     outcomes: list[Outcome] = field(default_factory=list)
@@ -116,11 +116,11 @@ def load_corpus(path: str | Path) -> list[Case]:
     ]
 
 
-def judge(menus: Menus, cases: list[Case]) -> Report:
+def judge(menus: Menus, cases: list[Case]) -> CorpusReport:
     """Run every case through the menu's matcher."""
     if menus.spoken is None:
         raise ValueError(f"{menus.path}: no menu accepts speech")
-    report = Report()
+    report = CorpusReport()
     for case in cases:
         match = menus.spoken.intents.match(case.say)
         report.outcomes.append(Outcome(case, match.choices, match.score))

@@ -426,9 +426,9 @@ def test_purge_by_default_keeps_what_callers_are_told(db, tmp_path, ivr, monkeyp
 
 def _csv(hangup: str, transcription: str) -> str:
     """The CSV of a report with one hang-up node and one voicemail's transcription."""
-    from ivr.records.report import Report, to_csv
+    from ivr.records.report import TrafficReport, to_csv
 
-    report = Report(
+    report = TrafficReport(
         since=None,
         until=None,
         timezone="UTC",
