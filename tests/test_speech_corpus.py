@@ -35,6 +35,8 @@ def menus():
         ("validation6.yaml", 0.865),
         ("validation7.yaml", 0.98),
         ("validation8.yaml", 0.97),
+        # validation9.yaml is not here yet: blind, first run 92.1% with 5 of 38 out-of-scope
+        # sentences answered; the round that tunes on it adds it with its floor.
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -64,6 +66,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation6.yaml",
         "validation7.yaml",
         "validation8.yaml",
+        "validation9.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
