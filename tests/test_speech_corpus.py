@@ -378,3 +378,41 @@ def test_what_no_node_serves_is_asked_again_however_it_is_put(menus, said):
 def test_a_request_naming_another_company_still_reaches_its_node(menus, said, node):
     """Naming another company weighs against a node; it does not take the request away."""
     assert menus.spoken.intents.match(said).choices[:1] == (node,), said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "微信钱包里的钱怎么取出来",  # another wallet's own money or password
+        "云闪付的登录密码想改一下",
+        "my paypal balance is wrong",
+        "reset the password for venmo",
+        "退税到现在都没收到",  # what the state pays: its office answers
+        "养老金这个月怎么少了",
+        "my stimulus check never came",
+        "楼下邻居天天吵架我想投诉",  # a complaint about the world, not about us
+        "can I file a complaint about my landlord with you",
+        "I want to report a taxi driver who overcharged me",
+    ],
+)
+def test_another_wallets_or_institutions_money_and_complaints_about_others_are_asked_again(
+    menus, said
+):
+    """Round 14: another wallet's balance or password, a tax refund or a pension, and a
+    complaint about a neighbour, a landlord or a driver name no problem of ours."""
+    assert menus.spoken.intents.match(said).choices == (), said
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("从支付宝转到钱包的钱一直没到", "funds_not_arrived"),  # their money into ours
+        ("我要投诉你们的应用太卡", "feedback"),  # a complaint about us
+        (
+            "I want to complain, the bank took my top up and the wallet shows nothing",
+            "funds_not_arrived",
+        ),
+    ],
+)
+def test_our_part_in_it_still_reaches_its_node(menus, said, node):
+    assert node in menus.spoken.intents.match(said).choices, said

@@ -182,6 +182,8 @@ class Intents:
         topic = lexicon.complaint_topic(utterance)
         if topic is not None and (found := self._match(clean(topic))).choices:
             return found
+        if lexicon.complains_of_others(utterance):  # a neighbour, a landlord, a shop
+            return Match(None, "", 0.0, None, 0.0)
         return self._match(clean(utterance) if cleaned is None else cleaned)
 
     def _match(self, cleaned: str) -> Match:

@@ -192,11 +192,12 @@ CONCEPTS = frozenset(
         "jobseeker",
         "cashmachine",
         "transitcard",
+        "government",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
 # 账号登不进去" asks nothing of our login): a request with one is re-prompted.
-ELSEWHERE = frozenset({"otheraccount", "jobseeker", "cashmachine", "transitcard"})
+ELSEWHERE = frozenset({"otheraccount", "jobseeker", "cashmachine", "transitcard", "government"})
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
@@ -223,6 +224,17 @@ _OTHER_EN = (
     r"|bank card|debit card|video game|game|gaming)"
 )
 _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
+# Another wallet's own balance, password or account ("支付宝的密码忘了", "微信里的零钱怎么
+# 提现", "my venmo password", "my paypal balance"): theirs to answer, as another app's
+# account is. Its money moved into ours is not ("用支付宝往钱包里充值", "from paypal into
+# the wallet": a top-up).
+_WALLETS_ZH = "支付宝|微信支付|微信钱包|微信|云闪付|财付通|余额宝|花呗|借呗|京东金融|美团钱包"
+_WALLETS_EN = (
+    r"(?:pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat|apple pay|google pay"
+    r"|samsung pay|revolut|wise|skrill)"
+)
+_TO_US_ZH = "(?![^，。,]{0,8}(?:充|转[到进入给]?(?:钱包|你们|这个)|往钱包|到钱包|进钱包))"
+_TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?wallet)"
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
 _CONCEPT = (
@@ -267,6 +279,22 @@ _CONCEPT = (
     ),
     (
         re.compile(
+            f"(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:支付|登录|付款)?(?:密码|账号|帐号|账户|帐户)"
+            f"|(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:零钱|余额|钱){_TO_US_ZH}"
+        ),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_WALLETS_EN}(?:'s)? (?:{_OWN}|balance|funds|money|wallet){_TO_US_EN}"
+                rf"|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?{_WALLETS_EN}"
+            )
+        ),
+        " otheraccount ",
+    ),
+    (
+        re.compile(
             _LATIN.format(
                 rf"{_SOCIAL_EN}(?: account)? (?:got|was|is|has been|have been|been|keeps getting)"
                 rf"(?: (?:just|all|totally))? {_BLOCKED_EN}"
@@ -290,6 +318,24 @@ _CONCEPT = (
             )
         ),
         " jobseeker ",
+    ),
+    # Money the state pays or takes (a tax refund, social insurance, a pension, a housing
+    # fund, benefits): its office answers for it, wherever it was to arrive.
+    (
+        re.compile(
+            "个税|个人所得税|退税|税务局|报税|纳税|社保|公积金|养老金|退休金|医保|低保|失业金|失业保险"
+        ),
+        " government ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"tax (?:refunds?|returns?|rebates?|office|credits?)|(?:my |the |file |pay )taxes"
+                r"|irs|hmrc|social security|pensions?|unemployment (?:benefits?|checks?|money)"
+                r"|stimulus (?:checks?|payments?)|child benefits?|welfare (?:checks?|payments?)"
+            )
+        ),
+        " government ",
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
@@ -317,6 +363,22 @@ _CONCEPT = (
             )
         ),
         " otherwallet ",
+    ),
+    # ...but its money moved into ours is a top-up ("从支付宝转到钱包", "from paypal into
+    # the wallet"), which the wallet answers for
+    (
+        re.compile(
+            r" otherwallet (?=\s*(?:里面|里)?的?钱?\s*"
+            r"(?:往|转到|转进|转入|充到|充进|充值到|给)钱包)"
+        ),
+        " 充值 ",
+    ),
+    (
+        re.compile(
+            r"\bfrom\s+(?:my\s+)?otherwallet\s+"
+            r"(?=(?:[a-z']+\s+){0,2}(?:to|into|in)\s+(?:my |the |your )?wallet)"
+        ),
+        " topup ",
     ),
     (
         re.compile(
@@ -744,6 +806,30 @@ _COMPLAINT = (
         re.IGNORECASE,
     ),
 )
+
+
+# A complaint about someone or something else (a neighbour's noise, a landlord, a shop, a
+# driver, a school): the comments recording is for the wallet's service, so it answers none
+# of these, unless the complaint names a problem of ours (`complaint_topic` first).
+_COMPLAINS = re.compile(r"投诉|举报|吐槽|\b(?:complain\w*|report(?:s|ed|ing)?|grievance)\b")
+_OTHERS = re.compile(
+    "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
+    "|司机|出租车|网约车|医院|医生|学校|老师|单位|公司的|城管|酒店|航空公司|银行|电信|移动公司|联通"
+    r"|\b(?:neighbou?rs?|landlord|landlady|tenants?|roommates?|flatmates?|noise|noisy|loud|bark\w*"
+    r"|dogs?|restaurants?|hotels?|airlines?|flights?|drivers?|taxis?|uber|couriers?|postman|mailman"
+    r"|schools?|teachers?|hospitals?|doctors?|council|police|boss|coworkers?|colleagues?|banks?"
+    r"|contractors?|plumbers?|builders?|construction|carrier|internet provider)\b"
+)
+
+
+def complains_of_others(text: str) -> bool:
+    """Whether `text` complains of someone or something that is not the wallet's."""
+    text = text.lower()
+    return bool(
+        _COMPLAINS.search(text)
+        and _OTHERS.search(text)
+        and not re.search(_ABOUT_US + "|你们|钱包|wallet|your", text)
+    )
 
 
 def complaint_topic(text: str) -> str | None:
