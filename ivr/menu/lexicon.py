@@ -155,7 +155,13 @@ _WHEN = (
 _CONTRACTIONS = (
     # not able is not the same as not done: "I can't buy" fails, "I didn't buy" was not me
     # "it won't pay" refuses, as "it can't": a failure too
-    (re.compile(r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't)\b"), "cannot"),
+    (
+        re.compile(
+            r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't"
+            r"|refus(?:es|ed|ing|e) to|keeps? refusing to)\b"
+        ),
+        "cannot",
+    ),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
     # "I'd like" is no ID: the pronoun and its verb, both fillers
     (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
@@ -447,9 +453,67 @@ _MONEY = (
 # means nothing, and a recogniser writes them either way ("log in", "login", "logged on").
 _PHRASAL = (
     (re.compile(r"\b(?:log|logged|logging|sign|signed|signing) ?(?:in|into|on|onto)\b"), "login"),
+    # the app signs the caller in ("it won't sign me in", "log me in")
+    (re.compile(r"\b(?:sign|log)(?:s|ged|ging)? me (?:in|on)\b"), "login"),
+    # a password the caller is sure of is the login answer's ("my password's definitely
+    # correct"), not a forgotten one
+    (
+        re.compile(
+            r"\bpassword(?:'s| is| was| are)?(?: (?:definitely|really|totally|absolutely|100%"
+            r"|one hundred percent|def|still|also))* (?:correct|right|fine|ok)\b"
+        ),
+        "password correct",
+    ),
     (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
+    # paying bit by bit is instalments ("pay it off bit by bit", "over six months", "a
+    # little each month", "spread the cost")
+    (
+        re.compile(
+            r"\b(?:bit by bit|little by little|a (?:little|bit) at a time|in (?:parts|chunks|pieces"
+            r"|bits))\b"
+        ),
+        "instalments",
+    ),
+    # ...over however many months ("over six months", "over the next 12 months")
+    (re.compile(r"\bover (?:a few |the next |\w+ )?months\b"), "over several months"),
+    # money got to someone is money sent ("how do I get fifty bucks to her", "get it to my
+    # brother")
+    (
+        re.compile(
+            r"\bget(?:ting)? (?:it|that|this|money|the money|some money|cash) to"
+            r" (?=her\b|him\b|them\b|my\b|a friend|someone|somebody|family)"
+        ),
+        "send money to ",
+    ),
+    # the app's new version is the app ("the new update is awful")
+    (re.compile(r"\b(?:the |this |your |that )?(?:new |latest |last |recent )+update\b"), "app"),
+    # wanting the team to hear it is feedback ("I want your team to hear about it", "let
+    # the developers know", "pass it on")
+    (
+        re.compile(
+            r"\b(?:want|like|need)(?: for)? (?:your|the) (?:team|company|developers?|people|staff"
+            r"|engineers?|designers?)(?: [a-z]+){0,4} to (?:hear|know)\b(?: about)?"
+            r"|\blet (?:your|the) (?:team|company|developers?|engineers?) know\b"
+            r"|\b(?:your|the) (?:team|company|developers?|engineers?) should (?:hear|know)\b"
+            r"|\bpass (?:it|this|that) on\b"
+        ),
+        "feedback",
+    ),
+    # one of "your people" is a person ("get one of your people on", "someone from your team")
+    (
+        re.compile(
+            r"\bone of your (?:people|staff|team|guys|agents|humans)\b"
+            r"|\b(?:someone|somebody|a person|a human) (?:from|on|at) your (?:team|company|end|side"
+            r"|staff|office)\b"
+        ),
+        "a real person",
+    ),
+    # "you guys", "you all" are you
+    (re.compile(r"\byou (?:guys|all|folks|people)\b|\by'?all\b"), "you"),
     # (a recogniser's "tapped up" too: tapping up is nothing else)
-    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?p?ups?\b"), "topup"),
+    # (and "up" heard as hub, hop, pup: "my top hub", "a top hop")
+    (re.compile(r"\bt[oa]p(?:ped|ping|s)? ?(?:p?ups?|h[uo][bp]s?)\b"), "topup"),
+    (re.compile(r"\b(?:my|a|did a) top of\b"), "topup"),
     (re.compile(r"\bcash(?:ed|ing)? ?out\b"), "cashout"),
     (re.compile(r"\block(?:ed|ing)? ?out\b"), "lockout"),
     (re.compile(r"\bcheck(?:ed|ing)? ?out\b"), "checkout"),
@@ -569,6 +633,10 @@ _SAME = _folded(
         "genuine": "legit legitimate authentic",
         "suspicious": "suspect weird strange odd dodgy shady fishy",
         "information": "info data details",
+        # data handed on is shared ("do you sell my info", "hand my details to")
+        "share": "shares shared sharing sell sells selling sold hand hands handed",
+        # who is sold the data
+        "company": "companies advertisers advertiser marketers marketer",
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
         "signup": "join joined joining enrol enroll enrolled",
@@ -601,7 +669,7 @@ _ZH_SAME = _folded(
         "冻结": "冻住 冻上",
         "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了",
         "更安全": "更保险",
-        "注册": "弄个号 开个号 办个号",
+        "注册": "弄个号 开个号 办个号 开个户 办个户",
         "骗子": "骗人的",
         "冒充": "自称 假冒 假装 装成",
         "链接": "网址",
@@ -616,6 +684,8 @@ _ZH_SAME = _folded(
         "没到": "到不了",
         # not got is not received (验证码没拿到, 短信没接到)
         "没收到": "没拿到 没接到 没得到 没有收到",
+        # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去)
+        "登不上": "上不去 上不了",
     }
 )
 # A Mandarin how-to ("怎么充值", "如何转账") is not a statement of its words ("充值没到账"),
@@ -649,6 +719,21 @@ _ZH_GONE = re.compile(
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
 # 说是 is impersonation only before whom it claims to be ("说是你们客服"); "提示说是余额不足"
 # is a message quoted.
+# A password the caller is sure of ("账号密码都没错", "密码肯定是对的") is the login
+# answer's "密码没错", not the login-and-codes menu's "账号密码".
+_ZH_PASSWORD_RIGHT = re.compile(
+    r"(?:(?:账号|帐号|用户名)(?:和|跟)?)?密码(?:都|也|肯定|绝对|确实|明明)*"
+    r"(?:没错|没有错|没输错|是对的|对的|对(?![方象面着])|正确|没问题)"
+)
+# Not knowing where to start is a how-to ("不知道从哪下手", "该从哪开始").
+_ZH_WHERE_TO_START = re.compile(
+    r"(?:不知道|不晓得|不清楚)?(?:该|要)?从(?:哪|何)(?:里|儿)?(?:下手|开始|入手|弄起)|无从下手"
+)
+# "Your people" asked for are a person ("叫你们的人来", "让你们的人接电话", "找个你们的工作
+# 人员"), as 人工 is.
+_ZH_YOUR_PEOPLE = re.compile(
+    r"(?<=[叫找让要换请派])(?:个|一个)?(?:你们|您们)的?(?:人|工作人员|员工)(?:来|过来|接电话|接)?"
+)
 _ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|警察|工作人员|[^，。,.]{0,4}客服)")
 
 # How many instalments says nothing of the request ("分十二期", "分3期" are 分期).
@@ -778,6 +863,9 @@ def rewrite(text: str) -> str:
         text = _ZH_INSTALMENTS.sub("分期", text)
         text = _ZH_SCREEN.sub("显示", text)
         text = _ZH_SCREEN_SAYS_CALL.sub(r"\1", text)
+        text = _ZH_PASSWORD_RIGHT.sub("密码没错", text)
+        text = _ZH_WHERE_TO_START.sub(" howto ", text)
+        text = _ZH_YOUR_PEOPLE.sub("人工", text)
         text = _ZH_FRAME.sub(" ", text)
         text = _ZH_MONEY_ON.sub("转账", text)
         text = _ZH_GONE.sub(r"\1\2不翼而飞", text)
