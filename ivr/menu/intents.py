@@ -114,6 +114,7 @@ _EN_NEGATION = (
         r"|nothing (?:else|more))\b"
     ),
 )
+_LATIN_WORD = re.compile(r"[a-z]")
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9']+(?: [a-z0-9']+)*")
 _WEIGHTS = {"c1": 0.5, "c2": 1.0, "c3": 1.0, "p1": 0.4, "p2": 1.5, "w1": 1.0, "w2": 0.8, "t3": 0.5}
 # A concept (lexicon.CONCEPTS) stands for a name of several characters or words: it weighs
@@ -180,11 +181,11 @@ class Intents:
         `clean(utterance)`, when the caller has it already.
         """
         topic = lexicon.complaint_topic(utterance)
-        if topic is not None and (found := self._match(clean(topic))).choices:
+        if topic is not None and (found := self._match(clean(topic, self))).choices:
             return found
         if lexicon.complains_of_others(utterance):  # a neighbour, a landlord, a shop
             return Match(None, "", 0.0, None, 0.0)
-        return self._match(clean(utterance) if cleaned is None else cleaned)
+        return self._match(clean(utterance, self) if cleaned is None else cleaned)
 
     def _match(self, cleaned: str) -> Match:
         if not lexicon.ELSEWHERE.isdisjoint(cleaned.split()):
@@ -226,7 +227,7 @@ class Intents:
 
     def nearest(self, utterance: str) -> dict[str, tuple[float, str]]:
         """Node -> (score, phrase) of its best phrase for `utterance`, for nodes that share any."""
-        scores, phrase = self._scores(clean(utterance))
+        scores, phrase = self._scores(clean(utterance, self))
         nodes, texts = self.nodes, self.texts
         return {
             nodes[n]: (score, texts[phrase[n]]) for n, score in scores.items() if n < len(nodes) - 1
@@ -310,6 +311,45 @@ class Intents:
                 if best:
                     chars[best[1]] = best[2]
         return "".join(chars)
+
+    def _rejoin(self, text: str) -> str:
+        """`text` with a word no phrase has joined to a filler beside it when the two sound
+        as one phrase word ("a gent" -> "agent", "the clined" -> "declined", "age and" ->
+        "agent"): the filler would go, and the half left would be no word at all."""
+        words = text.split(" ")
+        heard = list(words)
+        for i, word in enumerate(words):
+            if not heard[i] or not self._unknown(word):
+                continue
+            # (a word split between two of its halves is `_respell`'s: "regis tration")
+            if any(
+                0 <= j < len(words)
+                and words[j] not in _EN_FILLERS
+                and self.sounds.nearest(words[j] + word if j < i else word + words[j], False)
+                for j in (i - 1, i + 1)
+            ):
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(words) and heard[j] and words[j] in _EN_FILLERS:
+                    joined = words[j] + word if j < i else word + words[j]
+                    # (not a word a filler of a syllable is spelt in: "the regis" is no
+                    # "theres"; "a gent" is "agent", "lug in" "login")
+                    found = self.sounds.nearest(joined)
+                    filler = words[j] if len(words[j]) > 2 else "\0"
+                    if found and filler not in (found[: len(filler)], found[-len(filler) :]):
+                        heard[min(i, j)], heard[max(i, j)] = found, ""
+                        break
+        return " ".join(heard)
+
+    def _unknown(self, word: str) -> bool:
+        """Whether `word` is an English word that no phrase has (nor a filler, nor a concept)."""
+        return (
+            word.isascii()
+            and word.isalpha()
+            and word not in _EN_FILLERS
+            and word not in lexicon.CONCEPTS
+            and f"w1:{_stem(lexicon.fold(word))}" not in self.postings
+        )
 
     def _respell(self, said: list[str]) -> list[str]:
         """`said` with the words no phrase has read as the phrase words they sound like."""
@@ -522,9 +562,15 @@ def _keyword(word: str) -> re.Pattern[str]:
     return re.compile(head + re.escape(word) + tail)
 
 
-def clean(text: str) -> str:
-    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers."""
-    text = _ZH_FILLERS.sub(" ", lexicon.rewrite(normalize(affirmed(text))))
+def clean(text: str, heard: Intents | None = None) -> str:
+    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers.
+
+    With `heard`, an index, a word split at a filler is joined first (`Intents._rejoin`).
+    """
+    text = lexicon.rewrite(normalize(affirmed(text)))
+    if heard is not None and _LATIN_WORD.search(text):
+        text = heard._rejoin(text)
+    text = _ZH_FILLERS.sub(" ", text)
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
 

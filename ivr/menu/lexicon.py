@@ -712,8 +712,9 @@ _ZH_MONEY_ON = re.compile(
 # Money "没了" has gone ("钱没了", "卡里的钱突然没了"): once 了 goes as a filler, 钱没 would
 # read as money not (yet) come, 钱没到. Said as the vanishing it is (the stolen answer's
 # 不翼而飞), but for money topped up or withdrawn ("提的钱没了": on its way, or not).
+# Money saved ("我存的钱没了") was there and is gone: the stolen answer's, as 钱没了 is.
 _ZH_GONE = re.compile(
-    r"(?<!提现的)(?<!充值的)(?<!转账的)(?<![提充取转存]的)(?<![提充取转存])"
+    r"(?<!提现的)(?<!充值的)(?<!转账的)(?<![提充取转]的)(?<![提充取转])"
     r"(钱|余额|存款|积蓄)([^，,。\s没]{0,4}?)没有?了"
 )
 _ZH_VARIANTS = re.compile("|".join(sorted(_ZH_SAME, key=len, reverse=True)))
