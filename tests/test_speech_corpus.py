@@ -38,6 +38,8 @@ def menus():
         # blind, first run 92.1% with 5 of 38 out-of-scope sentences answered; tuned on in
         # round 14 (99.1%, none answered)
         ("validation9.yaml", 0.985),
+        # validation10.yaml: blind, first run 82.1% (201 cases) with 9 of 38 out-of-scope
+        # sentences answered; not tuned on yet, so not listed here
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -68,6 +70,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation7.yaml",
         "validation8.yaml",
         "validation9.yaml",
+        "validation10.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
