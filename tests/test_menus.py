@@ -443,6 +443,17 @@ CASES = [
         "AGENT_NUMBR",
     ),
     (
+        "a node's own mandarin voice that cannot speak it",
+        lambda t: t.replace(
+            "    say: {zh-CN: 信息, en-US: Info}\n",
+            "    say: {zh-CN: 信息, en-US: Info}\n"
+            "    voices: {zh-CN: {voice: Polly.Joanna, language: en-US}}\n",
+        ),
+        "voice 'Polly.Joanna' cannot speak Mandarin",
+        "info",
+        "voices: {zh-CN",
+    ),
+    (
         "mandarin with an english voice",
         lambda t: t.replace("voice: Polly.Zhiyu", "voice: Polly.Joanna"),
         "cannot speak Mandarin",

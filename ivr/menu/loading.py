@@ -173,6 +173,28 @@ class Menus:
     retention_days: int | None = None  # how long recordings are kept (`ivr db purge`)
     spoken: Spoken | None = None  # what speech can reach, when a menu accepts it
     steps: StepKeys = StepKeys()  # the keys and words of callback and recording steps
+    lines: Mapping[tuple, int] = field(default_factory=dict)  # a path in the file -> its line
+
+    def line_of_words(self, node_id: str, words: str) -> int | None:
+        """The line of the node's words that `words` (a <Say>'s text) says, else the node's."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            return None
+        texts: list[tuple[tuple[str, ...], str]] = [
+            ((attr, lang), text)
+            for attr in _TEXT_FIELDS[type(node)]
+            for lang, text in (getattr(node, attr) or {}).items()
+        ]
+        if isinstance(node, MenuNode | AnswerNode):
+            texts += [
+                (("options", key, "label", lang), text)
+                for key, option in node.options.items()
+                for lang, text in option.label.items()
+            ]
+        for path, text in texts:
+            if text.strip() and (text.strip() in words or words in text):
+                return self.lines.get(("nodes", node_id, *path))
+        return self.lines.get(("nodes", node_id))
 
     def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
         """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
@@ -441,6 +463,14 @@ class _Checker:
                     f"voice '{voice.voice}' cannot speak Mandarin",
                     "use Polly.Zhiyu or a Google.cmn-CN voice",
                 )
+        for node_id, node in self.m.nodes.items():
+            for lang, voice in (node.voices or {}).items():
+                if phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
+                    self.add(
+                        ("nodes", node_id, "voices", lang),
+                        f"voice '{voice.voice}' cannot speak Mandarin",
+                        "use Polly.Zhiyu or a Google.cmn-CN voice",
+                    )
         for lang in self.m.defaults.voices:
             if lang not in self.m.languages:
                 self.add(
@@ -1099,6 +1129,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         retention_days=m.retention_days,
         spoken=checker.spoken or _spoken(m, nodes),
         steps=_step_keys(m),
+        lines=MappingProxyType(checker.yf.lines),
     )
 
 

@@ -117,6 +117,8 @@ class TwimlProblem:
     url: str
     element: str = ""
     severity: Severity = "warning"
+    speaker: str | None = None  # a <Say>'s node, when the app tells (ours does)
+    words: str = ""  # that <Say>'s text
 
     def __str__(self) -> str:
         where = f" ({self.element})" if self.element else ""
