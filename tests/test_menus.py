@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ivr.cli import main as ivr_main
+from ivr.menu import phrases
 from ivr.menu.loading import check_menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.menu.schema import AnswerNode, MenuNode, json_schema
@@ -401,6 +402,58 @@ CASES = [
         "Open {hours}",
     ),
     (
+        "chinese words in the english slot",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息, en-US: 信息内容}"
+        ),
+        "Chinese text in the en-US words ('信息内容')",
+        "info",
+        "信息内容",
+    ),
+    (
+        "no chinese in the mandarin slot",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: Info here, en-US: Info}"
+        ),
+        "no Chinese in the zh-CN words ('Info here')",
+        "info",
+        "Info here",
+    ),
+    (
+        "a leftover placeholder",
+        lambda t: t.replace("say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息, en-US: TBD}"),
+        "'TBD' left in the en-US words",
+        "info",
+        "en-US: TBD",
+    ),
+    (
+        "the languages name different keys",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息，账户问题请按1, en-US: Press 2}"
+        ),
+        "zh-CN names 1 ('账户问题请按1'); en-US names 2 ('Press 2')",
+        "info",
+        "账户问题请按1",
+    ),
+    (
+        "a misspelt environment variable",
+        lambda t: t.replace("${AGENT_NUMBER}", "${AGENT_NUMBR}"),
+        "AGENT_NUMBR is not set (fix: did you mean AGENT_NUMBER?)",
+        "dial",
+        "AGENT_NUMBR",
+    ),
+    (
+        "a node's own mandarin voice that cannot speak it",
+        lambda t: t.replace(
+            "    say: {zh-CN: 信息, en-US: Info}\n",
+            "    say: {zh-CN: 信息, en-US: Info}\n"
+            "    voices: {zh-CN: {voice: Polly.Joanna, language: en-US}}\n",
+        ),
+        "voice 'Polly.Joanna' cannot speak Mandarin",
+        "info",
+        "voices: {zh-CN",
+    ),
+    (
         "mandarin with an english voice",
         lambda t: t.replace("voice: Polly.Zhiyu", "voice: Polly.Joanna"),
         "cannot speak Mandarin",
@@ -746,3 +799,103 @@ def test_an_answer_two_menus_lead_to_needs_its_back(tmp_path):
             "set 'back:' to the menu it belongs to",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("words", "lang", "keys"),
+    [
+        ("账户问题请按1，其他请按 2。", "zh-CN", {"1", "2"}),
+        ("说完按井号键结束，重听请按星号键", "zh-CN", {"#", "*"}),
+        ("按一下井号，或按星号", "zh-CN", {"#", "*"}),
+        ("返回请按＃，人工请按０", "zh-CN", {"#", "0"}),  # full-width keys
+        ("按下3", "zh-CN", {"3"}),
+        ("请按键：支付问题", "zh-CN", set()),  # "press a key", no key named
+        ("Press 1 for payments, or press zero for an agent.", "en-US", {"1", "0"}),
+        ("press the star key to repeat; press pound or hash to go back", "en-US", {"*", "#"}),
+        ("Press one of the keys", "en-US", set()),
+    ],
+)
+def test_the_keys_words_name_are_read_in_both_languages(words, lang, keys):
+    assert phrases.named_keys(words, lang) == keys
+
+
+def shipped_with(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    """The shipped menu with one change, as a reviewer would make it."""
+    text = HOTLINE.read_text(encoding="utf-8")
+    assert old in text
+    changed = text.replace(old, new, 1)
+    return write(tmp_path, changed), changed
+
+
+def test_an_answer_naming_the_wrong_key_in_one_language_is_refused(tmp_path):
+    """Review 8, F8: '请按2转接安全专线' while the English says press 1 passed validate; 2 is
+    live there (the security menu's locked answer), so the old check could not see it."""
+    path, text = shipped_with(tmp_path, "请按1转接安全专线", "请按2转接安全专线")
+    problems = [str(p) for p in check_menus(path, env=ENV)]
+    say = line_of(text, "请按2转接安全专线") - 1
+    assert (
+        f"{path}:{say}: error: node 'stolen': the languages name "
+        "different keys: zh-CN names 2 ('请按2转接安全专线'); en-US names 1 ('press 1 for the "
+        "security line to freeze…') (fix: make every language name the same keys for the same "
+        "choices)"
+    ) in problems
+    assert (
+        f"{path}:{line_of(text, '请按2转接安全专线')}: error: node 'stolen': the words say to "
+        "press '2' ('请按2转接安全专线') but '转接安全专线' is what key '1' does here (fix: say "
+        "'1', or point option '2' there)"
+    ) in problems
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            "en-US: 正在为您转接安全专线，请稍候。",
+            "Chinese text in the en-US words ('正在为您转接安全专线，请稍候。'): the en-US voice "
+            "cannot read it (fix: write the en-US words here (the Chinese belongs under a zh-CN "
+            "key))",
+        ),
+        (
+            "en-US: TODO translate",
+            "'TODO' left in the en-US words: a caller would hear 'TODO translate' (fix: write "
+            "the words a caller should hear)",
+        ),
+    ],
+)
+def test_words_in_the_wrong_language_or_left_unfinished_are_refused(tmp_path, new, message):
+    """Review 8, F9: both passed validate; a caller would have heard them."""
+    old = "en-US: Connecting you to the security line. Please hold."
+    path, text = shipped_with(tmp_path, old, new)
+    problems = [str(p) for p in check_menus(path, env=ENV)]
+    assert problems[0] == f"{path}:{line_of(text, new)}: error: node 'security_dial': {message}"
+
+
+def test_a_misspelt_node_id_is_named_rather_than_copied_into_the_reference(tmp_path):
+    """Review 8, F10: the fix offered was to misspell the correct reference as well."""
+    path, text = shipped_with(tmp_path, "\n  funds_not_arrived:", "\n  funds_not_arived:")
+    first = check_menus(path, env=ENV)[0]
+    assert first.node == "payments" and first.line == line_of(text, "to: funds_not_arrived")
+    assert first.fix == (
+        f"node 'funds_not_arived' (line {line_of(text, 'funds_not_arived:')}) may be misspelt: "
+        "the reference names 'funds_not_arrived' and none names 'funds_not_arived'; rename the "
+        "node to 'funds_not_arrived' (or this reference to 'funds_not_arived')"
+    )
+    # Two references make it sure.
+    path, text = shipped_with(tmp_path, "to: payments_failed", "to: funds_not_arrived")
+    path.write_text(text.replace("\n  funds_not_arrived:", "\n  funds_not_arived:"), "utf-8")
+    fixes = {p.fix for p in check_menus(path, env=ENV) if "unknown node" in p.message}
+    assert fixes == {
+        f"node 'funds_not_arived' (line {line_of(text, 'funds_not_arrived:')}) may be misspelt: "
+        "2 references name 'funds_not_arrived' and none names 'funds_not_arived'; rename the "
+        "node to 'funds_not_arrived'"
+    }
+
+
+def test_a_misspelt_environment_variable_gets_the_name_it_means(tmp_path):
+    """Review 8, F10: the fix was to export the misspelt name."""
+    path, text = shipped_with(tmp_path, "${EMERGENCY_NUMBER:-+8610555000999}", "${EMERGENCY_NUMBR}")
+    (problem,) = check_menus(path, env={})
+    assert str(problem) == (
+        f"{path}:{line_of(text, 'EMERGENCY_NUMBR')}: error: node 'security_dial': environment "
+        "variable EMERGENCY_NUMBR is not set (fix: did you mean EMERGENCY_NUMBER?)"
+    )

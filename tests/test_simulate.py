@@ -536,6 +536,50 @@ def test_explorer_finds_a_trap_a_dead_end_and_a_problem():
     assert len(trapped.traps) == 1
 
 
+def test_explore_reports_a_problem_once_with_the_node_and_line_of_its_words(tmp_path, monkeypatch):
+    """Review 8, F9: the same problem came 72 times, under the request's node, with no line.
+    Here an unknown voice on one node's English words is met on many paths."""
+    base = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
+    old = "    say: {zh-CN: 信息, en-US: Info}\n"
+    text = base.replace(old, old + "    voices: {en-US: {voice: Polly.Joana, language: en-US}}\n")
+    path = tmp_path / "menus.yaml"
+    path.write_text(text, "utf-8")
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["explore", "--menus", str(path), "--json"])
+    report = json.loads(result.output)
+    (problem,) = report["problems"]
+    line = text.splitlines().index("    say: {zh-CN: 信息, en-US: Info}") + 1
+    assert problem["count"] > 1 and report["errors"] == 1
+    assert problem["node"] == "info" and problem["where"] == f"{path}:{line}"
+    assert "13511" in problem["problem"] and "did you mean 'Polly.Joanna'?" in problem["problem"]
+    shown = CliRunner().invoke(cli, ["explore", "--menus", str(path)]).output
+    assert f"PROBLEM ({problem['count']} times) 13511" in shown
+    assert f"said by node 'info' ({path}:{line}): fix its words or its voice there" in shown
+    # F15: every time in the header in the menu's zone, not the first in UTC.
+    assert all(at.endswith("+08:00") for at in report["times"]), report["times"]
+    assert "\r" not in shown  # progress only on a terminal
+
+
+def test_explore_tells_its_progress_to_whoever_asks(monkeypatch):
+    """Review 8, F15: a minute of silence looked hung; `ivr explore` shows these on a
+    terminal's stderr."""
+    from ivr.cli.calls import _in_process, _own_line
+    from ivr.simulator.coverage import explore_menus
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    told: list[str] = []
+    explore_menus(
+        Path(__file__).parent / "menus_base.yaml",
+        lambda path, at: _in_process(path, at, records=False),
+        _own_line(),
+        progress=told.append,
+        env=ENV,
+    )
+    assert told and re.match(r"exploring 1/\d+ \(.*\+08:00\): \d+ transitions, \d+ places", told[0])
+
+
 def test_graph_is_a_mermaid_flowchart():
     result = CliRunner().invoke(cli, ["graph"])
     assert result.exit_code == 0

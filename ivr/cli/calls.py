@@ -372,6 +372,11 @@ def test_command(
         sys.exit(1)
 
 
+def _progress_line(text: str) -> None:
+    """Rewrite one line of stderr, so a long walk is seen to be walking."""
+    click.echo(f"\r\033[K{text}", nl=False, err=True)
+
+
 def _node_ids(menus: Path) -> frozenset[str]:
     """The menu's node ids, so a scenario naming a node it has not is refused at once."""
     from ivr.menu.loading import load_menus
@@ -405,9 +410,14 @@ def explore(menus: Path | None, as_json: bool) -> None:
             path,
             lambda path, at: _in_process(path, at, records=False),
             _own_line(),  # signed like every other simulated call
+            progress=_progress_line if sys.stderr.isatty() else None,
+            env=cli_settings().env,
         )
     except MenuError as exc:  # as `ivr simulate` and `ivr test` say it
         raise click.ClickException(f"{path} is invalid:\n{exc}") from None
+    finally:
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", nl=False, err=True)  # the progress line goes
     click.echo(
         json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_report(report)
     )

@@ -7,9 +7,11 @@ YAML after start-up: prompts, key tables and speech hints are composed once.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,6 +58,8 @@ _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
     (HoursNode, "closed_message"): ("hours", "next_open"),
 }
 
+# The environment variables the README documents for numbers (settings hold the rest).
+NUMBER_VARIABLES = ("AGENT_NUMBER", "EMERGENCY_NUMBER")
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _PATTERN_WORDS = {
@@ -169,6 +173,28 @@ class Menus:
     retention_days: int | None = None  # how long recordings are kept (`ivr db purge`)
     spoken: Spoken | None = None  # what speech can reach, when a menu accepts it
     steps: StepKeys = StepKeys()  # the keys and words of callback and recording steps
+    lines: Mapping[tuple, int] = field(default_factory=dict)  # a path in the file -> its line
+
+    def line_of_words(self, node_id: str, words: str) -> int | None:
+        """The line of the node's words that `words` (a <Say>'s text) says, else the node's."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            return None
+        texts: list[tuple[tuple[str, ...], str]] = [
+            ((attr, lang), text)
+            for attr in _TEXT_FIELDS[type(node)]
+            for lang, text in (getattr(node, attr) or {}).items()
+        ]
+        if isinstance(node, MenuNode | AnswerNode):
+            texts += [
+                (("options", key, "label", lang), text)
+                for key, option in node.options.items()
+                for lang, text in option.label.items()
+            ]
+        for path, text in texts:
+            if text.strip() and (text.strip() in words or words in text):
+                return self.lines.get(("nodes", node_id, *path))
+        return self.lines.get(("nodes", node_id))
 
     def say(self, node_id: str, text: Mapping[str, str] | None, lang: str) -> tuple[Say, ...]:
         """Speak `text` in `lang` with the node's voice (nothing if there is no text)."""
@@ -437,6 +463,14 @@ class _Checker:
                     f"voice '{voice.voice}' cannot speak Mandarin",
                     "use Polly.Zhiyu or a Google.cmn-CN voice",
                 )
+        for node_id, node in self.m.nodes.items():
+            for lang, voice in (node.voices or {}).items():
+                if phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
+                    self.add(
+                        ("nodes", node_id, "voices", lang),
+                        f"voice '{voice.voice}' cannot speak Mandarin",
+                        "use Polly.Zhiyu or a Google.cmn-CN voice",
+                    )
         for lang in self.m.defaults.voices:
             if lang not in self.m.languages:
                 self.add(
@@ -461,6 +495,83 @@ class _Checker:
                     f"language '{lang}' is not in 'languages'",
                     did_you_mean(lang, self.m.languages) or "remove it",
                 )
+        for lang, words in text.items():
+            self.check_script(path + (lang,), lang, words)
+        self.check_same_keys(path, text)
+
+    def check_script(self, path: tuple, lang: str, words: str) -> None:
+        """Words in the script of their language, with no placeholder left for a caller."""
+        marker = _LEFTOVER.search(words)
+        if marker:
+            self.add(
+                path,
+                f"'{marker.group(1)}' left in the {lang} words: a caller would hear "
+                f"{_quote(words)}",
+                "write the words a caller should hear",
+            )
+        cjk = _CJK.search(words)
+        if phrases.family(lang) == "en" and cjk:
+            self.add(
+                path,
+                f"Chinese text in the {lang} words ({_quote(words)}): the {lang} voice "
+                "cannot read it",
+                f"write the {lang} words here (the Chinese belongs under a zh-CN key)",
+            )
+        elif phrases.family(lang) == "zh" and not cjk and _LETTERS.search(words):
+            self.add(
+                path,
+                f"no Chinese in the {lang} words ({_quote(words)}): a {lang} caller would "
+                "hear another language",
+                f"write the {lang} words here",
+            )
+
+    def check_same_keys(self, path: tuple, text: Mapping[str, str]) -> None:
+        """Every language of the same words names the same keys."""
+        named = {
+            lang: phrases.key_mentions(words, lang)
+            for lang, words in text.items()
+            if lang in self.m.languages
+        }
+        keys = {lang: sorted({m.key for m in found}) for lang, found in named.items()}
+        if len({tuple(k) for k in keys.values()}) < 2:
+            return
+        said = "; ".join(
+            f"{lang} names {', '.join(keys[lang]) or 'no key'} ("
+            + (", ".join(_quote(m.clause) for m in named[lang]) or _quote(text[lang]))
+            + ")"
+            for lang in named
+        )
+        self.add(
+            path,
+            f"the languages name different keys: {said}",
+            "make every language name the same keys for the same choices",
+        )
+
+    def check_key_labels(
+        self, path: tuple, text: Mapping[str, str], labels: Mapping[str, Mapping[str, str]]
+    ) -> None:
+        """Each key the words name leads where the words say: the words about it do not
+        name what another key does here (its option's label)."""
+        for lang, words in text.items():
+            own = {key: _label_words(label.get(lang, ""), lang) for key, label in labels.items()}
+            for mention in phrases.key_mentions(words, lang):
+                for stretch in (mention.clause, mention.stretch):
+                    found = {
+                        key: label
+                        for key, label in own.items()
+                        if label and label in stretch.lower()
+                    }
+                    if not found:
+                        continue  # no label in the clause: look at the stretch around it
+                    if mention.key not in found:
+                        other, label = max(found.items(), key=lambda item: len(item[1]))
+                        self.add(
+                            path + (lang,),
+                            f"the words say to press '{mention.key}' ({_quote(mention.clause)}) "
+                            f"but '{label}' is what key '{other}' does here",
+                            f"say '{other}', or point option '{mention.key}' there",
+                        )
+                    break
 
     def check_texts(self, node_id: str, node: AnyNode) -> None:
         for attr in _TEXT_FIELDS[type(node)]:
@@ -499,22 +610,44 @@ class _Checker:
 
     # -- references --------------------------------------------------------------------------
 
-    def ref(self, path: tuple, target: str | None) -> None:
-        if target is not None and target not in self.m.nodes:
-            self.add(
-                path,
-                f"unknown node '{target}'",
-                did_you_mean(target, self.m.nodes) or "add a node with that id",
-            )
-
     def check_references(self) -> None:
-        self.ref(("start",), self.m.start)
-        self.ref(("main_menu",), self.m.main_menu)
-        self.ref(("agent_node",), self.m.agent_node)
-        self.ref(("defaults", "on_max"), self.m.defaults.on_max)
+        refs: list[tuple[tuple, str]] = [
+            (path, target)
+            for path, target in (
+                (("start",), self.m.start),
+                (("main_menu",), self.m.main_menu),
+                (("agent_node",), self.m.agent_node),
+                (("defaults", "on_max"), self.m.defaults.on_max),
+            )
+            if target is not None
+        ]
         for node_id, node in self.m.nodes.items():
-            for attr, target in _edges(node):
-                self.ref(("nodes", node_id, *attr.split(".")), target)
+            refs += [
+                (("nodes", node_id, *attr.split(".")), target)
+                for attr, target in _edges(node)
+                if target is not None
+            ]
+        named = Counter(target for _, target in refs)
+        for path, target in refs:
+            if target in self.m.nodes:
+                continue
+            close = did_you_mean(target, self.m.nodes)
+            defined = difflib.get_close_matches(target, list(self.m.nodes), n=1, cutoff=0.6)
+            close_id = defined[0] if defined else ""
+            many = named[target]
+            if close_id and not named[close_id] and (many > 1 or len(target) > len(close_id)):
+                # The links name the missing node and none names the close one, so the node's
+                # own id may be the misspelling: surely with several links; with one, when
+                # the id is the shorter (a letter left out is the usual slip).
+                line = self.yf.line_of(("nodes", close_id))
+                close = (
+                    f"node '{close_id}' (line {line}) may be misspelt: "
+                    + (f"{many} references name" if many > 1 else "the reference names")
+                    + f" '{target}' and none names '{close_id}'; "
+                    + f"rename the node to '{target}'"
+                    + ("" if many > 1 else f" (or this reference to '{close_id}')")
+                )
+            self.add(path, f"unknown node '{target}'", close or "add a node with that id")
 
     def check_schedules(self) -> None:
         for name, block in self.m.schedules.items():
@@ -625,6 +758,10 @@ class _Checker:
         parent = self.m.nodes.get(back or "")
         if isinstance(parent, MenuNode):
             keys |= set(parent.options)
+        labels = {key: option.label for key, option in node.options.items()}
+        if isinstance(parent, MenuNode):
+            labels = {key: o.label for key, o in parent.options.items()} | labels
+        self.check_key_labels(path + ("say",), node.say, labels)
         for lang, text in node.say.items():
             for key in sorted(phrases.named_keys(text, lang) - keys):
                 self.add(
@@ -675,6 +812,8 @@ class _Checker:
                 "set on_max here or in defaults",
             )
         if node.full_prompt:
+            labels = {key: option.label for key, option in node.options.items()}
+            self.check_key_labels(path + ("full_prompt",), node.full_prompt, labels)
             for lang, text in node.full_prompt.items():
                 named = phrases.named_keys(text, lang)
                 for key in sorted(named - keys):
@@ -717,7 +856,7 @@ class _Checker:
                 )
             value, problem = expand_env(raw, self.env, self.production)
             if problem and ref is not None:  # a problem comes only from a ${NAME}
-                self.add(path, problem, f"export {ref.group(1)}=+8610...")
+                self.add(path, problem, self.env_fix(ref.group(1)))
             elif not _E164.match(value):
                 self.add(
                     path,
@@ -726,6 +865,21 @@ class _Checker:
                 )
             else:
                 self.numbers[(node_id, attr)] = value
+
+    def env_fix(self, var: str) -> str:
+        """The fix for an unset ${VAR}: the documented or used name it is close to, if any
+        (a misspelt name is not one to export), else to export it."""
+        used = {
+            name
+            for node in self.m.nodes.values()
+            if isinstance(node, DialNode)
+            for raw in (node.number, node.caller_id)
+            if raw
+            for name, _ in _ENV_REF.findall(raw)
+        }
+        known = (set(NUMBER_VARIABLES) | used | {k for k in self.env if k.isupper()}) - {var}
+        close = difflib.get_close_matches(var, sorted(known), n=1, cutoff=0.8)
+        return f"did you mean {close[0]}?" if close else f"export {var}=+8610..."
 
     # -- paths ----------------------------------------------------------------------------------
 
@@ -975,6 +1129,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         retention_days=m.retention_days,
         spoken=checker.spoken or _spoken(m, nodes),
         steps=_step_keys(m),
+        lines=MappingProxyType(checker.yf.lines),
     )
 
 
@@ -1295,3 +1450,23 @@ def squeezed(text: str) -> str:
     (unlike `intents.normalize`, which keeps the spaces between words)."""
     text = unicodedata.normalize("NFKC", text).lower()
     return "".join(ch for ch in text if ch.isalnum())
+
+
+_LEFTOVER = re.compile(r"(?<![A-Za-z])(TODO|TBD|FIXME|XXX)(?![A-Za-z])")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _quote(words: str, most: int = 40) -> str:
+    """Words for a message: quoted, and cut short when long."""
+    return "'" + (words if len(words) <= most else words[: most - 1] + "…") + "'"
+
+
+def _label_words(label: str, lang: str) -> str:
+    """An option's label as words would say it: 'For the security line' -> 'the security
+    line'; '' when too short to tell apart."""
+    words = label.strip(" ，。,.").lower()
+    if phrases.family(lang) == "en":
+        words = re.sub(r"^for\s+", "", words)
+        return words if len(words) >= 4 else ""
+    return words if len(words) >= 2 else ""

@@ -399,13 +399,13 @@ class Call:
             problems = [
                 replace(p, severity="notice") if p.code in HOUSE_RULES else p for p in problems
             ]
+        speakers = tuple(str(s) for s in (resp.decision or {}).get("speakers") or ())
+        if root is not None and speakers:
+            problems = [_spoken_by(p, root, speakers) for p in problems]
         self._problems.extend(problems)
         if root is None:
             return self._fall_back(jump, problems[0].code, resp.url, caller_gone)
-        speakers = (resp.decision or {}).get("speakers") or ()
-        self.document = _Document(
-            root, resp.url, sent, resp.body, step.n, tuple(str(s) for s in speakers)
-        )
+        self.document = _Document(root, resp.url, sent, resp.body, step.n, speakers)
         self._says = 0
         return self.document
 
@@ -738,6 +738,22 @@ class Call:
 
     def _caller_event(self, text: str, doc: _Document) -> None:
         self._emit(Event("Caller", text, {}, doc.url, doc.node, step=doc.step))
+
+
+def _spoken_by(found: TwimlProblem, root: ET.Element, speakers: tuple[str, ...]) -> TwimlProblem:
+    """A problem with a <Say>, with the node whose words it says (as the app tells)."""
+    el: ET.Element | None = root
+    for part in found.element.split("/")[1:]:
+        tag, _, nth = part.partition("[")
+        same = [child for child in el if child.tag == tag] if el is not None else []
+        index = int(nth.rstrip("]") or 1) - 1
+        el = same[index] if 0 <= index < len(same) else None
+    if el is None or el.tag != "Say":
+        return found
+    index = next(i for i, say in enumerate(root.iter("Say")) if say is el)
+    if index >= len(speakers) or not speakers[index]:
+        return found
+    return replace(found, speaker=speakers[index], words="".join(el.itertext()).strip())
 
 
 def _int(el: ET.Element, name: str, default: _T, minimum: int) -> int | _T:

@@ -4,7 +4,7 @@ every language, and compare what it reached with the menu's nodes and options.""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,22 +97,48 @@ def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
     return keys
 
 
+def menu_zone(menus: Menus) -> datetime.tzinfo:
+    """The menu's time zone: its agents' schedule's, else its first schedule's, else UTC."""
+    hours_node = menus.nodes.get(menus.agent_node or "")
+    name = getattr(hours_node, "schedule", None)
+    schedule = menus.schedules.get(name or "") or next(iter(menus.schedules.values()), None)
+    return schedule.zone if schedule is not None else datetime.UTC
+
+
 def explore_menus(
     path: Path,
     transport_at: Callable[[Path, datetime.datetime], Transport],
     line: Line,
     base: datetime.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Explore a menus file in-process, calling `line` in every language; a JSON-ready report."""
-    menus = load_menus(path)
+    """Explore a menus file in-process, calling `line` in every language; a JSON-ready report.
+
+    `progress`, if given, is told a line about the walk about twice a second; `env` fills
+    the file's ${NAME}s, as the server's settings do."""
+    menus = load_menus(path, env)
+    zone = menu_zone(menus)
     base = base or datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
     runs: list[tuple[datetime.datetime, Exploration]] = []
-    for moment in sample_times(menus, base):
+    moments = [moment.astimezone(zone) for moment in sample_times(menus, base)]
+    for number, moment in enumerate(moments, 1):
+
+        def told(
+            found: Exploration, number: int = number, moment: datetime.datetime = moment
+        ) -> None:
+            if progress is not None:
+                progress(
+                    f"exploring {number}/{len(moments)} ({moment.isoformat()}): "
+                    f"{found.transitions} transitions, {found.waits} places"
+                )
+
         found = explore(
             transport_at(path, moment),
             line=line,
             start_urls=[with_query(line.webhook, {"lang": lang}) for lang in menus.languages],
             keys_for=keys_for(menus),
+            progress=told if progress is not None else None,
         )
         runs.append((moment, found))
     return _report(menus, runs)
@@ -130,11 +156,7 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
         if isinstance(node, MenuNode)
         for key in node.options
     }
-    problems = [
-        {"at": at.isoformat(), "problem": str(p), "severity": p.severity, "path": list(path)}
-        for at, found in runs
-        for p, path in found.problems
-    ]
+    problems = _grouped(menus, runs)
     dead_ends = [
         {"at": at.isoformat(), "end": end, "path": list(path)}
         for at, found in runs
@@ -182,6 +204,32 @@ def _report(menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]) -> 
     }
 
 
+def _grouped(
+    menus: Menus, runs: list[tuple[datetime.datetime, Exploration]]
+) -> list[dict[str, Any]]:
+    """Each problem once, however many paths meet it: with how often, where first, and the
+    node whose words it is (with their line in the file) when the app tells."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for at, found in runs:
+        for p, path in found.problems:
+            key = (p.code, p.message, p.speaker, p.words) if p.speaker else (str(p),)
+            item = groups.get(key)
+            if item is None:
+                line = menus.line_of_words(p.speaker, p.words) if p.speaker else None
+                groups[key] = item = {
+                    "at": at.isoformat(),
+                    "problem": str(p),
+                    "severity": p.severity,
+                    "path": list(path),
+                    "node": p.speaker,
+                    "line": line,
+                    "where": f"{menus.path}:{line}" if line else None,
+                    "count": 0,
+                }
+            item["count"] += 1
+    return list(groups.values())
+
+
 def render_report(report: dict[str, Any]) -> str:
     """Format an exploration report for the terminal."""
     n, o = report["nodes"], report["options"]
@@ -213,7 +261,17 @@ def render_report(report: dict[str, Any]) -> str:
             f"(limit {item['limit']} s)"
         )
     for item in report["problems"]:
-        lines.append(f"PROBLEM {item['problem']}\n  path: {' > '.join(item['path'])}")
+        times = f" ({item['count']} times)" if item["count"] > 1 else ""
+        words = (
+            f"\n  said by node '{item['node']}'"
+            + (f" ({item['where']})" if item["where"] else "")
+            + ": fix its words or its voice there"
+            if item["node"]
+            else ""
+        )
+        lines.append(
+            f"PROBLEM{times} {item['problem']}{words}\n  first path: {' > '.join(item['path'])}"
+        )
     for item in report["dead_ends"]:
         lines.append(f"DEAD END ({item['end']}) at {item['at']}: {' > '.join(item['path'])}")
     for item in report["traps"]:

@@ -165,12 +165,14 @@ def explore(
     ignore_params: Iterable[str] = ("s",),
     max_waits: int = 20000,
     heard: Callable[[tuple[str, ...], list[str], list[str]], None] | None = None,
+    progress: Callable[[Exploration], None] | None = None,
 ) -> Exploration:
     """Walk every path from each start URL (relative to the line's webhook); return coverage,
     problems and traps. No status callback is sent: a probe is not a finished call.
 
     `heard`, if given, is told of every step: its path, the words of the document the
-    caller waited in, and the words they heard after what they did there.
+    caller waited in, and the words they heard after what they did there. `progress`, if
+    given, is told what has been found so far about twice a second.
     """
     volatile = _volatile(ignore_params)
     found = Exploration()
@@ -182,6 +184,7 @@ def explore(
     edges: list[set[int]] = []
     exits: set[int] = set()  # waits from which some branch ends the call or reaches a person
     queue: deque[int] = deque()
+    shown = [began - 1.0]  # when progress was last told (the first step tells at once)
 
     def run(
         first: Request | None,
@@ -204,6 +207,10 @@ def explore(
         probe.call = call
         result = call.run()
         found.transitions += 1
+        if progress is not None and time.perf_counter() >= shown[0] + 0.5:
+            shown[0] = time.perf_counter()
+            found.waits = len(waits)
+            progress(found)
         for event in result.events:
             if event.node:
                 found.nodes.add(event.node)

@@ -151,6 +151,25 @@ RULES = [
         "Response/Gather[1]",
         "language-REGION",
     ),
+    # Review 8, F11: a language speech recognition does not take passed silently
+    (
+        '<Gather input="speech" language="xx-YY"/><Hangup/>',
+        13512,
+        "Response/Gather[1]",
+        "invalid language='xx-YY': is not a language Twilio's speech recognition supports",
+    ),
+    (
+        '<Gather input="speech" language="en-us"/><Hangup/>',
+        13512,
+        "Response/Gather[1]",
+        "did you mean 'en-US'?",
+    ),
+    (
+        '<Gather><Say voice="Polly.Nobody">x</Say></Gather><Hangup/>',
+        13321,
+        "Response/Gather[1]/Say[1]",
+        "Amazon Polly has no voice 'Nobody'",
+    ),
     ('<Gather speechTimeout="soon"/><Hangup/>', 13327, "Response/Gather[1]", "speechTimeout"),
     ('<Gather maxSpeechTime="0"/><Hangup/>', 13328, "Response/Gather[1]", "maxSpeechTime"),
     ('<Gather actionOnEmptyResult="yes"/><Hangup/>', 13338, "Response/Gather[1]", "'true'"),
@@ -195,6 +214,22 @@ RULES = [
     ('<Say voice="robot">x</Say>', 13511, "Response/Say[1]", "invalid voice='robot'"),
     ('<Say voice="Polly">x</Say>', 13511, "Response/Say[1]", "voice"),
     ('<Say language="Chinese">x</Say>', 13512, "Response/Say[1]", "language"),
+    ('<Say voice="Polly.Nobody">hi</Say>', 13511, "Response/Say[1]", "no voice 'Nobody'"),
+    ('<Say voice="Polly.Joana">hi</Say>', 13511, "Response/Say[1]", "'Polly.Joanna'?"),
+    ('<Say voice="Polly.Joanna-Turbo">hi</Say>', 13511, "Response/Say[1]", "voice"),
+    ('<Say voice="Google.en-US-Fancy-A">hi</Say>', 13511, "Response/Say[1]", "Google."),
+    (
+        '<Say voice="Polly.Zhiyu" language="en-US">Hello there</Say>',
+        13512,
+        "Response/Say[1]",
+        "voice 'Polly.Zhiyu' speaks cmn-CN, not language='en-US' (use language 'cmn-CN'",
+    ),
+    (
+        '<Say voice="Google.cmn-CN-Standard-A" language="fr-FR">Bonjour</Say>',
+        13512,
+        "Response/Say[1]",
+        "speaks cmn-CN",
+    ),
     ("<Say></Say>", 13520, "Response/Say[1]", "no text"),
     ("<Say>   </Say>", 13520, "Response/Say[1]", "no text"),
     ("<Say>" + "x" * 4097 + "</Say>", 13521, "Response/Say[1]", "at most 4096"),
@@ -294,6 +329,13 @@ VALID = [
     '<Say language="cmn-CN">' + ZH + "</Say>",
     '<Say voice="alice" language="en-gb" loop="0">Hold, please.</Say>',
     "<Say>Hi <break time='1s'/> there</Say>",
+    '<Say voice="Polly.Joanna-Neural" language="en-US">Hello</Say>',
+    '<Say voice="Polly.Matthew-Generative">Hello</Say>',
+    '<Say voice="Polly.Aditi" language="hi-IN">Namaste</Say>',
+    '<Say voice="Polly.Zhiyu" language="zh-CN">' + ZH + "</Say>",
+    '<Say voice="Google.en-US-Chirp3-HD-Aoede" language="en-GB">Hello</Say>',
+    '<Gather input="speech" language="en-GB"/><Gather input="speech" language="zh-CN"/>'
+    '<Gather input="speech" language="yue-Hant-HK"/><Hangup/>',
     '<Say voice="Polly.Zhiyu">' + "好" * 3000 + "</Say>",
     '<Gather input="dtmf speech" numDigits="1" finishOnKey="" timeout="3" action="/m" '
     'method="GET" language="cmn-Hans-CN" speechTimeout="auto" hints="账户, 账单" '
