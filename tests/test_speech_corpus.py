@@ -459,3 +459,39 @@ def test_a_word_split_at_a_filler_is_joined_and_money_saved_that_is_gone_is_stol
 def test_a_filler_of_a_syllable_spelt_in_the_word_found_is_not_joined(menus):
     """ "the regis" is not "theres": the filler would be most of the word."""
     assert "theres" not in intents.clean("the regis station", menus.spoken.intents)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "狗狗币怎么换成现金",  # a coin or its exchange, whatever is done with it
+        "withdraw my usdt from binance",
+        "建设银行的客户端老是闪退",  # a bank's own app, branch or card
+        "my wells fargo debit card keeps getting declined at the gas station",
+        "健身卡怎么退",  # a card of its own issuer
+        "how much is left on my gym membership card",
+        "平板的开机密码想不起来了",  # the device's own lock
+        "how do I unlock my laptop",
+        "抢到的红包怎么看",  # a red packet
+        "医院的住院费怎么这么多",  # a hospital's or a school's bill
+        "who do I ask about school fees",
+    ],
+)
+def test_another_institutions_own_thing_is_asked_again(menus, said):
+    """Round 15: a coin, a bank's own app or card, a fuel or gym card, the phone's own lock,
+    a red packet, a hospital's or a school's bill name nothing of ours."""
+    assert menus.spoken.intents.match(said).choices == (), said
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("用工行卡往钱包充值一直没到账", "funds_not_arrived"),  # our money moves
+        ("有人打电话让我买比特币是不是诈骗", "safety"),  # a coin as a scam's bait
+        ("收到短信让我点链接领红包，安全吗", "safety"),  # a red packet as bait
+        ("用钱包交学费的时候付款失败了", "payments_failed"),  # paid with us, failed
+    ],
+)
+def test_another_institutions_thing_with_our_part_in_it_reaches_its_node(menus, said, node):
+    """...but where the wallet's money moves, or the thing is a scam's bait, ours."""
+    assert node in menus.spoken.intents.match(said).choices, said

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -199,11 +199,14 @@ CONCEPTS = frozenset(
         "cashmachine",
         "transitcard",
         "government",
+        "cryptocoin",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
 # 账号登不进去" asks nothing of our login): a request with one is re-prompted.
-ELSEWHERE = frozenset({"otheraccount", "jobseeker", "cashmachine", "transitcard", "government"})
+ELSEWHERE = frozenset(
+    {"otheraccount", "jobseeker", "cashmachine", "transitcard", "government", "cryptocoin"}
+)
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
@@ -241,9 +244,122 @@ _WALLETS_EN = (
 )
 _TO_US_ZH = "(?![^，。,]{0,8}(?:充|转[到进入给]?(?:钱包|你们|这个)|往钱包|到钱包|进钱包))"
 _TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?wallet)"
+# Another institution's own thing, named by a caller who does not name the wallet: a
+# coin or its exchange (比特币, "my coinbase account"), a bank's own app, branch or card
+# ("银行的APP登不上去", "my ICBC credit card was declined at the hotel"), a card of its own
+# issuer (a fuel, gym or membership card), the phone's own lock ("手机解锁密码", "my iphone
+# passcode"), a red packet. Theirs to answer, unless the rest of the request names the
+# wallet; a bank's card or app also where our money moves ("用工行卡往钱包充值没到账", "the
+# bank app shows my withdrawal never came"); a coin whatever is done with it, unless as a
+# scam's bait ("有人让我买比特币是不是骗子": the safety answer's).
+_WALLET_NAMED = re.compile("钱包|你们|(?<![a-z])(?:wallet|your app)(?![a-z])")
+_OUR_MONEY = re.compile(
+    "钱包|充值|充钱|提现|转账|到账|你们|(?<![a-z])(?:wallet|top ?up|topup|withdraw\\w*"
+    "|transfer\\w*|your app)(?![a-z])"
+)
+_SCAM = re.compile("骗|诈|(?<![a-z])(?:scam\\w*|fraud\\w*|conned|tricked)(?![a-z])")
+# ...a red packet, unless as a scam's bait too ("短信让我点链接领红包")
+_BAITED = re.compile(
+    f"{_WALLET_NAMED.pattern}|{_SCAM.pattern}|链接|网址|钓鱼|短信"
+    "|(?<![a-z])(?:links?|phishing|texts?|message)(?![a-z])"
+)
+
+
+def _unless(ours: re.Pattern[str], concept: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `concept`, unless the rest of the request says `ours` (then the
+    words as said)."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+        return hit.group() if ours.search(rest) else f" {concept} "
+
+    return replaced
+
+
+_BANKS_ZH = (
+    "工商银行|工行|建设银行|建行|农业银行|农行|中国银行|中行|招商银行|招行|交通银行|交行|邮储银行"
+    "|邮政储蓄|浦发银行|浦发|民生银行|光大银行|兴业银行|中信银行|平安银行|华夏银行|广发银行"
+)
+_BANKS_EN = (
+    r"(?:icbc|ccb|bank of china|hsbc|citi ?bank|citi|chase|bank of america|wells fargo|barclays"
+    r"|capital one|santander|lloyds|natwest|td bank|pnc|amex|american express|(?:the |my )bank)"
+)
+_DEVICES_EN = r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook)"
+_ELSEWHERE_OWN = (
+    (
+        re.compile(
+            "比特币|以太坊|以太币|狗狗币|莱特币|泰达币|加密货币|虚拟货币|虚拟币|币安|火币|欧易|炒币|币圈|挖矿"
+            "|(?<![a-z])(?:usdt|btc|okx)(?![a-z])"
+        ),
+        _unless(_SCAM, "cryptocoin"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"bitcoins?|btc|ethereum|eth|crypto\w*|dogecoin|litecoin|tether|usdt|usdc"
+                r"|coinbase|binance|kraken|okx|nfts?|blockchain"
+            )
+        ),
+        _unless(_SCAM, "cryptocoin"),
+    ),
+    (
+        re.compile(
+            f"(?:{_BANKS_ZH}|银行)的?(?:手机)?(?:app|应用|软件|客户端|网银|手机银行|网点|柜台|营业厅)"
+            f"|(?:{_BANKS_ZH})的?(?:信用卡|储蓄卡|借记卡|银行卡|卡)"
+        ),
+        _unless(_OUR_MONEY, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_BANKS_EN}(?:'s| s)? (?:mobile |banking )?(?:app|website|branch|online banking)"
+                rf"|{_BANKS_EN}(?:'s| s)? (?:(?:credit|debit|bank|visa) )?cards?"
+            )
+        ),
+        _unless(_OUR_MONEY, "otheraccount"),
+    ),
+    (
+        re.compile("加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|(?<![a-z])etc(?![a-z])卡?"),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll) cards?")
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile("(?:抢|发|收|领)?红包"),
+        _unless(_BAITED, "otheraccount"),
+    ),
+    (
+        re.compile(_LATIN.format(r"red (?:envelope|packet|pocket)s?|hongbao")),
+        _unless(_BAITED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            "(?:手机|电脑|平板|ipad|iphone|苹果)的?(?:解锁|锁屏|开机|屏幕|屏保)(?:密码)?|解锁密码|屏保密码"
+            "|解锁(?:手机|电脑|平板)|(?:手机|电脑|平板)(?:解不开|解不了锁|被锁了|锁住了)"
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_DEVICES_EN}(?:'s| s)? (?:screen |lock |unlock )?"
+                r"(?:password|passcode|pin|lock)s?"
+                rf"|(?:password|passcode|pin) (?:of|for|on|to) (?:my |the )?{_DEVICES_EN}"
+                rf"|screen (?:password|passcode|pin)|unlock (?:my |the )?{_DEVICES_EN}"
+            )
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+)
+
+
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
-_CONCEPT = (
+_CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商|赞助"
@@ -431,6 +547,18 @@ _CONCEPT = (
     (re.compile(_LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")), " payutility "),
     (re.compile(_UTILITY_ZH), " utilitybill "),
     (re.compile(_LATIN.format(_UTILITY_EN + r" bills?")), " utilitybill "),
+    # a hospital's or a school's bill, however it is paid or asked about ("学费咋交",
+    # "the hospital bill is too high"): theirs, but for a payment of it with us that failed
+    (re.compile("医药费|医疗费|住院费|挂号费|看病的钱|学费|学杂费"), " utilitybill "),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:hospital|medical|doctor'?s?|dental|dentist'?s?|school|tuition)"
+                r" (?:bills?|fees?|costs?)|tuition"
+            )
+        ),
+        " utilitybill ",
+    ),
 )
 
 # An amount said in words ("transfer me fifty dollars" is money, not the call passed on).
