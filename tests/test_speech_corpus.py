@@ -495,3 +495,43 @@ def test_another_institutions_own_thing_is_asked_again(menus, said):
 def test_another_institutions_thing_with_our_part_in_it_reaches_its_node(menus, said, node):
     """...but where the wallet's money moves, or the thing is a scam's bait, ours."""
     assert node in menus.spoken.intents.match(said).choices, said
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("the top up say failed", "funds_not_arrived"),  # a learner's English, as meant
+        ("the payment at the counter not successful", "payments_failed"),
+        ("I cannot get inside my wallet", "login"),
+        ("I want create new account", "register"),
+        ("can I speak to somebody", "agent"),
+        ("I lost the secret number of my wallet", "passwords"),
+        ("how to move cash to my friend", "bills"),
+        ("I want to buy a phone and pay in twelve months", "bills"),
+        ("I need a who man", "agent"),  # "human" heard as two words
+        ("I'm scared of being tricked, any tips", "safety"),
+        ("钱啷个存进去", "bills"),  # dialect and vague Mandarin
+        ("转了钱过去余额也没多", "funds_not_arrived"),
+        ("搞一个账号要啥子", "register"),
+        ("你们派个人来帮我", "agent"),
+        ("担心上当受骗怎么办", "safety"),
+        ("验证码发给对方了钱就没了", "stolen"),
+        ("冬节了咋个解开", "locked"),  # both characters of 冻结 misheard
+    ],
+)
+def test_round_15_families_reach_their_node(menus, said, node):
+    """Round 15: learners' English, dialect and vague Mandarin, a code given away, both
+    characters of a pair misheard."""
+    assert node in menus.spoken.intents.match(said).choices, said
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("有人让我把验证码告诉他，能给吗", "safety"),  # asked for, not given
+        ("I fell for a scam", "stolen"),  # "fell for" is no failure
+        ("can I chat with someone online", "channels"),  # chatting is writing
+    ],
+)
+def test_round_15_rules_leave_their_neighbours_alone(menus, said, node):
+    assert node in menus.spoken.intents.match(said).choices, said

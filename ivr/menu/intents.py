@@ -60,6 +60,7 @@ GAMMA = 0.3
 UNKNOWN = 3.0
 FRAGMENT = 2  # a phrase this many times as long as all that was said is not what was said
 MAX_CHARS = 300  # longer utterances are cut before matching
+_BOTH = 6  # a pair heard with both characters wrong: so many homophones of each are tried
 # The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
 # not empty). A request it wins, or nearly wins (within MARGIN), is re-prompted.
 OFF_TOPIC = ""
@@ -85,7 +86,7 @@ _EN_FILLER_WORDS = (
     "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
     "he she him her they them his their our "
     # how upset or hurried the caller is says nothing of the request
-    "damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
+    "but damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
     "gosh hurry quick quickly asap urgent urgently again"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
@@ -310,6 +311,17 @@ class Intents:
                             best = (len(posting.phrases), at, char)
                 if best:
                     chars[best[1]] = best[2]
+                elif not known(i - 1) and not known(i + 1):
+                    # both characters misheard (东街 for 冻结): the pair some phrase has
+                    # that sounds as both do, of the commonest characters for each sound
+                    pairs = (
+                        (len(posting.phrases), first + second)
+                        for first in self.homophones.get(_sound(chars[i]), ())[:_BOTH]
+                        for second in self.homophones.get(_sound(chars[i + 1]), ())[:_BOTH]
+                        if (posting := postings.get(f"c2:{first}{second}"))
+                    )
+                    if found := max(pairs, default=None):
+                        chars[i : i + 2] = found[1]
         return "".join(chars)
 
     def _rejoin(self, text: str) -> str:
