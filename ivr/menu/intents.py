@@ -519,6 +519,11 @@ _CALLER_WILL_CALL = re.compile(
     r"|(?:can|could|should|may|shall) i)"
     r"(?: (?:just|try|to|and|probably|maybe|have|need|then|later))* ?$"
 )
+# A Mandarin verb marked as done to the caller or already done reports it ("账户被冻结了",
+# "已经冻结"): not a request for the option it names ("冻结", said alone after the stolen
+# answer, asks to freeze).
+_ZH_REPORTED_BEFORE = re.compile(r"(?:被|已经|已)\s?$")
+_ZH_REPORTED_AFTER = re.compile(r"^\s?住?了(?!吧)")
 _CLAUSES = re.compile(r"[，,。.!?！？;；:：]")
 _CJK = "\u4e00-\u9fff"
 
@@ -535,7 +540,8 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     联系我 not in 联系我们), a keyword declined when a negation comes just before it in its
     clause ("不要给我打电话", "please don't call me back", with nothing asked for between) or
     right after it ("回电不用了"); none after someone else as its subject ("骗子打给我"), nor
-    after the caller as the one who will call ("我等一下再打过来", "I'll call back")."""
+    after the caller as the one who will call ("我等一下再打过来", "I'll call back"), nor
+    reported as done ("被冻结了", "已经留言了")."""
     words = list(words)
     found: list[tuple[int, str, bool]] = []
     # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
@@ -562,6 +568,11 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
                 or _EN_DECLINE.search(before)
                 or _ZH_DECLINE_AFTER.match(after)
             )
+            if not declined and (
+                _ZH_REPORTED_BEFORE.search(said[:s]) or _ZH_REPORTED_AFTER.match(after)
+            ):
+                start = e
+                continue
             found.append((offset * 10_000 + s, key, declined))
             start = e
     return [(key, declined) for _, key, declined in sorted(found)]
