@@ -332,6 +332,8 @@ def test_money_transferred_is_still_the_bills_and_transfers_answer(menus, lang, 
         # the answer's own words ("freeze the account", "the security line")
         ("zh-CN", "帮我冻结账户"),
         ("zh-CN", "马上冻结"),
+        ("zh-CN", "冻结"),  # said alone, right after the answer
+        ("zh-CN", "嗯，冻结吧"),
         ("en-US", "freeze my account now"),
         # being connected, as the answer offered
         ("zh-CN", "好的转接"),
@@ -362,6 +364,8 @@ def test_at_the_stolen_answer_asking_for_it_takes_its_security_line(menus, lang,
         ("zh-CN", "不用转接", "stolen"),  # declined: asked again
         ("zh-CN", "转人工", "agent_dial"),  # a person asked for by name is still one
         ("zh-CN", "账户被冻结了怎么解", "locked"),  # frozen is another answer's
+        ("zh-CN", "被冻结了", "locked"),  # reported, not asked for
+        ("zh-CN", "账户冻结了怎么办", "locked"),
         ("en-US", "my account is frozen", "locked"),
     ],
 )
@@ -435,3 +439,40 @@ def test_the_caller_as_subject_still_asks_for_a_call_or_a_message(menus, lang, s
     state = CallState(node="agent_unavailable", lang=lang, step=3)
     answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
     assert answer.node.startswith(node), answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我要留言"),
+        ("zh-CN", "留言"),
+        ("zh-CN", "给我回个电话"),
+        ("en-US", "can you call me back"),
+        ("en-US", "I want to leave a message"),
+    ],
+)
+def test_a_message_or_a_callback_asked_for_at_the_main_menu_goes_through_the_agent_hours(
+    menus, lang, said
+):
+    """Said where no option offers them, a message or a callback goes to the agent node as
+    agent words do: the agents' line when open (its busy and unanswered menu offers both),
+    the closed menu that offers both when closed."""
+    flow = Flow(menus)
+    for now, node in ((OPEN_TIME, "agent_dial"), (CLOSED_TIME, "after_hours")):
+        state = CallState(node=menus.main_menu, lang=lang, step=2)
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node == node, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "不要给我回电话"),  # declined
+        ("zh-CN", "我等一下再打过来"),  # the caller will ring again
+        ("en-US", "I'll call back tomorrow"),
+    ],
+)
+def test_a_message_or_a_callback_declined_at_the_main_menu_books_nothing(menus, lang, said):
+    state = CallState(node=menus.main_menu, lang=lang, step=2)
+    answer = Flow(menus).gather(state, CLOSED_TIME, speech=said, confidence=0.9)
+    assert answer.node == menus.main_menu, answer.outcome

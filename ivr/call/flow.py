@@ -270,6 +270,11 @@ class Flow:
 
     def __init__(self, menus: Menus) -> None:
         self.menus = menus
+        # What the agents' line offers when it is closed (a message, a callback): their
+        # words, said in a menu that offers neither, go to the agent node as agent words do.
+        agent = menus.nodes.get(menus.agent_node) if menus.agent_node else None
+        closed = menus.plans.get(agent.closed) if isinstance(agent, HoursNode) else None
+        self._agent_offers = closed.keywords if closed is not None else {}
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -750,6 +755,15 @@ class Flow:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = spoken.intents.match(speech)
         choices = match.choices
+        if (
+            not choices
+            and self.menus.agent_node
+            and self._asks_for_message_or_callback(state, speech)
+        ):
+            # (a topic understood keeps its way: "客服打电话给我说…" is no callback asked for)
+            target, outcome = self.menus.agent_node, f"{said} -> message or callback"
+            answer = self._spoken(state, plan, target, now, f"{outcome} -> {target}", None)
+            return replace(answer, match=match, heard=speech)
         if choices == (state.node,) and len(onward) == 1:
             # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
             # asks for what it offers: its one onward option, as if its key were pressed.
@@ -770,6 +784,13 @@ class Flow:
                 score=match.score,
             )
         return replace(answer, match=match, heard=speech)
+
+    def _asks_for_message_or_callback(self, state: CallState, speech: str) -> bool:
+        """Whether `speech` asks for a message or a callback ("我要留言", "can you call me
+        back") in words of the agent node's closed menu (in a menu that offers them, its own
+        keywords took them first)."""
+        words = self._agent_offers.get(state.lang, ())
+        return any(not no for _, no in keywords_said(speech, words))
 
     def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str, str] | None:
         """The main menu, its language key and that language, when `speech` asks for a

@@ -60,6 +60,7 @@ GAMMA = 0.3
 UNKNOWN = 3.0
 FRAGMENT = 2  # a phrase this many times as long as all that was said is not what was said
 MAX_CHARS = 300  # longer utterances are cut before matching
+_BOTH = 6  # a pair heard with both characters wrong: so many homophones of each are tried
 # The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
 # not empty). A request it wins, or nearly wins (within MARGIN), is re-prompted.
 OFF_TOPIC = ""
@@ -85,7 +86,7 @@ _EN_FILLER_WORDS = (
     "will shall should may might must wanna gonna gotta today tonight tomorrow yesterday now "
     "he she him her they them his their our "
     # how upset or hurried the caller is says nothing of the request
-    "damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
+    "but damn dammit bloody freaking frigging effing ridiculous seriously honestly ugh argh jeez "
     "gosh hurry quick quickly asap urgent urgently again"
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
@@ -310,6 +311,17 @@ class Intents:
                             best = (len(posting.phrases), at, char)
                 if best:
                     chars[best[1]] = best[2]
+                elif not known(i - 1) and not known(i + 1):
+                    # both characters misheard (东街 for 冻结): the pair some phrase has
+                    # that sounds as both do, of the commonest characters for each sound
+                    pairs = (
+                        (len(posting.phrases), first + second)
+                        for first in self.homophones.get(_sound(chars[i]), ())[:_BOTH]
+                        for second in self.homophones.get(_sound(chars[i + 1]), ())[:_BOTH]
+                        if (posting := postings.get(f"c2:{first}{second}"))
+                    )
+                    if found := max(pairs, default=None):
+                        chars[i : i + 2] = found[1]
         return "".join(chars)
 
     def _rejoin(self, text: str) -> str:
@@ -507,6 +519,11 @@ _CALLER_WILL_CALL = re.compile(
     r"|(?:can|could|should|may|shall) i)"
     r"(?: (?:just|try|to|and|probably|maybe|have|need|then|later))* ?$"
 )
+# A Mandarin verb marked as done to the caller or already done reports it ("账户被冻结了",
+# "已经冻结"): not a request for the option it names ("冻结", said alone after the stolen
+# answer, asks to freeze).
+_ZH_REPORTED_BEFORE = re.compile(r"(?:被|已经|已)\s?$")
+_ZH_REPORTED_AFTER = re.compile(r"^\s?住?了(?!吧)")
 _CLAUSES = re.compile(r"[，,。.!?！？;；:：]")
 _CJK = "\u4e00-\u9fff"
 
@@ -523,7 +540,8 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     联系我 not in 联系我们), a keyword declined when a negation comes just before it in its
     clause ("不要给我打电话", "please don't call me back", with nothing asked for between) or
     right after it ("回电不用了"); none after someone else as its subject ("骗子打给我"), nor
-    after the caller as the one who will call ("我等一下再打过来", "I'll call back")."""
+    after the caller as the one who will call ("我等一下再打过来", "I'll call back"), nor
+    reported as done ("被冻结了", "已经留言了")."""
     words = list(words)
     found: list[tuple[int, str, bool]] = []
     # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
@@ -550,6 +568,11 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
                 or _EN_DECLINE.search(before)
                 or _ZH_DECLINE_AFTER.match(after)
             )
+            if not declined and (
+                _ZH_REPORTED_BEFORE.search(said[:s]) or _ZH_REPORTED_AFTER.match(after)
+            ):
+                start = e
+                continue
             found.append((offset * 10_000 + s, key, declined))
             start = e
     return [(key, declined) for _, key, declined in sorted(found)]

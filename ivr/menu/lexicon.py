@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -102,6 +102,8 @@ _REGIONAL = (
     (re.compile("唔该|唔該"), " "),
     (re.compile("点解|點解"), "为什么"),
     (re.compile("乜嘢"), "什么"),
+    # south-western 咋个, 啷个 ask how or why, as 怎么
+    (re.compile("咋个|啷个|咋子"), "怎么"),
     (re.compile("用唔到|用唔倒|用唔了"), "用不了"),
     (re.compile("唔"), "不"),
     (re.compile("冇"), "没有"),
@@ -128,7 +130,10 @@ _SPLITS = (
     (re.compile(r"\bwith ?draw(?:al|all|l|als)?\b"), "withdraw"),
     (re.compile(r"\bin ?stall?(?: |-)?(?:ments?|mints?)\b"), "instalments"),
     (re.compile(r"\breg(?: is|is) ?ter\b"), "register"),
-    (re.compile(r"\bpas[st]e? ?words?\b"), "password"),
+    (re.compile(r"\bre[dg]? ?just ?(?:her|er)\b"), "register"),
+    # "human" heard as two words ("a you man", "hue man")
+    (re.compile(r"\b(?:you|hue|hugh|hew|who) man\b"), "human"),
+    (re.compile(r"\bpas[st]e? ?(?:words?|wards?|what)\b"), "password"),
     (re.compile(r"\bpay ?(?:men|mint|mints|meant|mends?)\b"), "payment"),
     (re.compile(r"\blog ?gin\b"), "login"),
     (re.compile(r"\bfish ?ing\b"), "phishing"),
@@ -199,11 +204,14 @@ CONCEPTS = frozenset(
         "cashmachine",
         "transitcard",
         "government",
+        "cryptocoin",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
 # 账号登不进去" asks nothing of our login): a request with one is re-prompted.
-ELSEWHERE = frozenset({"otheraccount", "jobseeker", "cashmachine", "transitcard", "government"})
+ELSEWHERE = frozenset(
+    {"otheraccount", "jobseeker", "cashmachine", "transitcard", "government", "cryptocoin"}
+)
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 _UTILITY_EN = (
@@ -241,9 +249,123 @@ _WALLETS_EN = (
 )
 _TO_US_ZH = "(?![^，。,]{0,8}(?:充|转[到进入给]?(?:钱包|你们|这个)|往钱包|到钱包|进钱包))"
 _TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?wallet)"
+# Another institution's own thing, named by a caller who does not name the wallet: a
+# coin or its exchange (比特币, "my coinbase account"), a bank's own app, branch or card
+# ("银行的APP登不上去", "my ICBC credit card was declined at the hotel"), a card of its own
+# issuer (a fuel, gym or membership card), the phone's own lock ("手机解锁密码", "my iphone
+# passcode"), a red packet. Theirs to answer, unless the rest of the request names the
+# wallet; a bank's card or app also where our money moves ("用工行卡往钱包充值没到账", "the
+# bank app shows my withdrawal never came"); a coin whatever is done with it, unless as a
+# scam's bait ("有人让我买比特币是不是骗子": the safety answer's).
+_WALLET_NAMED = re.compile("钱包|你们|(?<![a-z])(?:wallet|your app)(?![a-z])")
+_OUR_MONEY = re.compile(
+    "钱包|充值|充钱|提现|转账|到账|绑|你们|(?<![a-z])(?:wallet|top ?up|topup|withdraw\\w*"
+    "|transfer\\w*|link\\w*|bind\\w*|bound|your app)(?![a-z])"
+)
+_SCAM = re.compile("骗|诈|(?<![a-z])(?:scam\\w*|fraud\\w*|conned|tricked)(?![a-z])")
+# ...a red packet, unless as a scam's bait too ("短信让我点链接领红包")
+_BAITED = re.compile(
+    f"{_WALLET_NAMED.pattern}|{_SCAM.pattern}|链接|网址|钓鱼|短信"
+    "|(?<![a-z])(?:links?|phishing|texts?|message)(?![a-z])"
+)
+
+
+def _unless(ours: re.Pattern[str], concept: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `concept`, unless the rest of the request says `ours` (then the
+    words as said)."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+        return hit.group() if ours.search(rest) else f" {concept} "
+
+    return replaced
+
+
+_BANKS_ZH = (
+    "工商银行|工行|建设银行|建行|农业银行|农行|中国银行|中行|招商银行|招行|交通银行|交行|邮储银行"
+    "|邮政储蓄|浦发银行|浦发|民生银行|光大银行|兴业银行|中信银行|平安银行|华夏银行|广发银行"
+)
+_BANKS_EN = (
+    r"(?:icbc|ccb|bank of china|hsbc|citi ?bank|citi|chase|bank of america|wells fargo|barclays"
+    r"|capital one|santander|lloyds|natwest|td bank|pnc|amex|american express)"
+)
+_DEVICES_EN = r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook)"
+_ELSEWHERE_OWN = (
+    (
+        re.compile(
+            "比特币|以太坊|以太币|狗狗币|莱特币|泰达币|加密货币|虚拟货币|虚拟币|币安|火币|欧易|炒币|币圈|挖矿"
+            "|(?<![a-z])(?:usdt|btc|okx)(?![a-z])"
+        ),
+        _unless(_SCAM, "cryptocoin"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"bitcoins?|btc|ethereum|eth|crypto\w*|dogecoin|litecoin|tether|usdt|usdc"
+                r"|coinbase|binance|kraken|okx|nfts?|blockchain"
+            )
+        ),
+        _unless(_SCAM, "cryptocoin"),
+    ),
+    (
+        re.compile(
+            f"(?:{_BANKS_ZH}|银行)的?(?:手机)?(?:app|应用|软件|客户端|网银|手机银行|网点|柜台|营业厅)"
+            f"|(?:{_BANKS_ZH})的?(?:信用卡|储蓄卡|借记卡|银行卡|卡)"
+        ),
+        _unless(_OUR_MONEY, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"(?:{_BANKS_EN}|(?:the|my) bank)(?:'s| s)? (?:mobile |banking )?"
+                r"(?:app|website|branch|online banking)"
+                rf"|{_BANKS_EN}(?:'s| s)? (?:(?:credit|debit|bank|visa) )?cards?"
+            )
+        ),
+        _unless(_OUR_MONEY, "otheraccount"),
+    ),
+    (
+        re.compile("加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|(?<![a-z])etc(?![a-z])卡?"),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll) cards?")
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile("(?:抢|发|收|领)?红包"),
+        _unless(_BAITED, "otheraccount"),
+    ),
+    (
+        re.compile(_LATIN.format(r"red (?:envelope|packet|pocket)s?|hongbao")),
+        _unless(_BAITED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            "(?:手机|电脑|平板|ipad|iphone|苹果)的?(?:解锁|锁屏|开机|屏幕|屏保)(?:密码)?|解锁密码|屏保密码"
+            "|解锁(?:手机|电脑|平板)|(?:手机|电脑|平板)(?:解不开|解不了锁|被锁了|锁住了)"
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"{_DEVICES_EN}(?:'s| s)? (?:screen |lock |unlock )?"
+                r"(?:password|passcode|pin|lock)s?"
+                rf"|(?:password|passcode|pin) (?:of|for|on|to) (?:my |the )?{_DEVICES_EN}"
+                rf"|screen (?:password|passcode|pin)|unlock (?:my |the )?{_DEVICES_EN}"
+            )
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+)
+
+
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
-_CONCEPT = (
+_CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商|赞助"
@@ -431,6 +553,18 @@ _CONCEPT = (
     (re.compile(_LATIN.format(rf"{_UTILITY_EN} bill(?= payments?)")), " payutility "),
     (re.compile(_UTILITY_ZH), " utilitybill "),
     (re.compile(_LATIN.format(_UTILITY_EN + r" bills?")), " utilitybill "),
+    # a hospital's or a school's bill, however it is paid or asked about ("学费咋交",
+    # "the hospital bill is too high"): theirs, but for a payment of it with us that failed
+    (re.compile("医药费|医疗费|住院费|挂号费|看病的钱|学费|学杂费"), " utilitybill "),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:hospital|medical|doctor'?s?|dental|dentist'?s?|school|tuition)"
+                r" (?:bills?|fees?|costs?)|tuition"
+            )
+        ),
+        " utilitybill ",
+    ),
 )
 
 # An amount said in words ("transfer me fifty dollars" is money, not the call passed on).
@@ -475,7 +609,10 @@ _PHRASAL = (
         "instalments",
     ),
     # ...over however many months ("over six months", "over the next 12 months")
-    (re.compile(r"\bover (?:a few |the next |\w+ )?months\b"), "over several months"),
+    (
+        re.compile(r"\b(?:over|in|within|across) (?:a few |few |the next |\w+ )?months\b"),
+        "over several months",
+    ),
     # money got to someone is money sent ("how do I get fifty bucks to her", "get it to my
     # brother")
     (
@@ -507,6 +644,66 @@ _PHRASAL = (
             r"|staff|office)\b"
         ),
         "a real person",
+    ),
+    # A learner's English, as meant: a payment "not success", "it say fail" (and "fell"
+    # heard for "failed") fails; "cannot go inside the app", "cannot enter my account" is a
+    # login; "make new wallet", "open new account" a sign-up; "move money" a transfer; the
+    # "secret number" a password; "talk to people", "give me somebody" a person
+    (
+        re.compile(
+            r"\bnot (?:success|successful|succeed|succeeded|successfully)\b"
+            r"|\b(?:say|says|said|saying|show|shows|showed|showing)(?: me)?"
+            r" (?:fail|failed|failure|not success\w*)\b"
+            r"|\bfell\b(?! (?:for|asleep|down|off|over|into|in|out|behind|apart|ill|sick))"
+        ),
+        " failed ",
+    ),
+    (
+        re.compile(
+            r"(?<!money )(?<!funds )(?<!cash )\bcannot (?:go|come|get|enter)(?: inside| into| in)?"
+            r"(?= (?:the |my |your |this )?(?:app|account|wallet)\b)"
+        ),
+        "cannot login",
+    ),
+    (
+        re.compile(
+            r"\b(?:make|create|open|start)(?: (?:a|an|one))? new (?:wallet|account)\b"
+            r"|\b(?:make|create)(?: (?:a|an|one))? (?:wallet|account)\b"
+        ),
+        "signup",
+    ),
+    (
+        re.compile(
+            r"\bmov(?:e|es|ed|ing)(?= (?:the |my |some |this |that )?(?:money|cash|funds)\b)"
+        ),
+        "transfer",
+    ),
+    (re.compile(r"\bsecret (?:number|code|digits?|word)s?\b"), "password"),
+    (
+        re.compile(
+            r"\b(?:talk|speak)(?:ing)? (?:to|with) (?:people|somebody|someone|anybody|anyone"
+            r"|humans?|real people)\b"
+            r"|\bgive me (?:a )?(?:somebody|someone|people|person|human|anybody|anyone)\b"
+            r"(?! (?:my|the|a|an|your|some|money|cash|access)\b)"
+        ),
+        "a real person",
+    ),
+    # afraid of a scam, a wish to be kept from one ("I'm afraid of getting scammed")
+    (
+        re.compile(
+            r"\b(?:afraid|scared|worried|fear|frightened)(?: of| about| that i (?:will|might) )?"
+            r" (?:get |getting |be |being )?(?:scam\w*|fraud\w*|cheated|tricked)"
+        ),
+        "avoid scams",
+    ),
+    # a code given to someone is a scam's: "I gave him the code", "told a stranger my code"
+    (
+        re.compile(
+            r"\b(?:gave|give|told|tell|sent|send)(?: (?:him|her|them|someone|somebody|a stranger"
+            r"|the stranger|the man|a man|that man|the guy|a guy|that guy|the caller|the person))"
+            r"(?: (?:my|the|a))? (?:verification )?(?:code|password|pin)\b"
+        ),
+        "gave scammer code",
     ),
     # "you guys", "you all" are you
     (re.compile(r"\byou (?:guys|all|folks|people)\b|\by'?all\b"), "you"),
@@ -571,7 +768,9 @@ _PHRASAL = (
         re.compile(
             r"\b(?:(?:claim|pretend)(?:s|ed|ing)? to be(?: from)?|pos(?:e|es|ed|ing) as|"
             r"(?:say|says|saying|said) (?:they|he|she) (?:is|was|are|were|work|worked)"
-            r" (?:for|from)|impersonat\w*)\b"
+            r" (?:for|from)|(?:say|says|said|saying) (?:they|he|she) (?:is|was|are|were)"
+            r" (?:your|from your|from the|a|an)(?= (?:staff|employee|agent|support|customer"
+            r"|company|bank|team))|impersonat\w*)\b"
         ),
         "impersonate",
     ),
@@ -627,6 +826,7 @@ _SAME = _folded(
         "bad": "terrible awful horrible poor rude",
         "feedback": "opinion opinions thoughts",
         "money": "funds bucks",
+        "lower": "dropped decreased reduced",
         # a payment the shop or the wallet turned away, in the words callers use
         "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
         "topup": "deposit deposits deposited loaded reloaded",
@@ -667,6 +867,7 @@ _ZH_SAME = _folded(
         # money moved out, frozen, a failed payment, a new account, a link: said around
         "转走": "划走 扣走",
         "冻结": "冻住 冻上",
+        "解锁": "解开",
         "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了",
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号 开个户 办个户",
@@ -681,7 +882,7 @@ _ZH_SAME = _folded(
         "个人信息": "个人资料 个人数据",
         # money not arrived, however the negation is put (不到账 is 没到账, not a how-to)
         "没到账": "不到账 到不了账 没有到账 未到账",
-        "没到": "到不了",
+        "没到": "到不了 没有到",
         # not got is not received (验证码没拿到, 短信没接到)
         "没收到": "没拿到 没接到 没得到 没有收到",
         # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去)
@@ -696,6 +897,8 @@ _ZH_SAME = _folded(
 _ZH_HOWTO = re.compile(
     r"(?:怎么|怎样|如何|咋)(?!办|回事|样|弄|搞|整|了|还(?!款|钱)|不|没|老|总|一直|又|突然|会|就|都|也|"
     r"这么|那么|这样|那样|说|个|可能|联系|找(?!回))"
+    # ...nor asking why a verb cannot ("怎么付不了", "啷个提不出来")
+    r"(?![\u4e00-\u9fff]{1,2}不(?:了|上|进|出|到|成|动|开))"
 )
 # "不知道怎么转账" asks how, as "I don't know how to transfer" does: the frame goes, the
 # how-to stays (不知道为什么, 不知道怎么回事 go as fillers).
@@ -736,6 +939,39 @@ _ZH_YOUR_PEOPLE = re.compile(
     r"(?<=[叫找让要换请派])(?:个|一个)?(?:你们|您们)的?(?:人|工作人员|员工)(?:来|过来|接电话|接)?"
 )
 _ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|警察|工作人员|[^，。,.]{0,4}客服)")
+
+# Said by callers who name things vaguely: money put in ("往里头存", "存进去") is a top-up;
+# the balance that did not go up ("钱没多", "余额没变多") money not arrived; "弄个钱包",
+# "搞一个账户" a sign-up; "叫个人来" a person; afraid of a scam ("怕被骗") its prevention;
+# the code told to someone ("把验证码告诉了陌生人") a scam's.
+_ZH_VAGUE = (
+    (
+        re.compile(
+            "往(?:里头|里面|里边|里|钱包里?|账户里?|这里|卡里)存|存(?:进去|进|到钱包里?|入钱包)"
+        ),
+        "充值",
+    ),
+    (
+        re.compile("(钱|余额)(?:也|还|都|并)?(?:没有?|不见|没见)(?:多|增加|变多|涨|加上)"),
+        r"\1没到账",
+    ),
+    (
+        re.compile(
+            "(?:弄|搞|整)(?:一个|一|个)(?:这个|新的|新)?(?:钱包|账号|帐号|账户|帐户|户头)(?![里的])"
+        ),
+        r"注册\g<0>",
+    ),
+    (re.compile("(?<=[叫找让要换请派])(?:个|一个)(?:活|真)?人(?=来|过来|接电话|帮|跟我)"), "人工"),
+    (re.compile("(?:怕|担心|害怕|防止|避免|以免|不想)(?:被骗|上当|受骗)"), "防骗"),
+    (
+        re.compile(
+            "(?:把)?验证码(?:告诉|给|发给|报给)(?:了(?:{0})|(?:{0})了)|(?:告诉|给)了(?:{0})验证码".format(
+                "他|她|别人|对方|陌生人|一个陌生人|骗子|那个人"
+            )
+        ),
+        "被骗",
+    ),
+)
 
 # How many instalments says nothing of the request ("分十二期", "分3期" are 分期).
 _ZH_INSTALMENTS = re.compile(r"分(?:\d+|[一二两三四五六七八九十]{1,3})个?(?:期|月)")
@@ -860,6 +1096,8 @@ def rewrite(text: str) -> str:
         if script == "any" or (latin if script == "en" else han):
             text = in_charge.word.sub(" ", text) if pitched else in_charge.fold(text)
     if han:
+        for pattern, spelled in _ZH_VAGUE:
+            text = pattern.sub(spelled, text)
         text = _ZH_CLAIMED.sub("冒充", text)
         text = _ZH_INSTALMENTS.sub("分期", text)
         text = _ZH_SCREEN.sub("显示", text)
