@@ -221,3 +221,102 @@ def test_the_agent_key_at_a_recording_prompt_works_where_the_menu_before_had_it(
     voicemail = CallState(node="voicemail", lang="zh-CN", step=3, back=("main", "after_hours"))
     started = flow.gather(voicemail, CLOSED_TIME, digits="0")
     assert started.node == "voicemail" and started.outcome.endswith("-> record")
+
+
+# -- the day and hours of a callback (review 8, F3) ---------------------------------------------
+
+HOLIDAY_EVE = CLOSED_TIME.replace(month=9, day=30)  # 21:00 before National Day (09:00-18:00)
+
+
+def _windows_asked(flow, now, lang="zh-CN"):
+    state = CallState(node="callback", lang=lang, step=3, back=("main", "after_hours"))
+    asked = flow.callback(state, now, CALLER)
+    return flow.callback(asked.verbs[-1].to.state, now, CALLER, "1")  # own number confirmed
+
+
+def _pick(flow, asked, now, key):
+    return flow.callback(asked.verbs[-1].to.state, now, CALLER, key)
+
+
+@pytest.mark.parametrize(
+    ("now", "lang", "asked", "key", "said", "day", "window"),
+    [
+        (
+            CLOSED_TIME,
+            "zh-CN",
+            "请选择明天（11月24日）方便回电的时间。上午请按1，下午请按2，晚上请按3。",
+            "3",
+            "预约成功，我们会在明天（11月24日）晚上6点到8点之间给您回电，请留意来电。",
+            "2026-11-24",
+            "18:00-20:00",
+        ),
+        (
+            CLOSED_TIME,
+            "en-US",
+            "When should we call you back tomorrow, 24 November? For a call in the morning, "
+            "press 1. For a call in the afternoon, press 2. For a call in the evening, press 3.",
+            "3",
+            "You're booked: we'll call you tomorrow, 24 November, between 6 and 8 pm.",
+            "2026-11-24",
+            "18:00-20:00",
+        ),
+        (
+            HOLIDAY_EVE,
+            "zh-CN",
+            "请选择明天（10月1日）方便回电的时间。上午请按1，下午请按2。当天晚上没有客服值班。",
+            "2",
+            "预约成功，我们会在明天（10月1日）下午2点到6点之间给您回电，请留意来电。",
+            "2026-10-01",
+            "14:00-18:00",
+        ),
+        (
+            HOLIDAY_EVE,
+            "en-US",
+            "When should we call you back tomorrow, 1 October? For a call in the morning, "
+            "press 1. For a call in the afternoon, press 2. No agents work in the evening "
+            "that day.",
+            "1",
+            "You're booked: we'll call you tomorrow, 1 October, between 9 am and noon.",
+            "2026-10-01",
+            "09:00-12:00",
+        ),
+        (
+            OPEN_TIME,  # 10:00: the morning window has begun, and is not offered today
+            "zh-CN",
+            "请选择今天（11月23日）方便回电的时间。下午请按2，晚上请按3。",
+            "2",
+            "预约成功，我们会在今天（11月23日）下午2点到6点之间给您回电，请留意来电。",
+            "2026-11-23",
+            "14:00-18:00",
+        ),
+    ],
+)
+def test_a_booked_callback_names_its_day_and_hours_and_offers_only_worked_windows(
+    flow, now, lang, asked, key, said, day, window
+):
+    question = _windows_asked(flow, now, lang)
+    assert asked in _text(_doc(question))
+    booked = _pick(flow, question, now, key)
+    assert said in _text(_doc(booked))
+    request = booked.callback
+    assert request is not None
+    assert (request.day.isoformat(), request.window) == (day, window)
+    assert request.origin.lang == lang
+
+
+def test_a_window_agents_do_not_work_that_day_cannot_be_booked(flow):
+    """On the eve of a holiday whose hours end at 18:00, key 3 (the evening) is no choice."""
+    question = _windows_asked(flow, HOLIDAY_EVE)
+    refused = _pick(flow, question, HOLIDAY_EVE, "3")
+    assert refused.callback is None and refused.node == "callback"
+    assert "抱歉，您的输入有误" in _text(_doc(refused))
+
+
+def test_every_key_the_window_question_names_books_and_no_other(flow):
+    """The words and the keys agree: each key said books its window; the rest do not."""
+    for now in (CLOSED_TIME, HOLIDAY_EVE, OPEN_TIME, OPEN_TIME.replace(hour=19)):
+        question = _windows_asked(flow, now)
+        text = _text(_doc(question))
+        for key in "123":
+            booked = _pick(flow, question, now, key)
+            assert (f"请按{key}" in text) == (booked.callback is not None), (now, key, text)

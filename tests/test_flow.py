@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr.call.flow import Flow
+from ivr.call.flow import Flow, Origin, Recording
 from ivr.call.state import CallState
 from ivr.call.verbs import Gather
 from ivr.menu.loading import load_menus
@@ -99,3 +99,69 @@ def test_without_not_understood_words_speech_hears_the_invalid_words(tmp_path):
     main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
     spoken = Flow(menus).gather(main, OPEN_TIME, speech="明天天气怎么样", confidence=0.9)
     assert _words(spoken).startswith("抱歉，您的输入有误。")
+
+
+# -- where a message or callback request comes from (review 8, F2) -------------------------------
+
+
+def _state(answer) -> CallState:
+    """The state the answer's last link carries (the Redirect after a Gather, a Dial's)."""
+    last = answer.verbs[-1]
+    return last.to.state if hasattr(last, "to") else last.action.state
+
+
+def _walk(flow, now, *steps, lang="zh-CN"):
+    """Press keys and Dial outcomes from the main menu; return the last answer."""
+    answer = flow.gather(CallState(node="main", lang=lang, step=2), now, digits=steps[0])
+    for step in steps[1:]:
+        state = answer.verbs[-1].action.state if answer.node.endswith("dial") else _state(answer)
+        if step.startswith("dial:"):
+            answer = flow.dial_result(state, now, step[5:])
+        else:
+            answer = flow.gather(state, now, digits=step)
+    return answer
+
+
+def test_the_security_lines_unanswered_caller_leaves_an_urgent_message_from_stolen():
+    flow = Flow(_menus())
+    at_voicemail = _walk(flow, CLOSED_TIME, "3", "1", "1", "dial:no-answer", "1", lang="en-US")
+    assert at_voicemail.node == "voicemail"
+    state = at_voicemail.verbs[-1].to.state
+    recorded = flow.record_result(state, CLOSED_TIME, Recording("https://x/RE1", "RE1", 9))
+    assert recorded.message == Origin("en-US", "stolen", urgent=True)
+    silent = flow.record_result(state, CLOSED_TIME, None)
+    assert silent.message is None  # nothing left: nothing to store
+
+
+def test_a_callback_keeps_the_topic_before_the_agents_menus_and_is_urgent_only_from_one():
+    flow = Flow(_menus())
+    routine = _walk(flow, CLOSED_TIME, "1", "2", "0", "2")  # funds_not_arrived, agent, callback
+    assert routine.node == "callback"
+    confirm = flow.callback(_state(routine), CLOSED_TIME, "+8613800138000")
+    kept = flow.callback(_state(confirm), CLOSED_TIME, "+8613800138000", "1")
+    assert kept.callback is not None
+    assert kept.callback.origin == Origin("zh-CN", "funds_not_arrived", urgent=False)
+    # Back at the main menu, a caller starts over: no topic.
+    fresh = _walk(flow, CLOSED_TIME, "0", "2")
+    assert _state(fresh).topic == "" and flow.origin(_state(fresh)) == Origin("zh-CN")
+
+
+def test_a_topic_in_an_edited_url_that_names_no_topic_is_dropped():
+    flow = Flow(_menus())
+    for topic in ("after_hours", "main", "nosuchnode"):
+        state = CallState(node="voicemail", lang="zh-CN", step=5, topic=topic)
+        recorded = flow.record_result(state, CLOSED_TIME, Recording("https://x/RE1", "RE1", 9))
+        assert recorded.message == Origin("zh-CN", "", urgent=False)
+
+
+# -- switching language mid-call (review 8, F7) ------------------------------------------------
+
+
+def test_asking_for_another_language_replays_the_same_menu_and_back_still_leads_home():
+    flow = Flow(_menus())
+    payments = _walk(flow, OPEN_TIME, "1")
+    switched = flow.gather(_state(payments), OPEN_TIME, speech="我要英文服务")
+    assert (switched.node, switched.lang) == ("payments", "en-US")
+    assert "For a failed payment, press 1." in _words(switched)
+    back = flow.gather(_state(switched), OPEN_TIME, digits="#")
+    assert (back.node, back.lang) == ("main", "en-US")

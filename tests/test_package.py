@@ -94,7 +94,7 @@ def test_the_installed_package_validates_simulates_migrates_and_serves(installed
 
     migrated = ivr(installed, "db", "upgrade")
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema at revision 0004" in migrated.stdout
+    assert "schema at revision 0005" in migrated.stdout
     assert (
         installed / "work" / "instance" / "ivr.sqlite3"
     ).exists()  # ./instance, not site-packages

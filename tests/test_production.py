@@ -427,7 +427,9 @@ def leave_message(url: str, n: int, duration: str = "12") -> bool:
 
 def book_callback(url: str, n: int) -> bool:
     """Call n picks a callback window; return whether the caller was told it is booked."""
-    fields = {"CallSid": f"CA{n:032d}", "From": CALLER, "Digits": "1"}
+    # The evening (3) is offered at any hour of an ordinary day: the next window not yet
+    # begun (the server keeps real time here).
+    fields = {"CallSid": f"CA{n:032d}", "From": CALLER, "Digits": "3"}
     return kept(served_twiml(signed_post(url, CALLBACK, fields)), "预约成功")
 
 

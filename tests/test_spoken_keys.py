@@ -388,11 +388,12 @@ def test_at_the_stolen_answer_other_requests_keep_their_way(menus, lang, said, n
     ],
 )
 def test_a_language_asked_for_anywhere_switches_language(menus, node, lang, said, now_lang):
-    """Review F1: away from the main menu too, a language asked for is its key there (the
-    main menu in that language), never a topic ("英文服务" is not 别的服务)."""
+    """Review F1: away from the main menu too, a language asked for is the main menu's
+    language option, never a topic ("英文服务" is not 别的服务); review 8 (F7): the caller
+    hears the same menu or answer again, in that language."""
     state = CallState(node=node, lang=lang, step=3)
     answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
-    assert (answer.node, answer.lang) == ("main", now_lang), answer.outcome
+    assert (answer.node, answer.lang) == (node, now_lang), answer.outcome
 
 
 @pytest.mark.parametrize(("lang", "said"), [("zh-CN", "我要中文服务"), ("en-US", "English please")])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -53,12 +54,14 @@ _CALLBACK = {
         "readback": "您输入的号码是{digits}。确认请按1，重新输入请按2。",
         "bad_number": "抱歉，这个号码无法回拨，请重新输入。",
         "bad_number_hint": "抱歉，这个号码无法回拨。请输入{hint}。",
-        "windows": "请选择方便回电的时间。",
+        "windows": "请选择{day}方便回电的时间。",
         "window": "{label}",  # one choice of time: "上午请按1"
+        "left_out": "当天{labels}没有客服值班。",  # windows agents do not work that day
+        "and": "和",
         "no_input": "抱歉，我们没有收到您的选择。",
         "no_number": "抱歉，我们没有收到您输入的号码。",
         "invalid": "抱歉，您的输入有误。",
-        "thanks": "好的，我们会在{window}给您回电。",
+        "thanks": "预约成功，我们会在{when}给您回电，请留意来电。",
         "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
         "kept": "您的回电请求已登记，我们会在服务时间内尽快给您回电。",
         "not_booked": "抱歉，未能为您预约回电。",
@@ -72,12 +75,14 @@ _CALLBACK = {
         "readback": "You entered {digits}. To confirm, press 1. To enter it again, press 2.",
         "bad_number": "Sorry, we cannot call that number. Please enter it again.",
         "bad_number_hint": "Sorry, we cannot call that number. Please enter {hint}.",
-        "windows": "When should we call you back?",
+        "windows": "When should we call you back {day}?",
         "window": "for a call {label}",  # "For a call in the morning, press 1"
+        "left_out": "No agents work {labels} that day.",
+        "and": " or ",
         "no_input": "Sorry, we did not get your choice.",
         "no_number": "Sorry, we did not get a number.",
         "invalid": "Sorry, that is not one of the choices.",
-        "thanks": "Thank you. We will call you back {window}.",
+        "thanks": "You're booked: we'll call you {when}.",
         "anytime": "We did not get a time, so we will call you back as soon as we can "
         "during our opening hours.",
         "kept": "Your callback request is booked. We will call you back as soon as we can "
@@ -188,6 +193,7 @@ class Answer:
     lang: str
     path: tuple[str, ...] = ()  # every node passed through on the way, for coverage
     callback: CallbackRequest | None = None  # a request to store before answering
+    message: Origin | None = None  # a message left: where it comes from (stored before too)
     score: float | None = None  # how well speech matched the node it led to (None: no speech)
     # Why it went where it went, for the simulator (never logged: `heard` is caller words):
     hours: tuple[tuple[str, bool], ...] = ()  # the hours nodes passed, open or not
@@ -248,12 +254,33 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a message or callback request comes from: the caller's language and topic."""
+
+    lang: str
+    topic: str = ""  # the last topic node before it ("stolen"); "" from the main menu
+    urgent: bool = False  # that topic is marked urgent in the menus
+
+
+@dataclass(frozen=True)
 class CallbackRequest:
     """A caller's confirmed request to be called back."""
 
     node: str
     number: str
     window: str  # e.g. "09:00-12:00", or ANY_WINDOW until the caller chooses a time
+    origin: Origin
+    day: datetime.date | None = None  # the local day of the window (None: any time)
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """When a callback can happen: the day, and the windows offered that day."""
+
+    day: datetime.date  # local, in `zone`
+    kept: Mapping[str, hours.TimeRange]  # key -> the hours agents work in the window that day
+    left_out: tuple[str, ...]  # keys of windows agents do not work in at all that day
+    zone: zoneinfo.ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -275,6 +302,27 @@ class Flow:
         agent = menus.nodes.get(menus.agent_node) if menus.agent_node else None
         closed = menus.plans.get(agent.closed) if isinstance(agent, HoursNode) else None
         self._agent_offers = closed.keywords if closed is not None else {}
+        nodes = menus.nodes
+        # A topic is what a caller chose to hear about: a menu or an answer, but not the
+        # main menu (where a caller starts over) nor a menu offering a message or a
+        # callback (reached because nobody could answer: the topic is the one before it).
+        self.topics = frozenset(
+            node_id
+            for node_id, node in nodes.items()
+            if isinstance(node, MenuNode | AnswerNode)
+            and node_id != menus.main_menu
+            and not any(
+                isinstance(nodes.get(o.to), CallbackNode | RecordNode)
+                for o in node.options.values()
+            )
+        )
+
+    def origin(self, state: CallState) -> Origin:
+        """Where a message or callback request left in this state comes from."""
+        topic = state.topic if state.topic in self.topics else ""
+        node = self.menus.nodes.get(topic)
+        urgent = isinstance(node, MenuNode | AnswerNode) and node.urgent
+        return Origin(state.lang, topic, urgent)
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -350,7 +398,8 @@ class Flow:
         if gone and recording is not None:
             said = self._words(state, _MESSAGE_KEPT[phrases.family(state.lang)])
             main = self._reset(state)
-            return self._go(main, self.menus.main_menu, now, (), "recorded", carried=said)
+            answer = self._go(main, self.menus.main_menu, now, (), "recorded", carried=said)
+            return replace(answer, message=self.origin(state))
         if not isinstance(node, RecordNode):
             return self._go(self._reset(state), self.menus.main_menu, now, (), "not-a-record")
         words = node.thanks if recording else node.no_message
@@ -359,9 +408,12 @@ class Flow:
             again = replace(state, fails=1)
             return self._go(again, state.node, now, (), "no message -> again", carried=said)
         outcome = "recorded" if recording else "no message"
+        message = self.origin(state) if recording else None
         if node.next is None:
-            return Answer((*said, Hangup()), state.node, outcome, state.lang)
-        return self._go(state, node.next, now, (), outcome, carried=said)
+            answer = Answer((*said, Hangup()), state.node, outcome, state.lang)
+        else:
+            answer = self._go(state, node.next, now, (), outcome, carried=said)
+        return replace(answer, message=message)
 
     def callback(
         self,
@@ -377,7 +429,11 @@ class Flow:
         """
         gone = state.node not in self.menus.nodes  # a reload removed it during the request
         confirmed = state.stage == "window" and state.number  # (a number the caller confirmed)
-        request = CallbackRequest(state.node, state.number, ANY_WINDOW) if confirmed else None
+        request = (
+            CallbackRequest(state.node, state.number, ANY_WINDOW, self.origin(state))
+            if confirmed
+            else None
+        )
         state = self._checked(state)
         node = self.menus.nodes[state.node]
         if gone and request is not None:
@@ -394,7 +450,7 @@ class Flow:
         if not state.stage:  # just arrived
             said = self.menus.say(state.node, node.intro, state.lang)
             stage = "confirm" if own else "enter"
-            return self._ask(replace(state, stage=stage), node, said, "callback start", own)
+            return self._ask(replace(state, stage=stage), node, now, said, "callback start", own)
         if not digits:
             # Asked for a number, not a choice: silence there hears so.
             words = (
@@ -410,7 +466,7 @@ class Flow:
         if digits == keys.back:  # alone: a number never starts with the back key
             return self._back_out(state, now, f"keys {digits} -> back", kept)
         if keys.repeat and keys.repeat in digits:
-            return self._ask(state, node, (), f"keys {digits} -> repeat", own)
+            return self._ask(state, node, now, (), f"keys {digits} -> repeat", own)
         if state.stage == "enter":
             typed = digits.rstrip("#")
             number = numbers.callable_number(typed, node.country) if typed.isdigit() else None
@@ -418,6 +474,7 @@ class Flow:
                 return self._ask(
                     replace(state, stage="readback", number=number, fails=0),
                     node,
+                    now,
                     (),
                     "number typed",
                     own,
@@ -425,19 +482,27 @@ class Flow:
             state = replace(state, stage="enter-again")
             return self._callback_retry(state, node, now, (), "bad number", own)
         if state.stage == "confirm" and digits == "1" and own:
-            return self._number_confirmed(state, node, own, f"keys {digits}", own)
+            return self._number_confirmed(state, node, now, own, f"keys {digits}", own)
         if state.stage == "readback" and digits == "1" and state.number:
-            return self._number_confirmed(state, node, state.number, f"keys {digits}", own)
+            return self._number_confirmed(state, node, now, state.number, f"keys {digits}", own)
         if state.stage in ("confirm", "readback") and digits in ("1", "2"):
             return self._ask(
-                replace(state, stage="enter", number="", fails=0), node, (), f"keys {digits}", own
+                replace(state, stage="enter", number="", fails=0),
+                node,
+                now,
+                (),
+                f"keys {digits}",
+                own,
             )
-        if state.stage == "window" and digits in node.windows and state.number:
+        slots = self._slots(node, now) if state.stage == "window" else None
+        if slots is not None and digits in slots.kept and state.number:
             window = node.windows[digits]
             label = window.label.get(state.lang, window.hours)
+            when = self._when(slots, digits, now, state.lang)
             template = (node.thanks or {}).get(state.lang) or _callback_words(state)["thanks"]
-            said = self._words(state, template.replace("{window}", label))
-            return self._callback_saved(state, node, now, said, window.hours)
+            said = self._words(state, template.replace("{when}", when).replace("{window}", label))
+            hours_said = str(slots.kept[digits])  # the agents' hours that day applied
+            return self._callback_saved(state, node, now, said, hours_said, slots.day)
         if digits == keys.main:
             done = replace(state, back=(), stage="", number="", fails=0)
             return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main", kept)
@@ -523,14 +588,24 @@ class Flow:
         return Answer(verbs, state.node, f"keys {digits or 'none'} -> record", state.lang)
 
     def _number_confirmed(
-        self, state: CallState, node: CallbackNode, number: str, outcome: str, own: str
+        self,
+        state: CallState,
+        node: CallbackNode,
+        now: datetime.datetime,
+        number: str,
+        outcome: str,
+        own: str,
     ) -> Answer:
         """Keep the request as soon as the number is confirmed (for any time), so a caller
         who hangs up at the time question loses nothing; the time chosen next fills it in
         (the records keep one request per call and number)."""
         asking = replace(state, stage="window", number=number, fails=0, booked=True)
-        answer = self._ask(asking, node, (), outcome, own)
-        return replace(answer, callback=CallbackRequest(state.node, number, ANY_WINDOW))
+        if self._slots(node, now) is None:  # no agent works in any window soon: no question
+            said = self._words(asking, _callback_words(state)["kept"])
+            return self._callback_saved(asking, node, now, said, ANY_WINDOW)
+        answer = self._ask(asking, node, now, (), outcome, own)
+        request = CallbackRequest(state.node, number, ANY_WINDOW, self.origin(state))
+        return replace(answer, callback=request)
 
     def _callback_saved(
         self,
@@ -539,9 +614,10 @@ class Flow:
         now: datetime.datetime,
         said: tuple,
         window: str,
+        day: datetime.date | None = None,
     ) -> Answer:
         """Keep the request (stored before the answer goes back) and go on."""
-        request = CallbackRequest(state.node, state.number, window)
+        request = CallbackRequest(state.node, state.number, window, self.origin(state), day)
         done = replace(state, stage="", number="", fails=0, booked=True)
         outcome = "callback saved" if window != ANY_WINDOW else "callback saved, any time"
         if node.next is None:
@@ -584,7 +660,7 @@ class Flow:
     ) -> Answer:
         state = replace(state, fails=state.fails + 1)
         if state.fails < _filled_in(node.max_failures):
-            return self._ask(state, node, said, outcome, own)
+            return self._ask(state, node, now, said, outcome, own)
         words = _callback_words(state)
         # Giving up: the last apology gives way to what happens now.
         if state.stage == "window" and state.number:
@@ -608,7 +684,13 @@ class Flow:
         return self._go(done, target, now, (), f"{outcome} -> on_max", carried=said)
 
     def _ask(
-        self, state: CallState, node: CallbackNode, said: tuple, outcome: str, own: str
+        self,
+        state: CallState,
+        node: CallbackNode,
+        now: datetime.datetime,
+        said: tuple,
+        outcome: str,
+        own: str,
     ) -> Answer:
         words = _callback_words(state)
         sep = "" if phrases.family(state.lang) == "zh" else " "
@@ -619,11 +701,7 @@ class Flow:
             spoken = numbers.as_dialled(state.number, node.country)
             text = words["readback"].replace("{digits}", " ".join(spoken))
         elif state.stage == "window":
-            items = [
-                (words["window"].replace("{label}", w.label.get(state.lang, w.hours)), key)
-                for key, w in node.windows.items()
-            ]
-            text = words["windows"] + sep + phrases.choices(items, state.lang)
+            text = self._windows_asked(state, node, now)
         elif state.stage == "enter-again":  # after a number we cannot call: what is expected
             text = words["bad_number_hint"].replace("{hint}", hint) if hint else words["bad_number"]
             state = replace(state, stage="enter")
@@ -645,6 +723,51 @@ class Flow:
         )
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
 
+    def _slots(self, node: CallbackNode, now: datetime.datetime) -> _Slots | None:
+        """The day a callback would happen and the windows agents work in then; None when
+        none is in sight."""
+        name = node.schedule
+        if name is None:  # the agents' schedule: that of the agent node's hours
+            agent = self.menus.nodes.get(self.menus.agent_node or "")
+            name = agent.schedule if isinstance(agent, HoursNode) else None
+        schedule = self.menus.schedules.get(name) if name else None
+        # Without a schedule, days are counted where the menu's first schedule is.
+        zoned = schedule or next(iter(self.menus.schedules.values()), None)
+        zone = zoned.zone if zoned is not None else zoneinfo.ZoneInfo("UTC")
+        windows = {key: hours.TimeRange.parse(w.hours) for key, w in node.windows.items()}
+        found = hours.callback_day(schedule, windows, now, zone)
+        if found is None:
+            return None
+        day, kept = found
+        left_out = tuple(
+            key for key, w in windows.items() if hours.kept_window(schedule, day, w) is None
+        )
+        return _Slots(day, kept, left_out, zone)
+
+    def _when(self, slots: _Slots, key: str, now: datetime.datetime, lang: str) -> str:
+        """The day and hours a callback is booked for: "明天（11月25日）晚上6点到8点之间"."""
+        named = hours.describe_day(slots.day, now, slots.zone, lang)
+        sep = "" if phrases.family(lang) == "zh" else ", "
+        return named + sep + hours.describe_window(slots.kept[key], lang)
+
+    def _windows_asked(self, state: CallState, node: CallbackNode, now: datetime.datetime) -> str:
+        """The question of time: the day, the windows agents work in then by their keys, and
+        those left out because agents do not work then (a holiday's shorter hours); one
+        already begun today needs no word."""
+        words = _callback_words(state)
+        sep = "" if phrases.family(state.lang) == "zh" else " "
+        slots = self._slots(node, now)
+        if slots is None:  # (the request was kept without this question)
+            return words["kept"]
+        labels = {key: w.label.get(state.lang, w.hours) for key, w in node.windows.items()}
+        items = [(words["window"].replace("{label}", labels[key]), key) for key in slots.kept]
+        named = hours.describe_day(slots.day, now, slots.zone, state.lang)
+        text = words["windows"].replace("{day}", named) + sep + phrases.choices(items, state.lang)
+        if slots.left_out:
+            left = words["and"].join(labels[key] for key in slots.left_out)
+            text += sep + words["left_out"].replace("{labels}", left)
+        return text
+
     def _words(self, state: CallState, text: str) -> tuple[Say, ...]:
         return self.menus.say(state.node, {state.lang: text}, state.lang)
 
@@ -656,6 +779,8 @@ class Flow:
         state = replace(state, step=state.step + 1)  # the links this answer writes
         if state.lang not in menus.languages:
             state = replace(state, lang=menus.languages[0])
+        if state.topic not in self.topics:  # an edited URL, or a node a reload removed
+            state = replace(state, topic="")
         if state.node not in menus.nodes:
             return CallState(
                 node=menus.main_menu,
@@ -663,6 +788,7 @@ class Flow:
                 step=state.step,
                 told=state.told,
                 booked=state.booked,
+                topic=state.topic,
             )
         back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
@@ -742,11 +868,13 @@ class Flow:
                 if not no:
                     return self._choose(state, plan, key, now, said)
                 declined = True
-        if not declined and (language := self._language_asked(state, speech)) is not None:
-            main, key, lang = language
+        if not declined and (lang := self._language_asked(state, speech)) is not None:
             if lang == state.lang:  # "说中文" in Mandarin: the menu again
                 return self._menu(state, plan, (), full=True, outcome=f"{said} -> same language")
-            return self._choose(state, main, key, now, f"{said} -> language")
+            # The same menu or answer again, in the new language: the caller keeps their
+            # place, and '#' still leads where it did. The global keys are announced anew.
+            switched = replace(state, lang=lang, told=False, fails=0, silences=0)
+            return self._go(switched, state.node, now, (), f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, declined", spoken=True
@@ -792,9 +920,9 @@ class Flow:
         words = self._agent_offers.get(state.lang, ())
         return any(not no for _, no in keywords_said(speech, words))
 
-    def _language_asked(self, state: CallState, speech: str) -> tuple[MenuPlan, str, str] | None:
-        """The main menu, its language key and that language, when `speech` asks for a
-        language anywhere else ("我要英文服务", "Chinese please"): never a topic to match."""
+    def _language_asked(self, state: CallState, speech: str) -> str | None:
+        """The language `speech` asks for anywhere but the main menu ("我要英文服务",
+        "Chinese please"), by the main menu's language options: never a topic to match."""
         main = self.menus.plans.get(self.menus.main_menu)
         if main is None or state.node == self.menus.main_menu:  # (there, its own keywords)
             return None
@@ -806,7 +934,7 @@ class Flow:
         words = [(word, key) for word, key in main.keywords.get(state.lang, ()) if key in languages]
         for key, no in keywords_said(speech, words):
             if not no:
-                return main, key, languages[key]
+                return languages[key]
         return None
 
     def _spoken(
@@ -1023,6 +1151,7 @@ class Flow:
                     told=state.told,
                     via=via,
                     booked=state.booked,
+                    topic=self._topic(target, state.topic),
                 )
                 answer = self._menu(
                     arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
@@ -1039,6 +1168,7 @@ class Flow:
                 step=state.step,
                 told=state.told,
                 booked=state.booked,
+                topic=state.topic,
             )
             if isinstance(node, MessageNode):
                 if node.hangup or node.next is None:  # the checker makes it one or the other
@@ -1081,6 +1211,13 @@ class Flow:
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
+
+    def _topic(self, arrived: str, topic: str) -> str:
+        """The topic on arriving at a menu or answer: itself, none at the main menu, else
+        the one before (a menu offering a message or callback is no topic)."""
+        if arrived == self.menus.main_menu:
+            return ""
+        return arrived if arrived in self.topics else topic
 
     def _closed(
         self, node_id: str, node: HoursNode, now: datetime.datetime, lang: str

@@ -36,6 +36,7 @@ class CallState:
     ask: tuple[str, ...] = ()  # the nodes a "did you mean A or B?" question offers (keys 1, 2)
     via: str = ""  # the hours node whose closed line led to this menu: '*' says it again
     booked: bool = False  # a callback request of this call is kept (a later try fails softly)
+    topic: str = ""  # the last topic (menu or answer) passed: what a message left is about
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters that carry this state (zeros left out)."""
@@ -58,6 +59,8 @@ class CallState:
             query["via"] = self.via
         if self.booked:
             query["cb"] = "1"
+        if self.topic:
+            query["tp"] = self.topic
         return query
 
     @classmethod
@@ -83,6 +86,7 @@ class CallState:
             ask=ask,
             via=via if _ID.match(via := args.get("via", "")) else "",
             booked=args.get("cb") == "1",
+            topic=topic if _ID.match(topic := args.get("tp", "")) else "",
         )
 
 

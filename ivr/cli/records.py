@@ -120,7 +120,7 @@ def report_command(
     elif fmt == "csv":
         click.echo(to_csv(report), nl=False)
     else:
-        print_report(report, Console())
+        print_report(report, _console())
     if chart is not None:
         try:
             chart.write_text(svg_chart(report), encoding="utf-8")
@@ -149,7 +149,7 @@ def _open_items(
         zone = report_zone(_menus())
         stamp = table.c.recorded_at if voicemails else table.c.requested_at
         query = select(table).where(*not_starting(table.c.call_sid, _skipped(simulated)))
-        query = query.order_by(stamp, table.c.id)
+        query = query.order_by(table.c.urgent.desc(), stamp, table.c.id)  # urgent first
         if not everything:
             query = query.where(~table.c.handled)
         with engine.connect() as connection:
@@ -159,6 +159,8 @@ def _open_items(
     show = voicemail_row if voicemails else callback_row
     return [show(row, zone, masked=not unmask) for row in rows]
 
+
+LIST_WIDTH = 132  # the callback list's columns, each whole
 
 _LIST_OPTIONS = [
     click.option("--all", "everything", is_flag=True, help="Include handled ones."),
@@ -216,7 +218,13 @@ def _print_items(
     elif not rows:
         click.echo(f"no open {what}")
     else:
-        Console().print(table(rows, f"{len(rows)} {what}"))
+        _console().print(table(rows, f"{len(rows)} {what}"))
+
+
+def _console() -> Console:
+    """A console at least as wide as the lists of work: a number, day or topic is never
+    cut to an ellipsis (a narrow terminal wraps the lines instead)."""
+    return Console(width=max(Console().width, LIST_WIDTH))
 
 
 def print_misses(since: str | None, unmask: bool = False) -> None:

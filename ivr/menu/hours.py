@@ -332,6 +332,94 @@ def describe_next_opening(opening: dt.datetime, now: dt.datetime, lang: str) -> 
     return f"We will be open again {when} at {_en_clock(minutes)}."
 
 
+# --- callback windows -----------------------------------------------------------------
+
+CALLBACK_DAYS = 14  # how far ahead a callback is booked: past that, a person decides
+
+
+def kept_window(schedule: Schedule | None, day: dt.date, window: TimeRange) -> TimeRange | None:
+    """The part of a window of a local day in which the schedule is open (its earliest
+    part when the schedule breaks it up), or None; the whole window without a schedule."""
+    if schedule is None:
+        return window
+    ranges = [(r.start_minutes, r.end_minutes) for r in schedule.hours_on(day)]
+    before = schedule.hours_on(day - dt.timedelta(days=1))  # past midnight into this day
+    ranges += [(r.start_minutes - MINUTES_PER_DAY, r.end_minutes - MINUTES_PER_DAY) for r in before]
+    pieces = sorted(
+        (max(start, window.start_minutes), min(end, window.end_minutes)) for start, end in ranges
+    )
+    for start, end in pieces:
+        if start < end:
+            return TimeRange(dt.time(*divmod(start, 60)), end)
+    return None
+
+
+def callback_day(
+    schedule: Schedule | None,
+    windows: Mapping[str, TimeRange],
+    now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+) -> tuple[dt.date, dict[str, TimeRange]] | None:
+    """The first local day from today on which some window can still be kept, with the
+    windows kept that day (key -> the hours agents work in it); None within CALLBACK_DAYS.
+
+    A window is kept on a day when agents work in it then; today only if it has not begun,
+    so the caller is never promised hours already under way.
+    """
+    _require_aware(now)
+    local = now.astimezone(zone)
+    for offset in range(CALLBACK_DAYS):
+        day = local.date() + dt.timedelta(days=offset)
+        kept = {}
+        for key, window in windows.items():
+            hours = kept_window(schedule, day, window)
+            if hours is not None and _at(day, hours.start_minutes, zone) > now:
+                kept[key] = hours
+        if kept:
+            return day, kept
+    return None
+
+
+def describe_day(day: dt.date, now: dt.datetime, zone: zoneinfo.ZoneInfo, lang: str) -> str:
+    """Name a local day for a caller: "明天（11月25日）", "tomorrow, 25 November",
+    "10月8日（星期四）", "on Thursday, 8 October"."""
+    today = now.astimezone(zone).date()
+    with_year = day >= _add_year(today)
+    if _is_chinese(lang):
+        date = f"{day.year}年" * with_year + f"{day.month}月{day.day}日"
+        if day == today:
+            return f"今天（{date}）"
+        if day == today + dt.timedelta(days=1):
+            return f"明天（{date}）"
+        return f"{date}（{_ZH_WEEKDAYS[day.weekday()]}）"
+    date = f"{day.day} {_EN_MONTHS[day.month - 1]}" + f" {day.year}" * with_year
+    if day == today:
+        return f"today, {date}"
+    if day == today + dt.timedelta(days=1):
+        return f"tomorrow, {date}"
+    return f"on {_EN_WEEKDAYS[day.weekday()]}, {date}"
+
+
+def describe_window(hours: TimeRange, lang: str) -> str:
+    """Say a callback window's hours: "晚上6点到8点之间", "between 6 and 8 pm"."""
+    start, end = hours.start_minutes, hours.end_minutes
+    if _is_chinese(lang):
+        # A window that starts at 18:00 is an evening one ("晚上6点"), though 18:00 closes
+        # an afternoon ("下午6点").
+        first = _zh_clock(start).replace("下午", "晚上") if start >= 18 * 60 else _zh_clock(start)
+        last = _zh_clock(end)
+        period = re.match(r"\D+", first)
+        if period and last.startswith(period.group()):
+            last = last[len(period.group()) :]
+        return f"{first}到{last}之间"
+    first, last = _en_clock(start).lower(), _en_clock(end).lower()
+    if end == 12 * 60:
+        last = "noon"
+    elif first[-2:] == last[-2:]:
+        first = first[:-3]  # "6 pm" -> "6" before "and 8 pm"
+    return f"between {first} and {last}"
+
+
 # --- holidays -------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ _PLACEHOLDER = re.compile(r"\{retention_days\}")
 _BRACED = re.compile(r"\{([^{}]*)\}")  # a placeholder, or what a caller would hear as written
 # What the words of each place fill in ({retention_days} in every node's words).
 _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
-    (CallbackNode, "thanks"): ("window",),
+    (CallbackNode, "thanks"): ("when", "window"),
     (HoursNode, "closed_message"): ("hours", "next_open"),
 }
 
@@ -653,11 +653,12 @@ class _Checker:
         for name, block in self.m.schedules.items():
             self.schedules[name] = schedule_from_model(name, block)
         for node_id, node in self.m.nodes.items():
-            if isinstance(node, HoursNode) and node.schedule not in self.m.schedules:
+            schedule = node.schedule if isinstance(node, HoursNode | CallbackNode) else None
+            if schedule is not None and schedule not in self.m.schedules:
                 self.add(
                     ("nodes", node_id, "schedule"),
-                    f"unknown schedule '{node.schedule}'",
-                    did_you_mean(node.schedule, self.m.schedules) or "add it under 'schedules'",
+                    f"unknown schedule '{schedule}'",
+                    did_you_mean(schedule, self.m.schedules) or "add it under 'schedules'",
                 )
 
     # -- menus --------------------------------------------------------------------------------

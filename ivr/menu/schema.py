@@ -180,6 +180,11 @@ class MenuNode(_Node):
         description="With defaults.global_keys_intro: announce the global keys here if "
         "the call has not heard them yet. Off for menus that end a call (after hours).",
     )
+    urgent: bool = Field(
+        default=False,
+        description="A topic to act on first: a message or callback request left after "
+        "it (its last menu or answer) is marked urgent and listed first.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -211,6 +216,11 @@ class AnswerNode(_Node):
         default_factory=dict, description="Choices of this answer's own, named after it."
     )
     timeout: Seconds | None = None
+    urgent: bool = Field(
+        default=False,
+        description="A topic to act on first: a message or callback request left after "
+        "it (its last menu or answer) is marked urgent and listed first.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -322,7 +332,16 @@ class CallbackNode(_Node):
         description="What number to type, for the country: '11位手机号，或带区号的固定电话'. "
         "Said when the caller is asked to type one and after a number that cannot be called.",
     )
-    thanks: Text | None = Field(default=None, description="Said once the request is saved.")
+    thanks: Text | None = Field(
+        default=None,
+        description="Said once the request is saved; {when} is filled in with the day and "
+        "hours ('明天（11月25日）晚上6点到8点之间'), {window} with the window's label.",
+    )
+    schedule: str | None = Field(
+        default=None,
+        description="The agents' schedule: a window is offered on a day only for the hours "
+        "they work in it. Default: the schedule of the agent node's hours.",
+    )
     max_failures: Retries | None = None
     on_max: NodeId | None = None
     next: NodeId | None = Field(

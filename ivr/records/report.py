@@ -202,7 +202,7 @@ def build_report(
                 *_between(recording.recorded_at, since, until),
                 *not_starting(recording.call_sid, skip_call_sids),
             )
-            .order_by(recording.recorded_at, recording.id)
+            .order_by(recording.urgent.desc(), recording.recorded_at, recording.id)
         ).all()
         callbacks = session.execute(
             select(tables.callbacks)
@@ -211,7 +211,7 @@ def build_report(
                 *_between(callback.requested_at, since, until),
                 *not_starting(callback.call_sid, skip_call_sids),
             )
-            .order_by(callback.requested_at, callback.id)
+            .order_by(callback.urgent.desc(), callback.requested_at, callback.id)
         ).all()
 
     local = [start.astimezone(zone) for start in starts]
@@ -306,6 +306,9 @@ def voicemail_row(r: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str,
         "duration": r.duration,
         "url": r.url,
         "transcription": r.transcription,
+        "language": r.language,
+        "topic": r.topic,
+        "urgent": r.urgent,
         "handled": r.handled,
     }
 
@@ -316,7 +319,11 @@ def callback_row(c: Row[Any], zone: datetime.tzinfo, masked: bool) -> dict[str, 
         "caller": mask_number(c.caller) if masked else c.caller,
         "number": mask_number(c.number) if masked else c.number,
         "window": c.window,
+        "date": c.window_date.isoformat() if c.window_date else None,  # the window's day
         "at": c.requested_at.astimezone(zone).isoformat(timespec="seconds"),
+        "language": c.language,
+        "topic": c.topic,
+        "urgent": c.urgent,
         "handled": c.handled,
     }
 
@@ -432,6 +439,8 @@ def voicemail_table(rows: list[dict[str, Any]], title: str) -> Table:
         title,
         "id",
         "kind",
+        "topic",
+        "lang",
         "caller",
         "when",
         "s",
@@ -442,6 +451,8 @@ def voicemail_table(rows: list[dict[str, Any]], title: str) -> Table:
         table.add_row(
             str(v["id"]),
             plain_text(v["kind"]),
+            _topic(v),
+            plain_text(v["language"] or ""),
             plain_text(v["caller"] or ""),
             _when(v["at"]),
             str(v["duration"] or ""),
@@ -455,18 +466,36 @@ def callback_table(rows: list[dict[str, Any]], title: str) -> Table:
     """Tabulate callback requests for the terminal."""
     handled = any(c["handled"] for c in rows)
     table = _table(
-        title, "id", "caller", "call back on", "window", "asked", *(["handled"] if handled else [])
+        title,
+        "id",
+        "topic",
+        "lang",
+        "caller",
+        "call back on",
+        "date",
+        "window",
+        "asked",
+        *(["handled"] if handled else []),
     )
     for c in rows:
         table.add_row(
             str(c["id"]),
+            _topic(c),
+            plain_text(c["language"] or ""),
             plain_text(c["caller"] or ""),
             plain_text(c["number"]),
+            c["date"] or "",
             plain_text(c["window"]),
             _when(c["at"]),
             *(["yes" if c["handled"] else ""] if handled else []),
         )
     return table
+
+
+def _topic(item: dict[str, Any]) -> Text:
+    """The topic a message or request came from, marked when urgent: "URGENT stolen"."""
+    topic = plain_text(item["topic"] or "")
+    return Text.assemble(("URGENT ", "bold red"), topic) if item["urgent"] else topic
 
 
 def plain_text(value: str) -> Text:

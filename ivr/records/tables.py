@@ -8,10 +8,12 @@ these SQLAlchemy Core tables; no other module spells out a column.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -61,6 +63,16 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+def _origin() -> list[Column[Any]]:
+    """Where a message or callback request comes from: the caller's language, the topic
+    (the menu or answer before it) and whether that topic is urgent (listed first)."""
+    return [
+        Column("language", String(16)),
+        Column("topic", String(64)),
+        Column("urgent", Boolean, nullable=False, default=False, server_default=false()),
+    ]
 
 
 def _call_sid() -> Column[str]:
@@ -118,6 +130,7 @@ recordings = Table(  # a voicemail or feedback message, with Twilio's transcript
     Column("recorded_at", UTCDateTime(), nullable=False),
     Column("handled", Boolean, nullable=False, default=False, server_default=false()),
     Column("handled_at", UTCDateTime()),
+    *_origin(),
 )
 
 callbacks = Table(  # a caller's confirmed request to be called back, and when
@@ -129,8 +142,10 @@ callbacks = Table(  # a caller's confirmed request to be called back, and when
     Column("caller", String(64)),
     Column("number", String(64), nullable=False),
     Column("window", String(200), nullable=False),
+    Column("window_date", Date),  # the agents' local day of the window (None: any time)
     Column("requested_at", UTCDateTime(), nullable=False),
     Column("handled", Boolean, nullable=False, default=False, server_default=false()),
     Column("handled_at", UTCDateTime()),
+    *_origin(),
     UniqueConstraint("call_sid", "number"),  # one request per call and number
 )

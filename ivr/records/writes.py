@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
     Engine,
     Executable,
     String,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from ivr.call.flow import Origin
 from ivr.call.state import ANY_WINDOW
 from ivr.logs import identifier, mask_digits
 from ivr.records import database
@@ -134,8 +136,10 @@ def message_left(
     transcription: str | None,
     transcription_status: str | None,
     at: datetime.datetime,
+    origin: Origin | None = None,
 ) -> Change:
-    """A recording was made, or its transcription arrived (in either order)."""
+    """A recording was made, or its transcription arrived (in either order); `origin`:
+    the caller's language and topic."""
     return Change(
         "recording",
         {
@@ -151,6 +155,7 @@ def message_left(
             "transcription_status": transcription_status,
             "recorded_at": at,
             "handled": False,
+            **_origin(origin),
         },
     )
 
@@ -180,10 +185,17 @@ def call_ended(
 
 
 def callback_requested(
-    call_sid: str, step: int, caller: str | None, number: str, window: str, at: datetime.datetime
+    call_sid: str,
+    step: int,
+    caller: str | None,
+    number: str,
+    window: str,
+    at: datetime.datetime,
+    day: datetime.date | None = None,
+    origin: Origin | None = None,
 ) -> Change:
-    """The caller confirmed a number to call back (`window` ANY_WINDOW until a time is
-    chosen: a later change for the same call and number gives it)."""
+    """The caller confirmed a number to call back (`window` ANY_WINDOW and no `day` until a
+    time is chosen: a later change for the same call and number gives them)."""
     return Change(
         "callback",
         {
@@ -192,10 +204,18 @@ def callback_requested(
             "caller": caller,
             "number": number,
             "window": window,
+            "window_date": day,
             "requested_at": at,
             "handled": False,
+            **_origin(origin),
         },
     )
+
+
+def _origin(origin: Origin | None) -> dict[str, Any]:
+    if origin is None:  # (a transcription: the recording's own write says where from)
+        return {"language": None, "topic": None, "urgent": False}
+    return {"language": origin.lang, "topic": origin.topic or None, "urgent": origin.urgent}
 
 
 def to_json(changes: Sequence[Change]) -> str:
@@ -221,6 +241,8 @@ def from_json(line: str) -> tuple[Change, ...]:
             for name, value in row.items():
                 if isinstance(table.c[name].type, UTCDateTime) and value is not None:
                     row[name] = datetime.datetime.fromisoformat(value)
+                elif isinstance(table.c[name].type, Date) and value is not None:
+                    row[name] = datetime.date.fromisoformat(value)
             changes.append(Change(item["kind"], row))
         return tuple(changes)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -228,7 +250,7 @@ def from_json(line: str) -> tuple[Change, ...]:
 
 
 def _time_text(value: object) -> str:
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     raise TypeError(f"cannot spool {type(value).__name__}")
 
@@ -286,6 +308,10 @@ def statements(dialect: str) -> dict[str, Executable]:
                 "transcription_status": func.coalesce(
                     recording.excluded.transcription_status, recordings.c.transcription_status
                 ),
+                # A transcription knows no origin: whichever write does keeps it.
+                "language": func.coalesce(recording.excluded.language, recordings.c.language),
+                "topic": func.coalesce(recording.excluded.topic, recordings.c.topic),
+                "urgent": or_(recording.excluded.urgent, recordings.c.urgent),
             },
         ),
         "ended": ended.on_conflict_do_update(
@@ -318,6 +344,10 @@ def statements(dialect: str) -> dict[str, Executable]:
             index_elements=[callbacks.c.call_sid, callbacks.c.number],
             set_={
                 "window": callback.excluded.window,
+                "window_date": callback.excluded.window_date,
+                "language": callback.excluded.language,
+                "topic": callback.excluded.topic,
+                "urgent": callback.excluded.urgent,
                 "step": callback.excluded.step,
                 "requested_at": case(
                     (callbacks.c.handled, callback.excluded.requested_at),

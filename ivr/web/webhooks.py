@@ -296,11 +296,23 @@ def _record_step(
                 None,
                 None,
                 now,
+                answer.message,
             )
         )
     if answer.callback is not None:
         request = answer.callback
-        left.append(callback_requested(call_sid, step, caller, request.number, request.window, now))
+        left.append(
+            callback_requested(
+                call_sid,
+                step,
+                caller,
+                request.number,
+                request.window,
+                now,
+                request.day,
+                request.origin,
+            )
+        )
     written = recorder.write(*changes, *left)
     return written if left else None
 
@@ -398,6 +410,7 @@ def _transcription(hook: Webhook) -> Reply:
                 text[:MAX_TRANSCRIPTION] if text else None,
                 (status or "")[:20] or None,
                 now,
+                hook.service.flow.origin(hook.state),
             ),
         )
     return Reply(EMPTY)

@@ -30,7 +30,7 @@ FIRST = "0001"
 def test_an_empty_database_is_migrated_to_the_newest_schema(engine):
     assert database.current_revision(engine) is None
     database.upgrade(engine)
-    assert database.current_revision(engine) == database.head_revision() == "0004"
+    assert database.current_revision(engine) == database.head_revision() == "0005"
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
         "calls",
@@ -386,7 +386,7 @@ def test_a_wrong_setting_is_no_outage_and_refuses_to_start(
 
 
 def test_db_upgrade_reports_the_revision(ivr):
-    assert "schema at revision 0004" in ivr("db", "upgrade").output
+    assert "schema at revision 0005" in ivr("db", "upgrade").output
 
 
 @pytest.mark.parametrize(
@@ -434,3 +434,22 @@ def test_unusable_database_urls_are_refused(given, says):
 def test_start_up_finds_the_newest_migration_without_alembic():
     """Migrations are numbered, so the file names tell start-up the head Alembic would."""
     assert database.newest_migration() == database.head_revision()
+
+
+def test_0005_keeps_older_messages_and_requests_with_the_calls_language(engine):
+    """0005: language, topic and urgency for both, the window's day for callbacks. Rows
+    kept before are not urgent and have no topic or day; their language is the call's."""
+    database.upgrade(engine, "0004")
+    insert_old_rows(engine)
+    database.upgrade(engine)
+    with engine.connect() as session:
+        message = session.execute(select(tables.recordings)).one()
+        request = session.execute(select(tables.callbacks)).one()
+    assert (message.language, message.topic, message.urgent) == ("zh-CN", None, False)
+    assert (request.language, request.topic, request.urgent) == ("zh-CN", None, False)
+    assert (request.window, request.window_date) == ("09:00-12:00", None)
+    database.downgrade(engine, "0004")
+    assert counts(engine) == {"calls": 1, "events": 1, "recordings": 1, "callbacks": 1}
+    assert "window_date" not in {c["name"] for c in inspect(engine).get_columns("callbacks")}
+    database.upgrade(engine)
+    assert counts(engine)["callbacks"] == 1

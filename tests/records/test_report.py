@@ -479,6 +479,9 @@ def test_stored_fields_reach_the_terminal_as_plain_text():
             "at": "2026-11-23T10:00",
             "duration": 5,
             "transcription": "\x1b[2J\x1b[31mhi [bold]there[/bold]\x07\u202eevil\u2066",
+            "language": "zh-CN",
+            "topic": "[red]stolen",
+            "urgent": True,
             "handled": False,
         }
     ]
@@ -490,6 +493,7 @@ def test_stored_fields_reach_the_terminal_as_plain_text():
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "\u202e" not in text and "\u2066" not in text and "evil" in text
     assert "[bold]there[/bold]" in text  # shown as written, not turned into style
+    assert "URGENT [red]stolen" in text
 
 
 # -- simulated calls ---------------------------------------------------------------------------
@@ -510,3 +514,36 @@ def test_simulated_calls_are_left_out_of_every_list_unless_asked(db, ivr, dial, 
     assert len(json.loads(ivr("voicemails", "--json", "--simulated").stdout)) == 2
     assert "no open callback requests" in ivr("callbacks").stdout
     assert len(json.loads(ivr("callbacks", "--json", "--simulated").stdout)) == 1
+
+
+def test_urgent_messages_and_requests_are_listed_first_with_topic_language_and_day(
+    db, ivr, tmp_path
+):
+    """Review 8 (F2): a stolen-account message left later still comes before a routine one;
+    each list shows the topic, the language and (callbacks) the window's day."""
+    from ivr.call.flow import Origin
+
+    r = Recorder(db, Spool(tmp_path / "spool"))
+    day = datetime.date(2026, 11, 25)
+    for sid, when, origin in (
+        ("CA1", at(24, 21), Origin("zh-CN", "funds_not_arrived")),
+        ("CA2", at(24, 23), Origin("en-US", "stolen", urgent=True)),
+    ):
+        assert r.write(call_seen(sid, CALLER, None, when)) is Written.COMMITTED
+        url = f"https://api.twilio.com/RE{sid}"
+        left = message_left(sid, f"RE{sid}", 3, "voicemail", "voicemail", CALLER, url, 12,
+                            None, None, when, origin)  # fmt: skip
+        booked = callback_requested(sid, 4, CALLER, OTHER, "18:00-20:00", when, day, origin)
+        assert r.write(left, booked) is Written.COMMITTED
+    for command in ("voicemails", "callbacks"):
+        rows = json.loads(ivr(command, "--json").stdout)
+        assert [(v["topic"], v["language"], v["urgent"]) for v in rows] == [
+            ("stolen", "en-US", True),
+            ("funds_not_arrived", "zh-CN", False),
+        ]
+    assert {c["date"] for c in json.loads(ivr("callbacks", "--json").stdout)} == {"2026-11-25"}
+    shown = ivr("callbacks").stdout
+    assert "URGENT stolen" in shown and "2026-11-25" in shown and "en-US" in shown
+    assert shown.index("URGENT stolen") < shown.index("funds_not_arrived")
+    report = json.loads(ivr("report", "--since", "2026-11-23", "--format", "json").stdout)
+    assert [v["topic"] for v in report["open_voicemails"]] == ["stolen", "funds_not_arrived"]

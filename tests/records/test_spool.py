@@ -11,14 +11,16 @@ import stat
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
-from ivr.records import database
+from ivr.records import database, tables
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.writes import from_json
+from ivr.settings import Settings
 from ivr.simulator import Call, ScriptedCaller, WsgiTransport
-from tests.conftest import own_line, twiml
+from ivr.web.app import create_app
+from tests.conftest import HOTLINE, own_line, twiml
 from tests.records.conftest import BASE, counts
 
 SCRIPT = "0,1,rec:数据库坏了也要留言"
@@ -222,3 +224,46 @@ def test_only_one_process_replays_at_a_time(tmp_path):
 def test_an_empty_or_missing_spool_is_not_pending(tmp_path):
     assert not Spool(tmp_path / "nothing").pending()
     assert Spool(tmp_path / "nothing").replay(lambda lines: []) == 0
+
+
+@pytest.fixture
+def hotline(env, clock):
+    """The app on the hotline menu (its `stolen` answer is urgent)."""
+    app = create_app(Settings.from_env(env, menus_path=HOTLINE), clock=clock)
+    yield app
+    app.extensions["ivr"].recorder.close()
+
+
+def test_a_spooled_message_and_callback_replay_once_with_their_origin_and_day(
+    hotline, database_url, engine, monkeypatch, quiet
+):
+    """Review 8 (F2, F3): what a caller leaves while the database is down reaches it with
+    the caller's language, the topic, its urgency and the callback's day, exactly once."""
+    app, recorder = hotline, hotline.extensions["ivr"].recorder
+    up = recorder.engine
+    monkeypatch.setattr(recorder, "retry_after", 0.0)
+    monkeypatch.setattr(recorder, "engine", dead_engine(database_url))
+    scripts = [  # the security line unanswered at night (the clock: 21:00 on 23 November)
+        "3,1,1,dial:no-answer,1,rec:我的账户被盗了请马上回电",
+        "9,3,1,1,dial:no-answer,2,1,3",  # in English: a callback in the evening
+    ]
+    for seed, script in enumerate(scripts):
+        tap = Tap(WsgiTransport(app, BASE))
+        result = Call(tap, ScriptedCaller.parse(script), line=own_line(BASE), seed=seed).run()
+        assert result.ok, result.problems
+    spooled = recorder.spool.lines()
+    assert counts(engine)["calls"] == 0 and spooled
+
+    recorder.engine.dispose()
+    monkeypatch.setattr(recorder, "engine", up)
+    for _ in range(2):  # a replay that died before deleting its file comes again: harmless
+        for line in spooled if _ else ():
+            recorder.spool.append(line)
+        recorder.flush()
+    assert counts(engine)["recordings"] == 1 and counts(engine)["callbacks"] == 1
+    with engine.connect() as connection:
+        message = connection.execute(select(tables.recordings)).one()
+        request = connection.execute(select(tables.callbacks)).one()
+    assert (message.language, message.topic, message.urgent) == ("zh-CN", "stolen", True)
+    assert (request.language, request.topic, request.urgent) == ("en-US", "stolen", True)
+    assert (request.window, request.window_date.isoformat()) == ("18:00-20:00", "2026-11-24")

@@ -10,6 +10,7 @@ import sys
 import pytest
 from sqlalchemy import select, text
 
+from ivr.call.flow import Origin
 from ivr.records import tables
 from ivr.records.database import RecordsError, database_url, show
 from ivr.records.spool import Spool
@@ -322,3 +323,53 @@ def test_a_final_status_is_never_overwritten_by_an_earlier_one(db, tmp_path):
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
     assert (call.status, call.ended_at, call.duration) == ("completed", later, 30)
+
+
+# -- where a message or request comes from, and a callback's day (review 8, F2, F3) --------------
+
+STOLEN = Origin("en-US", "stolen", urgent=True)
+DAY = datetime.date(2026, 11, 24)
+
+
+def test_a_spooled_line_carries_the_origin_and_the_day_back_exactly():
+    write = (
+        callback_requested("CA1", 6, None, "+8613800138000", "18:00-20:00", AT, DAY, STOLEN),
+        message_left(
+            "CA1", "RE1", 7, "voicemail", "voicemail", None, "https://x/RE1", 9, None, None, AT,
+            STOLEN,
+        ),
+    )  # fmt: skip
+    back = from_json(to_json(write))
+    assert back == write
+    assert back[0].row["window_date"] == DAY and back[1].row["topic"] == "stolen"
+
+
+@pytest.mark.parametrize("order", ["kept first", "time first"])
+def test_a_chosen_window_brings_its_day_and_the_origin_in_any_order(db, tmp_path, order):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
+    kept = callback_requested("CA1", 4, None, "+8613800138000", "any", AT, None, STOLEN)
+    timed = callback_requested("CA1", 6, None, "+8613800138000", "18:00-20:00", AT, DAY, STOLEN)
+    for write in (kept, timed) if order == "kept first" else (timed, kept):
+        assert recorder.write(write) is Written.COMMITTED
+    with db.connect() as connection:
+        request = connection.execute(select(tables.callbacks)).one()
+    assert (request.window, request.window_date) == ("18:00-20:00", DAY)
+    assert (request.language, request.topic, request.urgent) == ("en-US", "stolen", True)
+
+
+@pytest.mark.parametrize("order", ["recording first", "transcription first"])
+def test_a_transcription_never_loses_the_messages_origin(db, tmp_path, order):
+    recorder = Recorder(db, Spool(tmp_path / "spool"))
+    assert recorder.write(call_seen("CA1", None, None, AT)) is Written.COMMITTED
+    url = "https://x/RE1"
+    made = message_left("CA1", "RE1", 7, "voicemail", "voicemail", None, url, 9, None, None, AT,
+                        STOLEN)  # fmt: skip
+    text = message_left("CA1", "RE1", 7, "voicemail", "voicemail", None, url, None, "被盗了",
+                        "completed", AT)  # fmt: skip
+    for write in (made, text) if order == "recording first" else (text, made):
+        assert recorder.write(write) is Written.COMMITTED
+    with db.connect() as connection:
+        message = connection.execute(select(tables.recordings)).one()
+    assert (message.language, message.topic, message.urgent) == ("en-US", "stolen", True)
+    assert message.transcription == "被盗了"
