@@ -41,6 +41,8 @@ def menus():
         # blind, first run 82.1% with 9 of 38 out-of-scope sentences answered; tuned on in
         # round 15 (96.5%, none answered)
         ("validation10.yaml", 0.96),
+        # validation11.yaml: blind, first run 87.0% (200 cases) with 6 of 36 out-of-scope
+        # sentences answered; not tuned on yet, so not listed here
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -72,6 +74,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation8.yaml",
         "validation9.yaml",
         "validation10.yaml",
+        "validation11.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
