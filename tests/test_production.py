@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -427,9 +428,14 @@ def leave_message(url: str, n: int, duration: str = "12") -> bool:
 
 def book_callback(url: str, n: int) -> bool:
     """Call n picks a callback window; return whether the caller was told it is booked."""
-    # The evening (3) is offered at any hour of an ordinary day: the next window not yet
-    # begun (the server keeps real time here).
-    fields = {"CallSid": f"CA{n:032d}", "From": CALLER, "Digits": "3"}
+    # The server keeps real time here, and which windows are offered depends on the hour
+    # and the day (none already begun, none the agents do not work): the last window
+    # offered is the one the question names last.
+    fields = {"CallSid": f"CA{n:032d}", "From": CALLER}
+    question = spoken(served_twiml(signed_post(url, CALLBACK, fields)))
+    keys = re.findall(r"请按(\d)", question)
+    assert keys, question
+    fields["Digits"] = keys[-1]
     return kept(served_twiml(signed_post(url, CALLBACK, fields)), "预约成功")
 
 
@@ -495,7 +501,8 @@ def ride_out_a_full_spool_disk(
     after = keep_calling(url, 2, 5000)
     assert leave_message(url, 6001) and book_callback(url, 6002)
     spooled = spooled_lines(spool)
-    assert len(spooled) == len(full) + len(after) + 2  # each kept whole, none glued on
+    # each kept whole, none glued on: the message, the callback's question and its answer
+    assert len(spooled) == len(full) + len(after) + 3
     called += after + [f"CA{n:032d}" for n in (*told, 6001, 6002)]
     writes = [from_json(line) for line in spooled]
     database_back()
