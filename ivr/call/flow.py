@@ -298,10 +298,9 @@ class Flow:
     def __init__(self, menus: Menus) -> None:
         self.menus = menus
         # What the agents' line offers when it is closed (a message, a callback): their
-        # words, said in a menu that offers neither, go to the agent node as agent words do.
+        # words, said in a menu that offers neither, go straight to what they ask for.
         agent = menus.nodes.get(menus.agent_node) if menus.agent_node else None
-        closed = menus.plans.get(agent.closed) if isinstance(agent, HoursNode) else None
-        self._agent_offers = closed.keywords if closed is not None else {}
+        self._agent_closed = menus.plans.get(agent.closed) if isinstance(agent, HoursNode) else None
         nodes = menus.nodes
         # A topic is what a caller chose to hear about: a menu or an answer, but not the
         # main menu (where a caller starts over) nor a menu offering a message or a
@@ -883,14 +882,10 @@ class Flow:
             return self._retry(state, plan, now, silence=False, heard=said, spoken=True)
         match = spoken.intents.match(speech)
         choices = match.choices
-        if (
-            not choices
-            and self.menus.agent_node
-            and self._asks_for_message_or_callback(state, speech)
-        ):
-            # (a topic understood keeps its way: "客服打电话给我说…" is no callback asked for)
-            target, outcome = self.menus.agent_node, f"{said} -> message or callback"
-            answer = self._spoken(state, plan, target, now, f"{outcome} -> {target}", None)
+        # (a topic understood keeps its way: "客服打电话给我说…" is no callback asked for)
+        if not choices and (target := self._message_or_callback_asked(state, speech)):
+            outcome = f"{said} -> message or callback -> {target}"
+            answer = self._spoken(state, plan, target, now, outcome, None)
             return replace(answer, match=match, heard=speech)
         if choices == (state.node,) and len(onward) == 1:
             # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
@@ -913,12 +908,18 @@ class Flow:
             )
         return replace(answer, match=match, heard=speech)
 
-    def _asks_for_message_or_callback(self, state: CallState, speech: str) -> bool:
-        """Whether `speech` asks for a message or a callback ("我要留言", "can you call me
-        back") in words of the agent node's closed menu (in a menu that offers them, its own
-        keywords took them first)."""
-        words = self._agent_offers.get(state.lang, ())
-        return any(not no for _, no in keywords_said(speech, words))
+    def _message_or_callback_asked(self, state: CallState, speech: str) -> str | None:
+        """The message or callback node `speech` asks for ("我要留言", "can you call me
+        back") in words of the agent node's closed menu, at any hour: what the caller asked
+        for, not a queue for an agent (in a menu that offers them, its keywords came first)."""
+        closed = self._agent_closed
+        if closed is None:
+            return None
+        for key, no in keywords_said(speech, closed.keywords.get(state.lang, ())):
+            option = closed.keys.get(key)
+            if not no and isinstance(option, Option) and option.to:
+                return option.to
+        return None
 
     def _language_asked(self, state: CallState, speech: str) -> str | None:
         """The language `speech` asks for anywhere but the main menu ("我要英文服务",
