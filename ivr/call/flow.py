@@ -883,9 +883,9 @@ class Flow:
         match = spoken.intents.match(speech)
         choices = match.choices
         # (a topic understood keeps its way: "客服打电话给我说…" is no callback asked for)
-        if not choices and (target := self._message_or_callback_asked(state, speech)):
-            outcome = f"{said} -> message or callback -> {target}"
-            answer = self._spoken(state, plan, target, now, outcome, None)
+        if not choices and (wanted := self._message_or_callback_asked(state, speech)):
+            outcome = f"{said} -> message or callback -> {wanted}"
+            answer = self._spoken(state, plan, wanted, now, outcome, None)
             return replace(answer, match=match, heard=speech)
         if choices == (state.node,) and len(onward) == 1:
             # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
