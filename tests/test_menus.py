@@ -15,6 +15,7 @@ from ivr.cli import main as ivr_main
 from ivr.menu.loading import check_menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.menu.schema import AnswerNode, MenuNode, json_schema
+from ivr.menu.yamlfile import read_yaml
 from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
@@ -746,3 +747,15 @@ def test_an_answer_two_menus_lead_to_needs_its_back(tmp_path):
             "set 'back:' to the menu it belongs to",
         )
     ]
+
+
+def test_a_repeated_text_is_read_once():
+    """A large menu repeats its language codes and labels thousands of times: the loaded
+    data holds one copy of each text, keys and values alike."""
+    data = read_yaml("a: {zh-CN: 重听, en-US: Again}\nb: {zh-CN: 重听, en-US: Again}\n").data
+    assert data == {
+        "a": {"zh-CN": "重听", "en-US": "Again"},
+        "b": {"zh-CN": "重听", "en-US": "Again"},
+    }
+    assert data["a"]["zh-CN"] is data["b"]["zh-CN"] and data["a"]["en-US"] is data["b"]["en-US"]
+    assert [id(key) for key in data["a"]] == [id(key) for key in data["b"]]
