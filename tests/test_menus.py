@@ -16,6 +16,7 @@ from ivr.menu import phrases
 from ivr.menu.loading import check_menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.menu.schema import AnswerNode, MenuNode, json_schema
+from ivr.menu.yamlfile import read_yaml
 from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
@@ -899,3 +900,15 @@ def test_a_misspelt_environment_variable_gets_the_name_it_means(tmp_path):
         f"{path}:{line_of(text, 'EMERGENCY_NUMBR')}: error: node 'security_dial': environment "
         "variable EMERGENCY_NUMBR is not set (fix: did you mean EMERGENCY_NUMBER?)"
     )
+
+
+def test_a_repeated_text_is_read_once():
+    """A large menu repeats its language codes and labels thousands of times: the loaded
+    data holds one copy of each text, keys and values alike."""
+    data = read_yaml("a: {zh-CN: 重听, en-US: Again}\nb: {zh-CN: 重听, en-US: Again}\n").data
+    assert data == {
+        "a": {"zh-CN": "重听", "en-US": "Again"},
+        "b": {"zh-CN": "重听", "en-US": "Again"},
+    }
+    assert data["a"]["zh-CN"] is data["b"]["zh-CN"] and data["a"]["en-US"] is data["b"]["en-US"]
+    assert [id(key) for key in data["a"]] == [id(key) for key in data["b"]]

@@ -775,19 +775,18 @@ class Flow:
     def _checked(self, state: CallState) -> CallState:
         """Route a state naming nodes or languages that do not exist to the main menu."""
         menus = self.menus
-        state = replace(state, step=state.step + 1)  # the links this answer writes
-        if state.lang not in menus.languages:
-            state = replace(state, lang=menus.languages[0])
-        if state.topic not in self.topics:  # an edited URL, or a node a reload removed
-            state = replace(state, topic="")
+        lang = state.lang if state.lang in menus.languages else menus.languages[0]
+        step = state.step + 1  # the links this answer writes
+        # (an edited URL, or a node a reload removed, names no topic)
+        topic = state.topic if state.topic in self.topics else ""
         if state.node not in menus.nodes:
             return CallState(
                 node=menus.main_menu,
-                lang=state.lang,
-                step=state.step,
+                lang=lang,
+                topic=topic,
+                step=step,
                 told=state.told,
                 booked=state.booked,
-                topic=state.topic,
             )
         back = tuple(b for b in state.back if isinstance(menus.nodes.get(b), MenuNode))
         node = menus.nodes[state.node]
@@ -795,6 +794,9 @@ class Flow:
         if plan is not None:  # an edited counter cannot pass the limit
             return replace(
                 state,
+                lang=lang,
+                topic=topic,
+                step=step,
                 back=back,
                 fails=min(state.fails, plan.retry.max_failures),
                 silences=min(state.silences, plan.retry.max_timeouts),
@@ -805,11 +807,42 @@ class Flow:
             fails = min(state.fails, _filled_in(node.max_failures))
             if state.number and numbers.callable_number(state.number, node.country) is None:
                 # An edited or stale URL: a number we cannot call starts the request over.
-                return replace(state, back=back, fails=fails, silences=0, stage="", number="")
-            return replace(state, back=back, fails=fails, silences=0)
+                return replace(
+                    state,
+                    lang=lang,
+                    topic=topic,
+                    step=step,
+                    back=back,
+                    fails=fails,
+                    silences=0,
+                    stage="",
+                    number="",
+                )
+            return replace(
+                state, lang=lang, topic=topic, step=step, back=back, fails=fails, silences=0
+            )
         if isinstance(node, RecordNode):  # fails: 1 on the second try
-            return replace(state, back=back, fails=min(state.fails, 1), silences=0, stage="")
-        return replace(state, back=back, fails=0, silences=0, stage="", number="")
+            return replace(
+                state,
+                lang=lang,
+                topic=topic,
+                step=step,
+                back=back,
+                fails=min(state.fails, 1),
+                silences=0,
+                stage="",
+            )
+        return replace(
+            state,
+            lang=lang,
+            topic=topic,
+            step=step,
+            back=back,
+            fails=0,
+            silences=0,
+            stage="",
+            number="",
+        )
 
     @staticmethod
     def _reset(state: CallState) -> CallState:

@@ -145,15 +145,6 @@ class Match:
         return (self.node,)
 
 
-@dataclass(frozen=True, slots=True)
-class _Posting:
-    """The phrases and nodes that have one feature, and its weight (IDF included) in each."""
-
-    weight: float
-    phrases: array[int]  # phrase indices, ascending
-    nodes: array[int]  # the distinct nodes of those phrases (node indices)
-
-
 @dataclass(frozen=True)
 class Intents:
     """An index of example phrases over every node a caller can ask for by speaking."""
@@ -163,9 +154,15 @@ class Intents:
     owner: array[int]  # phrase index -> its node index
     inverse: array[float]  # phrase index -> 1 / (its weight + SMOOTHING)
     units: array[int]  # phrase index -> how many characters and words it has
-    # feature -> its posting (packed arrays: a tuple per posting would cost several times
-    # the memory on a large menu)
-    postings: Mapping[str, _Posting]
+    # feature -> its number in what follows, which holds every feature's posting in turn:
+    # an array or a tuple per feature would cost several times the memory. The indices are
+    # tuples of shared ints, as a loop over an array makes a new int object for each item.
+    postings: Mapping[str, int]
+    weights: array[float]  # feature number -> its weight (IDF included)
+    phrases_from: array[int]  # feature number -> where its phrases start in `having`
+    having: tuple[int, ...]  # the phrase indices of each feature, ascending
+    nodes_from: array[int]  # feature number -> where its nodes start in `having_nodes`
+    having_nodes: tuple[int, ...]  # the distinct nodes of each feature's phrases (node indices)
     ancestors: Mapping[str, frozenset[str]]  # node -> the menus on its way from the main menu
     related: Mapping[str, frozenset[str]]  # node -> its menu ancestors and descendants
     unknown: float  # the idf of a feature no phrase has (as rare as can be)
@@ -246,26 +243,34 @@ class Intents:
         spoken = 0
         hits = [0] * len(self.owner)
         off_topic = len(self.nodes) - 1
+        postings, weights, phrases_from, nodes_from = (
+            self.postings,
+            self.weights,
+            self.phrases_from,
+            self.nodes_from,
+        )
         # These loops run once per posting of each feature said: few lookups inside.
         for feature, family in _features(_RUNS.findall(cleaned), self).items():
-            posting = self.postings.get(feature)
+            number = postings.get(feature)
             unit = feature[1] == "1" and feature[0] in "cwk"
             spoken += unit
-            if posting is None:
+            if number is None:
                 said += family * UNKNOWN * self.unknown
                 continue
-            weight = posting.weight
+            weight = weights[number]
+            phrases = self.having[phrases_from[number] : phrases_from[number + 1]]
+            having = self.having_nodes[nodes_from[number] : nodes_from[number + 1]]
             # a word only the off-topic examples have is another topic's, as an unknown one
-            off = len(posting.nodes) == 1 and posting.nodes[0] == off_topic
+            off = len(having) == 1 and having[0] == off_topic
             said += family * UNKNOWN * self.unknown if off else weight
-            for index in posting.phrases:
+            for index in phrases:
                 gained[index] += weight
             if unit:
-                for index in posting.phrases:
+                for index in phrases:
                     hits[index] += 1
-            touched.update(posting.phrases)
-            nodes.update(posting.nodes)
-            for node in posting.nodes:
+            touched.update(phrases)
+            nodes.update(having)
+            for node in having:
                 covered[node] += weight
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
@@ -306,19 +311,22 @@ class Intents:
                         continue
                     for char in self.homophones.get(_sound(chars[at]), ()):
                         pair = char + chars[i + 1] if at == i else chars[i] + char
-                        posting = postings.get(f"c2:{pair}")
-                        if posting and (best is None or len(posting.phrases) > best[0]):
-                            best = (len(posting.phrases), at, char)
+                        number = postings.get(f"c2:{pair}")
+                        if number is None:
+                            continue
+                        count = self.phrases_from[number + 1] - self.phrases_from[number]
+                        if best is None or count > best[0]:
+                            best = (count, at, char)
                 if best:
                     chars[best[1]] = best[2]
                 elif not known(i - 1) and not known(i + 1):
                     # both characters misheard (东街 for 冻结): the pair some phrase has
                     # that sounds as both do, of the commonest characters for each sound
                     pairs = (
-                        (len(posting.phrases), first + second)
+                        (self.phrases_from[n + 1] - self.phrases_from[n], first + second)
                         for first in self.homophones.get(_sound(chars[i]), ())[:_BOTH]
                         for second in self.homophones.get(_sound(chars[i + 1]), ())[:_BOTH]
-                        if (posting := postings.get(f"c2:{first}{second}"))
+                        if (n := postings.get(f"c2:{first}{second}")) is not None
                     )
                     if found := max(pairs, default=None):
                         chars[i : i + 2] = found[1]
@@ -435,21 +443,27 @@ def build(
         for feature in found:
             having.setdefault(feature, []).append(index)
     owner = array("I", (number[node] for node, _, _ in raw))
-    postings = {
-        f: _Posting(
-            weight[f],
-            array("I", indices),
-            array("I", dict.fromkeys(owner[i] for i in indices)),
-        )
-        for f, indices in having.items()
-    }
+    phrases_from, nodes_from = array("I", [0]), array("I", [0])
+    phrases: list[int] = []
+    nodes_having: list[int] = []
+    numbers = list(range(max(len(raw), len(nodes))))  # one int object per index, shared
+    for indices in having.values():
+        phrases.extend(numbers[i] for i in indices)
+        nodes_having.extend(numbers[n] for n in dict.fromkeys(owner[i] for i in indices))
+        phrases_from.append(len(phrases))
+        nodes_from.append(len(nodes_having))
     return Intents(
         nodes,
         tuple(text for _, text, _ in raw),
         owner,
         array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
         array("I", (sum(f[1] == "1" and f[0] in "cwk" for f in found) for _, _, found in raw)),
-        MappingProxyType(postings),
+        MappingProxyType({f: n for n, f in enumerate(having)}),
+        array("d", (weight[f] for f in having)),
+        phrases_from,
+        tuple(phrases),
+        nodes_from,
+        tuple(nodes_having),
         MappingProxyType(dict(ancestors)),
         MappingProxyType({n: frozenset(r) for n, r in related.items()}),
         math.log(1 + total),

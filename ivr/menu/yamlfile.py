@@ -23,6 +23,12 @@ class YamlFile:
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)  # path, line, first
     values: int = 0  # how many values were built: aliases count each time they are used
     chars: int = 0  # and how many characters their text holds, counted the same way
+    # While building, one copy of each text, made apart from the parser's: a large menu
+    # repeats its language codes, keys and labels thousands of times, and the checked model
+    # keeps what it is given. The parser's own strings were allocated among its node tree
+    # (a node and two marks per value, several times the data), and any kept would pin
+    # that memory in the process for good once the tree is freed.
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def line_of(self, path: Path) -> int | None:
         """Return the line of `path`, or of its nearest ancestor that has one."""
@@ -58,6 +64,7 @@ def read_yaml(text: str) -> YamlFile:
         if root is not None:
             result.lines[()] = root.start_mark.line + 1
             result.data = _build(loader, root, (), result)
+        result.texts.clear()  # for the load only
         return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -90,7 +97,7 @@ def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> A
         result: dict[Any, Any] = {}
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _construct(loader, key_node)
+            key = _construct(loader, key_node, out)
             if isinstance(key, list | dict):
                 raise YamlSyntaxError(key_node.start_mark.line + 1, "a key must be a plain value")
             line = key_node.start_mark.line + 1
@@ -115,13 +122,18 @@ def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> A
             f"the file expands to more than {MAX_CHARS:,} characters through YAML aliases (*name)",
             "write the values out instead of repeating aliases",
         )
-    return _construct(loader, node)
+    return _construct(loader, node, out)
 
 
-def _construct(loader: _SafeLoader, node: yaml.Node) -> Any:
+def _construct(loader: _SafeLoader, node: yaml.Node, out: YamlFile) -> Any:
     """A scalar's value; a value PyYAML cannot build (2026-13-01) is a syntax error here."""
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if type(value) is not str:
+            return value
+        if value not in out.texts:
+            out.texts[value] = value.encode().decode()  # a copy: see YamlFile.texts
+        return out.texts[value]
     except (ValueError, TypeError, OverflowError) as exc:
         raise YamlSyntaxError(
             node.start_mark.line + 1,

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -39,7 +39,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from ivr.call.flow import Origin
@@ -49,6 +48,9 @@ from ivr.records import database
 from ivr.records.spool import REJECTED, Spool
 from ivr.records.tables import UTCDateTime, callbacks, calls, events, recordings
 from ivr.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 log = logging.getLogger("ivr.records.writes")
 UTC = datetime.UTC
@@ -260,7 +262,13 @@ def _time_text(value: object) -> str:
 
 def statements(dialect: str) -> dict[str, Executable]:
     """The statement that applies each kind of change, for 'sqlite' or 'postgresql'."""
-    insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    # Only the engine's own dialect is imported: SQLAlchemy's PostgreSQL package brings the
+    # modules of all its drivers into a SQLite worker, which never uses them.
+    insert: Callable[[Table], sqlite.Insert | postgresql.Insert]
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
     seen, ended = insert(calls), insert(calls)
     recording, callback = insert(recordings), insert(callbacks)
     return {

@@ -188,7 +188,7 @@ def explore(
 
     def run(
         first: Request | None,
-        path: str,
+        here: Line,
         wait: Wait | None,
         branch: CallerAction | None,
         trail: tuple[str, ...],
@@ -199,7 +199,7 @@ def explore(
         call = Call(
             transport,
             probe,
-            line=line.to(resolve_url(line.webhook, path)),
+            line=here,
             listener=probe.listen,
             seed=len(seen),
             first_request=(first[0], first[1], dict(first[2])) if first else None,
@@ -244,16 +244,20 @@ def explore(
                 found.deepest = trail
         return seen[key]
 
+    def line_at(path: str) -> Line:
+        return line.to(resolve_url(line.webhook, path))
+
     for path in start_urls:
-        run(None, path, None, None, (f"call {path}",))
+        run(None, line_at(path), None, None, (f"call {path}",))
     while queue:
         index = queue.popleft()
         wait, trail = waits[index], paths[index]
+        here = line_at(wait.request[1])  # every branch of a wait is a call placed there
         for branch in _branches(wait, keys_for):
             label = describe(branch)
             if isinstance(branch, Keys) and wait.node:
                 found.options.add((wait.node, branch.digits.rstrip("#") or branch.digits))
-            target = run(wait.request, wait.request[1], wait, branch, (*trail, label))
+            target = run(wait.request, here, wait, branch, (*trail, label))
             if target is None or wait.kind == "dial":
                 exits.add(index)
             else:
