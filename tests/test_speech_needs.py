@@ -534,3 +534,26 @@ def test_another_services_account_a_job_or_a_cash_machine_is_re_prompted(flow, l
     them, however much of a node's wording comes with them ("登不进去", "hacked")."""
     reached, outcome = _said(flow, lang, said)
     assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的帳戶被鎖住了", "locked"),
+        ("zh-CN", "支付密碼忘記了", "passwords"),
+        ("zh-CN", "儲值的錢沒有到帳", "funds_not_arrived"),
+        ("zh-CN", "帳號要怎麼註冊", "register"),
+    ],
+)
+def test_traditional_characters_read_as_simplified(flow, lang, said, node):
+    """Taiwan and Hong Kong callers, or a recogniser writing traditional characters (帳戶,
+    儲值, 密碼), reach the answer the same words in simplified characters reach."""
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+def test_a_traditional_keyword_is_a_keyword():
+    """Keywords are found in traditional characters too ("回電" is "回电")."""
+    from ivr.menu.intents import keyword_form, keywords_said
+
+    assert keywords_said("請給我回電", [(keyword_form("回电"), "2")]) == [("2", False)]
