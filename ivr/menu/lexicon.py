@@ -205,12 +205,27 @@ CONCEPTS = frozenset(
         "transitcard",
         "government",
         "cryptocoin",
+        "lender",
+        "supply",
+        "press",
+        "shopreturn",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
 # 账号登不进去" asks nothing of our login): a request with one is re-prompted.
 ELSEWHERE = frozenset(
-    {"otheraccount", "jobseeker", "cashmachine", "transitcard", "government", "cryptocoin"}
+    {
+        "otheraccount",
+        "jobseeker",
+        "cashmachine",
+        "transitcard",
+        "government",
+        "cryptocoin",
+        "lender",
+        "supply",
+        "press",
+        "shopreturn",
+    }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
@@ -464,6 +479,44 @@ _CONCEPT = _ELSEWHERE_OWN + (
             )
         ),
         " government ",
+    ),
+    # Brought to the wrong line: a loan or a mortgage (its approval, its rate), a power cut
+    # or a gas meter (the supplier's), a journalist asking for a comment (not 媒体: "社交媒体
+    # 上有人冒充你们" is the safety answer's), a shop's returns. A loan as a scam's bait or
+    # repaid with the wallet, a meter's bill paid with it, goods returned for a refund into
+    # it are ours.
+    (
+        re.compile("贷款|房贷|车贷|按揭|(?<![a-z])(?:loans?|mortgages?)(?![a-z])"),
+        _unless(re.compile(f"{_OUR_MONEY.pattern}|{_BAITED.pattern}"), "lender"),
+    ),
+    (
+        re.compile(
+            "停电|断电|停水|断水|停气|燃气表|煤气表|电表|水表|燃气灶|煤气灶|燃气泄漏|煤气泄漏"
+            "|(?<![a-z])(?:power (?:cut|outage|failure)s?|blackouts?|(?:power|electricity|lights)"
+            " (?:went|go|is|are|has gone|have gone|been) (?:out|off|down)|(?:gas|water|electric"
+            "|electricity) meters?|gas leaks?|no (?:electricity|running water|hot water))(?![a-z])"
+        ),
+        _unless(re.compile(f"{_WALLET_NAMED.pattern}|[交缴付充]|(?<![a-z])pay"), "supply"),
+    ),
+    (
+        re.compile(
+            "记者|采访|报社|晚报|日报|电视台|栏目组"
+            "|(?<![a-z])(?:journalists?|reporters?|press (?:office|officer|team|enquir(?:y|ies)"
+            "|inquir(?:y|ies)|release)|media (?:enquir(?:y|ies)|inquir(?:y|ies)|relations)"
+            "|(?:a|any) comment for (?:a|an|my|our) (?:story|article|piece|report)"
+            "|interview (?:you|your|someone|somebody|anyone)|who can i interview)(?![a-z])"
+        ),
+        " press ",
+    ),
+    (
+        re.compile(
+            "退货|退换货|换货"
+            "|(?<![a-z])(?:returns? polic(?:y|ies)|(?:store|shop|mall|retailer|boutique)s?"
+            "(?= .*(?<![a-z])(?:return|exchange|take (?:it|them) back)(?![a-z]))"
+            "|(?:return|exchange)(?= .*(?<![a-z])(?:store|shop|mall|retailer|boutique)s?(?![a-z]))"
+            ")(?![a-z])"
+        ),
+        _unless(_WALLET_NAMED, "shopreturn"),
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
