@@ -147,13 +147,62 @@ _NUMBER_ZH = r"(?:\d+|[一二两三四五六七八九十]{1,3})"
 _WHEN = (
     (
         re.compile(
-            "(?:上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天末]|上周|上星期|上礼拜|大前天|前天"
+            "(?:上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天末]|上个?(?:周|星期|礼拜)|大前天|前天"
             f"|{_NUMBER_ZH}月(?:{_NUMBER_ZH}[号日])?|{_NUMBER_ZH}(?:号|日(?![子期]))"
             "|半夜|凌晨|早上|上午|中午|下午|傍晚|晚上|昨晚|今早|"
             r"(?:\d+|[两三四五六七八九十]|十[一二])点(?:多|钟|半|左右)?"
         ),
         " ",
     ),
+)
+
+# How a call opens before its point says nothing of it: where the caller was ("在地铁上",
+# "丢在酒店了", "in a taxi", "at the airport"), that the phone had the wallet on it ("手机上
+# 登着你们的钱包", "your app is on it"), emphasis (根本, 压根) and the closing "what do I
+# do now" (现在该怎么办, 我该怎么处理, "what should I do now").
+_OPENINGS = (
+    (
+        re.compile(
+            "(?:出差|旅游|旅行)(?:的时候|时)?"
+            "|在(?:地铁|公交车?|出租车|的士|网约车|酒店|宾馆|机场|火车站?|高铁站?|火车|高铁|飞机)(?:上|里|站)?"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:on|in|at) (?:the|a|my) (?:subway|metro|underground|tube|bus|train|taxi|cab"
+            r"|uber|plane|flight|airport|hotel|station)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            "(?:手机|电话)?(?:里面|里头|里|上面|上)(?:装|登|下|存|有)[着了]?(?:你们|您们)?的?(?:钱包|app|应用|软件)"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:and |with )?(?:your|the|my) (?:wallet |digital wallet )?(?:app |wallet )"
+            r"(?:is |was )?(?:on it|installed on it|logged in on it)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:last|this|yesterday|tomorrow) (?:night|morning|afternoon|evening)\b"
+            r"|\b(?:last|this) (?:week|weekend)\b"
+        ),
+        " ",
+    ),
+    # a phone left somewhere is lost ("手机落在出租车上了", "I left my phone in a taxi")
+    (re.compile("手机(?:落|忘|掉)(?=在|了)"), "手机丢"),
+    (re.compile(r"\b(?:left|forgot|misplaced) my phone\b"), "lost my phone"),
+    (re.compile("根本|压根儿?|从来"), " "),
+    # not done, ever: 没买过 is 没买
+    (re.compile("(?<=没)(买|用|花|消费|操作|去|付|转|登录?)过"), r"\1"),
+    (re.compile("(?:现在|那)?(?:我)?该(?:怎么|如何|咋)(?:办|处理|弄)"), " "),
+    (re.compile(r"\bwhat (?:do|should|can) i do(?: now| about it)?\b"), " "),
 )
 
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
@@ -634,6 +683,8 @@ _MONEY = (
         "money",
     ),
     (re.compile(r"(?:\d+|[零一二两三四五六七八九十百千万]{2,}) ?(?:块钱|块|元)"), "钱"),
+    # ...and said without its unit ("消费了八百八", "扣了三千多")
+    (re.compile("[一二两三四五六七八九十]+[百千万][零一二两三四五六七八九十百千万多]*"), "钱"),
 )
 
 # Verbs with their particle, as one word: the particle alone is a filler ("in", "on") or
@@ -1104,6 +1155,7 @@ _RULES = tuple(
     for pattern, spelled in _REGIONAL
     + _SPLITS
     + _WHEN
+    + _OPENINGS
     + _ASIDES
     + _CONCEPT
     + _FRAMES
