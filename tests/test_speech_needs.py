@@ -591,3 +591,28 @@ def test_a_loan_a_supply_the_press_or_a_shops_returns_is_re_prompted(flow, lang,
 def test_a_loan_as_bait_or_a_meters_bill_paid_with_us_is_still_ours(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert node in reached, outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "买单时要输的那六位数字忘了", "passwords"),
+        ("en-US", "I can't recall the six digit number for paying", "passwords"),
+        ("zh-CN", "想给上次接电话的小哥点个赞", "feedback"),
+        ("en-US", "the agent who helped me on Monday was fantastic", "feedback"),
+        ("zh-CN", "手机落在出租车上了，里面有你们的钱包", "stolen"),
+    ],
+)
+def test_a_pin_described_praise_and_a_story_before_the_point_reach_their_answer(
+    flow, lang, said, node
+):
+    """The payment PIN described by its digits, praise for someone who helped (a comment,
+    not a request for them), a lost phone told with where and when."""
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en-US", "what is the price of gold today")])
+def test_a_price_is_no_praise(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome

@@ -161,6 +161,7 @@ _WHEN = (
 # 登着你们的钱包", "your app is on it"), emphasis (根本, 压根) and the closing "what do I
 # do now" (现在该怎么办, 我该怎么处理, "what should I do now").
 _OPENINGS = (
+    (re.compile("手机(?:落|忘)(?=在|了)"), "手机丢"),
     (
         re.compile(
             "(?:出差|旅游|旅行)(?:的时候|时)?"
@@ -196,9 +197,42 @@ _OPENINGS = (
         " ",
     ),
     # a phone left somewhere is lost ("手机落在出租车上了", "I left my phone in a taxi")
-    (re.compile("手机(?:落|忘|掉)(?=在|了)"), "手机丢"),
     (re.compile(r"\b(?:left|forgot|misplaced) my phone\b"), "lost my phone"),
     (re.compile("根本|压根儿?|从来"), " "),
+    (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
+    # the payment PIN described rather than named ("付钱时要输的那个六位数", "the six digit
+    # number I use to pay"): a password (a six-digit code sent by text stays a code)
+    (
+        re.compile(
+            "(?:付钱|付款|支付|买东西|结账|买单)(?:的)?(?:时候|时)?(?:要|得|需要)?(?:输入?|按|填)的?"
+            "(?:那个|那串|那几个|那组|那)?(?:六位|6位|六个|6个)?(?:数字|数|码)"
+            "|(?:六|6)位数字?(?!.{0,2}验证码)|(?:六|6)个数字"
+        ),
+        "支付密码",
+    ),
+    (
+        re.compile(
+            r"\b(?:six|6)[ -]?digit (?:number|pin)s?\b|\b(?:six|6) (?:numbers|digits)\b"
+            r"|\bthe (?:number|numbers|digits|code|one) i (?:use|type|enter|put in|punch in|need)"
+            r"(?: in)? (?:to|when|for) (?:pay|paying|buy|buying)\b"
+        ),
+        "payment pin",
+    ),
+    # praise for someone who helped is a comment, not a request for them ("表扬一下那位客服
+    # 小姐", "the lady who helped me was great")
+    (re.compile("夸奖|夸一夸|夸夸|夸一下|夸|称赞|赞扬|点个赞|点赞"), "表扬"),
+    (
+        re.compile(
+            r"\b(?:compliment(?:s|ed)?|prais(?:e|es|ed|ing)|commend|kudos|shout ?out|say thanks"
+            r"|thank (?:her|him|them))\b"
+            r"|\b(?:who|that) helped me\b[^,.]{0,30}?\b(?:was|were|is)(?: really| very| so| super)?"
+            r" (?:great|amazing|wonderful|fantastic|excellent|brilliant|helpful|lovely|kind"
+            r"|patient|nice)\b"
+            r"|\b(?:was|were) (?:really |very |so |super |incredibly )?(?:helpful|patient)\b"
+        ),
+        # (not "praise", which "price" sounds like)
+        " compliment ",
+    ),
     # not done, ever: 没买过 is 没买
     (re.compile("(?<=没)(买|用|花|消费|操作|去|付|转|登录?)过"), r"\1"),
     (re.compile("(?:现在|那)?(?:我)?该(?:怎么|如何|咋)(?:办|处理|弄)"), " "),
@@ -1182,6 +1216,13 @@ _BAIT = (
 )
 
 
+_PRAISED = re.compile(
+    "客服|小姐|小伙子|小哥|姑娘|美女|工作人员|接线员|话务员|人工|那位|这位"
+    r"|\b(?:agents?|staff|lady|guy|person|man|woman|girl|representative|rep|operator"
+    r"|advisor|adviser|people|team)\b"
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
     if _LINK.search(text):
@@ -1194,8 +1235,12 @@ def rewrite(text: str) -> str:
             if changed != text:  # a concept's word may bring Latin letters in
                 text = changed
                 latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
-    # a manager a pitch is for ("offer your manager a loan") is no one the caller asks for
-    pitched = "salespitch" in text
+    # a manager a pitch is for ("offer your manager a loan"), or someone praised ("表扬一下
+    # 那位客服", "the agent who helped me was great"), is no one the caller asks for
+    praised = "表扬" in text or "compliment" in text
+    if praised:
+        text = _PRAISED.sub(" ", text)
+    pitched = praised or "salespitch" in text
     for in_charge in _IN_CHARGE:
         script = _script(in_charge.word)
         if script == "any" or (latin if script == "en" else han):
