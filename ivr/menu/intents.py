@@ -478,7 +478,8 @@ def plain(text: str) -> str:
     """`text` in one form: NFKC, lower case, straight apostrophes, simplified characters
     (帳戶 is 账户: the phrases are in simplified characters)."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    return text.translate(_simplified())
+    simplified = _simplified()
+    return simplified.pattern.sub(simplified.replace, text)
 
 
 def normalize(text: str) -> str:
@@ -723,10 +724,29 @@ def _sounds() -> _Sounds:
     return _Sounds(first, numbers, names)
 
 
+@dataclass(frozen=True)
+class _Simplified:
+    """Traditional characters (`pattern`) and each one's simplified form by code point from
+    `first` on: a dict (`str.maketrans`) of 2,800 characters would weigh several times as
+    much in every worker, and most requests have none to replace."""
+
+    pattern: re.Pattern[str]
+    first: int
+    forms: array[int]  # code point - first -> its simplified form's code point
+
+    def replace(self, hit: re.Match[str]) -> str:
+        """The simplified form of the character `hit`."""
+        return chr(self.forms[ord(hit.group()) - self.first])
+
+
 @cache
-def _simplified() -> dict[int, int]:
+def _simplified() -> _Simplified:
     """Traditional characters to simplified ones, from the table shipped beside this module
     (OpenCC's single characters: scripts/simplified_table.py)."""
     text = resources.files("ivr.menu").joinpath("simplified.txt").read_text(encoding="utf-8")
     pairs = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return str.maketrans("".join(p[0] for p in pairs), "".join(p[1] for p in pairs))
+    first = min(ord(pair[0]) for pair in pairs)
+    forms = array("H", bytes(2 * (max(ord(pair[0]) for pair in pairs) - first + 1)))
+    for pair in pairs:
+        forms[ord(pair[0]) - first] = ord(pair[1])
+    return _Simplified(re.compile(f"[{''.join(pair[0] for pair in pairs)}]"), first, forms)
