@@ -534,3 +534,85 @@ def test_another_services_account_a_job_or_a_cash_machine_is_re_prompted(flow, l
     them, however much of a node's wording comes with them ("登不进去", "hacked")."""
     reached, outcome = _said(flow, lang, said)
     assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的帳戶被鎖住了", "locked"),
+        ("zh-CN", "支付密碼忘記了", "passwords"),
+        ("zh-CN", "儲值的錢沒有到帳", "funds_not_arrived"),
+        ("zh-CN", "帳號要怎麼註冊", "register"),
+    ],
+)
+def test_traditional_characters_read_as_simplified(flow, lang, said, node):
+    """Taiwan and Hong Kong callers, or a recogniser writing traditional characters (帳戶,
+    儲值, 密碼), reach the answer the same words in simplified characters reach."""
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+def test_a_traditional_keyword_is_a_keyword():
+    """Keywords are found in traditional characters too ("回電" is "回电")."""
+    from ivr.menu.intents import keyword_form, keywords_said
+
+    assert keywords_said("請給我回電", [(keyword_form("回电"), "2")]) == [("2", False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我在银行申请的车贷批下来没有"),
+        ("zh-CN", "楼里停电好几个小时了"),
+        ("zh-CN", "电表好像坏了找谁"),
+        ("zh-CN", "我是日报记者，想采访你们的支付安全负责人"),
+        ("en-US", "when will my mortgage be approved"),
+        ("en-US", "there's been a power outage since noon"),
+        ("en-US", "I'm a reporter, can I get a comment for a story on payment security"),
+        ("en-US", "the shop won't let me exchange the shoes I bought"),
+    ],
+)
+def test_a_loan_a_supply_the_press_or_a_shops_returns_is_re_prompted(flow, lang, said):
+    """Brought to the wrong line: a bank's loan, a power cut or a meter, a journalist, a
+    shop's returns. No node serves them, however they name payments or security."""
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "有人打电话说能帮我办贷款，这是诈骗吗", "safety"),
+        ("zh-CN", "我用钱包还房贷扣款失败了", "payments_failed"),
+        ("zh-CN", "电表显示欠费，用钱包交电费一直失败", "payments_failed"),
+        ("zh-CN", "社交媒体上有人冒充你们客服", "safety"),
+    ],
+)
+def test_a_loan_as_bait_or_a_meters_bill_paid_with_us_is_still_ours(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "买单时要输的那六位数字忘了", "passwords"),
+        ("en-US", "I can't recall the six digit number for paying", "passwords"),
+        ("zh-CN", "想给上次接电话的小哥点个赞", "feedback"),
+        ("en-US", "the agent who helped me on Monday was fantastic", "feedback"),
+        ("zh-CN", "手机落在出租车上了，里面有你们的钱包", "stolen"),
+    ],
+)
+def test_a_pin_described_praise_and_a_story_before_the_point_reach_their_answer(
+    flow, lang, said, node
+):
+    """The payment PIN described by its digits, praise for someone who helped (a comment,
+    not a request for them), a lost phone told with where and when."""
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en-US", "what is the price of gold today")])
+def test_a_price_is_no_praise(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome

@@ -488,17 +488,24 @@ def _homophones(count: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
     return {sound: tuple(chars) for sound, chars in by_sound.items()}
 
 
+def plain(text: str) -> str:
+    """`text` in one form: NFKC, lower case, straight apostrophes, simplified characters
+    (帳戶 is 账户: the phrases are in simplified characters)."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    simplified = _simplified()
+    return simplified.pattern.sub(simplified.replace, text)
+
+
 def normalize(text: str) -> str:
-    """Fold an utterance: NFKC, lower case, no markup, punctuation as spaces."""
-    text = _MARKUP.sub(" ", unicodedata.normalize("NFKC", text[:MAX_CHARS])).lower()
-    text = text.replace("’", "'")
+    """Fold an utterance: `plain`, no markup, punctuation as spaces."""
+    text = _MARKUP.sub(" ", plain(text[:MAX_CHARS]))
     kept = (ch if ch.isalnum() or ch in "' " else " " for ch in text)
     return " ".join("".join(kept).split())
 
 
 def affirmed(text: str) -> str:
     """The utterance without what a negation rules out ("不用回电了，我留言吧" -> "我留言吧")."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
+    text = plain(text[:MAX_CHARS])
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
     return text
@@ -559,8 +566,7 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     words = list(words)
     found: list[tuple[int, str, bool]] = []
     # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
-    plain = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
-    for offset, clause in enumerate(_CLAUSES.split(plain)):
+    for offset, clause in enumerate(_CLAUSES.split(plain(text[:MAX_CHARS]))):
         said = keyword_form(clause)
         taken: list[tuple[int, int, str]] = []
         for word, key in words:
@@ -730,3 +736,31 @@ def _sounds() -> _Sounds:
         for ch in chars:  # a character listed twice takes its last sound, as before
             numbers[ord(ch) - first] = number
     return _Sounds(first, numbers, names)
+
+
+@dataclass(frozen=True)
+class _Simplified:
+    """Traditional characters (`pattern`) and each one's simplified form by code point from
+    `first` on: a dict (`str.maketrans`) of 2,800 characters would weigh several times as
+    much in every worker, and most requests have none to replace."""
+
+    pattern: re.Pattern[str]
+    first: int
+    forms: array[int]  # code point - first -> its simplified form's code point
+
+    def replace(self, hit: re.Match[str]) -> str:
+        """The simplified form of the character `hit`."""
+        return chr(self.forms[ord(hit.group()) - self.first])
+
+
+@cache
+def _simplified() -> _Simplified:
+    """Traditional characters to simplified ones, from the table shipped beside this module
+    (OpenCC's single characters: scripts/simplified_table.py)."""
+    text = resources.files("ivr.menu").joinpath("simplified.txt").read_text(encoding="utf-8")
+    pairs = [line for line in text.splitlines() if line and not line.startswith("#")]
+    first = min(ord(pair[0]) for pair in pairs)
+    forms = array("H", bytes(2 * (max(ord(pair[0]) for pair in pairs) - first + 1)))
+    for pair in pairs:
+        forms[ord(pair[0]) - first] = ord(pair[1])
+    return _Simplified(re.compile(f"[{''.join(pair[0] for pair in pairs)}]"), first, forms)

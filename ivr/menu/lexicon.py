@@ -147,13 +147,96 @@ _NUMBER_ZH = r"(?:\d+|[一二两三四五六七八九十]{1,3})"
 _WHEN = (
     (
         re.compile(
-            "(?:上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天末]|上周|上星期|上礼拜|大前天|前天"
+            "(?:上个?|这个?|本|下个?)?(?:周|星期|礼拜)[一二三四五六日天末]|上个?(?:周|星期|礼拜)|大前天|前天"
             f"|{_NUMBER_ZH}月(?:{_NUMBER_ZH}[号日])?|{_NUMBER_ZH}(?:号|日(?![子期]))"
             "|半夜|凌晨|早上|上午|中午|下午|傍晚|晚上|昨晚|今早|"
             r"(?:\d+|[两三四五六七八九十]|十[一二])点(?:多|钟|半|左右)?"
         ),
         " ",
     ),
+)
+
+# How a call opens before its point says nothing of it: where the caller was ("在地铁上",
+# "丢在酒店了", "in a taxi", "at the airport"), that the phone had the wallet on it ("手机上
+# 登着你们的钱包", "your app is on it"), emphasis (根本, 压根) and the closing "what do I
+# do now" (现在该怎么办, 我该怎么处理, "what should I do now").
+_OPENINGS = (
+    (re.compile("手机(?:落|忘)(?=在|了)"), "手机丢"),
+    (
+        re.compile(
+            "(?:出差|旅游|旅行)(?:的时候|时)?"
+            "|在(?:地铁|公交车?|出租车|的士|网约车|酒店|宾馆|机场|火车站?|高铁站?|火车|高铁|飞机)(?:上|里|站)?"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:on|in|at) (?:the|a|my) (?:subway|metro|underground|tube|bus|train|taxi|cab"
+            r"|uber|plane|flight|airport|hotel|station)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            "(?:手机|电话)?(?:里面|里头|里|上面|上)(?:装|登|下|存|有)[着了]?(?:你们|您们)?的?(?:钱包|app|应用|软件)"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:and |with )?(?:your|the|my) (?:wallet |digital wallet )?(?:app |wallet )"
+            r"(?:is |was )?(?:on it|installed on it|logged in on it)\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:last|this|yesterday|tomorrow) (?:night|morning|afternoon|evening)\b"
+            r"|\b(?:last|this) (?:week|weekend)\b"
+        ),
+        " ",
+    ),
+    # a phone left somewhere is lost ("手机落在出租车上了", "I left my phone in a taxi")
+    (re.compile(r"\b(?:left|forgot|misplaced) my phone\b"), "lost my phone"),
+    (re.compile("根本|压根儿?|从来"), " "),
+    (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
+    # the payment PIN described rather than named ("付钱时要输的那个六位数", "the six digit
+    # number I use to pay"): a password (a six-digit code sent by text stays a code)
+    (
+        re.compile(
+            "(?:付钱|付款|支付|买东西|结账|买单)(?:的)?(?:时候|时)?(?:要|得|需要)?(?:输入?|按|填)的?"
+            "(?:那个|那串|那几个|那组|那)?(?:六位|6位|六个|6个)?(?:数字|数|码)"
+            "|(?:六|6)位数字?(?!.{0,2}验证码)|(?:六|6)个数字"
+        ),
+        "支付密码",
+    ),
+    (
+        re.compile(
+            r"\b(?:six|6)[ -]?digit (?:number|pin)s?\b|\b(?:six|6) (?:numbers|digits)\b"
+            r"|\bthe (?:number|numbers|digits|code|one) i (?:use|type|enter|put in|punch in|need)"
+            r"(?: in)? (?:to|when|for) (?:pay|paying|buy|buying)\b"
+        ),
+        "payment pin",
+    ),
+    # praise for someone who helped is a comment, not a request for them ("表扬一下那位客服
+    # 小姐", "the lady who helped me was great")
+    (re.compile("夸奖|夸一夸|夸夸|夸一下|夸|称赞|赞扬|点个赞|点赞"), "表扬"),
+    (
+        re.compile(
+            r"\b(?:compliment(?:s|ed)?|prais(?:e|es|ed|ing)|commend|kudos|shout ?out|say thanks"
+            r"|thank (?:her|him|them))\b"
+            r"|\b(?:who|that) helped me\b[^,.]{0,30}?\b(?:was|were|is)(?: really| very| so| super)?"
+            r" (?:great|amazing|wonderful|fantastic|excellent|brilliant|helpful|lovely|kind"
+            r"|patient|nice)\b"
+            r"|\b(?:was|were) (?:really |very |so |super |incredibly )?(?:helpful|patient)\b"
+        ),
+        # (not "praise", which "price" sounds like)
+        " compliment ",
+    ),
+    # not done, ever: 没买过 is 没买
+    (re.compile("(?<=没)(买|用|花|消费|操作|去|付|转|登录?)过"), r"\1"),
+    (re.compile("(?:现在|那)?(?:我)?该(?:怎么|如何|咋)(?:办|处理|弄)"), " "),
+    (re.compile(r"\bwhat (?:do|should|can) i do(?: now| about it)?\b"), " "),
 )
 
 # Contractions first, so that "didn't" leaves a "not" once "did" goes as a filler.
@@ -205,12 +288,27 @@ CONCEPTS = frozenset(
         "transitcard",
         "government",
         "cryptocoin",
+        "lender",
+        "supply",
+        "press",
+        "shopreturn",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
 # 账号登不进去" asks nothing of our login): a request with one is re-prompted.
 ELSEWHERE = frozenset(
-    {"otheraccount", "jobseeker", "cashmachine", "transitcard", "government", "cryptocoin"}
+    {
+        "otheraccount",
+        "jobseeker",
+        "cashmachine",
+        "transitcard",
+        "government",
+        "cryptocoin",
+        "lender",
+        "supply",
+        "press",
+        "shopreturn",
+    }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
@@ -465,6 +563,44 @@ _CONCEPT = _ELSEWHERE_OWN + (
         ),
         " government ",
     ),
+    # Brought to the wrong line: a loan or a mortgage (its approval, its rate), a power cut
+    # or a gas meter (the supplier's), a journalist asking for a comment (not 媒体: "社交媒体
+    # 上有人冒充你们" is the safety answer's), a shop's returns. A loan as a scam's bait or
+    # repaid with the wallet, a meter's bill paid with it, goods returned for a refund into
+    # it are ours.
+    (
+        re.compile("贷款|房贷|车贷|按揭|(?<![a-z])(?:loans?|mortgages?)(?![a-z])"),
+        _unless(re.compile(f"{_OUR_MONEY.pattern}|{_BAITED.pattern}"), "lender"),
+    ),
+    (
+        re.compile(
+            "停电|断电|停水|断水|停气|燃气表|煤气表|电表|水表|燃气灶|煤气灶|燃气泄漏|煤气泄漏"
+            "|(?<![a-z])(?:power (?:cut|outage|failure)s?|blackouts?|(?:power|electricity|lights)"
+            " (?:went|go|is|are|has gone|have gone|been) (?:out|off|down)|(?:gas|water|electric"
+            "|electricity) meters?|gas leaks?|no (?:electricity|running water|hot water))(?![a-z])"
+        ),
+        _unless(re.compile(f"{_WALLET_NAMED.pattern}|[交缴付充]|(?<![a-z])pay"), "supply"),
+    ),
+    (
+        re.compile(
+            "记者|采访|报社|晚报|日报|电视台|栏目组"
+            "|(?<![a-z])(?:journalists?|reporters?|press (?:office|officer|team|enquir(?:y|ies)"
+            "|inquir(?:y|ies)|release)|media (?:enquir(?:y|ies)|inquir(?:y|ies)|relations)"
+            "|(?:a|any) comment for (?:a|an|my|our) (?:story|article|piece|report)"
+            "|interview (?:you|your|someone|somebody|anyone)|who can i interview)(?![a-z])"
+        ),
+        " press ",
+    ),
+    (
+        re.compile(
+            "退货|退换货|换货"
+            "|(?<![a-z])(?:returns? polic(?:y|ies)|(?:store|shop|mall|retailer|boutique)s?"
+            "(?= .*(?<![a-z])(?:return|exchange|take (?:it|them) back)(?![a-z]))"
+            "|(?:return|exchange)(?= .*(?<![a-z])(?:store|shop|mall|retailer|boutique)s?(?![a-z]))"
+            ")(?![a-z])"
+        ),
+        _unless(_WALLET_NAMED, "shopreturn"),
+    ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
     (re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"), " transitcard "),
@@ -581,6 +717,8 @@ _MONEY = (
         "money",
     ),
     (re.compile(r"(?:\d+|[零一二两三四五六七八九十百千万]{2,}) ?(?:块钱|块|元)"), "钱"),
+    # ...and said without its unit ("消费了八百八", "扣了三千多")
+    (re.compile("[一二两三四五六七八九十]+[百千万][零一二两三四五六七八九十百千万多]*"), "钱"),
 )
 
 # Verbs with their particle, as one word: the particle alone is a filler ("in", "on") or
@@ -1051,6 +1189,7 @@ _RULES = tuple(
     for pattern, spelled in _REGIONAL
     + _SPLITS
     + _WHEN
+    + _OPENINGS
     + _ASIDES
     + _CONCEPT
     + _FRAMES
@@ -1077,6 +1216,13 @@ _BAIT = (
 )
 
 
+_PRAISED = re.compile(
+    "客服|小姐|小伙子|小哥|姑娘|美女|工作人员|接线员|话务员|人工|那位|这位"
+    r"|\b(?:agents?|staff|lady|guy|person|man|woman|girl|representative|rep|operator"
+    r"|advisor|adviser|people|team)\b"
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
     if _LINK.search(text):
@@ -1089,8 +1235,12 @@ def rewrite(text: str) -> str:
             if changed != text:  # a concept's word may bring Latin letters in
                 text = changed
                 latin, han = bool(_A_TO_Z.search(text)), bool(_HANZI.search(text))
-    # a manager a pitch is for ("offer your manager a loan") is no one the caller asks for
-    pitched = "salespitch" in text
+    # a manager a pitch is for ("offer your manager a loan"), or someone praised ("表扬一下
+    # 那位客服", "the agent who helped me was great"), is no one the caller asks for
+    praised = "表扬" in text or "compliment" in text
+    if praised:
+        text = _PRAISED.sub(" ", text)
+    pitched = praised or "salespitch" in text
     for in_charge in _IN_CHARGE:
         script = _script(in_charge.word)
         if script == "any" or (latin if script == "en" else han):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -1449,7 +1448,7 @@ def _says(segments: list[tuple[str, str]], voices: Mapping[str, Voice]) -> tuple
 def squeezed(text: str) -> str:
     """Speech as keys said aloud are found in it: lower case, no spaces or punctuation
     (unlike `intents.normalize`, which keeps the spaces between words)."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = intents.plain(text)
     return "".join(ch for ch in text if ch.isalnum())
 
 
