@@ -746,3 +746,19 @@ def test_outside_a_checkout_test_and_speech_ask_for_what_to_run(tmp_path, monkey
     assert tested.exit_code == 2 and "name scenario files or directories" in tested.output
     spoken = CliRunner().invoke(cli, ["speech"])
     assert spoken.exit_code == 2 and "name one with --corpus FILE" in spoken.output
+
+
+def test_the_readmes_scenario_examples_pass(tmp_path):
+    """The Call-flow tests section's YAML, one call and `calls:`, runs green as written."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("### Call-flow tests", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 2, blocks
+    for n, block in enumerate(blocks):
+        path = tmp_path / f"readme{n}.yaml"
+        path.write_text(block, encoding="utf-8")
+        scenarios = load_scenarios(path)
+        assert scenarios
+        for scenario in scenarios:
+            outcome = run_scenario(scenario, _transport_for, line=own_line("http://127.0.0.1:5000"))
+            assert outcome.ok, outcome.report()
