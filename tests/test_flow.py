@@ -26,8 +26,10 @@ def test_an_answer_through_an_hours_node_follows_the_clock():
     menus = _menus()
     flow = Flow(menus)
     main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
-    agent_key = next(
-        key for key, action in menus.plans[menus.main_menu].keys.items() if action == "agent"
+    agent_key = next(  # the agent key, or (in the main menu) the option that goes there
+        key
+        for key, action in menus.plans[menus.main_menu].keys.items()
+        if action == "agent" or getattr(action, "to", None) == menus.agent_node
     )
     opened = flow.gather(main, OPEN_TIME, digits=agent_key)
     closed = flow.gather(main, CLOSED_TIME, digits=agent_key)
