@@ -270,7 +270,8 @@ def test_verbose_explains_who_spoke_what_was_asked_and_why_the_call_went_there()
         result.output
     )
     assert "  why: start => welcome -> main" in lines
-    assert "  why: keys 0 -> agent => agent [hours: closed] -> after_hours" in lines
+    # (0 is an option of the main menu, listed before the English offer)
+    assert "  why: keys 0 -> 0 => agent [hours: closed] -> after_hours" in lines
     request = next(line for line in lines if line.startswith("  -> POST") and "Digits=0" in line)
     assert "/voice/gather?node=main" in request and request.endswith(
         "-> 200 text/xml; charset=utf-8"
