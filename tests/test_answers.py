@@ -180,7 +180,13 @@ def test_a_caller_who_switches_language_hears_the_global_keys_in_the_new_one(cli
 def test_at_most_four_topics_in_every_menu():
     for node_id, node in MENUS.nodes.items():
         if isinstance(node, MenuNode):
-            topics = [k for k, o in node.options.items() if o.language is None]
+            # The main menu lists the agent (0) among its options, so that the English offer
+            # comes last: a way to a person, not a topic.
+            topics = [
+                k
+                for k, o in node.options.items()
+                if o.language is None and o.to != MENUS.agent_node
+            ]
             assert len(topics) <= 4, node_id
 
 
@@ -227,7 +233,8 @@ def test_an_unanswered_or_busy_line_offers_a_callback_or_a_message(dial):
         offer = MENUS.nodes[target]
         assert isinstance(offer, MenuNode), f"{dial} sends the caller straight to {target}"
         kinds = {type(MENUS.nodes[o.to]) for o in offer.options.values()}
-        assert kinds == {CallbackNode, RecordNode}
+        # (and, after the security line, that line again: review 8, F1)
+        assert kinds >= {CallbackNode, RecordNode}
 
 
 def test_busy_agent_answer_is_the_offer(client):
@@ -240,12 +247,16 @@ def test_the_two_offers_of_a_message_or_a_callback_number_them_alike():
     """Review: after hours 1 was a message and 2 a callback, and the other way round when
     the line was busy: a caller who learned one pressed the wrong key at the other."""
     offers = {
-        node_id: {key: type(MENUS.nodes[o.to]) for key, o in node.options.items()}
+        node_id: {
+            key: type(MENUS.nodes[o.to])
+            for key, o in node.options.items()
+            if isinstance(MENUS.nodes[o.to], CallbackNode | RecordNode)
+        }
         for node_id, node in MENUS.nodes.items()
         if isinstance(node, MenuNode)
         and {type(MENUS.nodes[o.to]) for o in node.options.values()} >= {CallbackNode, RecordNode}
     }
-    assert set(offers) == {"after_hours", "agent_unavailable"}
+    assert {"after_hours", "agent_unavailable", "security_unavailable"} <= set(offers)
     assert len({tuple(sorted(keys.items())) for keys in offers.values()}) == 1, offers
 
 

@@ -214,10 +214,12 @@ def test_silence_when_asked_for_a_number_is_called_a_missing_number(flow):
 
 
 def test_the_agent_key_at_a_recording_prompt_works_where_the_menu_before_had_it(flow):
-    """From `more` (agent key 0) the feedback prompt's 0 reaches the agent; after hours,
-    where the menu before turned it off, 0 is just a key that starts the recording."""
-    feedback = CallState(node="feedback", lang="zh-CN", step=3, back=("main", "more"))
-    assert flow.gather(feedback, OPEN_TIME, digits="0").node == "agent_dial"
+    """From `feedback` (agent key 0) the suggestion prompt's 0 reaches the agent; after
+    hours, where the menu before turned it off, 0 is just a key that starts the recording."""
+    suggestion = CallState(
+        node="suggestion", lang="zh-CN", step=3, back=("main", "more", "feedback")
+    )
+    assert flow.gather(suggestion, OPEN_TIME, digits="0").node == "agent_dial"
     voicemail = CallState(node="voicemail", lang="zh-CN", step=3, back=("main", "after_hours"))
     started = flow.gather(voicemail, CLOSED_TIME, digits="0")
     assert started.node == "voicemail" and started.outcome.endswith("-> record")

@@ -116,5 +116,7 @@ def test_the_articles_advice_is_given():
 def test_where_the_articles_disagree_the_answer_says_the_safe_thing():
     """One article says hours, another 1-3 working days: the answer gives no single figure."""
     said = ANSWERS["funds_not_arrived"].say["zh-CN"]
-    assert "具体以应用显示为准" in said
+    assert "一般几小时到几个工作日到账" in said
+    # Review 8, F12: no article says the app shows the arrival time.
+    assert "具体以应用显示为准" not in said
     assert "一到三个工作日" not in said and "1-3" not in said

@@ -576,7 +576,8 @@ class Flow:
             done = replace(state, back=(), fails=0)
             return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main")
         if digits and digits == keys.repeat:
-            verbs = self._recording(state, node, "full")
+            # ...with the closed line that led here, as the first time (while still closed)
+            verbs = self._recording(state, node, "full", self._closed_again(state, now))
             return Answer(verbs, state.node, f"keys {digits} -> repeat", state.lang)
         agent = self._agent_key(state)  # as at a callback's questions
         if agent is not None and digits == agent and self.menus.agent_node:
@@ -950,7 +951,11 @@ class Flow:
             return None
         for key, no in keywords_said(speech, closed.keywords.get(state.lang, ())):
             option = closed.keys.get(key)
-            if not no and isinstance(option, Option) and option.to:
+            if (
+                not no
+                and isinstance(option, Option)
+                and isinstance(self.menus.nodes.get(option.to or ""), RecordNode | CallbackNode)
+            ):
                 return option.to
         return None
 
@@ -1042,13 +1047,7 @@ class Flow:
             )
         if action == "repeat":  # the menu, or after an answer the answer itself, again
             # ...with the closed line that led here, as the first time (while still closed)
-            via = self.menus.nodes.get(state.via)
-            closed = (
-                self._closed(state.via, via, now, state.lang)
-                if isinstance(via, HoursNode)
-                and not self.menus.schedules[via.schedule].is_open(now)
-                else ()
-            )
+            closed = self._closed_again(state, now)
             return self._menu(
                 state, plan, (), full=True, outcome=f"{heard} -> repeat", carried=closed
             )
@@ -1239,7 +1238,9 @@ class Flow:
             elif isinstance(node, RecordNode):
                 # A second try (after an empty recording) comes back to the node itself.
                 tries = min(state.fails, 1) if state.node == target else 0
-                here = replace(here, fails=tries)
+                # A closed line can lead straight to a recording (the security line's, to a
+                # message for its team): '*' at the prompt says that line's hours again too.
+                here = replace(here, fails=tries, via=via)
                 prompt = "full" if not tries else "again"
                 verbs += self._recording(here, node, prompt, tuple(carried))
                 return Answer(tuple(verbs), target, outcome, lang)
@@ -1252,6 +1253,13 @@ class Flow:
         if arrived == self.menus.main_menu:
             return ""
         return arrived if arrived in self.topics else topic
+
+    def _closed_again(self, state: CallState, now: datetime.datetime) -> tuple[Say, ...]:
+        """The closed line the caller came through (`state.via`), if it is still closed."""
+        via = self.menus.nodes.get(state.via)
+        if isinstance(via, HoursNode) and not self.menus.schedules[via.schedule].is_open(now):
+            return self._closed(state.via, via, now, state.lang)
+        return ()
 
     def _closed(
         self, node_id: str, node: HoursNode, now: datetime.datetime, lang: str
