@@ -111,7 +111,7 @@ def test_each_step_opens_to_explain_what_happened_and_why(phone, server_url):
     phone.wait_for_state("Listening in after_hours")
     summaries = page.locator("#transcript details.step > summary").all_text_contents()
     assert summaries[0] == "Step 1start => welcome -> main"
-    assert summaries[1] == "Step 2keys 0 -> agent => agent [hours: closed] -> after_hours"
+    assert summaries[1] == "Step 2keys 0 -> 0 => agent [hours: closed] -> after_hours"
     assert page.locator("#transcript pre, #transcript dl").count() == 0  # closed: no body
 
     step = open_step(page, 2)
@@ -119,7 +119,7 @@ def test_each_step_opens_to_explain_what_happened_and_why(phone, server_url):
     assert shown["Request"].startswith("POST http://")
     assert "/voice/gather?node=main" in shown["Request"] and " Digits=0 -> 200 " in shown["Request"]
     assert shown["Caller"] == "pressed 0"
-    assert shown["Why"] == "keys 0 -> agent => agent [hours: closed] -> after_hours"
+    assert shown["Why"] == "keys 0 -> 0 => agent [hours: closed] -> after_hours"
     assert shown["Spoken by"] == "agent, after_hours"
     # after_hours listens too: a caller may ask for a message or a callback in words
     assert shown["Gather"].startswith(

@@ -30,11 +30,12 @@ def simulate(script: str, at: str, tmp_path) -> list[str]:
 
 
 def tab_to(page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element matching selector has the focus."""
+    """Press Tab until the element matching selector has the focus (none if it has it:
+    the page puts the focus on the control the call needs next)."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
             return
+        page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {selector}")
 
 
@@ -98,6 +99,8 @@ def test_keyboard_alone_sets_the_clock_calls_presses_and_leaves_a_message(phone)
     phone.hear("现在是非人工服务时间")
     page.keyboard.press("1")
     phone.wait_for_state("Recording")
+    # a Mandarin call's box: the prompt's keys-only <Gather> has only Twilio's default en-US
+    assert page.get_attribute("#message", "placeholder") == "请在提示音后留言"
     tab_to(page, "#message")
     page.keyboard.type("请回电 13800138000")
     assert page.locator("#digits").text_content() == ""  # typing in a box presses no keys

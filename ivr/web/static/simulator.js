@@ -652,9 +652,12 @@ const PLACEHOLDERS = {
   en: { speech: "e.g. my account is locked", message: "Your message" },
 };
 
-// The boxes speak the call's language: the menu's speech language, else the chosen one.
+// The boxes speak the call's language: the menu's speech language, else its words' one,
+// else the chosen one (a keys-only <Gather> has only Twilio's default, en-US).
 function setPlaceholders() {
-  const lang = (call.waiting && call.waiting.language)
+  const wait = call.waiting;
+  const listens = wait && wait.kind === "gather" && (wait.input || []).includes("speech");
+  const lang = (listens && wait.language)
     || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
   const words = /^(cmn|zh|yue)/i.test(lang) ? PLACEHOLDERS.zh : PLACEHOLDERS.en;
   const tag = browserLanguage(lang) || "en";
@@ -664,11 +667,13 @@ function setPlaceholders() {
   }
 }
 
+// The language of the latest document's first words: a menu may close with an offer in
+// another language ("For English, press 9." after a Mandarin menu) that the call is not in.
 function lastLanguage() {
-  for (let i = call.events.length - 1; i >= 0; i--) {
-    if (call.events[i].verb === "Say" && call.events[i].language) return call.events[i].language;
-  }
-  return null;
+  const said = call.events.filter((event) => event.verb === "Say" && event.language);
+  if (!said.length) return null;
+  const step = said[said.length - 1].step;
+  return said.find((event) => event.step === step).language;
 }
 
 // -- keeping things across a reload -------------------------------------------------
