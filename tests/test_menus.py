@@ -461,6 +461,47 @@ CASES = [
         None,
         "zh-CN: {voice: Polly.Joanna",
     ),
+    (
+        "a misspelt polly voice",
+        lambda t: t.replace("voice: Polly.Joanna", "voice: Polly.Joana"),
+        "voice 'Polly.Joana' Amazon Polly has no voice 'Joana' (did you mean 'Polly.Joanna'?)",
+        None,
+        "en-US: {voice: Polly.Joana",
+    ),
+    (
+        "a voice Twilio does not have",
+        lambda t: t.replace("voice: Polly.Joanna", "voice: Joanna"),
+        "voice 'Joanna' must be man, woman, Polly.<Name>",
+        None,
+        "en-US: {voice: Joanna",
+    ),
+    (
+        "a voice given a language it does not speak",
+        lambda t: t.replace(
+            "voice: Polly.Joanna, language: en-US", "voice: Polly.Joanna, language: fr-FR"
+        ),
+        "voice 'Polly.Joanna' speaks en-US, not 'fr-FR'",
+        None,
+        "language: fr-FR",
+    ),
+    (
+        "a node's own voice that does not exist",
+        lambda t: t.replace(
+            "    say: {zh-CN: 信息, en-US: Info}\n",
+            "    say: {zh-CN: 信息, en-US: Info}\n"
+            "    voices: {en-US: {voice: Polly.Brain, language: en-GB}}\n",
+        ),
+        "did you mean 'Polly.Brian'?",
+        "info",
+        "voices: {en-US",
+    ),
+    (
+        "a speech language the recogniser does not take",
+        lambda t: t.replace("speech_language: cmn-Hans-CN", "speech_language: cmn-CN"),
+        "speech_language 'cmn-CN' is not a language Twilio's speech recognition supports",
+        None,
+        "speech_language: cmn-CN",
+    ),
 ]
 
 

@@ -76,6 +76,8 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation9.yaml",
         "validation10.yaml",
         "validation11.yaml",
+        "validation12.yaml",
+        "validation13.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):

@@ -42,7 +42,16 @@ from ivr.menu.schema import (
     Voice,
 )
 from ivr.menu.speech import Say
+from ivr.menu.voices import (
+    language_family,
+    speaks_mandarin,
+    speech_language_problem,
+    voice_languages,
+    voice_problem,
+)
 from ivr.menu.yamlfile import YamlFile, YamlSyntaxError, read_yaml
+
+_VOICE_FIX = "use man, woman, Polly.<Name> (e.g. Polly.Zhiyu, Polly.Joanna) or a Google voice"
 
 GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are announced in
 # With defaults.global_keys_intro set, a menu lists only these global keys every time (the
@@ -449,27 +458,17 @@ class _Checker:
 
     def check_languages(self) -> None:
         for lang in self.m.languages:
-            voice = self.m.defaults.voices.get(lang)
-            if voice is None:
+            if lang not in self.m.defaults.voices:
                 self.add(
                     ("languages",),
                     f"language '{lang}' has no voice in defaults.voices",
                     f"add defaults.voices.{lang} with voice and language",
                 )
-            elif phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
-                self.add(
-                    ("defaults", "voices", lang),
-                    f"voice '{voice.voice}' cannot speak Mandarin",
-                    "use Polly.Zhiyu or a Google.cmn-CN voice",
-                )
+        for lang, voice in self.m.defaults.voices.items():
+            self.check_voice(("defaults", "voices", lang), lang, voice)
         for node_id, node in self.m.nodes.items():
             for lang, voice in (node.voices or {}).items():
-                if phrases.family(lang) == "zh" and not _speaks_mandarin(voice.voice):
-                    self.add(
-                        ("nodes", node_id, "voices", lang),
-                        f"voice '{voice.voice}' cannot speak Mandarin",
-                        "use Polly.Zhiyu or a Google.cmn-CN voice",
-                    )
+                self.check_voice(("nodes", node_id, "voices", lang), lang, voice)
         for lang in self.m.defaults.voices:
             if lang not in self.m.languages:
                 self.add(
@@ -477,6 +476,34 @@ class _Checker:
                     f"language '{lang}' is not in 'languages'",
                     "add it to languages or remove the voice",
                     severity="warning",
+                )
+
+    def check_voice(self, path: tuple, lang: str, voice: Voice) -> None:
+        """A voice Twilio has, that speaks the language it is given and the menu's words, and
+        a speech language its recogniser takes: a wrong one is an error only on a real call."""
+        problem = voice_problem(voice.voice)
+        spoken = voice_languages(voice.voice) or ()
+        if problem:
+            self.add((*path, "voice"), f"voice '{voice.voice}' {problem}", _VOICE_FIX)
+        elif phrases.family(lang) == "zh" and not speaks_mandarin(voice.voice):
+            self.add(
+                (*path, "voice"),
+                f"voice '{voice.voice}' cannot speak Mandarin",
+                "use Polly.Zhiyu or a Google.cmn-CN voice",
+            )
+        elif spoken and language_family(voice.language) not in {language_family(s) for s in spoken}:
+            self.add(
+                (*path, "language"),
+                f"voice '{voice.voice}' speaks {', '.join(spoken)}, not '{voice.language}'",
+                f"set language: {spoken[0]}, or choose a voice that speaks {voice.language}",
+            )
+        if voice.speech_language is not None:
+            problem = speech_language_problem(voice.speech_language)
+            if problem:
+                self.add(
+                    (*path, "speech_language"),
+                    f"speech_language '{voice.speech_language}' {problem}",
+                    "use a tag from twilio.com/docs/voice/twiml/gather#languagetags",
                 )
 
     def check_text(
@@ -977,10 +1004,6 @@ class _Checker:
                 f"reword it, or give node '{node_id}' more phrases of its own",
                 severity="warning",
             )
-
-
-def _speaks_mandarin(voice: str) -> bool:
-    return voice.startswith(("Polly.Zhiyu", "Google.cmn-", "Google.zh-"))
 
 
 def _edges(node: AnyNode) -> Iterator[tuple[str, str | None]]:

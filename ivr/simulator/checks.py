@@ -14,6 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from ivr.menu.voices import (
+    language_family,
+    speaks_mandarin,
+    speech_language_problem,
+    voice_languages,
+    voice_problem,
+)
 from ivr.simulator.transport import MAX_BODY, Response
 
 # A notice is shown and never fails a run: a house rule of this project's own menus (see
@@ -187,128 +194,6 @@ _PHONE = _pattern(
     r"\+?(?=(?:[ ().-]*\d){3,15}[ ().-]*$)\(?\d[\d ().-]*",
     "an E.164 number such as +8610555000111, plain digits, or a US number like 415-123-4567",
 )
-# Amazon Polly's voices and their languages (docs.aws.amazon.com/polly, "Available voices");
-# Twilio takes them as Polly.<Name>, with -Neural or -Generative for those engines.
-POLLY_VOICES: dict[str, tuple[str, ...]] = {
-    "Zeina": ("arb",),
-    "Hala": ("ar-AE", "en-AE"),
-    "Zayd": ("ar-AE", "en-AE"),
-    "Lisa": ("nl-BE",),
-    "Arlet": ("ca-ES",),
-    "Jitka": ("cs-CZ",),
-    "Hiujin": ("yue-CN",),
-    "Zhiyu": ("cmn-CN",),
-    **dict.fromkeys(("Naja", "Mads", "Sofie"), ("da-DK",)),
-    **dict.fromkeys(("Laura", "Lotte", "Ruben"), ("nl-NL",)),
-    **dict.fromkeys(("Nicole", "Olivia", "Russell"), ("en-AU",)),
-    **dict.fromkeys(("Amy", "Emma", "Brian", "Arthur"), ("en-GB",)),
-    **dict.fromkeys(("Aditi", "Kajal"), ("en-IN", "hi-IN")),
-    "Raveena": ("en-IN",),
-    "Niamh": ("en-IE",),
-    "Aria": ("en-NZ",),
-    "Jasmine": ("en-SG",),
-    "Ayanda": ("en-ZA",),
-    **dict.fromkeys(
-        (
-            "Danielle",
-            "Gregory",
-            "Ivy",
-            "Joanna",
-            "Kendra",
-            "Kimberly",
-            "Salli",
-            "Joey",
-            "Justin",
-            "Kevin",
-            "Matthew",
-            "Ruth",
-            "Stephen",
-            "Patrick",
-        ),
-        ("en-US",),
-    ),
-    "Geraint": ("en-GB-WLS",),
-    "Suvi": ("fi-FI",),
-    **dict.fromkeys(("Celine", "Léa", "Lea", "Mathieu", "Remi"), ("fr-FR",)),
-    "Isabelle": ("fr-BE",),
-    **dict.fromkeys(("Chantal", "Gabrielle", "Liam"), ("fr-CA",)),
-    **dict.fromkeys(("Marlene", "Vicki", "Hans", "Daniel"), ("de-DE",)),
-    "Hannah": ("de-AT",),
-    "Sabrina": ("de-CH",),
-    **dict.fromkeys(("Dora", "Karl"), ("is-IS",)),
-    **dict.fromkeys(("Carla", "Bianca", "Giorgio", "Adriano"), ("it-IT",)),
-    **dict.fromkeys(("Mizuki", "Takumi", "Kazuha", "Tomoko"), ("ja-JP",)),
-    **dict.fromkeys(("Seoyeon", "Jihye"), ("ko-KR",)),
-    **dict.fromkeys(("Liv", "Ida"), ("nb-NO",)),
-    **dict.fromkeys(("Ewa", "Maja", "Jacek", "Jan", "Ola"), ("pl-PL",)),
-    **dict.fromkeys(("Camila", "Vitoria", "Ricardo", "Thiago"), ("pt-BR",)),
-    **dict.fromkeys(("Ines", "Cristiano"), ("pt-PT",)),
-    "Carmen": ("ro-RO",),
-    **dict.fromkeys(("Tatyana", "Maxim"), ("ru-RU",)),
-    **dict.fromkeys(("Conchita", "Lucia", "Enrique", "Sergio"), ("es-ES",)),
-    **dict.fromkeys(("Mia", "Andres"), ("es-MX",)),
-    **dict.fromkeys(("Lupe", "Penelope", "Miguel", "Pedro"), ("es-US",)),
-    **dict.fromkeys(("Astrid", "Elin"), ("sv-SE",)),
-    **dict.fromkeys(("Filiz", "Burcu"), ("tr-TR",)),
-    "Gwyneth": ("cy-GB",),
-}
-_POLLY = re.compile(r"Polly\.([^-]+)(?:-(Neural|Generative))?")
-_GOOGLE = re.compile(
-    r"Google\.([a-z]{2,3}-[A-Z]{2})-(?:Standard|Wavenet|Neural2|News|Studio|Polyglot|Journey"
-    r"|Chirp-HD|Chirp3-HD)-[A-Za-z0-9]+"
-)
-
-
-def voice_languages(voice: str) -> tuple[str, ...] | None:
-    """The languages a Twilio voice speaks: () for the basic voices (any of theirs), None for
-    a voice Twilio does not have."""
-    if voice in ("man", "woman", "alice"):
-        return ()
-    polly = _POLLY.fullmatch(voice)
-    if polly:
-        return POLLY_VOICES.get(polly.group(1))
-    google = _GOOGLE.fullmatch(voice)
-    return (google.group(1),) if google else None
-
-
-def _voice(value: str) -> str | None:
-    if voice_languages(value) is not None:
-        return None
-    polly = _POLLY.fullmatch(value)
-    if polly:
-        near = difflib.get_close_matches(polly.group(1), list(POLLY_VOICES), n=1)
-        hint = f" (did you mean 'Polly.{near[0]}'?)" if near else ""
-        return f"Amazon Polly has no voice {polly.group(1)!r}{hint}"
-    return "must be man, woman, Polly.<Name>[-Neural] or Google.<locale>-<type>-<voice>"
-
-
-# The languages Twilio's <Gather> speech recognition takes (twilio.com/docs/voice/twiml/
-# gather#languagetags); zh-CN, zh-TW and zh-HK are the older names of the Chinese ones.
-SPEECH_LANGUAGES = frozenset(
-    """af-ZA am-ET hy-AM az-AZ id-ID ms-MY bn-BD bn-IN ca-ES cs-CZ da-DK de-DE de-AT de-CH
-    en-AU en-CA en-GH en-GB en-IN en-IE en-KE en-NZ en-NG en-PH en-SG en-ZA en-TZ en-US
-    es-AR es-BO es-CL es-CO es-CR es-EC es-SV es-ES es-US es-GT es-HN es-MX es-NI es-PA
-    es-PY es-PE es-PR es-DO es-UY es-VE eu-ES fil-PH fr-BE fr-CA fr-CH fr-FR gl-ES ka-GE gu-IN
-    hr-HR zu-ZA is-IS it-IT it-CH jv-ID kn-IN km-KH lo-LA lv-LV lt-LT hu-HU ml-IN mr-IN nl-BE
-    nl-NL ne-NP nb-NO pl-PL pt-BR pt-PT ro-RO si-LK sk-SK sl-SI su-ID sw-TZ sw-KE fi-FI sv-SE
-    ta-IN ta-SG ta-LK ta-MY te-IN vi-VN tr-TR ur-PK ur-IN el-GR bg-BG ru-RU sr-RS uk-UA he-IL
-    ar-IL ar-JO ar-AE ar-BH ar-DZ ar-SA ar-IQ ar-KW ar-MA ar-TN ar-OM ar-PS ar-QA ar-LB ar-EG
-    fa-IR hi-IN th-TH ko-KR ja-JP cmn-Hans-CN cmn-Hans-HK cmn-Hant-TW yue-Hant-HK
-    zh-CN zh-TW zh-HK""".split()  # noqa: SIM905 (a table, easier to read as words)
-)
-
-
-def _speech_language(value: str) -> str | None:
-    if value in SPEECH_LANGUAGES:
-        return None
-    same = [lang for lang in SPEECH_LANGUAGES if lang.lower() == value.lower()]
-    near = same or difflib.get_close_matches(value, sorted(SPEECH_LANGUAGES), n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
-    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?-([A-Z]{2}|\d{3})", value):
-        return f"must be a language-REGION tag such as zh-CN{hint}"
-    return f"is not a language Twilio's speech recognition supports{hint}"
-
-
 # Basic voices accept bare or lower-case tags ("en", "en-gb"), so Say is looser.
 _SAY_LANGUAGE = _pattern(
     r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Za-z]{2}|\d{3}))?", "a language tag such as zh-CN"
@@ -361,7 +246,7 @@ SCHEMA: dict[str, Spec] = {
     ),
     "Say": _spec(
         {
-            "voice": Rule(13511, _voice),
+            "voice": Rule(13511, voice_problem),
             "language": Rule(13512, _SAY_LANGUAGE),  # no Say-only language code; see 13512
             "loop": Rule(13510, _integer(0)),
         },
@@ -384,7 +269,7 @@ SCHEMA: dict[str, Spec] = {
             "numDigits": Rule(13314, _integer(1)),
             "finishOnKey": Rule(13310, _pattern(r"[0-9*#]?", "one of 0-9 * # or empty")),
             "input": Rule(13326, _words({"dtmf", "speech"}, "'dtmf', 'speech' or 'dtmf speech'")),
-            "language": Rule(13512, _speech_language),
+            "language": Rule(13512, speech_language_problem),
             "speechTimeout": Rule(13327, _pattern(r"\d+|auto", "an integer or 'auto'")),
             "maxSpeechTime": Rule(13328, _integer(1)),
             "hints": _ANY,
@@ -709,7 +594,7 @@ def _check_say(
     if len(text) > limit:
         message = f"{len(text)} characters; voice {voice or 'man'!r} speaks at most {limit}"
         out.append(problem(13521, message, url, path))
-    if _CJK.search(text) and not _speaks_mandarin(voice, el.get("language", "")):
+    if _CJK.search(text) and not speaks_mandarin(voice, el.get("language", "")):
         # No Twilio code says "this voice cannot speak this text"; the Say voice code
         # (13511, or 13321 inside Gather) is the closest, since the fix is the voice.
         who = f"voice {voice!r}" if voice else f"language {el.get('language', 'en-US')!r}"
@@ -728,25 +613,13 @@ def _check_voice_language(
     """A Polly or Google voice given a language it does not speak (Polly.Zhiyu with en-US):
     TWIML.md says such a pair can make the <Say> fail, so 13512, its language code."""
     spoken = voice_languages(voice)
-    if not spoken or _family(language) in {_family(lang) for lang in spoken}:
+    if not spoken or language_family(language) in {language_family(lang) for lang in spoken}:
         return
     message = (
         f"voice {voice!r} speaks {', '.join(spoken)}, not language={language!r} "
         f"(use language {spoken[0]!r}, or a voice that speaks {language})"
     )
     out.append(problem(13512, message, url, path))
-
-
-def _family(language: str) -> str:
-    """The language without its region: every Chinese tag (zh, cmn, yue) is one."""
-    primary = language.split("-")[0].lower()
-    return {"cmn": "zh", "yue": "zh", "arb": "ar"}.get(primary, primary)
-
-
-def _speaks_mandarin(voice: str, language: str) -> bool:
-    if voice:
-        return voice.startswith(("Polly.Zhiyu", "Google.cmn-", "Google.zh-"))
-    return language.startswith(("zh-", "cmn-"))
 
 
 def _check_document_shape(root: ET.Element, url: str, out: list[TwimlProblem]) -> None:
