@@ -1,23 +1,4 @@
-"""gunicorn reads this file from the working directory: the package's own settings."""
+"""gunicorn reads this file from the working directory: the package's own settings, all of
+them (`ivr serve` reads the same module)."""
 
-from ivr.web.gunicorn_conf import (
-    access_log_format,
-    accesslog,
-    bind,
-    forwarded_allow_ips,
-    on_starting,
-    threads,
-    worker_class,
-    workers,
-)
-
-__all__ = [
-    "access_log_format",
-    "accesslog",
-    "bind",
-    "forwarded_allow_ips",
-    "on_starting",
-    "threads",
-    "worker_class",
-    "workers",
-]
+from ivr.web.gunicorn_conf import *  # noqa: F403 (the module's __all__ is its settings)

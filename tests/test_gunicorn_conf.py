@@ -39,3 +39,17 @@ def test_nothing_is_migrated_when_records_are_off(tmp_path, monkeypatch):
     monkeypatch.setenv("IVR_RECORDS", "off")
     on_starting(None)
     assert not (tmp_path / "ivr.sqlite3").exists()
+
+
+def test_the_checkout_file_gives_gunicorn_every_setting_of_the_package():
+    """Review 9: gunicorn.conf.py listed eight settings by hand and left out the access-log
+    logger and the control socket, so `gunicorn server:app` logged decoded paths."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    from ivr.web import gunicorn_conf
+
+    known = {setting.name for setting in KNOWN_SETTINGS}
+    package = {name for name in vars(gunicorn_conf) if name in known}
+    checkout = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert {"logger_class", "control_socket", "on_starting"} <= package
+    assert {name for name in checkout if name in known} == package

@@ -15,6 +15,20 @@ from gunicorn.glogging import Logger
 from ivr.records.database import UNAVAILABLE
 from ivr.settings import Settings
 
+# Every setting, so the checkout's gunicorn.conf.py takes them all with one star import.
+__all__ = [
+    "access_log_format",
+    "accesslog",
+    "bind",
+    "control_socket",
+    "forwarded_allow_ips",
+    "logger_class",
+    "on_starting",
+    "threads",
+    "worker_class",
+    "workers",
+]
+
 _settings = Settings.from_env()
 bind = f"0.0.0.0:{_settings.port}" if _settings.port else "127.0.0.1:5000"
 workers = 2
