@@ -20,9 +20,13 @@ fi
 if [ "$skipped" -gt 0 ] || [ "$status" -ne 0 ]; then
   # Never "No known vulnerabilities found" for packages that were not checked.
   echo "$out" | grep -v -e "could not be audited" -e "No known vulnerabilities found" | head -20
-  echo "audit: NOT DONE: $skipped pinned package(s) could not be checked (the advisory" \
-       "service is unreachable from here); run scripts/audit.sh on a machine that reaches" \
-       "PyPI's advisory service (https://pypi.org)" >&2
+  if [ "$skipped" -gt 0 ]; then
+    what="$skipped pinned package(s) could not be checked"
+  else
+    what="pip-audit failed (exit $status) before checking anything"
+  fi
+  echo "audit: NOT DONE: $what (is the advisory service unreachable from here?); run" \
+       "scripts/audit.sh on a machine that reaches PyPI's advisory service (https://pypi.org)" >&2
   exit "$NOT_DONE"
 fi
 echo "$out" | head -40
