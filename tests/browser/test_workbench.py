@@ -433,3 +433,14 @@ def test_readme_screenshots(make_phone, viewport, name):
     page.screenshot(path=str(DOCS / name))
     assert (DOCS / name).stat().st_size > 10_000
     assert phone.errors == []
+    # Pixels differ a little from run to run, the words do not: the committed words of the
+    # picture must be what the page shows now, or the committed picture is stale (review 9).
+    shown = DOCS / name.replace(".png", ".txt")
+    words = (
+        "\n".join(page.inner_text(part).strip() for part in ("#clock-time", "#transcript")) + "\n"
+    )
+    committed = shown.read_text(encoding="utf-8") if shown.exists() else ""
+    shown.write_text(words, encoding="utf-8")
+    assert committed == words, (
+        f"docs/{name} was stale: it and {shown.name} are written anew; commit both"
+    )
