@@ -239,9 +239,9 @@ class Intents:
         touched: set[int] = set()
         nodes: set[int] = set()
         said = 0.0
-        # characters and words said, and how many of them each phrase has
+        # characters and words said, and the phrases of each one that some phrase has
         spoken = 0
-        hits = [0] * len(self.owner)
+        units_said: list[tuple[int, ...]] = []
         off_topic = len(self.nodes) - 1
         postings, weights, phrases_from, nodes_from = (
             self.postings,
@@ -266,8 +266,7 @@ class Intents:
             for index in phrases:
                 gained[index] += weight
             if unit:
-                for index in phrases:
-                    hits[index] += 1
+                units_said.append(phrases)
             touched.update(phrases)
             nodes.update(having)
             for node in having:
@@ -275,14 +274,24 @@ class Intents:
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
         inverse, owner, units = self.inverse, self.owner, self.units
+        # A few words said, all inside a phrase FRAGMENT times as long, are not that phrase
+        # ("我不知道" is not "有我不知道的扣款"): it counts by the share said. The phrases
+        # with every character and word said (each said is in a posting at most once, and
+        # none has a word no phrase has), found by intersecting postings rather than by
+        # counting each phrase's hits in a loop.
+        if not spoken:
+            having_all: set[int] = touched
+        elif len(units_said) < spoken:
+            having_all = set()
+        else:
+            having_all = set(units_said[0]).intersection(*units_said[1:])
+        shares = {i: spoken / units[i] for i in having_all if units[i] >= FRAGMENT * spoken}
         top = [0.0] * len(self.nodes)
         phrase = [-1] * len(self.nodes)
         for index in touched:
             ratio = gained[index] * inverse[index]
-            # A few words said, all inside a phrase FRAGMENT times as long, are not that
-            # phrase ("我不知道" is not "有我不知道的扣款"): it counts by the share said.
-            if hits[index] == spoken and units[index] >= FRAGMENT * spoken:
-                ratio *= spoken / units[index]
+            if index in shares:
+                ratio *= shares[index]
             node = owner[index]
             if ratio > top[node]:
                 top[node] = ratio
