@@ -436,10 +436,11 @@ def build(
         for text in dict.fromkeys(texts)
     ]
     raw = [(node, text, f) for node, text, f in raw if f]
-    count: dict[str, int] = {}
-    for _, _, found in raw:
+    having: dict[str, list[int]] = {}  # feature -> the phrases that have it, in order
+    for index, (_, _, found) in enumerate(raw):
         for feature in found:
-            count[feature] = count.get(feature, 0) + 1
+            having.setdefault(feature, []).append(index)
+    count = {feature: len(indices) for feature, indices in having.items()}
     total = len(raw) or 1
     # A feature weighs its family's weight times its inverse document frequency.
     weight = {f: _WEIGHTS[f[:2]] * math.log(1 + total / n) for f, n in count.items()}
@@ -447,25 +448,22 @@ def build(
     for node, above in ancestors.items():
         for menu in above:
             related.setdefault(menu, set()).add(node)
-    having: dict[str, list[int]] = {}
-    for index, (_, _, found) in enumerate(raw):
-        for feature in found:
-            having.setdefault(feature, []).append(index)
     owner = array("I", (number[node] for node, _, _ in raw))
     phrases_from, nodes_from = array("I", [0]), array("I", [0])
     phrases: list[int] = []
     nodes_having: list[int] = []
     numbers = list(range(max(len(raw), len(nodes))))  # one int object per index, shared
+    shared, owned = numbers.__getitem__, owner.__getitem__
     for indices in having.values():
-        phrases.extend(numbers[i] for i in indices)
-        nodes_having.extend(numbers[n] for n in dict.fromkeys(owner[i] for i in indices))
+        phrases.extend(map(shared, indices))
+        nodes_having.extend(map(shared, dict.fromkeys(map(owned, indices))))
         phrases_from.append(len(phrases))
         nodes_from.append(len(nodes_having))
     return Intents(
         nodes,
         tuple(text for _, text, _ in raw),
         owner,
-        array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
+        array("d", (1 / (sum(map(weight.__getitem__, found)) + SMOOTHING) for _, _, found in raw)),
         array("I", (sum(f[1] == "1" and f[0] in "cwk" for f in found) for _, _, found in raw)),
         MappingProxyType({f: n for n, f in enumerate(having)}),
         array("d", (weight[f] for f in having)),
