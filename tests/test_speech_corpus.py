@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.cli import cli
-from ivr.menu import intents
+from ivr.menu import intents, lexicon
 from ivr.menu.loading import load_menus
 from ivr.simulator.speech import judge, load_corpus
 
@@ -542,3 +542,17 @@ def test_round_15_families_reach_their_node(menus, said, node):
 )
 def test_round_15_rules_leave_their_neighbours_alone(menus, said, node):
     assert node in menus.spoken.intents.match(said).choices, said
+
+
+def test_rewrite_passes_over_only_groups_of_rules_that_would_change_nothing(menus, monkeypatch):
+    """lexicon.rewrite skips a group of rules where one search finds that none of them
+    could match: the same texts as running every rule in turn, on every example phrase and
+    every sentence of the development set."""
+    said = [c.say for c in load_corpus(HERE / "dev.yaml")]
+    texts = [intents.normalize(intents.affirmed(t)) for t in [*menus.spoken.intents.texts, *said]]
+    skipping = [lexicon.rewrite(text) for text in texts]
+    every = tuple(
+        (rules, lexicon._EVERYWHERE, lexicon._EVERYWHERE) for rules, _, _ in lexicon._GROUPS
+    )
+    monkeypatch.setattr(lexicon, "_GROUPS", every)
+    assert [lexicon.rewrite(text) for text in texts] == skipping

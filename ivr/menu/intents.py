@@ -239,9 +239,9 @@ class Intents:
         touched: set[int] = set()
         nodes: set[int] = set()
         said = 0.0
-        # characters and words said, and how many of them each phrase has
+        # characters and words said, and the phrases of each one that some phrase has
         spoken = 0
-        hits = [0] * len(self.owner)
+        units_said: list[tuple[int, ...]] = []
         off_topic = len(self.nodes) - 1
         postings, weights, phrases_from, nodes_from = (
             self.postings,
@@ -266,8 +266,7 @@ class Intents:
             for index in phrases:
                 gained[index] += weight
             if unit:
-                for index in phrases:
-                    hits[index] += 1
+                units_said.append(phrases)
             touched.update(phrases)
             nodes.update(having)
             for node in having:
@@ -275,14 +274,24 @@ class Intents:
         # A node's share of the utterance is the same for all its phrases: its best phrase
         # is the one whose own features the utterance covers most.
         inverse, owner, units = self.inverse, self.owner, self.units
+        # A few words said, all inside a phrase FRAGMENT times as long, are not that phrase
+        # ("我不知道" is not "有我不知道的扣款"): it counts by the share said. The phrases
+        # with every character and word said (each said is in a posting at most once, and
+        # none has a word no phrase has), found by intersecting postings rather than by
+        # counting each phrase's hits in a loop.
+        if not spoken:
+            having_all: set[int] = touched
+        elif len(units_said) < spoken:
+            having_all = set()
+        else:
+            having_all = set(units_said[0]).intersection(*units_said[1:])
+        shares = {i: spoken / units[i] for i in having_all if units[i] >= FRAGMENT * spoken}
         top = [0.0] * len(self.nodes)
         phrase = [-1] * len(self.nodes)
         for index in touched:
             ratio = gained[index] * inverse[index]
-            # A few words said, all inside a phrase FRAGMENT times as long, are not that
-            # phrase ("我不知道" is not "有我不知道的扣款"): it counts by the share said.
-            if hits[index] == spoken and units[index] >= FRAGMENT * spoken:
-                ratio *= spoken / units[index]
+            if index in shares:
+                ratio *= shares[index]
             node = owner[index]
             if ratio > top[node]:
                 top[node] = ratio
@@ -427,10 +436,11 @@ def build(
         for text in dict.fromkeys(texts)
     ]
     raw = [(node, text, f) for node, text, f in raw if f]
-    count: dict[str, int] = {}
-    for _, _, found in raw:
+    having: dict[str, list[int]] = {}  # feature -> the phrases that have it, in order
+    for index, (_, _, found) in enumerate(raw):
         for feature in found:
-            count[feature] = count.get(feature, 0) + 1
+            having.setdefault(feature, []).append(index)
+    count = {feature: len(indices) for feature, indices in having.items()}
     total = len(raw) or 1
     # A feature weighs its family's weight times its inverse document frequency.
     weight = {f: _WEIGHTS[f[:2]] * math.log(1 + total / n) for f, n in count.items()}
@@ -438,25 +448,22 @@ def build(
     for node, above in ancestors.items():
         for menu in above:
             related.setdefault(menu, set()).add(node)
-    having: dict[str, list[int]] = {}
-    for index, (_, _, found) in enumerate(raw):
-        for feature in found:
-            having.setdefault(feature, []).append(index)
     owner = array("I", (number[node] for node, _, _ in raw))
     phrases_from, nodes_from = array("I", [0]), array("I", [0])
     phrases: list[int] = []
     nodes_having: list[int] = []
     numbers = list(range(max(len(raw), len(nodes))))  # one int object per index, shared
+    shared, owned = numbers.__getitem__, owner.__getitem__
     for indices in having.values():
-        phrases.extend(numbers[i] for i in indices)
-        nodes_having.extend(numbers[n] for n in dict.fromkeys(owner[i] for i in indices))
+        phrases.extend(map(shared, indices))
+        nodes_having.extend(map(shared, dict.fromkeys(map(owned, indices))))
         phrases_from.append(len(phrases))
         nodes_from.append(len(nodes_having))
     return Intents(
         nodes,
         tuple(text for _, text, _ in raw),
         owner,
-        array("d", (1 / (sum(weight[f] for f in found) + SMOOTHING) for _, _, found in raw)),
+        array("d", (1 / (sum(map(weight.__getitem__, found)) + SMOOTHING) for _, _, found in raw)),
         array("I", (sum(f[1] == "1" and f[0] in "cwk" for f in found) for _, _, found in raw)),
         MappingProxyType({f: n for n, f in enumerate(having)}),
         array("d", (weight[f] for f in having)),

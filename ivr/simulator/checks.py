@@ -11,7 +11,7 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ivr.menu.voices import (
@@ -423,17 +423,19 @@ _SENTENCE_END = re.compile(r"[。！？!?]+|\.+(?=\s|$)")
 
 def check_response(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
     """Check one webhook answer; return its <Response> (None when Twilio cannot run it)."""
-    root, problems = _checked(resp.status, resp.content_type, resp.body, resp.url)
-    return root, list(problems)
+    root, problems = _checked(resp.status, resp.content_type, resp.body)
+    return root, [replace(p, url=resp.url) for p in problems]
 
 
 @functools.lru_cache(maxsize=4096)
 def _checked(
-    status: int, content_type: str, body: bytes, url: str
+    status: int, content_type: str, body: bytes
 ) -> tuple[ET.Element | None, tuple[TwimlProblem, ...]]:
     # Remembered: a call, and above all the explorer, meets the same documents again and
-    # again. The interpreter only reads the tree, so sharing it is safe.
-    root, problems = _check(Response(status, content_type, body, 0.0, url))
+    # again, and the same document at several URLs (the URL is only where each problem was
+    # found: check_response fills it in). The interpreter only reads the tree, so sharing
+    # it is safe.
+    root, problems = _check(Response(status, content_type, body, 0.0, ""))
     return root, tuple(problems)
 
 

@@ -144,9 +144,17 @@ class _Tracing:
         return response
 
 
-def _identity(wait: Wait, volatile: re.Pattern[str] | None) -> tuple:
-    """Two waits are the same place when their documents match but for volatile fields."""
-    body = volatile.sub(r"\1", wait.body) if volatile else wait.body
+def _identity(wait: Wait, volatile: re.Pattern[str] | None, bare: dict[str, str]) -> tuple:
+    """Two waits are the same place when their documents match but for volatile fields.
+
+    `bare`: the documents met so far without their volatile fields (the walk meets each one
+    again and again, from every branch that leads there).
+    """
+    body = bare.get(wait.body)
+    if body is None:
+        body = volatile.sub(r"\1", wait.body) if volatile else wait.body
+        if len(bare) < 50_000:
+            bare[wait.body] = body
     return (body, wait.prelude, wait.kind)
 
 
@@ -179,6 +187,7 @@ def explore(
     transport = _Tracing(transport, found.nodes)
     began = time.perf_counter()
     seen: dict[tuple, int] = {}  # wait identity -> index
+    bare: dict[str, str] = {}  # a document -> it without volatile fields (_identity)
     waits: list[Wait] = []
     paths: list[tuple[str, ...]] = []
     edges: list[set[int]] = []
@@ -230,7 +239,7 @@ def explore(
         nxt = probe.found
         if nxt.node:
             found.nodes.add(nxt.node)
-        key = _identity(nxt, volatile)
+        key = _identity(nxt, volatile, bare)
         if key not in seen:
             if len(waits) >= max_waits:
                 found.truncated = True

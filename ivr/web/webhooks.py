@@ -17,7 +17,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -25,6 +25,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from ivr import logs
@@ -176,11 +177,12 @@ def _signed(hook: Webhook) -> bool:
     if url is None:
         _log(hook, outcome="403 no trusted public URL (set PUBLIC_BASE_URL)")
         return False
-    params = request.form if request.method == "POST" else {}
+    form = request.form if request.method == "POST" else None
+    params = form if form is not None else {}
     validator = RequestValidator(token)
     # Twilio signs the URL exactly as requested: that is checked first, in constant time;
     # `validate` also tries it with and without a port, for the requests that need it.
-    exact = validator.compute_signature(url, params)
+    exact = validator.compute_signature(url, _AllValues(form) if form else {})
     if signature and (
         hmac.compare_digest(exact.encode(), signature.encode("utf-8", "replace"))
         or validator.validate(url, params, signature)
@@ -188,6 +190,26 @@ def _signed(hook: Webhook) -> bool:
         return True
     _log(hook, outcome="403 bad signature" if signature else "403 no signature")
     return False
+
+
+class _AllValues:
+    """A form's fields as twilio's RequestValidator reads them: it asks for each name's
+    values with `getall` first, which werkzeug's MultiDict calls `getlist` (else each field
+    raises an AttributeError, caught, before the same values are read)."""
+
+    __slots__ = ("form",)
+
+    def __init__(self, form: MultiDict[str, str]) -> None:
+        self.form = form
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.form)
+
+    def __len__(self) -> int:
+        return len(self.form)
+
+    def getall(self, name: str) -> list[str]:
+        return self.form.getlist(name)
 
 
 def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str | None:
