@@ -368,6 +368,7 @@ class Intents:
             and word.isalpha()
             and word not in _EN_FILLERS
             and word not in lexicon.CONCEPTS
+            and word != "not"  # (no w1 feature: it goes with the word it negates)
             and f"w1:{_stem(lexicon.fold(word))}" not in self.postings
         )
 
