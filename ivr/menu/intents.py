@@ -103,7 +103,7 @@ _EN_NEGATION = (
     re.compile(r"\bnot (?:that )?[^,.]{1,60}? but "),
     re.compile(
         r"(?:^|(?<=[,.!?] )|\b(?:no|it'?s|it is|this is|that'?s|that is) )"
-        r"not (?:that )?[^,.]{1,60}?,"
+        r"not (?!able\b)(?:that )?[^,.]{1,60}?,"  # ("not able to pay, ..." is "I'm not able")
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
     # ...and, as a recogniser writes it without a comma, "not the X one" before the one

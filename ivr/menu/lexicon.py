@@ -175,6 +175,8 @@ _VARIETIES = (
         "not arrive",
     ),
     (re.compile(r"\b(?:gone|went|go|going) (?:walkabout|astray|awol|missing)\b"), "disappear"),
+    # a hedge on what happened says nothing of it ("it seems to have", "looks like")
+    (re.compile(r"\b(?:seems?|seemed|appears?) to (?:have |be )?|\b(?:it )?looks like\b"), " "),
 )
 
 # Words a recogniser splits at a filler ("for got", "a count", "with draw", "reg is ter"):
@@ -1090,9 +1092,9 @@ _AROUND = (
         re.compile(
             r"\b(?:they|you|the app|the system|your system|it|the wallet)(?: (?:have|has|just|went"
             r" and|suddenly))* (?:blocked|froze|frozen|locked|suspended|restricted|disabled|banned"
-            r"|closed|deactivated) (?:my|the) (account|wallet)\b"
+            r"|closed|deactivated) (?:my|the) (?:account|wallet)\b"
         ),
-        r"my \1 is locked",
+        "my account is locked",
     ),
     (re.compile(r"\b(?:for no reason|without (?:any )?(?:reason|warning|explanation))\b"), " "),
     # a lock lifted is an unlock ("get the lock taken off", "have the block removed")
@@ -1111,8 +1113,9 @@ _AROUND = (
         re.compile(
             r"\b(?:keep|stop|prevent|protect|guard|safeguard)\b(?: [a-z']+){0,3}? from"
             r" (?:getting |being )?(?:hack\w*|stolen|scam\w*|compromised|broken into)"
-            r"|\b(?:so|make sure|ensure)(?: that)?(?: [a-z']+){0,3}? (?:never|not|cannot|will not)"
-            r" (?:gets?|be|being|getting) (?:hack\w*|stolen|scam\w*|compromised)"
+            r"|\b(?:so|make sure|ensure)(?: that)?(?: [a-z']+){0,3}?"
+            r" (?:(?:never|not|cannot|will not) (?:gets?|be|being|getting)|not receive)"
+            r" (?:hack\w*|stolen|scam\w*|compromised)"
             r"|\b(?:prevent|preventing|avoid|avoiding|stop|stopping) (?:hacking|hackers|fraud|theft"
             r"|being hacked|getting hacked)\b"
         ),
@@ -1142,6 +1145,8 @@ _AROUND = (
         re.compile(
             r"\bnone of (?:those|these|them|the above|the options|the choices|what you (?:said"
             r"|listed|mentioned|read out))(?: options| choices)?"
+            r"(?! (?:payments?|transactions?|charges?|purchases?|transfers?|were|was|are|is"
+            r"|belongs?)\b)"
             r"|\bnot (?:any of |one of )?(?:the ones|those|these|the options|the choices"
             r"|(?:on|in) (?:the|your|that) (?:list|menu|options))"
             r"(?: (?:that )?you (?:listed|said|mentioned|gave|read out|read|offered|just said))?"
@@ -1416,6 +1421,7 @@ _ZH_VAGUE = (
             "(?:(?:前面|上面|刚才|刚刚|你说的|您说的)(?:说的|的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?"
             "|(?:那|这)(?:几|些)?(?:个|项)?选项|(?:那|这)几项)"
             "(?:里面|里头|里|中|当中)?(?:都|全都|全)?(?:不是|没有|不对|不符合|对不上)"
+            "(?!(?:我|俺)?(?:本人)?(?:亲自)?(?:买|消费|付|花|操作|做|转|刷|支付|用))"
             "|不在(?:前面|上面|刚才)?(?:说的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?(?:里面|里头|里|中|当中)"
         ),
         " 其他 ",
@@ -1443,6 +1449,9 @@ _ZH_VAGUE = (
     ),
     (re.compile("(?:别的|其他|其它)(?:办法|方法|方式|途径|渠道)(?:问|咨询|联系)?"), "别的联系方法"),
     (re.compile("(?:客服)?电话(?:一直|总是|老是|都)?(?:占线|打不通|没人接|打不进来?)"), "不打电话"),
+    # a courier by its name is a courier (for "有人冒充顺丰客服"; its hotline is re-prompted
+    # before: `_HOTLINES`)
+    (re.compile("顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟"), "快递"),
     # the money taken to the bank card is a withdrawal ("把钱提到银行卡上")
     (re.compile("(?<=钱)提(?:到|进|去)(?=(?:银行)?卡|银行)"), "提现到"),
     # a support number asked about as reliable is asked about as real ("客服电话靠谱吗")
