@@ -166,6 +166,11 @@ _VARIETIES = (
         lambda hit: "验证码" if _HANZI.search(hit.string) else "verification code",
     ),
     (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
+    # a recharge of the wallet is a top-up (of a phone, the carrier's)
+    (
+        re.compile(r"\brecharg(?:e|ed|es|ing)\b"),
+        lambda hit: "topup" if re.search(r"\bwallet\b", hit.string) else hit.group(),
+    ),
     (
         re.compile(
             r"\b(?:not|never|isn'?t|wasn'?t|hasn'?t|haven'?t)"
@@ -370,6 +375,7 @@ CONCEPTS = frozenset(
         "press",
         "shopreturn",
         "newnumber",
+        "closeaccount",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
@@ -572,7 +578,7 @@ _DISGUISED = re.compile(
 _HOTLINES = (
     (
         re.compile(
-            f"(?:{_ORGS_ZH})的?(?:官方|人工)?(?:客服|服务)?(?:电话|热线|号码)"
+            f"(?:{_ORGS_ZH}|联通|移动|电信)的?(?:官方|人工)?(?:客服|服务)?(?:电话|热线|号码)"
             f"|(?:这里|这|你们|你这|您这)?是(?:不是)?(?:{_ORGS_ZH})(?:吗|吧|么|嘛|不)"
             f"|请问是(?:{_ORGS_ZH})"
         ),
@@ -590,6 +596,17 @@ _HOTLINES = (
             )
         ),
         _unless(_DISGUISED, "otheraccount"),
+    ),
+    # the account closed for good ("注销钱包账号", "delete my wallet account"): no node
+    # serves it (the off-topic examples'), however near 注册 sounds
+    (
+        re.compile(
+            "注销|销户|销号|删除(?:钱包)?(?:账号|帐号|账户|帐户)|删号"
+            r"|(?<![a-z])(?:close|delete|cancel|terminate|remove)(?: (?:my|the|this|our))?"
+            r"(?: wallet)? account(?: for good| permanently)?(?![a-z])"
+            r"|(?<![a-z])delete (?:my|the|this) wallet(?![a-z])"
+        ),
+        " closeaccount ",
     ),
     # a new phone number bound to the wallet: no node serves it (the off-topic examples')
     (
@@ -1086,6 +1103,16 @@ _AROUND = (
         ),
         " unknown ",
     ),
+    # ...and a transaction the caller does not know an unknown one ("a withdrawal I don't
+    # recognise")
+    (
+        re.compile(
+            r"\b(?:payment|charge|transaction|withdraw(?:al)?|transfer|purchase|debit)s? i"
+            r" (?:do not|did not"
+            r"|cannot) (?:recogni[sz]e|know|remember)\b"
+        ),
+        " unknown transaction ",
+    ),
     # the wallet or its staff did the locking ("they blocked my account", "you froze my
     # wallet"): a locked account, not one the caller asks to block; why, they do not know
     (
@@ -1112,7 +1139,8 @@ _AROUND = (
     (
         re.compile(
             r"\b(?:keep|stop|prevent|protect|guard|safeguard)\b(?: [a-z']+){0,3}? from"
-            r" (?:getting |being )?(?:hack\w*|stolen|scam\w*|compromised|broken into)"
+            r" (?:getting |being )?(?:hack\w*|stolen|scam\w*|compromised|broken into|login"
+            r"|accessing|stealing|using)"
             r"|\b(?:so|make sure|ensure)(?: that)?(?: [a-z']+){0,3}?"
             r" (?:(?:never|not|cannot|will not) (?:gets?|be|being|getting)|not receive)"
             r" (?:hack\w*|stolen|scam\w*|compromised)"
@@ -1153,6 +1181,7 @@ _AROUND = (
         ),
         " something else ",
     ),
+    (re.compile(r"\banything else\b"), "something else"),
     (
         re.compile(
             r"(?<=something else) (?:fits?|match(?:es)?|covers?|appl(?:y|ies))(?: (?:my|me|what i"
@@ -1196,6 +1225,22 @@ _AROUND = (
             r" (?:bought|spent|paid(?: for)?|purchased)\b"
         ),
         "purchase history",
+    ),
+    # a word with someone is a person ("could I have a word with someone")
+    (
+        re.compile(
+            r"\bhave a (?:quick )?(?:word|chat) with (?:someone|somebody|a person|a human|an agent"
+            r"|a real person|one of you|you)\b"
+        ),
+        "talk to a real person",
+    ),
+    # not happy with is unhappy with ("not happy with the agent", "disappointed with")
+    (
+        re.compile(
+            r"\b(?:not happy|not satisfied|dissatisfied|disappointed|upset|displeased|not pleased)"
+            r"(?= (?:with|about|by)\b)"
+        ),
+        "unhappy",
     ),
     # a grievance raised is a complaint
     (
@@ -1266,7 +1311,8 @@ _SAME = _folded(
         "website": "site webpage",
         "bad": "terrible awful horrible poor rude",
         "feedback": "opinion opinions thoughts",
-        "money": "funds bucks",
+        "thing": "stuff",
+        "money": "funds bucks amount amounts",
         "lower": "dropped decreased reduced",
         # a payment the shop or the wallet turned away, in the words callers use
         "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
@@ -1281,6 +1327,7 @@ _SAME = _folded(
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
         "signup": "join joined joining enrol enroll enrolled",
+        "representative": "executive executives",
     }
 )
 
@@ -1418,7 +1465,7 @@ _ZH_VAGUE = (
     # "这些选项都不是", "前面几个选项里没有"); not "这些都不是我买的", which names its things
     (
         re.compile(
-            "(?:(?:前面|上面|刚才|刚刚|你说的|您说的)(?:说的|的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?"
+            "(?:(?:以上|前面|上面|刚才|刚刚|你说的|您说的)(?:说的|的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?"
             "|(?:那|这)(?:几|些)?(?:个|项)?选项|(?:那|这)几项)"
             "(?:里面|里头|里|中|当中)?(?:都|全都|全)?(?:不是|没有|不对|不符合|对不上)"
             "(?!(?:我|俺)?(?:本人)?(?:亲自)?(?:买|消费|付|花|操作|做|转|刷|支付|用))"
