@@ -270,6 +270,15 @@ _OPENINGS = (
     # a phone left somewhere is lost ("手机落在出租车上了", "I left my phone in a taxi")
     (re.compile(r"\b(?:left|forgot|misplaced) my phone\b"), "lost my phone"),
     (re.compile("根本|压根儿?|从来"), " "),
+    # a number the caller gives says nothing of the request ("我的手机号是138…", "my
+    # number is 555…"): what follows it does
+    (
+        re.compile(
+            r"(?:我的|俺的)?(?:手机号码?|电话号码?|手机|号码|账号|帐号)(?:是|为)\s*\d[\d ]{4,}"
+            r"|\bmy (?:phone |mobile |cell |account )?number(?: is|'s)? \d[\d ]{4,}"
+        ),
+        " ",
+    ),
     # dissatisfied with someone who served the caller is a comment on the service
     # ("那个客服处理得我很不满意"); the staff then are no one asked for (`rewrite`)
     (re.compile("(?:很|非常|特别|太|十分|挺)?(?:不满意|不满|敷衍|不耐烦)"), "不满意"),
