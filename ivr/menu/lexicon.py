@@ -121,6 +121,17 @@ _REGIONAL = (
     (re.compile("个资"), "个人信息"),
 )
 
+
+def _in_script(zh: str, en: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `zh` in a request with Chinese characters, else `en` (an app word
+    said in a Mandarin sentence, "OTP一直收不到", is read as the Mandarin word)."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        return f" {zh} " if re.search("[\u4e00-\u9fff]", hit.string) else f" {en} "
+
+    return replaced
+
+
 # English as it is spoken in India, Singapore and Malaysia, Britain and Australia, and the
 # app words of any of them, read as the words the phrases use: "kindly do the needful" and
 # a sentence's "lah" say nothing; "kena" is a passive's "got" ("kena hacked"); "customer
@@ -157,13 +168,19 @@ _VARIETIES = (
     ),
     (re.compile(r"\bcustomer care\b"), "customer service"),
     (
-        re.compile(r"\b(?:e-?kyc|re-?kyc|video kyc|kyc|know your customer)\b"),
-        "identity verification",
+        re.compile(r"(?<![a-z])(?:e-?kyc|re-?kyc|video kyc|kyc|know your customer)(?![a-z])"),
+        _in_script("实名认证", "identity verification"),
     ),
-    (re.compile(r"\b(?:no[ -]cost )?emis?\b|\bequated monthly instal+ments?\b"), "instalments"),
     (
-        re.compile(r"\b(?:otps?|otb|o t p|one[ -]?time (?:code|password|passcode|pin|otp)s?)\b"),
-        lambda hit: "验证码" if _HANZI.search(hit.string) else "verification code",
+        re.compile(r"(?<![a-z])(?:(?:no[ -]cost )?emis?|equated monthly instal+ments?)(?![a-z])"),
+        _in_script("分期", "instalments"),
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:otps?|otb|o t p|one[ -]?time (?:code|password|passcode|pin|otp)s?)"
+            r"(?![a-z])"
+        ),
+        _in_script("验证码", "verification code"),
     ),
     (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
     # a recharge of the wallet is a top-up (of a phone, the carrier's)
