@@ -103,7 +103,7 @@ _EN_NEGATION = (
     re.compile(r"\bnot (?:that )?[^,.]{1,60}? but "),
     re.compile(
         r"(?:^|(?<=[,.!?] )|\b(?:no|it'?s|it is|this is|that'?s|that is) )"
-        r"not (?:that )?[^,.]{1,60}?,"
+        r"not (?!able\b)(?:that )?[^,.]{1,60}?,"  # ("not able to pay, ..." is "I'm not able")
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
     # ...and, as a recogniser writes it without a comma, "not the X one" before the one
@@ -377,6 +377,7 @@ class Intents:
             and word.isalpha()
             and word not in _EN_FILLERS
             and word not in lexicon.CONCEPTS
+            and word != "not"  # (no w1 feature: it goes with the word it negates)
             and f"w1:{_stem(lexicon.fold(word))}" not in self.postings
         )
 

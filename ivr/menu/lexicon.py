@@ -121,6 +121,86 @@ _REGIONAL = (
     (re.compile("个资"), "个人信息"),
 )
 
+
+def _in_script(zh: str, en: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `zh` in a request with Chinese characters, else `en` (an app word
+    said in a Mandarin sentence, "OTP一直收不到", is read as the Mandarin word)."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        return f" {zh} " if re.search("[\u4e00-\u9fff]", hit.string) else f" {en} "
+
+    return replaced
+
+
+# English as it is spoken in India, Singapore and Malaysia, Britain and Australia, and the
+# app words of any of them, read as the words the phrases use: "kindly do the needful" and
+# a sentence's "lah" say nothing; "kena" is a passive's "got" ("kena hacked"); "customer
+# care" is customer service, its "executive" or "officer" a representative; KYC is the
+# identity check; an EMI is an instalment; an OTP (or a one-time code, an "OTB" heard) a
+# verification code; money "debited" is taken, "not credited" or "not reflected" has not
+# arrived; "gone walkabout" or "astray" has vanished; when it began ("since morning") and
+# "can ... or not" say nothing of the request.
+_VARIETIES = (
+    (
+        re.compile(
+            r"\b(?:please |kindly )?do the needful\b|\bkindly\b|\b(?:one )?(?:lah|leh|lor|meh)\b"
+        ),
+        " ",
+    ),
+    (re.compile(r"\bor not\b(?= *$|[,.?!])"), " "),
+    (re.compile(r"\bkena\b"), "got"),
+    (
+        re.compile(
+            r"\bsince (?:(?:this|yesterday|last|early) )?"
+            r"(?:morning|afternoon|evening|night|yesterday"
+            r"|week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+            r"|\b(?:in|during|since|back in) (?:january|february|march|april|june|july|august"
+            r"|september|october|november|december)\b|\bin the first place\b"
+        ),
+        " ",
+    ),
+    (
+        re.compile(
+            r"\b(?:customer (?:care|service|support)|support|help ?desk) (?:executives?|officers?"
+            r"|associates?|advisors?|advisers?|team members?|staff|persons?)\b"
+        ),
+        "customer service representative",
+    ),
+    (re.compile(r"\bcustomer care\b"), "customer service"),
+    (
+        re.compile(r"(?<![a-z])(?:e-?kyc|re-?kyc|video kyc|kyc|know your customer)(?![a-z])"),
+        _in_script("实名认证", "identity verification"),
+    ),
+    (
+        re.compile(r"(?<![a-z])(?:(?:no[ -]cost )?emis?|equated monthly instal+ments?)(?![a-z])"),
+        _in_script("分期", "instalments"),
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:otps?|otb|o t p|one[ -]?time (?:code|password|passcode|pin|otp)s?)"
+            r"(?![a-z])"
+        ),
+        _in_script("验证码", "verification code"),
+    ),
+    (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
+    # a recharge of the wallet is a top-up (of a phone, the carrier's)
+    (
+        re.compile(r"\brecharg(?:e|ed|es|ing)\b"),
+        lambda hit: "topup" if re.search(r"\bwallet\b", hit.string) else hit.group(),
+    ),
+    (
+        re.compile(
+            r"\b(?:not|never|isn'?t|wasn'?t|hasn'?t|haven'?t)"
+            r"(?: (?:been|yet|got|get|be|being|is|was))*"
+            r" (?:credited|reflected|reflecting|reflect|updated)\b"
+        ),
+        "not arrive",
+    ),
+    (re.compile(r"\b(?:gone|went|go|going) (?:walkabout|astray|awol|missing)\b"), "disappear"),
+    # a hedge on what happened says nothing of it ("it seems to have", "looks like")
+    (re.compile(r"\b(?:seems?|seemed|appears?) to (?:have |be )?|\b(?:it )?looks like\b"), " "),
+)
+
 # Words a recogniser splits at a filler ("for got", "a count", "with draw", "reg is ter"):
 # the filler would go, and the halves with it; or splits past what a sound-alike finds
 # ("past word", "pay men", "top pup", "very fication").
@@ -137,6 +217,14 @@ _SPLITS = (
     (re.compile(r"\bpay ?(?:men|mint|mints|meant|mends?)\b"), "payment"),
     (re.compile(r"\blog ?gin\b"), "login"),
     (re.compile(r"\bfish ?ing\b"), "phishing"),
+    (re.compile(r"\b(?:con|come|cum|calm) ?plaints?\b"), "complaint"),
+    # a recogniser's "lock in" for "log in" where the app or the account follows
+    (
+        re.compile(
+            r"\block(?:ed)? ?(?:in|into)\b(?= (?:to )?(?:the |my |your )?(?:app|account|wallet))"
+        ),
+        "login",
+    ),
     (re.compile(r"\bver(?:y|i)? ?f(?:y|i|ly)? ?cation\b"), "verification"),
 )
 
@@ -199,6 +287,18 @@ _OPENINGS = (
     # a phone left somewhere is lost ("手机落在出租车上了", "I left my phone in a taxi")
     (re.compile(r"\b(?:left|forgot|misplaced) my phone\b"), "lost my phone"),
     (re.compile("根本|压根儿?|从来"), " "),
+    # a number the caller gives says nothing of the request ("我的手机号是138…", "my
+    # number is 555…"): what follows it does
+    (
+        re.compile(
+            r"(?:我的|俺的)?(?:手机号码?|电话号码?|手机|号码|账号|帐号)(?:是|为)\s*\d[\d ]{4,}"
+            r"|\bmy (?:phone |mobile |cell |account )?number(?: is|'s)? \d[\d ]{4,}"
+        ),
+        " ",
+    ),
+    # dissatisfied with someone who served the caller is a comment on the service
+    # ("那个客服处理得我很不满意"); the staff then are no one asked for (`rewrite`)
+    (re.compile("(?:很|非常|特别|太|十分|挺)?(?:不满意|不满|敷衍|不耐烦)"), "不满意"),
     (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
     # the payment PIN described rather than named ("付钱时要输的那个六位数", "the six digit
     # number I use to pay"): a password (a six-digit code sent by text stays a code)
@@ -212,7 +312,9 @@ _OPENINGS = (
     ),
     (
         re.compile(
-            r"\b(?:six|6)[ -]?digit (?:number|pin)s?\b|\b(?:six|6) (?:numbers|digits)\b"
+            r"\b(?:six|6)[ -]?digit (?:number|pin)s?\b"
+            r"(?! (?:from|in|on) (?:my |the |a |your )?(?:text|sms|message))"
+            r"|\b(?:six|6) (?:numbers|digits)\b"
             r"|\bthe (?:number|numbers|digits|code|one) i (?:use|type|enter|put in|punch in|need)"
             r"(?: in)? (?:to|when|for) (?:pay|paying|buy|buying)\b"
         ),
@@ -251,6 +353,12 @@ _CONTRACTIONS = (
         "cannot",
     ),
     (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
+    (
+        re.compile(r"\b(there|here|that|what|it|who|where|something|someone|somebody|nothing)'s\b"),
+        r"\1 is",
+    ),
+    # ...and not able to ("I am not able to do the login")
+    (re.compile(r"\bnot able to\b"), "cannot"),
     # "I'd like" is no ID: the pronoun and its verb, both fillers
     (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who|where|how)'d\b"), r"\1 would"),
     (re.compile(r"\b(i|you|we|they|he|she|it|that|there|what|who)'ll\b"), r"\1 will"),
@@ -292,6 +400,8 @@ CONCEPTS = frozenset(
         "supply",
         "press",
         "shopreturn",
+        "newnumber",
+        "closeaccount",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
@@ -323,7 +433,7 @@ _OTHER_ZH = (
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
 # hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
 _SOCIAL_EN = (
-    r"(?:instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|tiktok|tik tok|whatsapp"
+    r"(?:game|instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|tiktok|tik tok|whatsapp"
     r"|twitter|snapchat|linkedin|icloud|apple id|telegram|line|discord|reddit)"
 )
 _BLOCKED_EN = (
@@ -461,6 +571,91 @@ _ELSEWHERE_OWN = (
 )
 
 
+# Another organisation's own line: a courier's, a carrier's, a housing estate's or a bank's
+# hotline ("顺丰的客服电话是多少", "小区物业电话", "the number for DHL"), or the caller who
+# thinks they rang it ("请问是中国移动吗", "is this the FedEx helpline"): theirs to answer,
+# whatever else is asked ("…我要交话费"), unless as a scam's disguise ("有人冒充顺丰客服").
+_ORGS_ZH = (
+    "快递公司|快递|顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟|邮政|邮局"
+    "|物业|小区|居委会|街道办|中国移动|中国联通|中国电信|移动公司|联通公司|电信公司|营业厅"
+    "|燃气公司|电力公司|供电局|自来水公司|银行|医院|航空公司|支付宝|云闪付|财付通"
+)
+_ORGS_EN = (
+    r"(?:fedex|ups|dhl|usps|royal mail|auspost|australia post|the post office|(?:the )?courier"
+    r"|(?:the )?delivery company|verizon|at ?& ?t|t-? ?mobile|vodafone|optus|telstra|singtel"
+    r"|starhub|airtel|jio|my carrier|the carrier|(?:my |the )?phone company"
+    r"|(?:my |the |our )?(?:building|property|strata) (?:management|manager|office)(?: office)?"
+    r"|(?:my |the )?body corporate|(?:my |the )?(?:gas|electric(?:ity)?|water|power) company"
+    r"|(?:my |the )?bank|pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat|apple pay"
+    r"|google pay|samsung pay|revolut|skrill)"
+)
+_DISGUISED = re.compile(
+    "冒充|假冒|自称|假装|骗|诈"
+    "|(?<![a-z])(?:pos(?:e|es|ed|ing) as|pretend\\w*|claim\\w*|impersonat\\w*"
+    "|scam\\w*|fraud\\w*|fake)(?![a-z])"
+)
+# (nor a hotline asked for beside the wallet's own problem: "my bank's number, my wallet
+# top-up never arrived")
+_DISGUISED_OR_OURS = re.compile(f"{_DISGUISED.pattern}|{_WALLET_NAMED.pattern}")
+_HOTLINES = (
+    # (a game by its name is a game: its account is another service's, below)
+    (
+        re.compile(
+            "王者荣耀|和平精英|原神|英雄联盟|穿越火线|我的世界|蛋仔派对|第五人格|梦幻西游|崩坏|魔兽世界"
+            "|网易游戏|手游|网游"
+        ),
+        "游戏",
+    ),
+    (
+        re.compile(
+            r"\b(?:fortnite|roblox|minecraft|pubg|genshin(?: impact)?|league of legends"
+            r"|clash of clans"
+            r"|call of duty|epic games|valorant|nintendo|psn|battle ?net|blizzard|riot games)\b"
+        ),
+        "game",
+    ),
+    (
+        re.compile(
+            f"(?:{_ORGS_ZH}|联通|移动|电信)的?(?:官方|人工)?(?:客服|服务)?(?:电话|热线|号码)"
+            f"|(?:这里|这|你们|你这|您这)?是(?:不是)?(?:{_ORGS_ZH})(?:吗|吧|么|嘛|不)"
+            f"|请问是(?:{_ORGS_ZH})"
+        ),
+        _unless(_DISGUISED_OR_OURS, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:(?:number|hotline|helpline|help line|phone line|contact) (?:for|of)"
+                rf" {_ORGS_EN}"
+                rf"|{_ORGS_EN}(?:'s| s)? (?:customer (?:service|care|support) )?(?:phone number"
+                r"|number|hotline|helpline|help line|support line)"
+                rf"|is (?:this|that|it) {_ORGS_EN}"
+                r"(?: (?:helpline|hotline|customer service|support))?"
+                r"(?=$| (?:i|we|my|hello|hi|please|can|could|ok|right|sorry)\b))"
+            )
+        ),
+        _unless(_DISGUISED_OR_OURS, "otheraccount"),
+    ),
+    # the account closed for good ("注销钱包账号", "delete my wallet account"): no node
+    # serves it (the off-topic examples'), however near 注册 sounds
+    (re.compile("注销|销户|销号|删除(?:钱包)?(?:账号|帐号|账户|帐户)|删号"), " closeaccount "),
+    (
+        re.compile(
+            r"\b(?:close|delete|cancel|terminate|remove)(?: (?:my|the|this|our))?"
+            r"(?: wallet)? account(?: for good| permanently)?\b|\bdelete (?:my|the|this) wallet\b"
+        ),
+        " closeaccount ",
+    ),
+    # a new phone number bound to the wallet: no node serves it (the off-topic examples')
+    (
+        re.compile(
+            "(?:改绑|换绑|更换绑定|换一个绑定|换个绑定|重新绑定|改一下绑定)的?(?:手机号码?|手机|号码|电话号码?)"
+        ),
+        " newnumber ",
+    ),
+)
+
+
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
 _CONCEPT = _ELSEWHERE_OWN + (
@@ -485,7 +680,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(
-            rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)|(?:银行卡|信用卡)的?(?:密码|账单|帐单)"
+            rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)"
+            "|(?:银行卡|信用卡|储蓄卡|借记卡)的?(?:取款|取现|查询|交易)?(?:密码|账单|帐单)"
+            "|(?:取款|取现|查询)密码"
             r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码"
         ),
         " otheraccount ",
@@ -603,7 +800,10 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
-    (re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"), " transitcard "),
+    (
+        re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"),
+        " transitcard ",
+    ),
     (
         re.compile(
             _LATIN.format(
@@ -887,7 +1087,8 @@ _PHRASAL = (
     # showing", "the money isn't there", "nothing shows up")
     (
         re.compile(
-            r"\b(?:not|never|nothing) (?:(?:is|are|was|were|be|been|even|yet|still|ever) )*"
+            r"\b(?:not|never|nothing)"
+            r" (?:(?:is|are|was|were|be|been|has|have|had|even|yet|still|ever) )*"
             r"(?:show(?:s|ed|n|ing)?(?: up)?|there|appear(?:s|ed|ing)?|turn(?:s|ed|ing)? up)\b"
         ),
         "not arrive",
@@ -904,13 +1105,197 @@ _PHRASAL = (
     # someone passing themselves off as us: the mark of a scam call, however it is put
     (
         re.compile(
-            r"\b(?:(?:claim|pretend)(?:s|ed|ing)? to be(?: from)?|pos(?:e|es|ed|ing) as|"
+            r"\b(?:(?:claim|pretend)(?:s|ed|ing)? to (?:be(?: from)?|work (?:for|at|with))"
+            r"|pos(?:e|es|ed|ing) as|"
             r"(?:say|says|saying|said) (?:they|he|she) (?:is|was|are|were|work|worked)"
             r" (?:for|from)|(?:say|says|said|saying) (?:they|he|she) (?:is|was|are|were)"
             r" (?:your|from your|from the|a|an)(?= (?:staff|employee|agent|support|customer"
             r"|company|bank|team))|impersonat\w*)\b"
         ),
         "impersonate",
+    ),
+)
+
+
+# How callers of any English put a request around its point, read as the phrases say it
+# (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
+_AROUND = (
+    # a hedge on which part says nothing of it ("not sure which bit", "that sort of thing")
+    (
+        re.compile(
+            r"\b(?:i am )?not (?:sure|certain) (?:which|what)"
+            r" (?:bit|part|one|area|option|of (?:them"
+            r"|those))(?: it is)?\b|\b(?:that|this) (?:sort|kind|type) of thing\b"
+            r"|\bor (?:something|whatever|anything)(?: like that)?\b"
+        ),
+        " ",
+    ),
+    # whom the caller does not know is unknown ("a transfer to a person I've never heard
+    # of", "a shop I don't recognise"), as an unknown transaction is
+    (
+        re.compile(
+            r"\b(?:(?:to|from|by) )?(?:some |a |an |this |that )?(?:person|people|company|merchant"
+            r"|shop|store|name|account|guy|business|someone|somebody|place)(?: (?:that|who|whom))?"
+            r" i (?:have |had )?(?:never|not|do not|did not) (?:heard of|met|seen|know|recogni[sz]e"
+            r"|been to)\b"
+        ),
+        " unknown ",
+    ),
+    # ...and a transaction the caller does not know an unknown one ("a withdrawal I don't
+    # recognise")
+    (
+        re.compile(
+            r"\b(?:payment|charge|transaction|withdraw(?:al)?|transfer|purchase|debit)s? i"
+            r" (?:do not|did not"
+            r"|cannot) (?:recogni[sz]e|know|remember)\b"
+        ),
+        " unknown transaction ",
+    ),
+    # the wallet or its staff did the locking ("they blocked my account", "you froze my
+    # wallet"): a locked account, not one the caller asks to block; why, they do not know
+    (
+        re.compile(
+            r"\b(?:they|you|the app|the system|your system|it|the wallet)(?: (?:have|has|just|went"
+            r" and|suddenly))* (?:blocked|froze|frozen|locked|suspended|restricted|disabled|banned"
+            r"|closed|deactivated) (?:my|the) (?:account|wallet)\b"
+        ),
+        "my account is locked",
+    ),
+    (re.compile(r"\b(?:for no reason|without (?:any )?(?:reason|warning|explanation))\b"), " "),
+    # a lock lifted is an unlock ("get the lock taken off", "have the block removed")
+    (
+        re.compile(
+            r"\b(?:the |this |that |my )?(?:lock|block|freeze|hold|restriction|suspension|ban)s?"
+            r" (?:taken|lifted|removed|cleared|released)(?: off)?\b"
+            r"|\b(?:take|taking|took|lift|lifting|remove|removing|clear|release)(?: off)?"
+            r" (?:the |this |that )?(?:lock|block|freeze|hold|restriction|suspension|ban)s?\b"
+        ),
+        "unlock",
+    ),
+    # kept from harm is safety, not a harm done ("keep my account from getting hacked",
+    # "so my wallet never gets hacked", "prevent fraud")
+    (
+        re.compile(
+            r"\b(?:keep|stop|prevent|protect|guard|safeguard)\b(?: [a-z']+){0,3}? from"
+            r" (?:getting |being )?(?:hack\w*|stolen|scam\w*|compromised|broken into|login"
+            r"|accessing|stealing|using)"
+            r"|\b(?:so|make sure|ensure)(?: that)?(?: [a-z']+){0,3}?"
+            r" (?:(?:never|not|cannot|will not) (?:gets?|be|being|getting)|not receive)"
+            r" (?:hack\w*|stolen|scam\w*|compromised)"
+            r"|\b(?:prevent|preventing|avoid|avoiding|stop|stopping) (?:hacking|hackers|fraud|theft"
+            r"|being hacked|getting hacked)\b"
+        ),
+        "protect my account",
+    ),
+    # the code in a text ("the six digit number from my text") is a verification code
+    (
+        re.compile(
+            r"\b(?:the )?(?:(?:six|6)[ -]?digit )?(?:number|code|digits) (?:from|in|on)"
+            r" (?:my |the |a |your )?(?:text|sms|message)s?(?: message)?\b"
+        ),
+        "verification code from text",
+    ),
+    # a second step at login is two-factor ("a second layer of protection", "that extra
+    # login check", "the second step thing")
+    (
+        re.compile(
+            r"\b(?:second|extra|additional) (?:layer|level|step|check|lock)|\banother layer"
+            r"(?: of (?:protection|security|verification))?\b"
+            r"|\b(?:extra|second|additional) (?:login|security|safety) (?:check|step|lock|layer)\b"
+        ),
+        "twofactor",
+    ),
+    # none of the options read out is something else ("none of those", "my question isn't
+    # any of the ones you listed", "not on the list")
+    (
+        re.compile(
+            r"\bnone of (?:those|these|them|the above|the options|the choices|what you (?:said"
+            r"|listed|mentioned|read out))(?: options| choices)?"
+            r"(?! (?:payments?|transactions?|charges?|purchases?|transfers?|were|was|are|is"
+            r"|belongs?)\b)"
+            r"|\bnot (?:any of |one of )?(?:the ones|those|these|the options|the choices"
+            r"|(?:on|in) (?:the|your|that) (?:list|menu|options))"
+            r"(?: (?:that )?you (?:listed|said|mentioned|gave|read out|read|offered|just said))?"
+        ),
+        " something else ",
+    ),
+    (re.compile(r"\banything else\b"), "something else"),
+    (
+        re.compile(
+            r"(?<=something else) (?:fits?|match(?:es)?|covers?|appl(?:y|ies))(?: (?:my|me|what i"
+            r" need))?(?: (?:problem|issue|question|case|situation))?\b"
+        ),
+        " ",
+    ),
+    # another way than the phone ("how else", "other than the phone line", "apart from
+    # calling"), and reaching us, contacting ("reach customer service")
+    (re.compile(r"\bhow else\b"), "another way"),
+    (
+        re.compile(
+            r"\b(?:other than|apart from|besides|except|instead of|rather than)"
+            r" (?:(?:waiting|holding|being|sitting|staying|hanging) (?:on|in) )?"
+            r"(?:the |this |by |a )?"
+            r"(?:phone(?: line)?|calling|ringing|phoning|hotline|telephone|this number|a call)\b"
+        ),
+        " not by phone ",
+    ),
+    (
+        re.compile(
+            r"\breach(?:ing)? (?:you|us|customer service|customer support|support|your team"
+            r"|the team)\b"
+        ),
+        "contact you",
+    ),
+    # money moved to the bank is a transfer ("the money I moved over to my bank account")
+    (
+        re.compile(
+            r"\bmov(?:e|es|ed|ing)(?: it| them| that)?(?: over| across)?"
+            r"(?= to (?:my |the |a |our )?(?:bank|card|account))"
+        ),
+        "transfer",
+    ),
+    # what was bought, looked back over, is the purchase history ("go back through what I
+    # bought", "look over everything I spent")
+    (
+        re.compile(
+            r"\b(?:go|going|look|looking|went|check|checking)(?: back)? (?:through|over|at)"
+            r" (?:what|everything|all(?: the (?:stuff|things))?|the (?:stuff|things)) i(?: have)?"
+            r" (?:bought|spent|paid(?: for)?|purchased)\b"
+        ),
+        "purchase history",
+    ),
+    # a word with someone is a person ("could I have a word with someone")
+    (
+        re.compile(
+            r"\bhave a (?:quick )?(?:word|chat) with (?:someone|somebody|a person|a human|an agent"
+            r"|a real person|one of you|you)\b"
+        ),
+        "talk to a real person",
+    ),
+    # not happy with is unhappy with ("not happy with the agent", "disappointed with")
+    (
+        re.compile(
+            r"\b(?:not happy|not satisfied|dissatisfied|disappointed|upset|displeased|not pleased)"
+            r"(?= (?:with|about|by)\b)"
+        ),
+        "unhappy",
+    ),
+    # a grievance raised is a complaint
+    (
+        re.compile(
+            r"\b(?:raise|raising|lodge|lodging|file|filing|make|log|register)(?: a| an)?"
+            r"(?: formal| official)? grievances?\b"
+        ),
+        "complaint",
+    ),
+    # afraid someone will use the stolen phone's wallet ("scared they use my wallet")
+    (
+        re.compile(
+            r"\b(?:scared|afraid|worried|fear|worry)(?: that)? (?:they|someone|somebody|the thief"
+            r"|thieves|he|she|people)(?: will| might| may| can| could| would)?"
+            r" (?:use|uses|using|spend|access|get into)\b"
+        ),
+        "someone else use",
     ),
 )
 
@@ -930,7 +1315,8 @@ _SAME = _folded(
         "send": "sent",
         "pay": "paid",
         "spend": "spent",
-        "steal": "stole stolen theft thief thieves nicked pinched swiped robbed",
+        "steal": "stole stolen theft thief thieves nicked pinched swiped robbed snatched"
+        " pickpocketed",
         "lose": "lost",
         "forget": "forgot forgotten blanked",
         "make": "made",
@@ -946,7 +1332,7 @@ _SAME = _folded(
         "show": "shown",
         "not": "never no",
         "fraud": "fraudster fraudsters fraudulent defrauded",
-        "complain": "complaint complaints complained",
+        "complain": "complaint complaints complained grievance grievances",
         "safe": "safer safest safely secure securely",
         "disappear": "disappeared vanish vanished gone",
         "text": "texts texted sms",
@@ -963,7 +1349,8 @@ _SAME = _folded(
         "website": "site webpage",
         "bad": "terrible awful horrible poor rude",
         "feedback": "opinion opinions thoughts",
-        "money": "funds bucks",
+        "thing": "stuff",
+        "money": "funds bucks amount amounts",
         "lower": "dropped decreased reduced",
         # a payment the shop or the wallet turned away, in the words callers use
         "decline": "declines rejected reject rejects refused refuses bounced bounce bounces",
@@ -978,6 +1365,7 @@ _SAME = _folded(
         "someone": "somebody guy man woman lady stranger",
         "call": "rang phoned",
         "signup": "join joined joining enrol enroll enrolled",
+        "representative": "executive executives",
     }
 )
 
@@ -1000,6 +1388,9 @@ _ZH_SAME = _folded(
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
         "投诉": "吐槽",
+        "上次": "上回",
+        # (an area named by two of its things: 被盗或者锁定 is the label's 被盗或锁定)
+        "或": "或者",
         "被盗": "被偷 被黑",
         "结账": "买单",
         # money moved out, frozen, a failed payment, a new account, a link: said around
@@ -1095,11 +1486,63 @@ _ZH_VAGUE = (
     ),
     (
         re.compile(
-            "(?:弄|搞|整)(?:一个|一|个)(?:这个|新的|新)?(?:钱包|账号|帐号|账户|帐户|户头)(?![里的])"
+            "(?:弄|搞|整|开通|(?<!打)开|办|申请)(?:一个|一|个)(?:这个|新的|新)?"
+            "(?:钱包|账号|帐号|账户|帐户|户头)(?![里的])"
         ),
         r"注册\g<0>",
     ),
     (re.compile("(?<=[叫找让要换请派])(?:个|一个)(?:活|真)?人(?=来|过来|接电话|帮|跟我)"), "人工"),
+    # someone asked for to help ("有没有人能帮帮我", "能不能有个人帮我") is a person
+    (
+        re.compile(
+            "(?:有没有|能不能有|有没有个|能不能找)个?人(?:能|可以|来)?帮(?:帮|一下|下|个忙)?(?:我|俺)?"
+        ),
+        "人工",
+    ),
+    # none of the options read out is something else ("上面那些都不是", "不在前面那几项里面",
+    # "这些选项都不是", "前面几个选项里没有"); not "这些都不是我买的", which names its things
+    (
+        re.compile(
+            "(?:(?:以上|前面|上面|刚才|刚刚|你说的|您说的)(?:说的|的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?"
+            "|(?:那|这)(?:几|些)?(?:个|项)?选项|(?:那|这)几项)"
+            "(?:里面|里头|里|中|当中)?(?:都|全都|全)?(?:不是|没有|不对|不符合|对不上)"
+            "(?!(?:我|俺)?(?:本人)?(?:亲自)?(?:买|消费|付|花|操作|做|转|刷|支付|用))"
+            "|不在(?:前面|上面|刚才)?(?:说的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?(?:里面|里头|里|中|当中)"
+        ),
+        " 其他 ",
+    ),
+    # the wallet did the locking ("它就把我锁住了", "你们把我的账号冻结了"): a locked account,
+    # not one the caller asks to freeze ("帮我把账户冻结起来"); 风控 is its risk control
+    (
+        re.compile(
+            "(?:它|你们|您们|系统|平台|app|软件|钱包)(?:就|直接|居然|竟然|突然|自动|莫名其妙)?(?:地)?"
+            "把(?:我|俺)?(?:的)?(?:账号|帐号|账户|帐户|钱包|号)?(?:给)?(?:锁|冻结|冻|封|限制)(?:住|上|起来)?"
+        ),
+        "账户被锁定",
+    ),
+    (re.compile("(?:被|给)?(?:风控|封控)"), "被限制"),
+    # an annoyance says nothing of the request ("什么破系统")
+    (re.compile("(?:什么|这个?|啥)破(?:系统|软件|app|应用|玩意儿?|东西|钱包)"), " "),
+    # asked in the app or online, another way than the phone ("能不能在app里直接问",
+    # "打字跟客服聊"); the phone busy ("电话总是占线") is why
+    (
+        re.compile(
+            "(?:在|用)(?:app|应用|软件|网上|网页|官网|手机)(?:里|上)?(?:面|头)?(?:直接)?"
+            "(?:问|咨询|留言|聊天?|打字)|打字(?:跟|和|同|找)?(?:客服|你们)?(?:聊天?|沟通|交流|咨询)"
+        ),
+        "在线咨询",
+    ),
+    (re.compile("(?:别的|其他|其它)(?:办法|方法|方式|途径|渠道)(?:问|咨询|联系)?"), "别的联系方法"),
+    (re.compile("(?:客服)?电话(?:一直|总是|老是|都)?(?:占线|打不通|没人接|打不进来?)"), "不打电话"),
+    # a courier by its name is a courier (for "有人冒充顺丰客服"; its hotline is re-prompted
+    # before: `_HOTLINES`)
+    (re.compile("顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟"), "快递"),
+    # the money taken to the bank card is a withdrawal ("把钱提到银行卡上")
+    (re.compile("(?<=钱)提(?:到|进|去)(?=(?:银行)?卡|银行)"), "提现到"),
+    # a support number asked about as reliable is asked about as real ("客服电话靠谱吗")
+    (re.compile("靠谱|靠得住|可靠|可信|能信"), "是真的"),
+    # safer "a bit" is safer
+    (re.compile("(?<=安全)(?:一点|一些|点|些)"), " "),
     (re.compile("(?:怕|担心|害怕|防止|避免|以免|不想)(?:被骗|上当|受骗)"), "防骗"),
     (
         re.compile(
@@ -1112,7 +1555,10 @@ _ZH_VAGUE = (
 )
 
 # How many instalments says nothing of the request ("分十二期", "分3期" are 分期).
-_ZH_INSTALMENTS = re.compile(r"分(?:\d+|[一二两三四五六七八九十]{1,3})个?(?:期|月)")
+# (nor how it is cut: 拆成三期, 分成六期, 拆开分几个月)
+_ZH_INSTALMENTS = re.compile(
+    r"(?:分|拆)(?:成|为|开分|开)?(?:\d+|[一二两三四五六七八九十几]{1,3})个?(?:期|月)"
+)
 # What the screen says, however it is put ("屏幕上写着", "弹出来"), is 显示; and the "请联系
 # 客服" it ends with is the app's advice, not the caller asking for an agent.
 _ZH_SCREEN = re.compile(
@@ -1187,15 +1633,18 @@ def _script(pattern: re.Pattern[str]) -> str:
 _RULES = tuple(
     (pattern, spelled, _script(pattern))
     for pattern, spelled in _REGIONAL
+    + _VARIETIES
     + _SPLITS
     + _WHEN
     + _OPENINGS
     + _ASIDES
+    + _HOTLINES
     + _CONCEPT
     + _FRAMES
     + _CONTRACTIONS
     + _MONEY
     + _PHRASAL
+    + _AROUND
 )
 _IN_CHARGE_SCRIPTS = tuple((in_charge, _script(in_charge.word)) for in_charge in _IN_CHARGE)
 
@@ -1250,6 +1699,14 @@ _PRAISED = re.compile(
 )
 
 
+# ...and someone who served the caller badly, the person asked for (人工) kept
+_SERVED = re.compile(
+    "客服|小姐|小伙子|小哥|姑娘|美女|工作人员|接线员|话务员|那位|这位"
+    r"|\b(?:agents?|staff|lady|guy|person|man|woman|girl|representative|rep|operator|advisor"
+    r"|adviser|executive)\b"
+)
+
+
 def rewrite(text: str) -> str:
     """Spell out contractions, join phrasal verbs, write Mandarin variants one way."""
     if _LINK.search(text):
@@ -1272,6 +1729,8 @@ def rewrite(text: str) -> str:
     praised = "表扬" in text or "compliment" in text
     if praised:
         text = _PRAISED.sub(" ", text)
+    elif "不满意" in text or "unhappy with" in text:  # (a person asked for stays)
+        text = _SERVED.sub(" ", text)
     pitched = praised or "salespitch" in text
     for in_charge, script in _IN_CHARGE_SCRIPTS:  # (each one's script worked out once)
         if script == "any" or (latin if script == "en" else han):
