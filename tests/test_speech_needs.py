@@ -616,3 +616,15 @@ def test_a_pin_described_praise_and_a_story_before_the_point_reach_their_answer(
 def test_a_price_is_no_praise(flow, lang, said):
     reached, outcome = _said(flow, lang, said)
     assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize("said", ["我不要人工", "不用转人工", "我不需要人工客服"])
+def test_a_person_declined_and_nothing_else_said_does_not_dial(flow, said):
+    """Review 9, F2: "我不要人工" alone went to the agent; a declined person is no request."""
+    reached, outcome = _said(flow, "zh-CN", said)
+    assert "agent" not in reached and "agent_dial" not in reached, outcome
+
+
+def test_a_person_declined_before_the_point_still_reaches_the_point(flow):
+    reached, outcome = _said(flow, "zh-CN", "不要转人工，我想问提现没到账")
+    assert reached == ("funds_not_arrived",), outcome

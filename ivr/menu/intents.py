@@ -93,6 +93,10 @@ _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
     re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
+    # a person declined and nothing else said: "我不要人工" asks for no agent (review 9)
+    re.compile(
+        r"^我?(?:不要|不用|不需要|不想)(?:转|找)?(?:人工|真人|客服)(?:客服|服务)?[。.!！]*$"
+    ),
     # nothing else: "没有别的问题了" asks for no other service (别的, 其他 are `more`'s words)
     re.compile(r"(?:没有|没|木有)(?:别的|其他|其它|其余)的?(?:问题|事情|事|要问的)?"),
 )
