@@ -628,3 +628,47 @@ def test_a_person_declined_and_nothing_else_said_does_not_dial(flow, said):
 def test_a_person_declined_before_the_point_still_reaches_the_point(flow):
     reached, outcome = _said(flow, "zh-CN", "不要转人工，我想问提现没到账")
     assert reached == ("funds_not_arrived",), outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't need an agent",
+        "no agent please",
+        "I do not need a representative",
+        "I don't want to talk to a person",
+        "no need for an agent",
+        "don't transfer me to an agent",
+    ],
+)
+def test_a_person_declined_in_english_does_not_dial(flow, said):
+    """Review 9, F2 in English: "I don't need an agent" alone dialled."""
+    reached, outcome = _said(flow, "en-US", said)
+    assert reached == (flow.menus.main_menu,) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can't I just talk to a person",
+        "why can't I speak to a human",
+        "no, I need an agent",
+        "I need an agent, not a robot",
+        "I don't want a robot, I want an agent",
+    ],
+)
+def test_a_person_asked_for_around_a_negation_still_dials(flow, said):
+    reached, outcome = _said(flow, "en-US", said)
+    assert reached == ("agent_dial",), outcome
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("I don't need an agent I forgot my password", "passwords"),
+        ("no agent my withdrawal hasn't arrived", "funds_not_arrived"),
+    ],
+)
+def test_a_person_declined_before_the_point_in_english_reaches_the_point(flow, said, node):
+    reached, outcome = _said(flow, "en-US", said)
+    assert reached == (node,), outcome

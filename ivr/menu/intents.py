@@ -110,6 +110,19 @@ _EN_NEGATION = (
         r"not (?!able\b)(?:that )?[^,.]{1,60}?,"  # ("not able to pay, ..." is "I'm not able")
     ),
     re.compile(r"\b(?:i )?(?:don'?t|do not) (?:want|need) [^,.]{1,40}[,.]"),
+    # a person declined, at the start: "I don't need an agent" asks for no agent (review 9;
+    # "can't I just talk to a person" asks for one)
+    re.compile(
+        r"^(?:(?:no|nah)[,.!]? )?(?:i )?(?:(?:really |just )?(?:don'?t|do not) (?:want|need)"
+        r"(?: to (?:talk|speak|be (?:transferred|put through|connected)) (?:to|with))?"
+        r"|(?:don'?t|do not) (?:transfer|connect|put) me(?: through)?(?: to| with)?"
+        r"|no need (?:for|of|to (?:talk|speak) (?:to|with))|no|not)"
+        r" (?:an? |the |any |to |with )?(?:real |live |human )?"
+        r"(?:agents?|operators?|representatives?|reps?|persons?|people|humans?|someone|somebody"
+        r"|anyone|anybody|staff|customer (?:service|care|support)(?: agents?)?)"
+        # ...or before the point, as a recogniser writes it without a comma
+        r"(?: (?:please|thanks|thank you))?(?:[.!]*$|(?= (?:i|i'd|i'm|just|but|my)\b))"
+    ),
     # ...and, as a recogniser writes it without a comma, "not the X one" before the one
     # meant ("not the login one the one I use to pay")
     re.compile(r"\bnot (?:the|my|that) [a-z' ]{1,30}? one\b(?= (?:the|it'?s|its|i mean)\b)"),
