@@ -278,6 +278,69 @@ def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
                 sock.close()
 
 
+def test_hundreds_of_stalled_heads_and_idle_connections_stall_no_one(tmp_path):
+    """Review 9, F1: some 130 connections stopped inside their headers held every thread,
+    and a signed step waited past Twilio's 15 s. More clients than the two workers have
+    threads, stalled, idle or trickling their headers, hold none: a step answers at once,
+    and each of them is closed (a silent one after gunicorn's keep-alive time, a trickling
+    one with 408 after the deadline)."""
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        head = b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-"
+        stalled, idle, trickling = [], [], []
+        for _ in range(150):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            sock.sendall(head)
+            stalled.append(sock)
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=30))
+        for _ in range(50):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            sock.sendall(b"P")
+            trickling.append(sock)
+        stop = threading.Event()
+        started = time.monotonic()
+
+        def trickle(sock: socket.socket) -> None:
+            for byte in head[1:]:
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    return
+                if stop.wait(1.0):
+                    return
+
+        threads = [threading.Thread(target=trickle, args=(s,), daemon=True) for s in trickling]
+        for thread in threads:
+            thread.start()
+        try:
+            time.sleep(1)  # every connection has reached a worker
+            for _ in range(3):
+                before = time.monotonic()
+                answer = signed_step(url)
+                took = time.monotonic() - before
+                assert answer.status_code == 200 and "<Gather" in answer.text
+                assert took < 1.0, f"a signed step waited {took:.2f} s behind the slow clients"
+            cut_off = started + 16
+            for sock in trickling + stalled + idle:
+                data = b""
+                try:
+                    while True:
+                        sock.settimeout(max(0.1, cut_off - time.monotonic()))
+                        chunk = sock.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                except TimeoutError:
+                    pytest.fail("a slow connection was still open 16 s after it began")
+                except OSError:
+                    pass  # reset by the server (a byte sent after it closed): closed too
+                assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:40]
+        finally:
+            stop.set()
+            for sock in stalled + idle + trickling:
+                sock.close()
+
+
 # -- a bad day: the database down, a broken menu, a worker killed ----------------------------
 
 

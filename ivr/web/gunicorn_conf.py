@@ -32,10 +32,10 @@ __all__ = [
 _settings = Settings.from_env()
 bind = f"0.0.0.0:{_settings.port}" if _settings.port else "127.0.0.1:5000"
 workers = 2
-# Threads, not sync workers: an idle or slow connection waits in the worker's poller, and a
-# body that trickles in holds one thread for at most ivr.web.bodies.READ_DEADLINE seconds,
+# Threads, not sync workers, and a request reaches a thread only once it is all there
+# (ivr.web.worker): an idle, stalled or trickling connection waits in the worker's poller,
 # so many slow clients cannot stall the others (README: Running it in production).
-worker_class = "gthread"
+worker_class = "ivr.web.worker.ThreadWorker"
 threads = 64
 accesslog = "-"
 # The path without its query: a call's URL can carry the number a caller is confirming
