@@ -93,6 +93,9 @@ _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
     re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
+    # ...or before what the caller does want, as a recogniser writes it without a comma:
+    # "我不要在线客服我要人工" -> 我要人工
+    re.compile(r"(?:不要|不用|不需要|不想要?)[^，,。我]{1,12}(?=我(?:要|想|需要|就要))"),
     # a person declined and nothing else said: "我不要人工" asks for no agent (review 9)
     re.compile(
         r"^我?(?:不要|不用|不需要|不想)(?:转|找)?(?:人工|真人|客服)(?:客服|服务)?[。.!！]*$"
@@ -387,6 +390,46 @@ class Intents:
                         break
         return " ".join(heard)
 
+    def _pinyin(self, text: str) -> str:
+        """`text` with Mandarin said to the English recogniser ("ren gong", "zhu ce", "mee ma
+        wang le") written in the characters of the phrases that sound so: two or more
+        syllables in a row, none a word of the phrases, not all fillers ("may" is mei), and
+        making a pair of characters some phrase has."""
+        words = text.split(" ")
+        spelt = [_syllable(word) for word in words]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and spelt[j]:
+                j += 1
+            run = range(i, j)
+            if (
+                j - i >= 2
+                and all(not self._english(words[k]) for k in run)
+                and any(words[k] not in _EN_FILLERS for k in run)
+            ):
+                sounds = [_blurred(spelt[k]) for k in run]  # type: ignore[arg-type]
+                chinese = "".join(
+                    (self.homophones.get(sound) or _spelt_as().get(sound, "?"))[0]
+                    for sound in sounds
+                )
+                # (only where some phrase has a pair of it: else it stays as heard)
+                if any(f"c2:{pair}" in self.postings for pair in _pairs(self._rehear(chinese))):
+                    out.append(chinese)
+                    i = j
+                    continue
+            out.append(words[i])
+            i += 1
+        return " ".join(out)
+
+    def _english(self, word: str) -> bool:
+        """Whether `word` is a word of the phrases (or a filler, but for a syllable's own)."""
+        return word in lexicon.CONCEPTS or (
+            f"w1:{_stem(lexicon.fold(word))}" in self.postings
+            or (word in _EN_FILLERS and word not in _SYLLABLE_FILLERS)
+        )
+
     def _unknown(self, word: str) -> bool:
         """Whether `word` is an English word that no phrase has (nor a filler, nor a concept)."""
         return (
@@ -637,7 +680,7 @@ def clean(text: str, heard: Intents | None = None) -> str:
     """
     text = lexicon.rewrite(normalize(affirmed(text)))
     if heard is not None and _LATIN_WORD.search(text):
-        text = heard._rejoin(text)
+        text = heard._rejoin(heard._pinyin(text))
     text = _ZH_FILLERS.sub(" ", text)
     words = [w for w in text.split() if w.replace("'", "") not in _EN_FILLERS]
     return " ".join(words)
@@ -717,6 +760,55 @@ def _stemmer() -> Any:
         # No cache of its own (0): _stem caches, once for all threads.
         stemmer = _local.stemmer = Stemmer.Stemmer("english", 0)
     return stemmer
+
+
+# Pinyin as an English recogniser spells it: "mee" is mi, "foo" fu, "kuh" ke, "may" mei,
+# "jang" zhang. Fillers that are a syllable said ("may", "he", "a") do not end a run.
+_SPELT_PINYIN = (
+    (re.compile(r"ee$"), "i"),
+    (re.compile(r"oo$"), "u"),
+    (re.compile(r"uh$"), "e"),
+    (re.compile(r"ay$"), "ei"),
+    (re.compile(r"^j(?=[aoe])"), "zh"),
+)
+_SYLLABLE_FILLERS = frozenset({"may", "a", "an", "he", "me"})
+
+
+def _syllable(word: str) -> str | None:
+    """The pinyin syllable `word` spells, plainly or as an English speller would, or None."""
+    known = _raw_syllables()
+    if word in known:
+        return word
+    for pattern, spelled in _SPELT_PINYIN:
+        changed = pattern.sub(spelled, word)
+        if changed != word and changed in known:
+            return changed
+    return None
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+@cache
+def _raw_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable of the table shipped beside this module."""
+    text = resources.files("ivr.menu").joinpath("pinyin.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+@cache
+def _spelt_as() -> dict[str, str]:
+    """A blurred syllable -> a character of that sound (for a syllable no phrase has)."""
+    text = resources.files("ivr.menu").joinpath("pinyin.txt").read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            syllable, chars = line.split("\t")
+            found.setdefault(_blurred(syllable), chars[0])
+    return found
 
 
 def _sound(ch: str) -> str:

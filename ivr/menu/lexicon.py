@@ -197,6 +197,26 @@ _VARIETIES = (
         "not arrive",
     ),
     (re.compile(r"\b(?:gone|went|go|going) (?:walkabout|astray|awol|missing)\b"), "disappear"),
+    # a learner's English: to "enter in" the account is to log in to it, its "key" its
+    # password ("I cannot to enter in my account", "I forget the key of my account")
+    (re.compile(r"\b(?:can'?t|cannot|not able) to\b"), "cannot"),
+    (
+        re.compile(
+            r"\benter(?:ing)? (?:in |into |to )?(?=(?:my|the|our) (?:account|wallet|app)\b)"
+        ),
+        "login ",
+    ),
+    (
+        re.compile(r"\bkeys?(?= (?:of|for|to) (?:my |the |our )?(?:account|wallet|app)\b)"),
+        "password",
+    ),
+    # asked whether it can be done ("am I able to", "is it possible to"): can
+    (
+        re.compile(
+            r"\b(?:am i|are we|is it|would it be|will i be|would i be) (?:able|possible) to\b"
+        ),
+        "can i",
+    ),
     # a hedge on what happened says nothing of it ("it seems to have", "looks like")
     (re.compile(r"\b(?:seems?|seemed|appears?) to (?:have |be )?|\b(?:it )?looks like\b"), " "),
 )
@@ -207,8 +227,13 @@ _VARIETIES = (
 _SPLITS = (
     (re.compile(r"\bfor got(?:ten)?\b"), "forgot"),
     (re.compile(r"\ba count(s)?\b"), r"account\1"),
-    (re.compile(r"\bwith ?draw(?:al|all|l|als)?\b"), "withdraw"),
-    (re.compile(r"\bin ?stall?(?: |-)?(?:ments?|mints?)\b"), "instalments"),
+    (re.compile(r"\bwith ?(?:draw(?:al|all|l|als)?|rolls?)\b"), "withdraw"),
+    # "account" and "a fraud" heard where no English has them ("my a cow locked", "there's
+    # afraid on my account"), "chat" as a name before "with"
+    (re.compile(r"\b(my|your|the) a ?cow(?:n?t)?(s?)\b"), r"\1 account\2"),
+    (re.compile(r"\b(?:there'?s|there is|theres) afraid\b"), "there's a fraud"),
+    (re.compile(r"\bchad(?= with\b)"), "chat"),
+    (re.compile(r"\bin ?stall?(?: |-)?(?:ments?|mints?|meants?)\b"), "instalments"),
     (re.compile(r"\breg(?: is|is) ?ter\b"), "register"),
     (re.compile(r"\bre[dg]? ?just ?(?:her|er)\b"), "register"),
     # "human" heard as two words ("a you man", "hue man")
@@ -298,7 +323,35 @@ _OPENINGS = (
     ),
     # dissatisfied with someone who served the caller is a comment on the service
     # ("那个客服处理得我很不满意"); the staff then are no one asked for (`rewrite`)
-    (re.compile("(?:很|非常|特别|太|十分|挺)?(?:不满意|不满|敷衍|不耐烦)"), "不满意"),
+    (
+        re.compile(
+            "(?:很|非常|特别|太|十分|挺)?(?:不满意|不满|敷衍|不耐烦|态度(?:很|太|特别|非常)?(?:差|不好|恶劣)"
+            "|没礼貌|不礼貌|很凶|太凶)"
+        ),
+        "不满意",
+    ),
+    # a lock said with the login it stops is the lock's ("锁住了登不上", "冻结了进不去")
+    (
+        re.compile(
+            "(锁住|锁定|锁了|被锁|冻结|冻住|被封)了?[，,\\s]*(?:所以|就|也|都|然后)?"
+            "(?:登不上去?|登录不了|登录不上|登不进去?|进不去|上不去)"
+        ),
+        r"\1了",
+    ),
+    # formal written Mandarin's 本人 is 我 (非本人操作 stays: not the caller)
+    (re.compile("非本人"), "不是我本人"),
+    (re.compile("(?<![非是])本人"), "我"),
+    # many times is again and again ("支付多次失败")
+    (re.compile("(?:多次|屡次|好几次|几次三番)(?=[^，,。]{0,2}失败)"), "老是"),
+    # ...as is someone rude to the caller ("your agent was very rude to me")
+    (
+        re.compile(
+            r"\b(?:was|were|is|are|been|being)(?: (?:very|so|really|extremely|quite|super|a bit))?"
+            r" (?:rude|impolite|unhelpful|unprofessional|disrespectful|condescending|arrogant"
+            r"|dismissive)(?: (?:to|with|towards) (?:me|us))?"
+        ),
+        " unhappy with ",
+    ),
     (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
     # the payment PIN described rather than named ("付钱时要输的那个六位数", "the six digit
     # number I use to pay"): a password (a six-digit code sent by text stays a code)
@@ -422,12 +475,25 @@ ELSEWHERE = frozenset(
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
+# A supplier's own bill, looked up with the supplier ("国家电网的电费账单怎么查"), or a bill
+# paid at a counter ("去邮局交水费", "pay my water bill at the post office"): theirs, unless
+# the wallet is named.
+_SUPPLIERS_ZH = (
+    "国家电网|南方电网|电网|供电局|供电公司|电力公司|自来水公司|水务公司|水务局|燃气公司|煤气公司"
+    "|物业公司|中国移动|中国联通|中国电信|移动公司|联通公司|电信公司"
+)
+_COUNTERS_ZH = "邮局|邮政|银行|营业厅|便利店|柜台|网点"
+_COUNTERS_EN = (
+    r"(?:the )?(?:post office|bank|branch|counter|convenience store|supermarket|7-?eleven"
+    r"|corner shop|newsagent|store|shop)"
+)
 _UTILITY_EN = (
     r"(?:(?:cell )?phone|mobile|electric(?:ity)?|water|gas|utility|utilities|cable|internet"
     r"|broadband|power|heating)"
 )
 _OTHER_ZH = (
-    "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱|脸书|推特"
+    "微信|抖音|快手|淘宝|京东|拼多多|微博|小红书|游戏|邮箱|脸书|推特|12306|铁路|携程|去哪儿|滴滴"
+    "|饿了么|百度|网盘|网易|新浪|搜狐|知乎|b站|哔哩哔哩|爱奇艺|优酷|腾讯视频|学习通|钉钉"
     "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig)(?![a-z])"
 )
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
@@ -497,7 +563,10 @@ _BANKS_EN = (
     r"(?:icbc|ccb|bank of china|hsbc|citi ?bank|citi|chase|bank of america|wells fargo|barclays"
     r"|capital one|santander|lloyds|natwest|td bank|pnc|amex|american express)"
 )
-_DEVICES_EN = r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook)"
+_DEVICES_EN = (
+    r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook|(?:wi-?fi |wi fi )?router"
+    r"|modem|wi-?fi|wi fi|hotspot|network)"
+)
 _ELSEWHERE_OWN = (
     (
         re.compile(
@@ -553,6 +622,7 @@ _ELSEWHERE_OWN = (
     (
         re.compile(
             "(?:手机|电脑|平板|ipad|iphone|苹果)的?(?:解锁|锁屏|开机|屏幕|屏保)(?:密码)?|解锁密码|屏保密码"
+            "|(?:路由器|(?<![a-z])wi-?fi(?![a-z])|无线网|热点)的?(?:密码|账号)"
             "|解锁(?:手机|电脑|平板)|(?:手机|电脑|平板)(?:解不开|解不了锁|被锁了|锁住了)"
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
@@ -586,7 +656,8 @@ _ORGS_EN = (
     r"|starhub|airtel|jio|my carrier|the carrier|(?:my |the )?phone company"
     r"|(?:my |the |our )?(?:building|property|strata) (?:management|manager|office)(?: office)?"
     r"|(?:my |the )?body corporate|(?:my |the )?(?:gas|electric(?:ity)?|water|power) company"
-    r"|(?:my |the )?bank|pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat|apple pay"
+    rf"|{_BANKS_EN}|(?:my |the )?bank|pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat"
+    r"|apple pay"
     r"|google pay|samsung pay|revolut|skrill)"
 )
 _DISGUISED = re.compile(
@@ -680,7 +751,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(
-            rf"(?:{_OTHER_ZH})的?(?:账号|帐号|账户|帐户|号|密码)"
+            rf"(?:{_OTHER_ZH})的?(?:登录|登陆|支付)?(?:账号|帐号|账户|帐户|号|密码)"
+            # ...or its login, where a mail provider is named ("网易邮箱登录不上去了")
+            rf"|(?:{_OTHER_ZH})(?:邮箱)?(?:登录|登陆|登不|登入|上不去|进不去)"
             "|(?:银行卡|信用卡|储蓄卡|借记卡)的?(?:取款|取现|查询|交易)?(?:密码|账单|帐单)"
             "|(?:取款|取现|查询)密码"
             r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码"
@@ -747,6 +820,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             "个税|个人所得税|退税|税务局|报税|纳税|社保|公积金|养老金|退休金|医保|低保|失业金|失业保险"
+            "|车辆登记|车辆注册|上牌|车牌|驾照|驾驶证|户口|结婚登记|营业执照|注册公司|公司注册|商标注册"
         ),
         " government ",
     ),
@@ -756,6 +830,11 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"tax (?:refunds?|returns?|rebates?|office|credits?)|(?:my |the |file |pay )taxes"
                 r"|irs|hmrc|social security|pensions?|unemployment (?:benefits?|checks?|money)"
                 r"|stimulus (?:checks?|payments?)|child benefits?|welfare (?:checks?|payments?)"
+                # a car, a business or a birth registered is the state's registration
+                r"|register (?:my |a |the |our |his |her )?(?:new |used )?(?:car|vehicle|truck"
+                r"|van|motorbike|motorcycle|boat|business|company|domain|trademark|dog|birth"
+                r"|marriage|baby|child|kid)s?|(?:car|vehicle|voter|business|company|domain)"
+                r" registration|register to vote|driver'?s licen[cs]e|number plates?"
             )
         ),
         " government ",
@@ -860,6 +939,22 @@ _CONCEPT = _ELSEWHERE_OWN + (
         ),
         " twice ",
     ),
+    (
+        re.compile(
+            f"(?:{_SUPPLIERS_ZH})的?(?:{_UTILITY_ZH}|账单|帐单)(?:账单|帐单)?"
+            f"|(?:在|去|到)(?:{_COUNTERS_ZH})(?:[交缴付充])(?:{_UTILITY_ZH})"
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"(?:pay|paying|paid)(?: (?:for|off))?(?: (?:my|the|a|an|our|this|that))?"
+                rf" {_UTILITY_EN} bills? (?:at|in) {_COUNTERS_EN}"
+            )
+        ),
+        _unless(_WALLET_NAMED, "otheraccount"),
+    ),
     # a bill being paid, the verb kept: after it ("交电费", "pay my phone bill"), or before
     # it, asked how or failing ("电费怎么交", "电费交不了"); "煤气费在哪交" asks where, a
     # place, and stays the bill
@@ -882,7 +977,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             rf"(?:{_UTILITY_ZH})(?=(?:要|该|应该|可以|能)?(?:怎么|如何|怎样|咋)?(?:一直|老是|总是|又)?"
-            "[交缴付充])"
+            "[交缴付充](?!到哪|去哪|在哪|哪))"
         ),
         " payutility ",
     ),
@@ -1376,7 +1471,12 @@ _ZH_SAME = _folded(
     {
         "账户": "户头",
         "登录": "登入 登陆",
-        "密码": "口令",
+        # (and English said to the Mandarin recogniser: 帕斯沃德 is "password", 诶真特 "agent")
+        "密码": "口令 帕斯沃德 帕斯沃得 怕斯沃德",
+        "人工": "诶真特 欸真特 艾真特 爱真特 埃真特",
+        # formal written Mandarin: 今日 is 今天, 烦请 麻烦 (fillers both; 本人: _OPENINGS)
+        "今天": "今日",
+        "麻烦": "烦请",
         "验证码": "短信码 动态码 校验码 确认码",
         "真人": "活人",
         "客服人员": "工作人员",
@@ -1391,6 +1491,8 @@ _ZH_SAME = _folded(
         "上次": "上回",
         # (an area named by two of its things: 被盗或者锁定 is the label's 被盗或锁定)
         "或": "或者",
+        # ...and as a kind of thing ("被盗或者被锁这一类的" is 被盗被锁之类的)
+        "之类": "这一类 这类 那一类 那类 一类",
         "被盗": "被偷 被黑",
         "结账": "买单",
         # money moved out, frozen, a failed payment, a new account, a link: said around
