@@ -672,3 +672,90 @@ def test_a_person_asked_for_around_a_negation_still_dials(flow, said):
 def test_a_person_declined_before_the_point_in_english_reaches_the_point(flow, said, node):
     reached, outcome = _said(flow, "en-US", said)
     assert reached == (node,), outcome
+
+
+# Round 18. Mandarin said to the English recogniser comes back as pinyin-ish words ("ren
+# gong", "zhu ce", "tee" for ti, "foo" for fu), English said to the Mandarin one as its
+# sounds (帕斯沃德, 诶真特): each reaches the node its Mandarin or English would.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "ren gong fu wu", "agent_dial"),
+        ("en-US", "wo yao zhu ce", "register"),
+        ("en-US", "mee ma wang ji le", "passwords"),
+        ("en-US", "ti xian may dao zhang", "funds_not_arrived"),
+        ("en-US", "zhang hu bei dao le", "stolen"),
+        ("zh-CN", "我的帕斯沃德忘记了", "passwords"),
+        ("zh-CN", "我要找诶真特", "agent_dial"),
+    ],
+)
+def test_one_language_said_to_the_other_recogniser_reaches_its_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+@pytest.mark.parametrize("said", ["can he pin", "i need a man", "hang on", "long time no see"])
+def test_english_words_that_spell_a_syllable_are_not_pinyin(flow, said):
+    reached, outcome = _said(flow, "en-US", said)
+    assert "agent_dial" not in reached and "register" not in reached, outcome
+
+
+# A channel declined before the person asked for, without a comma ("不要在线客服我要
+# 人工"), asks for the person; staff who were rude are a comment, not a person asked for.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "不要在线客服我要人工", "agent_dial"),
+        ("zh-CN", "我不想发邮件我想找人工", "agent_dial"),
+        ("en-US", "the agent I spoke to was so rude", "feedback"),
+        ("en-US", "your staff were really unprofessional with me", "feedback"),
+        ("zh-CN", "上次那个客服态度特别差", "feedback"),
+    ],
+)
+def test_a_channel_declined_or_rude_staff_reach_the_person_or_feedback(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Another company's own login, password or bill, named by its name (a railway's ticket site,
+# a mail provider, a power supplier, a bank's hotline), a router's password, a bill paid at
+# a counter, a car registered: theirs, re-prompted.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "12306的密码找不回来了"),
+        ("zh-CN", "163邮箱登录不了"),
+        ("zh-CN", "南方电网的电费账单在哪看"),
+        ("zh-CN", "去邮局交水费要带什么"),
+        ("zh-CN", "水费交到哪里"),
+        ("zh-CN", "路由器密码忘了"),
+        ("en-US", "what's the customer service number for Wells Fargo"),
+        ("en-US", "I forgot the password of my wifi"),
+        ("en-US", "can I pay the electric bill at the supermarket"),
+        ("en-US", "how do I register a new vehicle"),
+    ],
+)
+def test_another_companys_named_login_bill_or_registration_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "用钱包交电费一直失败", "payments_failed"),
+        ("en-US", "can I pay my water bill with the wallet", "bills"),
+        ("zh-CN", "钱包登录不了", "login"),
+        ("en-US", "how do I register", "register"),
+        # a formal request, a lock with the login it stops, a learner's English
+        ("zh-CN", "本人账户今日付款屡次失败", "payments_failed"),
+        ("zh-CN", "账户锁住了登不上", "locked"),
+        ("en-US", "I cannot to enter in my wallet", "login"),
+        ("en-US", "I lost the key of my account", "passwords"),
+    ],
+)
+def test_the_wallets_own_bill_login_and_formal_or_learners_asking_still_reach_it(
+    flow, lang, said, node
+):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
