@@ -96,6 +96,11 @@ _ZH_NEGATION = (
     # ...or before what the caller does want, as a recogniser writes it without a comma:
     # "我不要在线客服我要人工" -> 我要人工
     re.compile(r"(?:不要|不用|不需要|不想要?)[^，,。我]{1,12}(?=我(?:要|想|需要|就要))"),
+    # ...or a person declined before the point, said without a comma: "不用转人工就是验证码
+    # 一直显示失效" asks about the code
+    re.compile(
+        r"(?:不要|不用|不需要|不想)(?:转|找|接)?(?:人工|真人|客服)(?:客服|服务)?(?=就是|就|只是|主要是)"
+    ),
     # a person declined and nothing else said: "我不要人工" asks for no agent (review 9)
     re.compile(
         r"^我?(?:不要|不用|不需要|不想)(?:转|找)?(?:人工|真人|客服)(?:客服|服务)?[。.!！]*$"

@@ -544,6 +544,28 @@ _BAITED = re.compile(
 )
 
 
+# This wallet marked as the one with the problem ("钱包里的钱", "your wallet", "with the
+# wallet", 你们): not another wallet's 钱包 or wallet (微信钱包, "my PayPal wallet").
+_OURS = re.compile(
+    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)钱包|你们"
+    r"|(?<![a-z])(?<!pay )(?<!apple )(?<!google )(?<!samsung )(?<!paypal )(?<!venmo )"
+    r"(?<!alipay )(?<!wechat )(?<!crypto )(?<!bitcoin )wallet|(?<![a-z])your (?:app|account)"
+)
+
+
+def _theirs(concept: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `concept`, another service's own thing, as the subject of the request;
+    nothing where the rest marks this wallet as the one with the problem (`_OURS`): the other
+    service is then only where the money went, the channel or the contrast ("有人把我钱包里的
+    钱转到一个支付宝账户了", "I mixed up my wallet password with my Venmo one")."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+        return " " if _OURS.search(rest) else f" {concept} "
+
+    return replaced
+
+
 def _unless(ours: re.Pattern[str], concept: str) -> Callable[[re.Match[str]], str]:
     """A replacement: `concept`, unless the rest of the request says `ours` (then the
     words as said)."""
@@ -641,6 +663,57 @@ _ELSEWHERE_OWN = (
 )
 
 
+# Another service named as the subject of the problem, beside the wallet's words (its top-up,
+# its payment, its login, its frozen account): a game's currency (点券, "V-bucks"), wages
+# paid by an employer (工资, "my paycheck"), a school's, a hospital's or a supplier's own
+# payment site ("学校的缴费平台", "the water company's website"), a shop's order (拼多多的订
+# 单), a bank's own account, transfer limit or staff ("my Bank of America account", "a real
+# person at Wells Fargo"), a card scheme's statement ("my Visa statement"), another site's
+# login ("log in to my Gmail"), shares and their trading (炒股, "the stock market"), a
+# door's lock ("我家门上的密码锁", "locked me out of my apartment"). Theirs to answer,
+# unless the rest marks this wallet as the one with the problem (`_theirs`).
+_PLATFORMS_ZH = "平台|系统|网站|官网|app|应用|公众号|小程序|网页|缴费平台|缴费系统"
+_OTHER_SUBJECTS = (
+    (
+        re.compile(
+            "点券|游戏币|(?<![a-z])q币|(?:游戏|手游|网游)(?:里|里面)?的?(?:充值|充钱|钻石|金币|皮肤|装备)"
+            "|(?:工资|薪水|薪资|奖金|年终奖)(?!卡)"
+            f"|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?(?:{_PLATFORMS_ZH})"
+            f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?订单"
+            f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:转账|汇款)?限额"
+            "|炒股|股票|股市|(?<![a-z])a股|基金(?:定投)?"
+            "|密码锁|门锁|指纹锁|智能锁|门禁(?:卡|密码)?|保险柜|保险箱"
+        ),
+        _theirs("otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"v-? ?bucks|robux|in-? ?game (?:currency|coins?|gems?|purchases?)"
+                r"|pay ?checks?|pay ?cheques?|direct deposits?|wages?|salary|salaries|payroll"
+                r"|(?:school|college|university|uni|kid'?s school|tuition|student|hospital"
+                r"|employer'?s?|(?:gas|electric(?:ity)?|water|power|phone|utility|cable|internet)"
+                r" (?:company|provider|supplier)(?:'s| s)?)(?:'s| s)?"
+                r" (?:portal|website|web site|site|app|system|online system|payment page)"
+                rf"|{_BANKS_EN}(?:'s| s)? (?:(?:checking|savings|current|bank) )?(?:accounts?"
+                r"|statements?|transfer limits?)"
+                rf"|(?:person|someone|somebody|agent|representative|rep|human|anyone) (?:at|from)"
+                rf" {_BANKS_EN}"
+                r"|(?:visa|mastercard|master card|amex|discover)(?: card)?(?:'s| s)?"
+                r" (?:statements?|bills?|accounts?)"
+                rf"|(?:log ?in|logon|log on|sign ?in|get in) (?:to |into |on )?(?:my |the )?"
+                rf"{_OTHER_EN}|{_OTHER_EN}(?: account)? (?:login|log in|sign in)"
+                r"|stocks?|stock market|share trading|trading shares|day trading"
+                r"|locked (?:me )?out of (?:my |the |our )?(?:apartment|flat|house|home|room"
+                r"|building|office|car|garage)|(?:door|smart|combination|keypad) locks?"
+                r"|(?:landlord|landlady) locked"
+            )
+        ),
+        _theirs("otheraccount"),
+    ),
+)
+
+
 # Another organisation's own line: a courier's, a carrier's, a housing estate's or a bank's
 # hotline ("顺丰的客服电话是多少", "小区物业电话", "the number for DHL"), or the caller who
 # thinks they rang it ("请问是中国移动吗", "is this the FedEx helpline"): theirs to answer,
@@ -729,6 +802,25 @@ _HOTLINES = (
 
 # Each rule in one script, Mandarin first: a rule is skipped on a text without its script
 # (`rewrite`), and most texts have one.
+# A threat to take the wallet to a regulator or the media ("I'm reporting you to the
+# regulator", "I'm going to the news", 找媒体曝光你们: `_ZH_SAME`) is a complaint.
+_THREATS = (
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:report(?:ing)?|complain(?:ing)?|tak(?:e|ing)) (?:you|you guys|your company"
+                r"|this|it)(?: all)? to (?:the )?(?:regulators?|authorities|ombudsman|cfpb|fca"
+                r"|bbb|better business bureau|consumer (?:protection|council|association)|police"
+                r"|central bank|banking regulator|media|press|news|papers)"
+                r"|(?:go(?:ing)?|gonna go|will go|run(?:ning)?) to (?:the )?"
+                r"(?:regulators?|ombudsman|media|press|news|papers|newspapers|tv)"
+                r"|(?:tell|contact|call|post (?:it )?on|expose you (?:on|to)) (?:the )?(?:media"
+                r"|press|news|papers|newspapers|social media)|expose you"
+            )
+        ),
+        " complaint ",
+    ),
+)
 _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
@@ -778,7 +870,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
             f"(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:支付|登录|付款)?(?:密码|账号|帐号|账户|帐户)"
             f"|(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:零钱|余额|钱){_TO_US_ZH}"
         ),
-        " otheraccount ",
+        _theirs("otheraccount"),
     ),
     (
         re.compile(
@@ -787,7 +879,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 rf"|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?{_WALLETS_EN}"
             )
         ),
-        " otheraccount ",
+        _theirs("otheraccount"),
     ),
     (
         re.compile(
@@ -894,7 +986,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (re.compile(_LATIN.format(r"cash ?(?:machine|point)s?")), " cashmachine "),
     (
         re.compile(
-            "微信支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通"
+            "微信的?支付|微信钱包|微信零钱|微信红包|支付宝|花呗|借呗|余额宝|京东白条|白条|云闪付|财付通"
         ),
         " otherwallet ",
     ),
@@ -902,7 +994,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
         re.compile(
             _LATIN.format(
                 r"(?:apple|google|samsung|wechat|we chat|ali) ?pay|pay ?pal|venmo|zelle|"
-                r"cash ?app|alipay"
+                r"cash ?app|alipay|robinhood|webull|coinbase"
             )
         ),
         " otherwallet ",
@@ -923,6 +1015,11 @@ _CONCEPT = _ELSEWHERE_OWN + (
         ),
         " topup ",
     ),
+    # ...and another wallet that is the subject of the request ("云闪付付款一直失败", "my Venmo
+    # payment failed", "Cash App locked my account") is theirs to answer, whatever its problem;
+    # beside this wallet's (钱包里, "your wallet", "with the wallet") it is only where the
+    # money went, the contrast or the channel, and says nothing
+    (re.compile(r"(?<![a-z])otherwallet(?![a-z])"), _theirs("otheraccount")),
     (
         re.compile(
             _LATIN.format(
@@ -942,7 +1039,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             f"(?:{_SUPPLIERS_ZH})的?(?:{_UTILITY_ZH}|账单|帐单)(?:账单|帐单)?"
-            f"|(?:在|去|到)(?:{_COUNTERS_ZH})(?:[交缴付充])(?:{_UTILITY_ZH})"
+            f"|(?:在|去|到)(?:{_COUNTERS_ZH})(?:[交缴付充])(?:了|的)?(?:{_UTILITY_ZH})"
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
@@ -1487,7 +1584,10 @@ _ZH_SAME = _folded(
         "转接": "转一下",
         "提现": "提钱 取钱",
         "充值": "充钱 存钱",
-        "投诉": "吐槽",
+        # going to the media or a regulator with it is a complaint ("找媒体曝光你们", "去银保
+        # 监会告你们")
+        "投诉": "吐槽 曝光 找媒体 告你们 去监管 找监管 找银保监会 找消协 打12315",
+        "在线聊天": "网上聊天 文字聊天 文字聊 打字聊",
         "上次": "上回",
         # (an area named by two of its things: 被盗或者锁定 is the label's 被盗或锁定)
         "或": "或者",
@@ -1741,6 +1841,8 @@ _RULES = tuple(
     + _OPENINGS
     + _ASIDES
     + _HOTLINES
+    + _THREATS
+    + _OTHER_SUBJECTS
     + _CONCEPT
     + _FRAMES
     + _CONTRACTIONS
@@ -1880,6 +1982,7 @@ _COMPLAINT = (
 # A complaint about someone or something else (a neighbour's noise, a landlord, a shop, a
 # driver, a school): the comments recording is for the wallet's service, so it answers none
 # of these, unless the complaint names a problem of ours (`complaint_topic` first).
+_OURS_ONLY = "客服|应用|软件|app|agent|support"
 _COMPLAINS = re.compile(r"投诉|举报|吐槽|\b(?:complain\w*|report(?:s|ed|ing)?|grievance)\b")
 _OTHERS = re.compile(
     "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
@@ -1897,7 +2000,8 @@ def complains_of_others(text: str) -> bool:
     return bool(
         _COMPLAINS.search(text)
         and _OTHERS.search(text)
-        and not re.search(_ABOUT_US + "|你们|钱包|wallet|your", text)
+        # (态度, 服务, "rude" describe anyone: "投诉快递员态度太差" is the courier's)
+        and not re.search(_OURS_ONLY + "|你们|钱包|wallet|your", text)
     )
 
 
