@@ -1322,6 +1322,15 @@ _AROUND = (
         ),
         " ",
     ),
+    # someone who says they are someone claims to be them ("someone called saying they are
+    # wallet support", "a man said he was from the wallet"), as 自称 is 冒充
+    (
+        re.compile(
+            r"\b(?:saying|said|says|telling me|told me)(?: that)? (?:they|he|she|it) (?:are|is|was"
+            r"|were) (?:from |with )?"
+        ),
+        " impersonate ",
+    ),
     # whom the caller does not know is unknown ("a transfer to a person I've never heard
     # of", "a shop I don't recognise"), as an unknown transaction is
     (
@@ -1593,6 +1602,8 @@ _ZH_SAME = _folded(
         "或": "或者",
         # ...and as a kind of thing ("被盗或者被锁这一类的" is 被盗被锁之类的)
         "之类": "这一类 这类 那一类 那类 一类",
+        # ...or as what concerns it (登录密码验证码相关的 is 登录密码验证码方面)
+        "方面": "相关",
         "被盗": "被偷 被黑",
         "结账": "买单",
         # money moved out, frozen, a failed payment, a new account, a link: said around
