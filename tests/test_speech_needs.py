@@ -759,3 +759,78 @@ def test_the_wallets_own_bill_login_and_formal_or_learners_asking_still_reach_it
 ):
     reached, outcome = _said(flow, lang, said)
     assert node in reached, outcome
+
+
+# Round 19. Another service named as the subject of the problem (another wallet, a game's
+# currency, wages, a school's or a supplier's site, a shop's order, a bank's account or
+# staff, a card scheme's statement, another site's login, shares, a door's lock): theirs,
+# re-prompted, whatever the wallet's words beside it.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "微信支付扫码老是失败"),
+        ("zh-CN", "支付宝提现三天了还没到"),
+        ("zh-CN", "原神的游戏币充了没到"),
+        ("zh-CN", "上个月的工资到现在还没发到"),
+        ("zh-CN", "医院的缴费系统付不了钱"),
+        ("zh-CN", "淘宝的订单一直付款失败"),
+        ("zh-CN", "工行转账限额太低了"),
+        ("zh-CN", "股票账户安全吗"),
+        ("zh-CN", "指纹锁密码忘了"),
+        ("en-US", "Zelle says my transfer failed"),
+        ("en-US", "my PayPal account got locked"),
+        ("en-US", "my salary still hasn't come in"),
+        ("en-US", "the electricity company's app rejected my card"),
+        ("en-US", "my Chase savings account is frozen"),
+        ("en-US", "can I talk to someone at Citibank"),
+        ("en-US", "my Mastercard statement has a wrong charge"),
+        ("en-US", "I can't sign in to my Yahoo"),
+        ("en-US", "is the stock market safe right now"),
+        ("en-US", "I'm locked out of my house"),
+    ],
+)
+def test_another_service_named_as_the_subject_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...but beside this wallet marked as the one with the problem (钱包里, 你们, "your wallet",
+# "with the wallet"), the other brand is only where the money went, the contrast or the
+# channel, and the wallet's problem is answered.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "钱包里的钱被人转到微信支付去了", "stolen"),
+        ("zh-CN", "你们钱包的密码我跟支付宝的弄混了忘了", "passwords"),
+        ("en-US", "somebody moved money out of my wallet into a PayPal account", "stolen"),
+        ("en-US", "I mixed my wallet password up with my Zelle one and forgot it", "passwords"),
+        ("en-US", "I paid my gas bill with the wallet, it did not go through", "payments_failed"),
+    ],
+)
+def test_another_brand_beside_this_wallets_problem_reaches_it(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+# A threat to take the wallet to the media or a regulator is a complaint; a person declined
+# before the point without a comma asks about the point; a chat by typing is a channel;
+# someone who said they were the wallet's support claims to be it.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "再不处理我就去找媒体曝光", "feedback"),
+        ("en-US", "I'm going to report you to the regulator", "feedback"),
+        ("en-US", "fix this or I'm going to the press", "feedback"),
+        ("zh-CN", "不要转人工就是收不到验证码", "login"),
+        ("zh-CN", "有没有可以文字聊的地方", "channels"),
+        ("en-US", "a man phoned saying he was from the wallet and asked for my password", "safety"),
+    ],
+)
+def test_a_threat_a_declined_person_a_typed_chat_and_a_claimed_caller(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+def test_a_complaint_about_someone_elses_staff_is_re_prompted(flow):
+    reached, outcome = _said(flow, "zh-CN", "我要投诉外卖员服务态度差")
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
