@@ -59,6 +59,7 @@ SMOOTHING = 4.0  # added to a phrase's weight: one common word alone scores low
 GAMMA = 0.3
 UNKNOWN = 3.0
 FRAGMENT = 2  # a phrase this many times as long as all that was said is not what was said
+NAMED = 0.85  # a menu this close is named as such (over a node under it, see _match)
 MAX_CHARS = 300  # longer utterances are cut before matching
 _BOTH = 6  # a pair heard with both characters wrong: so many homophones of each are tried
 # The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
@@ -234,10 +235,17 @@ class Intents:
             key=itemgetter(1),
             reverse=True,
         )
+        menu = nodes[node]
         for under, near in close:
             # (only one that would itself be accepted: a near miss must not undo a match)
-            if near >= THRESHOLD and nodes[node] in ancestors.get(nodes[under], ()):
-                node, score = under, near
+            if near >= THRESHOLD and menu in ancestors.get(nodes[under], ()):
+                # a menu named as such by two of its topics ("login codes and passwords"),
+                # with another node under it that would be accepted too, is the menu
+                if score < NAMED or not any(
+                    v >= THRESHOLD and n != under and menu in ancestors.get(nodes[n], ())
+                    for n, v in scores.items()
+                ):
+                    node, score = under, near
                 break
         # The runner-up is a different topic: not a menu on the way to the best, nor a
         # node under it (被盗 is more specific than 账户, and does not compete with it).

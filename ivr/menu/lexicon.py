@@ -241,7 +241,35 @@ _SPLITS = (
     (re.compile(r"\bpas[st]e? ?(?:words?|wards?|what)\b"), "password"),
     (re.compile(r"\bpay ?(?:men|mint|mints|meant|mends?)\b"), "payment"),
     (re.compile(r"\blog ?gin\b"), "login"),
+    # fishing as a pastime (going fishing, a fishing trip) is no phishing: another topic
+    (
+        re.compile(
+            r"\b(?:go|goes|going|gone|went|to go) (?:out )?fish ?ing\b"
+            r"|\bfish ?ing (?:trips?|rods?|poles?|boats?|gear|tackle|spots?|licen[cs]es?|lakes?)\b"
+        ),
+        " angling ",
+    ),
     (re.compile(r"\bfish ?ing\b"), "phishing"),
+    # a person "got scanned" or an account "got hat" is scammed or hacked, as heard
+    (
+        re.compile(
+            r"\b(i|we|he|she|they|mum|mom|dad|grandma|grandpa|(?:my|our) \w+)"
+            r" (?:got|was|were|have been|has been|'ve been|just got) scanned\b"
+        ),
+        r"\1 got scammed",
+    ),
+    (re.compile(r"\b(got|get|been|was|is|being) (?:hat|hatted|hacket|hack it)\b"), r"\1 hacked"),
+    # "identity" heard with its first syllable as a word ("eye dentity"), "help centre" with
+    # its last two ("help sent her"), "login" as "long in" before what it goes with
+    (re.compile(r"\b(?:eye|i|ai) ?dent(?:i|a|e)t(?:y|ies)\b"), "identity"),
+    (re.compile(r"\b(help|support|service) sent? ?(?:her|er|re)\b"), r"\1 centre"),
+    (
+        re.compile(
+            r"\blong ?in(?= (?:and|or|with) (?:codes?|passwords?|sign ?ups?|verification)"
+            r"|(?: |-)(?:codes?|page|screen|problems?|issues?|details|passwords?))"
+        ),
+        "login",
+    ),
     (re.compile(r"\b(?:con|come|cum|calm) ?plaints?\b"), "complaint"),
     # a recogniser's "lock in" for "log in" where the app or the account follows
     (
@@ -455,6 +483,8 @@ CONCEPTS = frozenset(
         "shopreturn",
         "newnumber",
         "closeaccount",
+        "angling",
+        "readout",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
@@ -471,6 +501,7 @@ ELSEWHERE = frozenset(
         "supply",
         "press",
         "shopreturn",
+        "readout",
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
@@ -678,7 +709,8 @@ _OTHER_SUBJECTS = (
         re.compile(
             "点券|游戏币|(?<![a-z])q币|(?:游戏|手游|网游)(?:里|里面)?的?(?:充值|充钱|钻石|金币|皮肤|装备)"
             "|(?:工资|薪水|薪资|奖金|年终奖)(?!卡)"
-            f"|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?(?:{_PLATFORMS_ZH})"
+            "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
+            f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
             f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?订单"
             f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:转账|汇款)?限额"
             "|炒股|股票|股市|(?<![a-z])a股|基金(?:定投)?"
@@ -701,7 +733,8 @@ _OTHER_SUBJECTS = (
                 rf" {_BANKS_EN}"
                 r"|(?:visa|mastercard|master card|amex|discover)(?: card)?(?:'s| s)?"
                 r" (?:statements?|bills?|accounts?)"
-                rf"|(?:log ?in|logon|log on|sign ?in|get in) (?:to |into |on )?(?:my |the )?"
+                r"|(?:log ?in|logon|log on|sign ?in|get in)(?: to| into| on|to)? (?:my |the |our )?"
+                r"(?:(?:work|school|office|company|uni|college|personal) )?"
                 rf"{_OTHER_EN}|{_OTHER_EN}(?: account)? (?:login|log in|sign in)"
                 r"|stocks?|stock market|share trading|trading shares|day trading"
                 r"|locked (?:me )?out of (?:my |the |our )?(?:apartment|flat|house|home|room"
@@ -722,6 +755,7 @@ _ORGS_ZH = (
     "快递公司|快递|顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟|邮政|邮局"
     "|物业|小区|居委会|街道办|中国移动|中国联通|中国电信|移动公司|联通公司|电信公司|营业厅"
     "|燃气公司|电力公司|供电局|自来水公司|银行|医院|航空公司|支付宝|云闪付|财付通"
+    "|派出所|公安局|警察局|车管所|学校|社保局|税务局|医保局"
 )
 _ORGS_EN = (
     r"(?:fedex|ups|dhl|usps|royal mail|auspost|australia post|the post office|(?:the )?courier"
@@ -765,6 +799,11 @@ _HOTLINES = (
             f"|请问是(?:{_ORGS_ZH})"
         ),
         _unless(_DISGUISED_OR_OURS, "otheraccount"),
+    ),
+    # ...or its own staff asked for ("我要找招商银行的客服"), unless our money is the matter
+    (
+        re.compile(f"(?:{_BANKS_ZH}|{_ORGS_ZH})的?(?:官方|人工)?(?:客服|人工|工作人员)"),
+        _unless(re.compile(f"{_DISGUISED.pattern}|{_OUR_MONEY.pattern}"), "otheraccount"),
     ),
     (
         re.compile(
@@ -824,7 +863,7 @@ _THREATS = (
 _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
-            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商|赞助"
+            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商(?!银行|行|局)|赞助"
         ),
         " salespitch ",
     ),
@@ -1047,7 +1086,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
         re.compile(
             _LATIN.format(
                 rf"(?:pay|paying|paid)(?: (?:for|off))?(?: (?:my|the|a|an|our|this|that))?"
-                rf" {_UTILITY_EN} bills? (?:at|in) {_COUNTERS_EN}"
+                rf" {_UTILITY_EN} bills? (?:(?:at|in) {_COUNTERS_EN}|(?:to|with) (?:the|my)"
+                rf" {_UTILITY_EN} (?:company|provider|supplier))"
             )
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
@@ -1312,6 +1352,32 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # a code's digits read out and nothing after them ("验证码是三五六七", "the code is four
+    # five six one") ask for nothing (lexicon.ELSEWHERE); a problem said after them counts
+    (
+        re.compile(
+            "(?:验证码|校验码|动态码|密码)(?:是|为|:)?(?:[零〇一二两三四五六七八九幺0-9]){3,}$"
+            r"|\b(?:code|pin|passcode) (?:is|was) (?:(?:zero|oh|one|two|three|four|five|six"
+            r"|seven|eight|nine|\d+) ?){3,}$"
+        ),
+        " readout ",
+    ),
+    # what is typed to pay is the payment password ("the one I type when I pay", "买东西时要输
+    # 的那个"), however it is named
+    (
+        re.compile(
+            r"\bthe (?:one|number|code|digits|pin) (?:i|you) (?:type|enter|put in|key in|punch in)"
+            r"(?: in)? (?:when|to|before|as) (?:i |you )?pay(?:ing)?\b"
+        ),
+        " payment password ",
+    ),
+    (
+        re.compile(
+            "(?:付钱|付款|买东西|支付|结账|消费)的?时候?(?:要|需要|得)?(?:输入|输|填|按)的?"
+            "(?:那个|那串|那几个)?(?:数字|数)?"
+        ),
+        " 支付密码 ",
+    ),
     # a hedge on which part says nothing of it ("not sure which bit", "that sort of thing")
     (
         re.compile(
@@ -1591,7 +1657,7 @@ _ZH_SAME = _folded(
         "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
         # the call passed on ("帮我转一下"; money passed on is caught before: _ZH_MONEY_ON)
         "转接": "转一下",
-        "提现": "提钱 取钱",
+        "提现": "提钱 取钱 取了钱",
         "充值": "充钱 存钱",
         # going to the media or a regulator with it is a complaint ("找媒体曝光你们", "去银保
         # 监会告你们")
