@@ -834,3 +834,55 @@ def test_a_threat_a_declined_person_a_typed_chat_and_a_claimed_caller(flow, lang
 def test_a_complaint_about_someone_elses_staff_is_re_prompted(flow):
     reached, outcome = _said(flow, "zh-CN", "我要投诉外卖员服务态度差")
     assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# Round 20. Money taken out of this wallet to a bank card (从钱包往银行卡取了钱) is a
+# withdrawal, not the courier's "还没收到" of the off-topic examples.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我前天从钱包往银行卡取了钱，卡里到现在还没收到", "funds_not_arrived"),
+        ("zh-CN", "钱包里的钱取了钱到卡上一直没看到", "funds_not_arrived"),
+        ("en-US", "I took money from the wallet to my bank and it never came", "funds_not_arrived"),
+        # what is typed to pay is the payment password, however it is named
+        ("zh-CN", "不是登录的，是付款时要输的那个我忘了", "passwords"),
+        ("en-US", "not the login one, the number I enter when I pay, I forgot it", "passwords"),
+        # words split or misheard by the recogniser
+        ("en-US", "my wallet got hat yesterday", "stolen"),
+        ("en-US", "my mum got scanned and lost her savings", "stolen"),
+        ("en-US", "I need to check my eye dentity", "register"),
+        ("en-US", "how do I find the help sent her", "channels"),
+        ("en-US", "it's about the long in page", "login"),
+        # a menu named as such by two of its topics stays the menu
+        ("en-US", "login codes and passwords", "login_codes"),
+        # a problem said after a code's digits still counts; phishing still is phishing
+        ("zh-CN", "验证码是1234可是输进去说错误", "login"),
+        ("en-US", "I clicked a link in a fishing email", "safety"),
+    ],
+)
+def test_the_wallets_own_requests_of_round_20_reach_their_node(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome
+
+
+# Another organisation's line or staff, a school's or a company's system, a work email, a
+# code read out with nothing asked, a bill paid to its supplier, fishing as a pastime, a
+# hotel booked and a historical title: nothing of the wallet's, re-prompted.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "公安局的电话多少"),
+        ("zh-CN", "帮我找一下工商银行的客服"),
+        ("zh-CN", "公司的报销系统登不上去"),
+        ("zh-CN", "短信验证码是八八六六"),
+        ("zh-CN", "帮我订一间房"),
+        ("zh-CN", "知府是个多大的官"),
+        ("en-US", "I can't sign in to my school email"),
+        ("en-US", "the code is one two three four"),
+        ("en-US", "I paid the water bill to the water company"),
+        ("en-US", "we're going fishing on Sunday"),
+    ],
+)
+def test_other_organisations_and_no_request_of_round_20_are_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
