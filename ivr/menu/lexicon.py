@@ -262,7 +262,37 @@ _SPLITS = (
     # "identity" heard with its first syllable as a word ("eye dentity"), "help centre" with
     # its last two ("help sent her"), "login" as "long in" before what it goes with
     (re.compile(r"\b(?:eye|i|ai) ?dent(?:i|a|e)t(?:y|ies)\b"), "identity"),
-    (re.compile(r"\b(help|support|service) sent? ?(?:her|er|re)\b"), r"\1 centre"),
+    (re.compile(r"\b(help|support|service) (?:sent? ?(?:her|er|re)|sender)\b"), r"\1 centre"),
+    # what to have ready before calling is how to contact us ("what info should I have handy
+    # before I talk to one of your people")
+    (
+        re.compile(
+            r"\b(?:info|information|details|documents|things|stuff)\b[^.,?]{0,30}?"
+            r"\bbefore (?:i |we )?(?:talk|speak|call|chat|contact|ring)\w*"
+            r"(?: (?:to|with))?(?: (?:one of )?(?:your|you|an?|the|someone|somebody|anyone)"
+            r"(?: (?:people|staff|team|agents?|person|guys))?)?"
+        ),
+        " what to have ready before contacting support ",
+    ),
+    # one of the company's people to talk to is a person ("talk to one of your people directly")
+    (
+        re.compile(
+            r"\b(?:talk|speak|chat)(?: directly)? (?:to|with) (?:one of )?your"
+            r" (?:people|staff|team)\b|\b(?:anyone|someone|somebody)\b[^.,?]{0,12}?"
+            r"\b(?:talk|speak)\w* (?:to|with) directly\b"
+        ),
+        " talk to a real person ",
+    ),
+    # the app's help pages are its help centre ("where the help section is")
+    (re.compile(r"\bhelp (?:section|pages?|area|screen)s?\b"), "help centre"),
+    # ...and "help centre" heard as "health centre" where it is in the app ("the health
+    # centre in the app")
+    (
+        re.compile(
+            r"\bhealth (cent(?:re|er)|section)(?= (?:in|on|of) (?:the|your|this) (?:app|wallet))"
+        ),
+        r"help \1",
+    ),
     (
         re.compile(
             r"\blong ?in(?= (?:and|or|with) (?:codes?|passwords?|sign ?ups?|verification)"
@@ -381,6 +411,14 @@ _OPENINGS = (
         " unhappy with ",
     ),
     (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
+    # six digits that come by text are the code ("那个六位数的短信", "短信里那个六位数字")
+    (
+        re.compile(
+            "短信(?:里|上|中)?(?:的|那个|那串|里的)?(?:六|6)位数字?(?:的|那个)?(?:码)?"
+            "|(?:那个|那串)?(?:六|6)位数字?(?:的|那条)?短信"
+        ),
+        "短信验证码",
+    ),
     # the payment PIN described rather than named ("付钱时要输的那个六位数", "the six digit
     # number I use to pay"): a password (a six-digit code sent by text stays a code)
     (
@@ -1811,13 +1849,50 @@ _ZH_VAGUE = (
         ),
         "在线咨询",
     ),
+    # ...with someone there ("在网上直接跟客服聊"), or somewhere to ask online ("能在线问的地方")
+    (
+        re.compile(
+            "(?:在|用)(?:app|应用|软件|网上|网页|官网|手机)(?:里|上)?(?:面|头)?(?:直接)?(?:跟|和|同|找)"
+            "(?:客服|你们|人工)(?:的人)?(?:问|咨询|留言|聊天?|打字)|(?:在线|网上|线上)(?:问|提问|留言)"
+        ),
+        "在线咨询",
+    ),
+    # the caller's data sold is their privacy ("你们会不会把俺的信息卖了")
+    (
+        re.compile(
+            "(?:把|拿)(?:我|俺)(?:的)?(?:个人)?(?:信息|资料|数据)(?:去|给)?(?:卖|出卖)"
+            "|(?:卖|出卖)(?:掉|了)?(?:我|俺)(?:的)?(?:个人)?(?:信息|资料|数据)"
+        ),
+        "个人信息泄露",
+    ),
+    # where an impersonator was met is no channel asked about ("社交媒体上有人冒充你们客服")
+    (
+        re.compile(
+            "(?:在)?(?:社交媒体|社交平台|社交软件|网上|微博|抖音|朋友圈)(?:上|里)?(?=[^，。]{0,3}冒充)"
+        ),
+        " ",
+    ),
+    # what to have ready before calling is how to contact us ("找你们人工之前要先备好哪些东西",
+    # "what info should I have handy before I talk to one of your people")
+    (
+        re.compile(
+            "(?:找|联系|打给|打电话给|问)(?:你们)?(?:的)?(?:人工|客服|工作人员)?(?:之前|以前|前)"
+            "(?:要|得|需要|应该)?(?:先)?(?:准备|备好|备|带好|带上|准备好)(?:哪些|什么|啥|些什么)"
+        ),
+        "联系客服前要准备什么",
+    ),
+    # one of the company's people to talk to is a person ("想跟你们的人直接聊聊", "talk to
+    # one of your people directly"; "自称你们工作人员" is not asked for)
+    (re.compile("(?:跟|和|同|找)你们(?:的)?(?:人|工作人员)(?=直接|当面|聊|说|谈|沟通)"), "找人工"),
     (re.compile("(?:别的|其他|其它)(?:办法|方法|方式|途径|渠道)(?:问|咨询|联系)?"), "别的联系方法"),
     (re.compile("(?:客服)?电话(?:一直|总是|老是|都)?(?:占线|打不通|没人接|打不进来?)"), "不打电话"),
     # a courier by its name is a courier (for "有人冒充顺丰客服"; its hotline is re-prompted
     # before: `_HOTLINES`)
     (re.compile("顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟"), "快递"),
     # the money taken to the bank card is a withdrawal ("把钱提到银行卡上")
-    (re.compile("(?<=钱)提(?:到|进|去)(?=(?:银行)?卡|银行)"), "提现到"),
+    (re.compile("(?<=钱)(?:提|弄|拿|取)(?:到|进|去)(?=(?:银行)?卡|银行)"), "提现到"),
+    # over the limit is the withdrawal's limit, not a credit card's ("它说超额度了")
+    (re.compile("超(?:过|出)?了?(?:额度|限额)"), "超过提现额度"),
     # a support number asked about as reliable is asked about as real ("客服电话靠谱吗")
     (re.compile("靠谱|靠得住|可靠|可信|能信"), "是真的"),
     # safer "a bit" is safer
