@@ -886,3 +886,49 @@ def test_the_wallets_own_requests_of_round_20_reach_their_node(flow, lang, said,
 def test_other_organisations_and_no_request_of_round_20_are_re_prompted(flow, lang, said):
     reached, outcome = _said(flow, lang, said)
     assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# Round 21: a situation described instead of named. Six digits that come by text are the
+# code, not the payment password; money taken onto the card is a withdrawal and over the
+# limit its limit; asking in the app or online, or what to have ready before calling, is
+# the channels answer; one of the company's people to talk to is a person; the app's help
+# section (or "health centre") is the help centre; data sold is privacy; the platform an
+# impersonator was met on is no channel asked about.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "短信上的六位数一直等不到", "login"),
+        ("zh-CN", "把钱包的钱弄进银行卡里怎么一直没到", "funds_not_arrived"),
+        ("zh-CN", "钱包的钱转不出来它说超额度了", "funds_not_arrived"),
+        ("zh-CN", "能不能在网上跟你们的人聊", "channels"),
+        ("zh-CN", "能不能在app上直接跟客服聊", "channels"),
+        ("zh-CN", "打给你们客服之前要准备些什么", "channels"),
+        ("en-US", "what details do I need before I call you", "channels"),
+        ("zh-CN", "我想跟你们的人当面谈谈", "agent_dial"),
+        ("en-US", "I'd like to talk to one of your people", "agent_dial"),
+        ("en-US", "is there someone I can speak to directly", "agent_dial"),
+        ("en-US", "where is the help section", "channels"),
+        ("en-US", "is there a health center in the app", "channels"),
+        ("en-US", "can I find a help sender in the app", "channels"),
+        ("zh-CN", "你们是不是把我的资料卖了", "safety"),
+        ("zh-CN", "朋友圈里有人冒充你们的客服", "safety"),
+    ],
+)
+def test_a_situation_described_of_round_21_reaches_its_node(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome  # (straight there: not asked between two)
+
+
+# ...while a card's own limit (信用卡超额度) and a partnership with the company's people are
+# nothing of the wallet's: re-prompted.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "信用卡超额度了怎么办"),
+        ("zh-CN", "花呗超额度了"),
+        ("zh-CN", "我想跟你们的人合作"),
+    ],
+)
+def test_a_cards_limit_and_a_partnership_of_round_21_are_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome

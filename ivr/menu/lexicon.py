@@ -1891,8 +1891,8 @@ _ZH_VAGUE = (
     (re.compile("顺丰|中通|圆通|申通|韵达|极兔|德邦|京东物流|菜鸟"), "快递"),
     # the money taken to the bank card is a withdrawal ("把钱提到银行卡上")
     (re.compile("(?<=钱)(?:提|弄|拿|取)(?:到|进|去)(?=(?:银行)?卡|银行)"), "提现到"),
-    # over the limit is the withdrawal's limit, not a credit card's ("它说超额度了")
-    (re.compile("超(?:过|出)?了?(?:额度|限额)"), "超过提现额度"),
+    # over the limit is the withdrawal's limit ("它说超额度了"), not a card's ("信用卡超额度了")
+    (re.compile("(?<![卡呗条])超(?:过|出)?了?(?:额度|限额)"), "超过提现额度"),
     # a support number asked about as reliable is asked about as real ("客服电话靠谱吗")
     (re.compile("靠谱|靠得住|可靠|可信|能信"), "是真的"),
     # safer "a bit" is safer
