@@ -905,7 +905,7 @@ def test_other_organisations_and_no_request_of_round_20_are_re_prompted(flow, la
         ("zh-CN", "打给你们客服之前要准备些什么", "channels"),
         ("en-US", "what details do I need before I call you", "channels"),
         ("zh-CN", "我想跟你们的人当面谈谈", "agent_dial"),
-        ("en-US", "I'd like to talk to one of your people", "agent_dial"),
+        ("en-US", "I need to speak to your people", "agent_dial"),
         ("en-US", "is there someone I can speak to directly", "agent_dial"),
         ("en-US", "where is the help section", "channels"),
         ("en-US", "is there a health center in the app", "channels"),
