@@ -233,6 +233,8 @@ _SPLITS = (
     (re.compile(r"\b(my|your|the) a ?cow(?:n?t)?(s?)\b"), r"\1 account\2"),
     (re.compile(r"\b(?:there'?s|there is|theres) afraid\b"), "there's a fraud"),
     (re.compile(r"\bchad(?= with\b)"), "chat"),
+    # "live chat" heard as "life chat"
+    (re.compile(r"\b(?:life|lie|light) chat\b"), "live chat"),
     (re.compile(r"\bin ?stall?(?: |-)?(?:ments?|mints?|meants?)\b"), "instalments"),
     (re.compile(r"\breg(?: is|is) ?ter\b"), "register"),
     (re.compile(r"\bre[dg]? ?just ?(?:her|er)\b"), "register"),
@@ -277,7 +279,7 @@ _SPLITS = (
     # one of the company's people to talk to is a person ("talk to one of your people directly")
     (
         re.compile(
-            r"\b(?:talk|speak|chat)(?: directly)? (?:to|with) (?:one of )?your"
+            r"(?<!live )\b(?:talk|speak|chat)(?: directly)? (?:to|with) (?:one of )?your"
             r" (?:people|staff|team)\b|\b(?:anyone|someone|somebody)\b[^.,?]{0,12}?"
             r"\b(?:talk|speak)\w* (?:to|with) directly\b"
         ),
@@ -781,6 +783,64 @@ _OTHER_SUBJECTS = (
             )
         ),
         _theirs("otheraccount"),
+    ),
+)
+
+
+# The menu's words said of something else (round 22): a password or lock of a thing (a
+# suitcase, a garage, a door, a car, the gym), a slope a bike cannot climb (登不上), a
+# typhoon's landfall (登陆), a diet that keeps failing, pipes frozen, artificial
+# intelligence or a lake (人工智能, 人工湖), a film's live-action version (真人版), a
+# secret agent, a real person asked of Santa Claus or of the line itself, human resources,
+# a suggestion or complaint for a mayor's line, an estate or a restaurant, a down payment
+# (首付), a parcel sent, a ticket stub, a leather wallet, a taxi driver, a school, a
+# hospital, a library, the gym, the passport office, a grandmother chatted with. A named
+# thing that is not the wallet's takes the word away: theirs, unless the rest marks this
+# wallet as the one with the problem (`_theirs`).
+_PAID = re.compile(
+    "付|结账|买单|扫码|户款|分期|钱包|你们"
+    r"|(?<![a-z])(?:pa(?:y|id|ying|yment)|cost|spread|instal\w*|membership|wallet)(?![a-z])"
+)
+_OTHER_SENSES = (
+    (
+        re.compile(
+            "台风|暴雨|雾霾|跑步|游乐园|公园|演唱会|真人版|真人秀|人工智能|人工湖|人类"
+            "|(?:你|您)是(?:不是)?(?:真人|人工智能|机器|录音)|真人还是(?:录音|机器)"
+            "|减肥|体重|首付|开发商|票根|(?<!买)电影(?!票)|行李箱|车库|保险箱|自行车|爬坡|坡"
+            "|无线网|宽带(?!费)|营业厅|出租车|司机|物业(?!费)|停车费|邻居|请假|课程|可程"
+            "|做饭|市长热线|路灯|作文|作业|寄(?:一个|个)?快递|快递(?:却|丢|被)"
+        ),
+        _theirs("otheraccount"),
+    ),
+    # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the restaurant")
+    (
+        re.compile("老板|餐馆|餐厅|饭店|服务员"),
+        _unless(_PAID, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"christmas|birthday|enrol\w*|primary school|high school|(?:kid'?s|son'?s"
+                r"|daughter'?s|child'?s) school|school'?s email|(?:son|daughter|kid|child)"
+                r" from (?:her|his|the|their)|hospital|blood tests?|doctor|happiness"
+                r"|pay (?:someone|somebody|people|a person|him|her|them) (?:a +)?compliments?"
+                r"|my brain|diet|lose weight|weight loss|photos|pictures"
+                r"|work laptop|office laptop|new laptop|game'?s? (?:verification |login )?codes?"
+                r"|suitcase|luggage|padlock|locker|passport office|passport|leather wallet"
+                r"|taxi driver|cab driver|doors?|keypad|unlock (?:my |the )?car|car keys"
+                r"|pipes|shower|meat|(?:gas|electric|water|power) company"
+                r"|library(?:'s)?|santa claus|secret agent|human resources"
+                r"|(?:person|human) or (?:a )?(?:machine|robot|bot|computer|recording)"
+                r"|chat with (?:my|our) (?:online|friends?|family)|withdraw (?:my|our) from"
+                r"|swimming|(?:dance|piano|music|art|yoga) (?:class|lesson)e?s?"
+                r"|credit card (?:got |was |is |keeps getting )?declined"
+            )
+        ),
+        _theirs("otheraccount"),
+    ),
+    (
+        re.compile(_LATIN.format(r"restaurants?|gym|fridge|freezer|school")),
+        _unless(_PAID, "otheraccount"),
     ),
 )
 
@@ -1995,6 +2055,7 @@ _RULES = tuple(
     + _HOTLINES
     + _THREATS
     + _OTHER_SUBJECTS
+    + _OTHER_SENSES
     + _CONCEPT
     + _FRAMES
     + _CONTRACTIONS
