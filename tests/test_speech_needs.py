@@ -932,3 +932,55 @@ def test_a_situation_described_of_round_21_reaches_its_node(flow, lang, said, no
 def test_a_cards_limit_and_a_partnership_of_round_21_are_re_prompted(flow, lang, said):
     reached, outcome = _said(flow, lang, said)
     assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# Round 22: the menu's words said of something else. A named thing that is not the
+# wallet's (a suitcase's or a garage's code, a door or a car locked, a slope a bike cannot
+# climb, a typhoon's landfall, artificial intelligence, a live-action film, a mayor's line,
+# a down payment, a leather wallet, human resources, a secret agent, a school, pipes
+# frozen) takes the word away: re-prompted.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我家保险箱的密码想不起来了"),
+        ("zh-CN", "车库那个密码我忘了"),
+        ("zh-CN", "台风今晚在哪里登陆"),
+        ("zh-CN", "骑自行车上坡老是登不上去"),
+        ("zh-CN", "人工智能以后会怎么样"),
+        ("zh-CN", "这部电影有没有真人版"),
+        ("zh-CN", "我想给市长热线提个建议"),
+        ("zh-CN", "首付可以分几期付吗"),
+        ("en-US", "I forgot the code to my luggage"),
+        ("en-US", "the front door is locked and I can't get in"),
+        ("en-US", "how do I unlock the car"),
+        ("en-US", "our pipes froze last night"),
+        ("en-US", "what does human resources do"),
+        ("en-US", "someone took my leather wallet at the station"),
+        ("en-US", "how do I enrol my daughter in school"),
+        ("en-US", "is the tooth fairy a real person or a machine"),
+    ],
+)
+def test_the_menus_words_said_of_something_else_are_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...while the wallet named, or a place or person paid, keeps them: a restaurant or a gym
+# paid, a fridge in instalments, staff complimented, a real person asked for, money taken
+# from the wallet; and "life chat" is the live chat.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "在饭店用钱包付款一直失败", "payments_failed"),
+        ("zh-CN", "给餐厅老板扫码付款没成功", "payments_failed"),
+        ("zh-CN", "我钱包里的钱被人转走了", "stolen"),
+        ("zh-CN", "不要机器人我要真人", "agent_dial"),
+        ("en-US", "my gym membership payment keeps failing", "payments_failed"),
+        ("en-US", "my payment at the restaurant keeps failing", "payments_failed"),
+        ("en-US", "I'd like to compliment the man who helped me", "feedback"),
+        ("en-US", "can I do a life chat with your team", "channels"),
+    ],
+)
+def test_the_wallet_named_or_a_place_paid_keeps_its_node_in_round_22(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
