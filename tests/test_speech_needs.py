@@ -979,6 +979,8 @@ def test_the_menus_words_said_of_something_else_are_re_prompted(flow, lang, said
         ("en-US", "my payment at the restaurant keeps failing", "payments_failed"),
         ("en-US", "I'd like to compliment the man who helped me", "feedback"),
         ("en-US", "can I do a life chat with your team", "channels"),
+        ("zh-CN", "打车付给司机的时候付款失败了", "payments_failed"),
+        ("en-US", "do I need my passport to verify my identity", "register"),
     ],
 )
 def test_the_wallet_named_or_a_place_paid_keeps_its_node_in_round_22(flow, lang, said, node):

@@ -807,14 +807,14 @@ _OTHER_SENSES = (
             "台风|暴雨|雾霾|跑步|游乐园|公园|演唱会|真人版|真人秀|人工智能|人工湖|人类"
             "|(?:你|您)是(?:不是)?(?:真人|人工智能|机器|录音)|真人还是(?:录音|机器)"
             "|减肥|体重|首付|开发商|票根|(?<!买)电影(?!票)|行李箱|车库|保险箱|自行车|爬坡|坡"
-            "|无线网|宽带(?!费)|营业厅|出租车|司机|物业(?!费)|停车费|邻居|请假|课程|可程"
+            "|无线网|宽带(?!费)|营业厅|物业(?!费)|停车费|邻居|请假|课程|可程"
             "|做饭|市长热线|路灯|作文|作业|寄(?:一个|个)?快递|快递(?:却|丢|被)"
         ),
         _theirs("otheraccount"),
     ),
-    # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the restaurant")
+    # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the taxi driver")
     (
-        re.compile("老板|餐馆|餐厅|饭店|服务员"),
+        re.compile("老板|餐馆|餐厅|饭店|服务员|司机"),
         _unless(_PAID, "otheraccount"),
     ),
     (
@@ -824,10 +824,11 @@ _OTHER_SENSES = (
                 r"|daughter'?s|child'?s) school|school'?s email|(?:son|daughter|kid|child)"
                 r" from (?:her|his|the|their)|hospital|blood tests?|doctor|happiness"
                 r"|pay (?:someone|somebody|people|a person|him|her|them) (?:a +)?compliments?"
-                r"|my brain|diet|lose weight|weight loss|photos|pictures"
+                r"|my brain|diet|lose weight|weight loss"
+                r"|(?:transfer|move|send|copy|back up) (?:my |the |some )?(?:photos|pictures)"
                 r"|work laptop|office laptop|new laptop|game'?s? (?:verification |login )?codes?"
-                r"|suitcase|luggage|padlock|locker|passport office|passport|leather wallet"
-                r"|taxi driver|cab driver|doors?|keypad|unlock (?:my |the )?car|car keys"
+                r"|suitcase|luggage|padlock|locker|passport office|leather wallet|doors?|keypad"
+                r"|unlock (?:my |the )?car|car keys"
                 r"|pipes|shower|meat|(?:gas|electric|water|power) company"
                 r"|library(?:'s)?|santa claus|secret agent|human resources"
                 r"|(?:person|human) or (?:a )?(?:machine|robot|bot|computer|recording)"
@@ -839,7 +840,7 @@ _OTHER_SENSES = (
         _theirs("otheraccount"),
     ),
     (
-        re.compile(_LATIN.format(r"restaurants?|gym|fridge|freezer|school")),
+        re.compile(_LATIN.format(r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?")),
         _unless(_PAID, "otheraccount"),
     ),
 )
