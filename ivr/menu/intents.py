@@ -686,11 +686,26 @@ def _keyword(word: str) -> re.Pattern[str]:
     return re.compile(head + re.escape(word) + tail)
 
 
+# A negation or an answer said alone ("不是", "不对", "不是这个", "no", "nope", "not that"):
+# no request, whatever node its words would be near ("不是我干的" is stolen's; "不是" alone
+# is nothing).
+_BARE_ANSWER = re.compile(
+    r"(?:(?:不是|不对|不要|不用|没有|没|不|错了|错|是|对|嗯|好)(?:这个|那个|这样|的)?"
+    r"[啊呀吧了哦嘛呢]?\s?)+"
+    r"|(?:(?:no|nope|nah|not|wrong|that'?s|thats|it'?s|its|that|this|it|yes|yeah|okay|ok)\s?)+"
+)
+
+_BARE_LONGEST = 24  # (a longer utterance is never one: not normalised twice)
+
+
 def clean(text: str, heard: Intents | None = None) -> str:
-    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers.
+    """Drop what a negation rules out (before punctuation goes), normalise, drop fillers;
+    nothing for a negation or an answer said alone (`_BARE_ANSWER`).
 
     With `heard`, an index, a word split at a filler is joined first (`Intents._rejoin`).
     """
+    if len(text) <= _BARE_LONGEST and _BARE_ANSWER.fullmatch(normalize(text)):
+        return ""
     text = lexicon.rewrite(normalize(affirmed(text)))
     if heard is not None and _LATIN_WORD.search(text):
         text = heard._rejoin(heard._pinyin(text))

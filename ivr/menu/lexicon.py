@@ -809,6 +809,7 @@ _OTHER_SENSES = (
             "|减肥|体重|首付|开发商|票根|(?<!买)电影(?!票)|行李箱|车库|保险箱|自行车|爬坡|坡"
             "|无线网|宽带(?!费)|营业厅|物业(?!费)|停车费|邻居|请假|课程|可程"
             "|做饭|市长热线|路灯|作文|作业|寄(?:一个|个)?快递|快递(?:却|丢|被)"
+            "|(?<!提)现金|多少生活费|生活费(?:给|要|该)?多少|个税|所得税|养老金|炒股|股票|基金"
         ),
         _theirs("otheraccount"),
     ),
@@ -835,6 +836,13 @@ _OTHER_SENSES = (
                 r"|chat with (?:my|our) (?:online|friends?|family)|withdraw (?:my|our) from"
                 r"|swimming|(?:dance|piano|music|art|yoga) (?:class|lesson)e?s?"
                 r"|credit card (?:got |was |is |keeps getting )?declined"
+                r"|tax(?:es)?|index funds?|mutual funds?|stocks?|pension|invest(?:ing)?"
+                r"|(?:dollar|euro|pound|yuan|buck|counterfeit|fake) bills?"
+                r"|split (?:the|a|our) (?:dinner |lunch |restaurant |bar )?bill|(?:dinner|lunch"
+                r"|restaurant|bar) bill|(?:the |this |phone )line (?:is |was )?(?:really |so "
+                r"|very |too )?(?:bad|terrible|awful|poor|noisy|breaking up|crackly)|bad line"
+                r"|(?:talking|speaking|talk) to (?:someone|somebody) else"
+                r"|(?:wasn'?t|was not|not) talking to you"
             )
         ),
         _theirs("otheraccount"),
