@@ -986,3 +986,63 @@ def test_the_menus_words_said_of_something_else_are_re_prompted(flow, lang, said
 def test_the_wallet_named_or_a_place_paid_keeps_its_node_in_round_22(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Round 23: a negation said alone is no request ("不是" alone reached the stolen answer, as
+# "不是我干的" does), nor is "no", "nope" or "not that".
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "不是"),
+        ("zh-CN", "不是的"),
+        ("zh-CN", "不是这个"),
+        ("zh-CN", "不对"),
+        ("en-US", "no"),
+        ("en-US", "nope"),
+        ("en-US", "not that"),
+        ("en-US", "no that's wrong"),
+    ],
+)
+def test_a_negation_said_alone_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...nor everyday money with no company named (cash lost, an allowance for parents, taxes,
+# investing, a banknote, a dinner bill shared), nor words about the call itself (the line's
+# quality, someone else talked to).
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "我在路上丢了两百块现金"),
+        ("zh-CN", "每个月给爸妈多少生活费合适"),
+        ("zh-CN", "今年的个税要交多少"),
+        ("en-US", "how much tax do I owe this year"),
+        ("en-US", "should I put my money in index funds"),
+        ("en-US", "I found a twenty dollar bill on the sidewalk"),
+        ("en-US", "how do we split the dinner bill between four friends"),
+        ("en-US", "the line is really bad"),
+        ("en-US", "sorry, I was talking to someone else"),
+    ],
+)
+def test_everyday_money_and_the_call_itself_are_re_prompted_in_round_23(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...while the wallet's own bills, a purchase split, a withdrawal's amount, "it wasn't me"
+# and a person asked for keep their node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的账单在哪看", "bills"),
+        ("zh-CN", "钱包提现金额一直不到账", "funds_not_arrived"),
+        ("zh-CN", "有几笔消费根本不是我买的", "stolen"),
+        ("en-US", "how do I pay my bills with the wallet", "bills"),
+        ("en-US", "can I split a purchase into instalments", "bills"),
+        ("en-US", "I want a person", "agent_dial"),
+    ],
+)
+def test_the_wallets_own_requests_keep_their_node_in_round_23(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
