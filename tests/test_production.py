@@ -258,20 +258,7 @@ def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
         # The deadline closes them: reading gives the 408 or the end of the stream.
         cut_off = started + 14
         try:
-            for sock in slow:
-                data = b""
-                try:
-                    while True:
-                        sock.settimeout(max(0.1, cut_off - time.monotonic()))
-                        chunk = sock.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                except TimeoutError:
-                    pytest.fail("a trickling connection was still open 14 s after it began")
-                except OSError:
-                    pass  # reset by the server: closed too
-                assert data == b"" or data.startswith(b"HTTP/1.1 408")
+            _assert_closed_by(slow, cut_off, "14 s")
         finally:
             stop.set()
             for sock in slow:
@@ -321,20 +308,7 @@ def test_hundreds_of_stalled_heads_and_idle_connections_stall_no_one(tmp_path):
                 assert answer.status_code == 200 and "<Gather" in answer.text
                 assert took < 1.0, f"a signed step waited {took:.2f} s behind the slow clients"
             cut_off = started + 16
-            for sock in trickling + stalled + idle:
-                data = b""
-                try:
-                    while True:
-                        sock.settimeout(max(0.1, cut_off - time.monotonic()))
-                        chunk = sock.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                except TimeoutError:
-                    pytest.fail("a slow connection was still open 16 s after it began")
-                except OSError:
-                    pass  # reset by the server (a byte sent after it closed): closed too
-                assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:40]
+            _assert_closed_by(trickling + stalled + idle, cut_off, "16 s")
         finally:
             stop.set()
             for sock in stalled + idle + trickling:
@@ -598,3 +572,21 @@ def test_database_down_and_the_spool_disk_full(tmp_path, small_disk):
             lambda: recorded_calls(database),
             f"sqlite:///{database}",
         )
+
+
+def _assert_closed_by(socks: list[socket.socket], cut_off: float, when: str) -> None:
+    """Each connection ends (or gets a 408) before `cut_off`, a time.monotonic() value."""
+    for sock in socks:
+        data = b""
+        try:
+            while True:
+                sock.settimeout(max(0.1, cut_off - time.monotonic()))
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except TimeoutError:
+            pytest.fail(f"a slow connection was still open {when} after it began")
+        except OSError:
+            pass  # reset by the server (a byte sent after it closed): closed too
+        assert data == b"" or data.startswith(b"HTTP/1.1 408"), data[:40]
