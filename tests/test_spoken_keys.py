@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.call.flow import Flow, key_said
+from ivr.call.flow import Flow, action_said, key_said
 from ivr.call.state import CallState
-from ivr.call.verbs import Dial, Gather, Record
+from ivr.call.verbs import Dial, Gather, Hangup, Record
 from ivr.menu.loading import load_menus, squeezed
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
@@ -476,3 +476,94 @@ def test_a_message_or_a_callback_declined_at_the_main_menu_books_nothing(menus, 
     state = CallState(node=menus.main_menu, lang=lang, step=2)
     answer = Flow(menus).gather(state, CLOSED_TIME, speech=said, confidence=0.9)
     assert answer.node == menus.main_menu, answer.outcome
+
+
+# Review 10: the words the menu's labels use for the global keys ("返回请按井号键", "To go
+# back, press pound") were matched as a topic, failed, and the third put the caller
+# through to an agent.
+@pytest.mark.parametrize(
+    ("said", "action"),
+    [
+        ("返回", "back"),
+        ("嗯，返回吧", "back"),
+        ("返回上一级", "back"),
+        ("go back", "back"),
+        ("take me back please", "back"),
+        ("重听", "repeat"),
+        ("再说一遍", "repeat"),
+        ("repeat", "repeat"),
+        ("Can you repeat that?", "repeat"),
+        ("回主菜单", "main"),
+        ("返回主菜单", "main"),
+        ("main menu", "main"),
+        ("I want to go back to the main menu", "main"),
+        ("start over", "main"),
+    ],
+)
+def test_a_global_key_asked_for_in_words_is_that_action(said, action):
+    assert action_said(squeezed(said)) == action
+
+
+@pytest.mark.parametrize(
+    "said", ["钱返回了吗", "退款什么时候返回", "I want my money back", "重复扣款了"]
+)
+def test_a_request_that_holds_such_a_word_is_no_action(said):
+    assert action_said(squeezed(said)) is None
+
+
+def _next(answer):
+    """The call's state after an answer: the one its <Gather> posts back."""
+    return next(v for v in answer.verbs if isinstance(v, Gather)).action.state
+
+
+@pytest.mark.parametrize(
+    ("lang", "back", "repeat", "main"),
+    [("zh-CN", "返回", "重听", "回主菜单"), ("en-US", "go back", "repeat", "main menu")],
+)
+def test_the_global_keys_said_in_an_answer_do_what_their_keys_do(menus, lang, back, repeat, main):
+    flow = Flow(menus)
+    answer = flow.enter(CallState(node="payments", lang=lang, step=2, back=("main",)), OPEN_TIME)
+    answer = flow.gather(_next(answer), OPEN_TIME, digits="1")
+    assert answer.node == "payments_failed"
+    heard = flow.gather(_next(answer), OPEN_TIME, speech=repeat, confidence=0.9)
+    assert heard.node == "payments_failed" and heard.outcome.endswith("-> repeat")
+    assert _next(heard).fails == 0
+    went = flow.gather(_next(heard), OPEN_TIME, speech=back, confidence=0.9)
+    assert went.node == "payments" and went.outcome.endswith("-> back")
+    home = flow.gather(_next(went), OPEN_TIME, speech=main, confidence=0.9)
+    assert home.node == "main" and home.outcome.endswith("-> main")
+
+
+def test_main_menu_said_in_the_main_menu_is_the_menu_again_never_a_failure(menus):
+    flow = Flow(menus)
+    state = CallState(node="main", lang="zh-CN", step=2)
+    for _ in range(4):  # more than max_failures: none of them counts
+        answer = flow.gather(state, OPEN_TIME, speech="回主菜单", confidence=0.9)
+        assert answer.node == "main" and answer.outcome.endswith("-> repeat"), answer.outcome
+        state = _next(answer)
+        assert state.fails == 0
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh-CN", "转人工"), ("en-US", "agent")])
+def test_an_agent_asked_for_after_hours_counts_as_a_try_and_ends_as_a_key_would(menus, lang, said):
+    """Review 10: each "转人工" in the closed menu said the hours and came back with the
+    tries reset, for ever; the agent key pressed there ended the call after three."""
+    flow = Flow(menus)
+    answer = flow.gather(CallState(node="main", lang=lang, step=2), CLOSED_TIME, digits="0")
+    assert answer.node == "after_hours"
+    outcomes = []
+    for _ in range(menus.plans["after_hours"].retry.max_failures):
+        answer = flow.gather(_next(answer), CLOSED_TIME, speech=said, confidence=0.9)
+        outcomes.append(answer.outcome)
+    assert all("-> closed" in o for o in outcomes), outcomes
+    assert answer.node == "goodbye" and isinstance(answer.verbs[-1], Hangup), answer.verbs
+
+
+def test_the_closed_line_is_said_again_inside_the_list(menus):
+    flow = Flow(menus)
+    answer = flow.gather(CallState(node="main", lang="zh-CN", step=2), CLOSED_TIME, digits="0")
+    again = flow.gather(_next(answer), CLOSED_TIME, speech="转人工", confidence=0.9)
+    gather = next(v for v in again.verbs if isinstance(v, Gather))
+    words = "".join(p.text for p in gather.prompts)
+    assert "非人工服务时间" in words and "留言请按1" in words  # said, and interruptible
+    assert _next(again).fails == 1

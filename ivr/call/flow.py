@@ -177,6 +177,35 @@ def ends_the_call(heard: str) -> bool:
     return _FAREWELL.fullmatch(heard) is not None and _ENDS.search(heard) is not None
 
 
+# The global keys asked for by what they do, in the words their labels use ("返回", "重听",
+# "回主菜单", "go back", "repeat", "main menu") and the usual ways to say them: matched
+# whole on `normalize`d speech, like a key said aloud, so "钱返回了吗" is no key.
+_ACTION_SAID = {
+    "repeat": r"重听|再听一遍|再听一次|再说一遍|再说一次|重复一遍|重复一下|重复|再来一遍|没听清楚?|"
+    r"repeat(?:that|it)?|sayagain|saythatagain|(?:say|read)(?:that|it)again|onemoretime|"
+    r"again|comeagain|pardon|ididntcatchthat",
+    "back": r"返回上一级|返回上一步|返回上级菜单|回到上一级|上一级菜单|上一级|上一步|"
+    r"返回|回去|后退|退回|goback|back|takemeback|previous(?:menu)?|thepreviousmenu|lastmenu|thelastmenu",
+    "main": r"回主菜单|返回主菜单|回到主菜单|去主菜单|主菜单|回到开始|从头开始|重新开始|"
+    r"(?:(?:go|goback|back|takeme|takemeback)?to(?:the)?)?mainmenu|startover|"
+    r"(?:go|goback|back|takeme|takemeback)to(?:the)?(?:start|beginning)|fromthe(?:start|top)",
+}
+_ACTION = re.compile(
+    r"(?:嗯|呃|额|那个|就|我|要|想|请|帮我|麻烦|好的?|先|um|uh|er|so|ok(?:ay)?|yes|yeah|please|"
+    r"oh|can|could|you|i|id|want|would|like|to|lets?|the)*"
+    r"(?:"
+    + "|".join(f"(?P<{action}>{words})" for action, words in _ACTION_SAID.items())
+    + r")(?:吧|了|啊|呀|一下|谢谢|please|thanks|thankyou)*"
+)
+
+
+def action_said(heard: str) -> str | None:
+    """The global action ("repeat", "back", "main") a caller asked for in words, from
+    `normalize`d speech, or None."""
+    found = _ACTION.fullmatch(heard)
+    return found.lastgroup if found else None
+
+
 def key_said(heard: str) -> str | None:
     """The key a caller said instead of pressing it, from `normalize`d speech, or None."""
     found = _KEY_SAID.fullmatch(heard)
@@ -886,6 +915,14 @@ class Flow:
             return self._spoken(state, plan, target, now, f"{said} -> {target}", None)
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
+        if (action := action_said(heard)) is not None:
+            # "返回", "main menu": the key that does it here. In the main menu, where neither
+            # is a key, the menu again; elsewhere a disabled one is left to the matcher.
+            key = next((k for k, a in plan.keys.items() if a == action), None)
+            if key is None and state.node == self.menus.main_menu:
+                key = next((k for k, a in plan.keys.items() if a == "repeat"), None)
+            if key is not None:
+                return self._choose(state, plan, key, now, f"{said} -> {action}")
         spoken = self.menus.spoken
         onward = _onward(self.menus.nodes[state.node])
         declined = False  # "不用回电了，我留言吧": a message; "don't call me": neither
@@ -987,6 +1024,19 @@ class Flow:
     ) -> Answer:
         """Go where speech asked, as if through the menus a caller would have come by."""
         spoken = self.menus.spoken
+        hours_node = self.menus.nodes.get(target)
+        if (
+            target == self.menus.agent_node
+            and isinstance(hours_node, HoursNode)
+            and self._lands(target, now) == state.node
+        ):
+            # "转人工" in the menu a closed line led to: its hours would bring the caller
+            # straight back with the tries reset, as often as they ask. A try instead, with
+            # the closed line again, so asking can end the call as a pressed key would.
+            closed = self._closed(target, hours_node, now, state.lang)
+            return self._retry(
+                state, plan, now, silence=False, heard=f"{outcome} -> closed", carried=closed
+            )
         if target == self.menus.agent_node:  # through the hours node, like the agent key
             answer = self._leave(state, target, now, outcome)
         elif (key := _key_to(plan, target)) is not None:
@@ -1074,10 +1124,11 @@ class Flow:
         heard: str = "silence",
         spoken: bool = False,
         instead: Mapping[str, str] | None = None,
+        carried: tuple[Say, ...] = (),
     ) -> Answer:
         """Ask again after silence or a choice that is none (`spoken`: words that matched
         nothing, which are not "a wrong choice" to the caller who said them; `instead`:
-        other words for that)."""
+        other words for that; `carried`: words that say why, inside the list's Gather)."""
         retry = plan.retry
         if silence:
             state = replace(state, silences=state.silences + 1)
@@ -1086,14 +1137,14 @@ class Flow:
             state = replace(state, fails=state.fails + 1)
             over = state.fails >= retry.max_failures
             words = instead or (spoken and retry.not_understood) or retry.invalid
-        said = self.menus.say(state.node, words, state.lang)
+        said = () if carried else self.menus.say(state.node, words, state.lang)
         if over:
             said += self.menus.say(state.node, retry.on_max_message, state.lang)
             if retry.on_max is None:  # the loader gives every menu and answer one
                 raise ValueError(f"{state.node} has no on_max")
             return self._leave(state, retry.on_max, now, f"{heard} -> on_max", said)
         kind = "silence" if silence else f"{heard} -> invalid"
-        return self._menu(state, plan, said, full=False, outcome=kind)
+        return self._menu(state, plan, said, full=False, outcome=kind, carried=carried)
 
     def _menu(
         self,
@@ -1246,6 +1297,15 @@ class Flow:
                 return Answer(tuple(verbs), target, outcome, lang)
         # Validation forbids cycles among these nodes; end politely if one slips through.
         return Answer((*verbs, *carried, Hangup()), target, "loop guard", lang)
+
+    def _lands(self, target: str, now: datetime.datetime) -> str:
+        """Where `target` leads now through its hours nodes (itself when it is none)."""
+        for _ in range(len(self.menus.nodes)):  # (validation forbids cycles among them)
+            node = self.menus.nodes.get(target)
+            if not isinstance(node, HoursNode):
+                break
+            target = node.open if self.menus.schedules[node.schedule].is_open(now) else node.closed
+        return target
 
     def _topic(self, arrived: str, topic: str) -> str:
         """The topic on arriving at a menu or answer: itself, none at the main menu, else
