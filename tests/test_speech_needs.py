@@ -1046,3 +1046,147 @@ def test_everyday_money_and_the_call_itself_are_re_prompted_in_round_23(flow, la
 def test_the_wallets_own_requests_keep_their_node_in_round_23(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+# Round 24: another named service's own account, login or code is theirs to answer: a
+# streaming membership that will not sign in, a game platform's code, a computer's Windows
+# sign-in, an Apple ID, a social account someone hacked.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "优酷会员登录不上去"),
+        ("zh-CN", "steam的验证码收不到"),
+        ("zh-CN", "登不上网易云了"),
+        ("en-US", "hulu won't let me sign in"),
+        ("en-US", "where is my xbox verification code"),
+        ("en-US", "I can't log in to windows on my computer"),
+        ("en-US", "my phone keeps asking for my apple id"),
+        ("en-US", "somebody hacked my facebook last night"),
+    ],
+)
+def test_another_named_services_login_or_code_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...nor a device's or a cloud's own trouble: storage full, a named provider's mailbox, a
+# Bluetooth pairing, a laptop's start-up PIN, locked out of a tablet.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "手机存储空间不够了怎么办"),
+        ("zh-CN", "QQ邮箱收不到别人的邮件"),
+        ("zh-CN", "蓝牙耳机连不上"),
+        ("zh-CN", "笔记本开机密码忘了"),
+        ("en-US", "my cloud storage is almost full"),
+        ("en-US", "my headphones won't pair"),
+        ("en-US", "I got locked out of my laptop"),
+    ],
+)
+def test_a_devices_or_a_clouds_own_trouble_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...nor another organisation's service, in the menu's words: a parcel locker's pickup
+# code, a game of mahjong or cards paid up, a home's repairs and who manages it, a park,
+# a hospital's or a sign-up's registration, a pharmacy, a carrier that overcharged, a power
+# cut with its supplier named, a job opening.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "丰巢的取件码过期了"),
+        ("zh-CN", "打麻将输了要给钱"),
+        ("zh-CN", "房东不给修马桶"),
+        ("zh-CN", "去医院看病要先建档吗"),
+        ("zh-CN", "兴趣班报名在哪里注册"),
+        ("zh-CN", "联通又多扣了我的话费"),
+        ("zh-CN", "电费早交了还停电供电局也不管"),
+        ("zh-CN", "你们客服岗位还缺人吗"),
+        ("en-US", "my parcel locker code never came"),
+        ("en-US", "we lost a lot of money at poker"),
+        ("en-US", "the toilet is leaking and my landlord won't answer"),
+        ("en-US", "I have an idea for the park downtown"),
+        ("en-US", "can the pharmacy refill my prescription"),
+        ("en-US", "my phone company overcharged me"),
+        ("en-US", "any job openings on your support team"),
+    ],
+)
+def test_another_organisations_service_is_re_prompted_in_round_24(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...nor a caller who lost the thread, nothing forgotten named.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "叫什么来着我忘了"),
+        ("zh-CN", "呃我一时想不起来"),
+        ("zh-CN", "那个啥来着记不起来了"),
+        ("en-US", "um what was it I forgot"),
+        ("en-US", "sorry I can't remember"),
+    ],
+)
+def test_the_thread_lost_is_re_prompted(flow, lang, said):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+
+
+# ...while the wallet's own keep their node: its password forgotten, a payment at a hospital
+# with it, its mailbox, its storage named beside the wallet, a key to press to top up.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "登录密码我一下子想不起来了", "passwords"),
+        ("zh-CN", "在医院扫码付款失败了", "payments_failed"),
+        ("zh-CN", "你们的邮箱是多少", "channels"),
+        ("en-US", "I forgot my password", "passwords"),
+        ("en-US", "how do I add money to my wallet what do I press", "bills"),
+        ("en-US", "my windows laptop shows my wallet top up never arrived", "funds_not_arrived"),
+    ],
+)
+def test_the_wallets_own_requests_keep_their_node_in_round_24(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# Round 24: what a caller describes without the app's words reaches its answer: the text's
+# digits are the code, a lock on the screen is the account locked, a circle turning at the
+# till is a payment failing, used in secret is stolen, a link asked whether real is safety,
+# typing instead of speaking is the chat, "it block me" is locked, "I am sure" is no doubt.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "短信上那串数字输进去说不对", "login"),
+        ("zh-CN", "打开钱包弹出来一把小锁", "locked"),
+        ("zh-CN", "扫码付款圈圈一直在转", "payments_failed"),
+        ("zh-CN", "我的账户被人偷用了", "stolen"),
+        ("zh-CN", "收到个链接说领奖是真的假的", "safety"),
+        ("en-US", "a little lock icon shows and I cannot go on", "locked"),
+        ("en-US", "I typed it wrong many times and it block me", "locked"),
+        ("en-US", "can I type my problem to you", "channels"),
+        ("en-US", "I am sure the password is right but it not let me in", "login"),
+    ],
+)
+def test_what_is_described_in_the_callers_words_reaches_its_answer(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome
+
+
+# ...and an area of the menu said as such is the menu, not one node under it; a slip
+# ("with the roll", "very fication") is the word it sounds like.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我想问被盗被锁那一块的事儿", "security"),
+        ("zh-CN", "问一下登录密码这一大类的", "login_codes"),
+        ("en-US", "the part about a stolen or locked account", "security"),
+        ("en-US", "the codes and passwords section please", "login_codes"),
+        ("en-US", "my with the roll has not come to the bank", "funds_not_arrived"),
+        ("en-US", "set up two step very fication", "safety"),
+    ],
+)
+def test_an_area_named_or_a_slip_reaches_its_node_in_round_24(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert reached == (node,), outcome

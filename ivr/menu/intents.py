@@ -70,7 +70,7 @@ _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _ZH_FILLERS = re.compile(
     # (额 of 余额 and 这个 of 这个月 are words, not hesitations)
     "嗯|呃|(?<![余金限])额(?!度)|唉|哎|喂|啊|呀|吧|呢|哦|噢|嘛|那个|这个(?!月)|就是说|就是|然后|"
-    "请问一下|请问|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|俺|你们|您|的|了|吗|"
+    "请问一下|请问|一下子|一下|你好|您好|麻烦|帮我|我想问|想问|我想|我要|我的|我|俺|你们|您|的|了|吗|"
     # question words and fillers of any topic: they cannot tell two nodes apart
     "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|啷个|什么|多少|啥|哪里|哪儿|在哪|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
@@ -236,14 +236,19 @@ class Intents:
             reverse=True,
         )
         menu = nodes[node]
+        area = _AREA.search(cleaned) is not None
         for under, near in close:
             # (only one that would itself be accepted: a near miss must not undo a match)
             if near >= THRESHOLD and menu in ancestors.get(nodes[under], ()):
                 # a menu named as such by two of its topics ("login codes and passwords"),
-                # with another node under it that would be accepted too, is the menu
-                if score < NAMED or not any(
-                    v >= THRESHOLD and n != under and menu in ancestors.get(nodes[n], ())
-                    for n, v in scores.items()
+                # with another node under it that would be accepted too, is the menu; so
+                # is one said as an area ("被盗被锁那一块", "the login and codes section")
+                if not area and (
+                    score < NAMED
+                    or not any(
+                        v >= THRESHOLD and n != under and menu in ancestors.get(nodes[n], ())
+                        for n, v in scores.items()
+                    )
                 ):
                     node, score = under, near
                 break
@@ -686,6 +691,16 @@ def _keyword(word: str) -> re.Pattern[str]:
     return re.compile(head + re.escape(word) + tail)
 
 
+# An area of the menu said as such ("那一块", "这一类", "方面", "the ... section", "the part
+# for", "that kind of problem"): a menu named by two of its topics this way is the menu,
+# however close it is (`NAMED`), as the label it repeats is.
+_AREA = re.compile(
+    "之类|方面|这一?块|那一?块|这一?项|那一?项"
+    r"|(?<![a-z])(?:section|part|area|category|department|side|(?:kind|sort) (?:of )?"
+    r"(?:problems?|things?|issues?|questions?|stuff))(?![a-z])"
+)
+
+
 # A negation or an answer said alone ("不是", "不对", "不是这个", "no", "nope", "not that"):
 # no request, whatever node its words would be near ("不是我干的" is stolen's; "不是" alone
 # is nothing).
@@ -697,15 +712,31 @@ _BARE_ANSWER = re.compile(
 
 _BARE_LONGEST = 24  # (a longer utterance is never one: not normalised twice)
 
+# A caller who lost the thread, with nothing forgotten named ("那个啥来着，我一下子想不起来
+# 了", "um what was it, I forget"): no request either, though 想不起来 and "forgot" are a
+# forgotten password's words where the password is named ("密码想不起来了").
+_LOST_THREAD = re.compile(
+    r"(?:(?:就是|那个|这个|叫啥|叫什么|是啥|是什么|啥|什么|来着|我|一下子|一下|一时|突然|现在|又|要说的?"
+    r"|想说的?|说啥|说什么|想不起来|记不起来|想不起|记不得|忘了|忘记了|忘记|忘|了|呃|嗯|啊)\s?)+"
+    r"|(?:(?:um|uh|er|erm|hmm|oh|so|what|was|is|it|its|it's|called|i|forget|forgot|can'?t"
+    r"|cannot|remember|what i|wanted|want|to|say|sorry|the|word)\s?)+"
+)
+_LOST = re.compile("想不起|记不起|记不得|忘|forg|remember")
+
 
 def clean(text: str, heard: Intents | None = None) -> str:
     """Drop what a negation rules out (before punctuation goes), normalise, drop fillers;
-    nothing for a negation or an answer said alone (`_BARE_ANSWER`).
+    nothing for a negation or an answer said alone (`_BARE_ANSWER`), nor for the thread
+    lost (`_LOST_THREAD`).
 
     With `heard`, an index, a word split at a filler is joined first (`Intents._rejoin`).
     """
     if len(text) <= _BARE_LONGEST and _BARE_ANSWER.fullmatch(normalize(text)):
         return ""
+    if len(text) <= 2 * _BARE_LONGEST and _LOST.search(text.lower()):
+        said = normalize(text)
+        if _LOST_THREAD.fullmatch(said) and _LOST.search(said):
+            return ""
     text = lexicon.rewrite(normalize(affirmed(text)))
     if heard is not None and _LATIN_WORD.search(text):
         text = heard._rejoin(heard._pinyin(text))
