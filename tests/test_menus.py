@@ -16,6 +16,7 @@ from ivr.menu import phrases
 from ivr.menu.loading import check_menus, load_menus
 from ivr.menu.problems import MenuError
 from ivr.menu.schema import AnswerNode, MenuNode, json_schema
+from ivr.menu.voices import speech_language_problem
 from ivr.menu.yamlfile import read_yaml
 from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
 
@@ -955,3 +956,54 @@ def test_a_repeated_text_is_read_once():
     }
     assert data["a"]["zh-CN"] is data["b"]["zh-CN"] and data["a"]["en-US"] is data["b"]["en-US"]
     assert [id(key) for key in data["a"]] == [id(key) for key in data["b"]]
+
+
+def test_a_pound_key_that_a_multi_digit_menu_would_announce_and_ignore_is_an_error(tmp_path):
+    """Review 10: with a two-key option '#' ends the entry, so the back key it announced
+    ("返回请按井号键") never reached the server; validate called the file valid."""
+    bad = _shipped_with(tmp_path, '      "3":', '      "33":', "  payments:")
+    problems = [p for p in check_menus(bad, env=ENV) if "ends a multi-digit entry" in p.message]
+    assert [p.severity for p in problems] == ["error"]
+    assert str(problems[0]).startswith(f"{bad}:{line_of(bad.read_text(), '  payments:')}:")
+    assert "node 'payments'" in str(problems[0]) and "global_keys: {back: null}" in str(problems[0])
+    menu = "  payments:\n    type: menu\n"
+    fixed = bad.read_text(encoding="utf-8").replace(menu, menu + "    global_keys: {back: null}\n")
+    assert not [p for p in check_menus(write(tmp_path, fixed), env=ENV) if p.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fix"),
+    [
+        ("retention_days: 90", "retention_days: -1", "set retention_days to 1 or more"),
+        ("  max_failures: 3", "  max_failures: 0", "set max_failures to 1 or more"),
+        ("max_length: 120", "max_length: two minutes", "write max_length as a whole number"),
+    ],
+)
+def test_a_value_out_of_range_or_of_the_wrong_kind_gets_a_fix(tmp_path, old, new, fix):
+    """Review 10: pydantic's own checks printed its message alone, with no fix."""
+    (problem,) = check_menus(_shipped_with(tmp_path, old, new), env=ENV)
+    assert problem.fix and problem.fix.startswith(fix), str(problem)
+    assert str(problem).endswith(f"(fix: {problem.fix})")
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("zh-Hans", "cmn-Hans-CN"),  # review 10: it suggested zh-HK, Cantonese
+        ("zh", "cmn-Hans-CN"),
+        ("zh-Hant", "cmn-Hant-TW"),
+        ("cmn-CN", "cmn-Hans-CN"),
+        ("en-UK", "en-GB"),
+        ("en", "en-US"),
+        ("fr", "fr-FR"),
+        ("en-us", "en-US"),
+    ],
+)
+def test_a_mistyped_speech_language_suggests_the_same_language(value, meant):
+    assert f"(did you mean {meant!r}?)" in (speech_language_problem(value) or "")
+
+
+def test_validate_suggests_mandarin_for_a_mandarin_speech_language(tmp_path):
+    bad = _shipped_with(tmp_path, "speech_language: cmn-Hans-CN", "speech_language: zh-Hans")
+    (problem,) = check_menus(bad, env=ENV)
+    assert "did you mean 'cmn-Hans-CN'?" in problem.message and "zh-HK" not in str(problem)

@@ -361,7 +361,38 @@ def _shape_problem(name: str, yf: YamlFile, err: Any) -> Problem:
         message = f"{where}: {err['msg']}"
     else:
         message = f"{where} = {value!r}: {err['msg']}"
+        fix = _value_fix(kind, ctx, str(loc[-1]) if loc else "it")
     return Problem(name, yf.line_of(tuple(loc)), _node_of(tuple(loc)), message, fix)
+
+
+# What to write instead, for pydantic's own checks of a value (its messages say only what
+# is wrong): a number out of range, a word where a number goes, and so on.
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{} or more"),
+    "greater_than": ("gt", "more than {}"),
+    "less_than_equal": ("le", "{} or less"),
+    "less_than": ("lt", "less than {}"),
+}
+_KINDS = {
+    "int": "{field} as a whole number, without quotes or units ('seconds', 'days')",
+    "float": "{field} as a number, without quotes or units",
+    "bool": "true or false",
+    "string": "text, in quotes if it starts with a digit or a symbol",
+    "dict": "its fields indented under {field}:",
+    "model": "its fields indented under {field}:",
+    "list": "a list in brackets, e.g. [a, b]",
+}
+
+
+def _value_fix(kind: str, ctx: Mapping[str, Any], field: str) -> str:
+    """The fix for one of pydantic's value errors, from its type and context."""
+    if kind in _BOUNDS:
+        name, words = _BOUNDS[kind]
+        return f"set {field} to " + words.format(ctx.get(name))
+    wanted = _KINDS.get(kind.split("_")[0])
+    if wanted:
+        return "write " + wanted.format(field=field)
+    return f"see what {field} takes in menus.schema.json (ivr schema) or the README's menus.yaml"
 
 
 def _field_names(loc: list, nodes: Any) -> list[str]:
@@ -826,11 +857,19 @@ class _Checker:
                 )
         keys = set(node.options) | set(globals_.values())
         if any(len(k) > 1 for k in keys) and "#" in keys:
+            # An error, not a warning: the list would announce a key the caller can press
+            # and never be heard (Twilio ends the entry on it and posts nothing).
+            actions = [a for a, k in globals_.items() if k == "#"]
+            if actions:
+                what = f"the {actions[0]} key"
+                fix = f"disable it in this menu with global_keys: {{{actions[0]}: null}}"
+            else:
+                what, fix = "option '#'", "give that option another key"
             self.add(
                 path,
-                "'#' ends a multi-digit entry here, so it cannot also be a key",
-                "disable the global key that uses '#' in this menu",
-                severity="warning",
+                f"'#' ends a multi-digit entry here, so {what} ('#') would be announced and "
+                "never work",
+                f"{fix}, or make every option one key",
             )
         if node.on_max is None and self.m.defaults.on_max is None:
             self.add(

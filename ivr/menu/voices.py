@@ -122,12 +122,37 @@ def speech_language_problem(value: str) -> str | None:
     """What is wrong with a <Gather> speech language, or None when Twilio takes it."""
     if value in SPEECH_LANGUAGES:
         return None
-    same = [lang for lang in SPEECH_LANGUAGES if lang.lower() == value.lower()]
-    near = same or difflib.get_close_matches(value, sorted(SPEECH_LANGUAGES), n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    near = _nearest_speech_language(value)
+    hint = f" (did you mean {near!r}?)" if near else ""
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Z][a-z]{3})?-([A-Z]{2}|\d{3})", value):
-        return f"must be a language-REGION tag such as zh-CN{hint}"
+        return f"must be a language-REGION tag such as en-US or cmn-Hans-CN{hint}"
     return f"is not a language Twilio's speech recognition supports{hint}"
+
+
+def _nearest_speech_language(value: str) -> str | None:
+    """The supported tag a mistyped one most likely meant: the same language (Mandarin for
+    zh and cmn, never Cantonese), then the same script and region, before spelling."""
+    if (same := [t for t in SPEECH_LANGUAGES if t.lower() == value.lower()]) != []:
+        return same[0]
+    primary, *rest = value.replace("_", "-").split("-")
+    family = {"zh", "cmn"} if primary.lower() in {"zh", "cmn"} else {primary.lower()}
+    ours = sorted(t for t in SPEECH_LANGUAGES if t.split("-")[0].lower() in family)
+    if not ours:
+        near = difflib.get_close_matches(value, sorted(SPEECH_LANGUAGES), n=1)
+        return near[0] if near else None
+    # First the language's home (fr-FR, en-US, and for Chinese cmn-Hans-CN, whose name says
+    # what it is, before the older zh-XX names), unless a script or region says otherwise.
+    home = {"en": "en-US", "zh": "cmn-Hans-CN", "cmn": "cmn-Hans-CN"}.get(
+        primary.lower(), f"{primary.lower()}-{primary.upper()}"
+    )
+    ours.sort(key=lambda t: (t != home, t.startswith("zh-")))
+    for part in rest:
+        region = {"UK": "GB"}.get(part.upper(), part.upper())
+        if len(part) == 4:  # a script: Hans, Hant
+            ours = [t for t in ours if f"-{part.title()}-" in t] or ours
+        elif region in {t.rsplit("-", 1)[-1] for t in ours}:  # a region we have
+            ours = [t for t in ours if t.endswith("-" + region)]
+    return ours[0]
 
 
 def language_family(language: str) -> str:
