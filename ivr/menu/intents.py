@@ -356,7 +356,7 @@ class Intents:
                 for at, other_side in ((i, i - 1), (i + 1, i + 1)):
                     if known(other_side):
                         continue
-                    for char in self.homophones.get(_sound(chars[at]), ()):
+                    for char in _heard_as(self.homophones, chars[at]):
                         pair = char + chars[i + 1] if at == i else chars[i] + char
                         number = postings.get(f"c2:{pair}")
                         if number is None:
@@ -371,8 +371,8 @@ class Intents:
                     # that sounds as both do, of the commonest characters for each sound
                     pairs = (
                         (self.phrases_from[n + 1] - self.phrases_from[n], first + second)
-                        for first in self.homophones.get(_sound(chars[i]), ())[:_BOTH]
-                        for second in self.homophones.get(_sound(chars[i + 1]), ())[:_BOTH]
+                        for first in _heard_as(self.homophones, chars[i], _BOTH)
+                        for second in _heard_as(self.homophones, chars[i + 1], _BOTH)
                         if (n := postings.get(f"c2:{first}{second}")) is not None
                     )
                     if found := max(pairs, default=None):
@@ -570,8 +570,22 @@ def _homophones(count: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
     chars = sorted((f[3:] for f in count if f.startswith("c1:")), key=lambda c: -count["c1:" + c])
     by_sound: dict[str, list[str]] = {}
     for char in chars:
-        by_sound.setdefault(_sound(char), []).append(char)
+        for sound in _readings(char):
+            by_sound.setdefault(sound, []).append(char)
     return {sound: tuple(chars) for sound, chars in by_sound.items()}
+
+
+def _heard_as(
+    homophones: Mapping[str, tuple[str, ...]], ch: str, most: int | None = None
+) -> tuple[str, ...]:
+    """The phrases' characters that sound as `ch` does, by any of its readings (the
+    commonest first, at most `most` per reading)."""
+    readings = _readings(ch)
+    if len(readings) == 1:
+        return homophones.get(readings[0], ())[:most]
+    return tuple(
+        dict.fromkeys(char for sound in readings for char in homophones.get(sound, ())[:most])
+    )
 
 
 def plain(text: str) -> str:
@@ -868,6 +882,27 @@ def _spelt_as() -> dict[str, str]:
             syllable, chars = line.split("\t")
             found.setdefault(_blurred(syllable), chars[0])
     return found
+
+
+# A few common characters read two ways, whose second reading the table (one per character)
+# leaves out: 重 of 重新 (chong), 行 of 银行 (hang), 长 of 长度 (chang), 还 of 还款 (huan),
+# 调 of 调整 (tiao), 降 of 投降 (xiang). A slip is heard by either: 虫 (chong) for 重 of 双重,
+# 重 for 充 (重值: 充值).
+_OTHER_READINGS = {
+    "重": "chong",
+    "行": "hang",
+    "长": "chang",
+    "还": "huan",
+    "调": "tiao",
+    "降": "xiang",
+}
+
+
+def _readings(ch: str) -> tuple[str, ...]:
+    """`ch`'s sounds (`_sound`), its other common reading after the table's."""
+    other = _OTHER_READINGS.get(ch)
+    first = _sound(ch)
+    return (first,) if other is None or _blurred(other) == first else (first, _blurred(other))
 
 
 def _sound(ch: str) -> str:

@@ -128,7 +128,7 @@ _REGIONAL = (
     (re.compile("储值|加值"), "充值"),
     (re.compile("个资"), "个人信息"),
     # northern 儿 after a word that means the same without it (事儿, 哪儿, 那一块儿, 一点儿)
-    (re.compile("(?<=[事块点会])儿"), ""),
+    (re.compile("(?<=[事块点会])儿|(?<=(?<!去)哪)儿"), ""),
 )
 
 
@@ -240,6 +240,14 @@ _SPLITS = (
     (re.compile(r"\bwith ?(?:draw(?:al|all|l|als)?|rolls?)\b"), "withdraw"),
     # ...and heard with an article between ("my with the rule", "a with a roll")
     (re.compile(r"\bwith (?:the|a) (?:rule|roll|drawl)s?\b"), "withdraw"),
+    # "code" heard as "coat" or "cold" after what it is a code of ("verification coat")
+    (
+        re.compile(
+            r"\b(verification|security|login|log in|sms|text|access|one time|confirmation)"
+            r" (?:coat|coats|cold|colds|cod|coad|coke)\b"
+        ),
+        r"\1 code",
+    ),
     # "verification" heard as two words ("very vacation", "very cation")
     (re.compile(r"\bvery (?:vacation|cation|fi cation|fication)\b"), "verification"),
     # "account" and "a fraud" heard where no English has them ("my a cow locked", "there's
@@ -972,6 +980,81 @@ _OTHER_SENSES = (
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
 )
+_OTHER_SENSES_25 = (
+    # Round 25: the menu's words in another sense: safety on the road, of food or at work
+    # (交通安全, 食品安全, "road safety", a seat belt), an agent of another trade (a travel
+    # agent, an estate agent, 房产中介), someone named Bill, a course, a race or a habit
+    # withdrawn from (退课, "course withdrawal", withdrawal symptoms), another lender's
+    # instalments (Klarna, Afterpay). Theirs, unless the rest marks this wallet as the one
+    # with the problem (`_theirs`).
+    (
+        re.compile(
+            "交通安全|食品安全|消防安全|用电安全|燃气安全|行车安全|驾驶安全|生产安全|安全生产|校园安全"
+            "|安全带|安全帽|安全出口|安全期|安全教育"
+            "|旅行社|房产中介|房屋中介|租房中介|中介公司|保险代理|保险经纪|经纪人|特工"
+            "|比尔盖茨|盖茨|克林顿|退课|退选|退学|退赛|弃考|戒断"
+        ),
+        _theirs("otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:traffic|road|food|fire|workplace|work|water|gun|child|home|gas|electrical"
+                r"|pool|public|patient|occupational|product) safety|seat ?belts?"
+                r"|safety (?:belts?|helmets?|glasses|goggles|vests?|boots|shoes|pins?|harness"
+                r"|nets?|razors?|signs?|training|inspection|officer|record)"
+                r"|(?:travel|real estate|estate|insurance|property|letting|leasing|rental|booking"
+                r"|ticket(?:ing)?|talent|sports|football|shipping|customs|border|fbi|cia|double"
+                r"|free|literary|casting|immigration|visa|housing|undercover|federal) agents?"
+                r"|travel agenc(?:y|ies)|james bond|agent (?:smith|orange|007|double o seven)"
+                r"|bill (?:gates|clinton|murray|nye|cosby|maher|belichick|withers|gates')"
+                r"|kill bill|buffalo bill|(?:uncle|brother|cousin|friend|neighbou?r|mister|mr)"
+                r" bill(?! (?:pay\w*|paid|was|is|for|of|from|came|arrived|due|statement\w*))"
+                r"|(?:course|class|module|subject|unit|college|university|uni|school|race"
+                r"|nicotine|caffeine|alcohol|drug|opioid|sugar) withdraw\w*"
+                r"|klarna|afterpay|after pay|sezzle|laybuy|zip ?pay|affirm (?:loan|plan|order"
+                r"|account|payments?)|withdraw(?:s|n|ing|al)? symptoms?"
+                r"|withdr(?:aw|ew)(?:s|n|ing|al)? from (?:a |the |my"
+                r" |this |that |his |her |their )?(?:course|class|module|subject|program(?:me)?"
+                r"|race|competition|tournament|election|contest|degree|college|university"
+                r"|school|team|league|treaty)|drop (?:a|the|my|this) (?:course"
+                r"|class|module)"
+            )
+        ),
+        _theirs("otheraccount"),
+    ),
+    # ...and a phone's or a meter's top-up named as the service ("话费充值", "充值电费", "a
+    # mobile top-up", "top up my phone credit"): the carrier's or the supplier's, unless
+    # it is asked how or with the wallet, or failed or did not arrive (then the payment may
+    # be ours: "话费充值失败", "手机话费怎么充")
+    (
+        re.compile(f"(?:{_UTILITY_ZH})充值|充值(?:{_UTILITY_ZH})"),
+        _unless(
+            re.compile(
+                "钱包|你们|怎么|怎样|如何|咋|能不能|可以|可不可以|能用|用|步骤|教程|操作"
+                "|失败|不了|不上|不进|没到|不到|没有到|到账|扣|钱没|多少"
+            ),
+            "utilitybill",
+        ),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:(?:cell ?|mobile )?phone|mobile|cell|prepaid|sim|airtime|data)"
+                r" (?:credit |card |plan )?top ?ups?|top ?up (?:my |the |a )?(?:(?:cell ?|mobile )?"
+                r"phone|mobile|cell|sim|airtime|data)(?: (?:credit|plan|balance|card))?"
+                r"|(?:phone|mobile|airtime|prepaid) credit|airtime"
+            )
+        ),
+        _unless(
+            re.compile(
+                r"wallet|your app|\bhow\b|\bcan i\b|fail|declin|not |never|didn|hasn|arriv"
+                r"|took|taken|charged"
+            ),
+            "utilitybill",
+        ),
+    ),
+)
 
 
 # Another organisation's own line: a courier's, a carrier's, a housing estate's or a bank's
@@ -1062,6 +1145,36 @@ _HOTLINES = (
             "(?:改绑|换绑|更换绑定|换一个绑定|换个绑定|重新绑定|改一下绑定)的?(?:手机号码?|手机|号码|电话号码?)"
         ),
         " newnumber ",
+    ),
+    # ...nor one changed, asked for ("我想修改手机号", "怎么换个手机号", "I want to change my
+    # phone number", "update my mobile number"): not one changed already, or by someone
+    # else, with its trouble said ("换了手机号收不到验证码", "someone changed my number": the
+    # code's and the stolen answer's)
+    (
+        re.compile(
+            "(?<![被人])(?:修改|更改|更换|变更|换|改)(?:一下|一个|个|成|为)?"
+            "(?:绑定|我|账户|账号|帐号|钱包|注册|预留|新)?的?(?:手机号码?|手机号|电话号码?|联系电话)"
+        ),
+        _unless(
+            re.compile("了|过|后|验证码|短信|收不到|没收到|登|密码|被|有人|别人|盗|骗|不是我"),
+            "newnumber",
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:change|update|switch|replace|edit|modify|amend)(?: (?:my|the|our|a))?"
+            r"(?: (?:registered|linked|bound|contact|account|wallet))?"
+            r" (?:(?:cell ?|mobile |tele)?phone|mobile|cell) (?:number|no)\b"
+            r"|\b(?:change|update|switch) (?:my |the )?number (?:on|in|for|linked to) (?:my |the )?"
+            r"(?:account|wallet|profile|app)\b"
+        ),
+        _unless(
+            re.compile(
+                r"\b(?:someone|somebody|hacker|scam\w*|without my|code|log ?in|login|sign ?in"
+                r"|password|stolen|hacked)\b"
+            ),
+            "newnumber",
+        ),
     ),
 )
 
@@ -1613,6 +1726,53 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
+    # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
+    # not the how-to that the friend named beside the transfer is near; a code or a text not
+    # got after it is the code's ("转账的验证码没收到"). (Without a person named, the words
+    # are the answer's own: "提现还没到".)
+    (
+        re.compile(
+            "(给[^，。,\\s转打汇充提]{1,4})?(转账|转钱|转了钱?|打钱|打了钱|汇款|汇了钱?|充值|充钱|充了钱?"
+            "|提现|提了钱?)[^，。,验码信]{0,8}?(他|她|对方|朋友|人家|那边)?"
+            "(?:都|也|还|一直|并|就是|说)?"
+            "(?:没收到|没有收到|没拿到|没接到|收不到|没到账|没有到账|没到|没有到)"
+        ),
+        lambda hit: (
+            hit.group()
+            if not (hit.group(1) or hit.group(3))
+            else "转账没到账"
+            if hit.group(2)[0] in "转打汇"
+            else "充值没到账"
+            if hit.group(2)[0] == "充"
+            else "提现没到账"
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(?:(sent|send|transferr?(?:ed)?|wired|moved)|(topped up|top ?up|topup)"
+            r"|(withdr[ae]w\w*))(?: (?:some|the|my|a|that|this|our))?(?: (?:money|cash|funds"
+            r"|payment|transfer|it|them|amount))?( (?:to|over to|for) (?!(?:my|the|a|our)"
+            r" (?:bank|card|account|wallet)\b)[a-z']+(?: [a-z']+){0,3}?)?"
+            r"(?:,? (?:but|and|yet|though))?"
+            r"( (?:he|she|they|the recipient|the person|them|nobody|no one|(?:my|our|his|her)"
+            r" [a-z]+))?(?: still)? (?:did not|has not|have not|had not|never|not)"
+            r"(?: yet| even| ever| actually)?"
+            r" (?:get|got|gotten|receive|received|arrive|arrived|come through|came through"
+            r"|show up|showed up|reach|reached|land|landed)"
+            r"(?: it| them| the money| anything| a thing| any of it| through| yet)?\b"
+            r"(?! (?:the |a |my |any |that |their )?(?:\w+ )?(?:code|text|sms|message|email)s?\b)"
+        ),
+        lambda hit: (
+            hit.group()
+            if not (hit.group(4) or hit.group(5))
+            else " money transfer not arrive "
+            if hit.group(1)
+            else " topup not arrive "
+            if hit.group(2)
+            else " withdraw not arrive "
+        ),
+    ),
     # a code's digits read out and nothing after them ("验证码是三五六七", "the code is four
     # five six one") ask for nothing (lexicon.ELSEWHERE); a problem said after them counts
     (
@@ -2037,6 +2197,15 @@ _ZH_CLAIMED = re.compile(r"说是(?=你们|客服|官方|平台|银行|公安|�
 # "搞一个账户" a sign-up; "叫个人来" a person; afraid of a scam ("怕被骗") its prevention;
 # the code told to someone ("把验证码告诉了陌生人") a scam's.
 _ZH_VAGUE = (
+    # an area of the menu named with 问题 and nothing else ("付款问题", "登录的问题"): the
+    # area, as 方面 says it (问题 goes as a filler, and 付款 alone is a payment failing;
+    # 支付问题 is a phrase of its own)
+    (
+        re.compile(
+            "^(?:我想问|我要问|想问|问一下|问问|关于)?(付款|付钱|交易|登录|账户安全|安全)的?问题$"
+        ),
+        r"\1方面",
+    ),
     (
         re.compile(
             "往(?:里头|里面|里边|里|钱包里?|账户里?|这里|卡里)存|存(?:进去|进|到钱包里?|入钱包)"
@@ -2242,6 +2411,7 @@ _RULES = tuple(
     + _THREATS
     + _OTHER_SUBJECTS
     + _OTHER_SENSES
+    + _OTHER_SENSES_25
     + _CONCEPT
     + _FRAMES
     + _CONTRACTIONS
