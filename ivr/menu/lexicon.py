@@ -979,9 +979,7 @@ _OTHER_SENSES = (
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
-)
-_OTHER_SENSES_25 = (
-    # Round 25: the menu's words in another sense: safety on the road, of food or at work
+    # The menu's words in another sense: safety on the road, of food or at work
     # (交通安全, 食品安全, "road safety", a seat belt), an agent of another trade (a travel
     # agent, an estate agent, 房产中介), someone named Bill, a course, a race or a habit
     # withdrawn from (退课, "course withdrawal", withdrawal symptoms), another lender's
@@ -2411,7 +2409,6 @@ _RULES = tuple(
     + _THREATS
     + _OTHER_SUBJECTS
     + _OTHER_SENSES
-    + _OTHER_SENSES_25
     + _CONCEPT
     + _FRAMES
     + _CONTRACTIONS
