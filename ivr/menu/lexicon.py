@@ -550,10 +550,14 @@ CONCEPTS = frozenset(
         "closeaccount",
         "angling",
         "readout",
+        "postaladdress",
+        "saidnothing",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
-# 账号登不进去" asks nothing of our login): a request with one is re-prompted.
+# 账号登不进去" asks nothing of our login), or ask for nothing any node serves (a code read
+# out, the company's postal address, "I don't know" in another language): a request with
+# one is re-prompted.
 ELSEWHERE = frozenset(
     {
         "otheraccount",
@@ -567,6 +571,8 @@ ELSEWHERE = frozenset(
         "newsdesk",
         "shopreturn",
         "readout",
+        "postaladdress",
+        "saidnothing",
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
@@ -899,8 +905,25 @@ _OTHER_SENSES = (
         _theirs("otheraccount"),
     ),
     (
-        re.compile(_LATIN.format(r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?")),
+        re.compile(
+            _LATIN.format(
+                r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?"
+                # a place to eat and its bill ("the bill at the sushi place", "our lunch
+                # tab"), the caller's to settle with it
+                r"|(?:italian|chinese|mexican|thai|indian|japanese|korean|french|greek|sushi"
+                r"|pizza|burger|taco|steak|noodle|seafood|fancy|fast food) (?:place|restaurant"
+                r"|joint|spot|diner|takeout|takeaway)s?"
+                r"|(?:meal|dinner|lunch|breakfast|brunch|drinks|bar|pub|cafe|food) (?:bills?"
+                r"|tabs?|checks?)|bills? (?:for|at|from) (?:(?:the|our|that|this|a) )?(?:meal"
+                r"|dinner|lunch|breakfast|brunch|drinks|bar|pub|cafe|diner)"
+            )
+        ),
         _unless(_PAID, "otheraccount"),
+    ),
+    # ...and a meal's bill in Mandarin (那顿饭, 饭钱, 聚餐, "吃饭的bill", AA制), unless paid
+    (
+        re.compile("(?:一|那|这)顿饭|饭钱|饭费|餐费|聚餐|饭局|(?:吃饭|饭|餐)的?(?:账单|bill)|aa制"),
+        _unless(re.compile(f"{_PAID.pattern}|[交缴充]"), "otheraccount"),
     ),
 ) + (
     # Round 24: another thing's own, however the menu's words are said of it: a phone's, a
@@ -1052,6 +1075,59 @@ _OTHER_SENSES = (
             "utilitybill",
         ),
     ),
+    # The menu's words said of the caller's own life: a car, a business, a marriage or a
+    # wedding list registered (车管所, 结婚登记, "the DMV", "a wedding registry": not a wallet
+    # account opened), someone's job as 客服 ("她在一家公司做客服", "he works in customer
+    # service": not one asked for), feedback from a teacher, a doctor or a boss (老师给的反
+    # 馈, "the coach's feedback": not feedback to this company), a diary or someone else's
+    # privacy (看她日记, "invaded her privacy"), a club's or a group chat's password (群密
+    # 码, "the book club password"). Theirs, unless the rest marks this wallet as the one
+    # with the problem (`_theirs`).
+    (
+        re.compile(
+            "车管所|上牌|行驶证|车辆(?:注册|登记)|(?:结婚|婚姻)登记|结婚证|民政局|户口|商标|营业执照"
+            "|(?:注册|开)(?:一家|一个|个)?公司|公司注册|工商(?:注册|登记)"
+            "|(?:做|当|干)(?:过|了)?(?:电话|在线|网络|电商)?客服|客服(?:岗位|这份工作|这一?行)"
+            "|(?:老师|班主任|导师|教练|医生|大夫|面试官)[^，。,反]{0,4}反馈"
+            "|(?:领导|上司)(?:给|对)(?:我|我们|孩子|他|她)[^，。,反]{0,3}反馈"
+            "|反馈给(?:老师|班主任|导师|教练|医生|学校)"
+            "|日记|(?:侵犯|尊重|偷看|翻看?)(?:了|过)?(?:她|他|孩子|女儿|儿子|老公|老婆|妻子|丈夫|父母"
+            "|爸妈|家人|别人|室友)的?隐私"
+            "|群密码|[进入加]群的?密码|(?:读书会|俱乐部|社团|协会|群聊|班级群|家长群|业主群|兴趣小组)的?"
+            "(?:密码|口令|暗号)"
+        ),
+        _theirs("otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:car|vehicle|truck|motorbike|motorcycle|boat|trailer|voter|marriage|birth"
+                r"|business|company|domain|trademark|gun|dog|pet) registrations?"
+                r"|regist\w* (?:(?:my|our|the|a|his|her|their) )?(?:new |used )?(?:car|vehicle"
+                r"|truck|motorbike|motorcycle|boat|trailer|business|company|domain|trademark"
+                r"|marriage|birth|dog|pet|gun|baby)s?"
+                r"|regist\w* (?:to vote|for (?:(?:our|my|the|a|his|her|their) )?(?:wedding"
+                r"|baby shower|marathon|race|conference|election))"
+                r"|(?:wedding|bridal|baby|gift) regist\w*|dmv|department of motor vehicles"
+                r"|(?:works?|working|worked|job|jobs|career|shifts?) (?:as|in|at) (?:a |an )?"
+                r"(?:customer (?:service|support|care)|call cent(?:er|re))"
+                r"|(?:teachers?|professor|tutor|coach|doctor|instructor|interviewer|mentor"
+                r"|therapist)(?:'s| s)?(?: [a-z]+){0,4}? feedback"
+                r"|feedback (?:from|at) (?:[a-z']+ ){0,3}?(?:teachers?|professor|tutor|coach"
+                r"|doctor|instructor|boss|interviewer|mentor|therapist|editor|conference"
+                r"|performance review|appraisal)"
+                r"|diar(?:y|ies)|(?:invad\w*|violat\w*|respect\w*|invasion of) (?:his|her|their"
+                r"|someone'?s|other people'?s) privacy"
+                r"|(?:group chat|chat group|club|society|forum|zoom|meeting|webinar|classroom"
+                r"|discord server|(?:whatsapp|telegram|facebook|signal) group)(?:'s| s)?"
+                r" (?:website |site |account |page |group )?(?:passwords?|passcodes?|pins?"
+                r"|logins?|codes?)"
+                r"|(?:passwords?|passcodes?|logins?) (?:for|of|to) (?:(?:the|our|my|a|their) )?"
+                r"(?:[a-z]+ )?(?:club|group chat|society|forum|zoom|meeting|webinar|classroom)"
+            )
+        ),
+        _theirs("otheraccount"),
+    ),
 )
 
 
@@ -1173,6 +1249,23 @@ _HOTLINES = (
             ),
             "newnumber",
         ),
+    ),
+    # nor the company's postal address, or where its office is ("你们公司的地址", "邮寄地址",
+    # "what's your mailing address"): no node serves it, however near "email address" is
+    (
+        re.compile("邮寄地址|通讯地址|通信地址|(?:公司|总部|办公室|办公|门店)的?(?:详细)?地址"),
+        " postaladdress ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:mailing|postal|post|street|physical|office|head office|headquarters"
+                r"|business|company|return|shipping|correspondence|snail mail) address(?:es)?"
+                r"|address (?:of|for) (?:your|the) (?:company|office|head office|headquarters"
+                r"|firm|business)"
+            )
+        ),
+        " postaladdress ",
     ),
 )
 
@@ -1780,6 +1873,18 @@ _AROUND = (
             r"|seven|eight|nine|\d+) ?){3,}$"
         ),
         " readout ",
+    ),
+    # ...nor "I don't know" or "I don't understand" said alone in romanised Mandarin or in
+    # French ("wo bu dong", "ting bu dong a", "je ne sais pas"): a caller lost, no request
+    (
+        re.compile(
+            r"^(?:(?:wo|ni|ta|women) )?(?:(?:ting|kan|hai|ye|zhen(?: de)?|dou) )?bu ?(?:zhi ?dao"
+            r"|dong|ming ?bai|qing ?chu)(?: (?:a|ya|la|le|ne|ma|ah|oh))?$"
+            r"|^(?:(?:pardon|desole|désolé|excusez moi|excuse moi|euh|oui|non|alors) )*"
+            r"je (?:ne |n')?(?:comprends|sais|parle|connais) (?:pas|rien)"
+            r"(?: (?:anglais|l'anglais|bien|du tout|madame|monsieur|rien|le chinois))*$"
+        ),
+        " saidnothing ",
     ),
     # What is seen, described by someone who does not know its name: the digits in the text
     # message are the code (短信里那几个数字), a lock on the screen is the account locked
