@@ -1286,3 +1286,151 @@ def test_a_new_phone_number_is_re_prompted_in_round_25(flow, lang, said, node):
 def test_a_second_reading_an_area_and_a_slip_reach_their_node_in_round_25(flow, lang, said, node):
     reached, outcome = _said(flow, lang, said)
     assert reached == (node,), outcome
+
+
+def _reached_or_re_prompted(flow, lang, said, node):
+    """`said` reaches `node`, or is re-prompted where `node` is None."""
+    reached, outcome = _said(flow, lang, said)
+    if node is None:
+        assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
+    else:
+        assert reached == (node,), outcome
+
+
+# Round 26: a car, a business, a marriage or a wedding list registered is not a wallet
+# account opened; registering with the wallet keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我想去车管所给新车上牌", None),
+        ("zh-CN", "结婚登记要带什么材料", None),
+        ("en-US", "how do I register my truck", None),
+        ("en-US", "we set up a baby registry last month", None),
+        ("zh-CN", "我要注册账户", "register"),
+        ("zh-CN", "怎么注册钱包", "register"),
+        ("en-US", "I want to register an account", "register"),
+    ],
+)
+def test_a_car_or_a_wedding_registered_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...a meal's or a restaurant's bill is the caller's to settle there, not the wallet's
+# statement; the wallet's bill, or a meal paid with it that failed, keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "那顿饭花了六百多", None),
+        ("zh-CN", "吃饭的账单太贵了", None),
+        ("en-US", "the dinner tab was way too high", None),
+        ("en-US", "the bills at the thai place are crazy", None),
+        ("en-US", "my bill is wrong", "bills"),
+        ("zh-CN", "查一下我的账单", "bills"),
+        ("zh-CN", "付饭钱的时候付款失败了", "payments_failed"),
+    ],
+)
+def test_a_meals_bill_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...someone's job as 客服 or in customer service asks for no one; a person asked for, or
+# our service complained of, keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我表妹在一家酒店当客服", None),
+        ("zh-CN", "他以前干过电话客服", None),
+        ("en-US", "my wife works in customer service at a hotel", None),
+        ("en-US", "my cousin has a job in a call center", None),
+        ("zh-CN", "转人工客服", "agent_dial"),
+        ("en-US", "I want customer service", "agent_dial"),
+        ("zh-CN", "你们做客服的态度太差了", "feedback"),
+    ],
+)
+def test_a_job_as_customer_service_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...feedback from a teacher, a doctor, a coach or a boss is not feedback to this company;
+# feedback given to it keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "班主任给孩子的反馈不太好", None),
+        ("zh-CN", "医生反馈说检查没问题", None),
+        ("en-US", "my coach gave me feedback on my swing", None),
+        ("en-US", "the feedback from my professor was harsh", None),
+        ("zh-CN", "我想提个反馈", "feedback"),
+        ("en-US", "I want to leave feedback", "feedback"),
+    ],
+)
+def test_feedback_from_a_teacher_or_a_doctor_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...a diary, or someone else's privacy invaded by the caller, is family life; the wallet's
+# privacy keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "偷看老公的日记不好吧", None),
+        ("zh-CN", "我是不是侵犯了室友的隐私", None),
+        ("en-US", "my teenager writes in a diary every night", None),
+        ("en-US", "I think I invaded her privacy", None),
+        ("zh-CN", "隐私政策", "safety"),
+        ("en-US", "how do you protect my privacy", "safety"),
+    ],
+)
+def test_a_diary_or_someone_elses_privacy_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...a club's, a group chat's or a meeting's password is theirs; the wallet's keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "家长群的密码是多少", None),
+        ("zh-CN", "读书会的口令忘了", None),
+        ("en-US", "what's the book club password", None),
+        ("en-US", "I forgot the zoom meeting passcode", None),
+        ("en-US", "I forgot my password", "passwords"),
+        ("zh-CN", "我忘了支付密码", "passwords"),
+    ],
+)
+def test_a_clubs_or_a_group_chats_password_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ..."I don't know" or "I don't understand" said alone in romanised Mandarin or in French
+# asks for nothing; said of the wallet's bill or password in English, it keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "ting bu dong", None),
+        ("en-US", "ta bu zhi dao", None),
+        ("en-US", "wo zhen de bu zhi dao", None),
+        ("en-US", "je ne comprends rien", None),
+        ("en-US", "je ne sais pas", None),
+        ("en-US", "I don't understand my bill", "bills"),
+        ("en-US", "I don't know my password", "passwords"),
+    ],
+)
+def test_i_do_not_know_in_pinyin_or_french_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...the company's postal address or its office's is served by no node; its email address
+# is the channels answer still.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "总部的地址在哪", None),
+        ("zh-CN", "请问邮寄地址是什么", None),
+        ("en-US", "what is your postal address", None),
+        ("en-US", "the address of your head office", None),
+        ("en-US", "what's your email address", "channels"),
+        ("zh-CN", "你们的邮箱地址是多少", "channels"),
+    ],
+)
+def test_a_postal_address_is_re_prompted_in_round_26(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
