@@ -1401,6 +1401,24 @@ def test_a_clubs_or_a_group_chats_password_is_re_prompted_in_round_26(flow, lang
     _reached_or_re_prompted(flow, lang, said, node)
 
 
+# ...but told around a request of ours, the caller's life is only the story: the job, the
+# teacher, the diary or the club is left out and the request reaches its node (round 26's
+# first rules re-prompted "我是做客服的，我的账户被盗了"), as does a meal shared and the
+# money sent on for it.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我是做客服的，我的账户被盗了", "stolen"),
+        ("zh-CN", "我在商场当客服，想问下提现怎么一直没到账", "funds_not_arrived"),
+        ("en-US", "I work in customer service and my payment keeps failing", "payments_failed"),
+        ("en-US", "the book club password is fine but my wallet login code never comes", "login"),
+        ("zh-CN", "我们聚餐AA制怎么转账给朋友", "bills"),
+    ],
+)
+def test_the_callers_life_told_around_a_request_leaves_the_request_its_node(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
 # ..."I don't know" or "I don't understand" said alone in romanised Mandarin or in French
 # asks for nothing; said of the wallet's bill or password in English, it keeps its node.
 @pytest.mark.parametrize(
