@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -511,6 +513,21 @@ def test_schedule_errors_name_the_line_the_problem_and_the_fix(tmp_path, old, ne
     assert message in problem.message, problem
     assert fix is None or fix in (problem.fix or ""), problem
     assert problem.line is not None and 12 <= problem.line <= 17  # in the schedules block
+
+
+def test_checking_a_holiday_country_imports_no_other_country():
+    """The shipped menu's CN is checked without importing the package's 250 other
+    countries (a worker's start-up time and memory); a subdivision loads its own only."""
+    code = (
+        "import sys; from ivr.menu.loading import load_menus;"
+        f"load_menus({str(PROJECT_ROOT / 'menus.yaml')!r}, {{'AGENT_NUMBER': '+8610555000111'}});"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] in ("[]", "['holidays.countries.china']")
 
 
 @pytest.mark.parametrize(

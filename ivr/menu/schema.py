@@ -13,7 +13,7 @@ import zoneinfo
 from typing import Annotated, Any, Literal
 
 import holidays
-from holidays.registry import COUNTRIES
+from holidays.registry import COUNTRIES, EntityLoader
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -434,7 +434,9 @@ TimeZone = Annotated[
 
 def _country(code: str) -> str:
     """Check a holiday country code known to the holidays package."""
-    supported = holidays.list_supported_countries()
+    # The registry's codes, not list_supported_countries(): that imports every country's
+    # module (a quarter of a worker's start-up and several MB) to list subdivisions.
+    supported = frozenset(EntityLoader.get_country_codes())
     if code in supported:
         return code
     if code.upper() in supported:
@@ -472,7 +474,8 @@ class Holidays(_Strict):
     def _known_subdivision(self) -> Holidays:
         if self.subdivision is None:
             return self
-        choices = [str(s) for s in holidays.list_supported_countries()[self.country]]
+        # Loads this one country's module (the package's lazy attribute).
+        choices = [str(s) for s in getattr(holidays, self.country).subdivisions]
         if self.subdivision not in choices:
             fix = (
                 f"{self.country} has no subdivisions; remove subdivision"
