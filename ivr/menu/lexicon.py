@@ -64,11 +64,14 @@ _TIMES_EN = (
 # 他的手机号", "我同事的账户", "她最近都给谁转账了"): not the caller's own, and no answer of
 # ours gives it out; unless a problem of the account is said (被盗, 登不上: then it is the
 # caller's case told for someone, as "我朋友的账户被盗了" is).
-_OTHERS_ZH = "前女友|前男友|前妻|前夫|女朋友|男朋友|女友|男友|同事|同学|邻居|室友|陌生人|别人"
+_OTHERS_ZH = "前女友|前男友|前妻|前夫|女朋友|男朋友|女友|男友|同事|同学|邻居|室友"
 _ZH_TROUBLE = re.compile(
     "被盗|盗刷|盗用|被骗|诈骗|骗子|冒充|锁|登不|登录不|忘|收不到|没收到|没到|不到账|失败|不了|不上"
     "|扣了|扣款|不是我|不认识|异常"
 )
+
+
+_ZH_SENT = re.compile("[转汇付打]")
 
 
 def _others_thing(hit: re.Match[str]) -> str:
@@ -77,16 +80,28 @@ def _others_thing(hit: re.Match[str]) -> str:
     return hit.group() if _ZH_TROUBLE.search(rest) else " otheraccount "
 
 
+def _others_own(hit: re.Match[str]) -> str:
+    """...nor money sent to it ("给同事的账户转账" asks how to send money)."""
+    rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+    return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " otheraccount "
+
+
 _ASIDES = (
     (
         re.compile(
             rf"(?:把|将)(?:我)?(?:{_RELATIVES_ZH}|{_OTHERS_ZH}|他|她)的?[\u4e00-\u9fff]{{0,6}}?"
             "(?:发给我|给我看|拿给我|告诉我|念给我)"
             "|(?:告诉我|发给我|给我看看?)(?:他|她|对方|别人)的?"
-            rf"|(?:{_OTHERS_ZH})的?(?:账号|账户|帐号|帐户|密码|手机号|转账记录|交易记录|账单)"
-            "|(?:给谁|跟谁|和谁)(?:转账|转钱|付款|付钱|打钱|汇款)|(?:转账|转钱|打钱|汇款)给谁"
+            rf"|(?:他|她|{_OTHERS_ZH}|{_RELATIVES_ZH})[^，。, ]{{0,6}}(?:给谁|跟谁|和谁)"
+            "(?:转账|转钱|付款|付钱|打钱|汇款)"
         ),
         _others_thing,
+    ),
+    (
+        re.compile(
+            f"(?:{_OTHERS_ZH})的?(?:账号|账户|帐号|帐户|密码|手机号|转账记录|交易记录|账单)"
+        ),
+        _others_own,
     ),
     # Said to someone in the room, not to the line: a relative or a friend named first and
     # then spoken to ("老公 这个月电费你交了没", "爸你上次说转给谁了", "等一下啊老王 你那个
@@ -116,6 +131,14 @@ _ASIDES = (
             "(?:弄|办|处理|管|帮忙|解决)(?:吗|不|么|嘛)?"
             "|(?:跟|和|与)(?:钱包|你们)(?:这边)?(?:没有?|无)关系?[哈啊呀的]*"
             "|不是(?:在)?你们(?:这里|这边|这儿|家|平台)的?"
+        ),
+        " ",
+    ),
+    # ...nor who sent the caller to ring ("服务员让我打电话问问", "店员叫我问一下你们")
+    (
+        re.compile(
+            "(?:服务员|收银员|店员|保安|商家|店家|老板|工作人员)(?:让|叫|要)我"
+            "(?:(?:给你们|跟你们)?打(?:个|这个)?电话(?:问问|问一下|过来)?|问问|问一下|找你们|联系你们)"
         ),
         " ",
     ),
@@ -1025,7 +1048,8 @@ _OTHER_SENSES = (
         re.compile(
             "几楼|哪一?层楼|服务台|停车场|最晚一班|最早一班|末班|首班|时刻表|班次"
             "|翻译|(?:用)?(?:英语|英文)怎么说"
-            "|(?:照片|相片)(?:传|导|拷)|把[^，。, ]{0,8}(?:照片|相片)(?:传|导|拷|发)到"
+            "|(?:照片|相片)(?:传|导|拷)(?:到|进)(?:电脑|u盘|硬盘|手机|云盘)"
+            "|把[^，。, ]{0,8}(?:照片|相片)(?:传|导|拷|发)到(?:电脑|u盘|硬盘|手机|云盘)"
             "|(?:指纹|面容|人脸|面部|手势|图案)解锁|解锁图案"
             "|(?:学费|房租|房价|油价|票价|菜价|物价)[^，。, ]{0,4}(?:涨|降|贵)"
             "|附近(?:还)?有(?:什么|哪些|哪家|没有)|好喝的|好吃的"
@@ -1033,9 +1057,10 @@ _OTHER_SENSES = (
             "|(?:雨伞|伞|钥匙|外套|行李)(?:落|丢|忘)"
             "|(?:记|存|管理)密码的(?:软件|app|应用)|密码管理(?:器|软件)"
             "|智能手表|手表上"
-            "|(?:那个|那家|这个|对方|他们|购物|电商)(?:平台|商家|店|网站|app)的?(?:客服)?(?:电话|热线|号码)"
+            "|(?:那个|那家|对方|他们|购物|电商)(?:平台|商家|店|网站|app)的?(?:客服)?(?:电话|热线|号码)"
             "|补办身份证|身份证[^，。, ]{0,4}补办|补办[^，。, ]{0,4}身份证"
-            "|磁条|(?:银行卡|卡)[^，。, ]{0,4}补办|补办[^，。, ]{0,4}(?:银行卡|卡)"
+            "|磁条|(?:银行卡|储蓄卡|信用卡|借记卡)[^，。, ]{0,4}补办"
+            "|补办[^，。, ]{0,4}(?:银行卡|储蓄卡|信用卡|借记卡)"
             "|信用卡的?(?:还款日|账单日|额度|年费|积分)|开户行是|查[^，。, ]{0,8}开户行"
         ),
         " otheraccount ",
@@ -1425,16 +1450,20 @@ _HOTLINES = (
     # bank is cheapest ("分期划不划算", "放钱包还是放银行好", "哪家银行手续费最低")
     (
         re.compile(
-            "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)|一般来讲|一般来说"
-            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|(?:哪家|哪个|什么)银行(?!卡能|卡可以)"
+            "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)"
+            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)"
         ),
-        _unless(re.compile("钱包里的钱|绑|你们支持|能用"), "advice"),
+        _unless(_ZH_TROUBLE, "advice"),
+    ),
+    (
+        re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)"),
+        _unless(re.compile("钱包|你们|绑|充值|提现|能用|支持"), "advice"),
     ),
     # nor a way of being served that the line has not: a fax, a video call, a visit, paper
     # sent by post, a counter to go to ("发个传真", "视频通话", "上门", "纸质的对账单邮寄",
     # "自助服务网点")
     (
-        re.compile("传真|视频通话|视频客服|视频聊天|上门|纸质|邮寄|网点|现场办理|去现场|线下"),
+        re.compile("传真|视频通话|视频客服|视频聊天|上门|纸质|邮寄|网点|现场办理|去现场"),
         " nochannel ",
     ),
 )
@@ -1987,6 +2016,14 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # the email or the phone number of the account changed, said with who did not do it
+    # ("还改了绑定的邮箱 不是我干的"): changed by someone else, as the stolen answer says
+    (
+        re.compile(
+            "(?:还|又|偷偷|给我)?改了(?:我的?)?(?:绑定|绑|登录)?的?(邮箱|手机号码?|密码)(?=.*不是我)"
+        ),
+        r"\1被人改了",
+    ),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
@@ -2388,6 +2425,8 @@ _ZH_SAME = _folded(
         # used in secret by someone else (让人偷着用了, 被人偷用)
         "被盗用": "让人偷着用 被人偷着用 让人偷用 被人偷用 被偷着用 偷偷用了",
         "结账": "买单",
+        # done by someone else, said of what was done ("不是我干的" is the stolen answer's)
+        "不是我弄的": "不是我干的 不是我搞的 不是我做的 不是我操作的",
         # money moved out, frozen, a failed payment, a new account, a link: said around
         "转走": "划走 扣走",
         "冻结": "冻住 冻上",
