@@ -92,8 +92,7 @@ _EN_FILLER_WORDS = (
 )
 _EN_FILLERS = frozenset(_EN_FILLER_WORDS.replace("'", "").split())
 _ZH_NEGATION = (
-    # (not where the 是 opens a question: "不是我干的 是不是被盗了" asks whether it was)
-    re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是(?!不是|否)"),  # 不是X，是Y -> Y
+    re.compile(r"不是[^是]{1,24}?[，,。 ]*(?:而)?是"),  # 不是X，是Y -> Y
     re.compile(r"(?:不要|不用|不需要|不想)[^，,。]{1,16}[，,。]"),  # 我不要人工，… -> …
     # ...or before what the caller does want, as a recogniser writes it without a comma:
     # "我不要在线客服我要人工" -> 我要人工

@@ -2016,14 +2016,6 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
-    # the email or the phone number of the account changed, said with who did not do it
-    # ("还改了绑定的邮箱 不是我干的"): changed by someone else, as the stolen answer says
-    (
-        re.compile(
-            "(?:还|又|偷偷|给我)?改了(?:我的?)?(?:绑定|绑|登录)?的?(邮箱|手机号码?|密码)(?=.*不是我)"
-        ),
-        r"\1被人改了",
-    ),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
@@ -2425,8 +2417,6 @@ _ZH_SAME = _folded(
         # used in secret by someone else (让人偷着用了, 被人偷用)
         "被盗用": "让人偷着用 被人偷着用 让人偷用 被人偷用 被偷着用 偷偷用了",
         "结账": "买单",
-        # done by someone else, said of what was done ("不是我干的" is the stolen answer's)
-        "不是我弄的": "不是我干的 不是我搞的 不是我做的 不是我操作的",
         # money moved out, frozen, a failed payment, a new account, a link: said around
         "转走": "划走 扣走",
         "冻结": "冻住 冻上",
