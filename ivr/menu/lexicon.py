@@ -1443,7 +1443,7 @@ _HOTLINES = (
     # nor a question asked out of curiosity or of a case made up ("我就好奇问问…", "假设我
     # 是个机器人…", "系统会不会崩掉"), unless a problem of the caller's is said with it
     (
-        re.compile("好奇|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"),
+        re.compile("好奇(?!怪)|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"),
         _unless(_ZH_TROUBLE, "hypothetical"),
     ),
     # nor advice on money: whether a thing is worth it, where money is best kept, which
