@@ -1462,6 +1462,7 @@ def test_a_postal_address_is_re_prompted_in_round_26(flow, lang, said, node):
     [
         ("zh-CN", "你把我老婆的消费记录发给我看", None),
         ("zh-CN", "我老公最近跟谁转钱了帮我看看", None),
+        ("zh-CN", "我闺蜜的支付密码是多少 你能查到吗", None),
         ("zh-CN", "我同事的账户被盗了 他让我帮忙问问", "stolen"),
         ("zh-CN", "怎么给同学的账户转账", "bills"),
     ],
@@ -1503,6 +1504,8 @@ def test_asking_whether_we_can_do_it_makes_nothing_ours(flow, lang, said, node):
     [
         ("zh-CN", "你们这个支付平台是哪个集团的", None),
         ("zh-CN", "我们网站想对接你们的支付接口 找谁谈", None),
+        ("zh-CN", "我想在我的网站上接入扫码支付 需要什么资质", None),
+        ("zh-CN", "你们的支付牌照是哪年拿到的", None),
         ("zh-CN", "给商家付钱一直失败", "payments_failed"),
         ("zh-CN", "我只是好奇你们的验证码怎么生成的", None),
         ("zh-CN", "我就是好奇 你们的密码是怎么加密存储的", None),
@@ -1527,6 +1530,7 @@ def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompt
     [
         ("zh-CN", "提现成功了 我想问一下今天汇率多少", None),
         ("zh-CN", "转账到账了 我想问一下附近有没有银行", None),
+        ("zh-CN", "登录好了 我想知道怎么把手机投屏到电视", None),
         ("zh-CN", "验证码收到了 我想知道为啥还是登录不了", "login"),
     ],
 )
