@@ -609,6 +609,11 @@ _CONTRACTIONS = (
 # your manager a business loan") sells to us: it asks for no node, however it names the
 # manager it wants to sell to.
 #
+# The company itself asked about (its owners, its shares: `aboutcompany`), a business wanting
+# to take payments through us (`merchantdesk`), a question out of curiosity or a case made
+# up (`hypothetical`), advice on money (`advice`), a channel the line has not (a fax, a
+# visit: `nochannel`) and words said to someone in the room (`bystander`) ask for no node.
+#
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
 CONCEPTS = frozenset(
