@@ -1523,14 +1523,18 @@ def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompt
     _reached_or_re_prompted(flow, lang, said, node)
 
 
-# A story of ours that ended well, then another question: the question is asked; a
-# problem asked after it keeps its node.
+# A story of ours that ended well, or anything before a question asked by the way, then
+# another question: the question is asked; a problem told first keeps its node.
 @pytest.mark.parametrize(
     ("lang", "said", "node"),
     [
         ("zh-CN", "提现成功了 我想问一下今天汇率多少", None),
         ("zh-CN", "转账到账了 我想问一下附近有没有银行", None),
         ("zh-CN", "登录好了 我想知道怎么把手机投屏到电视", None),
+        ("zh-CN", "我付款成功了 就是想问问那家店的发票怎么开", None),
+        ("zh-CN", "我刚注册了账号 顺便问一下明天限行尾号是几", None),
+        ("zh-CN", "我用钱包交完话费 顺便想问问手机怎么设置来电铃声", None),
+        ("zh-CN", "我提现一直没到账 顺便问一下要多久", "funds_not_arrived"),
         ("zh-CN", "验证码收到了 我想知道为啥还是登录不了", "login"),
     ],
 )
@@ -1548,6 +1552,8 @@ def test_a_story_that_ended_well_leaves_the_question_asked(flow, lang, said, nod
         ("zh-CN", "服务台在几楼", None),
         ("zh-CN", "用钱包交过电费了 我们小区怎么老是停电", None),
         ("zh-CN", "我要投诉外卖送得太慢", None),
+        ("zh-CN", "我用钱包付了房租 房东不给我修热水器怎么办", None),
+        ("zh-CN", "我充值的时候看到个广告 那个理财产品靠谱吗", None),
         ("zh-CN", "身份证照片传不上去实名认证不了", "register"),
         ("zh-CN", "补办手机卡以后收不到验证码", "login"),
         ("zh-CN", "我要投诉你们客服态度差", "feedback"),

@@ -86,6 +86,11 @@ def _others_own(hit: re.Match[str]) -> str:
     return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " otheraccount "
 
 
+def _untroubled(hit: re.Match[str]) -> str:
+    """A replacement: nothing, unless what it takes says a problem (then kept)."""
+    return hit.group() if _ZH_TROUBLE.search(hit.group()) else " "
+
+
 _ASIDES = (
     (
         re.compile(
@@ -148,10 +153,13 @@ _ASIDES = (
         re.compile(
             "^.*(?:成功了|也好了|后来好了|(?:登录|注册|绑定|解锁|设置|弄|改|搞)好了|到账了|也到了|收到了)"
             "[ ，,。]*"
-            "(?=(?:我|就|想|顺便|另外|再|也|还)*(?:问|查|知道))"
+            "(?=(?:我|就|是|只|想|顺便|另外|再|也|还)*(?:问|查|知道))"
         ),
-        " ",
+        _untroubled,
     ),
+    # ...and whatever comes before a question asked by the way ("…顺便问一下…"): the
+    # question is what is asked (a problem told first stays: "提现没到账 顺便问下要多久")
+    (re.compile("^.*(?=顺便(?:问|想问|查|请教|咨询))"), _untroubled),
     (
         re.compile(
             r"\b(?:i'?ve|i have|i) (?:already )?(?:called|rung|phoned|tried calling|been calling)"
@@ -1062,7 +1070,7 @@ _OTHER_SENSES = (
             "|(?:落|丢|忘)在[^，。, ]{0,6}(?:车|店|饭店|餐厅)上?了?|失物"
             "|(?:雨伞|伞|钥匙|外套|行李)(?:落|丢|忘)"
             "|(?:记|存|管理)密码的(?:软件|应用)|密码管理(?:器|软件)"
-            "|智能手表|手表上|投屏"
+            "|智能手表|手表上|投屏|(?:房东|物业)(?:不给|不帮|不来|不管)[^，。, ]{0,4}修"
             "|(?:那个|那家|对方|他们|购物|电商)(?:平台|商家|店|网站)的?(?:客服)?(?:电话|热线|号码)"
             "|补办身份证|身份证[^，。, ]{0,4}补办|补办[^，。, ]{0,4}身份证"
             "|磁条|(?:银行卡|储蓄卡|信用卡|借记卡)[^，。, ]{0,4}补办"
@@ -1458,9 +1466,9 @@ _HOTLINES = (
     (
         re.compile(
             "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)"
-            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)"
+            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|理财产品"
         ),
-        _unless(_ZH_TROUBLE, "advice"),
+        _unless(re.compile(f"{_ZH_TROUBLE.pattern}|有人|让我"), "advice"),
     ),
     (
         re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)"),
