@@ -1568,12 +1568,14 @@ def test_things_no_answer_knows_are_re_prompted_in_round_27(flow, lang, said, no
 
 
 # Who sent the caller to ring, and the cash paid with instead, are the story of a failed
-# payment; cash lost is no payment of ours.
+# payment, as is a payment that keeps failing (支付一直失败); cash lost is no payment of ours.
 @pytest.mark.parametrize(
     ("lang", "said", "node"),
     [
         ("zh-CN", "服务员让我打电话问问 扫码付钱没成功", "payments_failed"),
         ("zh-CN", "超市结账提示交易失败 最后用的现金 为啥付不了", "payments_failed"),
+        ("zh-CN", "支付一直失败", "payments_failed"),
+        ("zh-CN", "在药店买药 只付一直失败", "payments_failed"),
         ("zh-CN", "我的现金丢了", None),
     ],
 )

@@ -2034,6 +2034,9 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
+    # is the failed payment the phrases name (支付失败)
+    (re.compile("(?<=付)一直(?=失败)"), ""),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
