@@ -142,7 +142,7 @@ _EN_NEGATION = (
         r"^.*?\b(?:(?:(?:it|that|everything|all)(?:'?s| is| was)|its) (?:all )?(?:fine|ok|okay"
         r"|sorted|fixed|resolved|good) now|(?:it |that )?(?:arrived|went through|came through"
         r"|worked) (?:fine|ok|okay|all right|in the end)|then (?:it )?(?:worked|went through"
-        r"|came through)|it got (?:fixed|sorted|resolved))\b"
+        r"|came through)|(?:it|that|(?:the|my) [a-z]+) got (?:fixed|sorted|resolved))\b"
         r"|^.*?\banyway\b(?=[ ,.]+(?:what|where|when|who|which|how|is|are|can|could|do|does)\b)"
     ),
     # ...as "no other questions", "nothing else" ("another question" is `more`'s)
