@@ -1481,7 +1481,7 @@ def test_a_settled_problem_before_another_question_is_only_the_story(flow, said,
     "said",
     [
         "my router password is wrong, nothing to do with the wallet, how do I change it",
-        "I forgot my laptop password, it's nothing to do with your app",
+        "I forgot my laptop password, it's nothing to do with your wallet",
     ],
 )
 def test_the_wallet_said_not_to_be_the_matter_is_re_prompted_in_round_27(flow, said):
@@ -1498,6 +1498,12 @@ def test_the_wallet_said_not_to_be_the_matter_is_re_prompted_in_round_27(flow, s
         ("I'm not sure either, how do I add money to the wallet", "bills"),
         ("I used my birthday as my payment password and now I can't remember it", "passwords"),
         ("can I pay for a new laptop in monthly instalments", "bills"),
+        ("she doesn't know I'm calling but her account was hacked", "stolen"),
+        ("babe I forgot my wallet password again", "passwords"),
+        (
+            "the man at the information desk said to call you about a failed payment",
+            "payments_failed",
+        ),
         ("happy birthday to you", None),
         ("how do I move my files to a new laptop", None),
     ],
@@ -1530,6 +1536,11 @@ def test_a_refund_offered_by_someone_claiming_to_be_us_is_the_scams_bait(flow):
         "can a bot open an account on its own",
         "set up face unlock on my new phone",
         "the shower has no hot water since I paid the gas bill in the wallet",
+        "I can't remember the pin for my car's alarm",
+        "my apple watch passcode is locked after too many tries",
+        "how do I reset the code on my safe at home",
+        "the frozen dinners arrived thawed, who do I complain to",
+        "someone stole my wallet with all my cards and cash in it",
     ],
 )
 def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, said):
@@ -1544,7 +1555,7 @@ def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, sai
     [
         "in your opinion should I keep my savings in the wallet",
         "how does a qr payment actually work behind the scenes",
-        "I own a bakery and want to accept payments through your wallet",
+        "we run a bakery, can we set up taking payments from your wallet",
         "can you send my statement by post",
         "can I come to your office in person to sign up",
         "look at my dad's payments behind his back",
@@ -1552,6 +1563,9 @@ def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, sai
         "honey did you top up the wallet",
         "hang on sweetie, the agent is asking for my password",
         "I just opened an account, where is your head office",
+        "can I come in and talk to someone face to face",
+        "I'd like to visit a branch to open an account",
+        "do your agents work from home",
     ],
 )
 def test_what_no_node_serves_is_re_prompted_in_round_27(flow, said):
