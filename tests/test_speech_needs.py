@@ -1456,7 +1456,8 @@ def test_a_postal_address_is_re_prompted_in_round_26(flow, lang, said, node):
 
 # Round 27 (en-US): a problem told as settled before the question ("it's all fine now", "it
 # worked in the end", "then went through", "so I paid cash anyway, ...") is only the story:
-# what is asked after it is the request; a settled problem beside a new one keeps the new.
+# what is asked after it is the request; the story going on ("..., but now it's frozen
+# again") keeps its node.
 @pytest.mark.parametrize(
     ("said", "node"),
     [
@@ -1468,7 +1469,7 @@ def test_a_postal_address_is_re_prompted_in_round_26(flow, lang, said, node):
             None,
         ),
         ("the payment got fixed, I just wanted to know what time does the bank close", None),
-        ("my top up went through fine but now my payment keeps failing", "payments_failed"),
+        ("my account got frozen then it got fixed, but now it's frozen again", "locked"),
     ],
 )
 def test_a_settled_problem_before_another_question_is_only_the_story(flow, said, node):
@@ -1490,8 +1491,10 @@ def test_the_wallet_said_not_to_be_the_matter_is_re_prompted_in_round_27(flow, s
 
 # ...a hedge on which ("not sure either", "not sure which exactly") says nothing of the
 # request, and is no unsure caller of the off-topic examples; a birthday tried as the
-# password or a new laptop paid in instalments keeps its node; a refund offered by someone
-# who claims to be us is the scam's bait, not a refund asked for.
+# password or a new laptop paid in instalments keeps its node, as do a hacked account asked
+# about behind its owner's back, "babe" said to the line, and an information desk that sent
+# the caller; a refund offered by someone who claims to be us is the scam's bait, not a
+# refund asked for.
 @pytest.mark.parametrize(
     ("said", "node"),
     [
@@ -1541,6 +1544,10 @@ def test_a_refund_offered_by_someone_claiming_to_be_us_is_the_scams_bait(flow):
         "how do I reset the code on my safe at home",
         "the frozen dinners arrived thawed, who do I complain to",
         "someone stole my wallet with all my cards and cash in it",
+        "the security code on the back of my card is scratched off",
+        "I want to speak to the agent who sold me my house",
+        "can you teach my grandma how to use a smartphone",
+        "my friend owes me money, how do I get it back",
     ],
 )
 def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, said):

@@ -922,6 +922,12 @@ _OTHER_SENSES = (
         ),
         _theirs("otheraccount", _BAITED),
     ),
+    # ...and a debt between people ("my friend owes me money"), unless the wallet's own
+    # trouble is said with it (the money sent back that never arrived)
+    (
+        re.compile(_LATIN.format(r"owes? (?:me|us) (?:money|\d+|[a-z]+ (?:dollars|bucks))")),
+        _unless(_TROUBLE, "otheraccount"),
+    ),
     # ...and a home's plumbing (a shower, the pipes, the water pressure), unless the wallet's
     # own trouble is said beside it: a bill for it paid with the wallet is only the story
     (
@@ -956,7 +962,10 @@ _OTHER_SENSES = (
                 r"|exams?|school district|school board|district office|parking meters?"
                 r"|vending machines?|bill (?:slot|acceptor|validator)|coin slot|quarters"
                 r"|phone plan|(?:carrier|phone|mobile) (?:store|shop)"
-                r"|(?:what|which) floor"
+                r"|(?:what|which) floor|cvv|cvc|(?:security code|digits|numbers) on the back"
+                r"|realtors?|sold (?:me|us) (?:my|our|the|a) (?:house|home|flat|apartment|condo|car)"
+                r"|(?:how to|how do i|how can i) use (?:a|the|my|her|his) (?:smart ?phone|computer"
+                r"|tablet|laptop|ipad|iphone|email|internet)"
                 r"|jail|airlines?"
                 r"|flights? (?:is |was |got |has been )?(?:delayed|cancell?ed)"
                 r"|(?:which|what) branch|bank branch"
