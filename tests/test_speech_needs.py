@@ -1573,6 +1573,13 @@ def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, sai
         "can I come in and talk to someone face to face",
         "I'd like to visit a branch to open an account",
         "do your agents work from home",
+        "what if everyone took their money out of the wallet on the same day",
+        "my online store wants to add your wallet at checkout",
+        "we want to integrate with your payments on our site",
+        "no sweetie, mommy needs to talk to the agent first",
+        "kids be quiet, mommy is talking to the agent about the payment",
+        "can I do a skype call with customer service",
+        "can someone do a home visit to help me set the wallet up",
     ],
 )
 def test_what_no_node_serves_is_re_prompted_in_round_27(flow, said):

@@ -1418,6 +1418,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"|should i (?:just )?(?:use|keep (?:it|my money) in|go with|trust)"
                 r" (?:a|the|my) bank"
                 r"|(?:the )?internet (?:went|goes|go|were to go) down"
+                r"|(?:what if|what would happen if|what happens if) (?:everyone|everybody|all"
+                r" (?:the )?(?:users|customers|people))"
                 r"|how (?:does|do) (?:[a-z]+ ){1,3}actually work"
                 r"|how many (?:[a-z]+ ){0,3}(?:people|users|customers|victims|americans|agents"
                 r"|employees|staff|workers)(?! (?:can|could|do|may) i)"
@@ -1437,6 +1439,11 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"|take) (?:\w+ )?payments?|(?:accept|take) (?:\w+ )?payments? (?:from|in|at)"
                 r" (?:my|our) (?:shop|store|business|cafe|restaurant|customers|clients)"
                 r"|merchant accounts?|api(?: keys?)?|webhooks?|sdk"
+                r"|integrat\w* (?:with )?(?:your|the) (?:wallet|payments?|app|checkout|system)"
+                r"|(?:add|offer|accept|put) (?:your|the) wallet (?:at|on|to|as|in)"
+                r" (?:(?:the|our|my) )?(?:checkout|site|website|store|shop|till)"
+                r"|merchants? (?:pay|fees?|rates?)"
+                r"|(?:fees?|rates?) (?:for|do|that) merchants"
                 r"|payment gateway|developer (?:account|docs|documentation|portal)|sandbox"
             )
         ),
@@ -1450,6 +1457,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"fax\w*|facts machine|by facts|(?:by|through|via|in the) (?:post|snail mail"
                 r"|registered mail|regular mail)|registered mail|snail mail|paper (?:statements?"
                 r"|cop(?:y|ies)|bills?|forms?)|video (?:call|chat)|facetime|in person|face to face"
+                r"|skype|zoom call|(?:come|visit) (?:to )?(?:my|our) (?:house|home|place|flat)"
+                r"|home visit"
                 r"|(?:make|book|need|have|get) an appointment"
                 r"|(?:visit|come (?:in )?to|go to|drop by|stop by|walk into) (?:your|the)"
                 r" (?:company'?s? )?(?:office|offices|headquarters|head office|hq)"
@@ -1489,6 +1498,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
             r"|where|what|are|do|would|will) you\b)"
             r"|\b(?:hang on|hold on|wait|one sec(?:ond)?|just a sec(?:ond)?) (?:honey|babe|baby"
             r"|sweetie|sweetheart|darling|hun|love)\b"
+            r"|^(?:no|not now),? (?:honey|babe|baby|sweetie|sweetheart|darling|hun)\b"
+            r"|\b(?:mommy|mummy|mom|mum|daddy|dad)(?:'s| is) (?:on the phone|talking)\b"
         ),
         " saidnothing ",
     ),
