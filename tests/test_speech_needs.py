@@ -1454,6 +1454,138 @@ def test_a_postal_address_is_re_prompted_in_round_26(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
 
 
+# Round 27 (en-US): a problem told as settled before the question ("it's all fine now", "it
+# worked in the end", "then went through", "so I paid cash anyway, ...") is only the story:
+# what is asked after it is the request; the story going on ("..., but now it's frozen
+# again") keeps its node.
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("the withdrawal worked in the end, is it going to snow tomorrow", None),
+        ("my account was frozen last week but it's all fine now, is this call recorded", None),
+        ("my payment failed at the cinema then went through, which movie should we watch", None),
+        (
+            "my card payment bounced so I paid with cash anyway, where is the nearest post office",
+            None,
+        ),
+        ("the payment got fixed, I just wanted to know what time does the bank close", None),
+        ("my account got frozen then it got fixed, but now it's frozen again", "locked"),
+    ],
+)
+def test_a_settled_problem_before_another_question_is_only_the_story(flow, said, node):
+    _reached_or_re_prompted(flow, "en-US", said, node)
+
+
+# ...the wallet said not to be the matter ("nothing to do with the wallet", "not your app")
+# leaves the request another's, however near a node its words are.
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my router password is wrong, nothing to do with the wallet, how do I change it",
+        "I forgot my laptop password, it's nothing to do with your wallet",
+    ],
+)
+def test_the_wallet_said_not_to_be_the_matter_is_re_prompted_in_round_27(flow, said):
+    _reached_or_re_prompted(flow, "en-US", said, None)
+
+
+# ...a hedge on which ("not sure either", "not sure which exactly") says nothing of the
+# request, and is no unsure caller of the off-topic examples; a birthday tried as the
+# password or a new laptop paid in instalments keeps its node, as do a hacked account asked
+# about behind its owner's back, "babe" said to the line, and an information desk that sent
+# the caller; a refund offered by someone who claims to be us is the scam's bait, not a
+# refund asked for.
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("I'm not sure either, how do I add money to the wallet", "bills"),
+        ("I used my birthday as my payment password and now I can't remember it", "passwords"),
+        ("can I pay for a new laptop in monthly instalments", "bills"),
+        ("she doesn't know I'm calling but her account was hacked", "stolen"),
+        ("babe I forgot my wallet password again", "passwords"),
+        (
+            "the man at the information desk said to call you about a failed payment",
+            "payments_failed",
+        ),
+        ("happy birthday to you", None),
+        ("how do I move my files to a new laptop", None),
+    ],
+)
+def test_a_hedge_a_birthday_or_a_laptop_leaves_the_request_its_node(flow, said, node):
+    _reached_or_re_prompted(flow, "en-US", said, node)
+
+
+def test_a_refund_offered_by_someone_claiming_to_be_us_is_the_scams_bait(flow):
+    said = (
+        "someone called saying they were from your support and wanted my code to send me a "
+        "refund, is that a scam"
+    )
+    reached, outcome = _said(flow, "en-US", said)
+    assert "safety" in reached, outcome
+
+
+# ...the menu's words said of something else: an exam's code, a school board's site, a
+# vending machine, a scammer's jail, a bank's branch, a card issuer's due date, a robot's
+# account, a phone's face unlock, a home's shower paid for with the wallet.
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I lost the login code for my driving exam booking",
+        "the school board's lunch payment website keeps crashing",
+        "the vending machine took my money and gave me nothing",
+        "can the scammer go to jail for this",
+        "which branch should I visit to open a bank account",
+        "when is my visa card payment due",
+        "can a bot open an account on its own",
+        "set up face unlock on my new phone",
+        "the shower has no hot water since I paid the gas bill in the wallet",
+        "I can't remember the pin for my car's alarm",
+        "my apple watch passcode is locked after too many tries",
+        "how do I reset the code on my safe at home",
+        "the frozen dinners arrived thawed, who do I complain to",
+        "someone stole my wallet with all my cards and cash in it",
+        "the security code on the back of my card is scratched off",
+        "I want to speak to the agent who sold me my house",
+        "can you teach my grandma how to use a smartphone",
+        "my friend owes me money, how do I get it back",
+    ],
+)
+def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, said):
+    _reached_or_re_prompted(flow, "en-US", said, None)
+
+
+# ...an opinion, a hypothesis or how a thing works inside, a merchant's business with the
+# wallet, a channel it has not (the post, a visit), someone else's account behind their
+# back, someone in the room spoken to, the company's offices: no node serves them.
+@pytest.mark.parametrize(
+    "said",
+    [
+        "in your opinion should I keep my savings in the wallet",
+        "how does a qr payment actually work behind the scenes",
+        "we run a bakery, can we set up taking payments from your wallet",
+        "can you send my statement by post",
+        "can I come to your office in person to sign up",
+        "look at my dad's payments behind his back",
+        "unfreeze my ex girlfriends account",
+        "honey did you top up the wallet",
+        "hang on sweetie, the agent is asking for my password",
+        "I just opened an account, where is your head office",
+        "can I come in and talk to someone face to face",
+        "I'd like to visit a branch to open an account",
+        "do your agents work from home",
+        "what if everyone took their money out of the wallet on the same day",
+        "my online store wants to add your wallet at checkout",
+        "we want to integrate with your payments on our site",
+        "no sweetie, mommy needs to talk to the agent first",
+        "kids be quiet, mommy is talking to the agent about the payment",
+        "can I do a skype call with customer service",
+        "can someone do a home visit to help me set the wallet up",
+    ],
+)
+def test_what_no_node_serves_is_re_prompted_in_round_27(flow, said):
+    _reached_or_re_prompted(flow, "en-US", said, None)
+
+
 # Round 27 (zh-CN): requests that use the menu's words for something no answer serves.
 # Someone else's account shown or told to the caller is not the caller's; a problem of a
 # friend's account, or money sent to one, keeps its node.

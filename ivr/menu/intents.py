@@ -135,6 +135,20 @@ _EN_NEGATION = (
     # ...and, as a recogniser writes it without a comma, "not the X one" before the one
     # meant ("not the login one the one I use to pay")
     re.compile(r"\bnot (?:the|my|that) [a-z' ]{1,30}? one\b(?= (?:the|it'?s|its|i mean)\b)"),
+    # a problem told as settled before another question ("my withdrawal arrived fine, I was
+    # just wondering...", "it was locked but it's fine now, is...", "it failed and then
+    # worked, now...", "so I paid cash anyway, what..."): the story goes, the question after
+    # it is the request ("...went through fine but the shop never got it" goes on with the
+    # story, and stays)
+    re.compile(
+        r"^.*?\b(?:(?:(?:it|that|everything|all)(?:'?s| is| was)|its) (?:all )?(?:fine|ok|okay"
+        r"|sorted|fixed|resolved|good) now|(?:it |that )?(?:arrived|went through|came through"
+        r"|worked) (?:fine|ok|okay|all right|in the end)|then (?:it )?(?:worked|went through"
+        r"|came through)|(?:it|that|(?:the|my) [a-z]+) got (?:fixed|sorted|resolved)"
+        r"|anyway)\b(?=[ ,.!]+(?:(?:i'?m|i am|i was|i|and|so|just|really) )*(?:wonder\w*|ask\w*"
+        r"|curious|want\w*|what|where|when|who|which|how|is|are|can|could|do|does|will|would"
+        r"|now)\b)"
+    ),
     # ...as "no other questions", "nothing else" ("another question" is `more`'s)
     re.compile(
         r"\b(?:(?:i have |i've got |there are )?no (?:other|more|further) (?:questions?|things?)"
@@ -710,7 +724,7 @@ def _keyword(word: str) -> re.Pattern[str]:
 # however close it is (`NAMED`), as the label it repeats is.
 _AREA = re.compile(
     "之类|方面|这一?块|那一?块|这一?项|那一?项"
-    r"|(?<![a-z])(?:section|part|area|category|department|side|(?:kind|sort) (?:of )?"
+    r"|(?<![a-z])(?:section|part|area|category|department|side|option|stuff|(?:kind|sort) (?:of )?"
     r"(?:problems?|things?|issues?|questions?|stuff))(?![a-z])"
 )
 

@@ -75,15 +75,15 @@ _ZH_SENT = re.compile("[转汇付打]")
 
 
 def _others_thing(hit: re.Match[str]) -> str:
-    """A replacement: "otheraccount", unless the rest of the request says a problem."""
+    """A replacement: "behindback", unless the rest of the request says a problem."""
     rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
-    return hit.group() if _ZH_TROUBLE.search(rest) else " otheraccount "
+    return hit.group() if _ZH_TROUBLE.search(rest) else " behindback "
 
 
 def _others_own(hit: re.Match[str]) -> str:
     """...nor money sent to it ("给同事的账户转账" asks how to send money)."""
     rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
-    return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " otheraccount "
+    return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " behindback "
 
 
 def _untroubled(hit: re.Match[str]) -> str:
@@ -120,7 +120,7 @@ _ASIDES = (
             "(?:[ ，,]+[^ ，,。]{0,6}?)?你(?![们好])"
             "|你别吵|别吵了|我在打(?:客服)?电话呢"
         ),
-        " bystander ",
+        " saidnothing ",
     ),
     (
         re.compile(
@@ -619,10 +619,11 @@ _CONTRACTIONS = (
 # your manager a business loan") sells to us: it asks for no node, however it names the
 # manager it wants to sell to.
 #
-# The company itself asked about (its owners, its shares: `aboutcompany`), a business wanting
-# to take payments through us (`merchantdesk`), a question out of curiosity or a case made
-# up (`hypothetical`), advice on money (`advice`), a channel the line has not (a fax, a
-# visit: `nochannel`) and words said to someone in the room (`bystander`) ask for no node.
+# In Mandarin too: the company itself asked about (its owners, its shares), a question out
+# of curiosity or a case made up, advice on money (`opinionasked`); a business wanting to
+# take payments through us (`sellerdesk`); a channel the line has not (a fax, a visit:
+# `nochannel`); someone else's account asked into (`behindback`); words said to someone
+# in the room (`saidnothing`): no node serves them.
 #
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
@@ -650,12 +651,10 @@ CONCEPTS = frozenset(
         "readout",
         "postaladdress",
         "saidnothing",
-        "aboutcompany",
-        "merchantdesk",
-        "hypothetical",
-        "advice",
+        "opinionasked",
+        "sellerdesk",
         "nochannel",
-        "bystander",
+        "behindback",
     }
 )
 # ...of which these name another service's thing outright, whatever else is said ("我的Line
@@ -677,12 +676,10 @@ ELSEWHERE = frozenset(
         "readout",
         "postaladdress",
         "saidnothing",
-        "aboutcompany",
-        "merchantdesk",
-        "hypothetical",
-        "advice",
+        "opinionasked",
+        "sellerdesk",
         "nochannel",
-        "bystander",
+        "behindback",
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
@@ -803,6 +800,17 @@ def _unless(ours: re.Pattern[str], concept: str) -> Callable[[re.Match[str]], st
     return replaced
 
 
+def _only_if(theirs: re.Pattern[str], spelled: str) -> Callable[[re.Match[str]], str]:
+    """A replacement: `spelled` where the rest of the request says `theirs`, else the words
+    as said."""
+
+    def replaced(hit: re.Match[str]) -> str:
+        rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+        return spelled if theirs.search(rest) else hit.group()
+
+    return replaced
+
+
 # A supply cut (停电, "a power cut") and who answers for it: the supplier, unless the wallet is
 # named or the bill was paid (then the payment may be ours: "交了电费还是停电"); a supplier
 # named beside the payment (国家电网, "the power company") is asked, and answers, itself.
@@ -841,7 +849,8 @@ _BANKS_EN = (
 )
 _DEVICES_EN = (
     r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook|(?:wi-?fi |wi fi )?router"
-    r"|modem|wi-?fi|wi fi|hotspot|network)"
+    r"|modem|wi-?fi|wi fi|hotspot|network|tv|television|smart tv|(?:game )?console"
+    r"|(?:apple |smart ?)watch|kindle|e-?reader|car(?:'s| s)? alarm|alarm(?: system| panel)?)"
 )
 _ELSEWHERE_OWN = (
     (
@@ -910,6 +919,8 @@ _ELSEWHERE_OWN = (
                 r"(?:password|passcode|pin|lock)s?"
                 rf"|(?:password|passcode|pin) (?:of|for|on|to) (?:my |the )?{_DEVICES_EN}"
                 rf"|screen (?:password|passcode|pin)|unlock (?:my |the )?{_DEVICES_EN}"
+                rf"|face unlock|(?:face|fingerprint|touch) (?:id|unlock) (?:on|for) (?:my |the )?"
+                rf"{_DEVICES_EN}|parental controls?"
             )
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
@@ -985,6 +996,14 @@ _PAID = re.compile(
     "付|结账|买单|扫码|户款|分期|钱包|你们"
     r"|(?<![a-z])(?:pa(?:y|id|ying|yment)|cost|spread|instal\w*|membership|wallet)(?![a-z])"
 )
+# The wallet's own trouble, said ("failed", "never arrived", "hacked", "I forgot").
+_TROUBLE = re.compile(
+    r"(?<![a-z])(?:fail\w*|declin\w*|refus\w*|reject\w*|not (?:arriv\w*|go through|work\w*"
+    r"|show\w*|there)|never (?:arriv\w*|came|showed|got)|missing|stolen|hack\w*|scam\w*"
+    r"|locked|frozen|forg[eo]t\w*|can ?not|can'?t|won'?t|didn'?t|twice|wrong|error)(?![a-z])"
+)
+# ...said of the wallet ("the wallet says failed"), not of the pipes that froze
+_OUR_TROUBLE = re.compile(f"^(?=.*(?:{_OURS.pattern}))(?=.*(?:{_TROUBLE.pattern}))", re.DOTALL)
 _OTHER_SENSES = (
     (
         re.compile(
@@ -997,6 +1016,31 @@ _OTHER_SENSES = (
         ),
         _theirs("otheraccount"),
     ),
+    # ...and a parcel or a package dropped off, or another one, unless as a scam's bait ("a
+    # text about a parcel with a link") or with the wallet named (the off-topic examples
+    # have where a parcel is)
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:dropped off|delivered|left|brought) (?:the |my |a |our )?"
+                r"(?:packages?|parcels?)"
+                r"|(?:my|the|our) other (?:packages?|parcels?)"
+            )
+        ),
+        _theirs("otheraccount", _BAITED),
+    ),
+    # ...and a debt between people ("my friend owes me money"), unless the wallet's own
+    # trouble is said with it (the money sent back that never arrived)
+    (
+        re.compile(_LATIN.format(r"owes? (?:me|us) (?:money|\d+|[a-z]+ (?:dollars|bucks))")),
+        _unless(_TROUBLE, "otheraccount"),
+    ),
+    # ...and a home's plumbing (a shower, the pipes, the water pressure), unless the wallet's
+    # own trouble is said beside it: a bill for it paid with the wallet is only the story
+    (
+        re.compile(_LATIN.format(r"pipes|shower|water pressure|hot water|heating")),
+        _theirs("otheraccount", _OUR_TROUBLE),
+    ),
     # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the taxi driver")
     (
         re.compile("老板|餐馆|餐厅|饭店|服务员|司机"),
@@ -1005,17 +1049,38 @@ _OTHER_SENSES = (
     (
         re.compile(
             _LATIN.format(
-                r"christmas|birthday|enrol\w*|primary school|high school|(?:kid'?s|son'?s"
+                r"enrol\w*|primary school|high school|(?:kid'?s|son'?s"
                 r"|daughter'?s|child'?s) school|school'?s email|(?:son|daughter|kid|child)"
                 r" from (?:her|his|the|their)|hospital|blood tests?|doctor|happiness"
                 r"|pay (?:someone|somebody|people|a person|him|her|them) (?:a +)?compliments?"
                 r"|my brain|diet|lose weight|weight loss"
                 r"|(?:transfer|move|send|copy|back up) (?:my |the |some )?(?:photos|pictures)"
-                r"|work laptop|office laptop|new laptop|game'?s? (?:verification |login )?codes?"
+                r"|work laptop|office laptop|game'?s? (?:verification |login )?codes?"
                 r"|suitcase|luggage|padlock(?! (?:picture|icon|sign|symbol|image|logo))|locker"
+                r"|(?:code|combination|pin|password) (?:on|for|of|to) (?:my|the|our) (?:home |hotel"
+                r" |wall |gun )?safe(?![a-z ]*(?:wallet|account))"
+                r"|frozen (?:pizzas?|food|foods|meals?|dinners?|vegetables|veggies|peas|fish"
+                r"|chicken|yogh?urt|seafood|groceries)|thawed|defrost\w*"
+                r"|wallet (?:with|and) (?:all )?(?:my |the )?(?:cash|cards|bank cards|credit cards"
+                r"|ids?|driver'?s licen[cs]e|licen[cs]e)(?! (?:on|in) (?:the|my) (?:app|phone))"
                 r"|passport office|leather wallet|doors?|keypad"
                 r"|unlock (?:my |the )?car|car keys"
-                r"|pipes|shower|meat|(?:gas|electric|water|power) company"
+                r"|meat|(?:gas|electric|water|power) company"
+                r"|exams?|school district|school board|district office|parking meters?"
+                r"|vending machines?|bill (?:slot|acceptor|validator)|coin slot|quarters"
+                r"|phone plan|(?:carrier|phone|mobile) (?:store|shop)"
+                r"|(?:what|which) floor|cvv|cvc|(?:security code|digits|numbers) on the back"
+                r"|realtors?|sold (?:me|us) (?:my|our|the|a) (?:house|home|flat|apartment|condo"
+                r"|car)"
+                r"|(?:how to|how do i|how can i) use (?:a|the|my|her|his) (?:smart ?phone|computer"
+                r"|tablet|laptop|ipad|iphone|email|internet)"
+                r"|jail|airlines?"
+                r"|flights? (?:is |was |got |has been )?(?:delayed|cancell?ed)"
+                r"|(?:which|what) branch|bank branch"
+                r"|(?:credit |debit |store )?card(?:'s| s)? (?:payment|bill|statement|balance)"
+                r"(?: is)? due|(?:credit )?card(?:'s| s)? due date"
+                r"|nam(?:e|ed|ing) (?:my|our|the|a) (?:dog|cat|pet|puppy|kitten|baby|goldfish)"
+                r"|(?:robot|bot)s? (?:sign|open|register|creat|make|have)\w*"
                 r"|library(?:'s)?|santa claus|secret agent|human resources"
                 r"|(?:person|human) or (?:a )?(?:machine|robot|bot|computer|recording)"
                 r"|chat with (?:my|our) (?:online|friends?|family)|withdraw (?:my|our) from"
@@ -1035,7 +1100,7 @@ _OTHER_SENSES = (
     (
         re.compile(
             _LATIN.format(
-                r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?"
+                r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?|new laptop"
                 # a place to eat and its bill ("the bill at the sushi place", "our lunch
                 # tab"), the caller's to settle with it
                 r"|(?:italian|chinese|mexican|thai|indian|japanese|korean|french|greek|sushi"
@@ -1280,7 +1345,8 @@ _OTHER_SENSES = (
     (
         re.compile(
             _LATIN.format(
-                r"(?:works?|working|worked|job|jobs|career|shifts?) (?:as|in|at) (?:a |an )?"
+                r"christmas|birthdays?"
+                r"|(?:works?|working|worked|job|jobs|career|shifts?) (?:as|in|at) (?:a |an )?"
                 r"(?:customer (?:service|support|care)|call cent(?:er|re))"
                 r"|(?:teachers?|professor|tutor|coach|doctor|instructor|interviewer|mentor"
                 r"|therapist)(?:'s| s)?(?: [a-z]+){0,4}? feedback"
@@ -1374,6 +1440,16 @@ _HOTLINES = (
         ),
         _unless(_DISGUISED_OR_OURS, "otheraccount"),
     ),
+    # the wallet said not to be the matter ("nothing to do with the wallet", "some site, not
+    # your wallet"): what is asked is another's, however near its words are ours
+    (
+        re.compile(
+            r"\b(?:(?:nothing|not anything) to do with (?:the|your|this|my)"
+            r"|not (?:on |with |through |in |about )?your) wallet(?: app)?\b"
+            r"(?! (?:password|pin|account|balance|code|login|log in))"
+        ),
+        " otheraccount ",
+    ),
     # the account closed for good ("注销钱包账号", "delete my wallet account"): no node
     # serves it (the off-topic examples'), however near 注册 sounds
     (re.compile("注销|销户|销号|删除(?:钱包)?(?:账号|帐号|账户|帐户)|删号"), " closeaccount "),
@@ -1434,6 +1510,8 @@ _HOTLINES = (
                 r"|business|company|return|shipping|correspondence|snail mail) address(?:es)?"
                 r"|address (?:of|for) (?:your|the) (?:company|office|head office|headquarters"
                 r"|firm|business)"
+                r"|where(?:'s| is| are) (?:your|the) (?:company'?s? )?(?:headquarters|head office"
+                r"|hq|offices?|main office|head quarters)"
             )
         ),
         " postaladdress ",
@@ -1446,7 +1524,7 @@ _HOTLINES = (
             "|总部(?:在|设在|位于)|(?:客服|员工|你们)[^，。, ]{0,6}(?:工资|薪水|待遇)"
             "|牌照|在家办公"
         ),
-        " aboutcompany ",
+        " opinionasked ",
     ),
     # nor a business or a developer wanting to take payments through us: an interface, its
     # keys, a sandbox, a merchant's rate ("支付接口报错", "API密钥", "商户费率千分之几")
@@ -1455,13 +1533,13 @@ _HOTLINES = (
             "接口|密钥|开放平台|沙箱|开发者|费率|千分之"
             "|商家收款码|接入[^，。, ]{0,6}支付|(?:网站|小程序|公众号)上?(?:接入|对接)"
         ),
-        " merchantdesk ",
+        " sellerdesk ",
     ),
     # nor a question asked out of curiosity or of a case made up ("我就好奇问问…", "假设我
     # 是个机器人…", "系统会不会崩掉"), unless a problem of the caller's is said with it
     (
         re.compile("好奇(?!怪)|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"),
-        _unless(_ZH_TROUBLE, "hypothetical"),
+        _unless(_ZH_TROUBLE, "opinionasked"),
     ),
     # nor advice on money: whether a thing is worth it, where money is best kept, which
     # bank is cheapest ("分期划不划算", "放钱包还是放银行好", "哪家银行手续费最低")
@@ -1470,11 +1548,11 @@ _HOTLINES = (
             "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)"
             "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|理财产品"
         ),
-        _unless(re.compile(f"{_ZH_TROUBLE.pattern}|有人|让我"), "advice"),
+        _unless(re.compile(f"{_ZH_TROUBLE.pattern}|有人|让我"), "opinionasked"),
     ),
     (
         re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)"),
-        _unless(re.compile("钱包|你们|绑|充值|提现|能用|支持"), "advice"),
+        _unless(re.compile("钱包|你们|绑|充值|提现|能用|支持"), "opinionasked"),
     ),
     # nor a way of being served that the line has not: a fax, a video call, a visit, paper
     # sent by post, a counter to go to ("发个传真", "视频通话", "上门", "纸质的对账单邮寄",
@@ -1508,6 +1586,102 @@ _THREATS = (
     ),
 )
 _CONCEPT = _ELSEWHERE_OWN + (
+    # An opinion, advice, a statistic, a hypothesis or idle curiosity about the staff asked
+    # with the menu's words ("is it a good idea to...", "in your opinion", "how many people
+    # lose money to scams", "hypothetically, what happens to my balance", "do your agents
+    # ever get bored"): no answer tells it
+    (
+        re.compile(
+            _LATIN.format(
+                r"in your (?:honest |personal )?opinion|your (?:honest |personal )?opinion"
+                r"|should i (?:just )?(?:use|keep (?:it|my money) in|go with|trust)"
+                r" (?:a|the|my) bank"
+                r"|(?:the )?internet (?:went|goes|go|were to go) down"
+                r"|(?:what if|what would happen if|what happens if) (?:everyone|everybody|all"
+                r" (?:the )?(?:users|customers|people))"
+                r"|how (?:does|do) (?:[a-z]+ ){1,3}actually work"
+                r"|how many (?:[a-z]+ ){0,3}(?:people|users|customers|victims|americans|agents"
+                r"|employees|staff|workers)(?! (?:can|could|do|may) i)"
+                r"|(?:do|does) your (?:agents|staff|employees|people|operators) (?:ever|like|enjoy"
+                r"|work (?:from|at) home|get paid)"
+                r"|(?:work|works|working) (?:at|in|for) (?:your|the) call cent(?:er|re)"
+            )
+        ),
+        " opinionasked ",
+    ),
+    # A merchant's or a developer's business with the wallet (taking its payments in a
+    # shop, an API key, a webhook, a payment gateway): no caller's answer serves it
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:start|begin|set up|setup|how (?:do|can) (?:i|we)) (?:accepting|taking|accept"
+                r"|take) (?:\w+ )?payments?|(?:accept|take) (?:\w+ )?payments? (?:from|in|at)"
+                r" (?:my|our) (?:shop|store|business|cafe|restaurant|customers|clients)"
+                r"|merchant accounts?|api(?: keys?)?|webhooks?|sdk"
+                r"|integrat\w* (?:with )?(?:your|the) (?:wallet|payments?|app|checkout|system)"
+                r"|(?:add|offer|accept|put) (?:your|the) wallet (?:at|on|to|as|in)"
+                r" (?:(?:the|our|my) )?(?:checkout|site|website|store|shop|till)"
+                r"|merchants? (?:pay|fees?|rates?)"
+                r"|(?:fees?|rates?) (?:for|do|that) merchants"
+                r"|payment gateway|developer (?:account|docs|documentation|portal)|sandbox"
+            )
+        ),
+        " sellerdesk ",
+    ),
+    # A channel the wallet has not (a fax, the post, a paper statement, a visit, a video
+    # call, an appointment): no node serves it
+    (
+        re.compile(
+            _LATIN.format(
+                r"fax\w*|facts machine|by facts|(?:by|through|via|in the) (?:post|snail mail"
+                r"|registered mail|regular mail)|registered mail|snail mail|paper (?:statements?"
+                r"|cop(?:y|ies)|bills?|forms?)|video (?:call|chat)|facetime|in person|face to face"
+                r"|skype|zoom call|(?:come|visit) (?:to )?(?:my|our) (?:house|home|place|flat)"
+                r"|home visit"
+                r"|(?:make|book|need|have|get) an appointment"
+                r"|(?:visit|come (?:in )?to|go to|drop by|stop by|walk into) (?:your|the)"
+                r" (?:company'?s? )?(?:office|offices|headquarters|head office|hq)"
+                r"|(?:visit|go to|walk into) (?:a|the|your|any) (?:branch|store|shop)"
+                r"|(?:physical|local|nearest|nearby) (?:branch|branches|office|offices|store"
+                r"|stores)"
+            )
+        ),
+        " nochannel ",
+    ),
+    # Someone else's account asked into behind their back ("without her knowing", "she
+    # doesn't know I'm calling", "he won't tell me", an ex's account): no answer serves it
+    (
+        re.compile(
+            _LATIN.format(
+                r"without (?:him|her|them|his|their) (?:knowing|knowledge|permission|consent)"
+                r"|behind (?:his|her|their) back"
+                r"|(?:he|she|they) (?:doesn'?t|does not|don'?t|do not) know (?:i'?m|im|i am)"
+                r" (?:calling|asking|doing)"
+                r"|(?:he|she) (?:won'?t|wont|will not|refuses? to) tell me"
+                r"|(?:my |an )?ex(?:-| )?(?:boyfriend|girlfriend|husband|wife|partner)?(?:'s|s)?"
+                r" (?:account|wallet|balance|payments?|money|transactions?)"
+            )
+        ),
+        # (not where the account was harmed: "she doesn't know I'm calling, her account
+        # was hacked" is the stolen answer's)
+        _unless(
+            re.compile(r"(?<![a-z])(?:stolen|hack\w*|scam\w*|fraud\w*|compromised)(?![a-z])"),
+            "behindback",
+        ),
+    ),
+    # Someone else in the room spoken to ("honey, did you pay...", "hang on babe, I'm on
+    # the phone"): nothing said to the line
+    (
+        re.compile(
+            r"^(?:honey|babe|baby|sweetie|sweetheart|darling|hun),? (?=(?:did|can|could|have"
+            r"|where|what|are|do|would|will) you\b)"
+            r"|\b(?:hang on|hold on|wait|one sec(?:ond)?|just a sec(?:ond)?) (?:honey|babe|baby"
+            r"|sweetie|sweetheart|darling|hun|love)\b"
+            r"|^(?:no|not now),? (?:honey|babe|baby|sweetie|sweetheart|darling|hun)\b"
+            r"|\b(?:mommy|mummy|mom|mum|daddy|dad)(?:'s| is) (?:on the phone|talking)\b"
+        ),
+        " saidnothing ",
+    ),
     (
         re.compile(
             "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商(?!银行|行|局)|赞助"
@@ -2145,9 +2319,12 @@ _AROUND = (
     # a hedge on which part says nothing of it ("not sure which bit", "that sort of thing")
     (
         re.compile(
-            r"\b(?:i am )?not (?:sure|certain) (?:which|what)"
+            r"\b(?:i am )?not (?:really |quite |totally |entirely )?(?:sure|certain) (?:which|what)"
             r" (?:bit|part|one|area|option|of (?:them"
-            r"|those))(?: it is)?\b|\b(?:that|this) (?:sort|kind|type) of thing\b"
+            r"|those))(?: it is| i am)?\b|\b(?:that|this) (?:sort|kind|type) of thing\b"
+            # ...or on which at all, or shared ("not sure which exactly", "not sure either")
+            r"|\b(?:i am )?not (?:really |quite |totally |entirely )?(?:sure|certain)"
+            r" (?:which(?: exactly)?|either)\b"
             r"|\bor (?:something|whatever|anything)(?: like that)?\b"
         ),
         " ",
@@ -2160,6 +2337,15 @@ _AROUND = (
             r"|were) (?:from |with )?"
         ),
         " impersonate ",
+    ),
+    # ...and the refund such a caller offers is the bait, not a refund asked for ("called
+    # pretending to be you to send me a refund and wanted my code": the scam's)
+    (
+        re.compile(
+            r"\b(?:to |would |will |could |can |so (?:they|he|she) (?:can|could) )?(?:give|send"
+            r"|issue|process|pay|get) (?:me |you )?(?:a |my |the |some )?refunds?\b"
+        ),
+        _only_if(re.compile(r"\bimpersonate\b"), " "),
     ),
     # whom the caller does not know is unknown ("a transfer to a person I've never heard
     # of", "a shop I don't recognise"), as an unknown transaction is
