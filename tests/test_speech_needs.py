@@ -1610,6 +1610,7 @@ def test_someone_elses_account_shown_to_the_caller_is_re_prompted(flow, lang, sa
     [
         ("zh-CN", "老公 你把验证码念一下", None),
         ("zh-CN", "闺女 你帮我看看这个密码对不对", None),
+        ("zh-CN", "儿子 别玩了 过来帮我看看这个验证码", None),
         ("zh-CN", "我老婆的账户登不上去了", "login"),
     ],
 )
@@ -1648,6 +1649,13 @@ def test_asking_whether_we_can_do_it_makes_nothing_ours(flow, lang, said, node):
         ("zh-CN", "可以寄一份纸质账单给我吗", None),
         ("zh-CN", "能不能跟客服视频通话", None),
         ("zh-CN", "有没有在线客服", "channels"),
+        ("zh-CN", "你们客服一天要接多少电话", None),
+        ("zh-CN", "你们的服务器在国内还是国外", None),
+        ("zh-CN", "如果所有人同时提现 你们有那么多钱吗", None),
+        ("zh-CN", "你们能给网店提供支付服务吗", None),
+        ("zh-CN", "钱放在你们钱包里会不会贬值", None),
+        ("zh-CN", "跨境汇款哪个渠道最便宜", None),
+        ("zh-CN", "能不能把对账单打印出来寄给我", None),
     ],
 )
 def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompted(
@@ -1685,6 +1693,7 @@ def test_a_story_that_ended_well_leaves_the_question_asked(flow, lang, said, nod
         ("zh-CN", "服务台在几楼", None),
         ("zh-CN", "用钱包交过电费了 我们小区怎么老是停电", None),
         ("zh-CN", "我要投诉外卖送得太慢", None),
+        ("zh-CN", "网上买的衣服质量太差 我要投诉商家", None),
         ("zh-CN", "我用钱包付了房租 房东不给我修热水器怎么办", None),
         ("zh-CN", "我充值的时候看到个广告 那个理财产品靠谱吗", None),
         ("zh-CN", "转账给外国人需要交税吗", None),

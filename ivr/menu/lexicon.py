@@ -117,7 +117,7 @@ _ASIDES = (
         re.compile(
             "^(?:[哎喂诶嘿]|等一下|等等|稍等)?[啊呀哈]?[ ，,]*"
             "(?:老公|老婆|媳妇|宝贝|宝宝|亲爱的|爸爸?|老爸|妈妈?|老妈|闺女|儿子|女儿|老[王李张刘陈赵杨黄周吴]|小[王李张刘陈赵杨黄周吴])[啊呀]?"
-            "(?:[ ，,]+[^ ，,。]{0,6}?)?你(?![们好])"
+            "(?:(?:[ ，,]+[^ ，,。]{0,6}?)?你(?![们好])|[ ，,]+(?:别|快|过来|去把|把))"
             "|你别吵|别吵了|我在打(?:客服)?电话呢"
         ),
         " saidnothing ",
@@ -1522,7 +1522,7 @@ _HOTLINES = (
         re.compile(
             "上市|股票代码|市值|(?:哪个|哪家|什么)集团|集团旗下|老板是谁|创始人|董事长"
             "|总部(?:在|设在|位于)|(?:客服|员工|你们)[^，。, ]{0,6}(?:工资|薪水|待遇)"
-            "|牌照|在家办公"
+            "|牌照|在家办公|国企|私企|服务器在|(?:一天|每天)要?接多少|多少(?:个)?员工|员工有多少"
         ),
         " opinionasked ",
     ),
@@ -1532,13 +1532,17 @@ _HOTLINES = (
         re.compile(
             "接口|密钥|开放平台|沙箱|开发者|费率|千分之"
             "|商家收款码|接入[^，。, ]{0,6}支付|(?:网站|小程序|公众号)上?(?:接入|对接)"
+            "|给[^，。, ]{0,4}(?:网店|店铺|商户|商家|网站|小程序)提供"
         ),
         " sellerdesk ",
     ),
     # nor a question asked out of curiosity or of a case made up ("我就好奇问问…", "假设我
     # 是个机器人…", "系统会不会崩掉"), unless a problem of the caller's is said with it
     (
-        re.compile("好奇(?!怪)|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"),
+        re.compile(
+            "好奇(?!怪)|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"
+            "|(?:如果|要是|万一)(?:所有人|大家都|全部用户)"
+        ),
         _unless(_ZH_TROUBLE, "opinionasked"),
     ),
     # nor advice on money: whether a thing is worth it, where money is best kept, which
@@ -1546,19 +1550,21 @@ _HOTLINES = (
     (
         re.compile(
             "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)"
-            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|理财产品"
+            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|理财产品|贬值|通胀|通货膨胀"
         ),
         _unless(re.compile(f"{_ZH_TROUBLE.pattern}|有人|让我"), "opinionasked"),
     ),
     (
-        re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)"),
+        re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)|最便宜|最划算|最省钱"),
         _unless(re.compile("钱包|你们|绑|充值|提现|能用|支持"), "opinionasked"),
     ),
     # nor a way of being served that the line has not: a fax, a video call, a visit, paper
     # sent by post, a counter to go to ("发个传真", "视频通话", "上门", "纸质的对账单邮寄",
     # "自助服务网点")
     (
-        re.compile("传真|视频通话|视频客服|视频聊天|上门|纸质|邮寄|网点|现场办理|去现场"),
+        re.compile(
+            "传真|视频通话|视频客服|视频聊天|上门|纸质|邮寄|寄给我|寄到我?家|网点|现场办理|去现场"
+        ),
         " nochannel ",
     ),
 )
@@ -3064,7 +3070,7 @@ _COMPLAINS = re.compile(r"投诉|举报|吐槽|\b(?:complain\w*|report(?:s|ed|in
 _OTHERS = re.compile(
     "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
     "|司机|出租车|网约车|医院|医生|学校|老师|单位|公司的|城管|酒店|航空公司|银行|电信|移动公司|联通"
-    "|外卖|卖家|店家"
+    "|外卖|卖家|店家|商家|网店"
     r"|\b(?:neighbou?rs?|landlord|landlady|tenants?|roommates?|flatmates?|noise|noisy|loud|bark\w*"
     r"|dogs?|restaurants?|hotels?|airlines?|flights?|drivers?|taxis?|uber|couriers?|postman|mailman"
     r"|schools?|teachers?|hospitals?|doctors?|council|police|boss|coworkers?|colleagues?|banks?"
