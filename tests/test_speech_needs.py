@@ -1665,7 +1665,8 @@ def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompt
 
 
 # A story of ours that ended well, or anything before a question asked by the way, then
-# another question: the question is asked; a problem told first keeps its node.
+# another question: the question is asked; a problem told first, or a question that goes
+# on with the story, keeps its node.
 @pytest.mark.parametrize(
     ("lang", "said", "node"),
     [
@@ -1676,6 +1677,7 @@ def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompt
         ("zh-CN", "我刚注册了账号 顺便问一下明天限行尾号是几", None),
         ("zh-CN", "我用钱包交完话费 顺便想问问手机怎么设置来电铃声", None),
         ("zh-CN", "我提现一直没到账 顺便问一下要多久", "funds_not_arrived"),
+        ("zh-CN", "转账成功了 想问一下对方多久能收到", "bills"),
         ("zh-CN", "验证码收到了 我想知道为啥还是登录不了", "login"),
     ],
 )

@@ -86,9 +86,16 @@ def _others_own(hit: re.Match[str]) -> str:
     return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " behindback "
 
 
+# (what is asked after the story that goes on with it: "转账成功了 想问一下对方多久能收到")
+_ZH_STORY_GOES_ON = re.compile("收到|到账|多久|余额|扣|退|没到|还没|不了|不上|失败")
+
+
 def _untroubled(hit: re.Match[str]) -> str:
-    """A replacement: nothing, unless what it takes says a problem (then kept)."""
-    return hit.group() if _ZH_TROUBLE.search(hit.group()) else " "
+    """A replacement: nothing, unless what it takes says a problem, or what follows goes on
+    with it (then kept)."""
+    if _ZH_TROUBLE.search(hit.group()) or _ZH_STORY_GOES_ON.search(hit.string, hit.end()):
+        return hit.group()
+    return " "
 
 
 _ASIDES = (
