@@ -1584,3 +1584,145 @@ def test_the_menus_words_of_something_else_are_re_prompted_in_round_27(flow, sai
 )
 def test_what_no_node_serves_is_re_prompted_in_round_27(flow, said):
     _reached_or_re_prompted(flow, "en-US", said, None)
+
+
+# Round 27 (zh-CN): requests that use the menu's words for something no answer serves.
+# Someone else's account shown or told to the caller is not the caller's; a problem of a
+# friend's account, or money sent to one, keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "你把我老婆的消费记录发给我看", None),
+        ("zh-CN", "我老公最近跟谁转钱了帮我看看", None),
+        ("zh-CN", "我闺蜜的支付密码是多少 你能查到吗", None),
+        ("zh-CN", "我想知道我前夫有没有在你们这开户", None),
+        ("zh-CN", "我同事的账户被盗了 他让我帮忙问问", "stolen"),
+        ("zh-CN", "怎么给同学的账户转账", "bills"),
+    ],
+)
+def test_someone_elses_account_shown_to_the_caller_is_re_prompted(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# ...nor is what is said to someone in the room; a relative's problem told to us keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "老公 你把验证码念一下", None),
+        ("zh-CN", "闺女 你帮我看看这个密码对不对", None),
+        ("zh-CN", "儿子 别玩了 过来帮我看看这个验证码", None),
+        ("zh-CN", "我老婆的账户登不上去了", "login"),
+    ],
+)
+def test_what_is_said_to_someone_in_the_room_is_re_prompted(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# "你们能处理吗" asks whether we serve it, and makes nothing ours.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我家路由器的密码忘了 你们能处理吗", None),
+        ("zh-CN", "我的账户被冻结了 你们能处理吗", "locked"),
+    ],
+)
+def test_asking_whether_we_can_do_it_makes_nothing_ours(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# The company itself, a merchant's integration, a question out of curiosity, advice on
+# money and a channel the line has not are served by no node; a problem said beside
+# curiosity, a shop's failed payment and the online chat keep their nodes.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "你们这个支付平台是哪个集团的", None),
+        ("zh-CN", "我们网站想对接你们的支付接口 找谁谈", None),
+        ("zh-CN", "我想在我的网站上接入扫码支付 需要什么资质", None),
+        ("zh-CN", "你们的支付牌照是哪年拿到的", None),
+        ("zh-CN", "给商家付钱一直失败", "payments_failed"),
+        ("zh-CN", "我只是好奇你们的验证码怎么生成的", None),
+        ("zh-CN", "我就是好奇 你们的密码是怎么加密存储的", None),
+        ("zh-CN", "好奇怪 提现怎么还没到账", "funds_not_arrived"),
+        ("zh-CN", "用钱包分期买手机划不划算", None),
+        ("zh-CN", "哪家银行转账手续费便宜", None),
+        ("zh-CN", "可以寄一份纸质账单给我吗", None),
+        ("zh-CN", "能不能跟客服视频通话", None),
+        ("zh-CN", "有没有在线客服", "channels"),
+        ("zh-CN", "你们客服一天要接多少电话", None),
+        ("zh-CN", "你们的服务器在国内还是国外", None),
+        ("zh-CN", "如果所有人同时提现 你们有那么多钱吗", None),
+        ("zh-CN", "你们能给网店提供支付服务吗", None),
+        ("zh-CN", "钱放在你们钱包里会不会贬值", None),
+        ("zh-CN", "跨境汇款哪个渠道最便宜", None),
+        ("zh-CN", "能不能把对账单打印出来寄给我", None),
+    ],
+)
+def test_the_company_merchants_curiosity_advice_and_other_channels_are_re_prompted(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# A story of ours that ended well, or anything before a question asked by the way, then
+# another question: the question is asked; a problem told first, or a question that goes
+# on with the story, keeps its node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "提现成功了 我想问一下今天汇率多少", None),
+        ("zh-CN", "转账到账了 我想问一下附近有没有银行", None),
+        ("zh-CN", "登录好了 我想知道怎么把手机投屏到电视", None),
+        ("zh-CN", "我付款成功了 就是想问问那家店的发票怎么开", None),
+        ("zh-CN", "我刚注册了账号 顺便问一下明天限行尾号是几", None),
+        ("zh-CN", "我用钱包交完话费 顺便想问问手机怎么设置来电铃声", None),
+        ("zh-CN", "我提现一直没到账 顺便问一下要多久", "funds_not_arrived"),
+        ("zh-CN", "转账成功了 想问一下对方多久能收到", "bills"),
+        ("zh-CN", "验证码收到了 我想知道为啥还是登录不了", "login"),
+    ],
+)
+def test_a_story_that_ended_well_leaves_the_question_asked(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Things no answer knows, asked whatever else is said (a phone's face unlock, a floor, an
+# area's power cut, a takeaway's complaint); a photo uploaded to verify, a phone card
+# reissued, a complaint about us keep their nodes.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "手机怎么开人脸解锁", None),
+        ("zh-CN", "服务台在几楼", None),
+        ("zh-CN", "用钱包交过电费了 我们小区怎么老是停电", None),
+        ("zh-CN", "我要投诉外卖送得太慢", None),
+        ("zh-CN", "网上买的衣服质量太差 我要投诉商家", None),
+        ("zh-CN", "我用钱包付了房租 房东不给我修热水器怎么办", None),
+        ("zh-CN", "我充值的时候看到个广告 那个理财产品靠谱吗", None),
+        ("zh-CN", "转账给外国人需要交税吗", None),
+        ("zh-CN", "我身份证被人冒用注册了公司怎么办", None),
+        ("zh-CN", "密码学是学什么的", None),
+        ("zh-CN", "身份证照片传不上去实名认证不了", "register"),
+        ("zh-CN", "补办手机卡以后收不到验证码", "login"),
+        ("zh-CN", "我要投诉你们客服态度差", "feedback"),
+    ],
+)
+def test_things_no_answer_knows_are_re_prompted_in_round_27(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Who sent the caller to ring, and the cash paid with instead, are the story of a failed
+# payment, as is a payment that keeps failing (支付一直失败); cash lost is no payment of ours.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "服务员让我打电话问问 扫码付钱没成功", "payments_failed"),
+        ("zh-CN", "超市结账提示交易失败 最后用的现金 为啥付不了", "payments_failed"),
+        ("zh-CN", "支付一直失败", "payments_failed"),
+        ("zh-CN", "在药店买药 只付一直失败", "payments_failed"),
+        ("zh-CN", "我的现金丢了", None),
+    ],
+)
+def test_who_sent_the_caller_and_the_cash_paid_instead_leave_the_failed_payment(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)

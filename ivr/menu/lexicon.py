@@ -60,7 +60,75 @@ _COUNT_ZH = "[一二两三四五六七八九十几好多]+|\\d+"
 _TIMES_EN = (
     r"(?:once|twice|(?:two|three|four|five|six|ten|several|many|so many|a few|multiple|\d+) times)"
 )
+# Someone else's account shown or told to the caller ("把我儿子的账单发给我看看", "告诉我
+# 他的手机号", "我同事的账户", "她最近都给谁转账了"): not the caller's own, and no answer of
+# ours gives it out; unless a problem of the account is said (被盗, 登不上: then it is the
+# caller's case told for someone, as "我朋友的账户被盗了" is).
+_OTHERS_ZH = "前女友|前男友|前妻|前夫|女朋友|男朋友|女友|男友|闺蜜|哥们|同事|同学|邻居|室友"
+_ZH_TROUBLE = re.compile(
+    "被盗|盗刷|盗用|被骗|诈骗|骗子|冒充|锁|登不|登录不|忘|收不到|没收到|没到|不到账|失败|不了|不上"
+    "|扣了|扣款|不是我|不认识|异常"
+)
+
+
+_ZH_SENT = re.compile("[转汇付打]")
+
+
+def _others_thing(hit: re.Match[str]) -> str:
+    """A replacement: "behindback", unless the rest of the request says a problem."""
+    rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+    return hit.group() if _ZH_TROUBLE.search(rest) else " behindback "
+
+
+def _others_own(hit: re.Match[str]) -> str:
+    """...nor money sent to it ("给同事的账户转账" asks how to send money)."""
+    rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+    return hit.group() if _ZH_TROUBLE.search(rest) or _ZH_SENT.search(rest) else " behindback "
+
+
+# (what is asked after the story that goes on with it: "转账成功了 想问一下对方多久能收到")
+_ZH_STORY_GOES_ON = re.compile("收到|到账|多久|余额|扣|退|没到|还没|不了|不上|失败")
+
+
+def _untroubled(hit: re.Match[str]) -> str:
+    """A replacement: nothing, unless what it takes says a problem, or what follows goes on
+    with it (then kept)."""
+    if _ZH_TROUBLE.search(hit.group()) or _ZH_STORY_GOES_ON.search(hit.string, hit.end()):
+        return hit.group()
+    return " "
+
+
 _ASIDES = (
+    (
+        re.compile(
+            rf"(?:把|将)(?:我)?(?:{_RELATIVES_ZH}|{_OTHERS_ZH}|他|她)的?[^，。, ]{{0,6}}?"
+            "(?:发给我|给我看|拿给我|告诉我|念给我)"
+            "|(?:告诉我|发给我|给我看看?)(?:他|她|对方|别人)的?"
+            rf"|(?:他|她|{_OTHERS_ZH})[^，。, ]{{0,3}}(?:有没有|是不是|是否)[^，。, ]{{0,6}}"
+            "(?:开户|注册|开通)"
+            rf"|(?:他|她|{_OTHERS_ZH}|{_RELATIVES_ZH})[^，。, ]{{0,6}}(?:给谁|跟谁|和谁)"
+            "(?:转账|转钱|付款|付钱|打钱|汇款)"
+        ),
+        _others_thing,
+    ),
+    (
+        re.compile(
+            f"(?:{_OTHERS_ZH})的?(?:账号|账户|帐号|帐户|(?:支付|登录)?密码|手机号|转账记录|交易记录|账单)"
+        ),
+        _others_own,
+    ),
+    # Said to someone in the room, not to the line: a relative or a friend named first and
+    # then spoken to ("老公 这个月电费你交了没", "爸你上次说转给谁了", "等一下啊老王 你那个
+    # …"), or told to hush while the caller is on the phone ("你别吵 我在打电话呢").
+    (
+        re.compile(
+            "^(?:[哎喂诶嘿]|等一下|等等|稍等)?[啊呀哈]?[ ，,]*"
+            "(?:老公|老婆|媳妇|宝贝|宝宝|亲爱的|爸爸?|老爸|妈妈?|老妈|闺女|儿子|女儿|老[王李张刘陈赵杨黄周吴]|小[王李张刘陈赵杨黄周吴])[啊呀]?"
+            "(?:(?:[ ，,]+[^ ，,。]{0,6}?)?你(?![们好])|[ ，,]+(?:别|快|过来|去把|把))"
+            "|你别吵|别吵了|我在打(?:客服)?电话呢"
+        ),
+        " saidnothing ",
+    ),
     (
         re.compile(
             rf"(?:我|俺)?(?:都|已经|都已经)?(?:打了|打过)(?:{_COUNT_ZH})(?:次|遍|回|趟)(?:电话)?了?"
@@ -69,6 +137,38 @@ _ASIDES = (
     ),
     (re.compile(rf"(?:帮|替)(?:我|俺)?家?(?:{_RELATIVES_ZH})(?:问问|问一下|问个事|咨询一下)"), " "),
     (re.compile(rf"(?:我|俺)(?:家)?(?:的)?(?:{_RELATIVES_ZH})(?:的)?"), " "),
+    # whether we can do it ("这个你们能弄吗", "你们这能办不") says nothing of what it is,
+    # nor makes it ours; nor does the wallet said to have nothing to do with it
+    (
+        re.compile(
+            "(?:这个|这种事?|这事)?(?:你们|您们)(?:这里|这边|这儿|这)?(?:能不能|能|可以|管不管|管)"
+            "(?:弄|办|处理|管|帮忙|解决)(?:吗|不|么|嘛)?"
+            "|(?:跟|和|与)(?:钱包|你们)(?:这边)?(?:没有?|无)关系?[哈啊呀的]*"
+            "|不是(?:在)?你们(?:这里|这边|这儿|家|平台)的?"
+        ),
+        " ",
+    ),
+    # ...nor who sent the caller to ring ("服务员让我打电话问问", "店员叫我问一下你们")
+    (
+        re.compile(
+            "(?:服务员|收银员|店员|保安|商家|店家|老板|工作人员)(?:让|叫|要)我"
+            "(?:(?:给你们|跟你们)?打(?:个|这个)?电话(?:问问|问一下|过来)?|问问|问一下|找你们|联系你们)"
+        ),
+        " ",
+    ),
+    # A story of ours that ended well, then the question ("提现到账了 我想问一下汇率", "付款是
+    # 成功了 我想查一下我的快递"): the question is what is asked, the story goes.
+    (
+        re.compile(
+            "^.*(?:成功了|也好了|后来好了|(?:登录|注册|绑定|解锁|设置|弄|改|搞)好了|到账了|也到了|收到了)"
+            "[ ，,。]*"
+            "(?=(?:我|就|是|只|想|顺便|另外|再|也|还)*(?:问|查|知道))"
+        ),
+        _untroubled,
+    ),
+    # ...and whatever comes before a question asked by the way ("…顺便问一下…"): the
+    # question is what is asked (a problem told first stays: "提现没到账 顺便问下要多久")
+    (re.compile("^.*(?=顺便(?:问|想问|查|请教|咨询))"), _untroubled),
     (
         re.compile(
             r"\b(?:i'?ve|i have|i) (?:already )?(?:called|rung|phoned|tried calling|been calling)"
@@ -526,6 +626,12 @@ _CONTRACTIONS = (
 # your manager a business loan") sells to us: it asks for no node, however it names the
 # manager it wants to sell to.
 #
+# In Mandarin too: the company itself asked about (its owners, its shares), a question out
+# of curiosity or a case made up, advice on money (`opinionasked`); a business wanting to
+# take payments through us (`sellerdesk`); a channel the line has not (a fax, a visit:
+# `nochannel`); someone else's account asked into (`behindback`); words said to someone
+# in the room (`saidnothing`): no node serves them.
+#
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
 CONCEPTS = frozenset(
@@ -722,9 +828,17 @@ _SUPPLIER_NAMED = re.compile(
 )
 
 
+# ...and a cut of a whole area, or one that keeps coming back ("我们小区老是停水"), is the
+# supplier's whatever was paid, unless the payment is said to have failed
+_CUT_AREA = re.compile("小区|整栋|整个楼|楼里|这一?片|片区|老是|总是|经常|三天两头")
+_CUT_PAID_FAILED = re.compile("失败|没成功|不成功|没到|不到|不上|不了|没交上|扣了")
+
+
 def _cut_off(hit: re.Match[str]) -> str:
     """A replacement: " supply " for a supply cut that is the supplier's (`_SUPPLY_PAID`)."""
     rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+    if _CUT_AREA.search(rest) and not _CUT_PAID_FAILED.search(rest):
+        return " supply "
     if _WALLET_NAMED.search(rest) or (
         _SUPPLY_PAID.search(rest) and not _SUPPLIER_NAMED.search(rest)
     ):
@@ -905,7 +1019,7 @@ _OTHER_SENSES = (
             "|减肥|体重|首付|开发商|票根|(?<!买)电影(?!票)|行李箱|车库|保险箱|自行车|爬坡|坡"
             "|无线网|宽带(?!费)|营业厅|物业(?!费)|停车费|邻居|请假|课程|可程"
             "|做饭|市长热线|路灯|作文|作业|寄(?:一个|个)?快递|快递(?:却|丢|被)"
-            "|(?<!提)现金|多少生活费|生活费(?:给|要|该)?多少|个税|所得税|养老金|炒股|股票|基金"
+            "|(?<!提)(?<!用的)(?<!用)(?<!付)现金|多少生活费|生活费(?:给|要|该)?多少|个税|所得税|养老金|炒股|股票|基金"
         ),
         _theirs("otheraccount"),
     ),
@@ -1011,6 +1125,33 @@ _OTHER_SENSES = (
     (
         re.compile("(?:一|那|这)顿饭|饭钱|饭费|餐费|聚餐|饭局|(?:吃饭|饭|餐)的?(?:账单|bill)|aa制"),
         _unless(re.compile(f"{_PAID.pattern}|[交缴充转]"), "otheraccount"),
+    ),
+    # ...and things asked after a story of ours that no answer of ours knows, whatever
+    # else is said: where a place is (服务台在几楼, 停车场在哪), a timetable (最晚一班), a word
+    # translated, photos moved to a computer, a phone's own unlock, a fee or a price gone
+    # up (学费涨了), a shop nearby, something left in a taxi, a password manager app, a
+    # watch, another platform's or shop's own hotline, an identity card reissued, a bank
+    # card's stripe or its reissue, a credit card's due date, the bank a card is from.
+    (
+        re.compile(
+            "几楼|哪一?层楼|服务台|停车场|最晚一班|最早一班|末班|首班|时刻表|班次"
+            "|翻译|(?:用)?(?:英语|英文)怎么说"
+            "|(?:照片|相片)(?:传|导|拷)(?:到|进)(?:电脑|硬盘|手机|云盘)"
+            "|把[^，。, ]{0,8}(?:照片|相片)(?:传|导|拷|发)到(?:电脑|硬盘|手机|云盘)"
+            "|(?:指纹|面容|人脸|面部|手势|图案)解锁|解锁图案"
+            "|(?:学费|房租|房价|油价|票价|菜价|物价)[^，。, ]{0,4}(?:涨|降|贵)"
+            "|附近(?:还)?有(?:什么|哪些|哪家|没有)|好喝的|好吃的"
+            "|(?:落|丢|忘)在[^，。, ]{0,6}(?:车|店|饭店|餐厅)上?了?|失物"
+            "|(?:雨伞|伞|钥匙|外套|行李)(?:落|丢|忘)"
+            "|(?:记|存|管理)密码的(?:软件|应用)|密码管理(?:器|软件)"
+            "|智能手表|手表上|投屏|密码学|(?:房东|物业)(?:不给|不帮|不来|不管)[^，。, ]{0,4}修"
+            "|(?:那个|那家|对方|他们|购物|电商)(?:平台|商家|店|网站)的?(?:客服)?(?:电话|热线|号码)"
+            "|补办身份证|身份证[^，。, ]{0,4}补办|补办[^，。, ]{0,4}身份证"
+            "|磁条|(?:银行卡|储蓄卡|信用卡|借记卡)[^，。, ]{0,4}补办"
+            "|补办[^，。, ]{0,4}(?:银行卡|储蓄卡|信用卡|借记卡)"
+            "|信用卡的?(?:还款日|账单日|年费|积分)|开户行是|查[^，。, ]{0,8}开户行"
+        ),
+        " otheraccount ",
     ),
 ) + (
     # Round 24: another thing's own, however the menu's words are said of it: a phone's, a
@@ -1382,6 +1523,57 @@ _HOTLINES = (
         ),
         " postaladdress ",
     ),
+    # nor the company itself asked about: who owns it, its shares, its headquarters, its
+    # staff's pay ("你们上市了吗", "背后是哪个集团", "客服一个月工资多少")
+    (
+        re.compile(
+            "上市|股票代码|市值|(?:哪个|哪家|什么)集团|集团旗下|老板是谁|创始人|董事长"
+            "|总部(?:在|设在|位于)|(?:客服|员工|你们)[^，。, ]{0,6}(?:工资|薪水|待遇)"
+            "|牌照|在家办公|国企|私企|服务器在|(?:一天|每天)要?接多少|多少(?:个)?员工|员工有多少"
+        ),
+        " opinionasked ",
+    ),
+    # nor a business or a developer wanting to take payments through us: an interface, its
+    # keys, a sandbox, a merchant's rate ("支付接口报错", "API密钥", "商户费率千分之几")
+    (
+        re.compile(
+            "接口|密钥|开放平台|沙箱|开发者|费率|千分之"
+            "|商家收款码|接入[^，。, ]{0,6}支付|(?:网站|小程序|公众号)上?(?:接入|对接)"
+            "|给[^，。, ]{0,4}(?:网店|店铺|商户|商家|网站|小程序)提供"
+        ),
+        " sellerdesk ",
+    ),
+    # nor a question asked out of curiosity or of a case made up ("我就好奇问问…", "假设我
+    # 是个机器人…", "系统会不会崩掉"), unless a problem of the caller's is said with it
+    (
+        re.compile(
+            "好奇(?!怪)|假设|假如|打个比方|(?:系统|服务器)会不会(?:崩|瘫|挂|宕)"
+            "|(?:如果|要是|万一)(?:所有人|大家都|全部用户)"
+        ),
+        _unless(_ZH_TROUBLE, "opinionasked"),
+    ),
+    # nor advice on money: whether a thing is worth it, where money is best kept, which
+    # bank is cheapest ("分期划不划算", "放钱包还是放银行好", "哪家银行手续费最低")
+    (
+        re.compile(
+            "划不划算|划算不划算|值不值得?|(?:内行|专业)人?(?:怎么看|觉得)"
+            "|还是放银行|放(?:在)?银行(?:里)?(?:好|安全)|理财产品|贬值|通胀|通货膨胀"
+        ),
+        _unless(re.compile(f"{_ZH_TROUBLE.pattern}|有人|让我"), "opinionasked"),
+    ),
+    (
+        re.compile("(?:哪家|哪个|什么)银行(?!卡能|卡可以)|最便宜|最划算|最省钱"),
+        _unless(re.compile("钱包|你们|绑|充值|提现|能用|支持"), "opinionasked"),
+    ),
+    # nor a way of being served that the line has not: a fax, a video call, a visit, paper
+    # sent by post, a counter to go to ("发个传真", "视频通话", "上门", "纸质的对账单邮寄",
+    # "自助服务网点")
+    (
+        re.compile(
+            "传真|视频通话|视频客服|视频聊天|上门|纸质|邮寄|寄给我|寄到我?家|网点|现场办理|去现场"
+        ),
+        " nochannel ",
+    ),
 )
 
 
@@ -1610,8 +1802,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
     # fund, benefits): its office answers for it, wherever it was to arrive.
     (
         re.compile(
-            "个税|个人所得税|退税|税务局|报税|纳税|社保|公积金|养老金|退休金|医保|低保|失业金|失业保险"
-            "|车辆登记|车辆注册|上牌|车牌|驾照|驾驶证|户口|结婚登记|营业执照|注册公司|公司注册|商标注册"
+            "个税|个人所得税|退税|税务局|报税|纳税|交税|缴税|社保|公积金|养老金|退休金|医保|低保|失业金"
+            "|失业保险|车辆登记|车辆注册|上牌|车牌|驾照|驾驶证|户口|结婚登记|营业执照"
+            "|注册了?(?:一家|一个|个)?公司|公司注册|商标注册"
         ),
         " government ",
     ),
@@ -2028,6 +2221,9 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
+    # is the failed payment the phrases name (支付失败)
+    (re.compile("(?<=付)一直(?=失败)"), ""),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
@@ -2881,6 +3077,7 @@ _COMPLAINS = re.compile(r"投诉|举报|吐槽|\b(?:complain\w*|report(?:s|ed|in
 _OTHERS = re.compile(
     "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
     "|司机|出租车|网约车|医院|医生|学校|老师|单位|公司的|城管|酒店|航空公司|银行|电信|移动公司|联通"
+    "|外卖|卖家|店家|商家|网店"
     r"|\b(?:neighbou?rs?|landlord|landlady|tenants?|roommates?|flatmates?|noise|noisy|loud|bark\w*"
     r"|dogs?|restaurants?|hotels?|airlines?|flights?|drivers?|taxis?|uber|couriers?|postman|mailman"
     r"|schools?|teachers?|hospitals?|doctors?|council|police|boss|coworkers?|colleagues?|banks?"
