@@ -1024,7 +1024,7 @@ _OTHER_SENSES = (
             # the menu's sound-alikes in their own sense: a quality shown (充分体现, 体现价值),
             # a landing on the moon (登陆月球), a habit overcome (克服拖延), a puppet show
             # (提线木偶), a chartered accountant (注册会计师), a company's assets frozen, a
-            # courier or delivery rider, a shop opened on a marketplace (淘宝开店)
+            # shop opened on a marketplace (淘宝开店)
             "|充分体现|体现(?:了|出|着)?[^，。, ]{0,6}?(?:价值|精神|责任心|责任感|凝聚力|能力|水平|特点"
             "|特色|意义|作用|理念|文化|态度|品质|素质|实力|智慧|优势|魅力|决心|爱心|风采|风貌|担当|关怀)"
             "|登陆(?:月球|火星|诺曼底|海滩|小岛)|登月|诺曼底|月球|火星|嫦娥|阿波罗"
@@ -1033,8 +1033,7 @@ _OTHER_SENSES = (
             "|提线木偶|木偶"
             "|注册会计师|注册建筑师|注册(?:商标|资本|资金|地址|地)|注册表|注会"
             "|资产(?:被|都|全)?(?:冻结|查封)|(?:冻结|查封)(?:了)?[^，。, ]{0,4}资产|查封"
-            "|骑手|外卖员|外卖小哥|快递员|快递小哥|配送员|送餐员"
-            "|开店|开网店|开个店|(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|小红书)(?:上|里)?的?(?:店铺|卖家|商家|入驻)"
+            "|开网店|(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|小红书)(?:上|里)?(?:开店|开个店|的?(?:店铺|卖家|商家|入驻))"
         ),
         _theirs("otheraccount"),
     ),
@@ -1063,9 +1062,10 @@ _OTHER_SENSES = (
         re.compile(_LATIN.format(r"pipes|shower|water pressure|hot water|heating")),
         _theirs("otheraccount", _OUR_TROUBLE),
     ),
-    # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the taxi driver")
+    # ...and a place or person one pays or who delivers, unless paid (给饭店结账结不了, "pay the
+    # taxi driver", 骑手联系不上)
     (
-        re.compile("老板|餐馆|餐厅|饭店|服务员|司机"),
+        re.compile("老板|餐馆|餐厅|饭店|服务员|司机|骑手|外卖员|外卖小哥|快递员|快递小哥|配送员|送餐员"),
         _unless(_PAID, "otheraccount"),
     ),
     (
@@ -1441,7 +1441,7 @@ _HOTLINES = (
     # below; here before a hotline, whose own rule spares it where 你们 is said)
     (
         re.compile(
-            "(?:不是|并不是|不是在)你们(?:的|家的|这里的|这个)(?!问题|错|责任|原因)"
+            "(?<!是)(?:不是|并不是|不是在)你们(?:的|家的|这里的|这个)(?!问题|错|责任|原因)"
             "|(?:跟|和|与)你们(?:没|无)(?:有)?关|(?:另外|别的|其他)(?:一个|的)?(?:软件|应用|平台)"
         ),
         " otheraccount ",
