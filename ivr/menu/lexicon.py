@@ -206,8 +206,30 @@ _ASIDES = (
 # Mandarin the phrases are in ("点解我畀钱唔成功" is "为什么我付钱不成功", 储值 is 充值, 个资
 # is 个人信息); first, so that every later rule sees the Mandarin word. 唔该 (please, thanks)
 # says nothing; 我个人 is "personally", not "我的人".
+# Cantonese and northern words read as the Mandarin ones, in one pass: 你哋 (你们), 系唔系
+# (是不是), 点样 (怎么), 攞 (取: 攞钱, money taken out), 嚟 (来), a card's 度 (里), an
+# account opened (开户口: not a household's 户口), north-eastern 嘎哈 (why)
+_REGIONAL_WORDS = {
+    "你哋": "你们",
+    "我哋": "我们",
+    "佢哋": "他们",
+    "系唔系": "是不是",
+    "係唔係": "是不是",
+    "点样": "怎么",
+    "點樣": "怎么",
+    "攞": "取",
+    "嚟": "来",
+    "卡度": "卡里",
+    "开户口": "开账户",
+    "开个户口": "开个账户",
+    "嘎哈": "为什么",
+}
 _REGIONAL = (
     (re.compile("唔该|唔該"), " "),
+    (
+        re.compile("|".join(sorted(_REGIONAL_WORDS, key=len, reverse=True))),
+        lambda hit: _REGIONAL_WORDS[hit.group()],
+    ),
     (re.compile("点解|點解"), "为什么"),
     (re.compile("乜嘢"), "什么"),
     # south-western 咋个, 啷个 ask how or why, as 怎么
@@ -217,7 +239,7 @@ _REGIONAL = (
     (re.compile("冇"), "没有"),
     (re.compile("咗"), "了"),
     (re.compile("嘅"), "的"),
-    (re.compile("[畀俾]钱"), "付钱"),
+    (re.compile("[畀俾](?=钱|[唔不][到了出得])"), "付"),
     (re.compile("[畀俾]"), "给"),
     (re.compile("喺([^度]{1,8}?)度"), r"在\1里"),
     (re.compile("喺"), "在"),
@@ -2795,7 +2817,8 @@ _ZH_VAGUE = (
     # not one the caller asks to freeze ("帮我把账户冻结起来"); 风控 is its risk control
     (
         re.compile(
-            "(?:它|你们|您们|系统|平台|app|软件|钱包)(?:就|直接|居然|竟然|突然|自动|莫名其妙)?(?:地)?"
+            "(?:它|你们|您们|系统|平台|app|软件|钱包)(?:为什么|为啥|凭什么|干嘛|干啥)?"
+            "(?:就|直接|居然|竟然|突然|自动|莫名其妙)?(?:地)?"
             "把(?:我|俺)?(?:的)?(?:账号|帐号|账户|帐户|钱包|号)?(?:给)?(?:锁|冻结|冻|封|限制)(?:住|上|起来)?"
         ),
         "账户被锁定",
