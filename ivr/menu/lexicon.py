@@ -2342,11 +2342,13 @@ _AROUND = (
         " saidnothing ",
     ),
     # What is seen, described by someone who does not know its name: the digits in the text
-    # message are the code (短信里那几个数字), a lock on the screen is the account locked
-    # (屏幕上出了个小锁头), a circle that keeps turning is the spinning wait (圈圈一直转)
+    # message or sent to the phone are the code (短信里那几个数字, 发到手机上的数字), a lock
+    # on the screen is the account locked (屏幕上出了个小锁头), a circle that keeps turning
+    # is the spinning wait (圈圈一直转)
     (
         re.compile(
-            "(?:短信|信息|消息)(?:里面|里|上面|上|中)的?(?:那个|那串|那几个|几个|那些|一串)?(?:数字|数|号码)"
+            "(?:(?:短信|信息|消息)(?:里面|里|上面|上|中)|发(?:到|给|来)?(?:我)?的?手机(?:上面|上|里)?)"
+            "的?(?:那个|那串|那几个|几个|那些|一串)?(?:数字|数|号码)"
         ),
         " 验证码 ",
     ),
@@ -2707,8 +2709,9 @@ _ZH_SAME = _folded(
         "没到": "到不了 没有到",
         # not got is not received (验证码没拿到, 短信没接到)
         "没收到": "没拿到 没接到 没得到 没有收到",
-        # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去)
-        "登不上": "上不去 上不了",
+        # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去),
+        # or will not let the caller in (不让我进)
+        "登不上": "上不去 上不了 不让我进 不让我登 不让进 不让登",
     }
 )
 # A Mandarin how-to ("怎么充值", "如何转账") is not a statement of its words ("充值没到账"),
