@@ -1752,6 +1752,8 @@ def test_who_sent_the_caller_and_the_cash_paid_instead_leave_the_failed_payment(
         ("zh-CN", "水费是在其他平台交的 不是你们的 燃气公司号码多少", None),
         ("zh-CN", "我体现了五百还没到账", "funds_not_arrived"),
         ("zh-CN", "骑手冒充客服骗我用钱包转账", "safety"),
+        ("zh-CN", "别的平台都能提现 你们这提不出来", "funds_not_arrived"),
+        ("zh-CN", "钱包付不了 不是你们的系统吗", "payments_failed"),
     ],
 )
 def test_everyday_senses_and_other_services_are_re_prompted_in_round_28(flow, lang, said, node):

@@ -1462,14 +1462,14 @@ _HOTLINES = (
         "game",
     ),
     # the wallet said not to be the matter ("那个不是你们的吧", "跟你们没关系", "另外一个软
-    # 件上交的"): what is asked is another's, however near its words are ours (as in English
-    # below; here before a hotline, whose own rule spares it where 你们 is said)
+    # 件"): what is asked is another's, unless what the wallet serves is said with it (as
+    # in English below; here before a hotline, whose own rule spares it where 你们 is said)
     (
         re.compile(
             "(?<!是)(?:不是|并不是|不是在)你们(?:的|家的|这里的|这个)(?!问题|错|责任|原因)"
             "|(?:跟|和|与)你们(?:没|无)(?:有)?关|(?:另外|别的|其他)(?:一个|的)?(?:软件|应用|平台)"
         ),
-        " otheraccount ",
+        _unless(_SERVED, "otheraccount"),
     ),
     (
         re.compile(
