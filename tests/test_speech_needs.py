@@ -1737,6 +1737,9 @@ def test_who_sent_the_caller_and_the_cash_paid_instead_leave_the_failed_payment(
     ("lang", "said", "node"),
     [
         ("zh-CN", "这次活动体现了大家的团结精神", None),
+        ("zh-CN", "这首诗体现了诗人的思乡之情", None),
+        ("zh-CN", "拼多多退款一直不到账", None),
+        ("zh-CN", "体现了好几天的钱没到", "funds_not_arrived"),
         ("zh-CN", "阿波罗飞船登陆月球是真的吗", None),
         ("zh-CN", "我该怎么克服焦虑", None),
         ("zh-CN", "提线木偶是怎么操作的", None),
