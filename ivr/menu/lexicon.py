@@ -900,8 +900,8 @@ _ELSEWHERE_OWN = (
     (
         re.compile(
             _LATIN.format(
-                r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll|starbucks|coffee"
-                r"|coffee shop|library|rewards?) cards?"
+                r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll) cards?"
+                r"|(?:my|a|the|our|her|his) (?:starbucks|coffee shop|library) cards?"
             )
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
@@ -1121,7 +1121,7 @@ _OTHER_SENSES = (
                 r"|politician|congress(?:man|woman)?|white house|prime minister)(?:'s| s)?"
                 r" (?:\w+ )?statements?"
                 r"|bills? (?:become|becomes|became|becoming|to become|into) (?:a )?law"
-                r"|(?:senate|congress|house|parliament|legislature|senator|congress(?:man|woman)"
+                r"|(?:senate|congress|parliament|legislature|senator|congress(?:man|woman)"
                 r"|governor|president)(?:'s| s)? (?:\w+ )?bill|bill of rights"
                 r"|(?:pass|passed|passes|veto\w*|vote\w* (?:on|for|against)|debat\w*"
                 r"|introduc\w*) (?:the |a |this |that )?(?:new )?bill\b(?! (?:pay\w*|paid))"
