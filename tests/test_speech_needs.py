@@ -1728,6 +1728,34 @@ def test_who_sent_the_caller_and_the_cash_paid_instead_leave_the_failed_payment(
     _reached_or_re_prompted(flow, lang, said, node)
 
 
+# Round 28 (en-US): the menu's words in another sense (a psychologist heard as fraud, the
+# pavement of a street, a frost, a statement to the police or the press, a law's bill, a
+# man called Bill, a film about a scam, a shop's cash register), a shop's own card and
+# another company's support staff: re-prompted; our own statement, a failed "pavement" and
+# a bank's staff beside our money keep their nodes.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "what would freud make of that", None),
+        ("en-US", "the pavement on our street is crumbling", None),
+        ("en-US", "i need to cover my plants tonight", None),
+        ("en-US", "i have to give a statement to the police about the accident", None),
+        ("en-US", "the mayor's press statement was confusing", None),
+        ("en-US", "will the senate pass the bill this week", None),
+        ("en-US", "bill is moving to florida next month", None),
+        ("en-US", "congratulate bill on his promotion for me", None),
+        ("en-US", "we saw a documentary about identity theft", None),
+        ("en-US", "the cash register drawer is jammed", None),
+        ("en-US", "can i add money to my starbucks card", None),
+        ("en-US", "i need to call my bank's customer service", None),
+        ("en-US", "my pavement failed at the bakery", "payments_failed"),
+        ("en-US", "i want my monthly statement", "bills"),
+    ],
+)
+def test_the_menus_words_in_another_sense_are_re_prompted_in_round_28(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
 # Round 28 (zh-CN): the menu's words and their sound-alikes in their own everyday sense (a
 # quality shown, a moon landing, a habit overcome, a puppet, a chartered accountant, a
 # company's assets frozen, a door's lock, an identity card reissued), a rider or courier,

@@ -921,7 +921,10 @@ _ELSEWHERE_OWN = (
     ),
     (
         re.compile(
-            _LATIN.format(r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll) cards?")
+            _LATIN.format(
+                r"(?:gas|fuel|petrol|gym|membership|loyalty|store|parking|toll) cards?"
+                r"|(?:my|a|the|our|her|his) (?:starbucks|coffee shop|library) cards?"
+            )
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
@@ -1142,6 +1145,35 @@ _OTHER_SENSES = (
                 r"|very |too )?(?:bad|terrible|awful|poor|noisy|breaking up|crackly)|bad line"
                 r"|(?:talking|speaking|talk) to (?:someone|somebody) else"
                 r"|(?:wasn'?t|was not|not) talking to you"
+                # a psychologist, the street, the weather, a statement to the press or a
+                # court, a law's bill, a story on screen: the menu's words in another sense
+                r"|freud(?:ian)?|sigmund|psychoanaly\w*"
+                r"|pavements? (?:outside|in front of|on (?:my|our|the) (?:street|road))"
+                r"|(?:cracked|uneven|icy|slippery|crumbling) pavements?|sidewalks?|footpaths?"
+                r"|pavements? (?:is|are|was) (?:all |really |so )?(?:cracked|uneven|icy|slippery"
+                r"|crumbling|dug up)"
+                r"|(?:going to|gonna|supposed to|expected to) (?:freeze|frost|snow|rain|hail)"
+                r"(?= (?:tonight|today|tomorrow|overnight|later|this))|frost"
+                r"|(?:cover|water|prune|plant) (?:my|the|our) (?:plants|garden|flowers|tomatoes"
+                r"|seedlings|lawn)"
+                r"|(?:witness|police|press|public|opening|closing|personal|mission|sworn"
+                r"|victim impact) statements?|statements? (?:to|for) (?:the )?(?:police|court"
+                r"|press|media|judge|jury)"
+                r"|(?:senator|president|governor|minister|mayor|ceo|spokes(?:person|man|woman)"
+                r"|politician|congress(?:man|woman)?|white house|prime minister)(?:'s| s)?"
+                r" (?:\w+ )?statements?"
+                r"|bills? (?:become|becomes|became|becoming|to become|into) (?:a )?law"
+                r"|(?:senate|congress|parliament|legislature|senator|congress(?:man|woman)"
+                r"|governor|president)(?:'s| s)? (?:\w+ )?bill|bill of rights"
+                r"|(?:pass|passed|passes|veto\w*|vote\w* (?:on|for|against)|debat\w*"
+                r"|introduc\w*) (?:the |a |this |that )?(?:new )?bill\b(?! (?:pay\w*|paid))"
+                r"|bill (?:is|was|will be|'s|s) (?:turning|retiring|retired|getting married"
+                r"|moving|coming (?:over|round|to)|visiting|in (?:the )?hospital|sick|ill)"
+                r"|bill(?:'s| s) (?:wife|husband|son|daughter|kids|children|party|retirement"
+                r"|funeral|wedding)|(?:tell|told|ask|asked|meet|met|invite|invited|congratulate)"
+                r" bill\b(?! (?:pay\w*|paid|detail\w*|amount|statement))"
+                r"|(?:movies?|films?|documentar(?:y|ies)|tv (?:shows?|series)|novels?|podcasts?)"
+                r" (?:about|where|in which)"
             )
         ),
         _theirs("otheraccount"),
@@ -1150,6 +1182,8 @@ _OTHER_SENSES = (
         re.compile(
             _LATIN.format(
                 r"restaurants?|gym|fridge|freezer|school|(?:taxi|cab) drivers?|new laptop"
+                r"|cash registers?|registers? (?:at|in) (?:my|our) (?:shop|store|restaurant"
+                r"|cafe|bar|business)"
                 # a place to eat and its bill ("the bill at the sushi place", "our lunch
                 # tab"), the caller's to settle with it
                 r"|(?:italian|chinese|mexican|thai|indian|japanese|korean|french|greek|sushi"
@@ -1499,6 +1533,18 @@ _HOTLINES = (
             )
         ),
         _unless(_DISGUISED_OR_OURS, "otheraccount"),
+    ),
+    # ...or its own staff asked for ("how do I reach PayPal support"), unless our money is
+    # the matter
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:contact|call|reach|ring|email|phone|talk to|speak to|get through to)"
+                rf" {_ORGS_EN}(?:'s| s)? (?:customer (?:service|care|support)|support"
+                r"|help ?desk|staff|agents?|people|team)"
+            )
+        ),
+        _unless(re.compile(f"{_DISGUISED.pattern}|{_OUR_MONEY.pattern}"), "otheraccount"),
     ),
     # the wallet said not to be the matter ("nothing to do with the wallet", "some site, not
     # your wallet"): what is asked is another's, however near its words are ours
