@@ -1754,3 +1754,58 @@ def test_who_sent_the_caller_and_the_cash_paid_instead_leave_the_failed_payment(
 )
 def test_the_menus_words_in_another_sense_are_re_prompted_in_round_28(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 28 (zh-CN): the menu's words and their sound-alikes in their own everyday sense (a
+# quality shown, a moon landing, a habit overcome, a puppet, a chartered accountant, a
+# company's assets frozen, a door's lock, an identity card reissued), a rider or courier,
+# a marketplace's shop or staff, and a hotline asked for once the wallet is said not to be
+# the matter: re-prompted. The wallet's own withdrawal and scams keep their nodes.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "这次活动体现了大家的团结精神", None),
+        ("zh-CN", "这首诗体现了诗人的思乡之情", None),
+        ("zh-CN", "拼多多退款一直不到账", None),
+        ("zh-CN", "体现了好几天的钱没到", "funds_not_arrived"),
+        ("zh-CN", "阿波罗飞船登陆月球是真的吗", None),
+        ("zh-CN", "我该怎么克服焦虑", None),
+        ("zh-CN", "提线木偶是怎么操作的", None),
+        ("zh-CN", "注册会计师证书怎么考", None),
+        ("zh-CN", "听说那家公司资产被冻结了", None),
+        ("zh-CN", "外卖骑手电话打不通", None),
+        ("zh-CN", "快递员一直联系不上", None),
+        ("zh-CN", "淘宝开店怎么注册账号", None),
+        ("zh-CN", "美团的客服电话多少", None),
+        ("zh-CN", "京东的人工客服怎么联系", None),
+        ("zh-CN", "防盗门的锁芯坏了进不去家", None),
+        ("zh-CN", "身份证掉了在哪里补啊", None),
+        ("zh-CN", "水费是在其他平台交的 不是你们的 燃气公司号码多少", None),
+        ("zh-CN", "我体现了五百还没到账", "funds_not_arrived"),
+        ("zh-CN", "骑手冒充客服骗我用钱包转账", "safety"),
+        ("zh-CN", "别的平台都能提现 你们这提不出来", "funds_not_arrived"),
+        ("zh-CN", "钱包付不了 不是你们的系统吗", "payments_failed"),
+    ],
+)
+def test_everyday_senses_and_other_services_are_re_prompted_in_round_28(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 28 (zh-CN): Cantonese and north-eastern callers (俾钱俾唔到, 攞唔到钱, 点样开户口,
+# 嘎哈), a why before the wallet's locking (你们凭什么把我账号冻结了), the digits sent to
+# the phone (the code), and an app that will not let the caller in (the login).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "喺超市俾钱俾唔到", "payments_failed"),
+        ("zh-CN", "攞唔到钱 提咗现冇到", "funds_not_arrived"),
+        ("zh-CN", "点样开户口", "register"),
+        ("zh-CN", "你们嘎哈把我账号锁了", "locked"),
+        ("zh-CN", "你们凭什么把我账号冻结了", "locked"),
+        ("zh-CN", "系统为啥把我号给封了", "locked"),
+        ("zh-CN", "发到我手机的那串数字一直收不到", "login"),
+        ("zh-CN", "输了密码还是不让我进", "login"),
+    ],
+)
+def test_regional_words_and_plain_descriptions_reach_their_node_in_round_28(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

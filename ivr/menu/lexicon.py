@@ -206,8 +206,30 @@ _ASIDES = (
 # Mandarin the phrases are in ("点解我畀钱唔成功" is "为什么我付钱不成功", 储值 is 充值, 个资
 # is 个人信息); first, so that every later rule sees the Mandarin word. 唔该 (please, thanks)
 # says nothing; 我个人 is "personally", not "我的人".
+# Cantonese and northern words read as the Mandarin ones, in one pass: 你哋 (你们), 系唔系
+# (是不是), 点样 (怎么), 攞 (取: 攞钱, money taken out), 嚟 (来), a card's 度 (里), an
+# account opened (开户口: not a household's 户口), north-eastern 嘎哈 (why)
+_REGIONAL_WORDS = {
+    "你哋": "你们",
+    "我哋": "我们",
+    "佢哋": "他们",
+    "系唔系": "是不是",
+    "係唔係": "是不是",
+    "点样": "怎么",
+    "點樣": "怎么",
+    "攞": "取",
+    "嚟": "来",
+    "卡度": "卡里",
+    "开户口": "开户",
+    "开个户口": "开个户",
+    "嘎哈": "为什么",
+}
 _REGIONAL = (
     (re.compile("唔该|唔該"), " "),
+    (
+        re.compile("|".join(sorted(_REGIONAL_WORDS, key=len, reverse=True))),
+        lambda hit: _REGIONAL_WORDS[hit.group()],
+    ),
     (re.compile("点解|點解"), "为什么"),
     (re.compile("乜嘢"), "什么"),
     # south-western 咋个, 啷个 ask how or why, as 怎么
@@ -217,7 +239,7 @@ _REGIONAL = (
     (re.compile("冇"), "没有"),
     (re.compile("咗"), "了"),
     (re.compile("嘅"), "的"),
-    (re.compile("[畀俾]钱"), "付钱"),
+    (re.compile("[畀俾](?=钱|[唔不][到了出得])"), "付"),
     (re.compile("[畀俾]"), "给"),
     (re.compile("喺([^度]{1,8}?)度"), r"在\1里"),
     (re.compile("喺"), "在"),
@@ -955,10 +977,11 @@ _OTHER_SUBJECTS = (
             "|(?:工资|薪水|薪资|奖金|年终奖)(?!卡)"
             "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
             f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
-            f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?订单"
+            f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?(?:订单|退款|退货)"
             f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:转账|汇款)?限额"
             "|炒股|股票|股市|(?<![a-z])a股|基金(?:定投)?"
             "|密码锁|门锁|指纹锁|智能锁|门禁(?:卡|密码)?|保险柜|保险箱"
+            "|(?:大门|房门|家门|屋门|车门|门)上?的?锁|锁芯|开锁(?:师傅|公司|匠)|钥匙(?:插|拧|转|断|打不开|开不了)"
         ),
         _theirs("otheraccount"),
     ),
@@ -1023,6 +1046,22 @@ _OTHER_SENSES = (
             "|无线网|宽带(?!费)|营业厅|物业(?!费)|停车费|邻居|请假|课程|可程"
             "|做饭|市长热线|路灯|作文|作业|寄(?:一个|个)?快递|快递(?:却|丢|被)"
             "|(?<!提)(?<!用的)(?<!用)(?<!付)现金|多少生活费|生活费(?:给|要|该)?多少|个税|所得税|养老金|炒股|股票|基金"
+            # the menu's sound-alikes in their own sense: a quality shown (充分体现, 体现价值),
+            # a landing on the moon (登陆月球), a habit overcome (克服拖延), a puppet show
+            # (提线木偶), a chartered accountant (注册会计师), a company's assets frozen, a
+            # shop opened on a marketplace (淘宝开店)
+            "|充分体现|体现(?:了|出|着)?[^，。, ]{0,6}?(?:价值|精神|责任心|责任感|凝聚力|能力"
+            "|水平|特点|特色|意义|作用|理念|文化|态度|品质|素质|实力|智慧|优势|魅力|决心|爱心|风采"
+            "|风貌|担当|关怀|之情|情怀|感情|思想|品格|传统|美德|性格|个性|诚意|重视|尊重)"
+            "|体现(?:了|出|着)[^，。, \\d零一二两三四五六七八九十百千万块元钱]{1,6}"
+            "的(?!钱|余额|零钱)"
+            "|登陆(?:月球|火星|诺曼底|海滩|小岛)|登月|诺曼底|月球|火星|嫦娥|阿波罗"
+            "|克服(?:了|掉)?(?:困难|拖延|恐惧|紧张|焦虑|障碍|缺点|毛病|心理|懒|挑战|自卑|失眠|坏习惯|压力"
+            "|惰性|难关|一下)|拖延症"
+            "|提线木偶|木偶"
+            "|注册会计师|注册建筑师|注册(?:商标|资本|资金|地址|地)|注册表|注会"
+            "|资产(?:被|都|全)?(?:冻结|查封)|(?:冻结|查封)(?:了)?[^，。, ]{0,4}资产|查封"
+            "|开网店|(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|小红书)(?:上|里)?(?:开店|开个店|的?(?:店铺|卖家|商家|入驻))"
         ),
         _theirs("otheraccount"),
     ),
@@ -1051,9 +1090,12 @@ _OTHER_SENSES = (
         re.compile(_LATIN.format(r"pipes|shower|water pressure|hot water|heating")),
         _theirs("otheraccount", _OUR_TROUBLE),
     ),
-    # ...and a place or person one pays, unless paid (给饭店结账结不了, "pay the taxi driver")
+    # ...and a place or person one pays or who delivers, unless paid (给饭店结账结不了, "pay the
+    # taxi driver", 骑手联系不上)
     (
-        re.compile("老板|餐馆|餐厅|饭店|服务员|司机"),
+        re.compile(
+            "老板|餐馆|餐厅|饭店|服务员|司机|骑手|外卖员|外卖小哥|快递员|快递小哥|配送员|送餐员"
+        ),
         _unless(_PAID, "otheraccount"),
     ),
     (
@@ -1180,7 +1222,7 @@ _OTHER_SENSES = (
             "|(?:记|存|管理)密码的(?:软件|应用)|密码管理(?:器|软件)"
             "|智能手表|手表上|投屏|密码学|(?:房东|物业)(?:不给|不帮|不来|不管)[^，。, ]{0,4}修"
             "|(?:那个|那家|对方|他们|购物|电商)(?:平台|商家|店|网站)的?(?:客服)?(?:电话|热线|号码)"
-            "|补办身份证|身份证[^，。, ]{0,4}补办|补办[^，。, ]{0,4}身份证"
+            "|补办身份证|身份证[^，。, ]{0,6}补(?!充|全|传|交|上)|补办[^，。, ]{0,4}身份证"
             "|磁条|(?:银行卡|储蓄卡|信用卡|借记卡)[^，。, ]{0,4}补办"
             "|补办[^，。, ]{0,4}(?:银行卡|储蓄卡|信用卡|借记卡)"
             "|信用卡的?(?:还款日|账单日|年费|积分)|开户行是|查[^，。, ]{0,8}开户行"
@@ -1418,6 +1460,7 @@ _ORGS_ZH = (
     "|物业|小区|居委会|街道办|中国移动|中国联通|中国电信|移动公司|联通公司|电信公司|营业厅"
     "|燃气公司|电力公司|供电局|自来水公司|银行|医院|航空公司|支付宝|云闪付|财付通"
     "|派出所|公安局|警察局|车管所|学校|社保局|税务局|医保局"
+    "|淘宝|天猫|京东|拼多多|美团|饿了么|抖音|快手|滴滴|携程|闲鱼|唯品会|小红书"
 )
 _ORGS_EN = (
     r"(?:fedex|ups|dhl|usps|royal mail|auspost|australia post|the post office|(?:the )?courier"
@@ -1453,6 +1496,16 @@ _HOTLINES = (
             r"|call of duty|epic games|valorant|nintendo|psn|battle ?net|blizzard|riot games)\b"
         ),
         "game",
+    ),
+    # the wallet said not to be the matter ("那个不是你们的吧", "跟你们没关系", "另外一个软
+    # 件"): what is asked is another's, unless what the wallet serves is said with it (as
+    # in English below; here before a hotline, whose own rule spares it where 你们 is said)
+    (
+        re.compile(
+            "(?<!是)(?:不是|并不是|不是在)你们(?:的|家的|这里的|这个)(?!问题|错|责任|原因)"
+            "|(?:跟|和|与)你们(?:没|无)(?:有)?关|(?:另外|别的|其他)(?:一个|的)?(?:软件|应用|平台)"
+        ),
+        _unless(_SERVED, "otheraccount"),
     ),
     (
         re.compile(
@@ -2340,11 +2393,13 @@ _AROUND = (
         " saidnothing ",
     ),
     # What is seen, described by someone who does not know its name: the digits in the text
-    # message are the code (短信里那几个数字), a lock on the screen is the account locked
-    # (屏幕上出了个小锁头), a circle that keeps turning is the spinning wait (圈圈一直转)
+    # message or sent to the phone are the code (短信里那几个数字, 发到手机上的数字), a lock
+    # on the screen is the account locked (屏幕上出了个小锁头), a circle that keeps turning
+    # is the spinning wait (圈圈一直转)
     (
         re.compile(
-            "(?:短信|信息|消息)(?:里面|里|上面|上|中)的?(?:那个|那串|那几个|几个|那些|一串)?(?:数字|数|号码)"
+            "(?:(?:短信|信息|消息)(?:里面|里|上面|上|中)|发(?:到|给|来)?(?:我)?的?手机(?:上面|上|里)?)"
+            "的?(?:那个|那串|那几个|几个|那些|一串)?(?:数字|数|号码)"
         ),
         " 验证码 ",
     ),
@@ -2705,8 +2760,9 @@ _ZH_SAME = _folded(
         "没到": "到不了 没有到",
         # not got is not received (验证码没拿到, 短信没接到)
         "没收到": "没拿到 没接到 没得到 没有收到",
-        # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去)
-        "登不上": "上不去 上不了",
+        # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去),
+        # or will not let the caller in (不让我进)
+        "登不上": "上不去 上不了 不让我进 不让我登 不让进 不让登",
     }
 )
 # A Mandarin how-to ("怎么充值", "如何转账") is not a statement of its words ("充值没到账"),
@@ -2815,7 +2871,8 @@ _ZH_VAGUE = (
     # not one the caller asks to freeze ("帮我把账户冻结起来"); 风控 is its risk control
     (
         re.compile(
-            "(?:它|你们|您们|系统|平台|app|软件|钱包)(?:就|直接|居然|竟然|突然|自动|莫名其妙)?(?:地)?"
+            "(?:它|你们|您们|系统|平台|app|软件|钱包)(?:为什么|为啥|凭什么|干嘛|干啥)?"
+            "(?:就|直接|居然|竟然|突然|自动|莫名其妙)?(?:地)?"
             "把(?:我|俺)?(?:的)?(?:账号|帐号|账户|帐户|钱包|号)?(?:给)?(?:锁|冻结|冻|封|限制)(?:住|上|起来)?"
         ),
         "账户被锁定",
