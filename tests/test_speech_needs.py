@@ -1809,3 +1809,22 @@ def test_everyday_senses_and_other_services_are_re_prompted_in_round_28(flow, la
 )
 def test_regional_words_and_plain_descriptions_reach_their_node_in_round_28(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Another service shutting the caller out, and another wallet's own withdrawals and
+# transfers: theirs, as their passwords and balances are.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "gmail locked me out", None),
+        ("en-US", "instagram locked me out of my account", None),
+        ("en-US", "netflix keeps logging me out", None),
+        ("en-US", "the wallet locked me out", "locked"),
+        ("zh-CN", "微信提现要手续费吗", None),
+        ("zh-CN", "支付宝转账多久到", None),
+        ("zh-CN", "支付宝充到钱包的钱没到", "funds_not_arrived"),
+        ("zh-CN", "钱包提现到银行卡一直没到", "funds_not_arrived"),
+    ],
+)
+def test_another_services_lockout_and_another_wallets_withdrawal_are_theirs(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -1850,6 +1850,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
         re.compile(
             f"(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:支付|登录|付款)?(?:密码|账号|帐号|账户|帐户)"
             f"|(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:零钱|余额|钱){_TO_US_ZH}"
+            # ...and its own withdrawals and transfers ("微信提现要手续费吗")
+            f"|(?:{_WALLETS_ZH})(?:里面|里|上面|上|中)?的?(?:提现|提款|转账|收款){_TO_US_ZH}"
         ),
         _theirs("otheraccount"),
     ),
@@ -1870,6 +1872,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 # ...or said after what was done to it ("someone hacked my instagram")
                 r"|(?:hack(?:ed|s)?|stole|took over|got into|broke into|locked|banned|suspended"
                 rf"|blocked|disabled|hijacked) (?:my|our|his|her|their|the) {_SOCIAL_EN}"
+                # ...or as what shut the caller out ("gmail locked me out")
+                rf"|{_SOCIAL_EN} (?:has |have |just |keeps )?"
+                r"(?:lock|logg|kick|shut|kept|keep)[a-z]* me out"
             )
         ),
         " otheraccount ",
