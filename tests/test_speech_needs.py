@@ -1828,3 +1828,19 @@ def test_regional_words_and_plain_descriptions_reach_their_node_in_round_28(flow
 )
 def test_another_services_lockout_and_another_wallets_withdrawal_are_theirs(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Another account hacked together with the wallet robbed is the stolen answer's; asking
+# "you" to recover another app's account is still theirs.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的微信被盗了 钱包里的钱也被转走了", "stolen"),
+        ("zh-CN", "QQ号被盗以后钱包里的钱没了", "stolen"),
+        ("en-US", "my facebook got hacked and they took money from my wallet", "stolen"),
+        ("zh-CN", "我的QQ被盗了 你们能帮我找回吗", None),
+        ("en-US", "my instagram got hacked can you help me get it back", None),
+    ],
+)
+def test_another_account_hacked_with_the_wallet_robbed_is_the_stolen_answer(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -788,11 +788,14 @@ _BAITED = re.compile(
 
 # This wallet marked as the one with the problem ("钱包里的钱", "your wallet", "with the
 # wallet", 你们): not another wallet's 钱包 or wallet (微信钱包, "my PayPal wallet").
-_OURS = re.compile(
-    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)钱包|你们"
+_OUR_WALLET_WORDS = (
+    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)钱包"
     r"|(?<![a-z])(?<!pay )(?<!apple )(?<!google )(?<!samsung )(?<!paypal )(?<!venmo )"
     r"(?<!alipay )(?<!wechat )(?<!crypto )(?<!bitcoin )wallet|(?<![a-z])your (?:app|account)"
 )
+_OURS = re.compile(f"{_OUR_WALLET_WORDS}|你们")
+# The wallet itself named, not only "you" (你们能帮我找回吗 asks us about another's account).
+_OUR_WALLET = re.compile(_OUR_WALLET_WORDS)
 
 
 # What this wallet serves, named (a problem, a thing of an account): with it, words about the
@@ -1825,7 +1828,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
             "|(?:取款|取现|查询)密码"
             r"|(?:网银|手机银行)的?(?:账号|帐号|账户|帐户|密码)|(?:锁屏|开机|屏幕)的?密码"
         ),
-        " otheraccount ",
+        _theirs("otheraccount", _OUR_WALLET),
     ),
     (
         re.compile(
@@ -1844,7 +1847,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(f"(?:{_OTHER_ZH})(?:号|账号)?(?:又|也)?(?:被|给)[^，。]{{0,4}}?[盗黑封冻锁限]"),
-        " otheraccount ",
+        _theirs("otheraccount", _OUR_WALLET),  # unless our wallet was robbed with it
     ),
     (
         re.compile(
@@ -1877,7 +1880,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"(?:lock|logg|kick|shut|kept|keep)[a-z]* me out"
             )
         ),
-        " otheraccount ",
+        _theirs("otheraccount", _OUR_WALLET),
     ),
     # A job at the company ("你们还招客服吗我想应聘", "are you hiring"), and a bank's cash
     # machine ("取款机吞卡了", "declined at the ATM"): no node serves either.
@@ -3102,7 +3105,7 @@ _PRAISED = re.compile(
 
 
 # ...and someone who served the caller badly, the person asked for (人工) kept
-_SERVED = re.compile(
+_SERVED_BADLY = re.compile(
     "客服|小姐|小伙子|小哥|姑娘|美女|工作人员|接线员|话务员|那位|这位"
     r"|\b(?:agents?|staff|lady|guy|person|man|woman|girl|representative|rep|operator|advisor"
     r"|adviser|executive)\b"
@@ -3132,7 +3135,7 @@ def rewrite(text: str) -> str:
     if praised:
         text = _PRAISED.sub(" ", text)
     elif "不满意" in text or "unhappy with" in text:  # (a person asked for stays)
-        text = _SERVED.sub(" ", text)
+        text = _SERVED_BADLY.sub(" ", text)
     pitched = praised or "salespitch" in text
     for in_charge, script in _IN_CHARGE_SCRIPTS:  # (each one's script worked out once)
         if script == "any" or (latin if script == "en" else han):
