@@ -631,6 +631,32 @@ _CONTRACTIONS = (
     (re.compile(r"\b(you|we|they)'re\b"), r"\1 are"),
 )
 
+# Concepts (below) that name another service's thing outright, whatever else is said ("我的Line
+# 账号登不进去" asks nothing of our login), or ask for nothing any node serves (a code read
+# out, the company's postal address, "I don't know" in another language): a request with
+# one is re-prompted.
+ELSEWHERE = frozenset(
+    {
+        "otheraccount",
+        "jobseeker",
+        "cashmachine",
+        "transitcard",
+        "government",
+        "cryptocoin",
+        "lender",
+        "supply",
+        "newsdesk",
+        "shopreturn",
+        "readout",
+        "postaladdress",
+        "saidnothing",
+        "opinionasked",
+        "sellerdesk",
+        "nochannel",
+        "behindback",
+    }
+)
+
 # Things no node serves, each as one word that only the menu's off-topic examples have
 # (`off_topic:` in menus.yaml), so it counts against every node however it is put: another
 # company's wallet or payment service (the caller's question is theirs to answer), money
@@ -656,59 +682,17 @@ _CONTRACTIONS = (
 #
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
-CONCEPTS = frozenset(
+CONCEPTS = ELSEWHERE | frozenset(
     {
         "otherwallet",
         "wrongpayee",
         "twice",
         "utilitybill",
         "payutility",
-        "otheraccount",
         "salespitch",
-        "jobseeker",
-        "cashmachine",
-        "transitcard",
-        "government",
-        "cryptocoin",
-        "lender",
-        "supply",
-        "newsdesk",
-        "shopreturn",
         "newnumber",
         "closeaccount",
         "angling",
-        "readout",
-        "postaladdress",
-        "saidnothing",
-        "opinionasked",
-        "sellerdesk",
-        "nochannel",
-        "behindback",
-    }
-)
-# ...of which these name another service's thing outright, whatever else is said ("我的Line
-# 账号登不进去" asks nothing of our login), or ask for nothing any node serves (a code read
-# out, the company's postal address, "I don't know" in another language): a request with
-# one is re-prompted.
-ELSEWHERE = frozenset(
-    {
-        "otheraccount",
-        "jobseeker",
-        "cashmachine",
-        "transitcard",
-        "government",
-        "cryptocoin",
-        "lender",
-        "supply",
-        "newsdesk",
-        "shopreturn",
-        "readout",
-        "postaladdress",
-        "saidnothing",
-        "opinionasked",
-        "sellerdesk",
-        "nochannel",
-        "behindback",
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
