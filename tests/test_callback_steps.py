@@ -70,7 +70,7 @@ def test_a_number_that_cannot_be_called_is_refused_with_what_is_expected(flow):
     assert "11位手机号，或带区号的固定电话" in _text(root)
     refused = _then(flow, entering, "12345#")
     text = _text(_doc(refused))
-    assert "这个号码无法回拨。请输入11位手机号，或带区号的固定电话" in text
+    assert "这个号码无法回拨。请输入中国大陆的11位手机号，或带区号的固定电话" in text
     assert refused.callback is None and refused.node == "callback"
     read_back = _then(flow, entering, "13912345678#")
     assert "1 3 9 1 2 3 4 5 6 7 8" in _text(_doc(read_back))
@@ -322,3 +322,22 @@ def test_every_key_the_window_question_names_books_and_no_other(flow):
         for key in "123":
             booked = _pick(flow, question, now, key)
             assert (f"请按{key}" in text) == (booked.callback is not None), (now, key, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh-CN", "尾号1 2 3 4。"), ("en-US", "ending in 1 2 3 4.")]
+)
+def test_the_caller_ids_last_four_digits_are_read_one_by_one(flow, lang, said):
+    """Review 11 (8): "尾号1234" is read as a number (一千二百三十四), not as digits."""
+    assert said in _text(_doc(_callback(flow, "+8613912341234", lang)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "mainland"),
+    [("zh-CN", "中国大陆的11位手机号"), ("en-US", "a number in mainland China")],
+)
+def test_the_number_asked_for_is_said_to_be_in_mainland_china(flow, lang, mainland):
+    """Review 11 (7): a caller from abroad typed their own number three times, never told
+    that callbacks go to numbers in mainland China only."""
+    entering = _then(flow, _callback(flow, lang=lang), "2")
+    assert mainland in _text(_doc(entering))

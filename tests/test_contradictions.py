@@ -58,3 +58,12 @@ def test_the_walk_finds_the_contradiction_of_the_old_menu(tmp_path):
     """Before issue 14, account_locked said 下面为您转接人工服务, then the line was closed."""
     found = contradictions(SHIPPED, CLOSED_TIME, tmp_path)
     assert found and any("下面为您转接人工服务" in line for line in found)
+
+
+@pytest.mark.parametrize(("lang", "help_centre"), [("zh-CN", "帮助中心"), ("en-US", "help centre")])
+def test_after_hours_offers_nothing_the_sources_do_not_say_works_at_night(lang, help_centre):
+    """Review 11 (11): at night the menu offered the chat, which no article says is staffed
+    then; the help centre's common questions (seed 000) are there at any hour."""
+    menus = load_menus(HOTLINE, ENV)
+    words = menus.nodes["after_hours"].full_prompt[lang]
+    assert help_centre in words and "在线客服" not in words and "chat" not in words

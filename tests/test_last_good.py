@@ -73,3 +73,32 @@ def test_a_first_start_with_a_broken_menu_is_refused_in_a_few_lines(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "no good menu was ever kept to serve instead; not starting" in result.output
     assert f"{broken}:3: error: YAML syntax error" in result.output
+
+
+def test_a_first_start_of_the_wsgi_app_with_a_broken_menu_is_refused_in_a_few_lines(tmp_path):
+    """Developer review: `make run` (flask run on server:app) printed a 50-line traceback
+    where `ivr serve` prints the problems."""
+    import os
+    import subprocess
+    import sys
+
+    broken = tmp_path / "menus.yaml"
+    broken.write_text("version: 1\nnodes: [\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "IVR_MENUS": str(broken),
+        "IVR_INSTANCE_DIR": str(tmp_path / "instance"),
+        "IVR_ENV": "development",
+    }
+    env.pop("TWILIO_AUTH_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-c", "import ivr.web.wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "no good menu was ever kept to serve instead; not starting" in done.stderr
+    assert f"{broken}:3: error: YAML syntax error" in done.stderr

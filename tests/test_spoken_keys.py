@@ -567,3 +567,143 @@ def test_the_closed_line_is_said_again_inside_the_list(menus):
     words = "".join(p.text for p in gather.prompts)
     assert "非人工服务时间" in words and "留言请按1" in words  # said, and interruptible
     assert _next(again).fails == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "投诉", "complaint"),
+        ("zh-CN", "是投诉", "complaint"),
+        ("en-US", "a complaint", "complaint"),
+        ("en-US", "it's a complaint", "complaint"),
+        ("zh-CN", "提建议吧", "suggestion"),
+        ("en-US", "just a comment", "suggestion"),
+    ],
+)
+def test_the_feedback_question_answered_in_words_takes_that_option(menus, lang, said, node):
+    """Review 11 (1): "投诉" at "您是要投诉，还是提建议？" matched the feedback menu itself
+    and asked the same question again, for ever."""
+    state = CallState(node="feedback", lang=lang, step=4, back=("main", "more"))
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node == node, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("node", "back", "lang", "said"),
+    [
+        ("feedback", ("main", "more"), "zh-CN", "反馈问题"),  # the menu, no option named
+        ("feedback", ("main", "more"), "en-US", "the phone menu is too confusing"),
+        ("complaint", ("main", "more", "feedback"), "zh-CN", "我要投诉"),  # the menu it is under
+        ("complaint", ("main", "more", "feedback"), "en-US", "a complaint"),
+        ("payments", ("main",), "zh-CN", "付款的问题"),
+    ],
+)
+def test_the_menu_the_caller_is_in_asked_for_again_counts_as_a_try(menus, node, back, lang, said):
+    """Review 11 (1): a menu asked for again where the caller is (or in a menu below it)
+    re-entered it with no try counted, so speech alone could loop for ever; now each time is
+    a try and the tries end as wrong keys do."""
+    flow = Flow(menus)
+    state = CallState(node=node, lang=lang, step=4, back=back)
+    max_failures = menus.plans[node].retry.max_failures
+    for tries in range(1, max_failures):
+        answer = flow.gather(state, OPEN_TIME, speech=said, confidence=0.9)
+        assert answer.match is not None and answer.match.node in (node, *back), answer.outcome
+        assert answer.node == node, answer.outcome
+        state = _next(answer)
+        assert state.fails == tries, answer.outcome
+    answer = flow.gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.outcome.endswith("-> on_max"), answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "是的"),
+        ("zh-CN", "好"),
+        ("zh-CN", "对"),
+        ("zh-CN", "嗯，要"),
+        ("zh-CN", "可以，转吧"),
+        ("zh-CN", "需要"),
+        ("en-US", "yes"),
+        ("en-US", "yeah"),
+        ("en-US", "yes please"),
+        ("en-US", "sure"),
+        ("en-US", "ok do it"),
+        ("en-US", "please do"),
+        ("en-US", "go ahead"),
+    ],
+)
+def test_a_yes_to_the_stolen_answers_offer_takes_the_security_line(menus, lang, said):
+    """Review 11 (2): "转接安全专线请按1" answered "是的" or "yes" was not understood (and
+    "yes" was taken for a caller checking the line)."""
+    flow = Flow(menus)
+    for now in (OPEN_TIME, CLOSED_TIME):
+        state = CallState(node="stolen", lang=lang, step=3, back=("main", "security"))
+        answer = flow.gather(state, now, speech=said, confidence=0.9)
+        assert answer.node == "security_dial", answer.outcome
+        assert [v.number for v in answer.verbs if isinstance(v, Dial)] == [ENV["EMERGENCY_NUMBER"]]
+
+
+@pytest.mark.parametrize(
+    ("node", "lang", "said"),
+    [
+        ("stolen", "zh-CN", "不要"),
+        ("stolen", "zh-CN", "是不是"),
+        ("stolen", "zh-CN", "嗯"),
+        ("stolen", "en-US", "please"),
+        ("stolen", "en-US", "no"),
+        ("payments_failed", "zh-CN", "是的"),  # an answer with no offer of its own
+        ("payments_failed", "en-US", "yes"),
+    ],
+)
+def test_no_yes_or_no_offer_takes_nothing(menus, node, lang, said):
+    state = CallState(node=node, lang=lang, step=3, back=("main",))
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node == node, answer.outcome
+    assert not [v for v in answer.verbs if isinstance(v, Dial)]
+
+
+@pytest.mark.parametrize(
+    ("node", "lang", "said", "now_lang"),
+    [
+        ("main", "zh-CN", "我不会说英文", "zh-CN"),
+        ("main", "zh-CN", "我不懂英语", "zh-CN"),
+        ("main", "zh-CN", "英文我听不懂", "zh-CN"),
+        ("main", "zh-CN", "我英语不好", "zh-CN"),
+        ("main", "zh-CN", "我不会英语，说中文", "zh-CN"),
+        ("payments", "zh-CN", "我不会说英文", "zh-CN"),
+        ("main", "zh-CN", "I don't understand Chinese", "en-US"),
+        ("main", "en-US", "I don't speak Chinese", "en-US"),
+        ("main", "en-US", "I don't understand English", "zh-CN"),
+        ("payments", "en-US", "我不会说英文", "zh-CN"),
+    ],
+)
+def test_a_language_refused_is_not_the_language_switched_to(menus, node, lang, said, now_lang):
+    """Review 11 (3): "我不会说英文" switched the call to English; "I don't understand
+    Chinese" reached an agent. Refusing the language heard asks for the other one."""
+    state = CallState(node=node, lang=lang, step=3, back=("main",) if node != "main" else ())
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert (answer.node, answer.lang) == (node, now_lang), answer.outcome
+    assert answer.match is None, answer.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh-CN", "好的谢谢"), ("zh-CN", "喂 有人吗"), ("en-US", "hello is anyone there")],
+)
+def test_the_words_for_a_goodbye_or_a_line_check_can_be_interrupted(menus, lang, said):
+    """Review 11: "好的。如果没有其他问题，您可以直接挂机。" stood before the <Gather>,
+    two sentences no key could cut short."""
+    state = CallState(node="payments", lang=lang, step=3, back=("main",))
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert isinstance(answer.verbs[0], Gather), answer.verbs
+    assert len(answer.verbs[0].prompts) == 2, answer.verbs  # the words, then the choices
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh-CN", {"人工", "转人工", "客服"}), ("en-US", {"agent", "operator", "representative"})],
+)
+def test_the_recognisers_hints_carry_the_words_for_a_person(menus, lang, words):
+    """Review 11 (14): hints came only from options' keywords, so never "人工" or "agent"."""
+    assert words <= set(menus.spoken.hints[lang].split(", "))

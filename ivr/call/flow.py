@@ -177,6 +177,26 @@ def ends_the_call(heard: str) -> bool:
     return _FAREWELL.fullmatch(heard) is not None and _ENDS.search(heard) is not None
 
 
+# "是的", "好，转吧", "yes please", "sure, go ahead": a yes to an answer's one offer ("转接安全
+# 专线请按1"). Matched whole on `normalize`d speech, with at least one word that says yes
+# ("嗯" or "please" alone is none); "不要" is no yes, as 不 is none of these words.
+_YES = re.compile(
+    r"(?:嗯|呃|额|那|就|好|好的|好吧|好啊|对|对的|是|是的|是啊|要|需要|可以|行|麻烦|请|帮我|"
+    r"转|转吧|转过去|马上|赶紧|快|yes|yeah|yep|yup|sure|ok(?:ay)?|please|right|alright|allright|"
+    r"correct|goahead|doit|pleasedo|thatsright|absolutely|definitely|ofcourse|certainly|why?not)+"
+    r"(?:吧|了|啊|呀|谢谢|please|thanks|thankyou)*"
+)
+_YES_WORD = re.compile(
+    r"好|对|是|要|可以|行|转|yes|yeah|yep|yup|sure|ok|right|correct|goahead|doit|pleasedo|"
+    r"absolutely|definitely|ofcourse|certainly|whynot"
+)
+
+
+def says_yes(heard: str) -> bool:
+    """True for `normalize`d speech that only says yes ("是的", "yes please", "好，转吧")."""
+    return _YES.fullmatch(heard) is not None and _YES_WORD.search(heard) is not None
+
+
 # The global keys asked for by what they do, in the words their labels use ("返回", "重听",
 # "回主菜单", "go back", "repeat", "main menu") and the usual ways to say them: matched
 # whole on `normalize`d speech, like a key said aloud, so "钱返回了吗" is no key.
@@ -725,7 +745,9 @@ class Flow:
         sep = "" if phrases.family(state.lang) == "zh" else " "
         hint = (node.number_hint or {}).get(state.lang)
         if state.stage == "confirm":
-            text = words["confirm"].replace("{last4}", own[-4:])
+            # digit by digit, as the typed number is read back: "1234" alone is read as a
+            # number (一千二百三十四, "twelve thirty-four")
+            text = words["confirm"].replace("{last4}", " ".join(own[-4:]))
         elif state.stage == "readback":
             spoken = numbers.as_dialled(state.number, node.country)
             text = words["readback"].replace("{digits}", " ".join(spoken))
@@ -899,6 +921,10 @@ class Flow:
                 state, plan, now, silence=False, heard=f"{said}, low confidence", spoken=True
             )
         heard = squeezed(speech)
+        onward = _onward(self.menus.nodes[state.node])
+        if len(onward) == 1 and says_yes(heard) and not ends_the_call(heard):
+            # a yes to the one thing the answer just offered ("转接安全专线请按1"): its key
+            return self._choose(state, plan, onward[0], now, f"{said}, yes -> {onward[0]}")
         if checks_the_line(heard):  # counts as a try: a caller who only says "hello" gets help
             here = {state.lang: _HERE[phrases.family(state.lang)]}
             return self._retry(
@@ -924,7 +950,6 @@ class Flow:
             if key is not None:
                 return self._choose(state, plan, key, now, f"{said} -> {action}")
         spoken = self.menus.spoken
-        onward = _onward(self.menus.nodes[state.node])
         declined = False  # "不用回电了，我留言吧": a message; "don't call me": neither
         for key, no in keywords_said(speech, plan.keywords.get(state.lang, ())):
             option = plan.keys[key]
@@ -932,8 +957,8 @@ class Flow:
             # a message or a callback (or any option, without a spoken index at all); and an
             # answer's own onward options ("转接", "yes, connect me" after the stolen answer's
             # "press 1 for the security line"), which the answer offered just now.
-            if not isinstance(option, Option):
-                continue
+            if not isinstance(option, Option) or (option.language and no):
+                continue  # (a language refused is the language question's, below)
             if option.language or spoken is None or option.to not in spoken.paths or key in onward:
                 if not no:
                     return self._choose(state, plan, key, now, said)
@@ -958,6 +983,23 @@ class Flow:
             outcome = f"{said} -> message or callback -> {wanted}"
             answer = self._spoken(state, plan, wanted, now, outcome, None)
             return replace(answer, match=match, heard=speech)
+        if (
+            len(choices) == 1
+            and isinstance(self.menus.nodes[state.node], MenuNode)
+            and choices[0] in (state.node, *state.back)
+        ):
+            # The menu the caller is in, or one they came through, asked for again ("投诉"
+            # at "投诉，还是提建议？" or in the complaint menu after it, "付款的问题" in
+            # Payments): this menu's question answered in its options' words, else a try, so
+            # that saying it again and again cannot loop for ever nor bounce between menus.
+            for key, no in keywords_said(speech, plan.keywords.get(state.lang, ())):
+                if not no and isinstance(plan.keys[key], Option):
+                    outcome = f"{said} -> {state.node} {match.score:.2f} -> {key}"
+                    answer = self._choose(state, plan, key, now, outcome)
+                    return replace(answer, match=match, heard=speech)
+            outcome = f"{said} -> {state.node} {match.score:.2f}, the menu itself"
+            answer = self._retry(state, plan, now, silence=False, heard=outcome, spoken=True)
+            return replace(answer, score=match.score, match=match, heard=speech)
         if choices == (state.node,) and len(onward) == 1:
             # Asking again for the answer just heard ("帮我冻结账户" after the stolen answer)
             # asks for what it offers: its one onward option, as if its key were pressed.
@@ -997,10 +1039,12 @@ class Flow:
         return None
 
     def _language_asked(self, state: CallState, speech: str) -> str | None:
-        """The language `speech` asks for anywhere but the main menu ("我要英文服务",
-        "Chinese please"), by the main menu's language options: never a topic to match."""
+        """The language `speech` asks for ("我要英文服务", "Chinese please"), by the main
+        menu's language options: never a topic to match. One refused ("我不会说英文", "I don't
+        understand Chinese") asks for the call's language, or if that is the one refused, for
+        the other (there are two). In the main menu its keywords took a language asked for."""
         main = self.menus.plans.get(self.menus.main_menu)
-        if main is None or state.node == self.menus.main_menu:  # (there, its own keywords)
+        if main is None:
             return None
         languages = {
             key: option.language
@@ -1011,6 +1055,10 @@ class Flow:
         for key, no in keywords_said(speech, words):
             if not no:
                 return languages[key]
+            others = {lang for lang in languages.values() if lang != languages[key]}
+            if languages[key] != state.lang or len(others) != 1:
+                return state.lang
+            return others.pop()
         return None
 
     def _spoken(
@@ -1144,6 +1192,8 @@ class Flow:
                 raise ValueError(f"{state.node} has no on_max")
             return self._leave(state, retry.on_max, now, f"{heard} -> on_max", said)
         kind = "silence" if silence else f"{heard} -> invalid"
+        if instead:  # (two sentences, "好的。如果没有其他问题…": inside, where keys cut them short)
+            said, carried = (), carried or said
         return self._menu(state, plan, said, full=False, outcome=kind, carried=carried)
 
     def _menu(

@@ -626,18 +626,23 @@ def affirmed(text: str) -> str:
 
 
 # What declines the option named right after it ("不要给我打电话", "别再回电了", "don't call
-# me back", "no need for a callback"), within a few characters or words (a sentence-final
-# particle or a clause break ends it: "我不想等了给我打电话" asks for the call).
+# me back", "no need for a callback", "我不会说英文"), within a few characters or words (a
+# sentence-final particle or a clause break ends it: "我不想等了给我打电话" asks for the call).
 _ZH_DECLINE = re.compile(
-    r"(?:不用|(?<!要)不要|不需要|不想|不必|无需|没必要|用不着|甭|(?<!特)别(?!人)|没有?|(?<!是)不是)"
+    r"(?:不用|(?<!要)不要|不需要|不想|不必|无需|没必要|用不着|甭|(?<!特)别(?!人)|没有?|(?<!是)不是"
+    r"|不会|不懂|不太会|不大会)"
     r"[^了吧啊]{0,4}$"
 )
 _EN_DECLINE = re.compile(
     r"(?:\b(?:don'?t|do not|never|no need(?: for| to)?|no more|can'?t|cannot|rather than"
     r"|instead of)(?: [a-z']+){0,4}|\b(?:no|not)(?: [a-z']+)?) ?$"  # not "no, I want a…"
 )
-# ...or right after it ("回电不用了", "留言就算了").
-_ZH_DECLINE_AFTER = re.compile(r"^\s?(?:就|也|还是)?(?:不用|不要|不需要|算|免|甭)了?")
+# ...or right after it ("回电不用了", "留言就算了", "英语不好", "英文听不懂").
+_ZH_DECLINE_AFTER = re.compile(
+    r"^\s?(?:就|也|还是)?(?:不用|不要|不需要|算|免|甭)了?"
+    r"|^\s?(?:说得|讲得|水平)?(?:很|太|不太|不大)?(?:不好|不行|差(?!不多))"
+    r"|^\s?(?:我|俺)?(?:也|都)?(?:(?:听|看)?不懂|不会(?:说|讲)?\s?$)"
+)
 # A Mandarin verb has no tense: "打给我" is a request from the caller, but not after someone
 # else as its subject ("骗子打给我要验证码", "有个自称客服的人打给我"): a report, for the matcher.
 _ZH_SOMEONE_ELSE = re.compile(

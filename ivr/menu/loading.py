@@ -1260,12 +1260,18 @@ def _spoken(
         for lang, texts in node.phrases.items():  # else what callers say first
             labels.setdefault(node_id, {}).setdefault(lang, texts[0])
     hints = {}
+    agent = nodes.get(m.agent_node or "")
     for lang in m.languages:
+        # what callers say most to any hotline first: the agent's own first phrases ("人工",
+        # "转人工", "agent", "operator"), which no option's keywords hold
         words = [
-            w
-            for n in nodes.values()
-            for o in (getattr(n, "options", None) or {}).values()
-            for w in o.keywords.get(lang, ())
+            *(agent.phrases.get(lang, ())[:8] if agent else ()),
+            *(
+                w
+                for n in nodes.values()
+                for o in (getattr(n, "options", None) or {}).values()
+                for w in o.keywords.get(lang, ())
+            ),
         ]
         hints[lang] = ", ".join(list(dict.fromkeys(words))[:100])
     return Spoken(
