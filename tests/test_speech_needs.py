@@ -1844,3 +1844,55 @@ def test_another_services_lockout_and_another_wallets_withdrawal_are_theirs(flow
 )
 def test_another_account_hacked_with_the_wallet_robbed_is_the_stolen_answer(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): money asked of us as a loan, and offers, points and coupons asked
+# about, are served by no node (a cashback not arrived, or points as a text's bait, are
+# ours); a transfer to a person that failed is a failed payment, not the how-to.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "能借点钱给我周转一下吗", None),
+        ("zh-CN", "这个月你们有什么新活动", None),
+        ("zh-CN", "我钱包里攒的积分能干嘛用", None),
+        ("zh-CN", "参加返现活动的钱一直没到账", "funds_not_arrived"),
+        ("zh-CN", "短信说积分快过期了让我点链接领", "safety"),
+        ("zh-CN", "借钱给我表弟 转账失败了", "payments_failed"),
+        ("zh-CN", "给我表姐打钱 按了确定就显示失败 余额是够的", "payments_failed"),
+        ("zh-CN", "我往我弟那转钱 转了好几次都报错", "payments_failed"),
+        ("zh-CN", "怎么给同事转账", "bills"),
+    ],
+)
+def test_loans_and_offers_are_re_prompted_and_a_failed_transfer_failed_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): English words for what went wrong in a Mandarin sentence (fail,
+# suspended, blocked, banned, frozen, link) read as the Mandarin words; a takeover's
+# symptoms (a login elsewhere or on another device, a linked email or phone changed by
+# someone) are the stolen answer's; a person asked for because the problem is hard to
+# put in words, or the phone a bother, keep their node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "刚才买咖啡pay了两次都fail", "payments_failed"),
+        ("zh-CN", "提示我的账户被blocked 付不了钱", "locked"),
+        ("zh-CN", "我的账号被ban了", "locked"),
+        ("zh-CN", "系统通知我账号在陌生设备上登录了 我根本没登 是被盗号了吧", "stolen"),
+        ("zh-CN", "我的号在国外登录过 绑定的手机也被换了 是不是被黑了", "stolen"),
+        ("zh-CN", "有人把我绑的邮箱给改了 我啥也没动过", "stolen"),
+        ("zh-CN", "收到异地登录提醒 不是我登的", "stolen"),
+        ("zh-CN", "我在外地登录不了", "login"),
+        ("zh-CN", "能不能叫个客服 这事一两句话说不清楚", "agent_dial"),
+        ("zh-CN", "我也说不清楚 给我转人工吧", "agent_dial"),
+        ("zh-CN", "我也说不清楚", None),
+        ("zh-CN", "在电话上沟通好费事 有没有能打字的", "channels"),
+        ("zh-CN", "电话里讲起来太麻烦了 有网上聊的吗", "channels"),
+    ],
+)
+def test_code_switched_words_takeover_symptoms_and_reasons_reach_their_node_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -254,12 +254,15 @@ _REGIONAL = (
 )
 
 
-def _in_script(zh: str, en: str) -> Callable[[re.Match[str]], str]:
-    """A replacement: `zh` in a request with Chinese characters, else `en` (an app word
-    said in a Mandarin sentence, "OTP一直收不到", is read as the Mandarin word)."""
+def _in_script(zh: str, en: str | None = None) -> Callable[[re.Match[str]], str]:
+    """A replacement: `zh` in a request with Chinese characters, else `en` (the words as
+    said without one): an app word said in a Mandarin sentence, "OTP一直收不到", is read as
+    the Mandarin word."""
 
     def replaced(hit: re.Match[str]) -> str:
-        return f" {zh} " if re.search("[\u4e00-\u9fff]", hit.string) else f" {en} "
+        if re.search("[\u4e00-\u9fff]", hit.string):
+            return f" {zh} "
+        return hit.group() if en is None else f" {en} "
 
     return replaced
 
@@ -314,6 +317,23 @@ _VARIETIES = (
         ),
         _in_script("验证码", "verification code"),
     ),
+    # ...and so is an English word for what went wrong, said in a Mandarin sentence
+    # ("扫码pay了三次都fail了", "账户被suspend了", "短信里带个link"): the phrases say it in
+    # Mandarin
+    (re.compile(r"(?<![a-z])fail(?:ed|s|ing|ure)?(?![a-z])"), _in_script("失败")),
+    # (pay after another English word is a brand's: "apple pay", "google pay")
+    (
+        re.compile(r"(?<![a-z])(?<![a-z] )(?:pay(?:ing|ment|ments)?|paid)(?![a-z])"),
+        _in_script("付款"),
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:suspend(?:ed)?|banned|ban|block(?:ed)?|disabled|deactivated)(?![a-z])"
+        ),
+        _in_script("被封"),
+    ),
+    (re.compile(r"(?<![a-z])(?:frozen|freezed)(?![a-z])"), _in_script("冻结")),
+    (re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])"), _in_script("链接")),
     (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
     # a recharge of the wallet is a top-up (of a phone, the carrier's)
     (
@@ -640,6 +660,7 @@ ELSEWHERE = frozenset(
         "otheraccount",
         "jobseeker",
         "cashmachine",
+        "perkoffer",
         "transitcard",
         "government",
         "cryptocoin",
@@ -1924,6 +1945,22 @@ _CONCEPT = _ELSEWHERE_OWN + (
         re.compile("贷款|房贷|车贷|按揭|(?<![a-z])(?:loans?|mortgages?)(?![a-z])"),
         _unless(re.compile(f"{_OUR_MONEY.pattern}|{_BAITED.pattern}"), "lender"),
     ),
+    # ...and money asked of us as a loan ("你们能不能借我点钱", "借两千块给我周转一下"), the
+    # lender's too, even with 你们 said; not a friend's loan sent or repaid through the
+    # wallet (借钱给朋友转账失败), nor a scam's story (冒充朋友找我借钱)
+    (
+        re.compile(
+            "借(?:给)?我(?:点|些|一点|一些|几[百千万]块?|[一二两三四五六七八九十\\d]+[百千万]?块?)?钱"
+            "|借(?:点|些|一点|一些)钱(?:给我|用用|花花|周转)?|借钱给我|(?<!找我)借点钱"
+            "|(?:能|可以|可不可以|能不能)借钱|预支|透支一?点|周转一下"
+        ),
+        _unless(
+            re.compile(
+                f"{_SCAM.pattern}|冒充|假装|自称|转账|转钱|转给|汇款|提现|充值|到账|付款|支付|扣"
+            ),
+            "lender",
+        ),
+    ),
     (
         re.compile(
             "停电|断电|停水|断水|停气|燃气表|煤气表|电表|水表|燃气灶|煤气灶|燃气泄漏|煤气泄漏"
@@ -1954,6 +1991,25 @@ _CONCEPT = _ELSEWHERE_OWN + (
         _unless(_WALLET_NAMED, "shopreturn"),
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
+    # Offers and rewards asked about (有什么优惠活动, 积分能换什么, "any promotions this
+    # month"): the line runs none; unless as a scam's bait (短信说积分要过期让我点链接) or
+    # money of ours missing or taken (返现没到账, 活动扣了我的钱)
+    (
+        re.compile(
+            "(?:优惠|促销|营销|兑换|推广|福利|返现|抽奖|有什么|有啥|新)活动|优惠券|代金券|积分|满减"
+            "|(?<![a-z])(?:promotions?|promos?|coupons?|vouchers?|cashback|reward points"
+            "|loyalty points)(?![a-z])\\s?(?:活动)?"
+        ),
+        _unless(
+            re.compile(
+                f"{_SCAM.pattern}|链接|网址|短信|冒充|中奖|没到|到账|扣|失败|被盗|少了|没了"
+                r"|(?<![a-z])(?:links?|url)(?![a-z])"
+                r"|(?<![a-z])(?:texts?|messages?|not (?:arrived|received)|never (?:came|arrived)"
+                r"|charged|failed|stolen|missing)(?![a-z])"
+            ),
+            "perkoffer",
+        ),
+    ),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
     (
         re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"),
@@ -2312,6 +2368,47 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # the phone found a bother ("电话里讲太麻烦", "打电话说不方便"): another way than the
+    # phone is asked for, as "not by phone" is
+    (
+        re.compile(
+            "(?:电话里|打电话|在电话上|电话上)(?:讲|说|沟通|聊|问)?(?:起来)?(?:太|很|挺|好|比较|有点|真)?"
+            "(?:麻烦|不方便|费劲|费事)"
+        ),
+        " 不方便打电话 ",
+    ),
+    # why a person is asked for ("找个客服来 我这个问题一两句说不清楚", "转人工吧 说来话长"):
+    # the reason, not a caller who does not know what to ask (我也说不清楚, off the menu)
+    (
+        re.compile(
+            "(?:(?:一两|两三|几|三言两)(?:句话?|语)|电话里|机器|这里|这样)?(?:也|都|根本|实在)?"
+            "(?:说|讲|解释|描述)不(?:太)?(?:清楚|清|明白)|说来话长|(?:比较|很|太|挺|特别)复杂"
+        ),
+        _only_if(re.compile("人工|客服|真人|工作人员|接线员|话务员|找个人|找人"), " "),
+    ),
+    # a takeover's symptoms reported (账户在外地登录了, 提示异地登录, 还改了绑定的邮箱, 有人把
+    # 我绑的手机号换了): someone else got in, the stolen answer's, not the login's or the
+    # email channel's words they share; the caller's own login elsewhere (我在外地登录不了)
+    # or change (我改了绑定的手机号) stays as said
+    (
+        re.compile(
+            "(?<![我俺])(?:在|从)(?:外地|异地|别的地方|其他地方|别处|外省|国外|境外|陌生的?设备"
+            "|别的设备|其他设备|别的手机|陌生的?手机|其他手机|别人的?手机|一台新手机|新设备)上?"
+            "(?:被人?|有人)?登(?:录|陆|入)(?:过|了)+"
+            "|(?:提示|显示|通知|提醒|说|有)(?:我的?)?(?:账户|账号)?(?:在|有)?异地登(?:录|陆)"
+            "|异地登(?:录|陆)的?(?:提醒|提示|通知|短信|消息)"
+        ),
+        " 账户被别人登录 ",
+    ),
+    (
+        re.compile(
+            "(?:还|又|也|被人?|有人|别人|人家|对方|偷偷)(?:把)?(?:我的?)?(?:改|换|修改|更改)了?"
+            "(?:我的?)?(?:绑定|绑)的?(邮箱|手机号码?|手机|银行卡|卡)"
+            "|(?:还|又|也|被人?|有人|别人|人家|对方|偷偷)把(?:我的?)?(?:绑定|绑)的?"
+            "(邮箱|手机号码?|手机|银行卡|卡)(?:给)?(?:改|换|修改|更改)了"
+        ),
+        lambda hit: f" 绑定的{hit.group(1) or hit.group(2)}被人改了 ",
+    ),
     # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
     # is the failed payment the phrases name (支付失败)
     (re.compile("(?<=付)一直(?=失败)"), ""),
@@ -2336,6 +2433,16 @@ _AROUND = (
             if hit.group(2)[0] == "充"
             else "提现没到账"
         ),
+    ),
+    # ...and a transfer to a person that failed ("我给朋友转账 点了确认就提示失败", "转账给
+    # 他失败了") failed: payments_failed's, not the how-to the person named is near
+    (
+        re.compile(
+            "(?:给[^，。,\\s转打汇充提]{1,4})?(?:转账|转钱|打钱|汇款)(?:给[^，。,\\s]{1,4}?)?"
+            "[^，。,验码信到]{0,12}?(?:提示|显示|说|就|都|总是|一直|老是|还是)*"
+            "(?:失败|报错|不成功|没成功|出错|被拒)"
+        ),
+        " 付款失败 ",
     ),
     (
         re.compile(
@@ -3067,7 +3174,7 @@ _GROUPS = tuple(
 # A message with a link quotes a claim about the account to make the caller click ("a text
 # with a link saying my account is suspended", "短信说我的账户被锁了让我点链接"): the claim
 # is the bait, not the caller's problem, and goes; the link is what is asked about.
-_LINK = re.compile(r"\b(?:links?|url)\b|链接|网址")
+_LINK = re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])|链接|网址")
 _BAIT = (
     re.compile(
         r"\b(?:saying|that says|which says|says|said|telling me|claiming)(?: that)?"
