@@ -1896,3 +1896,24 @@ def test_code_switched_words_takeover_symptoms_and_reasons_reach_their_node_in_r
     flow, lang, said, node
 ):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): hack and scam said in a Mandarin sentence are 被盗 and 被骗, so
+# another app's account hacked stays theirs; a device named by its make and its password
+# is the device's; a new user's red packet or a friend invited is an offer; a thing done
+# to the caller again (又被锁了) is the thing done.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的Instagram被hack了 怎么找回", None),
+        ("zh-CN", "我被scam了 转了钱给陌生人", "stolen"),
+        ("zh-CN", "笔记本的密码忘了咋办", None),
+        ("zh-CN", "你们有没有新用户的红包活动", None),
+        ("zh-CN", "新用户的优惠在哪领", None),
+        ("zh-CN", "邀请新用户注册有奖励吗", None),
+        ("zh-CN", "我的号又被封了", "locked"),
+        ("zh-CN", "钱又被扣了 我啥也没买", "stolen"),
+    ],
+)
+def test_hack_in_mandarin_a_devices_password_offers_and_again_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -261,7 +261,7 @@ def _in_script(zh: str, en: str | None = None) -> Callable[[re.Match[str]], str]
 
     def replaced(hit: re.Match[str]) -> str:
         if re.search("[\u4e00-\u9fff]", hit.string):
-            return f" {zh} "
+            return zh
         return hit.group() if en is None else f" {en} "
 
     return replaced
@@ -334,6 +334,12 @@ _VARIETIES = (
     ),
     (re.compile(r"(?<![a-z])(?:frozen|freezed)(?![a-z])"), _in_script("冻结")),
     (re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])"), _in_script("链接")),
+    (re.compile(r"被?(?<![a-z])hack(?:ed|er|ers)?(?![a-z])"), _in_script("被盗")),
+    (re.compile(r"被?(?<![a-z])scam(?:med)?(?![a-z])"), _in_script("被骗")),
+    # ...and for the money moved ("transfer给我妈的钱", "withdraw到银行卡", "top up了五百")
+    (re.compile(r"(?<![a-z])transfer(?:s|red|ring)?(?![a-z])"), _in_script("转账")),
+    (re.compile(r"(?<![a-z])withdr[ae]w(?:s|n|al|als|ing)?(?![a-z])"), _in_script("提现")),
+    (re.compile(r"(?<![a-z])(?:top(?:ped)? ?up|topup)(?![a-z])"), _in_script("充值")),
     (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
     # a recharge of the wallet is a top-up (of a phone, the carrier's)
     (
@@ -949,6 +955,10 @@ _ELSEWHERE_OWN = (
             "(?:手机|电脑|笔记本|平板|ipad|iphone|苹果)的?(?:解锁|锁屏|开机|屏幕|屏保)(?:密码)?|解锁密码|屏保密码"
             "|(?:路由器|(?<![a-z])wi-?fi(?![a-z])|无线网|热点)的?(?:密码|账号)"
             "|解锁(?:手机|电脑|笔记本|平板)|(?:手机|电脑|笔记本|平板)(?:解不开|解不了锁|被锁了|锁住了)"
+            # ...or a device named by its make, and its password ("iphone密码忘了", "苹果手机
+            # 的密码", "电脑的密码")
+            "|(?:(?<![a-z])(?:iphone|ipad|macbook|mac)(?![a-z])|苹果手机|安卓手机|华为手机|小米手机"
+            "|电脑|笔记本|平板)的?密码"
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
@@ -1277,12 +1287,13 @@ _OTHER_SENSES = (
     # ...and a place one registers or enrols at, or pays, that is not the wallet: a
     # hospital (挂号, 建档), a clinic, a pharmacy and its prescription, a school's or a
     # university for the old's sign-up (报名), a landlord. Its registration is not the wallet's
-    # account opened; a payment there with the wallet keeps the payment (`_PAID`, 交, 缴).
+    # account opened; a payment there with the wallet keeps the payment (`_PAID`, 交, 缴,
+    # 汇, 打钱: "给房东打钱显示失败").
     (
         re.compile(
             "医院|诊所|卫生院|挂号|建档|就诊|门诊|药店|药房|处方|学校的|老年大学|报名|培训班|兴趣班|房东"
         ),
-        _unless(re.compile(f"{_PAID.pattern}|[交缴充转]"), "otheraccount"),
+        _unless(re.compile(f"{_PAID.pattern}|[交缴充转汇]|打钱|打了钱"), "otheraccount"),
     ),
     (
         re.compile(
@@ -1996,7 +2007,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
     # money of ours missing or taken (返现没到账, 活动扣了我的钱)
     (
         re.compile(
-            "(?:优惠|促销|营销|兑换|推广|福利|返现|抽奖|有什么|有啥|新)活动|优惠券|代金券|积分|满减"
+            "(?:优惠|促销|营销|兑换|推广|福利|返现|抽奖|红包|有什么|有啥|新)活动|优惠券|代金券|积分|满减"
+            "|新(?:用户|人)的?(?:红包|福利|优惠|礼包|奖励)|邀请[^，。,]{0,8}?(?:奖励|奖金|返现)"
             "|(?<![a-z])(?:promotions?|promos?|coupons?|vouchers?|cashback|reward points"
             "|loyalty points)(?![a-z])\\s?(?:活动)?"
         ),
@@ -2412,6 +2424,8 @@ _AROUND = (
     # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
     # is the failed payment the phrases name (支付失败)
     (re.compile("(?<=付)一直(?=失败)"), ""),
+    # ...and so is a thing done to the caller again (号又被锁了, 钱又被扣了: 号被锁了)
+    (re.compile("又(?=被|遭)"), ""),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
@@ -2842,6 +2856,8 @@ _ZH_SAME = _folded(
         "冻结": "冻住 冻上",
         "解锁": "解开",
         "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了",
+        # (and money sent to a person that will not go: a failed payment too)
+        "付不过去": "转不过去 汇不过去",
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号 开个户 办个户",
         # (and asked whether it is genuine: "链接是真的假的")
