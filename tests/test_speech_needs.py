@@ -1917,3 +1917,18 @@ def test_code_switched_words_takeover_symptoms_and_reasons_reach_their_node_in_r
 )
 def test_hack_in_mandarin_a_devices_password_offers_and_again_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): money moved said in English in a Mandarin sentence (transfer给…) is
+# the Mandarin word; rent sent to a landlord (打钱, 汇) is a payment of ours, and money
+# sent to a person that will not go (转不过去) a failed payment.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "transfer给我爸的钱他一直没收到", "funds_not_arrived"),
+        ("zh-CN", "给房东打钱 按了确定就显示失败", "payments_failed"),
+        ("zh-CN", "交房租转给房东 一直转不过去", "payments_failed"),
+    ],
+)
+def test_money_moved_in_english_and_rent_to_a_landlord_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
