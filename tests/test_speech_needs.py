@@ -1932,3 +1932,16 @@ def test_hack_in_mandarin_a_devices_password_offers_and_again_in_round_29(flow, 
 )
 def test_money_moved_in_english_and_rent_to_a_landlord_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): suddenly (突然) or for ages (半天) says nothing of what happened, nor
+# the button of what was pressed (点了付款按钮没反应).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "点了付款按钮半天没反应", "payments_failed"),
+        ("zh-CN", "账户突然用不了了", "locked"),
+    ],
+)
+def test_suddenly_for_ages_and_a_button_say_nothing_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
