@@ -1945,3 +1945,17 @@ def test_money_moved_in_english_and_rent_to_a_landlord_in_round_29(flow, lang, s
 )
 def test_suddenly_for_ages_and_a_button_say_nothing_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): another app's wallet (抖音钱包, 京东钱包, a steam wallet), its balance,
+# withdrawal or password, is theirs, as 美团钱包's is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "抖音钱包的钱怎么提现", None),
+        ("zh-CN", "京东钱包的密码忘了", None),
+        ("zh-CN", "steam钱包余额怎么用", None),
+    ],
+)
+def test_another_apps_wallet_is_theirs_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -769,7 +769,10 @@ _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
 # 提现", "my venmo password", "my paypal balance"): theirs to answer, as another app's
 # account is. Its money moved into ours is not ("用支付宝往钱包里充值", "from paypal into
 # the wallet": a top-up).
-_WALLETS_ZH = "支付宝|微信支付|微信钱包|微信|云闪付|财付通|余额宝|花呗|借呗|京东金融|美团钱包"
+_WALLETS_ZH = (
+    "支付宝|微信支付|微信钱包|微信|云闪付|财付通|余额宝|花呗|借呗|京东金融|美团钱包|抖音钱包|京东钱包"
+    "|(?<![a-z])steam ?钱包"
+)
 _WALLETS_EN = (
     r"(?:pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat|apple pay|google pay"
     r"|samsung pay|revolut|wise|skrill)"
@@ -800,7 +803,7 @@ _BAITED = re.compile(
 # This wallet marked as the one with the problem ("钱包里的钱", "your wallet", "with the
 # wallet", 你们): not another wallet's 钱包 or wallet (微信钱包, "my PayPal wallet").
 _OUR_WALLET_WORDS = (
-    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)钱包"
+    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)(?<!抖音)(?<!steam)(?<!steam )钱包"
     r"|(?<![a-z])(?<!pay )(?<!apple )(?<!google )(?<!samsung )(?<!paypal )(?<!venmo )"
     r"(?<!alipay )(?<!wechat )(?<!crypto )(?<!bitcoin )wallet|(?<![a-z])your (?:app|account)"
 )
