@@ -1959,3 +1959,18 @@ def test_suddenly_for_ages_and_a_button_say_nothing_in_round_29(flow, lang, said
 )
 def test_another_apps_wallet_is_theirs_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): the account's own things said in English in a Mandarin sentence
+# (account, password, balance, freeze) are the Mandarin words; a balance short by an
+# amount is money gone (the stolen answer's).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "那个account被freeze了 什么时候能解", "locked"),
+        ("zh-CN", "balance少了两百块", "stolen"),
+        ("zh-CN", "余额少了八十块", "stolen"),
+    ],
+)
+def test_the_accounts_things_in_english_and_a_balance_short_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

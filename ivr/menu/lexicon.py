@@ -332,7 +332,11 @@ _VARIETIES = (
         ),
         _in_script("被封"),
     ),
-    (re.compile(r"(?<![a-z])(?:frozen|freezed)(?![a-z])"), _in_script("冻结")),
+    (re.compile(r"(?<![a-z])(?:frozen|freezed?)(?![a-z])"), _in_script("冻结")),
+    # ...and the account's own things ("我的balance不对", "account被锁了", "password被人改了")
+    (re.compile(r"(?<![a-z])balance(?![a-z])"), _in_script("余额")),
+    (re.compile(r"(?<![a-z])accounts?(?![a-z])"), _in_script("账户")),
+    (re.compile(r"(?<![a-z])passwords?(?![a-z])"), _in_script("密码")),
     (re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])"), _in_script("链接")),
     (re.compile(r"被?(?<![a-z])hack(?:ed|er|ers)?(?![a-z])"), _in_script("被盗")),
     (re.compile(r"被?(?<![a-z])scam(?:med)?(?![a-z])"), _in_script("被骗")),
