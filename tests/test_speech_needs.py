@@ -1974,3 +1974,17 @@ def test_another_apps_wallet_is_theirs_in_round_29(flow, lang, said, node):
 )
 def test_the_accounts_things_in_english_and_a_balance_short_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): ...but a brand's account named in English before it ("instagram
+# account") stays the brand's, and WeChat, TikTok, Twitter or YouTube named in Latin
+# letters in a Mandarin sentence are other services, as 微信 is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的instagram account被hack了", None),
+        ("zh-CN", "tiktok账号被封了怎么办", None),
+    ],
+)
+def test_a_brands_account_in_english_stays_theirs_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -333,10 +333,11 @@ _VARIETIES = (
         _in_script("被封"),
     ),
     (re.compile(r"(?<![a-z])(?:frozen|freezed?)(?![a-z])"), _in_script("冻结")),
-    # ...and the account's own things ("我的balance不对", "account被锁了", "password被人改了")
-    (re.compile(r"(?<![a-z])balance(?![a-z])"), _in_script("余额")),
-    (re.compile(r"(?<![a-z])accounts?(?![a-z])"), _in_script("账户")),
-    (re.compile(r"(?<![a-z])passwords?(?![a-z])"), _in_script("密码")),
+    # ...and the account's own things ("我的balance不对", "account被锁了", "password被人改了");
+    # after another English word, a brand's ("facebook account", "apple id password")
+    (re.compile(r"(?<![a-z])(?<![a-z] )balance(?![a-z])"), _in_script("余额")),
+    (re.compile(r"(?<![a-z])(?<![a-z] )accounts?(?![a-z])"), _in_script("账户")),
+    (re.compile(r"(?<![a-z])(?<![a-z] )passwords?(?![a-z])"), _in_script("密码")),
     (re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])"), _in_script("链接")),
     (re.compile(r"被?(?<![a-z])hack(?:ed|er|ers)?(?![a-z])"), _in_script("被盗")),
     (re.compile(r"被?(?<![a-z])scam(?:med)?(?![a-z])"), _in_script("被骗")),
@@ -749,7 +750,7 @@ _OTHER_ZH = (
     "|饿了么|百度|网盘|网易|新浪|搜狐|知乎|b站|哔哩哔哩|爱奇艺|优酷|腾讯视频|学习通|钉钉"
     "|芒果tv|网易云|酷狗|微软|苹果账号|苹果id"
     "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig|steam|windows|icloud|apple ?id"
-    "|gmail|outlook|netflix)(?![a-z])"
+    "|gmail|outlook|netflix|wechat|tiktok|twitter|youtube)(?![a-z])"
 )
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
 # hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
