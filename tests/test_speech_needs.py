@@ -1988,3 +1988,21 @@ def test_the_accounts_things_in_english_and_a_balance_short_in_round_29(flow, la
 )
 def test_a_brands_account_in_english_stays_theirs_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a bank's things said in English in a Mandarin sentence (credit card,
+# bank) are the Mandarin words, so they stay the bank's; Uber, Amazon and the like named in
+# Latin letters are other services; an English sentence with one Chinese word in it stays
+# English.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的credit card账单怎么还", None),
+        ("zh-CN", "bank的app登不上去", None),
+        ("zh-CN", "我的uber账号被盗了", None),
+        ("zh-CN", "amazon账号登不进去", None),
+        ("en-US", "my topup went through but my 余额 is the same", "funds_not_arrived"),
+    ],
+)
+def test_a_banks_things_in_english_and_other_brands_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

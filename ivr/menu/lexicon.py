@@ -254,13 +254,19 @@ _REGIONAL = (
 )
 
 
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+_LATIN_WORDS = re.compile("[a-z']+")
+
+
 def _in_script(zh: str, en: str | None = None) -> Callable[[re.Match[str]], str]:
-    """A replacement: `zh` in a request with Chinese characters, else `en` (the words as
-    said without one): an app word said in a Mandarin sentence, "OTP一直收不到", is read as
-    the Mandarin word."""
+    """A replacement: `zh` in a Mandarin request (as many Chinese characters as English
+    words, or more), else `en` (the words as said without one): an app word said in a
+    Mandarin sentence, "OTP一直收不到", is read as the Mandarin word; an English sentence
+    with a Chinese word in it ("my 余额 didn't change") stays English."""
 
     def replaced(hit: re.Match[str]) -> str:
-        if re.search("[\u4e00-\u9fff]", hit.string):
+        han = len(_HAN_CHAR.findall(hit.string))
+        if han and han >= len(_LATIN_WORDS.findall(hit.string)):
             return zh
         return hit.group() if en is None else f" {en} "
 
@@ -339,6 +345,10 @@ _VARIETIES = (
     (re.compile(r"(?<![a-z])(?<![a-z] )accounts?(?![a-z])"), _in_script("账户")),
     (re.compile(r"(?<![a-z])(?<![a-z] )passwords?(?![a-z])"), _in_script("密码")),
     (re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])"), _in_script("链接")),
+    # ...and a bank's things ("我的credit card账单", "bank的app")
+    (re.compile(r"(?<![a-z])credit ?cards?(?![a-z])"), _in_script("信用卡")),
+    (re.compile(r"(?<![a-z])(?:debit|bank) ?cards?(?![a-z])"), _in_script("银行卡")),
+    (re.compile(r"(?<![a-z])banks?(?![a-z])"), _in_script("银行")),
     (re.compile(r"被?(?<![a-z])hack(?:ed|er|ers)?(?![a-z])"), _in_script("被盗")),
     (re.compile(r"被?(?<![a-z])scam(?:med)?(?![a-z])"), _in_script("被骗")),
     # ...and for the money moved ("transfer给我妈的钱", "withdraw到银行卡", "top up了五百")
@@ -750,7 +760,8 @@ _OTHER_ZH = (
     "|饿了么|百度|网盘|网易|新浪|搜狐|知乎|b站|哔哩哔哩|爱奇艺|优酷|腾讯视频|学习通|钉钉"
     "|芒果tv|网易云|酷狗|微软|苹果账号|苹果id"
     "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig|steam|windows|icloud|apple ?id"
-    "|gmail|outlook|netflix|wechat|tiktok|twitter|youtube)(?![a-z])"
+    "|gmail|outlook|netflix|wechat|tiktok|twitter|youtube|uber|lyft|grab|airbnb|shopee|lazada"
+    "|ebay|amazon|spotify|discord|linkedin|snapchat)(?![a-z])"
 )
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
 # hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
