@@ -2006,3 +2006,20 @@ def test_a_brands_account_in_english_stays_theirs_in_round_29(flow, lang, said, 
 )
 def test_a_banks_things_in_english_and_other_brands_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): someone to chat with for company is small talk, not a person asked for;
+# an identity card or a passport lost is the state's to reissue (unless a thing of ours is
+# said with it).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "最近好孤单 想找个人聊天", None),
+        ("zh-CN", "身份证掉了怎么办", None),
+        ("zh-CN", "身份证过期了 实名认证通不过", "register"),
+    ],
+)
+def test_company_wanted_and_an_identity_card_lost_are_re_prompted_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -1266,6 +1266,15 @@ _OTHER_SENSES = (
         ),
         " otheraccount ",
     ),
+    # ...and an identity card or a passport lost or expired (身份证丢了, 护照过期了): the
+    # state's office reissues it; unless a thing of ours is said (身份证丢了 怕账户被盗用,
+    # 身份证过期了 实名认证通不过)
+    (
+        re.compile(
+            "(?:身份证|护照|户口本)(?:被人)?(?:丢了|掉了|弄丢了|被偷了?|找不到了?|过期了?|到期了?)"
+        ),
+        _unless(re.compile(f"{_SERVED.pattern}|实名|认证|注册|开户|绑"), " otheraccount "),
+    ),
 ) + (
     # Round 24: another thing's own, however the menu's words are said of it: a phone's, a
     # computer's or a cloud's storage full, a mailbox of a named provider (网易邮箱, "my
@@ -2399,6 +2408,15 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # someone to chat with for company ("心情不好 想找个人聊聊天", "有没有人陪我唠唠嗑"): small
+    # talk, not a person asked for about a problem (unless one is named)
+    (
+        re.compile(
+            "(?:找|有没有|来)个?人(?:陪我)?(?:聊聊天|聊天|唠唠嗑|唠嗑|解解闷|解闷)"
+            "|陪我(?:聊聊天|聊天|聊聊|说说话|说会儿?话|唠唠嗑|唠嗑|解解闷|解闷)"
+        ),
+        _unless(_SERVED, " 随便陪我聊聊天 "),
+    ),
     # the phone found a bother ("电话里讲太麻烦", "打电话说不方便"): another way than the
     # phone is asked for, as "not by phone" is
     (
