@@ -2023,3 +2023,21 @@ def test_company_wanted_and_an_identity_card_lost_are_re_prompted_in_round_29(
     flow, lang, said, node
 ):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a stranger asking for a password, a code or a card number, a prize
+# that wants a fee first, a QR code that pays out: the scams the safety answer warns of.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "网上有个人说能帮我刷信用 要我的支付密码", "safety"),
+        ("zh-CN", "对方让我报一下验证码", "safety"),
+        ("zh-CN", "有个陌生号码打过来 说我中奖了 要我先交手续费", "safety"),
+        ("zh-CN", "群里有人发了个二维码 说扫了能领钱", "safety"),
+        ("zh-CN", "我忘了支付密码", "passwords"),
+    ],
+)
+def test_a_stranger_asking_for_a_code_or_a_fee_is_the_safety_answer_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)

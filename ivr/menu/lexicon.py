@@ -2408,6 +2408,17 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # someone else asking the caller for a password, a code or a card number ("网上有个人说
+    # 能帮我刷信用 要我的支付密码", "对方让我报验证码"): the scam the safety answer warns of,
+    # not a password forgotten
+    (
+        re.compile(
+            "(?:有人|有个人|陌生人|对方|骗子)[^，。,]{0,16}?(?:问我要|找我要|跟我要|向我要|要|让我给|叫我给"
+            "|让我说|叫我说|让我报|叫我报|让我提供|叫我提供)(?:我的)?(?:一下)?"
+            "(支付密码|登录密码|密码|验证码|银行卡号|卡号|身份证号)"
+        ),
+        lambda hit: f" 有人找我要{hit.group(1)} ",
+    ),
     # someone to chat with for company ("心情不好 想找个人聊聊天", "有没有人陪我唠唠嗑"): small
     # talk, not a person asked for about a problem (unless one is named)
     (
