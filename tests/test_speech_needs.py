@@ -2041,3 +2041,17 @@ def test_a_stranger_asking_for_a_code_or_a_fee_is_the_safety_answer_in_round_29(
     flow, lang, said, node
 ):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a bank's own transfer abroad is the bank's, as its transfer limit is;
+# from the wallet it is ours.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "银行转账到国外一般要几天", None),
+        ("zh-CN", "建设银行跨境汇款手续费多少", None),
+        ("zh-CN", "从钱包转账到国外的银行卡要多久", "bills"),
+    ],
+)
+def test_a_banks_transfer_abroad_is_the_banks_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
