@@ -2055,3 +2055,17 @@ def test_a_stranger_asking_for_a_code_or_a_fee_is_the_safety_answer_in_round_29(
 )
 def test_a_banks_transfer_abroad_is_the_banks_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): 给 in the passive says nothing (被人给登了 is 被人登了); the wallet app
+# that will not open or crashes on opening is the login's (进不去app).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我那个号被人给登了", "stolen"),
+        ("zh-CN", "钱包打开就闪退", "login"),
+        ("zh-CN", "手机上那个钱包打不开了", "login"),
+    ],
+)
+def test_a_passive_with_gei_and_the_app_that_will_not_open_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -2475,9 +2475,10 @@ _AROUND = (
     # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
     # is the failed payment the phrases name (支付失败)
     (re.compile("(?<=付)一直(?=失败)"), ""),
-    # ...and so is a thing done to the caller again (号又被锁了, 钱又被扣了: 号被锁了), and
+    # ...and so is a thing done to the caller again (号又被锁了, 钱又被扣了: 号被锁了) or 给 in
+    # the passive (被人给登了: 被人登了), and
     # the button of what was pressed (点付款按钮没反应: 点付款没反应)
-    (re.compile("又(?=被|遭)|(?<=[\u4e00-\u9fff])的?按钮"), ""),
+    (re.compile("又(?=被|遭)|(?<=被)给|(?<=被人)给|(?<=被别人)给|(?<=[\u4e00-\u9fff])的?按钮"), ""),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
