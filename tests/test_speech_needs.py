@@ -2065,6 +2065,8 @@ def test_a_banks_transfer_abroad_is_the_banks_in_round_29(flow, lang, said, node
         ("zh-CN", "我那个号被人给登了", "stolen"),
         ("zh-CN", "钱包打开就闪退", "login"),
         ("zh-CN", "手机上那个钱包打不开了", "login"),
+        # (a scan that will not go through is a payment that will not: 扫不出来)
+        ("zh-CN", "买菜扫码扫不出来", "payments_failed"),
     ],
 )
 def test_a_passive_with_gei_and_the_app_that_will_not_open_in_round_29(flow, lang, said, node):
