@@ -2071,3 +2071,15 @@ def test_a_banks_transfer_abroad_is_the_banks_in_round_29(flow, lang, said, node
 )
 def test_a_passive_with_gei_and_the_app_that_will_not_open_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a gas or water card is its supplier's to top up, as a fuel card is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "天然气卡充不进去", None),
+        ("zh-CN", "燃气卡怎么充值", None),
+    ],
+)
+def test_a_gas_card_is_its_suppliers_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

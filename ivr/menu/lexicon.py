@@ -798,7 +798,7 @@ _TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?
 # Another institution's own thing, named by a caller who does not name the wallet: a
 # coin or its exchange (比特币, "my coinbase account"), a bank's own app, branch or card
 # ("银行的APP登不上去", "my ICBC credit card was declined at the hotel"), a card of its own
-# issuer (a fuel, gym or membership card), the phone's own lock ("手机解锁密码", "my iphone
+# issuer (a fuel, gym, membership or gas card), the phone's own lock ("手机解锁密码", "my iphone
 # passcode"), a red packet. Theirs to answer, unless the rest of the request names the
 # wallet; a bank's card or app also where our money moves ("用工行卡往钱包充值没到账", "the
 # bank app shows my withdrawal never came"); a coin whatever is done with it, unless as a
@@ -949,7 +949,10 @@ _ELSEWHERE_OWN = (
         _unless(_OUR_MONEY, "otheraccount"),
     ),
     (
-        re.compile("加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|(?<![a-z])etc(?![a-z])卡?"),
+        re.compile(
+            "加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|天然气卡|燃气卡|煤气卡|水卡|电费卡"
+            "|(?<![a-z])etc(?![a-z])卡?"
+        ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
     (
