@@ -2083,3 +2083,89 @@ def test_a_passive_with_gei_and_the_app_that_will_not_open_in_round_29(flow, lan
 )
 def test_a_gas_card_is_its_suppliers_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (en-US): a caller who thinks they rang another company's department ("is this
+# the Chase fraud team"), and a rewards scheme (a referral bonus, points, cashback, a
+# coupon): theirs, or nothing any node serves; a reward as a text's bait stays the safety
+# answer's.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "hello is this the wells fargo fraud team", None),
+        ("en-US", "hi, is this hsbc's billing department", None),
+        ("en-US", "is this the chase security department", None),
+        ("en-US", "my friend signed up with my referral code and i never got the bonus", None),
+        ("en-US", "i still haven't received the cashback in my account", None),
+        ("en-US", "a text says i won a reward and to tap the link", "safety"),
+    ],
+)
+def test_another_companys_department_and_rewards_schemes_are_re_prompted(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (en-US): the wallet's Mandarin words said in pinyin run together (tixian,
+# yanzhengma, mima, shiming renzheng), read as the words the phrases use.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "my tixian has been pending since monday", "funds_not_arrived"),
+        ("en-US", "i never receive the yanzhengma when i log in", "login"),
+        ("en-US", "i forgot my mima", "passwords"),
+        ("en-US", "how do i finish shiming renzheng", "register"),
+    ],
+)
+def test_pinyin_run_together_is_read_as_the_wallet_words(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (en-US): someone posing as the wallet who has had the money already is how the
+# theft went (the stolen answer's), not a question whether a caller is real; a doubt
+# whether a number is really yours is the safety answer's; online support, "on line" as a
+# recogniser splits it, is the chat; a transfer to a friend that failed is a failed
+# payment.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "a man posing as your staff got me to pay him three hundred", "stolen"),
+        ("en-US", "someone claiming to be support made me transfer my savings", "stolen"),
+        ("en-US", "i'm not sure this number is legit, someone sent it to me", "safety"),
+        ("en-US", "do you have on line support", "channels"),
+        ("en-US", "can i get online help somewhere", "channels"),
+        ("en-US", "my transfer to my brother failed", "payments_failed"),
+        ("en-US", "i sent money to my cousin and it says failed", "payments_failed"),
+    ],
+)
+def test_a_theft_by_an_impersonator_a_doubted_number_and_online_support(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (en-US): "none of them worked" is the things tried, not "none of the options";
+# the number the account was opened with only says which; a person declined before a
+# comma and the point, and the agent talked to, however put, are the complaint's; an area
+# named as a kind of problem, or what a request opens as being about, is the menu.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        (
+            "en-US",
+            "i tried every password i know and none of them worked, now my account is locked",
+            "locked",
+        ),
+        (
+            "en-US",
+            "i don't have the phone number i registered with anymore, how do i log in",
+            "login",
+        ),
+        (
+            "en-US",
+            "don't connect me to anyone, i just want to say your staff member was rude",
+            "feedback",
+        ),
+        ("en-US", "the woman i chatted with was so unhelpful", "feedback"),
+        ("en-US", "a sign in and codes kind of issue", "login_codes"),
+        ("en-US", "it's all about payments and withdrawals coming through", "payments"),
+    ],
+)
+def test_things_tried_a_declined_person_and_an_area_named_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

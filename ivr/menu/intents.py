@@ -129,8 +129,8 @@ _EN_NEGATION = (
         r" (?:an? |the |any |to |with )?(?:real |live |human )?"
         r"(?:agents?|operators?|representatives?|reps?|persons?|people|humans?|someone|somebody"
         r"|anyone|anybody|staff|customer (?:service|care|support)(?: agents?)?)"
-        # ...or before the point, as a recogniser writes it without a comma
-        r"(?: (?:please|thanks|thank you))?(?:[.!]*$|(?= (?:i|i'd|i'm|just|but|my)\b))"
+        # ...or before the point, with a comma or as a recogniser writes it without one
+        r"(?: (?:please|thanks|thank you))?(?:[.!]*$|(?=[,.!]? (?:i|i'd|i'm|just|but|my)\b))"
     ),
     # ...and, as a recogniser writes it without a comma, "not the X one" before the one
     # meant ("not the login one the one I use to pay")
@@ -724,6 +724,9 @@ def _keyword(word: str) -> re.Pattern[str]:
 # however close it is (`NAMED`), as the label it repeats is.
 _AREA = re.compile(
     "之类|方面|这一?块|那一?块|这一?项|那一?项"
+    # ...or what a request opens as being about, at the length of two topics (three words
+    # or more: "it's about payments and money arriving"; "about the login page" is one)
+    r"|^(?:all )?about (?=[a-z']+ [a-z']+ [a-z']+)"
     r"|(?<![a-z])(?:section|part|area|category|department|side|option|stuff|(?:kind|sort) (?:of )?"
     r"(?:problems?|things?|issues?|questions?|stuff))(?![a-z])"
 )

@@ -273,6 +273,35 @@ def _in_script(zh: str, en: str | None = None) -> Callable[[re.Match[str]], str]
     return replaced
 
 
+# Pinyin run together (the spellings a recogniser writes) -> (Mandarin, English).
+_PINYIN_WORDS = {
+    "tixian": ("提现", "withdrawal"),
+    "yanzhengma": ("验证码", "verification code"),
+    "yanzheng": ("验证", "verification"),
+    "shiming renzheng": ("实名认证", "identity verification"),
+    "shimingrenzheng": ("实名认证", "identity verification"),
+    "shiming": ("实名", "real name"),
+    "renzheng": ("认证", "verification"),
+    "mima": ("密码", "password"),
+    "zhuanzhang": ("转账", "transfer"),
+    "chongzhi": ("充值", "top up"),
+    "daozhang": ("到账", "arrived"),
+    "kefu": ("客服", "customer service"),
+    "rengong": ("人工", "real person"),
+    "dongjie": ("冻结", "frozen"),
+    "zhuce": ("注册", "register"),
+    "denglu": ("登录", "login"),
+    "zhifu": ("支付", "payment"),
+    "zhifubao": ("支付宝", "alipay"),
+    "weixin": ("微信", "wechat"),
+    "zhangdan": ("账单", "bill"),
+    "fenqi": ("分期", "instalments"),
+    "beidao": ("被盗", "stolen"),
+    "zhapian": ("诈骗", "scam"),
+    "pianzi": ("骗子", "scammer"),
+}
+
+
 # English as it is spoken in India, Singapore and Malaysia, Britain and Australia, and the
 # app words of any of them, read as the words the phrases use: "kindly do the needful" and
 # a sentence's "lah" say nothing; "kena" is a passive's "got" ("kena hacked"); "customer
@@ -355,6 +384,17 @@ _VARIETIES = (
     (re.compile(r"(?<![a-z])transfer(?:s|red|ring)?(?![a-z])"), _in_script("转账")),
     (re.compile(r"(?<![a-z])withdr[ae]w(?:s|n|al|als|ing)?(?![a-z])"), _in_script("提现")),
     (re.compile(r"(?<![a-z])(?:top(?:ped)? ?up|topup)(?![a-z])"), _in_script("充值")),
+    # the wallet's Mandarin words said in pinyin, run together as a recogniser writes a word
+    # it does not know ("my tixian never came", "the yanzhengma", "shiming renzheng"): the
+    # words the phrases use (Mandarin in a sentence with characters: "我的tixian没到")
+    (
+        re.compile(
+            r"(?<![a-z])(?:{})(?![a-z])".format(
+                "|".join(sorted(_PINYIN_WORDS, key=len, reverse=True))
+            )
+        ),
+        lambda hit: _in_script(*_PINYIN_WORDS[hit.group()])(hit),
+    ),
     (re.compile(r"\b(?:debited|deducted)\b"), "taken"),
     # a recharge of the wallet is a top-up (of a phone, the carrier's)
     (
@@ -399,6 +439,7 @@ _VARIETIES = (
 # ("past word", "pay men", "top pup", "very fication").
 _SPLITS = (
     (re.compile(r"\bfor got(?:ten)?\b"), "forgot"),
+    (re.compile(r"\bon line\b"), "online"),
     (re.compile(r"\ba count(s)?\b"), r"account\1"),
     (re.compile(r"\bwith ?(?:draw(?:al|all|l|als)?|rolls?)\b"), "withdraw"),
     # ...and heard with an article between ("my with the rule", "a with a roll")
@@ -597,6 +638,17 @@ _OPENINGS = (
         ),
         " unhappy with ",
     ),
+    # ...after a call with them, however it is put ("the agent I talked to", "the woman I
+    # dealt with"): the one spoken to
+    (
+        re.compile(
+            r"\b(agents?|staff|lady|guy|person|man|woman|girl|representative|rep|operator"
+            r"|advis[eo]r|one|people) (?:that |who |whom )?(?:i|we) (?:just |last |first )?"
+            r"(?:talked|chatted|dealt|was talking|was speaking|have spoken|had spoken|spoke)"
+            r" (?:to|with)\b"
+        ),
+        lambda hit: f"{hit.group(1)} i spoke to",
+    ),
     (re.compile(r"\b(?:app|screen|it) (?:told|tells|is telling|keeps telling) me\b"), "app says"),
     # six digits that come by text are the code ("那个六位数的短信", "短信里那个六位数字")
     (
@@ -696,6 +748,7 @@ ELSEWHERE = frozenset(
         "sellerdesk",
         "nochannel",
         "behindback",
+        "rewardscheme",
     }
 )
 
@@ -809,6 +862,13 @@ _OUR_MONEY = re.compile(
     "|transfer\\w*|link\\w*|bind\\w*|bound|your app)(?![a-z])"
 )
 _SCAM = re.compile("骗|诈|(?<![a-z])(?:scam\\w*|fraud\\w*|conned|tricked)(?![a-z])")
+# Money the caller has lost already, by a transfer someone made them make, or taken
+_ROBBED = re.compile(
+    r"\b(?:made|got|had) (?:me|us) (?:to )?(?:send|pay|transfer|move)\b"
+    r"|\b(?:i|we) (?:sent|paid|transferred|moved) (?:him|her|them|it|the money)\b"
+    r"|\b(?:took|stole|emptied|drained) (?:all )?(?:of )?(?:my|our) (?:money|savings"
+    r"|balance|wallet)\b|\b(?:got|was|been|were) (?:scammed|conned|defrauded)\b"
+)
 # ...a red packet, unless as a scam's bait too ("短信让我点链接领红包")
 _BAITED = re.compile(
     f"{_WALLET_NAMED.pattern}|{_SCAM.pattern}|链接|网址|钓鱼|短信"
@@ -1580,8 +1640,10 @@ _HOTLINES = (
                 rf" {_ORGS_EN}"
                 rf"|{_ORGS_EN}(?:'s| s)? (?:customer (?:service|care|support) )?(?:phone number"
                 r"|number|hotline|helpline|help line|support line)"
-                rf"|is (?:this|that|it) {_ORGS_EN}"
-                r"(?: (?:helpline|hotline|customer service|support))?"
+                rf"|is (?:this|that|it) (?:the )?{_ORGS_EN}(?:'s| s)?"
+                r"(?: (?:helpline|hotline|customer service|support"
+                r"|(?:fraud|security|billing|claims|card services?|customer service|support)"
+                r" (?:department|team|line|desk|unit|center|centre)))?"
                 r"(?=$| (?:i|we|my|hello|hi|please|can|could|ok|right|sorry)\b))"
             )
         ),
@@ -2006,6 +2068,29 @@ _CONCEPT = _ELSEWHERE_OWN + (
             "lender",
         ),
     ),
+    # A rewards scheme: a referral bonus, reward or loyalty points, cashback, a promo code, a
+    # coupon, a promotion ("I referred friends and got no bonus", "my reward points never
+    # showed up"): no node serves it, unless as a scam's bait ("a text says I won a reward,
+    # tap the link") or beside a payment that failed ("the coupon made my payment fail")
+    (
+        re.compile(
+            _LATIN.format(
+                r"referral (?:bonus(?:es)?|rewards?|codes?|links?|program(?:me)?s?)"
+                r"|refer(?:red|ring|s)? (?:a |my |some |two |three |four |five |\d+ )?friends?"
+                r"|(?:reward|rewards|loyalty|bonus|membership) points?|points? (?:reward|bonus)s?"
+                r"|rewards? (?:program(?:me)?|scheme|card)s?|cash ?back"
+                r"|promo(?:tion(?:al)?)? codes?|coupons?|vouchers?|promotions?"
+                r"|sign-? ?up bonus(?:es)?|welcome bonus(?:es)?"
+            )
+        ),
+        _unless(
+            re.compile(
+                f"{_SCAM.pattern}"
+                r"|(?<![a-z])(?:links?|phishing|texts?|messages?|fail\w*|declined)(?![a-z])"
+            ),
+            "rewardscheme",
+        ),
+    ),
     (
         re.compile(
             "停电|断电|停水|断水|停气|燃气表|煤气表|电表|水表|燃气灶|煤气灶|燃气泄漏|煤气泄漏"
@@ -2214,6 +2299,38 @@ _PHRASAL = (
             r"|one hundred percent|def|still|also))* (?:correct|right|fine|ok)\b"
         ),
         "password correct",
+    ),
+    # the number or email the account was opened with only says which ("I still have the
+    # phone number I signed up with", "the email I registered with"), not a sign-up asked for
+    (
+        re.compile(
+            r"\b(number|email|e-?mail address|phone|address|details|card|id|name|account)"
+            r" (?:that |which )?(?:i|we) (?:first |originally )?(?:used to )?(?:signed ?up"
+            r"|sign ?up|registered|register|opened (?:it|the account|my account|the wallet))"
+            r"(?: (?:with|on|for|under|by|using))?(?: it)?\b"
+        ),
+        lambda hit: hit.group(1),
+    ),
+    # money sent to someone, with a failure said, is a transfer that failed ("I sent money
+    # to my friend and it just says failed"), not the how-to of sending it
+    (
+        re.compile(
+            r"\b(?:i |we )?(?:sent|tried to send|was sending|transferred|tried to transfer)"
+            r"(?: (?:some|the|my))? money(?: to (?:my |a |the |his |her |our )?[a-z']+)?"
+        ),
+        _only_if(
+            re.compile(r"\b(?:fail\w*|declined|rejected|did not go through|errors?)\b"),
+            " my transfer ",
+        ),
+    ),
+    # an area named as a kind of thing ("a login and codes kind of problem", "that sort of
+    # issue") is the menu's "kind of stuff", as 这一类的 is 之类的
+    (
+        re.compile(
+            r"\b(kind|sort|type) of (?:problems?|issues?|questions?|matters?|troubles?|queries"
+            r"|query)\b"
+        ),
+        lambda hit: f"{hit.group(1)} of stuff",
     ),
     (re.compile(r"\bsign(?:ed|ing|s)? ?up\b"), "signup"),
     # paying bit by bit is instalments ("pay it off bit by bit", "over six months", "a
@@ -2612,6 +2729,19 @@ _AROUND = (
         ),
         " ",
     ),
+    # a doubt whether a number, a site or a caller is the wallet's own asks whether it is
+    # really yours ("I'm not sure it's really you", "not sure if this number is legit"), no
+    # hedge on what the caller needs
+    (
+        re.compile(
+            r"\b(?:i am |i'm )?not (?:really |quite |totally )?(?:sure|certain|convinced)"
+            r"(?: if| whether| that)? (?:it is|it's|this is|that is|that's|they are|it was"
+            r"|this was|(?:this|that|the) (?:number|site|website|line|caller|message) is)"
+            r" (?:really |actually |truly |genuinely )?(?:you|yours|from you|your (?:number|line"
+            r"|site|website|company|staff)|real|legit|legitimate|genuine|official)\b"
+        ),
+        " really yours ",
+    ),
     # someone who says they are someone claims to be them ("someone called saying they are
     # wallet support", "a man said he was from the wallet"), as 自称 is 冒充
     (
@@ -2629,6 +2759,20 @@ _AROUND = (
             r"|issue|process|pay|get) (?:me |you )?(?:a |my |the |some )?refunds?\b"
         ),
         _only_if(re.compile(r"\bimpersonate\b"), " "),
+    ),
+    # ...and one who has had the money already is only how the theft went ("I got scammed, a
+    # man pretending to be support made me send him money", "someone posing as you got me
+    # to pay him"): the stolen answer's, not the question whether a caller is real (a
+    # scammer, where no scam is said otherwise)
+    (
+        re.compile(r"\bimpersonate\b"),
+        lambda hit: (
+            hit.group()
+            if not _ROBBED.search(hit.string)
+            else " "
+            if _SCAM.search(hit.string)
+            else " scammer "
+        ),
     ),
     # whom the caller does not know is unknown ("a transfer to a person I've never heard
     # of", "a shop I don't recognise"), as an unknown transaction is
@@ -2706,13 +2850,14 @@ _AROUND = (
         "twofactor",
     ),
     # none of the options read out is something else ("none of those", "my question isn't
-    # any of the ones you listed", "not on the list")
+    # any of the ones you listed", "not on the list"); not none of the things tried ("none
+    # of them worked")
     (
         re.compile(
             r"\bnone of (?:those|these|them|the above|the options|the choices|what you (?:said"
             r"|listed|mentioned|read out))(?: options| choices)?"
             r"(?! (?:payments?|transactions?|charges?|purchases?|transfers?|were|was|are|is"
-            r"|belongs?)\b)"
+            r"|belongs?|work(?:s|ed)?|did|do|does|helped|help|went|got|came|let|matched|match)\b)"
             r"|\bnot (?:any of |one of )?(?:the ones|those|these|the options|the choices"
             r"|(?:on|in) (?:the|your|that) (?:list|menu|options))"
             r"(?: (?:that )?you (?:listed|said|mentioned|gave|read out|read|offered|just said))?"
