@@ -1977,7 +1977,7 @@ def test_the_accounts_things_in_english_and_a_balance_short_in_round_29(flow, la
 
 
 # Round 29 (zh-CN): ...but a brand's account named in English before it ("instagram
-# account") stays the brand's, and WeChat, TikTok, Twitter or YouTube named in Latin
+# account") stays the brand's, and WeChat, TikTok, Uber or Amazon named in Latin
 # letters in a Mandarin sentence are other services, as 微信 is.
 @pytest.mark.parametrize(
     ("lang", "said", "node"),
