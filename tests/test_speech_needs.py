@@ -1846,6 +1846,245 @@ def test_another_account_hacked_with_the_wallet_robbed_is_the_stolen_answer(flow
     _reached_or_re_prompted(flow, lang, said, node)
 
 
+# Round 29 (zh-CN): money asked of us as a loan, and offers, points and coupons asked
+# about, are served by no node (a cashback not arrived, or points as a text's bait, are
+# ours); a transfer to a person that failed is a failed payment, not the how-to.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "能借点钱给我周转一下吗", None),
+        ("zh-CN", "这个月你们有什么新活动", None),
+        ("zh-CN", "我钱包里攒的积分能干嘛用", None),
+        ("zh-CN", "参加返现活动的钱一直没到账", "funds_not_arrived"),
+        ("zh-CN", "短信说积分快过期了让我点链接领", "safety"),
+        ("zh-CN", "借钱给我表弟 转账失败了", "payments_failed"),
+        ("zh-CN", "给我表姐打钱 按了确定就显示失败 余额是够的", "payments_failed"),
+        ("zh-CN", "我往我弟那转钱 转了好几次都报错", "payments_failed"),
+        ("zh-CN", "怎么给同事转账", "bills"),
+    ],
+)
+def test_loans_and_offers_are_re_prompted_and_a_failed_transfer_failed_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): English words for what went wrong in a Mandarin sentence (fail,
+# suspended, blocked, banned, frozen, link) read as the Mandarin words; a takeover's
+# symptoms (a login elsewhere or on another device, a linked email or phone changed by
+# someone) are the stolen answer's; a person asked for because the problem is hard to
+# put in words, or the phone a bother, keep their node.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "刚才买咖啡pay了两次都fail", "payments_failed"),
+        ("zh-CN", "提示我的账户被blocked 付不了钱", "locked"),
+        ("zh-CN", "我的账号被ban了", "locked"),
+        ("zh-CN", "系统通知我账号在陌生设备上登录了 我根本没登 是被盗号了吧", "stolen"),
+        ("zh-CN", "我的号在国外登录过 绑定的手机也被换了 是不是被黑了", "stolen"),
+        ("zh-CN", "有人把我绑的邮箱给改了 我啥也没动过", "stolen"),
+        ("zh-CN", "收到异地登录提醒 不是我登的", "stolen"),
+        ("zh-CN", "我在外地登录不了", "login"),
+        ("zh-CN", "能不能叫个客服 这事一两句话说不清楚", "agent_dial"),
+        ("zh-CN", "我也说不清楚 给我转人工吧", "agent_dial"),
+        ("zh-CN", "我也说不清楚", None),
+        ("zh-CN", "在电话上沟通好费事 有没有能打字的", "channels"),
+        ("zh-CN", "电话里讲起来太麻烦了 有网上聊的吗", "channels"),
+    ],
+)
+def test_code_switched_words_takeover_symptoms_and_reasons_reach_their_node_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): hack and scam said in a Mandarin sentence are 被盗 and 被骗, so
+# another app's account hacked stays theirs; a device named by its make and its password
+# is the device's; a new user's red packet or a friend invited is an offer; a thing done
+# to the caller again (又被锁了) is the thing done.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的Instagram被hack了 怎么找回", None),
+        ("zh-CN", "我被scam了 转了钱给陌生人", "stolen"),
+        ("zh-CN", "笔记本的密码忘了咋办", None),
+        ("zh-CN", "你们有没有新用户的红包活动", None),
+        ("zh-CN", "新用户的优惠在哪领", None),
+        ("zh-CN", "邀请新用户注册有奖励吗", None),
+        ("zh-CN", "我的号又被封了", "locked"),
+        ("zh-CN", "钱又被扣了 我啥也没买", "stolen"),
+    ],
+)
+def test_hack_in_mandarin_a_devices_password_offers_and_again_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): money moved said in English in a Mandarin sentence (transfer给…) is
+# the Mandarin word; rent sent to a landlord (打钱, 汇) is a payment of ours, and money
+# sent to a person that will not go (转不过去) a failed payment.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "transfer给我爸的钱他一直没收到", "funds_not_arrived"),
+        ("zh-CN", "给房东打钱 按了确定就显示失败", "payments_failed"),
+        ("zh-CN", "交房租转给房东 一直转不过去", "payments_failed"),
+    ],
+)
+def test_money_moved_in_english_and_rent_to_a_landlord_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): suddenly (突然) or for ages (半天) says nothing of what happened, nor
+# the button of what was pressed (点了付款按钮没反应).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "点了付款按钮半天没反应", "payments_failed"),
+        ("zh-CN", "账户突然用不了了", "locked"),
+    ],
+)
+def test_suddenly_for_ages_and_a_button_say_nothing_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): another app's wallet (抖音钱包, 京东钱包, a steam wallet), its balance,
+# withdrawal or password, is theirs, as 美团钱包's is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "抖音钱包的钱怎么提现", None),
+        ("zh-CN", "京东钱包的密码忘了", None),
+        ("zh-CN", "steam钱包余额怎么用", None),
+    ],
+)
+def test_another_apps_wallet_is_theirs_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): the account's own things said in English in a Mandarin sentence
+# (account, password, balance, freeze) are the Mandarin words; a balance short by an
+# amount is money gone (the stolen answer's).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "那个account被freeze了 什么时候能解", "locked"),
+        ("zh-CN", "balance少了两百块", "stolen"),
+        ("zh-CN", "余额少了八十块", "stolen"),
+    ],
+)
+def test_the_accounts_things_in_english_and_a_balance_short_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): ...but a brand's account named in English before it ("instagram
+# account") stays the brand's, and WeChat, TikTok, Uber or Amazon named in Latin
+# letters in a Mandarin sentence are other services, as 微信 is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的instagram account被hack了", None),
+        ("zh-CN", "tiktok账号被封了怎么办", None),
+    ],
+)
+def test_a_brands_account_in_english_stays_theirs_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a bank's things said in English in a Mandarin sentence (credit card,
+# bank) are the Mandarin words, so they stay the bank's; Uber, Amazon and the like named in
+# Latin letters are other services; an English sentence with one Chinese word in it stays
+# English.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我的credit card账单怎么还", None),
+        ("zh-CN", "bank的app登不上去", None),
+        ("zh-CN", "我的uber账号被盗了", None),
+        ("zh-CN", "amazon账号登不进去", None),
+        ("en-US", "my topup went through but my 余额 is the same", "funds_not_arrived"),
+    ],
+)
+def test_a_banks_things_in_english_and_other_brands_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): someone to chat with for company is small talk, not a person asked for;
+# an identity card or a passport lost is the state's to reissue (unless a thing of ours is
+# said with it).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "最近好孤单 想找个人聊天", None),
+        ("zh-CN", "身份证掉了怎么办", None),
+        ("zh-CN", "身份证过期了 实名认证通不过", "register"),
+    ],
+)
+def test_company_wanted_and_an_identity_card_lost_are_re_prompted_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a stranger asking for a password, a code or a card number, a prize
+# that wants a fee first, a QR code that pays out: the scams the safety answer warns of.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "网上有个人说能帮我刷信用 要我的支付密码", "safety"),
+        ("zh-CN", "对方让我报一下验证码", "safety"),
+        ("zh-CN", "有个陌生号码打过来 说我中奖了 要我先交手续费", "safety"),
+        ("zh-CN", "群里有人发了个二维码 说扫了能领钱", "safety"),
+        ("zh-CN", "我忘了支付密码", "passwords"),
+    ],
+)
+def test_a_stranger_asking_for_a_code_or_a_fee_is_the_safety_answer_in_round_29(
+    flow, lang, said, node
+):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a bank's own transfer abroad is the bank's, as its transfer limit is;
+# from the wallet it is ours.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "银行转账到国外一般要几天", None),
+        ("zh-CN", "建设银行跨境汇款手续费多少", None),
+        ("zh-CN", "从钱包转账到国外的银行卡要多久", "bills"),
+    ],
+)
+def test_a_banks_transfer_abroad_is_the_banks_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): 给 in the passive says nothing (被人给登了 is 被人登了); the wallet app
+# that will not open or crashes on opening is the login's (进不去app).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "我那个号被人给登了", "stolen"),
+        ("zh-CN", "钱包打开就闪退", "login"),
+        ("zh-CN", "手机上那个钱包打不开了", "login"),
+        # (a scan that will not go through is a payment that will not: 扫不出来)
+        ("zh-CN", "买菜扫码扫不出来", "payments_failed"),
+    ],
+)
+def test_a_passive_with_gei_and_the_app_that_will_not_open_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 29 (zh-CN): a gas or water card is its supplier's to top up, as a fuel card is.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "天然气卡充不进去", None),
+        ("zh-CN", "燃气卡怎么充值", None),
+    ],
+)
+def test_a_gas_card_is_its_suppliers_in_round_29(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
 # Round 29 (en-US): a caller who thinks they rang another company's department ("is this
 # the Chase fraud team"), and a rewards scheme (a referral bonus, points, cashback, a
 # coupon): theirs, or nothing any node serves; a reward as a text's bait stays the safety

@@ -74,8 +74,8 @@ _ZH_FILLERS = re.compile(
     # question words and fillers of any topic: they cannot tell two nodes apart
     "不知道为什么|不知道为啥|不知道怎么回事|不知道咋回事|怎么办|怎么回事|怎么样|怎么弄|怎么搞|怎么整|怎么|如何|怎样|咋整|咋办|咋回事|咋|啷个|什么|多少|啥|哪里|哪儿|在哪|为什么|为啥|"
     "能不能|可不可以|可以|是不是|会不会|有没有|一直|还是|已经|现在|好的|问题|"
-    # when it happened says nothing of what happened
-    "今天|明天|昨天|刚才|刚刚|"
+    # when it happened, suddenly or for ages, says nothing of what happened
+    "今天|明天|昨天|刚才|刚刚|突然|半天|"
     # nor how upset or hurried the caller is
     "烦死|急死|气死|真是的|搞什么|到底|快点|赶紧|急用"
 )

@@ -254,12 +254,21 @@ _REGIONAL = (
 )
 
 
-def _in_script(zh: str, en: str) -> Callable[[re.Match[str]], str]:
-    """A replacement: `zh` in a request with Chinese characters, else `en` (an app word
-    said in a Mandarin sentence, "OTP一直收不到", is read as the Mandarin word)."""
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+_LATIN_WORDS = re.compile("[a-z']+")
+
+
+def _in_script(zh: str, en: str | None = None) -> Callable[[re.Match[str]], str]:
+    """A replacement: `zh` in a Mandarin request (as many Chinese characters as English
+    words, or more), else `en` (the words as said without one): an app word said in a
+    Mandarin sentence, "OTP一直收不到", is read as the Mandarin word; an English sentence
+    with a Chinese word in it ("my 余额 didn't change") stays English."""
 
     def replaced(hit: re.Match[str]) -> str:
-        return f" {zh} " if re.search("[\u4e00-\u9fff]", hit.string) else f" {en} "
+        han = len(_HAN_CHAR.findall(hit.string))
+        if han and han >= len(_LATIN_WORDS.findall(hit.string)):
+            return zh
+        return hit.group() if en is None else f" {en} "
 
     return replaced
 
@@ -291,6 +300,72 @@ _PINYIN_WORDS = {
     "zhapian": ("诈骗", "scam"),
     "pianzi": ("骗子", "scammer"),
 }
+
+
+# English words a Mandarin speaker says inside a Mandarin sentence, and the Mandarin words
+# the phrases use for them. Those marked alone are read so only where no other English word
+# comes just before them: after one they are a brand's ("apple pay", "facebook account",
+# "apple id password"). 被 before hack or scam is kept once (被hack了 is 被盗了).
+_CODE_SWITCHED = {
+    **dict.fromkeys(("fail", "failed", "fails", "failing", "failure"), "失败"),
+    **dict.fromkeys(("pay", "paying", "payment", "payments", "paid"), "付款"),
+    **dict.fromkeys(
+        ("suspend", "suspended", "ban", "banned", "block", "blocked", "disabled", "deactivated"),
+        "被封",
+    ),
+    **dict.fromkeys(("frozen", "freeze", "freezed"), "冻结"),
+    "balance": "余额",
+    **dict.fromkeys(("account", "accounts"), "账户"),
+    **dict.fromkeys(("password", "passwords"), "密码"),
+    **dict.fromkeys(("link", "links", "url"), "链接"),
+    **dict.fromkeys(("credit card", "credit cards", "creditcard"), "信用卡"),
+    **dict.fromkeys(("debit card", "debit cards", "bank card", "bank cards", "bankcard"), "银行卡"),
+    **dict.fromkeys(("bank", "banks"), "银行"),
+    **dict.fromkeys(("hack", "hacked", "hacker", "hackers"), "被盗"),
+    **dict.fromkeys(("scam", "scammed"), "被骗"),
+    **dict.fromkeys(
+        ("transfer", "transfers", "transferred", "transfering", "transferring"), "转账"
+    ),
+    **dict.fromkeys(
+        (
+            "withdraw",
+            "withdrew",
+            "withdraws",
+            "withdrawn",
+            "withdrawal",
+            "withdrawals",
+            "withdrawing",
+        ),
+        "提现",
+    ),
+    **dict.fromkeys(("top up", "topup", "topped up", "topping up"), "充值"),
+}
+_CODE_SWITCHED_ALONE = frozenset(
+    (
+        "pay",
+        "paying",
+        "payment",
+        "payments",
+        "paid",
+        "balance",
+        "account",
+        "accounts",
+        "password",
+        "passwords",
+    )
+)
+_AFTER_LATIN_WORD = re.compile("[a-z] $")
+
+
+def _code_switched(hit: re.Match[str]) -> str:
+    """`_CODE_SWITCHED`'s replacement: the Mandarin word in a Mandarin request."""
+    word = hit.group()
+    if word in _CODE_SWITCHED_ALONE and _AFTER_LATIN_WORD.search(hit.string[: hit.start()]):
+        return word
+    zh = _in_script(_CODE_SWITCHED[word])(hit)
+    if zh.startswith("被") and hit.string[: hit.start()].endswith("被"):
+        return zh[1:]
+    return zh
 
 
 # English as it is spoken in India, Singapore and Malaysia, Britain and Australia, and the
@@ -342,6 +417,18 @@ _VARIETIES = (
             r"(?![a-z])"
         ),
         _in_script("验证码", "verification code"),
+    ),
+    # ...and so are the English words for what went wrong, for the account's things, for a
+    # bank's and for the money moved, said in a Mandarin sentence ("扫码pay了三次都fail了",
+    # "账户被suspend了", "我的balance不对", "transfer给我妈的钱", "我的credit card账单"): the
+    # phrases say them in Mandarin (`_CODE_SWITCHED`)
+    (
+        re.compile(
+            r"(?<![a-z])(?:{})(?![a-z])".format(
+                "|".join(sorted(_CODE_SWITCHED, key=len, reverse=True))
+            )
+        ),
+        lambda hit: _code_switched(hit),
     ),
     # the wallet's Mandarin words said in pinyin, run together as a recogniser writes a word
     # it does not know ("my tixian never came", "the yanzhengma", "shiming renzheng"): the
@@ -692,6 +779,7 @@ ELSEWHERE = frozenset(
         "otheraccount",
         "jobseeker",
         "cashmachine",
+        "perkoffer",
         "transitcard",
         "government",
         "cryptocoin",
@@ -771,7 +859,7 @@ _OTHER_ZH = (
     "|饿了么|百度|网盘|网易|新浪|搜狐|知乎|b站|哔哩哔哩|爱奇艺|优酷|腾讯视频|学习通|钉钉"
     "|芒果tv|网易云|酷狗|微软|苹果账号|苹果id"
     "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig|steam|windows|icloud|apple ?id"
-    "|gmail|outlook|netflix)(?![a-z])"
+    "|gmail|outlook|netflix|wechat|tiktok|uber|amazon)(?![a-z])"
 )
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
 # hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
@@ -795,7 +883,10 @@ _OWN = r"(?:accounts?|passwords?|passcodes?|pins?|logins?|bills?|statements?)"
 # 提现", "my venmo password", "my paypal balance"): theirs to answer, as another app's
 # account is. Its money moved into ours is not ("用支付宝往钱包里充值", "from paypal into
 # the wallet": a top-up).
-_WALLETS_ZH = "支付宝|微信支付|微信钱包|微信|云闪付|财付通|余额宝|花呗|借呗|京东金融|美团钱包"
+_WALLETS_ZH = (
+    "支付宝|微信支付|微信钱包|微信|云闪付|财付通|余额宝|花呗|借呗|京东金融|美团钱包|抖音钱包|京东钱包"
+    "|(?<![a-z])steam ?钱包"
+)
 _WALLETS_EN = (
     r"(?:pay ?pal|venmo|zelle|cash ?app|alipay|wechat|we chat|apple pay|google pay"
     r"|samsung pay|revolut|wise|skrill)"
@@ -805,7 +896,7 @@ _TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?
 # Another institution's own thing, named by a caller who does not name the wallet: a
 # coin or its exchange (比特币, "my coinbase account"), a bank's own app, branch or card
 # ("银行的APP登不上去", "my ICBC credit card was declined at the hotel"), a card of its own
-# issuer (a fuel, gym or membership card), the phone's own lock ("手机解锁密码", "my iphone
+# issuer (a fuel, gym, membership or gas card), the phone's own lock ("手机解锁密码", "my iphone
 # passcode"), a red packet. Theirs to answer, unless the rest of the request names the
 # wallet; a bank's card or app also where our money moves ("用工行卡往钱包充值没到账", "the
 # bank app shows my withdrawal never came"); a coin whatever is done with it, unless as a
@@ -833,7 +924,7 @@ _BAITED = re.compile(
 # This wallet marked as the one with the problem ("钱包里的钱", "your wallet", "with the
 # wallet", 你们): not another wallet's 钱包 or wallet (微信钱包, "my PayPal wallet").
 _OUR_WALLET_WORDS = (
-    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)钱包"
+    "(?<!微信)(?<!美团)(?<!京东)(?<!数字人民币)(?<!苹果)(?<!抖音)(?<!steam)(?<!steam )钱包"
     r"|(?<![a-z])(?<!pay )(?<!apple )(?<!google )(?<!samsung )(?<!paypal )(?<!venmo )"
     r"(?<!alipay )(?<!wechat )(?<!crypto )(?<!bitcoin )wallet|(?<![a-z])your (?:app|account)"
 )
@@ -963,7 +1054,10 @@ _ELSEWHERE_OWN = (
         _unless(_OUR_MONEY, "otheraccount"),
     ),
     (
-        re.compile("加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|(?<![a-z])etc(?![a-z])卡?"),
+        re.compile(
+            "加油卡|油卡|会员卡|健身卡|购物卡|洗车卡|停车卡|天然气卡|燃气卡|煤气卡|水卡|电费卡"
+            "|(?<![a-z])etc(?![a-z])卡?"
+        ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
     (
@@ -988,6 +1082,10 @@ _ELSEWHERE_OWN = (
             "(?:手机|电脑|笔记本|平板|ipad|iphone|苹果)的?(?:解锁|锁屏|开机|屏幕|屏保)(?:密码)?|解锁密码|屏保密码"
             "|(?:路由器|(?<![a-z])wi-?fi(?![a-z])|无线网|热点)的?(?:密码|账号)"
             "|解锁(?:手机|电脑|笔记本|平板)|(?:手机|电脑|笔记本|平板)(?:解不开|解不了锁|被锁了|锁住了)"
+            # ...or a device named by its make, and its password ("iphone密码忘了", "苹果手机
+            # 的密码", "电脑的密码")
+            "|(?:(?<![a-z])(?:iphone|ipad|macbook|mac)(?![a-z])|苹果手机|安卓手机|华为手机|小米手机"
+            "|电脑|笔记本|平板)的?密码"
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
     ),
@@ -1025,7 +1123,9 @@ _OTHER_SUBJECTS = (
             "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
             f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
             f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?(?:订单|退款|退货)"
-            f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:转账|汇款)?限额"
+            # ...or its transfer abroad ("银行转账到国外要多久", "银行跨境汇款")
+            f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:(?:转账|汇款)?限额"
+            "|[^，。,]{0,4}?(?:跨境|国际|境外|海外)(?:转账|汇款)|(?:转账|汇款)(?:到|去|往)(?:国外|境外|海外))"
             "|炒股|股票|股市|(?<![a-z])a股|基金(?:定投)?"
             "|密码锁|门锁|指纹锁|智能锁|门禁(?:卡|密码)?|保险柜|保险箱"
             "|(?:大门|房门|家门|屋门|车门|门)上?的?锁|锁芯|开锁(?:师傅|公司|匠)|钥匙(?:插|拧|转|断|打不开|开不了)"
@@ -1276,6 +1376,15 @@ _OTHER_SENSES = (
         ),
         " otheraccount ",
     ),
+    # ...and an identity card or a passport lost or expired (身份证丢了, 护照过期了): the
+    # state's office reissues it; unless a thing of ours is said (身份证丢了 怕账户被盗用,
+    # 身份证过期了 实名认证通不过)
+    (
+        re.compile(
+            "(?:身份证|护照|户口本)(?:被人)?(?:丢了|掉了|弄丢了|被偷了?|找不到了?|过期了?|到期了?)"
+        ),
+        _unless(re.compile(f"{_SERVED.pattern}|实名|认证|注册|开户|绑"), " otheraccount "),
+    ),
 ) + (
     # Round 24: another thing's own, however the menu's words are said of it: a phone's, a
     # computer's or a cloud's storage full, a mailbox of a named provider (网易邮箱, "my
@@ -1316,12 +1425,13 @@ _OTHER_SENSES = (
     # ...and a place one registers or enrols at, or pays, that is not the wallet: a
     # hospital (挂号, 建档), a clinic, a pharmacy and its prescription, a school's or a
     # university for the old's sign-up (报名), a landlord. Its registration is not the wallet's
-    # account opened; a payment there with the wallet keeps the payment (`_PAID`, 交, 缴).
+    # account opened; a payment there with the wallet keeps the payment (`_PAID`, 交, 缴,
+    # 汇, 打钱: "给房东打钱显示失败").
     (
         re.compile(
             "医院|诊所|卫生院|挂号|建档|就诊|门诊|药店|药房|处方|学校的|老年大学|报名|培训班|兴趣班|房东"
         ),
-        _unless(re.compile(f"{_PAID.pattern}|[交缴充转]"), "otheraccount"),
+        _unless(re.compile(f"{_PAID.pattern}|[交缴充转汇]|打钱|打了钱"), "otheraccount"),
     ),
     (
         re.compile(
@@ -1986,6 +2096,22 @@ _CONCEPT = _ELSEWHERE_OWN + (
         re.compile("贷款|房贷|车贷|按揭|(?<![a-z])(?:loans?|mortgages?)(?![a-z])"),
         _unless(re.compile(f"{_OUR_MONEY.pattern}|{_BAITED.pattern}"), "lender"),
     ),
+    # ...and money asked of us as a loan ("你们能不能借我点钱", "借两千块给我周转一下"), the
+    # lender's too, even with 你们 said; not a friend's loan sent or repaid through the
+    # wallet (借钱给朋友转账失败), nor a scam's story (冒充朋友找我借钱)
+    (
+        re.compile(
+            "借(?:给)?我(?:点|些|一点|一些|几[百千万]块?|[一二两三四五六七八九十\\d]+[百千万]?块?)?钱"
+            "|借(?:点|些|一点|一些)钱(?:给我|用用|花花|周转)?|借钱给我|(?<!找我)借点钱"
+            "|(?:能|可以|可不可以|能不能)借钱|预支|透支一?点|周转一下"
+        ),
+        _unless(
+            re.compile(
+                f"{_SCAM.pattern}|冒充|假装|自称|转账|转钱|转给|汇款|提现|充值|到账|付款|支付|扣"
+            ),
+            "lender",
+        ),
+    ),
     # A rewards scheme: a referral bonus, reward or loyalty points, cashback, a promo code, a
     # coupon, a promotion ("I referred friends and got no bonus", "my reward points never
     # showed up"): no node serves it, unless as a scam's bait ("a text says I won a reward,
@@ -2039,6 +2165,26 @@ _CONCEPT = _ELSEWHERE_OWN + (
         _unless(_WALLET_NAMED, "shopreturn"),
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
+    # Offers and rewards asked about (有什么优惠活动, 积分能换什么, "any promotions this
+    # month"): the line runs none; unless as a scam's bait (短信说积分要过期让我点链接) or
+    # money of ours missing or taken (返现没到账, 活动扣了我的钱)
+    (
+        re.compile(
+            "(?:优惠|促销|营销|兑换|推广|福利|返现|抽奖|红包|有什么|有啥|新)活动|优惠券|代金券|积分|满减"
+            "|新(?:用户|人)的?(?:红包|福利|优惠|礼包|奖励)|邀请[^，。,]{0,8}?(?:奖励|奖金|返现)"
+            "|(?<![a-z])(?:promotions?|promos?|coupons?|vouchers?|cashback|reward points"
+            "|loyalty points)(?![a-z])\\s?(?:活动)?"
+        ),
+        _unless(
+            re.compile(
+                f"{_SCAM.pattern}|链接|网址|短信|冒充|中奖|没到|到账|扣|失败|被盗|少了|没了"
+                r"|(?<![a-z])(?:links?|url)(?![a-z])"
+                r"|(?<![a-z])(?:texts?|messages?|not (?:arrived|received)|never (?:came|arrived)"
+                r"|charged|failed|stolen|missing)(?![a-z])"
+            ),
+            "perkoffer",
+        ),
+    ),
     # a bus or metro card is topped up at its own machines ("悠游卡储值", "top up my metro card")
     (
         re.compile("公交卡|交通卡|地铁卡|悠游卡|八达通|一卡通|羊城通|饭卡|校园卡"),
@@ -2429,9 +2575,73 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # someone else asking the caller for a password, a code or a card number ("网上有个人说
+    # 能帮我刷信用 要我的支付密码", "对方让我报验证码"): the scam the safety answer warns of,
+    # not a password forgotten
+    (
+        re.compile(
+            "(?:有人|有个人|陌生人|对方|骗子)[^，。,]{0,16}?(?:问我要|找我要|跟我要|向我要|要|让我给|叫我给"
+            "|让我说|叫我说|让我报|叫我报|让我提供|叫我提供)(?:我的)?(?:一下)?"
+            "(支付密码|登录密码|密码|验证码|银行卡号|卡号|身份证号)"
+        ),
+        lambda hit: f" 有人找我要{hit.group(1)} ",
+    ),
+    # someone to chat with for company ("心情不好 想找个人聊聊天", "有没有人陪我唠唠嗑"): small
+    # talk, not a person asked for about a problem (unless one is named)
+    (
+        re.compile(
+            "(?:找|有没有|来)个?人(?:陪我)?(?:聊聊天|聊天|唠唠嗑|唠嗑|解解闷|解闷)"
+            "|陪我(?:聊聊天|聊天|聊聊|说说话|说会儿?话|唠唠嗑|唠嗑|解解闷|解闷)"
+        ),
+        _unless(_SERVED, " 随便陪我聊聊天 "),
+    ),
+    # the phone found a bother ("电话里讲太麻烦", "打电话说不方便"): another way than the
+    # phone is asked for, as "not by phone" is
+    (
+        re.compile(
+            "(?:电话里|打电话|在电话上|电话上)(?:讲|说|沟通|聊|问)?(?:起来)?(?:太|很|挺|好|比较|有点|真)?"
+            "(?:麻烦|不方便|费劲|费事)"
+        ),
+        " 不方便打电话 ",
+    ),
+    # why a person is asked for ("找个客服来 我这个问题一两句说不清楚", "转人工吧 说来话长"):
+    # the reason, not a caller who does not know what to ask (我也说不清楚, off the menu)
+    (
+        re.compile(
+            "(?:说|讲|解释|描述)不(?:太)?(?:清楚|清|明白)|说来话长|(?:比较|很|太|挺|特别)复杂"
+        ),
+        _only_if(re.compile("人工|客服|真人|工作人员|接线员|话务员|找个人|找人"), " "),
+    ),
+    # a takeover's symptoms reported (账户在外地登录了, 提示异地登录, 还改了绑定的邮箱, 有人把
+    # 我绑的手机号换了): someone else got in, the stolen answer's, not the login's or the
+    # email channel's words they share; the caller's own login elsewhere (我在外地登录不了)
+    # or change (我改了绑定的手机号) stays as said
+    (
+        re.compile(
+            "(?<![我俺])(?:在|从)(?:外地|异地|别的地方|其他地方|别处|外省|国外|境外|陌生的?设备"
+            "|别的设备|其他设备|别的手机|陌生的?手机|其他手机|别人的?手机|一台新手机|新设备)上?"
+            "(?:被人?|有人)?登(?:录|陆|入)(?:过|了)+"
+            "|(?:提示|显示|通知|提醒|说|有)(?:我的?)?(?:账户|账号)?(?:在|有)?异地登(?:录|陆)"
+            "|异地登(?:录|陆)的?(?:提醒|提示|通知|短信|消息)"
+        ),
+        " 账户被别人登录 ",
+    ),
+    (
+        re.compile(
+            "(?:还|又|也|被人?|有人|别人|人家|对方|偷偷)(?:把)?(?:我的?)?(?:改|换|修改|更改)了?"
+            "(?:我的?)?(?:绑定|绑)的?(邮箱|手机号码?|手机|银行卡|卡)"
+            "|(?:还|又|也|被人?|有人|别人|人家|对方|偷偷)把(?:我的?)?(?:绑定|绑)的?"
+            "(邮箱|手机号码?|手机|银行卡|卡)(?:给)?(?:改|换|修改|更改)了"
+        ),
+        lambda hit: f" 绑定的{hit.group(1) or hit.group(2)}被人改了 ",
+    ),
     # a payment that keeps failing (支付一直失败: 一直 is a filler, and would part the words)
     # is the failed payment the phrases name (支付失败)
     (re.compile("(?<=付)一直(?=失败)"), ""),
+    # ...and so is a thing done to the caller again (号又被锁了, 钱又被扣了: 号被锁了) or 给 in
+    # the passive (被人给登了: 被人登了), and
+    # the button of what was pressed (点付款按钮没反应: 点付款没反应)
+    (re.compile("又(?=被|遭)|的?按钮|(?<=被)给|(?<=被人)给|(?<=别人)给"), ""),
     # a transfer, a top-up or a withdrawal a person did not get ("我给朋友转账了他没收到",
     # "I sent money to my friend but he didn't get it") has not arrived: funds_not_arrived's,
     # not the how-to that the friend named beside the transfer is near; a code or a text not
@@ -2453,6 +2663,16 @@ _AROUND = (
             if hit.group(2)[0] == "充"
             else "提现没到账"
         ),
+    ),
+    # ...and a transfer to a person that failed ("我给朋友转账 点了确认就提示失败", "转账给
+    # 他失败了") failed: payments_failed's, not the how-to the person named is near
+    (
+        re.compile(
+            "(?:给[^，。,\\s转打汇充提]{1,4})?(?:转账|转钱|打钱|汇款)(?:给[^，。,\\s]{1,4}?)?"
+            "[^，。,验码信到]{0,12}?(?:提示|显示|说|就|都|总是|一直|老是|还是)*"
+            "(?:失败|报错|不成功|没成功|出错|被拒)"
+        ),
+        " 付款失败 ",
     ),
     (
         re.compile(
@@ -2879,7 +3099,9 @@ _ZH_SAME = _folded(
         "转走": "划走 扣走",
         "冻结": "冻住 冻上",
         "解锁": "解开",
-        "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了",
+        "付不了": "付不成 没付成 交不上 付不上 交不了 缴不了 扫不出来 扫不上",
+        # (and money sent to a person that will not go: a failed payment too)
+        "付不过去": "转不过去 汇不过去",
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号 开个户 办个户",
         # (and asked whether it is genuine: "链接是真的假的")
@@ -3212,7 +3434,7 @@ _GROUPS = tuple(
 # A message with a link quotes a claim about the account to make the caller click ("a text
 # with a link saying my account is suspended", "短信说我的账户被锁了让我点链接"): the claim
 # is the bait, not the caller's problem, and goes; the link is what is asked about.
-_LINK = re.compile(r"\b(?:links?|url)\b|链接|网址")
+_LINK = re.compile(r"(?<![a-z])(?:links?|url)(?![a-z])|链接|网址")
 _BAIT = (
     re.compile(
         r"\b(?:saying|that says|which says|says|said|telling me|claiming)(?: that)?"
