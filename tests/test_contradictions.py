@@ -67,3 +67,37 @@ def test_after_hours_offers_nothing_the_sources_do_not_say_works_at_night(lang, 
     menus = load_menus(HOTLINE, ENV)
     words = menus.nodes["after_hours"].full_prompt[lang]
     assert help_centre in words and "在线客服" not in words and "chat" not in words
+
+
+@pytest.mark.parametrize(
+    ("lang", "named"), [("zh-CN", "再次转接人工请按0"), ("en-US", "To try an agent again, press 0")]
+)
+def test_after_a_busy_agent_line_the_agent_key_tries_again_as_words_do(lang, named):
+    """Review 11 (9): in the "nobody can take your call" menu 0 was a wrong key, while
+    "转人工" said there dialled the agents again."""
+    from ivr.call.flow import Flow
+    from ivr.call.state import CallState
+    from ivr.call.verbs import Dial
+
+    menus = load_menus(HOTLINE, ENV)
+    assert named in menus.nodes["agent_unavailable"].full_prompt[lang]
+    flow = Flow(menus)
+    state = CallState(node="agent_unavailable", lang=lang, step=4, back=("main",))
+    for answer in (
+        flow.gather(state, OPEN_TIME, digits="0"),
+        flow.gather(state, OPEN_TIME, speech="转人工", confidence=0.9),
+    ):
+        assert answer.node == "agent_dial", answer.outcome
+        assert [v.number for v in answer.verbs if isinstance(v, Dial)] == [ENV["AGENT_NUMBER"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "warning"), [("zh-CN", "别点其中的链接"), ("en-US", "don't tap its link")]
+)
+def test_the_locked_answer_warns_of_a_message_that_says_the_account_is_frozen(lang, warning):
+    """Review 11 (5): "收到短信说账户被冻结了" reaches the locked answer, which told the
+    caller to get ready for checks and never to leave the message's link alone (seed 002)."""
+    menus = load_menus(HOTLINE, ENV)
+    assert menus.spoken is not None
+    assert menus.spoken.intents.match("收到短信说账户被冻结了").node == "locked"
+    assert warning in menus.nodes["locked"].say[lang]

@@ -794,7 +794,6 @@ ELSEWHERE = frozenset(
         "sellerdesk",
         "nochannel",
         "behindback",
-        "rewardscheme",
     }
 )
 
@@ -2114,7 +2113,8 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     # A rewards scheme: a referral bonus, reward or loyalty points, cashback, a promo code, a
     # coupon, a promotion ("I referred friends and got no bonus", "my reward points never
-    # showed up"): no node serves it, unless as a scam's bait ("a text says I won a reward,
+    # showed up"), the offers of the Mandarin rule below in English (one concept): no node
+    # serves it, unless as a scam's bait ("a text says I won a reward,
     # tap the link") or beside a payment that failed ("the coupon made my payment fail")
     (
         re.compile(
@@ -2132,7 +2132,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 f"{_SCAM.pattern}"
                 r"|(?<![a-z])(?:links?|phishing|texts?|messages?|fail\w*|declined)(?![a-z])"
             ),
-            "rewardscheme",
+            "perkoffer",
         ),
     ),
     (
