@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.call.flow import Flow, action_said, key_said
+from ivr.call.flow import Flow, action_said, ends_the_call, key_said
 from ivr.call.state import CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Record
 from ivr.menu.loading import load_menus, squeezed
@@ -707,3 +707,47 @@ def test_the_words_for_a_goodbye_or_a_line_check_can_be_interrupted(menus, lang,
 def test_the_recognisers_hints_carry_the_words_for_a_person(menus, lang, words):
     """Review 11 (14): hints came only from options' keywords, so never "人工" or "agent"."""
     assert words <= set(menus.spoken.hints[lang].split(", "))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "没听清，能再讲一次吗"),
+        ("zh-CN", "没听清楚 麻烦再说一遍"),
+        ("en-US", "sorry I missed that, could you repeat it"),
+        ("en-US", "what"),
+        ("en-US", "huh"),
+        ("en-US", "sorry?"),
+    ],
+)
+def test_asking_to_hear_it_again_in_everyday_words_repeats_the_answer(menus, lang, said):
+    """Review 11 (15): these were "not understood", a failed try, and the list, not the answer."""
+    assert action_said(squeezed(said)) == "repeat"
+    state = CallState(node="payments_failed", lang=lang, step=3, back=("main", "payments"))
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert answer.node == "payments_failed" and "repeat" in answer.outcome, answer.outcome
+    assert _next(answer).fails == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "好的我知道了"),
+        ("zh-CN", "行吧，挂了"),
+        ("zh-CN", "算了"),
+        ("zh-CN", "那我明天再打吧"),
+        ("en-US", "ok cool"),
+        ("en-US", "okay got it thanks"),
+        ("en-US", "I'll just call back tomorrow"),
+    ],
+)
+def test_a_caller_closing_the_call_in_everyday_words_hears_they_may_hang_up(menus, lang, said):
+    """Review 11 (15): "好的我知道了" and "ok cool" were "not understood"."""
+    state = CallState(node="payments_failed", lang=lang, step=3, back=("main", "payments"))
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert "goodbye" in answer.outcome, answer.outcome
+
+
+@pytest.mark.parametrize("said", ["what is the fee", "sorry my account is locked", "我不知道密码"])
+def test_a_request_starting_with_such_a_word_is_still_a_request(said):
+    assert action_said(squeezed(said)) is None and not ends_the_call(squeezed(said))

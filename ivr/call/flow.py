@@ -164,11 +164,14 @@ _FAREWELL = re.compile(
     r"um|uh|谢谢(?:你们?|您)?|谢了|多谢|感谢|thanks?|thankyou|cheers|verymuch|somuch|alot|"
     r"再见|拜拜|拜|byebye|bye|goodbye|没事了|没有?(?:别的|其他|其它|什么)?的?(?:问题|事情?|要问的)?了?|"
     r"就这样吧?|就这些|thats?(?:all|it)|nothing(?:else|more)?|no(?:more|other|further)?"
-    r"(?:questions?|things?)?|ihave|imdone|iamdone)+"
+    r"(?:questions?|things?)?|ihave|imdone|iamdone|"
+    r"(?:我)?(?:知道|明白|懂)了|挂了|算了|(?:我)?(?:明天|晚点|等会儿?|改天)?再打吧?|"
+    r"吧|gotit|cool|great|illjust|ill|callback|(?:again)?(?:tomorrow|later))+"
 )
 _ENDS = re.compile(
     r"再见|拜|bye|谢|thank|cheers|没事了|没有?(?:别的|其他|其它)|就这样|就这些|thats?(?:all|it)"
-    r"|nothing|no(?:more|other|further|questions?)|done"
+    r"|nothing|no(?:more|other|further|questions?)|done|(?:知道|明白|懂)了|挂了|算了|再打|gotit"
+    r"|cool|illcallback|illjustcallback"
 )
 
 
@@ -201,9 +204,10 @@ def says_yes(heard: str) -> bool:
 # "回主菜单", "go back", "repeat", "main menu") and the usual ways to say them: matched
 # whole on `normalize`d speech, like a key said aloud, so "钱返回了吗" is no key.
 _ACTION_SAID = {
-    "repeat": r"重听|再听一遍|再听一次|再说一遍|再说一次|重复一遍|重复一下|重复|再来一遍|没听清楚?|"
+    "repeat": r"重听|再听一遍|再听一次|再说一遍|再说一次|重复一遍|重复一下|重复|再来一遍|"
+    r"没听清楚?(?:能|可以|麻烦|请)?(?:再|重新)?(?:讲|说|念|播)?一?(?:次|遍|下)?吗?|"
     r"repeat(?:that|it)?|sayagain|saythatagain|(?:say|read)(?:that|it)again|onemoretime|"
-    r"again|comeagain|pardon|ididntcatchthat",
+    r"again|comeagain|pardon|ididntcatchthat|(?:sorry)?imissedthat|what|huh|sorry",
     "back": r"返回上一级|返回上一步|返回上级菜单|回到上一级|上一级菜单|上一级|上一步|"
     r"返回|回去|后退|退回|goback|back|takemeback|previous(?:menu)?|thepreviousmenu|lastmenu|thelastmenu",
     "main": r"回主菜单|返回主菜单|回到主菜单|去主菜单|主菜单|回到开始|从头开始|重新开始|"
@@ -212,7 +216,7 @@ _ACTION_SAID = {
 }
 _ACTION = re.compile(
     r"(?:嗯|呃|额|那个|就|我|要|想|请|帮我|麻烦|好的?|先|um|uh|er|so|ok(?:ay)?|yes|yeah|please|"
-    r"oh|can|could|you|i|id|want|would|like|to|lets?|the)*"
+    r"oh|can|could|you|i|id|want|would|like|to|lets?|the|sorry|imissedthat|ididntcatchthat)*"
     r"(?:"
     + "|".join(f"(?P<{action}>{words})" for action, words in _ACTION_SAID.items())
     + r")(?:吧|了|啊|呀|一下|谢谢|please|thanks|thankyou)*"
