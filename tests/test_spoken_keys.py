@@ -751,3 +751,21 @@ def test_a_caller_closing_the_call_in_everyday_words_hears_they_may_hang_up(menu
 @pytest.mark.parametrize("said", ["what is the fee", "sorry my account is locked", "我不知道密码"])
 def test_a_request_starting_with_such_a_word_is_still_a_request(said):
     assert action_said(squeezed(said)) is None and not ends_the_call(squeezed(said))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "closed"),
+    [("zh-CN", "English please", "We are closed"), ("en-US", "说中文", "非人工服务时间")],
+)
+def test_a_language_switched_to_after_hours_says_the_hours_in_it(menus, lang, said, closed):
+    """Review 11 (10): after "English please" in the after-hours menu the caller heard "You
+    can also…" with no word that agents were closed or when they open, nor after '*'."""
+    flow = Flow(menus)
+    answer = flow.gather(CallState(node="main", lang=lang, step=2), CLOSED_TIME, digits="0")
+    assert answer.node == "after_hours"
+    switched = flow.gather(_next(answer), CLOSED_TIME, speech=said, confidence=0.9)
+    again = flow.gather(_next(switched), CLOSED_TIME, digits="*")  # '*' in the new language
+    for heard in (switched, again):
+        assert heard.node == "after_hours" and heard.lang != lang, heard.outcome
+        gather = next(v for v in heard.verbs if isinstance(v, Gather))
+        assert closed in "".join(p.text for p in gather.prompts), heard.outcome

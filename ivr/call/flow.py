@@ -973,6 +973,9 @@ class Flow:
             # The same menu or answer again, in the new language: the caller keeps their
             # place, and '#' still leads where it did. The global keys are announced anew.
             switched = replace(state, lang=lang, told=False, fails=0, silences=0)
+            if closed := self._closed_again(switched, now):  # (the hours, said in it too)
+                outcome = f"{said} -> language"
+                return self._menu(switched, plan, (), full=True, outcome=outcome, carried=closed)
             return self._go(switched, state.node, now, (), f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(
