@@ -1007,3 +1007,20 @@ def test_validate_suggests_mandarin_for_a_mandarin_speech_language(tmp_path):
     bad = _shipped_with(tmp_path, "speech_language: cmn-Hans-CN", "speech_language: zh-Hans")
     (problem,) = check_menus(bad, env=ENV)
     assert "did you mean 'cmn-Hans-CN'?" in problem.message and "zh-HK" not in str(problem)
+
+
+def test_the_readmes_menus_excerpt_is_valid_but_for_the_nodes_it_leaves_out(tmp_path):
+    """Developer review: the README's example of the format was not YAML at all (text with
+    a comma inside `{...}`); copied, it failed with nine errors."""
+    import re
+
+    readme = (HOTLINE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## menus.yaml\n") :]
+    block = re.search(r"```yaml\n(.*?)\n```", section, re.S)
+    assert block is not None
+    excerpt = tmp_path / "menus.yaml"
+    excerpt.write_text(block.group(1), encoding="utf-8")
+    with pytest.raises(MenuError) as refused:
+        load_menus(excerpt, ENV)
+    problems = [p for p in refused.value.problems if p.severity == "error"]
+    assert [p.message for p in problems] == ["unknown node 'after_hours'"], problems
