@@ -169,3 +169,38 @@ def test_a_key_pressed_at_a_node_that_vanished_is_not_applied_to_the_main_menu(m
     action = root.find("Gather").get("action")
     assert action.startswith("/voice/gather?node=main")  # the main menu's own prompt...
     assert "back=main" not in action  # ...not a choice taken in it
+
+
+def test_healthz_says_when_the_file_on_disk_is_not_the_menu_served(make_app, menus, caplog):
+    """Developer review: /healthz said "ok" while the file on disk was refused, and a
+    deleted file went unmentioned; a reload that worked was logged as a warning."""
+    app = make_app(menus)
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["menu"] == "current"
+    good = menus.read_text(encoding="utf-8")
+    edit(menus, "to: account", "to: acount")
+    os.kill(os.getpid(), signal.SIGHUP)
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["menu"] == "stale"
+    menus.write_text(good, encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="ivr.reload"):
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert client.get("/healthz").get_json()["menu"] == "current"
+    assert [r.levelname for r in caplog.records if "reloaded" in r.getMessage()] == ["INFO"]
+    caplog.clear()
+    menus.unlink()
+    with caplog.at_level(logging.ERROR, logger="ivr.reload"):
+        os.kill(os.getpid(), signal.SIGHUP)
+        client.post("/voice", data={"CallSid": "CA1"})
+        os.kill(os.getpid(), signal.SIGHUP)
+        client.post("/voice", data={"CallSid": "CA1"})
+    assert client.get("/healthz").get_json()["menu"] == "stale"
+    gone = [r for r in caplog.records if "is gone" in r.getMessage()]
+    assert len(gone) == 1  # said once, not at every check
+
+
+def test_healthz_says_stale_when_a_worker_starts_on_the_last_good_menu(make_app, menus):
+    make_app(menus)  # keeps this menu as the last good one
+    edit(menus, "to: account", "to: acount")
+    health = make_app(menus).test_client().get("/healthz")
+    assert health.status_code == 200 and health.get_json()["menu"] == "stale"

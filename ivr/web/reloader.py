@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivr.menu.loading import Menus
@@ -38,6 +39,10 @@ class Reloader:
         self.requested = False
         self._next_check = time.monotonic() + interval
         self._stamp = self._file_stamp()
+        # Whether the file on disk is not the menu served: invalid (refused at start or on a
+        # reload, the last good one serving) or gone; /healthz says so for monitoring.
+        service = app.extensions["ivr"]
+        self.stale = Path(service.menus.path) != Path(service.settings.menus_path)
 
     def _file_stamp(self) -> tuple[int, int] | None:
         try:
@@ -64,11 +69,16 @@ class Reloader:
                 return False
             self._next_check = time.monotonic() + self.interval
         stamp = self._file_stamp()
-        if stamp is None or (stamp == self._stamp and not self.requested):
-            return False
-        self.requested, self._stamp = False, stamp
         service = self.app.extensions["ivr"]
         settings = service.settings
+        if stamp is None:
+            if self._stamp is not None:  # said once, when it goes
+                log.error("%s is gone; still serving the last menu", settings.menus_path)
+                self._stamp, self.stale = None, True
+            return False
+        if stamp == self._stamp and not self.requested:
+            return False
+        self.requested, self._stamp = False, stamp
         try:
             menus = last_good.load_checked(settings)  # kept as the last good menu too
         except MenuError as exc:
@@ -77,7 +87,9 @@ class Reloader:
                 settings.menus_path,
                 exc,
             )
+            self.stale = True
             return False
         self.app.extensions["ivr"] = dataclasses.replace(service, menus=menus, **self.build(menus))
-        log.warning("reloaded %s: %d nodes", settings.menus_path, len(menus.nodes))
+        self.stale = False
+        log.info("reloaded %s: %d nodes", settings.menus_path, len(menus.nodes))
         return True

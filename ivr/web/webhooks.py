@@ -499,12 +499,19 @@ def healthz() -> Response:
     """Report that the line is up (always 200: callers are served even while spooling).
 
     `records` is ok, spooling (the database is down: records wait on local disk) or off;
-    `ready` is false while spooling, for monitoring that wants to know.
+    `ready` is false while spooling, for monitoring that wants to know. `menu` is current,
+    or stale while the file on disk is invalid or gone and the last good menu serves.
     """
     service = _service()
     records = service.recorder.probe() if service.recorder is not None else "off"
+    reloader = current_app.extensions.get("ivr.web.reloader")
+    menu = "stale" if reloader is not None and reloader.stale else "current"
     return jsonify(
-        status="ok", records=records, ready=records != "spooling", nodes=len(service.menus.nodes)
+        status="ok",
+        records=records,
+        ready=records != "spooling",
+        nodes=len(service.menus.nodes),
+        menu=menu,
     )
 
 
