@@ -303,3 +303,17 @@ def test_wrong_keys_after_an_answer_without_a_default_on_max_go_back_to_its_menu
         response = client.post(url, data={"CallSid": "CA1", "Digits": "7"})
         url = twiml(response).find("Gather").get("action")
     assert url.startswith("/voice/gather?node=main")  # back at the menu, not an apology
+
+
+@pytest.mark.parametrize(
+    "node_id", sorted(n for n, node in MENUS.nodes.items() if isinstance(node, RecordNode))
+)
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_before_any_recording_the_caller_is_asked_not_to_say_a_password(client, node_id, lang):
+    """Review 11 (18): the comments recording alone did not say it."""
+    root = post(client, f"/voice/enter?node={node_id}&lang={lang}")
+    verbs = list(root)
+    heard = " ".join("".join(el.itertext()) for el in verbs[: verbs.index(root.find("Record"))])
+    assert (
+        "不要在留言里说出密码或验证码" if lang == "zh-CN" else "do not say any password"
+    ) in heard
