@@ -2193,6 +2193,28 @@ def test_a_balance_only_asked_for_is_re_prompted(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
 
 
+# Round 30: every option declined in a word ("都不是", "这些都不对", "neither") asks for
+# nothing: re-prompted (as in answer to "did you mean A or B?"); the list of options named
+# ("没有我要的选项", "none of those options") is the other services' menu, as "none of the
+# above" is; a topic said with it is heard, and "都不是我本人操作的" names its payments.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "里面没有我想要的选项", "more"),
+        ("zh-CN", "没有我需要的那个选项啊", "more"),
+        ("zh-CN", "那几个都不是我想问的", "more"),
+        # (already re-prompted by the flow before, below its threshold; now as an answer)
+        ("zh-CN", "全都不是", None),
+        ("zh-CN", "那些都不对", None),
+        ("en-US", "neither of them", None),
+        ("zh-CN", "都不是，我的提现还没到", "funds_not_arrived"),
+        ("zh-CN", "这些扣款都不是我本人操作的", "stolen"),
+    ],
+)
+def test_every_option_declined_and_none_of_the_list(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
 # Round 30: someone real, an actual human, is a person asked for (agent), not the safety
 # answer's "someone pretending to be you".
 @pytest.mark.parametrize(
