@@ -2169,3 +2169,76 @@ def test_a_theft_by_an_impersonator_a_doubted_number_and_online_support(flow, la
 )
 def test_things_tried_a_declined_person_and_an_area_named_in_round_29(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 30: a balance only asked for ("what's in my wallet") is read in the app, no node
+# answers it: re-prompted; a problem of the balance said with it keeps its node (dropped
+# without the caller's doing, a top-up not in it, not enough to pay).
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "能帮我看看钱包里还有多少钱吗", None),
+        ("zh-CN", "余额现在是多少", None),
+        ("zh-CN", "帮我查一下钱包里的余额", None),
+        # (already re-prompted by the flow before, below its threshold; now by the rule)
+        ("en-US", "can you tell me my current balance", None),
+        ("en-US", "how much cash is in my account right now", None),
+        ("zh-CN", "余额莫名其妙少了三百，我什么都没买", "stolen"),
+        ("zh-CN", "充了钱余额还是没变", "funds_not_arrived"),
+        ("en-US", "my balance went down and i didn't buy anything", "stolen"),
+        ("en-US", "what's my balance, i topped up and it didn't show", "funds_not_arrived"),
+    ],
+)
+def test_a_balance_only_asked_for_is_re_prompted(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 30: every option declined in a word ("都不是", "这些都不对", "neither") asks for
+# nothing: re-prompted (as in answer to "did you mean A or B?"); the list of options named
+# ("没有我要的选项", "none of those options") is the other services' menu, as "none of the
+# above" is; a topic said with it is heard, and "都不是我本人操作的" names its payments.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "里面没有我想要的选项", "more"),
+        ("zh-CN", "没有我需要的那个选项啊", "more"),
+        ("zh-CN", "那几个都不是我想问的", "more"),
+        # (already re-prompted by the flow before, below its threshold; now as an answer)
+        ("zh-CN", "全都不是", None),
+        ("zh-CN", "那些都不对", None),
+        ("en-US", "neither of them", None),
+        ("zh-CN", "都不是，我的提现还没到", "funds_not_arrived"),
+        ("zh-CN", "这些扣款都不是我本人操作的", "stolen"),
+    ],
+)
+def test_every_option_declined_and_none_of_the_list(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 30: someone real, an actual human, is a person asked for (agent), not the safety
+# answer's "someone pretending to be you".
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "get me somebody real", "agent_dial"),
+        ("en-US", "is there anybody real i can talk to", "agent_dial"),
+        ("en-US", "can i have someone real on the line", "agent_dial"),
+    ],
+)
+def test_someone_real_is_a_person_asked_for(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 30: a top-up or a withdrawal made and then "nothing" (happened, showed up) has not
+# arrived.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("en-US", "i topped up this morning and nothing happened", "funds_not_arrived"),
+        ("en-US", "i topped up with fifty dollars and nothing", "funds_not_arrived"),
+        ("en-US", "i put money in last night and still nothing", "funds_not_arrived"),
+        ("en-US", "i deposited yesterday but nothing happened", "funds_not_arrived"),
+    ],
+)
+def test_a_top_up_then_nothing_has_not_arrived(flow, lang, said, node):
+    _reached_or_re_prompted(flow, lang, said, node)

@@ -737,13 +737,16 @@ _AREA = re.compile(
 )
 
 
-# A negation or an answer said alone ("不是", "不对", "不是这个", "no", "nope", "not that"):
+# A negation or an answer said alone ("不是", "不对", "不是这个", "no", "nope", "not that"),
+# or every option declined in a word ("都不是", "这些都不对", "neither", "neither of them"):
 # no request, whatever node its words would be near ("不是我干的" is stolen's; "不是" alone
-# is nothing).
+# is nothing; "没有我要的选项" and "none of those" name the list: the other services).
 _BARE_ANSWER = re.compile(
-    r"(?:(?:不是|不对|不要|不用|没有|没|不|错了|错|是|对|嗯|好)(?:这个|那个|这样|的)?"
+    r"(?:(?:(?:这些|那些|这两个|那两个|两个)?(?:都|全都|全)?(?:不是|不对)|不要|不用|没有|没|不|错了|错"
+    r"|是|对|嗯|好)(?:这个|那个|这样|的)?"
     r"[啊呀吧了哦嘛呢]?\s?)+"
-    r"|(?:(?:no|nope|nah|not|wrong|that'?s|thats|it'?s|its|that|this|it|yes|yeah|okay|ok)\s?)+"
+    r"|(?:(?:no|nope|nah|not|wrong|that'?s|thats|it'?s|its|that|this|it|yes|yeah|okay|ok"
+    r"|neither|neither one|neither of (?:those|them|these|the two)|none of them)\s?)+"
 )
 
 _BARE_LONGEST = 24  # (a longer utterance is never one: not normalised twice)

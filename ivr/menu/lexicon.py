@@ -557,6 +557,15 @@ _SPLITS = (
         ),
         " talk to a real person ",
     ),
+    # ...and someone real, an actual human, is a real person ("get me someone real", "is
+    # there anybody real there", "an actual human please")
+    (
+        re.compile(
+            r"\b(?:someone|somebody|anyone|anybody|a person|a human) (?:real|actual)\b"
+            r"|\b(?:an? )?actual (?:human being|human|person|people)\b"
+        ),
+        " a real person ",
+    ),
     # the app's help pages are its help centre ("where the help section is")
     (re.compile(r"\bhelp (?:section|pages?|area|screen)s?\b"), "help centre"),
     # ...and "help centre" heard as "health centre" where it is in the app ("the health
@@ -794,6 +803,7 @@ ELSEWHERE = frozenset(
         "sellerdesk",
         "nochannel",
         "behindback",
+        "balanceasked",
     }
 )
 
@@ -819,6 +829,11 @@ ELSEWHERE = frozenset(
 # take payments through us (`sellerdesk`); a channel the line has not (a fax, a visit:
 # `nochannel`); someone else's account asked into (`behindback`); words said to someone
 # in the room (`saidnothing`): no node serves them.
+#
+# A balance only asked for ("我的余额是多少", "查一下余额", "what's my balance", "how much
+# money is in my wallet") is read in the app: no node answers it (`balanceasked`), unless
+# a problem of the balance is said with it (it dropped, a top-up is not in it, it is not
+# enough to pay: those are the stolen, funds and payment answers').
 #
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
@@ -1939,6 +1954,36 @@ _CONCEPT = _ELSEWHERE_OWN + (
             "behindback",
         ),
     ),
+    # A balance only asked for, with no problem of it said (see `ELSEWHERE`)
+    (
+        re.compile(
+            "余额(?:是|有|还有|还剩|剩下?|一共|现在|目前|大概)*多少"
+            "|(?:查|看|问)(?:一下|一查|一看|查|看|下)?(?:我|我的)?(?:钱包|账户|账号)?(?:里面?的?)?"
+            "(?:余额|还剩多少钱|还有多少钱|有多少钱)"
+            "|(?:钱包|账户|账号)(?:里面?)?(?:还)?(?:有|剩|剩下)多少钱|余额(?:查询|怎么查|在哪里?查)"
+            + "|"
+            + _LATIN.format(
+                r"what(?:'s| is| s) (?:my|the) (?:current |wallet |account |available |remaining )*"
+                r"balance|(?:check|see|know|hear|tell me|look up|find out) (?:my|the) (?:current "
+                r"|wallet |account |available |remaining )*balance"
+                r"|balance (?:check|inquiry|enquiry)"
+                r"|how much (?:money|cash|funds) (?:do i have|have i got|i have|i've got|is there"
+                r"|is left|is in|is on|do i have left)"
+                r"|how much (?:do i have|have i got|is there|is left|do i have left) (?:in|on)"
+                r" (?:my|the) (?:wallet|account)"
+            )
+        ),
+        _unless(
+            re.compile(
+                "少|没|不|扣|丢|盗|偷|骗|变|零|到账|充|提|转|付|错|怪|异常|冻|锁"
+                r"|n't|(?<![a-z])(?:not|never|no|nothing|missing|gone|lower|less|dropp\w*|down"
+                r"|wrong|stolen|hack\w*|zero|low|enough|insufficient|declin\w*|fail\w*"
+                r"|top(?:ped)? ?up|added|withdr\w*|transfer\w*|pay\w*|charg\w*|refund\w*"
+                r"|disappear\w*|empty|chang\w*|same)(?![a-z])"
+            ),
+            "balanceasked",
+        ),
+    ),
     # Someone else in the room spoken to ("honey, did you pay...", "hang on babe, I'm on
     # the phone"): nothing said to the line
     (
@@ -2699,6 +2744,18 @@ _AROUND = (
             else " withdraw not arrive "
         ),
     ),
+    # ...and a top-up or a withdrawal made, then "nothing" ("I topped up yesterday and
+    # nothing", "I put money in this morning but nothing happened"): it has not arrived
+    (
+        re.compile(
+            r"\b(?:(topped up|top ?up|topup|added (?:some )?(?:money|funds|cash)|put (?:some )?"
+            r"(?:money|funds|cash) in|deposited)|withdr[ae]w\w*|cashed out)(?: +[a-z0-9']+){0,4}?"
+            r" *,? +(?:and|but) +(?:then +|still +|just +)?nothing(?! +(?:else|went wrong|wrong)\b)"
+            r"(?: +(?:happened|has happened|showed up|shows up|came through|arrived|has arrived"
+            r"|appeared|changed|showing|shows))?\b"
+        ),
+        lambda hit: " topup not arrive " if hit.group(1) else " withdraw not arrive ",
+    ),
     # a code's digits read out and nothing after them ("验证码是三五六七", "the code is four
     # five six one") ask for nothing (lexicon.ELSEWHERE); a problem said after them counts
     (
@@ -3215,13 +3272,16 @@ _ZH_VAGUE = (
         "人工",
     ),
     # none of the options read out is something else ("上面那些都不是", "不在前面那几项里面",
-    # "这些选项都不是", "前面几个选项里没有"); not "这些都不是我买的", which names its things
+    # "这些选项都不是", "前面几个选项里没有", "没有我要的选项"); not "这些都不是我买的", which
+    # names its things ("都不是" alone declines what was asked: `intents._BARE_ANSWER`)
     (
         re.compile(
             "(?:(?:以上|前面|上面|刚才|刚刚|你说的|您说的)(?:说的|的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?"
-            "|(?:那|这)(?:几|些)?(?:个|项)?选项|(?:那|这)几项)"
+            "|(?:那|这)(?:几|些)?(?:个|项)?选项|(?:那|这)(?:几项|几个|些))"
             "(?:里面|里头|里|中|当中)?(?:都|全都|全)?(?:不是|没有|不对|不符合|对不上)"
-            "(?!(?:我|俺)?(?:本人)?(?:亲自)?(?:买|消费|付|花|操作|做|转|刷|支付|用))"
+            "(?!(?:我|俺)*(?:本人)?(?:亲自)?(?:买|消费|付|花|操作|做|转|刷|支付|用))"
+            "|(?:选项)?(?:里面|里)?没有(?:我|俺)(?:要|想要|需要|想|要找|要问|想问)的?"
+            "(?:选项|那个选项|那项)(?:啊|呀|吗|呢)?"
             "|不在(?:前面|上面|刚才)?(?:说的)?(?:那|这)?(?:几|些)?(?:个|项)?(?:选项)?(?:里面|里头|里|中|当中)"
         ),
         " 其他 ",
