@@ -186,7 +186,7 @@ def ends_the_call(heard: str) -> bool:
 _YES = re.compile(
     r"(?:嗯|呃|额|那|就|好|好的|好吧|好啊|对|对的|是|是的|是啊|要|需要|可以|行|麻烦|请|帮我|"
     r"转|转吧|转过去|马上|赶紧|快|yes|yeah|yep|yup|sure|ok(?:ay)?|please|right|alright|allright|"
-    r"correct|goahead|doit|pleasedo|thatsright|absolutely|definitely|ofcourse|certainly|why?not)+"
+    r"correct|goahead|doit|pleasedo|thatsright|absolutely|definitely|ofcourse|certainly|whynot)+"
     r"(?:吧|了|啊|呀|谢谢|please|thanks|thankyou)*"
 )
 _YES_WORD = re.compile(
