@@ -245,6 +245,7 @@ def test_a_database_down_at_start_serves_from_the_spool_then_catches_up(
         "records": "spooling",
         "ready": False,
         "nodes": 0,
+        "menu": "current",
     }
     for n in range(3):
         answer = client.post("/voice", data={"CallSid": f"CA{n}", "From": "+8613812341234"})
