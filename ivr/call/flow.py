@@ -969,13 +969,13 @@ class Flow:
                 declined = True
         if not declined and (lang := self._language_asked(state, speech)) is not None:
             if lang == state.lang:  # "说中文" in Mandarin: the menu again
-                return self._menu(state, plan, (), full=True, outcome=f"{said} -> same language")
+                return self._menu(state, plan, now, (), full=True, outcome=f"{said} -> same language")
             # The same menu or answer again, in the new language: the caller keeps their
             # place, and '#' still leads where it did. The global keys are announced anew.
             switched = replace(state, lang=lang, told=False, fails=0, silences=0)
             if closed := self._closed_again(switched, now):  # (the hours, said in it too)
                 outcome = f"{said} -> language"
-                return self._menu(switched, plan, (), full=True, outcome=outcome, carried=closed)
+                return self._menu(switched, plan, now, (), full=True, outcome=outcome, carried=closed)
             return self._go(switched, state.node, now, (), f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(
@@ -1154,7 +1154,7 @@ class Flow:
             # ...with the closed line that led here, as the first time (while still closed)
             closed = self._closed_again(state, now)
             return self._menu(
-                state, plan, (), full=True, outcome=f"{heard} -> repeat", carried=closed
+                state, plan, now, (), full=True, outcome=f"{heard} -> repeat", carried=closed
             )
         if action == "back" and plan.back:  # an answer goes back to its own menu
             return self._go(state, plan.back, now, (), f"{heard} -> back")
@@ -1162,7 +1162,7 @@ class Flow:
             target, back = state.back[-1], state.back[:-1]
             return self._go(replace(state, back=back), target, now, (), f"{heard} -> back")
         if action == "back":  # nowhere to go back to: the same menu again
-            return self._menu(state, plan, (), full=True, outcome=f"{heard} -> back")
+            return self._menu(state, plan, now, (), full=True, outcome=f"{heard} -> back")
         if action == "main":
             state = replace(state, back=())
             return self._go(state, self.menus.main_menu, now, (), f"{heard} -> main")
@@ -1201,18 +1201,22 @@ class Flow:
         kind = "silence" if silence else f"{heard} -> invalid"
         if instead:  # (two sentences, "好的。如果没有其他问题…": inside, where keys cut them short)
             said, carried = (), carried or said
-        return self._menu(state, plan, said, full=False, outcome=kind, carried=carried)
+        return self._menu(state, plan, now, said, full=False, outcome=kind, carried=carried)
 
     def _menu(
         self,
         state: CallState,
         plan: MenuPlan,
+        now: datetime.datetime,
         said: tuple,
         full: bool,
         outcome: str,
         carried: tuple = (),
     ) -> Answer:
         """Ask in a menu or after an answer; `carried` words (a closed line) go inside too."""
+        if plan.hours:  # a closed line's key is named as closed (or not at all), never as open
+            shut = frozenset(h for h in plan.hours if not self._open(h, now))
+            plan = plan.closed.get(shut, plan)
         voice = self.menus.voices[state.node][state.lang]
         speech = plan.speech and voice.speech_language is not None
         prompts = (plan.prompt if full else plan.reprompt)[state.lang]
@@ -1294,9 +1298,8 @@ class Flow:
                     booked=state.booked,
                     topic=self._topic(target, state.topic),
                 )
-                answer = self._menu(
-                    arrived, self.menus.plans[target], (), True, outcome, tuple(carried)
-                )
+                plan = self.menus.plans[target]
+                answer = self._menu(arrived, plan, now, (), True, outcome, tuple(carried))
                 return Answer((*verbs, *answer.verbs), target, outcome, lang)
             if not isinstance(node, RecordNode):  # a recording's prompt is a Gather too
                 verbs += carried
@@ -1361,8 +1364,13 @@ class Flow:
             node = self.menus.nodes.get(target)
             if not isinstance(node, HoursNode):
                 break
-            target = node.open if self.menus.schedules[node.schedule].is_open(now) else node.closed
+            target = node.open if self._open(target, now) else node.closed
         return target
+
+    def _open(self, hours_node: str, now: datetime.datetime) -> bool:
+        node = self.menus.nodes[hours_node]
+        assert isinstance(node, HoursNode)
+        return self.menus.schedules[node.schedule].is_open(now)
 
     def _topic(self, arrived: str, topic: str) -> str:
         """The topic on arriving at a menu or answer: itself, none at the main menu, else

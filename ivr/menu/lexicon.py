@@ -1853,6 +1853,56 @@ _HOTLINES = (
 # (`rewrite`), and most texts have one.
 # A threat to take the wallet to a regulator or the media ("I'm reporting you to the
 # regulator", "I'm going to the news", 找媒体曝光你们: `_ZH_SAME`) is a complaint.
+# The line's own hours asked ("你们几点下班", "周末有人工吗", "what time do you close",
+# "are agents available on weekends"): one concept, the service-hours answer's, whatever
+# the words; not a place of its own ("银行几点开门", "when does the post office open"), nor
+# a caller's own time ("every time I open the app").
+_OTHER_PLACES = re.compile(f"{_ORGS_ZH}|{_BANKS_ZH}|" + _LATIN.format(_ORGS_EN))
+_OUR_SIDE_ZH = "你们|您们|人工客服|人工服务|人工|客服热线|客服|热线|这个电话|电话"
+_OFF_DAYS_ZH = "周末|周六|周日|星期[六天日]|节假日|假日|假期|过年|春节|国庆|晚上|夜里|半夜|凌晨"
+_OUR_SIDE_EN = (
+    r"you|you guys|your (?:agents?|staff|team|office|line|hotline|helpline|customer service"
+    r"|support|call cent(?:re|er))|the (?:agents?|office|line|hotline|helpline|call cent(?:re|er))"
+    r"|(?:an )?agents?|anyone|someone|anybody|somebody|customer service|support"
+)
+_OFF_DAYS_EN = (
+    r"weekends?|saturdays?|sundays?|(?:public |bank )?holidays?|nights?|evenings?|christmas"
+    r"|new year|chinese new year|national day"
+)
+_HOURS = (
+    (
+        re.compile(
+            f"(?:{_OUR_SIDE_ZH})?的?(?:服务|营业|办公|上班|值班)时间"
+            f"|(?:{_OUR_SIDE_ZH})的?工作时间|^(?:请问)?工作时间(?=是|几点|$)"
+            # (said of us, or of no one: "超市几点关门" is the shop's)
+            f"|(?:{_OUR_SIDE_ZH}|^\\W*(?:请问|那个|嗯|啊)?)(?:每天)?(?:几点|什么时候|啥时候|哪天)(?:钟)?"
+            "(?:才|就|会)?"
+            "(?:上班|下班|开门|关门|营业|开始|结束|有人|能打通|打得通|能找到人工|可以转人工|有人工)"
+            "|几点(?:以后|之后|后|以前|之前|前)(?:就)?(?:没有?|有)(?:人工|客服|人)"
+            f"|(?:{_OFF_DAYS_ZH})(?:有没有|也有|有|能找到|能转|能打通)(?:人工|客服|人)"
+            "(?:吗|么|嘛|上班|值班|接电话|接听)?"
+            f"|(?:{_OUR_SIDE_ZH})(?:{_OFF_DAYS_ZH})?(?:放假|休息|上班)(?:吗|么|嘛)"
+        ),
+        _unless(_OTHER_PLACES, "servicehours"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                rf"(?:what|which) (?:time|hours|days) (?:do|does|are|is) (?:{_OUR_SIDE_EN})"
+                r" (?:open|close|start|finish|work|be available|available|on)"
+                rf"|(?:when|how late|how early) (?:are|do|does|is|will|can) (?:{_OUR_SIDE_EN})"
+                r" (?:be )?(?:open|closed?|start|finish|back|working|available|answering|on)"
+                r"|when can i (?:talk|speak) to (?:an? |the )?(?:agent|person|human|someone)"
+                r"|your (?:opening |business |office |service |working |operating |support )?hours"
+                r"|(?:opening|business|office|operating|service) hours"
+                rf"|(?:are|is) (?:{_OUR_SIDE_EN}) (?:open|available|working|there|around|on)"
+                rf"(?: \w+)? (?:on |at |during |over )?(?:the )?(?:{_OFF_DAYS_EN})"
+            )
+        ),
+        _unless(_OTHER_PLACES, "servicehours"),
+    ),
+)
+
 _THREATS = (
     (
         re.compile(
@@ -3448,6 +3498,7 @@ _RULES = tuple(
     for pattern, spelled in _REGIONAL
     + _VARIETIES
     + _SPLITS
+    + _HOURS
     + _WHEN
     + _OPENINGS
     + _ASIDES

@@ -8,6 +8,7 @@ YAML after start-up: prompts, key tables and speech hints are composed once.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 import pydantic
 
-from ivr.menu import intents, numbers, phrases, schema
+from ivr.menu import hours, intents, numbers, phrases, schema
 from ivr.menu.hours import Schedule
 from ivr.menu.problems import MenuError, Problem, did_you_mean, in_order
 from ivr.menu.schema import (
@@ -64,6 +65,7 @@ _BRACED = re.compile(r"\{([^{}]*)\}")  # a placeholder, or what a caller would h
 _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
     (CallbackNode, "thanks"): ("when", "window"),
     (HoursNode, "closed_message"): ("hours", "next_open"),
+    (AnswerNode, "say"): ("hours",),  # from the answer's own `schedule`
 }
 
 # The environment variables the README documents for numbers (settings hold the rest).
@@ -87,7 +89,7 @@ _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     ),
     AnswerNode: ("say",),
     MessageNode: ("say",),
-    HoursNode: ("closed_message",),
+    HoursNode: ("closed_message", "closed_label"),
     DialNode: ("say",),
     RecordNode: ("prompt", "thanks", "no_message"),
     CallbackNode: ("intro", "thanks", "number_hint"),
@@ -130,6 +132,10 @@ class MenuPlan:
     first_prompt: Mapping[str, tuple[Say, ...]] = field(default_factory=dict)
     back: str | None = None  # an answer's menu, where '#' and silence lead
     answer: bool = False
+    # The hours nodes whose being closed changes these words (the agent key's label, an
+    # option left unsaid), and the plan worded for each set of them that is closed.
+    hours: tuple[str, ...] = ()
+    closed: Mapping[frozenset[str], MenuPlan] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -463,6 +469,7 @@ class _Checker:
         self.check_references()
         self.check_schedules()
         self.check_placeholders()
+        self.check_unsaid()
         for attr in _DEFAULT_TEXTS:  # every menu says these unless it has its own
             self.check_text(("defaults", attr), getattr(self.m.defaults, attr))
         for node_id, node in self.m.nodes.items():
@@ -710,7 +717,9 @@ class _Checker:
         for name, block in self.m.schedules.items():
             self.schedules[name] = schedule_from_model(name, block)
         for node_id, node in self.m.nodes.items():
-            schedule = node.schedule if isinstance(node, HoursNode | CallbackNode) else None
+            schedule = (
+                node.schedule if isinstance(node, HoursNode | CallbackNode | AnswerNode) else None
+            )
             if schedule is not None and schedule not in self.m.schedules:
                 self.add(
                     ("nodes", node_id, "schedule"),
@@ -747,12 +756,39 @@ class _Checker:
                                 did_you_mean("{" + name + "}", names)
                                 or f"use one of {', '.join(names)}, or leave out the braces",
                             )
+                    if (
+                        isinstance(node, AnswerNode)
+                        and node.schedule is None
+                        and "{hours}" in text
+                    ):
+                        self.add(
+                            path,
+                            "'{hours}' needs a schedule to fill it in: a caller would hear it "
+                            "as written",
+                            "set 'schedule:' on the answer to the schedule whose hours it says",
+                        )
                     if self.m.retention_days is None and _PLACEHOLDER.search(text):
                         self.add(
                             path,
                             "the words say {retention_days} but the file sets no retention_days",
                             "add 'retention_days: 90' at the top level",
                         )
+
+    def check_unsaid(self) -> None:
+        """An option left unsaid while closed must lead to an hours node: elsewhere it would
+        never be said at all."""
+        for node_id, node in self.m.nodes.items():
+            if not isinstance(node, MenuNode | AnswerNode):
+                continue
+            for key, option in node.options.items():
+                target = self.m.nodes.get(option.to)
+                if option.unsaid_when_closed and not isinstance(target, HoursNode | None):
+                    self.add(
+                        ("nodes", node_id, "options", key, "unsaid_when_closed"),
+                        f"'unsaid_when_closed' needs an option that leads to an hours node, "
+                        f"and '{option.to}' is not one: the option would never be said",
+                        "remove 'unsaid_when_closed', or lead the option to an hours node",
+                    )
 
     def answer_back(self, node_id: str, node: AnswerNode) -> str | None:
         """Return the menu an answer returns to: its `back`, or the one menu leading here."""
@@ -1147,6 +1183,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
                 update={
                     "back": checker.answer_back(node_id, node),
                     "timeout": node.timeout or d.timeout,
+                    "say": _hours_said(node, checker.schedules),
                 }
             )
         elif isinstance(node, CallbackNode):
@@ -1167,15 +1204,8 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
             )
         nodes[node_id] = node
     for node_id, node in nodes.items():
-        if isinstance(node, MenuNode):
-            plan = _plan(node, m, voices[node_id], node_id == (m.main_menu or m.start))
-            plans[node_id] = _spoken_by(plan, node_id)
-    for node_id, node in nodes.items():
-        if isinstance(node, AnswerNode):
-            parent = nodes[node.back] if node.back else None
-            assert isinstance(parent, MenuNode)  # the checker made sure
-            plan = _answer_plan(node, parent, m, voices[node_id], checker.global_keys(None))
-            plans[node_id] = _spoken_by(plan, node_id)
+        if isinstance(node, MenuNode | AnswerNode):
+            plans[node_id] = _worded(node_id, node, nodes, m, voices[node_id], checker)
     return Menus(
         path=name,
         languages=tuple(m.languages),
@@ -1287,6 +1317,94 @@ def _spoken(
     )
 
 
+def _worded(
+    node_id: str,
+    node: MenuNode | AnswerNode,
+    nodes: Mapping[str, AnyNode],
+    m: MenusFile,
+    voices: Mapping[str, Voice],
+    checker: _Checker,
+) -> MenuPlan:
+    """A menu's or answer's plan, with its words for each set of its hours nodes closed."""
+
+    def worded(shut: frozenset[str]) -> MenuPlan:
+        closed = _Closed(shut, nodes, m.agent_node)
+        if isinstance(node, MenuNode):
+            plan = _plan(node, m, voices, node_id == (m.main_menu or m.start), closed)
+        else:
+            parent = nodes[node.back] if node.back else None
+            assert isinstance(parent, MenuNode)  # the checker made sure
+            plan = _answer_plan(node, parent, m, voices, checker.global_keys(None), closed)
+        return _spoken_by(plan, node_id)
+
+    varying = _varying(node, nodes, m.agent_node)
+    variants = {
+        frozenset(shut): worded(frozenset(shut))
+        for n in range(1, len(varying) + 1)
+        for shut in itertools.combinations(varying, n)
+    }
+    return replace(worded(frozenset()), hours=varying, closed=MappingProxyType(variants))
+
+
+@dataclass(frozen=True)
+class _Closed:
+    """The hours nodes closed, for the words naming the keys that lead to them: a closed
+    line's key is named by its `closed_label` (or left unsaid), never offered as open."""
+
+    shut: frozenset[str]
+    nodes: Mapping[str, AnyNode]
+    agent_node: str | None
+
+    def label(self, option: Option, lang: str) -> str | None:
+        """An option's label now; None while it is left unsaid."""
+        if option.to not in self.shut:
+            return option.label.get(lang)
+        if option.unsaid_when_closed:
+            return None
+        return (self._closed_label(option.to) or option.label).get(lang)
+
+    def global_labels(
+        self, labels: Mapping[str, Mapping[str, str] | None]
+    ) -> Mapping[str, Mapping[str, str] | None]:
+        """The global keys' labels now: the agent key's, its hours node's closed_label."""
+        if self.agent_node not in self.shut:
+            return labels
+        return {**labels, "agent": self._closed_label(self.agent_node) or labels.get("agent")}
+
+    def _closed_label(self, node_id: str | None) -> Mapping[str, str] | None:
+        node = self.nodes.get(node_id or "")
+        return node.closed_label if isinstance(node, HoursNode) else None
+
+
+def _varying(
+    node: MenuNode | AnswerNode, nodes: Mapping[str, AnyNode], agent_node: str | None
+) -> tuple[str, ...]:
+    """The hours nodes whose being closed changes a menu's or answer's words."""
+    if isinstance(node, MenuNode) and node.full_prompt:
+        return ()  # written out in full: the file's words whatever the hours
+
+    def worded(node_id: str, unsaid: bool = False) -> bool:
+        target = nodes.get(node_id)
+        return isinstance(target, HoursNode) and (unsaid or target.closed_label is not None)
+
+    found = {o.to for o in node.options.values() if worded(o.to, o.unsaid_when_closed)}
+    agent_named = isinstance(node, AnswerNode) or "agent" in (node.global_keys or {})
+    if agent_node and agent_named and worded(agent_node):
+        found.add(agent_node)
+    return tuple(sorted(found))
+
+
+def _hours_said(node: AnswerNode, schedules: Mapping[str, Schedule]) -> Mapping[str, str]:
+    """An answer's words with {hours} filled in from its schedule (the checker made sure)."""
+    if node.schedule is None:
+        return node.say
+    schedule = schedules[node.schedule]
+    return {
+        lang: text.replace("{hours}", hours.describe_hours(schedule, lang))
+        for lang, text in node.say.items()
+    }
+
+
 def _filled(node: AnyNode, retention_days: int | None) -> AnyNode:
     """Fill {retention_days} into a node's words (the checker made sure it is set)."""
     if retention_days is None:
@@ -1334,14 +1452,16 @@ def _entry(keys: set[str]) -> tuple[int | None, str]:
     return (1, "") if single else (None, "#")
 
 
-def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool) -> MenuPlan:
+def _plan(
+    node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool, closed: _Closed
+) -> MenuPlan:
     # The checker's global keys (action -> key), filled in by _compile: none is disabled.
     globals_: dict[str, str] = {
         action: key for action, key in (node.global_keys or {}).items() if key is not None
     }
     keys: dict[str, Option | str] = {key: action for action, key in globals_.items()}
     keys.update(node.options)
-    labels = m.defaults.global_key_labels.model_dump()
+    labels = closed.global_labels(m.defaults.global_key_labels.model_dump())
     intro_words = m.defaults.global_keys_intro
     # With an intro, the global keys are announced once per call instead of in every list.
     every = EVERY_MENU if intro_words else GLOBAL_ACTIONS
@@ -1351,9 +1471,9 @@ def _plan(node: MenuNode, m: MenusFile, voices: Mapping[str, Voice], main: bool)
     for lang in m.languages:
         segments: list[tuple[str, str]] = []  # (lang, text), merged into one Say per run
         items = [
-            (o.label[lang], key)
+            (label, key)
             for key, o in node.options.items()
-            if o.language is None and lang in o.label
+            if o.language is None and (label := closed.label(o, lang))
         ]
         segments.append((lang, phrases.choices(items, lang)))
         for key, option in node.options.items():
@@ -1426,6 +1546,7 @@ def _answer_plan(
     m: MenusFile,
     voices: Mapping[str, Voice],
     globals_: Mapping[str, str],
+    closed: _Closed,
 ) -> MenuPlan:
     """An answer: its words, then its own choices and '*' again, '#' back, the agent.
 
@@ -1438,12 +1559,16 @@ def _answer_plan(
     d = m.defaults
     fallback = d.global_key_labels.model_dump()
     own = d.answer_key_labels.model_dump()
-    merged = {action: own.get(action) or fallback.get(action) for action in GLOBAL_ACTIONS}
+    merged = closed.global_labels(
+        {action: own.get(action) or fallback.get(action) for action in GLOBAL_ACTIONS}
+    )
     once = [a for a in GLOBAL_ACTIONS if a not in EVERY_ANSWER] if d.global_keys_intro else []
     prompt, reprompt, first, hints, keywords = {}, {}, {}, {}, {}
     options = {**parent.options, **node.options}
     for lang in m.languages:
-        items = [(o.label[lang], key) for key, o in node.options.items() if lang in o.label]
+        items = [
+            (label, key) for key, o in node.options.items() if (label := closed.label(o, lang))
+        ]
         items += _global_items(EVERY_ANSWER, globals_, merged, lang)
         onward = phrases.choices(items, lang)
         prompt[lang] = _says([(lang, node.say[lang]), (lang, onward)], voices)

@@ -138,6 +138,11 @@ class Option(_Strict):
         default_factory=dict, description="Spoken words that pick this option."
     )
     language: str | None = Field(default=None, description="Switch the call to this language.")
+    unsaid_when_closed: bool = Field(
+        default=False,
+        description="Left out of the spoken list while the hours node it leads to is closed "
+        "(the menu already offers what that node's closed side offers); the key still works.",
+    )
 
 
 class _Node(_Strict):
@@ -215,6 +220,9 @@ class AnswerNode(_Node):
     options: dict[Key, Option] = Field(
         default_factory=dict, description="Choices of this answer's own, named after it."
     )
+    schedule: str | None = Field(
+        default=None, description="The schedule whose hours fill {hours} in `say`."
+    )
     timeout: Seconds | None = None
     urgent: bool = Field(
         default=False,
@@ -250,6 +258,11 @@ class HoursNode(_Node):
         "Default: the hours and when the line next opens.",
     )
     announce_closed: bool = Field(default=True, description="Say the closed message at all.")
+    closed_label: Text | None = Field(
+        default=None,
+        description="While closed, the words naming a key that leads here (the agent key, "
+        "an option): '人工客服已下班，留言或预约回电' -> '...请按0'. Default: the key's label.",
+    )
 
 
 class DialNode(_Node):
