@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ivr.menu.loading import load_menus
+from ivr.menu.schema import HoursNode
 from ivr.settings import Settings
 from ivr.simulator import WsgiTransport
 from ivr.simulator.coverage import keys_for
@@ -21,14 +22,20 @@ HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # afte
 TRANSFER = re.compile(
     r"为您转接|转接人工服务|Connecting you|put you through|transfer you", re.IGNORECASE
 )
-CLOSED = re.compile(r"非人工服务时间|We are closed")
+CLOSED = re.compile(r"非人工服务时间|We are closed|agents are not working right now")
+# The agent key or an option named as if an agent could take the call (review 11, F4).
+AGENT_OFFERED = re.compile(r"人工服务请按0|For an agent, press 0")
 
 
 def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[str]:
-    """Every step where a transfer is announced and a closed line follows it."""
+    """Every step where a transfer is announced and a closed line follows it, and every
+    agent offered while the agents' hours node is closed."""
     env = {**ENV, **env_for(tmp_path), "IVR_RECORDS": "off"}
     app = create_app(Settings.from_env(env, menus_path=menus_path, fixed_now=at))
     menus = load_menus(menus_path, env=ENV)
+    agent = menus.nodes[menus.agent_node or ""]
+    assert isinstance(agent, HoursNode)
+    agents_closed = not menus.schedules[agent.schedule].is_open(at)
     found: list[str] = []
 
     def heard(path: tuple[str, ...], waited: list[str], after: list[str]) -> None:
@@ -36,6 +43,9 @@ def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[st
         for index, text in enumerate(said):
             if TRANSFER.search(text) and any(CLOSED.search(t) for t in said[index:]):
                 found.append(" > ".join(path) + f": {text!r} then closed")
+                return
+            if agents_closed and AGENT_OFFERED.search(text):
+                found.append(" > ".join(path) + f": {text!r} offers an agent while closed")
                 return
 
     walk = explore(
@@ -58,6 +68,25 @@ def test_the_walk_finds_the_contradiction_of_the_old_menu(tmp_path):
     """Before issue 14, account_locked said 下面为您转接人工服务, then the line was closed."""
     found = contradictions(SHIPPED, CLOSED_TIME, tmp_path)
     assert found and any("下面为您转接人工服务" in line for line in found)
+
+
+def test_the_walk_finds_an_agent_offered_at_night_without_the_closed_words(tmp_path):
+    """Review 11 (F4): every menu said 人工服务请按0 at night, and the complaint menu offered
+    a senior agent; the key then said the agents had gone home. Without the agents' closed
+    label and the options left unsaid while closed, the walk hears it again."""
+    text = HOTLINE.read_text(encoding="utf-8")
+    label = re.search(r"\n    closed_label:\n(?:      .*\n)+", text)
+    assert label is not None and "unsaid_when_closed: true" in text
+    broken = text.replace(label.group(), "\n").replace(
+        "unsaid_when_closed: true", "unsaid_when_closed: false"
+    )
+    menus_path = tmp_path / "menus.yaml"
+    menus_path.write_text(broken, encoding="utf-8")
+    found = contradictions(menus_path, CLOSED_TIME, tmp_path)
+    assert any("人工客服已下班" not in line and "人工服务请按0" in line for line in found)
+    assert any("留言投诉请按1，预约回电请按2，人工服务请按0" in line for line in found)
+    assert any("For an agent, press 0" in line for line in found)
+    assert contradictions(HOTLINE, CLOSED_TIME, tmp_path) == []
 
 
 @pytest.mark.parametrize(("lang", "help_centre"), [("zh-CN", "帮助中心"), ("en-US", "help centre")])

@@ -362,7 +362,7 @@ def test_the_shipped_menu_keeps_holiday_hours_for_the_whole_break(at, hours, spo
     result = CliRunner().invoke(cli, ["simulate", "--lang", "en-US", "--at", at, "--input", "0"])
     assert result.exit_code == 0, result.output
     assert f"-- hours 'agents': {hours}" in result.output.splitlines()
-    assert "We are closed right now." in result.output
+    assert "Our agents are not working right now." in result.output
     assert spoken in result.output
 
 

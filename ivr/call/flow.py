@@ -969,13 +969,16 @@ class Flow:
                 declined = True
         if not declined and (lang := self._language_asked(state, speech)) is not None:
             if lang == state.lang:  # "说中文" in Mandarin: the menu again
-                return self._menu(state, plan, now, (), full=True, outcome=f"{said} -> same language")
+                outcome = f"{said} -> same language"
+                return self._menu(state, plan, now, (), full=True, outcome=outcome)
             # The same menu or answer again, in the new language: the caller keeps their
             # place, and '#' still leads where it did. The global keys are announced anew.
             switched = replace(state, lang=lang, told=False, fails=0, silences=0)
             if closed := self._closed_again(switched, now):  # (the hours, said in it too)
                 outcome = f"{said} -> language"
-                return self._menu(switched, plan, now, (), full=True, outcome=outcome, carried=closed)
+                return self._menu(
+                    switched, plan, now, (), full=True, outcome=outcome, carried=closed
+                )
             return self._go(switched, state.node, now, (), f"{said} -> language")
         if declined:  # what this menu offers, turned down: its choices again, not a topic
             return self._retry(

@@ -756,11 +756,7 @@ class _Checker:
                                 did_you_mean("{" + name + "}", names)
                                 or f"use one of {', '.join(names)}, or leave out the braces",
                             )
-                    if (
-                        isinstance(node, AnswerNode)
-                        and node.schedule is None
-                        and "{hours}" in text
-                    ):
+                    if isinstance(node, AnswerNode) and node.schedule is None and "{hours}" in text:
                         self.add(
                             path,
                             "'{hours}' needs a schedule to fill it in: a caller would hear it "
