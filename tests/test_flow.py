@@ -167,3 +167,48 @@ def test_asking_for_another_language_replays_the_same_menu_and_back_still_leads_
     assert "For a failed payment, press 1." in _words(switched)
     back = flow.gather(_state(switched), OPEN_TIME, digits="#")
     assert (back.node, back.lang) == ("main", "en-US")
+
+
+def _heard(answer) -> str:
+    return "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)
+
+
+def test_the_agent_key_is_named_by_what_it_does_while_the_agents_are_closed():
+    """Review 11 (F4): at night every menu said 人工服务请按0 and the key then said the
+    agents had gone home. The agents' closed_label names it instead; by day, the label."""
+    flow = Flow(_menus())
+    by_day, at_night = _heard(flow.start(OPEN_TIME)), _heard(flow.start(CLOSED_TIME))
+    assert "人工服务请按0" in by_day and "已下班" not in by_day
+    assert "人工客服已下班，留言或预约回电请按0" in at_night and "人工服务请按0" not in at_night
+    english = _heard(flow.start(CLOSED_TIME, lang="en-US"))
+    assert "No agents are working now. To leave a message or request a callback, press 0." in (
+        english
+    )
+
+
+def test_an_option_unsaid_while_closed_still_works_and_is_said_by_day():
+    menus = _menus()
+    plan = menus.plans["complaint"]
+    assert plan.hours == ("agent",) and set(plan.closed) == {frozenset({"agent"})}
+    flow = Flow(menus)
+    state = CallState(node="complaint", lang="zh-CN", step=3, back=("main",))
+    by_day = _heard(flow.gather(state, OPEN_TIME, digits="*"))
+    at_night = _heard(flow.gather(state, CLOSED_TIME, digits="*"))
+    assert by_day.endswith("留言投诉请按1，预约回电请按2，人工服务请按0。")
+    assert at_night.endswith("留言投诉请按1，预约回电请按2。")
+    pressed = flow.gather(state, CLOSED_TIME, digits="0")  # the key itself: the hours
+    assert pressed.node == "after_hours" and "现在是非人工服务时间" in _heard(pressed)
+
+
+def test_a_menu_written_out_in_full_has_one_wording():
+    """full_prompt is the file's words whatever the hours: nothing to vary."""
+    plan = _menus().plans["after_hours"]
+    assert plan.hours == () and not plan.closed
+
+
+def test_the_service_hours_answer_says_the_schedules_hours_in_beijing_time():
+    menus = _menus()
+    said = menus.nodes["service_hours"].say
+    assert said["zh-CN"].startswith("人工客服的服务时间是北京时间每天上午8点至晚上8点")
+    assert "{hours}" not in said["zh-CN"] and "{hours}" not in said["en-US"]
+    assert "Beijing time" in said["en-US"]

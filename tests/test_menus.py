@@ -1024,3 +1024,36 @@ def test_the_readmes_menus_excerpt_is_valid_but_for_the_nodes_it_leaves_out(tmp_
         load_menus(excerpt, ENV)
     problems = [p for p in refused.value.problems if p.severity == "error"]
     assert [p.message for p in problems] == ["unknown node 'after_hours'"], problems
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "after", "words", "node"),
+    [
+        (
+            "    schedule: agents\n    say:",
+            "    say:",
+            "  service_hours:",
+            "'{hours}' needs a schedule to fill it in",
+            "service_hours",
+        ),
+        (
+            "    schedule: agents\n    say:",
+            "    schedule: agent\n    say:",
+            "  service_hours:",
+            "unknown schedule 'agent'",
+            "service_hours",
+        ),
+        (
+            "        to: channels\n",
+            "        to: channels\n        unsaid_when_closed: true\n",
+            "  more:",
+            "'unsaid_when_closed' needs an option that leads to an hours node",
+            "more",
+        ),
+    ],
+    ids=["hours without a schedule", "an unknown schedule", "unsaid but not an hours node"],
+)
+def test_the_closed_words_and_an_answers_hours_are_checked(tmp_path, old, new, after, words, node):
+    path = _shipped_with(tmp_path, old, new, after)
+    problems = [p for p in check_menus(path, env=ENV) if p.severity == "error"]
+    assert {p.node for p in problems if words in str(p)} == {node}, "\n".join(map(str, problems))

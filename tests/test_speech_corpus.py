@@ -242,6 +242,43 @@ def test_the_issue_examples_reach_their_node(menus, said, node):
 
 
 @pytest.mark.parametrize(
+    "said",
+    [
+        "你们几点下班",
+        "请问几点有人",
+        "周末有人工吗",
+        "你们国庆放假吗",
+        "客服热线的工作时间",
+        "what time do you close",
+        "are agents available on weekends",
+        "when can I talk to an agent",
+        "how late are you open",
+    ],
+)
+def test_the_lines_own_hours_asked_reach_the_service_hours_answer(menus, said):
+    """Review 11 (F6): "你们几点下班" was re-prompted, and "when can I talk to an agent"
+    went to the agent, whose closed line is no answer by day."""
+    assert menus.spoken.intents.match(said).choices == ("service_hours",)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "楼下超市几点关门",  # another place's hours
+        "银行几点开门",
+        "when does the post office open",
+        "春晚几点开始直播",
+        "工作时间我没空接电话",  # the caller's own time
+        "every time I open the app it crashes",
+        "what time is it",
+        "我要人工",
+    ],
+)
+def test_other_hours_and_times_are_not_the_lines_hours(menus, said):
+    assert "service_hours" not in menus.spoken.intents.match(said).choices
+
+
+@pytest.mark.parametrize(
     ("said", "node"),
     [
         ("my account is lacked", "locked"),  # a sound-alike (Metaphone LKT)

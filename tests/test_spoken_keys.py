@@ -755,7 +755,10 @@ def test_a_request_starting_with_such_a_word_is_still_a_request(said):
 
 @pytest.mark.parametrize(
     ("lang", "said", "closed"),
-    [("zh-CN", "English please", "agents are not working right now"), ("en-US", "说中文", "非人工服务时间")],
+    [
+        ("zh-CN", "English please", "agents are not working right now"),
+        ("en-US", "说中文", "非人工服务时间"),
+    ],
 )
 def test_a_language_switched_to_after_hours_says_the_hours_in_it(menus, lang, said, closed):
     """Review 11 (10): after "English please" in the after-hours menu the caller heard "You
