@@ -261,7 +261,7 @@ class HoursNode(_Node):
     closed_label: Text | None = Field(
         default=None,
         description="While closed, the words naming a key that leads here (the agent key, "
-        "an option): '人工客服已下班，留言或预约回电' -> '...请按0'. Default: the key's label.",
+        "an option): '留言回电' -> '...请按0'. Default: the key's label.",
     )
 
 

@@ -4,12 +4,12 @@ every language, and compare what it reached with the menu's nodes and options.""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ivr.menu import hours
-from ivr.menu.loading import Menus, load_menus
+from ivr.menu.loading import MenuPlan, Menus, load_menus
 from ivr.menu.schema import MenuNode
 from ivr.simulator.call import speaking_seconds
 from ivr.simulator.explorer import ALL_KEYS, Exploration, explore
@@ -57,31 +57,38 @@ def prompt_lengths(menus: Menus) -> dict[str, dict[str, Any]]:
     """The longest list of a menu's choices and the longest answer, as `speaking_seconds`.
 
     Each is what the caller hears in that node's <Gather> on a first visit (with the
-    global keys, if announced there), in every language.
+    global keys, if announced there), in every language, by day and while closed.
     """
     longest: dict[str, dict[str, Any]] = {}
-    for node_id, plan in menus.plans.items():
+    for node_id, plan, lang in _wordings(menus):
         kind = "answer" if plan.answer else "menu"
-        for lang in menus.languages:
-            says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
-            text = " ".join(say.text for say in says)
-            seconds = speaking_seconds(text) if text else 0
-            if seconds > longest.get(kind, {}).get("seconds", -1):
-                longest[kind] = {"node": node_id, "lang": lang, "seconds": seconds, "text": text}
+        says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
+        text = " ".join(say.text for say in says)
+        seconds = speaking_seconds(text) if text else 0
+        if seconds > longest.get(kind, {}).get("seconds", -1):
+            longest[kind] = {"node": node_id, "lang": lang, "seconds": seconds, "text": text}
     return longest
 
 
 def too_long(menus: Menus) -> list[dict[str, Any]]:
     """Every menu list over MENU_SECONDS and answer over ANSWER_SECONDS."""
     found = []
-    for node_id, plan in menus.plans.items():
+    for node_id, plan, lang in _wordings(menus):
         limit = ANSWER_SECONDS if plan.answer else MENU_SECONDS
-        for lang in menus.languages:
-            says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
-            seconds = speaking_seconds(" ".join(say.text for say in says))
-            if seconds > limit:
-                found.append({"node": node_id, "lang": lang, "seconds": seconds, "limit": limit})
+        says = plan.first_prompt.get(lang) or plan.prompt.get(lang, ())
+        seconds = speaking_seconds(" ".join(say.text for say in says))
+        if seconds > limit:
+            found.append({"node": node_id, "lang": lang, "seconds": seconds, "limit": limit})
     return found
+
+
+def _wordings(menus: Menus) -> Iterator[tuple[str, MenuPlan, str]]:
+    """Each menu's and answer's words in each language: by day and with each set of its
+    hours nodes closed (a closed line's key named by its closed label)."""
+    for node_id, plan in menus.plans.items():
+        for wording in (plan, *plan.closed.values()):
+            for lang in menus.languages:
+                yield node_id, wording, lang
 
 
 def keys_for(menus: Menus) -> Callable[[str | None], list[str]]:
