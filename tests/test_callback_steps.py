@@ -248,7 +248,7 @@ def _pick(flow, asked, now, key):
             "zh-CN",
             "请选择明天（11月24日）方便回电的时间。上午请按1，下午请按2，晚上请按3。",
             "3",
-            "预约成功，我们会在明天（11月24日）晚上6点到8点之间给您回电，请留意来电。",
+            "预约成功，我们会在北京时间明天（11月24日）晚上6点到8点之间给您回电，请留意来电。",
             "2026-11-24",
             "18:00-20:00",
         ),
@@ -258,7 +258,8 @@ def _pick(flow, asked, now, key):
             "When should we call you back tomorrow, 24 November? For a call in the morning, "
             "press 1. For a call in the afternoon, press 2. For a call in the evening, press 3.",
             "3",
-            "You're booked: we'll call you tomorrow, 24 November, between 6 and 8 pm.",
+            "You're booked: we'll call you tomorrow, 24 November, between 6 and 8 pm, "
+            "Beijing time.",
             "2026-11-24",
             "18:00-20:00",
         ),
@@ -267,7 +268,7 @@ def _pick(flow, asked, now, key):
             "zh-CN",
             "请选择明天（10月1日）方便回电的时间。上午请按1，下午请按2。当天晚上没有客服值班。",
             "2",
-            "预约成功，我们会在明天（10月1日）下午2点到6点之间给您回电，请留意来电。",
+            "预约成功，我们会在北京时间明天（10月1日）下午2点到6点之间给您回电，请留意来电。",
             "2026-10-01",
             "14:00-18:00",
         ),
@@ -278,7 +279,8 @@ def _pick(flow, asked, now, key):
             "press 1. For a call in the afternoon, press 2. No agents work in the evening "
             "that day.",
             "1",
-            "You're booked: we'll call you tomorrow, 1 October, between 9 am and noon.",
+            "You're booked: we'll call you tomorrow, 1 October, between 9 am and noon, "
+            "Beijing time.",
             "2026-10-01",
             "09:00-12:00",
         ),
@@ -287,7 +289,7 @@ def _pick(flow, asked, now, key):
             "zh-CN",
             "请选择今天（11月23日）方便回电的时间。下午请按2，晚上请按3。",
             "2",
-            "预约成功，我们会在今天（11月23日）下午2点到6点之间给您回电，请留意来电。",
+            "预约成功，我们会在北京时间今天（11月23日）下午2点到6点之间给您回电，请留意来电。",
             "2026-11-23",
             "14:00-18:00",
         ),

@@ -16,6 +16,7 @@ from ivr.menu.hours import (
     TimeRange,
     describe_hours,
     describe_next_opening,
+    describe_zone,
     verdict,
 )
 from ivr.menu.loading import check_menus, schedule_from_model
@@ -706,3 +707,41 @@ def test_whole_breaks_in_the_verdict_and_the_next_opening(now, text, en):
     if en is not None:
         assert found.change is not None
         assert en in describe_next_opening(found.change, now, "en-US")
+
+
+@pytest.mark.parametrize(
+    ("zone", "zh", "en"),
+    [
+        ("Asia/Shanghai", "北京时间", "Beijing time"),
+        ("Asia/Hong_Kong", "香港时间", "Hong Kong time"),
+        ("Europe/London", "当地时间", "London time"),
+        ("America/New_York", "当地时间", "New York time"),
+    ],
+)
+def test_a_zone_is_named_as_callers_name_it(zone, zh, en):
+    assert describe_zone(ZoneInfo(zone), "zh-CN") == zh
+    assert describe_zone(ZoneInfo(zone), "en-US") == en
+
+
+def test_the_zone_said_follows_the_schedule(tmp_path):
+    """ "北京时间" is the schedule's zone named, not words of the file: moved to Hong Kong,
+    the service-hours answer and the closed message say so."""
+    from ivr.call.flow import Flow
+    from ivr.call.state import CallState
+    from ivr.call.verbs import Gather
+    from ivr.menu.loading import load_menus
+    from tests.conftest import CLOSED_TIME, ENV, HOTLINE
+
+    text = HOTLINE.read_text(encoding="utf-8")
+    moved = text.replace(
+        "  agents:\n    timezone: Asia/Shanghai", "  agents:\n    timezone: Asia/Hong_Kong"
+    )
+    assert moved != text
+    path = tmp_path / "menus.yaml"
+    path.write_text(moved, encoding="utf-8")
+    menus = load_menus(path, env=ENV)
+    assert menus.nodes["service_hours"].say["zh-CN"].startswith("人工客服的服务时间是香港时间")
+    assert "Hong Kong time" in menus.nodes["service_hours"].say["en-US"]
+    answer = Flow(menus).gather(CallState(node="main", lang="zh-CN", step=1), CLOSED_TIME, "0")
+    said = "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)
+    assert "人工客服的服务时间是香港时间" in said and "北京时间" not in said

@@ -1050,8 +1050,20 @@ def test_the_readmes_menus_excerpt_is_valid_but_for_the_nodes_it_leaves_out(tmp_
             "'unsaid_when_closed' needs an option that leads to an hours node",
             "more",
         ),
+        (
+            "    say:\n      zh-CN: 除了电话，",
+            "    say:\n      zh-CN: 除了电话{zone}，",
+            "  channels:",
+            "'{zone}' needs a schedule to fill it in",
+            "channels",
+        ),
     ],
-    ids=["hours without a schedule", "an unknown schedule", "unsaid but not an hours node"],
+    ids=[
+        "hours without a schedule",
+        "an unknown schedule",
+        "unsaid but not an hours node",
+        "a zone without a schedule",
+    ],
 )
 def test_the_closed_words_and_an_answers_hours_are_checked(tmp_path, old, new, after, words, node):
     path = _shipped_with(tmp_path, old, new, after)

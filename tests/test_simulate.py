@@ -657,7 +657,7 @@ def test_simulate_against_a_real_gunicorn(gunicorn_server, monkeypatch):
         cli, ["simulate", "--url", gunicorn_server + "/voice", "--input", "0,2,1,2"]
     )
     assert result.exit_code == 0, result.output
-    assert "我们会在明天（11月24日）下午2点到6点之间给您回电" in result.output  # (IVR_NOW)
+    assert "我们会在北京时间明天（11月24日）下午2点到6点之间给您回电" in result.output  # (IVR_NOW)
 
 
 @pytest.mark.parametrize("public", [None, "https://ivr.example.com"])

@@ -552,7 +552,9 @@ class Flow:
             label = window.label.get(state.lang, window.hours)
             when = self._when(slots, digits, now, state.lang)
             template = (node.thanks or {}).get(state.lang) or _callback_words(state)["thanks"]
-            said = self._words(state, template.replace("{when}", when).replace("{window}", label))
+            zone = hours.describe_zone(slots.zone, state.lang)
+            filled = template.replace("{when}", when).replace("{window}", label)
+            said = self._words(state, filled.replace("{zone}", zone))
             hours_said = str(slots.kept[digits])  # the agents' hours that day applied
             return self._callback_saved(state, node, now, said, hours_said, slots.day)
         if digits == keys.main:
@@ -1397,6 +1399,7 @@ class Flow:
         next_open = hours.describe_next_opening(opening, now, lang) if opening else ""
         template = (node.closed_message or {}).get(lang) or _CLOSED[phrases.family(lang)]
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
+        text = text.replace("{zone}", hours.describe_zone(schedule.zone, lang))
         text = text.replace("{next_open}", next_open).strip()
         return self.menus.say(node_id, {lang: text}, lang)
 

@@ -304,6 +304,30 @@ def describe_hours(schedule: Schedule, lang: str) -> str:
     return text
 
 
+# How callers name a zone's time; elsewhere the city of its IANA name ("London time"), and
+# in Mandarin "当地时间" (local time), never a wrong city.
+_ZONE_WORDS = {
+    "Asia/Shanghai": ("北京时间", "Beijing time"),
+    "Asia/Chongqing": ("北京时间", "Beijing time"),
+    "Asia/Harbin": ("北京时间", "Beijing time"),
+    "Asia/Urumqi": ("新疆时间", "Xinjiang time"),
+    "PRC": ("北京时间", "Beijing time"),
+    "Asia/Hong_Kong": ("香港时间", "Hong Kong time"),
+    "Asia/Macau": ("澳门时间", "Macau time"),
+    "Asia/Taipei": ("台北时间", "Taipei time"),
+    "Asia/Singapore": ("新加坡时间", "Singapore time"),
+    "Asia/Tokyo": ("东京时间", "Tokyo time"),
+    "UTC": ("协调世界时", "UTC"),
+}
+
+
+def describe_zone(zone: dt.tzinfo, lang: str) -> str:
+    """Name a schedule's zone as callers do: "北京时间", "Beijing time"."""
+    key = str(getattr(zone, "key", None) or zone)
+    zh, en = _ZONE_WORDS.get(key, ("当地时间", key.rsplit("/", 1)[-1].replace("_", " ") + " time"))
+    return zh if _is_chinese(lang) else en
+
+
 def describe_next_opening(opening: dt.datetime, now: dt.datetime, lang: str) -> str:
     """Say when the line opens again, judging today and tomorrow in the opening's zone."""
     _require_aware(opening)

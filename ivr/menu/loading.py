@@ -63,9 +63,9 @@ _PLACEHOLDER = re.compile(r"\{retention_days\}")
 _BRACED = re.compile(r"\{([^{}]*)\}")  # a placeholder, or what a caller would hear as written
 # What the words of each place fill in ({retention_days} in every node's words).
 _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
-    (CallbackNode, "thanks"): ("when", "window"),
-    (HoursNode, "closed_message"): ("hours", "next_open"),
-    (AnswerNode, "say"): ("hours",),  # from the answer's own `schedule`
+    (CallbackNode, "thanks"): ("when", "window", "zone"),
+    (HoursNode, "closed_message"): ("hours", "next_open", "zone"),
+    (AnswerNode, "say"): ("hours", "zone"),  # from the answer's own `schedule`
 }
 
 # The environment variables the README documents for numbers (settings hold the rest).
@@ -756,13 +756,18 @@ class _Checker:
                                 did_you_mean("{" + name + "}", names)
                                 or f"use one of {', '.join(names)}, or leave out the braces",
                             )
-                    if isinstance(node, AnswerNode) and node.schedule is None and "{hours}" in text:
-                        self.add(
-                            path,
-                            "'{hours}' needs a schedule to fill it in: a caller would hear it "
-                            "as written",
-                            "set 'schedule:' on the answer to the schedule whose hours it says",
-                        )
+                    for name in ("hours", "zone"):
+                        if (
+                            isinstance(node, AnswerNode)
+                            and node.schedule is None
+                            and ("{" + name + "}" in text)
+                        ):
+                            self.add(
+                                path,
+                                f"'{{{name}}}' needs a schedule to fill it in: a caller would "
+                                "hear it as written",
+                                "set 'schedule:' on the answer to the schedule whose hours it says",
+                            )
                     if self.m.retention_days is None and _PLACEHOLDER.search(text):
                         self.add(
                             path,
@@ -1391,12 +1396,15 @@ def _varying(
 
 
 def _hours_said(node: AnswerNode, schedules: Mapping[str, Schedule]) -> Mapping[str, str]:
-    """An answer's words with {hours} filled in from its schedule (the checker made sure)."""
+    """An answer's words with {hours} and {zone} filled in from its schedule (the checker
+    made sure it has one where they are said)."""
     if node.schedule is None:
         return node.say
     schedule = schedules[node.schedule]
     return {
-        lang: text.replace("{hours}", hours.describe_hours(schedule, lang))
+        lang: text.replace("{hours}", hours.describe_hours(schedule, lang)).replace(
+            "{zone}", hours.describe_zone(schedule.zone, lang)
+        )
         for lang, text in node.say.items()
     }
 
