@@ -16,6 +16,7 @@ from ivr.menu.hours import (
     TimeRange,
     describe_hours,
     describe_next_opening,
+    describe_today,
     describe_zone,
     verdict,
 )
@@ -745,3 +746,47 @@ def test_the_zone_said_follows_the_schedule(tmp_path):
     answer = Flow(menus).gather(CallState(node="main", lang="zh-CN", step=1), CLOSED_TIME, "0")
     said = "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)
     assert "人工客服的服务时间是香港时间" in said and "北京时间" not in said
+
+
+@pytest.mark.parametrize(
+    ("at", "zh", "en"),
+    [
+        (
+            dt.datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI),
+            "今天全天休息。",
+            "We are closed all day today.",
+        ),
+        (
+            dt.datetime(2026, 12, 10, 13, 0, tzinfo=SHANGHAI),
+            "今天的服务时间是上午8点至中午12点。",
+            "Today we are open only from 8 AM to 12 PM.",
+        ),
+        (dt.datetime(2026, 12, 11, 21, 0, tzinfo=SHANGHAI), "", ""),  # an ordinary day
+    ],
+)
+def test_a_day_set_apart_is_said_as_today(at, zh, en):
+    """The developer review: closed at 10:00 on a day the operator closed, a caller heard
+    "our hours are every day 8 to 8" and nothing of today."""
+    schedule = make(DAILY, exceptions={"2026-12-09": [], "2026-12-10": ["08:00-12:00"]})
+    assert describe_today(schedule, at, "zh-CN") == zh
+    assert describe_today(schedule, at, "en-US") == en
+
+
+def test_the_closed_message_says_today_on_a_day_set_apart(tmp_path):
+    from ivr.call.flow import Flow
+    from ivr.call.state import CallState
+    from ivr.call.verbs import Gather
+    from ivr.menu.loading import load_menus
+    from tests.conftest import ENV, HOTLINE
+
+    text = HOTLINE.read_text(encoding="utf-8")
+    kept = "      whole_breaks: true\n"
+    set_apart = text.replace(kept, kept + "    exceptions: {2026-12-09: []}\n", 1)
+    assert set_apart != text
+    path = tmp_path / "menus.yaml"
+    path.write_text(set_apart, encoding="utf-8")
+    flow = Flow(load_menus(path, env=ENV))
+    at = dt.datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)
+    answer = flow.gather(CallState(node="main", lang="zh-CN", step=1), at, "0")
+    said = "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)
+    assert "今天全天休息。我们将于明天上午8点恢复服务。" in said

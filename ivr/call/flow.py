@@ -1397,6 +1397,8 @@ class Flow:
         schedule = self.menus.schedules[node.schedule]
         opening = schedule.next_opening(now)
         next_open = hours.describe_next_opening(opening, now, lang) if opening else ""
+        today = hours.describe_today(schedule, now, lang)  # (a day the operator set apart)
+        next_open = (today + ("" if phrases.family(lang) == "zh" else " ") + next_open).strip()
         template = (node.closed_message or {}).get(lang) or _CLOSED[phrases.family(lang)]
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{zone}", hours.describe_zone(schedule.zone, lang))

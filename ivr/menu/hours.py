@@ -328,6 +328,23 @@ def describe_zone(zone: dt.tzinfo, lang: str) -> str:
     return zh if _is_chinese(lang) else en
 
 
+def describe_today(schedule: Schedule, now: dt.datetime, lang: str) -> str:
+    """Say today's hours when an exception (a day the operator set apart) changes them:
+    the weekly hours said beside "closed now" would otherwise contradict the caller's day.
+    Empty on any other day."""
+    _require_aware(now)
+    ranges = schedule.exceptions.get(now.astimezone(schedule.zone).date())
+    if ranges is None:
+        return ""
+    if _is_chinese(lang):
+        return f"今天的服务时间是{_zh_ranges(ranges)}。" if ranges else "今天全天休息。"
+    return (
+        f"Today we are open only {_en_ranges(ranges)}."
+        if ranges
+        else "We are closed all day today."
+    )
+
+
 def describe_next_opening(opening: dt.datetime, now: dt.datetime, lang: str) -> str:
     """Say when the line opens again, judging today and tomorrow in the opening's zone."""
     _require_aware(opening)
