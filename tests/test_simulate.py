@@ -483,7 +483,7 @@ def test_shipped_menu_explores_clean_and_fully_covered(monkeypatch):
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "exported-in-the-shell")
     result = CliRunner().invoke(cli, ["explore", "--json"])
     assert result.exit_code == 0, result.output[-2000:]
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # (progress lines go to stderr)
     assert report["errors"] == 0 and not report["truncated"]
     every = len(load_menus(HOTLINE, env=ENV).nodes)  # every node of the shipped menu
     assert report["nodes"]["covered"] == report["nodes"]["total"] == every
@@ -552,7 +552,7 @@ def test_explore_reports_a_problem_once_with_the_node_and_line_of_its_words(tmp_
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["explore", "--menus", str(path), "--json"])
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     problem = next(p for p in report["problems"] if "13521" in p["problem"])
     assert len([p for p in report["problems"] if "13521" in p["problem"]]) == 1
     line = next(
@@ -586,6 +586,22 @@ def test_explore_tells_its_progress_to_whoever_asks(monkeypatch):
         env=ENV,
     )
     assert told and re.match(r"exploring 1/\d+ \(.*\+08:00\): \d+ transitions, \d+ places", told[0])
+
+
+def test_explore_off_a_terminal_tells_its_progress_in_whole_lines(monkeypatch):
+    """The developer review: piped or in CI, `ivr explore` said nothing for minutes."""
+    import ivr.cli.calls
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(ivr.cli.calls, "PROGRESS_EVERY", 0.0)
+    menus = Path(__file__).parent / "menus_base.yaml"
+    result = CliRunner().invoke(cli, ["explore", "--menus", str(menus)])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines and all(re.match(r"exploring \d+/\d+ \(", line) for line in lines), lines
+    assert "\r" not in result.stderr and "\033" not in result.stderr
+    assert "exploring" not in result.stdout  # the report alone on stdout
 
 
 def test_graph_is_a_mermaid_flowchart():

@@ -10,6 +10,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -377,6 +378,22 @@ def _progress_line(text: str) -> None:
     click.echo(f"\r\033[K{text}", nl=False, err=True)
 
 
+PROGRESS_EVERY = 30.0  # seconds between progress lines off a terminal
+
+
+class _ProgressLines:
+    """Off a terminal (a CI log, a pipe), a whole line on stderr now and then: a walk of
+    minutes is seen to be walking, without a line twice a second."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+
+    def __call__(self, text: str) -> None:
+        if time.monotonic() - self.last >= PROGRESS_EVERY:
+            self.last = time.monotonic()
+            click.echo(text, err=True)
+
+
 def _node_ids(menus: Path) -> frozenset[str]:
     """The menu's node ids, so a scenario naming a node it has not is refused at once."""
     from ivr.menu.loading import load_menus
@@ -410,7 +427,7 @@ def explore(menus: Path | None, as_json: bool) -> None:
             path,
             lambda path, at: _in_process(path, at, records=False),
             _own_line(),  # signed like every other simulated call
-            progress=_progress_line if sys.stderr.isatty() else None,
+            progress=_progress_line if sys.stderr.isatty() else _ProgressLines(),
             env=cli_settings().env,
         )
     except MenuError as exc:  # as `ivr simulate` and `ivr test` say it
