@@ -454,3 +454,24 @@ def test_0005_keeps_older_messages_and_requests_with_the_calls_language(engine):
     assert "window_date" not in {c["name"] for c in inspect(engine).get_columns("callbacks")}
     database.upgrade(engine)
     assert counts(engine)["callbacks"] == 1
+
+
+def test_a_new_migration_is_written_as_make_lint_wants_it(tmp_path, monkeypatch):
+    """The developer review: `ivr db revision` wrote single quotes and unused imports, so
+    the next `make lint` failed on a file nobody had touched yet."""
+    import shutil as sh
+    import subprocess
+    import sys
+
+    from ivr.records import database
+
+    package, copy = database.MIGRATIONS, tmp_path / "migrations"
+    sh.copytree(package, copy, ignore=sh.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(database, "MIGRATIONS", copy)
+    database.new_revision("a probe")
+    (written,) = sorted((copy / "versions").glob("0006_*.py"))
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for check in (["check"], ["format", "--check"]):
+        done = subprocess.run([ruff, *check, str(written)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert not list((package / "versions").glob("0006_*"))  # the package's own untouched
