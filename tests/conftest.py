@@ -53,6 +53,17 @@ TWILIO_VECTOR = (
 )
 
 
+def shipped_with(tmp_path: Path, old: str, new: str, after: str | None = None) -> Path:
+    """A copy of the shipped menu, as menus.yaml in `tmp_path`, with the first `old` (after
+    `after`, if given) changed to `new`."""
+    text = HOTLINE.read_text(encoding="utf-8")
+    start = text.index(after) if after else 0
+    at = text.index(old, start)  # (a ValueError if the shipped menu no longer has it)
+    path = tmp_path / "menus.yaml"
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return path
+
+
 def own_line(base: str, token: str | None = None, lang: str | None = None):
     """This app's number at `base`, as ivr.web.webhooks.own_line builds it for the commands."""
     from ivr.simulator.line import own_line as build

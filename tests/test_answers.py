@@ -12,7 +12,15 @@ from ivr.menu.loading import load_menus
 from ivr.menu.schema import AnswerNode, CallbackNode, DialNode, MenuNode, RecordNode
 from ivr.simulator.checks import sentences
 from ivr.simulator.coverage import ANSWER_SECONDS, MENU_SECONDS, prompt_lengths, too_long
-from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, PROJECT_ROOT, twiml
+from tests.conftest import (
+    CLOSED_TIME,
+    ENV,
+    HOTLINE,
+    OPEN_TIME,
+    PROJECT_ROOT,
+    shipped_with,
+    twiml,
+)
 
 MENUS = load_menus(HOTLINE, env=ENV)
 ANSWERS = sorted(n for n, node in MENUS.nodes.items() if isinstance(node, AnswerNode))
@@ -225,14 +233,10 @@ def test_the_words_said_while_closed_are_measured_too(tmp_path):
     """The agents' closed label first read "人工客服已下班，留言或预约回电请按0": every list
     at night 2-3 s longer than by day and past 15 s, while the measure read the day's
     words only."""
-    shipped = HOTLINE.read_text(encoding="utf-8")
-    longer = shipped.replace(
-        "      zh-CN: 留言回电\n", "      zh-CN: 人工客服已下班，留言或预约回电\n"
+    longer = shipped_with(
+        tmp_path, "      zh-CN: 留言回电\n", "      zh-CN: 人工客服已下班，留言或预约回电\n"
     )
-    assert longer != shipped
-    path = tmp_path / "menus.yaml"
-    path.write_text(longer, encoding="utf-8")
-    menus = load_menus(path, env=ENV)
+    menus = load_menus(longer, env=ENV)
     assert {"main", "payments", "more"} <= {f["node"] for f in too_long(menus)}
     assert prompt_lengths(menus)["menu"]["seconds"] > MENU_SECONDS
     assert too_long(MENUS) == []

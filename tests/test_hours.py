@@ -731,16 +731,12 @@ def test_the_zone_said_follows_the_schedule(tmp_path):
     from ivr.call.state import CallState
     from ivr.call.verbs import Gather
     from ivr.menu.loading import load_menus
-    from tests.conftest import CLOSED_TIME, ENV, HOTLINE
+    from tests.conftest import CLOSED_TIME, ENV, shipped_with
 
-    text = HOTLINE.read_text(encoding="utf-8")
-    moved = text.replace(
-        "  agents:\n    timezone: Asia/Shanghai", "  agents:\n    timezone: Asia/Hong_Kong"
+    moved = shipped_with(
+        tmp_path, "timezone: Asia/Shanghai", "timezone: Asia/Hong_Kong", "  agents:"
     )
-    assert moved != text
-    path = tmp_path / "menus.yaml"
-    path.write_text(moved, encoding="utf-8")
-    menus = load_menus(path, env=ENV)
+    menus = load_menus(moved, env=ENV)
     assert menus.nodes["service_hours"].say["zh-CN"].startswith("人工客服的服务时间是香港时间")
     assert "Hong Kong time" in menus.nodes["service_hours"].say["en-US"]
     answer = Flow(menus).gather(CallState(node="main", lang="zh-CN", step=1), CLOSED_TIME, "0")
@@ -777,15 +773,11 @@ def test_the_closed_message_says_today_on_a_day_set_apart(tmp_path):
     from ivr.call.state import CallState
     from ivr.call.verbs import Gather
     from ivr.menu.loading import load_menus
-    from tests.conftest import ENV, HOTLINE
+    from tests.conftest import ENV, shipped_with
 
-    text = HOTLINE.read_text(encoding="utf-8")
     kept = "      whole_breaks: true\n"
-    set_apart = text.replace(kept, kept + "    exceptions: {2026-12-09: []}\n", 1)
-    assert set_apart != text
-    path = tmp_path / "menus.yaml"
-    path.write_text(set_apart, encoding="utf-8")
-    flow = Flow(load_menus(path, env=ENV))
+    set_apart = shipped_with(tmp_path, kept, kept + "    exceptions: {2026-12-09: []}\n")
+    flow = Flow(load_menus(set_apart, env=ENV))
     at = dt.datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)
     answer = flow.gather(CallState(node="main", lang="zh-CN", step=1), at, "0")
     said = "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)

@@ -19,6 +19,7 @@ from ivr.menu.schema import AnswerNode, MenuNode, json_schema
 from ivr.menu.voices import speech_language_problem
 from ivr.menu.yamlfile import read_yaml
 from tests.conftest import ENV, HOTLINE, PROJECT_ROOT
+from tests.conftest import shipped_with as _shipped_with
 
 BASE = (Path(__file__).parent / "menus_base.yaml").read_text(encoding="utf-8")
 
@@ -566,14 +567,6 @@ def test_validate_command_exit_codes(tmp_path, capsys, monkeypatch):
     assert ivr_main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "did you mean 'info'" in err and "1 error(s)" in err
-
-
-def _shipped_with(tmp_path, old: str, new: str, after: str | None = None) -> Path:
-    """A copy of the shipped menu with one line changed (after `after`, if given)."""
-    text = HOTLINE.read_text(encoding="utf-8")
-    start = text.index(after) if after else 0
-    at = text.index(old, start)
-    return write(tmp_path, text[:at] + new + text[at + len(old) :])
 
 
 def test_validate_prints_the_error_before_the_warnings_and_a_summary_last(
