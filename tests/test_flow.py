@@ -210,3 +210,34 @@ def test_the_service_hours_answer_says_the_schedules_hours_in_beijing_time():
     assert said["zh-CN"].startswith("人工客服的服务时间是北京时间每天上午8点至晚上8点")
     assert "{hours}" not in said["zh-CN"] and "{hours}" not in said["en-US"]
     assert "Beijing time" in said["en-US"]
+
+
+def test_each_set_of_closed_hours_nodes_has_its_own_wording(tmp_path):
+    """A menu leading to two hours nodes (the agents' 0 and the security line's 3) is
+    worded for either closed and for both: each key named by what it does now."""
+    from tests.conftest import ENV, shipped_with
+
+    security_hours = shipped_with(
+        tmp_path, 'daily: ["00:00-24:00"]', 'daily: ["08:00-20:00"]', "  security:\n    timezone"
+    )
+    text = security_hours.read_text(encoding="utf-8")
+    labelled = text.replace(
+        "    open: security_dial\n",
+        "    open: security_dial\n"
+        "    closed_label: {zh-CN: 安全留言, en-US: For a security message}\n",
+    )
+    assert labelled != text
+    security_hours.write_text(labelled, encoding="utf-8")
+    menus = load_menus(security_hours, env=ENV)
+    plan = menus.plans["security_unavailable"]
+    assert plan.hours == ("agent", "security_line")
+    assert set(plan.closed) == {
+        frozenset({"agent"}),
+        frozenset({"security_line"}),
+        frozenset({"agent", "security_line"}),
+    }
+    state = CallState(node="security_unavailable", lang="zh-CN", step=3, back=("main",))
+    by_day = _heard(Flow(menus).gather(state, OPEN_TIME, digits="*"))
+    at_night = _heard(Flow(menus).gather(state, CLOSED_TIME, digits="*"))
+    assert "重拨安全专线请按3" in by_day and "人工服务请按0" in by_day
+    assert "安全留言请按3" in at_night and "请按0" not in at_night
