@@ -12,7 +12,7 @@ from ivr.call import twiml
 from ivr.call.flow import ANY_WINDOW, Flow, Recording
 from ivr.call.state import CallState
 from ivr.menu.loading import load_menus
-from ivr.menu.numbers import callable_number
+from ivr.menu.numbers import as_dialled, callable_number
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 CALLER = "+8613800138000"
@@ -73,9 +73,30 @@ def test_a_number_that_cannot_be_called_is_refused_with_what_is_expected(flow):
     assert "这个号码无法回拨。请输入中国大陆的11位手机号，或带区号的固定电话" in text
     assert refused.callback is None and refused.node == "callback"
     read_back = _then(flow, entering, "13912345678#")
-    assert "1 3 9 1 2 3 4 5 6 7 8" in _text(_doc(read_back))
+    assert "您输入的号码是1 3 9，1 2 3 4，5 6 7 8。" in _text(_doc(read_back))
     booked = _then(flow, _then(flow, read_back, "1"), "2")
     assert booked.callback is not None and booked.callback.number == "+8613912345678"
+
+
+@pytest.mark.parametrize(
+    ("e164", "groups"),
+    [
+        ("+8613912345678", ("139", "1234", "5678")),
+        ("+862088889999", ("020", "8888", "9999")),
+        ("+8675512345678", ("0755", "1234", "5678")),
+    ],
+)
+def test_a_number_is_read_back_in_the_groups_it_is_dialled_in(e164, groups):
+    assert as_dialled(e164, "CN") == groups
+
+
+def test_a_typed_landline_is_read_back_in_groups_in_either_language(flow):
+    for lang, expected in [
+        ("zh-CN", "您输入的号码是0 7 5 5，1 2 3 4，5 6 7 8。"),
+        ("en-US", "You entered 0 7 5 5, 1 2 3 4, 5 6 7 8."),
+    ]:
+        entering = _then(flow, _callback(flow, lang=lang), "2")
+        assert expected in _text(_doc(_then(flow, entering, "075512345678")))
 
 
 @pytest.mark.parametrize("caller", ["+266696687", "+7378742833", "anonymous", "", None, "abc"])

@@ -755,8 +755,10 @@ class Flow:
             # number (一千二百三十四, "twelve thirty-four")
             text = words["confirm"].replace("{last4}", " ".join(own[-4:]))
         elif state.stage == "readback":
-            spoken = numbers.as_dialled(state.number, node.country)
-            text = words["readback"].replace("{digits}", " ".join(spoken))
+            groups = numbers.as_dialled(state.number, node.country)
+            # digit by digit within a group, a pause between groups
+            spoken = ("，" if sep == "" else ", ").join(" ".join(g) for g in groups)
+            text = words["readback"].replace("{digits}", spoken)
         elif state.stage == "window":
             text = self._windows_asked(state, node, now)
         elif state.stage == "enter-again":  # after a number we cannot call: what is expected

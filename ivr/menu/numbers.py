@@ -9,6 +9,8 @@ only for the countries it reads.
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 # What Twilio puts in `From` when a caller withholds their number: the words, or the same
@@ -62,11 +64,13 @@ def callable_number(text: str | None, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def as_dialled(e164: str, country: str) -> str:
-    """The digits a caller in `country` dials for `e164` (13912345678, 02088889999)."""
+def as_dialled(e164: str, country: str) -> tuple[str, ...]:
+    """The digits a caller in `country` dials for `e164`, in the groups people say them
+    in there (139 1234 5678, 0755 1234 5678): a number read back in groups is checked
+    against the one in mind group by group, not as a run of eleven digits."""
     number = phonenumbers.parse(e164, country)
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return "".join(ch for ch in national if ch.isdigit())
+    return tuple(re.findall(r"[0-9]+", national))
 
 
 def is_country(code: str) -> bool:

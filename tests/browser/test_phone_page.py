@@ -121,7 +121,7 @@ def test_a_number_typed_on_the_keyboard_is_sent_after_the_pause(phone):
     page.keyboard.type("13912345678")
     assert page.locator("#digits").text_content() == "13912345678"
     phone.hear("pressed 13912345678", timeout=15_000)
-    phone.hear("您输入的号码是1 3 9 1 2 3 4 5 6 7 8")
+    phone.hear("您输入的号码是1 3 9，1 2 3 4，5 6 7 8")
     assert page.locator("#digits").text_content() == ""
     assert phone.errors == []
 
