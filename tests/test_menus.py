@@ -790,6 +790,38 @@ def test_a_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path):
     assert "YAML aliases" in problem.message and problem.line is not None
 
 
+def _merge_bomb(depth: int) -> str:
+    """`<<:` merge keys nested `depth` deep, each merging its inner mapping nine times."""
+    inner = "{" + ", ".join(f"k{i}: {i}" for i in range(9)) + "}"
+    for level in range(depth):
+        inner = f"{{<<: [&l{level} {inner}, {', '.join([f'*l{level}'] * 8)}]}}"
+    return f"version: 1\nx: {inner}\n"
+
+
+def test_nested_merge_keys_are_refused_before_anything_is_merged(tmp_path, monkeypatch):
+    """Review (#18): the value cap counted while building, after PyYAML had applied each
+    `<<:` merge by copying; 498 bytes of nested merges took 38 s and 3.4 GB to refuse."""
+    from ivr.menu import yamlfile
+
+    merged = []
+
+    def merge(loader, node):  # noted, and left unapplied so that a failure is quick
+        merged.append(node.start_mark.line)
+        node.value = []
+
+    monkeypatch.setattr(yamlfile._Loader, "flatten_mapping", merge)
+    problems = check_menus(write(tmp_path, _merge_bomb(8)), ENV)
+    assert merged == []
+    (problem,) = problems
+    assert "values through YAML aliases" in problem.message and problem.line == 2
+
+
+def test_merge_keys_that_expand_little_still_load():
+    data = read_yaml("base: &b {zh-CN: 你好, en-US: Hello}\nsay: {<<: *b, en-US: Hi}\n").data
+    assert data["say"] == {"zh-CN": "你好", "en-US": "Hi"}
+    assert read_yaml(_merge_bomb(2)).data["x"]["k8"] == 8
+
+
 def test_one_long_text_aliased_many_times_is_refused_with_its_line(tmp_path):
     """Review: one level of aliases to a long keyword passed the value cap, and 335 KB of
     them took 16 s and 4 GB to call "valid"."""

@@ -7,6 +7,7 @@ people needs to hear about the first one instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, TypeAlias
 
 import yaml
@@ -21,8 +22,6 @@ class YamlFile:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     duplicates: list[tuple[Path, int, int]] = field(default_factory=list)  # path, line, first
-    values: int = 0  # how many values were built: aliases count each time they are used
-    chars: int = 0  # and how many characters their text holds, counted the same way
     # While building, one copy of each text, made apart from the parser's: a large menu
     # repeats its language codes, keys and labels thousands of times, and the checked model
     # keeps what it is given. The parser's own strings were allocated among its node tree
@@ -63,6 +62,7 @@ def read_yaml(text: str) -> YamlFile:
         result = YamlFile(data=None)
         if root is not None:
             result.lines[()] = root.start_mark.line + 1
+            _measure(root, {})
             result.data = _build(loader, root, (), result)
         result.texts.clear()  # for the load only
         return result
@@ -84,14 +84,41 @@ MAX_VALUES = 250_000
 MAX_CHARS = 20_000_000
 
 
-def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
-    out.values += 1
-    if out.values > MAX_VALUES:
+def _measure(node: yaml.Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """The values and characters `node` expands to, with each alias and each `<<:` merge
+    counted every time it is used; too many is refused before anything is expanded (a
+    merge is copied as it is applied, so a few lines of nested merges would otherwise take
+    gigabytes before a count made while building could stop them)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = (1, 0)  # a node inside itself (a recursive anchor) counts once
+    values, chars = 1, 0
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        children = node.value if isinstance(node, yaml.SequenceNode) else chain(*node.value)
+        for child in children:
+            more, longer = _measure(child, sizes)
+            values, chars = values + more, chars + longer
+    else:
+        chars = len(node.value)
+    if values > MAX_VALUES:
         raise YamlSyntaxError(
             node.start_mark.line + 1,
-            f"the file expands to more than {MAX_VALUES:,} values through YAML aliases (*name)",
+            f"the file expands to more than {MAX_VALUES:,} values through YAML aliases (*name) "
+            "and merges (<<:)",
             "write the values out instead of nesting aliases",
         )
+    if chars > MAX_CHARS:
+        raise YamlSyntaxError(
+            node.start_mark.line + 1,
+            f"the file expands to more than {MAX_CHARS:,} characters through YAML aliases (*name)",
+            "write the values out instead of repeating aliases",
+        )
+    sizes[id(node)] = (values, chars)
+    return values, chars
+
+
+def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> Any:
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # applies `<<:` merge keys
         result: dict[Any, Any] = {}
@@ -115,13 +142,6 @@ def _build(loader: _SafeLoader, node: yaml.Node, path: Path, out: YamlFile) -> A
             out.lines[path + (index,)] = item.start_mark.line + 1
             items.append(_build(loader, item, path + (index,), out))
         return items
-    out.chars += len(node.value)
-    if out.chars > MAX_CHARS:
-        raise YamlSyntaxError(
-            node.start_mark.line + 1,
-            f"the file expands to more than {MAX_CHARS:,} characters through YAML aliases (*name)",
-            "write the values out instead of repeating aliases",
-        )
     return _construct(loader, node, out)
 
 
