@@ -270,6 +270,10 @@ def statements(dialect: str) -> dict[str, Executable]:
     else:
         from sqlalchemy.dialects.postgresql import insert
     seen, ended = insert(calls), insert(calls)
+    # A status callback that arrives after the call's final one ("ringing" after
+    # "completed": callbacks can arrive out of order) changes neither its status nor its
+    # duration.
+    late = and_(calls.c.status.in_(FINAL_STATUSES), ended.excluded.status.not_in(FINAL_STATUSES))
     recording, callback = insert(recordings), insert(callbacks)
     return {
         "seen": seen.on_conflict_do_update(
@@ -328,19 +332,11 @@ def statements(dialect: str) -> dict[str, Executable]:
                 "from_number": func.coalesce(calls.c.from_number, ended.excluded.from_number),
                 "to_number": func.coalesce(calls.c.to_number, ended.excluded.to_number),
                 "ended_at": func.coalesce(calls.c.ended_at, ended.excluded.ended_at),
-                # Callbacks can arrive out of order: a final status is never overwritten by
-                # an earlier one ("ringing" after "completed").
-                "status": case(
-                    (
-                        and_(
-                            calls.c.status.in_(FINAL_STATUSES),
-                            ended.excluded.status.not_in(FINAL_STATUSES),
-                        ),
-                        calls.c.status,
-                    ),
-                    else_=ended.excluded.status,
+                "status": case((late, calls.c.status), else_=ended.excluded.status),
+                "duration": case(
+                    (late, calls.c.duration),
+                    else_=func.coalesce(ended.excluded.duration, calls.c.duration),
                 ),
-                "duration": func.coalesce(ended.excluded.duration, calls.c.duration),
             },
         ),
         # One request per call and number. It is kept as soon as the number is confirmed

@@ -319,9 +319,9 @@ def test_a_final_status_is_never_overwritten_by_an_earlier_one(db, tmp_path):
     assert (
         recorder.write(call_ended("CA1", None, None, "completed", 30, later)) is Written.COMMITTED
     )
-    assert (
-        recorder.write(call_ended("CA1", None, None, "ringing", None, AT)) is Written.COMMITTED
-    )  # arrives late
+    for status, duration in [("ringing", None), ("in-progress", 3)]:  # arriving late
+        late = call_ended("CA1", None, None, status, duration, AT)
+        assert recorder.write(late) is Written.COMMITTED
     with db.connect() as connection:
         call = connection.execute(select(tables.calls)).one()
     assert (call.status, call.ended_at, call.duration) == ("completed", later, 30)
