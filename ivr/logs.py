@@ -11,7 +11,9 @@ import json
 import logging
 import re
 
-_LONG_DIGITS = re.compile(r"\d{5,}")
+# A run of five or more keypad characters: digits, and the * and # Twilio's `Digits` can
+# carry ("6222*0212*3456*7890" is a card typed in groups).
+_LONG_KEYS = re.compile(r"[0-9*#]{5,}")
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")  # Twilio's ids: CA..., RE..., 32 hex digits
 
 
@@ -59,12 +61,13 @@ def configure() -> None:
 
 
 def mask_digits(text: str) -> str:
-    """Hide every run of five or more digits but its last two: a caller's number, a card.
+    """Hide every run of five or more keypad characters (digits, * and #) but its last two:
+    a caller's number, a card, typed in one go or in groups.
 
     Menu keys (one or two characters) stay as they are; "6222021234567890" becomes
     "**************90". For anything that may carry what a caller typed or said.
     """
-    return _LONG_DIGITS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)
+    return _LONG_KEYS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)
 
 
 def identifier(text: str) -> str:

@@ -127,6 +127,7 @@ PLANTED_NUMBERS = (
     "13912345678",
     "13987654321",
     "6222021234567890",  # card-like
+    "6222*0212*3456*7890",  # the same typed in groups
 )
 PLANTED_WORDS = ("我的手机号是", "一三八零零一三八零零零", "one three eight zero zero")
 

@@ -24,7 +24,8 @@ CALLER = "+8613812345678"
 CARD = "6222021234567890"
 SPOKEN = "我的手机号是13800138000"
 TYPED = "13987654321"
-PLANTED = [CALLER, CALLER[1:], CALLER[3:], CARD, "13800138000", TYPED]
+GROUPED = "6222*0212*3456*7890"  # a card typed in groups: Digits can carry * and #
+PLANTED = [CALLER, CALLER[1:], CALLER[3:], CARD, "13800138000", TYPED, GROUPED, GROUPED[-8:]]
 
 
 def _leaks(caplog) -> list[str]:
@@ -41,7 +42,8 @@ def test_webhooks_log_no_caller_data(make_app, clock, caplog):
         ("/voice", {}),
         ("/voice/gather?node=main&lang=zh-CN&s=2", {"Digits": CARD}),  # odd keys, a card
         ("/voice/gather?node=main&lang=zh-CN&s=3", {"SpeechResult": SPOKEN, "Confidence": "0.9"}),
-        ("/voice/gather?node=main&lang=zh-CN&s=4", {"Digits": "0"}),
+        ("/voice/gather?node=main&lang=zh-CN&s=4", {"Digits": GROUPED}),
+        ("/voice/gather?node=main&lang=zh-CN&s=5", {"Digits": "0"}),
         ("/voice/callback?node=callback&lang=zh-CN&s=6&stage=confirm", {"Digits": "2"}),
         ("/voice/callback?node=callback&lang=zh-CN&s=7&stage=enter", {"Digits": TYPED + "#"}),
         ("/voice/status", {"CallStatus": "completed", "CallDuration": "42"}),
@@ -124,6 +126,7 @@ def _drive(url: str) -> list[int]:
     sid = {"CallSid": "CA" + "3" * 32, **planted}
     for path, fields in [
         ("/voice/gather?node=main&lang=zh-CN&s=2", {**sid, "Digits": CARD}),
+        ("/voice/gather?node=main&lang=zh-CN&s=2", {**sid, "Digits": GROUPED}),
         ("/voice/gather?node=main&lang=zh-CN&s=3", {**sid, "SpeechResult": SPOKEN}),
         ("/voice", {**planted, "CallSid": CALLER}),  # a number where the call's id goes
         ("/voice/dial?node=agent_dial&lang=zh-CN&s=4", {**sid, "DialCallStatus": TYPED}),
