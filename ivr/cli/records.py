@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from ivr.records.report import (
     build_report,
     callback_row,
     callback_table,
+    json_for_terminal,
     not_starting,
     plain_text,
     print_report,
@@ -116,7 +116,7 @@ def report_command(
     finally:
         engine.dispose()
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal(report.as_dict()))
     elif fmt == "csv":
         click.echo(to_csv(report), nl=False)
     else:
@@ -214,7 +214,7 @@ def _print_items(
     what: str,
 ) -> None:
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal(rows))
     elif not rows:
         click.echo(f"no open {what}")
     else:

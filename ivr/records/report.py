@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import datetime
 import io
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -375,6 +376,23 @@ class _SafeWriter:
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
+
+
+def json_for_terminal(data: object) -> str:
+    """`data` as indented JSON whose text can be printed safely: JSON already escapes the
+    control characters below U+0020, and these escape the rest (C1 controls, which a
+    terminal obeys as escape sequences, and format characters such as a bidi override),
+    so a stored value reads back unchanged and shows as written."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(_escaped(ch) if ord(ch) > 0x7F and _unseen(ch) else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON spells a character beyond the BMP as its UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _cell(value: object) -> object:

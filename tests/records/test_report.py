@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -451,6 +452,20 @@ def _csv(hangup: str, transcription: str) -> str:
 def test_csv_cells_cannot_run_as_formulas():
     text = _csv("=cmd|' /C calc'!A0", "@SUM(1+1)")
     assert "hangup,'=cmd" in text and ",'@SUM(1+1)" in text
+    text = _csv("-2+3+cmd|' /C calc'!A0", "+SUM(1+1)")
+    assert "hangup,'-2+3+cmd" in text and ",'+SUM(1+1)" in text
+
+
+def test_json_output_escapes_what_a_terminal_would_obey_and_reads_back_unchanged():
+    """Audit (#18): C1 controls (U+009B, a one-character CSI) and bidi overrides reached
+    the terminal raw through `--json` and `--format json`."""
+    from ivr.records.report import json_for_terminal
+
+    said = "hi \u009b2J\u009b31m RED \u202eevil \x1b[31m \U000e0041 你好"
+    text = json_for_terminal([{"transcription": said}])
+    assert all(ord(ch) < 0x80 or not unicodedata.category(ch).startswith("C") for ch in text)
+    assert "你好" in text  # other text stays readable
+    assert json.loads(text) == [{"transcription": said}]
 
 
 def test_csv_cells_keep_their_row_whatever_control_characters_they_hold():
