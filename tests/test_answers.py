@@ -209,7 +209,9 @@ def test_every_answer_is_two_keys_from_the_main_menu_and_the_stolen_line_is_firs
     assert all(len(keys_to(node_id)) <= 2 for node_id in ANSWERS)
     stolen = MENUS.nodes["stolen"]
     assert stolen.options["1"].to == "security_line"
-    assert stolen.say["zh-CN"].index("请按1转接安全专线") < 20  # before the advice
+    assert stolen.options_first  # the line's key is named before the advice
+    said = "".join(s.text for s in MENUS.plans["stolen"].prompt["zh-CN"])
+    assert said.startswith("转接安全专线冻结账户请按1。账户被盗")
 
 
 def test_one_passwords_choice_covers_login_and_payment_passwords():

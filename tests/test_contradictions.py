@@ -16,13 +16,38 @@ from ivr.simulator import WsgiTransport
 from ivr.simulator.coverage import keys_for
 from ivr.simulator.explorer import explore
 from ivr.web.app import create_app
-from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME, SHIPPED, env_for, own_line
+from tests.conftest import (
+    CLOSED_TIME,
+    ENV,
+    HOTLINE,
+    OPEN_TIME,
+    SHIPPED,
+    env_for,
+    own_line,
+    shipped_with,
+)
 
 HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours
 TRANSFER = re.compile(
-    r"为您转接|转接人工服务|Connecting you|put you through|transfer you", re.IGNORECASE
+    r"为您转接|转接人工服务|转接安全专线|Connecting you|put you through|transfer you|"
+    r"(?:for|with) the security line",
+    re.IGNORECASE,
 )
-CLOSED = re.compile(r"非人工服务时间|We are closed|agents are not working right now")
+CLOSED = r"非人工服务时间|We are closed"  # the flow's own words for a closed line
+
+
+def _closed_words(menus) -> re.Pattern[str]:
+    """The closed words of every line: the flow's own and each hours node's first sentence
+    of its closed_message, so a line given hours by an operator is heard closed too."""
+    firsts = [
+        re.split(r"[。.]", text, maxsplit=1)[0]
+        for node in menus.nodes.values()
+        if isinstance(node, HoursNode) and node.closed_message
+        for text in node.closed_message.values()
+    ]
+    return re.compile("|".join([CLOSED, *(re.escape(f) for f in firsts if f)]))
+
+
 # The agent key or an option named as if an agent could take the call (review 11, F4).
 AGENT_OFFERED = re.compile(r"人工服务请按0|For an agent, press 0")
 
@@ -36,12 +61,13 @@ def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[st
     agent = menus.nodes[menus.agent_node or ""]
     assert isinstance(agent, HoursNode)
     agents_closed = not menus.schedules[agent.schedule].is_open(at)
+    closed = _closed_words(menus)
     found: list[str] = []
 
     def heard(path: tuple[str, ...], waited: list[str], after: list[str]) -> None:
         said = [*waited, *after]
         for index, text in enumerate(said):
-            if TRANSFER.search(text) and any(CLOSED.search(t) for t in said[index:]):
+            if TRANSFER.search(text) and any(closed.search(t) for t in said[index:]):
                 found.append(" > ".join(path) + f": {text!r} then closed")
                 return
             if agents_closed and AGENT_OFFERED.search(text):
@@ -87,6 +113,41 @@ def test_the_walk_finds_an_agent_offered_at_night_without_the_closed_words(tmp_p
     assert any("留言投诉请按1，预约回电请按2，人工服务请按0" in line for line in found)
     assert any("For an agent, press 0" in line for line in found)
     assert contradictions(HOTLINE, CLOSED_TIME, tmp_path) == []
+
+
+SECURITY_HOURS = ('      daily: ["00:00-24:00"]', '      daily: ["09:00-17:00"]')
+
+
+def test_a_security_line_given_hours_is_never_offered_while_it_is_closed(tmp_path):
+    """Audit (#14, 5): with the security line given hours, the stolen answer said "请按1转接
+    安全专线" at night, then the line's closed words; it names the key by the line's
+    closed_label now, before its words."""
+    path = shipped_with(tmp_path, *SECURITY_HOURS, after="  security:\n")
+    menus = load_menus(path, env=ENV)
+    assert not menus.schedules["security"].is_open(CLOSED_TIME)
+    assert contradictions(path, CLOSED_TIME, tmp_path) == []
+    said = menus.plans["stolen"].closed[frozenset({"security_line"})].prompt["zh-CN"]
+    assert "".join(s.text for s in said).startswith("给安全团队留言请按1。账户被盗")
+
+
+def test_the_walk_hears_a_security_line_offered_while_it_is_closed(tmp_path):
+    """The stolen answer's words before the audit, naming the line's key themselves."""
+    text = shipped_with(tmp_path, *SECURITY_HOURS, after="  security:\n").read_text("utf-8")
+    for old, new in [
+        ("options_first: true", "options_first: false"),
+        (
+            "账户被盗或发现陌生交易，请尽快修改密码，",
+            "账户被盗或发现陌生交易，请按1转接安全专线，冻结账户、修改密码。",
+        ),
+        ("did not make, change the password now.", "did not make, press 1 for the security line."),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "menus.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = contradictions(path, CLOSED_TIME, tmp_path)
+    assert any("请按1转接安全专线" in line for line in found)
+    assert any("press 1 for the security line" in line for line in found)
 
 
 @pytest.mark.parametrize(("lang", "help_centre"), [("zh-CN", "帮助中心"), ("en-US", "help centre")])

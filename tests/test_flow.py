@@ -220,14 +220,6 @@ def test_each_set_of_closed_hours_nodes_has_its_own_wording(tmp_path):
     security_hours = shipped_with(
         tmp_path, 'daily: ["00:00-24:00"]', 'daily: ["08:00-20:00"]', "  security:\n    timezone"
     )
-    text = security_hours.read_text(encoding="utf-8")
-    labelled = text.replace(
-        "    open: security_dial\n",
-        "    open: security_dial\n"
-        "    closed_label: {zh-CN: 安全留言, en-US: For a security message}\n",
-    )
-    assert labelled != text
-    security_hours.write_text(labelled, encoding="utf-8")
     menus = load_menus(security_hours, env=ENV)
     plan = menus.plans["security_unavailable"]
     assert plan.hours == ("agent", "security_line")
@@ -240,4 +232,4 @@ def test_each_set_of_closed_hours_nodes_has_its_own_wording(tmp_path):
     by_day = _heard(Flow(menus).gather(state, OPEN_TIME, digits="*"))
     at_night = _heard(Flow(menus).gather(state, CLOSED_TIME, digits="*"))
     assert "重拨安全专线请按3" in by_day and "人工服务请按0" in by_day
-    assert "安全留言请按3" in at_night and "请按0" not in at_night
+    assert "给安全团队留言请按3" in at_night and "请按0" not in at_night

@@ -898,21 +898,20 @@ def shipped_with(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
 
 
 def test_an_answer_naming_the_wrong_key_in_one_language_is_refused(tmp_path):
-    """Review 8, F8: '请按2转接安全专线' while the English says press 1 passed validate; 2 is
-    live there (the security menu's locked answer), so the old check could not see it."""
-    path, text = shipped_with(tmp_path, "请按1转接安全专线", "请按2转接安全专线")
+    """Review 8, F8: '请按2转接安全专线' while the English said press 1 passed validate; the
+    other key is live there (one of the menu's own), so the old check could not see it."""
+    path, text = shipped_with(tmp_path, "忘记密码请按2。", "忘记密码请按3。")
     problems = [str(p) for p in check_menus(path, env=ENV)]
-    say = line_of(text, "请按2转接安全专线") - 1
+    say = line_of(text, "忘记密码请按3") - 1
     assert (
-        f"{path}:{say}: error: node 'stolen': the languages name "
-        "different keys: zh-CN names 2 ('请按2转接安全专线'); en-US names 1 ('press 1 for the "
-        "security line to freeze…') (fix: make every language name the same keys for the same "
-        "choices)"
+        f"{path}:{say}: error: node 'login': the languages name different keys: zh-CN names "
+        "3 ('忘记密码请按3'); en-US names 2 ('press 2') (fix: make every language name the "
+        "same keys for the same choices)"
     ) in problems
     assert (
-        f"{path}:{line_of(text, '请按2转接安全专线')}: error: node 'stolen': the words say to "
-        "press '2' ('请按2转接安全专线') but '转接安全专线' is what key '1' does here (fix: say "
-        "'1', or point option '2' there)"
+        f"{path}:{line_of(text, '忘记密码请按3')}: error: node 'login': the words say to "
+        "press '3' ('忘记密码请按3') but '忘记密码' is what key '2' does here (fix: say '2', "
+        "or point option '3' there)"
     ) in problems
 
 

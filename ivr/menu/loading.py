@@ -1573,13 +1573,18 @@ def _answer_plan(
         items = [
             (label, key) for key, o in node.options.items() if (label := closed.label(o, lang))
         ]
-        items += _global_items(EVERY_ANSWER, globals_, merged, lang)
-        onward = phrases.choices(items, lang)
-        prompt[lang] = _says([(lang, node.say[lang]), (lang, onward)], voices)
+        everywhere = _global_items(EVERY_ANSWER, globals_, merged, lang)
+        onward = phrases.choices(items + everywhere, lang)
+        if node.options_first and items:
+            said = [(lang, phrases.choices(items, lang)), (lang, node.say[lang])]
+            said.append((lang, phrases.choices(everywhere, lang)))
+        else:
+            said = [(lang, node.say[lang]), (lang, onward)]
+        prompt[lang] = _says(said, voices)
         reprompt[lang] = _says([(lang, onward)], voices)
         extra = _once(once, globals_, fallback, d.global_keys_intro, lang)
         if extra:
-            first[lang] = _says([(lang, node.say[lang]), (lang, onward), (lang, extra)], voices)
+            first[lang] = _says([*said, (lang, extra)], voices)
         keywords[lang] = _keywords(options, lang)
         hints[lang] = ", ".join(w for o in options.values() for w in o.keywords.get(lang, ()))
     num_digits, finish = _entry(set(keys))

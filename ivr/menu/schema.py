@@ -229,6 +229,12 @@ class AnswerNode(_Node):
         description="A topic to act on first: a message or callback request left after "
         "it (its last menu or answer) is marked urgent and listed first.",
     )
+    options_first: bool = Field(
+        default=False,
+        description="Name the answer's own options before its words, so the way to act is "
+        "heard within seconds; the words need not name its key (and cannot then offer a "
+        "line that is closed: a closed line's key is named by its closed_label).",
+    )
 
     @model_validator(mode="before")
     @classmethod
