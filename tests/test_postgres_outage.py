@@ -80,7 +80,7 @@ def test_postgres_down_at_start_then_back(tmp_path, cluster):
     with procfile_server(tmp_path, DATABASE_URL=cluster.url) as url:
         health = requests.get(url + "/healthz", timeout=5).json()
         assert health["status"] == "ok" and health["records"] == "spooling", health
-        sids = keep_calling(url, 8, 0)
+        sids = keep_calling(url, 30, 0)
         cluster.start()  # migrations are applied when it is back
         wait_for_calls(url, sids, cluster.calls, 60)
         # Each worker says so once its next try is due (RETRY_AFTER after its last failure),
