@@ -153,7 +153,7 @@ def test_no_two_public_names_of_the_package_mean_different_things():
             else:
                 continue
             for name in names:
-                if not name.startswith("_") and not name.isupper():
+                if not name.startswith("_"):
                     where.setdefault(name, []).append(str(path.relative_to(PROJECT_ROOT)))
     twice = {name: paths for name, paths in where.items() if len(paths) > 1}
     assert set(twice) <= SAME_THING, {n: p for n, p in twice.items() if n not in SAME_THING}

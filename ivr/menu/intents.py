@@ -60,7 +60,7 @@ GAMMA = 0.3
 UNKNOWN = 3.0
 FRAGMENT = 2  # a phrase this many times as long as all that was said is not what was said
 NAMED = 0.85  # a menu this close is named as such (over a node under it, see _match)
-MAX_CHARS = 300  # longer utterances are cut before matching
+MAX_UTTERANCE = 300  # longer utterances are cut before matching
 _BOTH = 6  # a pair heard with both characters wrong: so many homophones of each are tried
 # The pseudo-node of the menu's off-topic examples (never a node id: the schema's ids are
 # not empty). A request it wins, or nearly wins (within MARGIN), is re-prompted.
@@ -612,14 +612,14 @@ def plain(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Fold an utterance: `plain`, no markup, punctuation as spaces."""
-    text = _MARKUP.sub(" ", plain(text[:MAX_CHARS]))
+    text = _MARKUP.sub(" ", plain(text[:MAX_UTTERANCE]))
     kept = (ch if ch.isalnum() or ch in "' " else " " for ch in text)
     return " ".join("".join(kept).split())
 
 
 def affirmed(text: str) -> str:
     """The utterance without what a negation rules out ("不用回电了，我留言吧" -> "我留言吧")."""
-    text = plain(text[:MAX_CHARS])
+    text = plain(text[:MAX_UTTERANCE])
     for pattern in _ZH_NEGATION + _EN_NEGATION:
         text = pattern.sub(" ", text)
     return text
@@ -685,7 +685,7 @@ def keywords_said(text: str, words: Iterable[tuple[str, str]]) -> list[tuple[str
     words = list(words)
     found: list[tuple[int, str, bool]] = []
     # Not `affirmed`: it drops what a negation rules out, and so the negation with it.
-    for offset, clause in enumerate(_CLAUSES.split(plain(text[:MAX_CHARS]))):
+    for offset, clause in enumerate(_CLAUSES.split(plain(text[:MAX_UTTERANCE]))):
         said = keyword_form(clause)
         taken: list[tuple[int, int, str]] = []
         for word, key in words:

@@ -81,7 +81,7 @@ def read_yaml(text: str) -> YamlFile:
 MAX_VALUES = 250_000
 # ...and one level of aliases to one long text multiplies characters, not values. A large
 # menu's words run to a few megabytes at most.
-MAX_CHARS = 20_000_000
+MAX_EXPANDED_CHARS = 20_000_000
 
 
 def _measure(node: yaml.Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
@@ -108,10 +108,10 @@ def _measure(node: yaml.Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, i
             "and merges (<<:)",
             "write the values out instead of nesting aliases",
         )
-    if chars > MAX_CHARS:
+    if chars > MAX_EXPANDED_CHARS:
         raise YamlSyntaxError(
             node.start_mark.line + 1,
-            f"the file expands to more than {MAX_CHARS:,} characters through YAML aliases (*name)",
+            f"the file expands to more than {MAX_EXPANDED_CHARS:,} characters through YAML aliases (*name)",
             "write the values out instead of repeating aliases",
         )
     sizes[id(node)] = (values, chars)
