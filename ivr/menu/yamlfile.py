@@ -111,7 +111,8 @@ def _measure(node: yaml.Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, i
     if chars > MAX_EXPANDED_CHARS:
         raise YamlSyntaxError(
             node.start_mark.line + 1,
-            f"the file expands to more than {MAX_EXPANDED_CHARS:,} characters through YAML aliases (*name)",
+            f"the file expands to more than {MAX_EXPANDED_CHARS:,} characters through YAML "
+            "aliases (*name)",
             "write the values out instead of repeating aliases",
         )
     sizes[id(node)] = (values, chars)
