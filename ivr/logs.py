@@ -61,13 +61,20 @@ def configure() -> None:
 
 
 def mask_digits(text: str) -> str:
-    """Hide every run of five or more keypad characters (digits, * and #) but its last two:
-    a caller's number, a card, typed in one go or in groups.
+    """Hide the digits of every run of five or more keypad characters (digits, * and #) but
+    its last two: a caller's number, a card, typed in one go or in groups.
 
     Menu keys (one or two characters) stay as they are; "6222021234567890" becomes
     "**************90". For anything that may carry what a caller typed or said.
     """
-    return _LONG_KEYS.sub(lambda m: "*" * (len(m.group()) - 2) + m.group()[-2:], text)
+    return _LONG_KEYS.sub(_masked_run, text)
+
+
+def _masked_run(match: re.Match[str]) -> str:
+    """Every digit of a run but its last two as "*"; a "*" or "#" stays where it is."""
+    run = match.group()
+    keep = [i for i, ch in enumerate(run) if ch.isdigit()][-2:]
+    return "".join(ch if i in keep or not ch.isdigit() else "*" for i, ch in enumerate(run))
 
 
 def identifier(text: str) -> str:
