@@ -135,8 +135,9 @@ def test_the_installed_package_validates_simulates_migrates_and_serves(installed
 
 # Names that are the same thing under one convention, not two meanings: each module's
 # logger, alembic's upgrade/downgrade (the migrations' and `ivr db upgrade`'s own), each
-# web module's blueprint, and the `ivr explore` command wrapping the explorer.
-SAME_THING = {"log", "upgrade", "downgrade", "bp", "explore"}
+# web module's blueprint, the `ivr explore` command wrapping the explorer, and `UTC`
+# (`datetime.UTC`, named in each module that stores times).
+SAME_THING = {"log", "upgrade", "downgrade", "bp", "explore", "UTC"}
 
 
 def test_no_two_public_names_of_the_package_mean_different_things():
@@ -157,3 +158,31 @@ def test_no_two_public_names_of_the_package_mean_different_things():
                     where.setdefault(name, []).append(str(path.relative_to(PROJECT_ROOT)))
     twice = {name: paths for name, paths in where.items() if len(paths) > 1}
     assert set(twice) <= SAME_THING, {n: p for n, p in twice.items() if n not in SAME_THING}
+
+
+def test_the_readme_map_names_every_module_and_only_modules_that_exist():
+    """#15.6 (audit): the map in "How it fits together" had fallen behind the package (six
+    modules of ivr/web unnamed, a module renamed)."""
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## How it fits together")
+    block = readme[
+        readme.index("```", start) : readme.index("```\n", readme.index("```", start) + 3)
+    ]
+    named: set[str] = set()
+    part = ""
+    for line in block.splitlines():
+        folder = re.match(r"  (\w+)/ ", line)
+        if folder:
+            part = folder.group(1) + "/"
+        elif re.match(r"  \w+\.py ", line):
+            part = ""
+        named |= {part + name for name in re.findall(r"\b(\w+\.py)\b", line)}
+    modules = {
+        str(path.relative_to(PROJECT_ROOT / "ivr"))
+        for path in (PROJECT_ROOT / "ivr").rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and "migrations" not in path.parts
+    }
+    cli = {m for m in modules if m.startswith("cli/")}  # "every `ivr` command"
+    assert named == modules - cli

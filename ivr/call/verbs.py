@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ivr.menu.speech import Say
+from ivr.menu.say import Say
 
 __all__ = ["Dial", "Gather", "Hangup", "Link", "Pause", "Record", "Redirect", "Say", "Verb"]
 

@@ -23,6 +23,7 @@ import pydantic
 from ivr.menu import hours, intents, numbers, phrases, schema
 from ivr.menu.hours import Schedule
 from ivr.menu.problems import MenuError, Problem, did_you_mean, in_order
+from ivr.menu.say import Say
 from ivr.menu.schema import (
     KEY,
     LANG,
@@ -42,7 +43,6 @@ from ivr.menu.schema import (
     ScheduleModel,
     Voice,
 )
-from ivr.menu.speech import Say
 from ivr.menu.voices import (
     language_family,
     speaks_mandarin,

@@ -21,7 +21,7 @@ from ivr.menu.voices import (
     voice_languages,
     voice_problem,
 )
-from ivr.simulator.transport import MAX_BODY, Response
+from ivr.simulator.transport import MAX_TWIML, Response
 
 # A notice is shown and never fails a run: a house rule of this project's own menus (see
 # HOUSE_RULES) met in another app, whose design is its author's to judge.
@@ -446,7 +446,7 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
         detail = f": {snippet}" if snippet and "<" not in snippet else ""
         return None, [problem(11200, f"the app answered HTTP {resp.status}{detail}", url)]
     mime = resp.content_type.split(";")[0].strip().lower()
-    if mime == "text/plain" and resp.body.strip() and len(resp.body) <= MAX_BODY:
+    if mime == "text/plain" and resp.body.strip() and len(resp.body) <= MAX_TWIML:
         # Twilio reads a plain-text answer aloud, as one <Say>.
         root = ET.Element("Response")
         ET.SubElement(root, "Say").text = resp.body.decode("utf-8", "replace").strip()
@@ -457,8 +457,8 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
         return None, [problem(12300, message, url)]
     if not resp.body.strip():
         return None, [problem(11770, "the app answered with an empty body", url)]
-    if len(resp.body) > MAX_BODY:
-        message = f"the body is over {MAX_BODY} bytes, the most Twilio accepts"
+    if len(resp.body) > MAX_TWIML:
+        message = f"the body is over {MAX_TWIML} bytes, the most Twilio accepts"
         return None, [problem(11750, message, url)]
     try:
         root = ET.fromstring(resp.body)

@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus, unquote_to_bytes, urljoin, urlsplit,
 INVALID_URL = 11100
 CONNECTION_FAILURE = 11205  # also Twilio's 15 s timeout
 TOO_MANY_REDIRECTS = 11215
-MAX_BODY = 64 * 1024  # the commonly cited TwiML size limit (11750): no more is read
+MAX_TWIML = 64 * 1024  # the commonly cited TwiML size limit (11750): no more is read
 MAX_REDIRECTS = 10  # followed in a row before the request counts as a redirect loop
 
 
@@ -232,7 +232,7 @@ class HttpTransport:
         absolute = resolve_url(self.base_url, url)
         started = time.perf_counter()
         try:
-            # Streamed, so an answer of many megabytes is cut after MAX_BODY, as Twilio
+            # Streamed, so an answer of many megabytes is cut after MAX_TWIML, as Twilio
             # stops reading it, instead of being held in memory whole.
             with self._session.request(
                 method,
@@ -281,7 +281,7 @@ class HttpTransport:
 
 
 def _read(answer: Any, timeout: float, started: float) -> bytes:
-    """Read at most MAX_BODY + 1 bytes of a streamed answer within the request's timeout."""
+    """Read at most MAX_TWIML + 1 bytes of a streamed answer within the request's timeout."""
     import requests
 
     chunks: list[bytes] = []
@@ -289,11 +289,11 @@ def _read(answer: Any, timeout: float, started: float) -> bytes:
     for chunk in answer.iter_content(chunk_size=16 * 1024):
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > MAX_TWIML:
             break
         if time.perf_counter() - started > timeout:  # a trickle counts against the 15 s too
             raise requests.Timeout()
-    return b"".join(chunks)[: MAX_BODY + 1]
+    return b"".join(chunks)[: MAX_TWIML + 1]
 
 
 def _header_decision(headers: Mapping[str, str]) -> Mapping[str, Any] | None:

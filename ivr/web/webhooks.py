@@ -12,20 +12,16 @@ so an embedding app's hooks, signals and error handlers see every request.
 from __future__ import annotations
 
 import datetime
-import hmac
 import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from ivr import logs
@@ -42,7 +38,7 @@ from ivr.records.writes import (
     message_left,
     step_taken,
 )
-from ivr.web.proxy import TRUSTED_KEY
+from ivr.web import signatures
 
 if TYPE_CHECKING:
     from ivr.web.service import Service
@@ -169,73 +165,12 @@ def _response(reply: Reply) -> Response:
 
 def _signed(hook: Webhook) -> bool:
     """True when no auth token is set or Twilio's signature is valid; a refusal is logged."""
-    token = hook.service.settings.auth_token
-    if not token:
-        return True
-    signature = request.headers.get("X-Twilio-Signature", "")
-    url = _public_url(hook.service, request.environ, request.path)
-    if url is None:
-        _log(hook, outcome="403 no trusted public URL (set PUBLIC_BASE_URL)")
-        return False
     form = request.form if request.method == "POST" else None
-    params = form if form is not None else {}
-    validator = RequestValidator(token)
-    # Twilio signs the URL exactly as requested: that is checked first, in constant time;
-    # `validate` also tries it with and without a port, for the requests that need it.
-    exact = validator.compute_signature(url, _AllValues(form) if form else {})
-    if signature and (
-        hmac.compare_digest(exact.encode(), signature.encode("utf-8", "replace"))
-        or validator.validate(url, params, signature)
-    ):
-        return True
-    _log(hook, outcome="403 bad signature" if signature else "403 no signature")
-    return False
-
-
-class _AllValues:
-    """A form's fields as twilio's RequestValidator reads them: it asks for each name's
-    values with `getall` first, which werkzeug's MultiDict calls `getlist` (else each field
-    raises an AttributeError, caught, before the same values are read)."""
-
-    __slots__ = ("form",)
-
-    def __init__(self, form: MultiDict[str, str]) -> None:
-        self.form = form
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.form)
-
-    def __len__(self) -> int:
-        return len(self.form)
-
-    def getall(self, name: str) -> list[str]:
-        return self.form.getlist(name)
-
-
-def _public_url(service: Service, environ: Mapping[str, Any], path: str) -> str | None:
-    """The URL Twilio requested, byte for byte: it signed that, not werkzeug's rebuild.
-
-    Its scheme and host come from PUBLIC_BASE_URL, else from a trusted proxy's forwarding
-    headers (ivr.web.proxy). In production nothing else is believed: a request's own Host
-    names whatever its sender likes (None: no URL to check against).
-    """
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    query = environ.get("QUERY_STRING", "")
-    if not raw:
-        raw = quote(path)
-    if query and "?" not in raw:  # werkzeug's test client leaves the query out of RAW_URI
-        raw += f"?{query}"
-    settings = service.settings
-    if settings.public_base_url:
-        return settings.public_base_url + raw
-    if settings.production and not (
-        # A trusted proxy that does not name the public host leaves the request's own
-        # Host, which its sender chose: no URL to check against then either.
-        environ.get(TRUSTED_KEY) and environ.get("HTTP_X_FORWARDED_HOST")
-    ):
-        return None
-    host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
-    return f"{environ['wsgi.url_scheme']}://{host}{raw}"
+    header = request.headers.get("X-Twilio-Signature", "")
+    why = signatures.refusal(hook.service.settings, request.environ, request.path, form, header)
+    if why is not None:
+        _log(hook, outcome=why)
+    return why is None
 
 
 def _answer(
