@@ -326,6 +326,27 @@ def test_the_diagram_sits_beside_the_phone_zooms_pans_and_marks_the_path(make_ph
     assert page.evaluate("document.getElementById('diagram').scrollLeft") != left
 
 
+def test_the_path_through_nodes_that_say_nothing_is_marked(make_phone):
+    """Key 0 while the agents are open goes main -> agent -> agent_dial; agent says
+    nothing, yet it is visited and both its edges are taken (the step names its route)."""
+    phone = make_phone(viewport=DESKTOP)
+    page = phone.page
+    call_at(phone)
+    page.keyboard.press("0")
+    phone.wait_for_state("Transferring")
+    taken = page.eval_on_selector_all("#diagram path.taken", "ps => ps.map(p => p.dataset.id)")
+    assert sorted(re.sub(r"_\d+$", "", edge) for edge in taken) == [
+        "L_agent_agent_dial",
+        "L_main_agent",
+        "L_welcome_main",
+    ]
+    visited = page.eval_on_selector_all(
+        "#diagram g.node.visited", "gs => gs.map(g => g.dataset.node)"
+    )
+    assert sorted(visited) == ["agent", "agent_dial", "main", "welcome"]
+    assert phone.current_node() == "agent_dial"
+
+
 def test_a_click_on_a_node_calls_from_there(phone):
     page = phone.page
     page.fill("#at", OPEN)

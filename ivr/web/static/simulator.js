@@ -44,8 +44,8 @@ const countdown = { timer: null, deadline: 0, wait: null };
 let queue = Promise.resolve();  // requests go one after another
 // mode: "follow" (readable, the call's node in view), "fit" (the whole menu), "free".
 const graph = {
-  nodes: new Map(), edges: [], current: null, start: null, zoom: 1, mode: "follow", size: null,
-  font: 16,
+  nodes: new Map(), edges: [], labels: new Map(), current: null, start: null, zoom: 1,
+  mode: "follow", size: null, font: 16,
 };
 const READABLE_PX = 13;  // the smallest label size Follow shows
 
@@ -131,7 +131,7 @@ function placeCall(options = {}) {
   };
   call.focusPending = true;
   showDigits();
-  markVisited(null);
+  highlight(null);
   setStatus(call.settings.node ? `Calling ${call.settings.node}…` : "Calling…");
   updateControls();
   enqueue(async () => {
@@ -430,7 +430,6 @@ function addEvent(event, replaying = false) {
     ui.prompt.lang = browserLanguage(event.language) || "";
     if (!replaying) speak(event.text, event.language);
   }
-  if (event.node) markVisited(event.node);
 }
 
 function problemItem(problem) {
@@ -909,13 +908,15 @@ async function drawMenu() {
     group.setAttribute("aria-label", `Call from ${node}`);
   }
   graph.edges = [...ui.diagram.querySelectorAll("path[data-id^='L_']")];
+  // Each edge's label (the key, "then", "open"), by the edge's id.
+  graph.labels = new Map([...ui.diagram.querySelectorAll(".edgeLabel .label[data-id^='L_']")]
+    .map((label) => [label.dataset.id, label.textContent.trim()]));
   // The labels' own size (in the diagram's units) decides what zoom is readable.
   const label = ui.diagram.querySelector("g.node .nodeLabel, g.node text");
   graph.font = (label && parseFloat(getComputedStyle(label).fontSize)) || 16;
   applyZoom();
-  for (const event of call.events) if (event.node) markVisited(event.node);
+  markPath();
   highlight(graph.current);
-  markEdges();
 }
 
 // The zoom that puts the whole diagram inside the pane.
@@ -969,10 +970,10 @@ function highlight(node) {
   for (const group of ui.diagram.querySelectorAll("g.node.current")) {
     group.classList.remove("current");
   }
+  markPath();
   const group = node && graph.nodes.get(node);
   if (!group) return;
-  group.classList.add("current", "visited");
-  markEdges();
+  group.classList.add("current");
   // Scroll the diagram pane, never the page, so the phone stays where it is.
   const pane = ui.diagram.getBoundingClientRect();
   const box = group.getBoundingClientRect();
@@ -982,32 +983,50 @@ function highlight(node) {
   }
 }
 
-// The edges the call took: from each line's node to the next different one.
-function markEdges() {
-  const taken = new Set();
-  let previous = null;
-  for (const event of call.events) {
-    if (!event.node || event.node === previous) continue;
-    if (previous) taken.add(`L_${previous}_${event.node}_`);
-    previous = event.node;
+// The nodes the call passed, in order: each step's route as the server sent it, which
+// names the nodes that say nothing (agent, between main and agent_dial) as well. An app
+// that names no route leaves only the nodes that spoke its lines. Each move into a step
+// carries the keys that made it, to tell apart two edges between the same nodes.
+function callPath() {
+  const path = [];
+  const numbers = Object.keys(call.steps).map(Number).sort((a, b) => a - b);
+  for (const n of numbers) {
+    const step = call.steps[n];
+    const route = step.nodes || [];
+    const nodes = route.length ? route
+      : call.events.filter((event) => event.step === n && event.node).map((event) => event.node);
+    let keys = (step.params && step.params.Digits) || null;
+    for (const node of nodes) {
+      if (path.length && node === path[path.length - 1].node) continue;
+      path.push({ node, keys });
+      keys = null;
+    }
   }
-  for (const path of graph.edges) {
-    const id = path.dataset.id;
-    const prefix = id.slice(0, id.lastIndexOf("_") + 1);
-    path.classList.toggle("taken", taken.has(prefix));
-  }
+  return path;
 }
 
-function markVisited(node) {
-  if (node === null) {
-    for (const group of ui.diagram.querySelectorAll("g.node.visited")) {
-      group.classList.remove("visited", "current");
-    }
-    markEdges();
-    return;
+// Mark the nodes the call visited and the edges it took between them.
+function markPath() {
+  const path = callPath();
+  const visited = new Set(path.map((stop) => stop.node));
+  if (graph.current) visited.add(graph.current);
+  for (const [node, group] of graph.nodes) group.classList.toggle("visited", visited.has(node));
+  markEdges(path);
+}
+
+function markEdges(path) {
+  const taken = new Set();
+  for (let i = 1; i < path.length; i++) {
+    const prefix = `L_${path[i - 1].node}_${path[i].node}_`;
+    const joining = graph.edges.filter((edge) => edge.dataset.id.startsWith(prefix)
+      && /^\d+$/.test(edge.dataset.id.slice(prefix.length)));
+    // Two edges join main and agent ("0", "too many tries"): the one labelled with the
+    // keys pressed; when none is (speech, a timeout) any of them may have been taken.
+    const labelled = joining.filter((edge) => path[i].keys
+      && graph.labels.get(edge.dataset.id) === path[i].keys);
+    for (const edge of labelled.length ? labelled : joining) taken.add(edge);
   }
-  const group = graph.nodes.get(node);
-  if (group) group.classList.add("visited");
+  for (const edge of graph.edges) edge.classList.toggle("taken", taken.has(edge));
 }
 
 function callFrom(node) {
