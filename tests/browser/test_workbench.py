@@ -135,9 +135,13 @@ def test_each_line_is_labelled_with_the_node_that_said_it(phone):
     assert all("→" not in node for _, node in nodes)
 
 
-def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone, viewport):
     settings = f'{{"at": "{OPEN}"}}'  # chosen on an earlier visit, so none is set here
-    phone = make_phone(init_script=f"localStorage.setItem('ivr-simulator-settings', '{settings}')")
+    phone = make_phone(
+        viewport=viewport,
+        init_script=f"localStorage.setItem('ivr-simulator-settings', '{settings}')",
+    )
     page = phone.page
     assert page.input_value("#at") == OPEN
     for _ in range(5):
@@ -156,6 +160,7 @@ def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
         page.evaluate(focused) == ""
         and page.evaluate("document.activeElement.dataset.dial") == "completed"
     )
+    assert in_view(page, ":focus"), "the transfer's buttons are below the fold"
     page.keyboard.press("Tab")  # Busy
     page.keyboard.press("Tab")  # No answer
     page.keyboard.press("Enter")
@@ -164,6 +169,7 @@ def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
     page.keyboard.press("1")
     phone.wait_for_state("Recording")
     assert page.evaluate(focused) == "message"
+    assert in_view(page, ":focus"), "the message box is below the fold"
     page.keyboard.type("请回电")
     page.keyboard.press("Enter")
     phone.wait_for_state("Call ended")

@@ -642,7 +642,16 @@ function placeFocus() {
   else if (active && active.classList.contains("key")) target = active;
   else target = document.querySelector(".key[data-key='1']");
   if (wait) call.focusPending = false;
-  if (target && target !== active) target.focus({ preventScroll: true });
+  if (target && target !== active) {
+    // A key keeps the page where it is (on a phone's screen scrolling would take the
+    // keypad away); any other control is scrolled into view with its group, so the focus
+    // never lands below the fold.
+    const onKeypad = target.classList.contains("key");
+    target.focus({ preventScroll: true });
+    if (!onKeypad) {
+      (target.closest("#transfer, #message-form") || target).scrollIntoView({ block: "nearest" });
+    }
+  }
   if (call.state === "ended") call.focusPending = false;
 }
 
