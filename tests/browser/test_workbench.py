@@ -109,6 +109,21 @@ def test_when_the_server_cannot_be_reached_the_call_waits_for_the_key_again(make
     assert phone.current_node() == "payments"
 
 
+def test_a_call_the_server_lost_puts_the_focus_on_call(make_phone, server_app):
+    """Review: the focus stayed on key 1, so Enter said "there is no call"."""
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    assert page.evaluate("document.activeElement.dataset.key") == "1"
+    server_app.extensions["ivr.web.phone"].close()  # as a restart does: the call is gone
+    page.keyboard.press("1")
+    phone.wait_for_state("This call is no longer on the server")
+    assert page.evaluate("document.activeElement.id") == "call"
+    page.keyboard.press("Enter")  # a new call at once
+    phone.wait_for_state("Listening in main")
+    assert phone.plain.count("[Caller] pressed 1") == 0
+
+
 def test_each_line_is_labelled_with_the_node_that_said_it(phone):
     """Three wrong keys in security: its "sorry" is security's, the transfer agent_dial's."""
     page = phone.page

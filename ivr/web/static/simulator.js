@@ -170,6 +170,9 @@ function endLocally(text) {
   setStatus(text, true);
   saveCall();
   updateControls();
+  // The call is gone: the focus goes to Call, so Enter starts a new one (not a key).
+  call.focusPending = true;
+  placeFocus();
 }
 
 // -- what the caller does ------------------------------------------------------------
