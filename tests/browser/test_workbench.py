@@ -3,6 +3,7 @@ reload, real time, the diagram as a workbench, and a call kept as a scenario."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -107,6 +108,83 @@ def test_when_the_server_cannot_be_reached_the_call_waits_for_the_key_again(make
     page.keyboard.press("1")  # not stuck: the page still knows the call waits for a key
     phone.hear("支付失败请按1，充值或提现没到账请按2")
     assert phone.current_node() == "payments"
+
+
+RECONNECTING = "无法连接服务器，正在重新连接"  # the call is in Mandarin: the page says it so
+CALL_API = re.compile(r"/simulator/api/calls/")
+POLL = re.compile(r"/simulator/api/calls/[^/?]+\?since=")
+
+
+def current_is(page, node: str) -> None:
+    """Wait until the diagram highlights node."""
+    page.wait_for_function(
+        "n => document.querySelector('#diagram g.node.current')?.dataset.node === n", arg=node
+    )
+
+
+def without_refusals(errors: list[str]) -> list[str]:
+    """The console errors other than the requests a test refused on purpose."""
+    return [e for e in errors if "ERR_CONNECTION_REFUSED" not in e]
+
+
+def test_a_reload_while_the_server_is_away_reconnects_and_keys_work(make_phone):
+    """Review: after such a reload the call stayed "running", the keys piled up on the
+    screen and were never sent; only Hang up got out."""
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    page.route(CALL_API, lambda route: route.abort("connectionrefused"))
+    page.reload()
+    page.wait_for_selector("#diagram svg g.node")
+    phone.wait_for_state(RECONNECTING)
+    assert page.get_attribute("#status", "lang") == "zh-CN"
+    page.unroute(CALL_API)  # the server is back
+    page.keyboard.press("1")
+    page.keyboard.press("2")
+    current_is(page, "funds_not_arrived")
+    assert phone.plain.count("[Caller] pressed 1") == 1
+    assert phone.plain.count("[Caller] pressed 2") == 1
+    assert without_refusals(phone.errors) == []
+
+
+def test_a_lost_poll_reconnects_and_keys_work(make_phone):
+    """The menu is still busy when the key's answer comes ("running"); the poll that
+    follows is lost: the page asks again until the server answers, and keys work."""
+    phone = make_phone()
+    page = phone.page
+    away: list[bool] = []
+    busy_once: list[bool] = []
+
+    def running(route):
+        if busy_once:
+            route.continue_()
+            return
+        busy_once.append(True)
+        response = route.fetch()  # the server takes the key
+        since = json.loads(route.request.post_data or "{}")["since"]
+        busy = {**response.json(), "state": "running", "waiting": None}
+        busy.update(events=[], steps=[], next=since)  # as if nothing were said yet
+        away.append(True)
+        route.fulfill(response=response, json=busy)
+
+    def poll(route):
+        if away:
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    # Routed before the call starts (see the dropped-request test above).
+    page.route("**/actions", running)
+    page.route(POLL, poll)
+    call_at(phone)
+    page.keyboard.press("1")
+    phone.wait_for_state(RECONNECTING)
+    away.clear()  # the server answers again
+    page.keyboard.press("1")
+    phone.hear("多半和网络、余额或收款信息有关")
+    current_is(page, "payments_failed")
+    assert phone.plain.count("[Caller] pressed 1") == 2
+    assert without_refusals(phone.errors) == []
 
 
 def test_a_call_the_server_lost_puts_the_focus_on_call(make_phone, server_app):

@@ -28,6 +28,7 @@ const call = {
   waiting: null,   // what the call waits for, as the server said
   keys: "",        // keys pressed and not sent yet
   keyTimer: null,
+  pollTimer: null, // the next poll of a running call
   busy: false,     // a request is on its way
   events: [],      // the transcript so far, kept for a reload
   settings: null,  // how the call was placed: {from, lang, at, node}
@@ -41,6 +42,10 @@ const call = {
 // The transcript's step headers: the last one shown, and what the caller did before each.
 const shown = { step: 0, caller: null, callers: new Map() };
 const countdown = { timer: null, deadline: 0, wait: null };
+// A running call whose request was lost asks the server again, waiting longer each time.
+const reconnect = { timer: null, delay: 0 };
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 8000;
 let queue = Promise.resolve();  // requests go one after another
 // mode: "follow" (readable, the call's node in view), "fit" (the whole menu), "free".
 const graph = {
@@ -88,8 +93,9 @@ function enqueue(task) {
   return queue;
 }
 
-function setStatus(text, isError = false) {
+function setStatus(text, isError = false, lang = "") {
   ui.status.textContent = text;
+  ui.status.lang = lang;
   ui.status.classList.toggle("error", isError);
 }
 
@@ -97,6 +103,13 @@ function showError(error) {
   call.busy = false;
   if (error instanceof ApiError && error.status === 404 && call.id) {
     endLocally("This call is no longer on the server. Press Call to start again.");
+    return;
+  }
+  if (lost(error) && call.id && call.state === "running") {
+    // Nothing waits for this call to answer: without asking again it stays "running"
+    // for good and every key is dropped.
+    reconnectLater();
+    updateControls();
     return;
   }
   setStatus(error.message || String(error), true);
@@ -115,12 +128,37 @@ async function resync(id) {
   return snapshot;
 }
 
+function reconnectLater() {
+  clearTimeout(reconnect.timer);
+  reconnect.delay = Math.min(reconnect.delay ? reconnect.delay * 2 : RECONNECT_FIRST_MS,
+    RECONNECT_MAX_MS);
+  reconnect.timer = setTimeout(reconnectNow, reconnect.delay);
+  setStatus(callWords().reconnecting, true, browserLanguage(callLanguage()) || "");
+}
+
+function reconnectNow() {
+  clearTimeout(reconnect.timer);
+  reconnect.timer = null;
+  const id = call.id;
+  enqueue(async () => {
+    if (call.id !== id || call.state !== "running") return;
+    await resync(id);
+  });
+}
+
+function stopReconnecting() {
+  clearTimeout(reconnect.timer);
+  reconnect.timer = null;
+  reconnect.delay = 0;
+}
+
 // -- placing and ending calls --------------------------------------------------------
 
 function placeCall(options = {}) {
   if (call.state !== "idle" && call.state !== "ended") return;
   stopSpeaking();
   stopCountdown();
+  stopReconnecting();
   clearTranscript();
   Object.assign(call, {
     id: null, next: 0, keys: "", waiting: null, state: "starting", events: [], inputs: [],
@@ -167,6 +205,7 @@ function endLocally(text) {
   call.waiting = null;
   call.busy = false;
   stopCountdown();
+  stopReconnecting();
   setStatus(text, true);
   saveCall();
   updateControls();
@@ -250,6 +289,9 @@ function pressKey(key) {
   call.focusPending = true;
   call.keys += key;
   showDigits();
+  // Running with no request on its way and no poll to come (a lost request, a reload
+  // while the server was away): ask the server now; the keys go when the call waits.
+  if (call.state === "running" && !call.busy && !call.pollTimer) reconnectNow();
   sendKeysWhenReady();
 }
 
@@ -331,6 +373,7 @@ function stopCountdown() {
 
 function show(snapshot) {
   call.busy = false;
+  stopReconnecting();  // the server answered
   for (const step of snapshot.steps || []) call.steps[step.n] = step;
   if (snapshot.clock) {
     if (!call.clock) addClockItem(snapshot.clock);  // the call's start: its clock first
@@ -352,7 +395,11 @@ function show(snapshot) {
     setStatus(describeWait(snapshot.waiting));
   } else {
     setStatus("The call is running…");
-    setTimeout(() => enqueue(poll), 300);
+    clearTimeout(call.pollTimer);
+    call.pollTimer = setTimeout(() => {
+      call.pollTimer = null;
+      enqueue(poll);
+    }, 300);
   }
   saveCall();
   updateControls();
@@ -658,20 +705,34 @@ function placeFocus() {
   if (call.state === "ended") call.focusPending = false;
 }
 
-const PLACEHOLDERS = {
-  zh: { speech: "例如：我的账户被锁定了", message: "请在提示音后留言" },
-  en: { speech: "e.g. my account is locked", message: "Your message" },
+// The words the page says in the call's language.
+const WORDS = {
+  zh: {
+    speech: "例如：我的账户被锁定了", message: "请在提示音后留言",
+    reconnecting: "无法连接服务器，正在重新连接…",
+  },
+  en: {
+    speech: "e.g. my account is locked", message: "Your message",
+    reconnecting: "The server cannot be reached. Reconnecting…",
+  },
 };
+
+function callLanguage() {
+  const wait = call.waiting;
+  const listens = wait && wait.kind === "gather" && (wait.input || []).includes("speech");
+  return (listens && wait.language)
+    || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
+}
+
+function callWords() {
+  return /^(cmn|zh|yue)/i.test(callLanguage()) ? WORDS.zh : WORDS.en;
+}
 
 // The boxes speak the call's language: the menu's speech language, else its words' one,
 // else the chosen one (a keys-only <Gather> has only Twilio's default, en-US).
 function setPlaceholders() {
-  const wait = call.waiting;
-  const listens = wait && wait.kind === "gather" && (wait.input || []).includes("speech");
-  const lang = (listens && wait.language)
-    || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
-  const words = /^(cmn|zh|yue)/i.test(lang) ? PLACEHOLDERS.zh : PLACEHOLDERS.en;
-  const tag = browserLanguage(lang) || "en";
+  const words = callWords();
+  const tag = browserLanguage(callLanguage()) || "en";
   for (const [field, text] of [[ui.speech, words.speech], [ui.message, words.message]]) {
     field.placeholder = text;
     field.lang = tag;
