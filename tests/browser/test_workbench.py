@@ -3,8 +3,11 @@ reload, real time, the diagram as a workbench, and a call kept as a scenario."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -535,6 +538,72 @@ def test_an_exported_call_is_a_scenario_that_fails_when_the_menu_changes(phone, 
     assert phone.errors == []
 
 
+# The hash of the words a README picture shows, kept in the picture itself (a PNG tEXt
+# chunk): the words committed beside it (docs/phone-*.txt) are checked against the page,
+# and the picture against those words, so a new .txt committed without its .png fails.
+WORDS_KEY = "ivr-words-sha256"
+
+
+def png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The chunks of a PNG as (type, whole chunk), in order, after the signature."""
+    chunks: list[tuple[bytes, bytes]] = []
+    pos = 8  # after the signature
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        chunks.append((kind, png[pos : pos + 12 + length]))  # length, type, data, CRC
+        pos += 12 + length
+    return chunks
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The tEXt chunks of a PNG, keyword to text."""
+    found: dict[str, str] = {}
+    for kind, chunk in png_chunks(png):
+        if kind == b"tEXt":
+            key, _, value = chunk[8:-4].partition(b"\0")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+    return found
+
+
+def with_text(png: bytes, key: str, value: str) -> bytes:
+    """The PNG with one tEXt chunk for key (any earlier one dropped), after the header."""
+    data = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    text = struct.pack(">I", len(data)) + b"tEXt" + data
+    text += struct.pack(">I", zlib.crc32(b"tEXt" + data))
+    kept = [
+        chunk
+        for kind, chunk in png_chunks(png)
+        if not (kind == b"tEXt" and chunk[8:].startswith(key.encode("latin-1") + b"\0"))
+    ]
+    return png[:8] + kept[0] + text + b"".join(kept[1:])  # IHDR is always first
+
+
+def words_digest(words: str) -> str:
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def picture_is_current(picture: Path, words: str) -> bool:
+    """True when the committed words are these and the picture was taken of them."""
+    shown = picture.with_suffix(".txt")
+    if not (picture.exists() and shown.exists()):
+        return False
+    taken_of = png_text(picture.read_bytes()).get(WORDS_KEY)
+    return shown.read_text(encoding="utf-8") == words and taken_of == words_digest(words)
+
+
+def test_a_picture_is_stale_when_only_its_words_were_committed(tmp_path):
+    """Review: the check compared only the .txt, so a .txt committed alone passed."""
+    png = (DOCS / "phone-desktop.png").read_bytes()
+    picture = tmp_path / "phone.png"
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest("old words\n")))
+    picture.with_suffix(".txt").write_text("new words\n", encoding="utf-8")
+    assert not picture_is_current(picture, "new words\n")  # the .txt alone was updated
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest("new words\n")))
+    assert picture_is_current(picture, "new words\n")
+    assert not picture_is_current(picture, "other words\n")  # the page moved on
+    assert png_text(picture.read_bytes())[WORDS_KEY] == words_digest("new words\n")
+
+
 @pytest.mark.parametrize(
     ("viewport", "name"), [(DESKTOP, "phone-desktop.png"), (MOBILE, "phone-mobile.png")]
 )
@@ -561,18 +630,21 @@ def test_readme_screenshots(make_phone, viewport, name):
             "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 12)",
         )
     page.evaluate("document.activeElement.blur()")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / name))
-    assert (DOCS / name).stat().st_size > 10_000
     assert phone.errors == []
-    # Pixels differ a little from run to run, the words do not: the committed words of the
-    # picture must be what the page shows now, or the committed picture is stale (review 9).
-    shown = DOCS / name.replace(".png", ".txt")
     words = (
         "\n".join(page.inner_text(part).strip() for part in ("#clock-time", "#transcript")) + "\n"
     )
-    committed = shown.read_text(encoding="utf-8") if shown.exists() else ""
-    shown.write_text(words, encoding="utf-8")
-    assert committed == words, (
-        f"docs/{name} was stale: it and {shown.name} are written anew; commit both"
+    picture = DOCS / name
+    # Pixels differ a little from run to run, the words do not: a current picture is left
+    # alone, so a test run leaves the checkout clean (review 9, #20 audit).
+    if picture_is_current(picture, words):
+        return
+    png = page.screenshot()
+    assert len(png) > 10_000
+    DOCS.mkdir(exist_ok=True)
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest(words)))
+    picture.with_suffix(".txt").write_text(words, encoding="utf-8")
+    pytest.fail(
+        f"docs/{name} was stale: it and {picture.with_suffix('.txt').name} are "
+        "written anew; commit both"
     )
