@@ -3,7 +3,11 @@ reload, real time, the diagram as a workbench, and a call kept as a scenario."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -109,6 +113,98 @@ def test_when_the_server_cannot_be_reached_the_call_waits_for_the_key_again(make
     assert phone.current_node() == "payments"
 
 
+RECONNECTING = "无法连接服务器，正在重新连接"  # the call is in Mandarin: the page says it so
+CALL_API = re.compile(r"/simulator/api/calls/")
+POLL = re.compile(r"/simulator/api/calls/[^/?]+\?since=")
+
+
+def current_is(page, node: str) -> None:
+    """Wait until the diagram highlights node."""
+    page.wait_for_function(
+        "n => document.querySelector('#diagram g.node.current')?.dataset.node === n", arg=node
+    )
+
+
+def without_refusals(errors: list[str]) -> list[str]:
+    """The console errors other than the requests a test refused on purpose."""
+    return [e for e in errors if "ERR_CONNECTION_REFUSED" not in e]
+
+
+def test_a_reload_while_the_server_is_away_reconnects_and_keys_work(make_phone):
+    """Review: after such a reload the call stayed "running", the keys piled up on the
+    screen and were never sent; only Hang up got out."""
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    page.route(CALL_API, lambda route: route.abort("connectionrefused"))
+    page.reload()
+    page.wait_for_selector("#diagram svg g.node")
+    phone.wait_for_state(RECONNECTING)
+    assert page.get_attribute("#status", "lang") == "zh-CN"
+    page.unroute(CALL_API)  # the server is back
+    page.keyboard.press("1")
+    page.keyboard.press("2")
+    current_is(page, "funds_not_arrived")
+    assert phone.plain.count("[Caller] pressed 1") == 1
+    assert phone.plain.count("[Caller] pressed 2") == 1
+    assert without_refusals(phone.errors) == []
+
+
+def test_a_lost_poll_reconnects_and_keys_work(make_phone):
+    """The menu is still busy when the key's answer comes ("running"); the poll that
+    follows is lost: the page asks again until the server answers, and keys work."""
+    phone = make_phone()
+    page = phone.page
+    away: list[bool] = []
+    busy_once: list[bool] = []
+
+    def running(route):
+        if busy_once:
+            route.continue_()
+            return
+        busy_once.append(True)
+        response = route.fetch()  # the server takes the key
+        since = json.loads(route.request.post_data or "{}")["since"]
+        busy = {**response.json(), "state": "running", "waiting": None}
+        busy.update(events=[], steps=[], next=since)  # as if nothing were said yet
+        away.append(True)
+        route.fulfill(response=response, json=busy)
+
+    def poll(route):
+        if away:
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    # Routed before the call starts (see the dropped-request test above).
+    page.route("**/actions", running)
+    page.route(POLL, poll)
+    call_at(phone)
+    page.keyboard.press("1")
+    phone.wait_for_state(RECONNECTING)
+    away.clear()  # the server answers again
+    page.keyboard.press("1")
+    phone.hear("多半和网络、余额或收款信息有关")
+    current_is(page, "payments_failed")
+    assert phone.plain.count("[Caller] pressed 1") == 2
+    assert without_refusals(phone.errors) == []
+
+
+def test_a_call_the_server_lost_puts_the_focus_on_call(make_phone, server_app):
+    """Review: the focus stayed on key 1, so Enter said "there is no call"."""
+    phone = make_phone()
+    page = phone.page
+    call_at(phone)
+    assert page.evaluate("document.activeElement.dataset.key") == "1"
+    server_app.extensions["ivr.web.phone"].close()  # as a restart does: the call is gone
+    page.keyboard.press("1")
+    phone.wait_for_state("This call is no longer on the server")
+    assert page.evaluate("document.activeElement.id") == "call"
+    page.keyboard.press("Enter")  # a new call at once
+    phone.wait_for_state("Listening in main")
+    assert phone.plain.count("[Caller] pressed 1") == 0
+
+
 def test_each_line_is_labelled_with_the_node_that_said_it(phone):
     """Three wrong keys in security: its "sorry" is security's, the transfer agent_dial's."""
     page = phone.page
@@ -135,9 +231,13 @@ def test_each_line_is_labelled_with_the_node_that_said_it(phone):
     assert all("→" not in node for _, node in nodes)
 
 
-def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone, viewport):
     settings = f'{{"at": "{OPEN}"}}'  # chosen on an earlier visit, so none is set here
-    phone = make_phone(init_script=f"localStorage.setItem('ivr-simulator-settings', '{settings}')")
+    phone = make_phone(
+        viewport=viewport,
+        init_script=f"localStorage.setItem('ivr-simulator-settings', '{settings}')",
+    )
     page = phone.page
     assert page.input_value("#at") == OPEN
     for _ in range(5):
@@ -156,6 +256,7 @@ def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
         page.evaluate(focused) == ""
         and page.evaluate("document.activeElement.dataset.dial") == "completed"
     )
+    assert in_view(page, ":focus"), "the transfer's buttons are below the fold"
     page.keyboard.press("Tab")  # Busy
     page.keyboard.press("Tab")  # No answer
     page.keyboard.press("Enter")
@@ -164,6 +265,7 @@ def test_call_is_within_five_tabs_and_focus_follows_the_call(make_phone):
     page.keyboard.press("1")
     phone.wait_for_state("Recording")
     assert page.evaluate(focused) == "message"
+    assert in_view(page, ":focus"), "the message box is below the fold"
     page.keyboard.type("请回电")
     page.keyboard.press("Enter")
     phone.wait_for_state("Call ended")
@@ -326,6 +428,27 @@ def test_the_diagram_sits_beside_the_phone_zooms_pans_and_marks_the_path(make_ph
     assert page.evaluate("document.getElementById('diagram').scrollLeft") != left
 
 
+def test_the_path_through_nodes_that_say_nothing_is_marked(make_phone):
+    """Key 0 while the agents are open goes main -> agent -> agent_dial; agent says
+    nothing, yet it is visited and both its edges are taken (the step names its route)."""
+    phone = make_phone(viewport=DESKTOP)
+    page = phone.page
+    call_at(phone)
+    page.keyboard.press("0")
+    phone.wait_for_state("Transferring")
+    taken = page.eval_on_selector_all("#diagram path.taken", "ps => ps.map(p => p.dataset.id)")
+    assert sorted(re.sub(r"_\d+$", "", edge) for edge in taken) == [
+        "L_agent_agent_dial",
+        "L_main_agent",
+        "L_welcome_main",
+    ]
+    visited = page.eval_on_selector_all(
+        "#diagram g.node.visited", "gs => gs.map(g => g.dataset.node)"
+    )
+    assert sorted(visited) == ["agent", "agent_dial", "main", "welcome"]
+    assert phone.current_node() == "agent_dial"
+
+
 def test_a_click_on_a_node_calls_from_there(phone):
     page = phone.page
     page.fill("#at", OPEN)
@@ -415,6 +538,72 @@ def test_an_exported_call_is_a_scenario_that_fails_when_the_menu_changes(phone, 
     assert phone.errors == []
 
 
+# The hash of the words a README picture shows, kept in the picture itself (a PNG tEXt
+# chunk): the words committed beside it (docs/phone-*.txt) are checked against the page,
+# and the picture against those words, so a new .txt committed without its .png fails.
+WORDS_KEY = "ivr-words-sha256"
+
+
+def png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """The chunks of a PNG as (type, whole chunk), in order, after the signature."""
+    chunks: list[tuple[bytes, bytes]] = []
+    pos = 8  # after the signature
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[pos : pos + 8])
+        chunks.append((kind, png[pos : pos + 12 + length]))  # length, type, data, CRC
+        pos += 12 + length
+    return chunks
+
+
+def png_text(png: bytes) -> dict[str, str]:
+    """The tEXt chunks of a PNG, keyword to text."""
+    found: dict[str, str] = {}
+    for kind, chunk in png_chunks(png):
+        if kind == b"tEXt":
+            key, _, value = chunk[8:-4].partition(b"\0")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+    return found
+
+
+def with_text(png: bytes, key: str, value: str) -> bytes:
+    """The PNG with one tEXt chunk for key (any earlier one dropped), after the header."""
+    data = key.encode("latin-1") + b"\0" + value.encode("latin-1")
+    text = struct.pack(">I", len(data)) + b"tEXt" + data
+    text += struct.pack(">I", zlib.crc32(b"tEXt" + data))
+    kept = [
+        chunk
+        for kind, chunk in png_chunks(png)
+        if not (kind == b"tEXt" and chunk[8:].startswith(key.encode("latin-1") + b"\0"))
+    ]
+    return png[:8] + kept[0] + text + b"".join(kept[1:])  # IHDR is always first
+
+
+def words_digest(words: str) -> str:
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
+
+
+def picture_is_current(picture: Path, words: str) -> bool:
+    """True when the committed words are these and the picture was taken of them."""
+    shown = picture.with_suffix(".txt")
+    if not (picture.exists() and shown.exists()):
+        return False
+    taken_of = png_text(picture.read_bytes()).get(WORDS_KEY)
+    return shown.read_text(encoding="utf-8") == words and taken_of == words_digest(words)
+
+
+def test_a_picture_is_stale_when_only_its_words_were_committed(tmp_path):
+    """Review: the check compared only the .txt, so a .txt committed alone passed."""
+    png = (DOCS / "phone-desktop.png").read_bytes()
+    picture = tmp_path / "phone.png"
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest("old words\n")))
+    picture.with_suffix(".txt").write_text("new words\n", encoding="utf-8")
+    assert not picture_is_current(picture, "new words\n")  # the .txt alone was updated
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest("new words\n")))
+    assert picture_is_current(picture, "new words\n")
+    assert not picture_is_current(picture, "other words\n")  # the page moved on
+    assert png_text(picture.read_bytes())[WORDS_KEY] == words_digest("new words\n")
+
+
 @pytest.mark.parametrize(
     ("viewport", "name"), [(DESKTOP, "phone-desktop.png"), (MOBILE, "phone-mobile.png")]
 )
@@ -441,18 +630,21 @@ def test_readme_screenshots(make_phone, viewport, name):
             "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 12)",
         )
     page.evaluate("document.activeElement.blur()")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / name))
-    assert (DOCS / name).stat().st_size > 10_000
     assert phone.errors == []
-    # Pixels differ a little from run to run, the words do not: the committed words of the
-    # picture must be what the page shows now, or the committed picture is stale (review 9).
-    shown = DOCS / name.replace(".png", ".txt")
     words = (
         "\n".join(page.inner_text(part).strip() for part in ("#clock-time", "#transcript")) + "\n"
     )
-    committed = shown.read_text(encoding="utf-8") if shown.exists() else ""
-    shown.write_text(words, encoding="utf-8")
-    assert committed == words, (
-        f"docs/{name} was stale: it and {shown.name} are written anew; commit both"
+    picture = DOCS / name
+    # Pixels differ a little from run to run, the words do not: a current picture is left
+    # alone, so a test run leaves the checkout clean (review 9, #20 audit).
+    if picture_is_current(picture, words):
+        return
+    png = page.screenshot()
+    assert len(png) > 10_000
+    DOCS.mkdir(exist_ok=True)
+    picture.write_bytes(with_text(png, WORDS_KEY, words_digest(words)))
+    picture.with_suffix(".txt").write_text(words, encoding="utf-8")
+    pytest.fail(
+        f"docs/{name} was stale: it and {picture.with_suffix('.txt').name} are "
+        "written anew; commit both"
     )

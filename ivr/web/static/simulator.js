@@ -28,6 +28,7 @@ const call = {
   waiting: null,   // what the call waits for, as the server said
   keys: "",        // keys pressed and not sent yet
   keyTimer: null,
+  pollTimer: null, // the next poll of a running call
   busy: false,     // a request is on its way
   events: [],      // the transcript so far, kept for a reload
   settings: null,  // how the call was placed: {from, lang, at, node}
@@ -41,11 +42,15 @@ const call = {
 // The transcript's step headers: the last one shown, and what the caller did before each.
 const shown = { step: 0, caller: null, callers: new Map() };
 const countdown = { timer: null, deadline: 0, wait: null };
+// A running call whose request was lost asks the server again, waiting longer each time.
+const reconnect = { timer: null, delay: 0 };
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 8000;
 let queue = Promise.resolve();  // requests go one after another
 // mode: "follow" (readable, the call's node in view), "fit" (the whole menu), "free".
 const graph = {
-  nodes: new Map(), edges: [], current: null, start: null, zoom: 1, mode: "follow", size: null,
-  font: 16,
+  nodes: new Map(), edges: [], labels: new Map(), current: null, start: null, zoom: 1,
+  mode: "follow", size: null, font: 16,
 };
 const READABLE_PX = 13;  // the smallest label size Follow shows
 
@@ -88,8 +93,9 @@ function enqueue(task) {
   return queue;
 }
 
-function setStatus(text, isError = false) {
+function setStatus(text, isError = false, lang = "") {
   ui.status.textContent = text;
+  ui.status.lang = lang;
   ui.status.classList.toggle("error", isError);
 }
 
@@ -97,6 +103,13 @@ function showError(error) {
   call.busy = false;
   if (error instanceof ApiError && error.status === 404 && call.id) {
     endLocally("This call is no longer on the server. Press Call to start again.");
+    return;
+  }
+  if (lost(error) && call.id && call.state === "running") {
+    // Nothing waits for this call to answer: without asking again it stays "running"
+    // for good and every key is dropped.
+    reconnectLater();
+    updateControls();
     return;
   }
   setStatus(error.message || String(error), true);
@@ -115,12 +128,37 @@ async function resync(id) {
   return snapshot;
 }
 
+function reconnectLater() {
+  clearTimeout(reconnect.timer);
+  reconnect.delay = Math.min(reconnect.delay ? reconnect.delay * 2 : RECONNECT_FIRST_MS,
+    RECONNECT_MAX_MS);
+  reconnect.timer = setTimeout(reconnectNow, reconnect.delay);
+  setStatus(callWords().reconnecting, true, browserLanguage(callLanguage()) || "");
+}
+
+function reconnectNow() {
+  clearTimeout(reconnect.timer);
+  reconnect.timer = null;
+  const id = call.id;
+  enqueue(async () => {
+    if (call.id !== id || call.state !== "running") return;
+    await resync(id);
+  });
+}
+
+function stopReconnecting() {
+  clearTimeout(reconnect.timer);
+  reconnect.timer = null;
+  reconnect.delay = 0;
+}
+
 // -- placing and ending calls --------------------------------------------------------
 
 function placeCall(options = {}) {
   if (call.state !== "idle" && call.state !== "ended") return;
   stopSpeaking();
   stopCountdown();
+  stopReconnecting();
   clearTranscript();
   Object.assign(call, {
     id: null, next: 0, keys: "", waiting: null, state: "starting", events: [], inputs: [],
@@ -131,7 +169,7 @@ function placeCall(options = {}) {
   };
   call.focusPending = true;
   showDigits();
-  markVisited(null);
+  highlight(null);
   setStatus(call.settings.node ? `Calling ${call.settings.node}…` : "Calling…");
   updateControls();
   enqueue(async () => {
@@ -167,9 +205,13 @@ function endLocally(text) {
   call.waiting = null;
   call.busy = false;
   stopCountdown();
+  stopReconnecting();
   setStatus(text, true);
   saveCall();
   updateControls();
+  // The call is gone: the focus goes to Call, so Enter starts a new one (not a key).
+  call.focusPending = true;
+  placeFocus();
 }
 
 // -- what the caller does ------------------------------------------------------------
@@ -247,6 +289,9 @@ function pressKey(key) {
   call.focusPending = true;
   call.keys += key;
   showDigits();
+  // Running with no request on its way and no poll to come (a lost request, a reload
+  // while the server was away): ask the server now; the keys go when the call waits.
+  if (call.state === "running" && !call.busy && !call.pollTimer) reconnectNow();
   sendKeysWhenReady();
 }
 
@@ -328,6 +373,7 @@ function stopCountdown() {
 
 function show(snapshot) {
   call.busy = false;
+  stopReconnecting();  // the server answered
   for (const step of snapshot.steps || []) call.steps[step.n] = step;
   if (snapshot.clock) {
     if (!call.clock) addClockItem(snapshot.clock);  // the call's start: its clock first
@@ -349,7 +395,11 @@ function show(snapshot) {
     setStatus(describeWait(snapshot.waiting));
   } else {
     setStatus("The call is running…");
-    setTimeout(() => enqueue(poll), 300);
+    clearTimeout(call.pollTimer);
+    call.pollTimer = setTimeout(() => {
+      call.pollTimer = null;
+      enqueue(poll);
+    }, 300);
   }
   saveCall();
   updateControls();
@@ -430,7 +480,6 @@ function addEvent(event, replaying = false) {
     ui.prompt.lang = browserLanguage(event.language) || "";
     if (!replaying) speak(event.text, event.language);
   }
-  if (event.node) markVisited(event.node);
 }
 
 function problemItem(problem) {
@@ -643,24 +692,47 @@ function placeFocus() {
   else if (active && active.classList.contains("key")) target = active;
   else target = document.querySelector(".key[data-key='1']");
   if (wait) call.focusPending = false;
-  if (target && target !== active) target.focus({ preventScroll: true });
+  if (target && target !== active) {
+    // A key keeps the page where it is (on a phone's screen scrolling would take the
+    // keypad away); any other control is scrolled into view with its group, so the focus
+    // never lands below the fold.
+    const onKeypad = target.classList.contains("key");
+    target.focus({ preventScroll: true });
+    if (!onKeypad) {
+      (target.closest("#transfer, #message-form") || target).scrollIntoView({ block: "nearest" });
+    }
+  }
   if (call.state === "ended") call.focusPending = false;
 }
 
-const PLACEHOLDERS = {
-  zh: { speech: "例如：我的账户被锁定了", message: "请在提示音后留言" },
-  en: { speech: "e.g. my account is locked", message: "Your message" },
+// The words the page says in the call's language.
+const WORDS = {
+  zh: {
+    speech: "例如：我的账户被锁定了", message: "请在提示音后留言",
+    reconnecting: "无法连接服务器，正在重新连接…",
+  },
+  en: {
+    speech: "e.g. my account is locked", message: "Your message",
+    reconnecting: "The server cannot be reached. Reconnecting…",
+  },
 };
+
+function callLanguage() {
+  const wait = call.waiting;
+  const listens = wait && wait.kind === "gather" && (wait.input || []).includes("speech");
+  return (listens && wait.language)
+    || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
+}
+
+function callWords() {
+  return /^(cmn|zh|yue)/i.test(callLanguage()) ? WORDS.zh : WORDS.en;
+}
 
 // The boxes speak the call's language: the menu's speech language, else its words' one,
 // else the chosen one (a keys-only <Gather> has only Twilio's default, en-US).
 function setPlaceholders() {
-  const wait = call.waiting;
-  const listens = wait && wait.kind === "gather" && (wait.input || []).includes("speech");
-  const lang = (listens && wait.language)
-    || lastLanguage() || call.settings?.lang || ui.lang.value || "en";
-  const words = /^(cmn|zh|yue)/i.test(lang) ? PLACEHOLDERS.zh : PLACEHOLDERS.en;
-  const tag = browserLanguage(lang) || "en";
+  const words = callWords();
+  const tag = browserLanguage(callLanguage()) || "en";
   for (const [field, text] of [[ui.speech, words.speech], [ui.message, words.message]]) {
     field.placeholder = text;
     field.lang = tag;
@@ -909,13 +981,15 @@ async function drawMenu() {
     group.setAttribute("aria-label", `Call from ${node}`);
   }
   graph.edges = [...ui.diagram.querySelectorAll("path[data-id^='L_']")];
+  // Each edge's label (the key, "then", "open"), by the edge's id.
+  graph.labels = new Map([...ui.diagram.querySelectorAll(".edgeLabel .label[data-id^='L_']")]
+    .map((label) => [label.dataset.id, label.textContent.trim()]));
   // The labels' own size (in the diagram's units) decides what zoom is readable.
   const label = ui.diagram.querySelector("g.node .nodeLabel, g.node text");
   graph.font = (label && parseFloat(getComputedStyle(label).fontSize)) || 16;
   applyZoom();
-  for (const event of call.events) if (event.node) markVisited(event.node);
+  markPath();
   highlight(graph.current);
-  markEdges();
 }
 
 // The zoom that puts the whole diagram inside the pane.
@@ -969,10 +1043,10 @@ function highlight(node) {
   for (const group of ui.diagram.querySelectorAll("g.node.current")) {
     group.classList.remove("current");
   }
+  markPath();
   const group = node && graph.nodes.get(node);
   if (!group) return;
-  group.classList.add("current", "visited");
-  markEdges();
+  group.classList.add("current");
   // Scroll the diagram pane, never the page, so the phone stays where it is.
   const pane = ui.diagram.getBoundingClientRect();
   const box = group.getBoundingClientRect();
@@ -982,32 +1056,50 @@ function highlight(node) {
   }
 }
 
-// The edges the call took: from each line's node to the next different one.
-function markEdges() {
-  const taken = new Set();
-  let previous = null;
-  for (const event of call.events) {
-    if (!event.node || event.node === previous) continue;
-    if (previous) taken.add(`L_${previous}_${event.node}_`);
-    previous = event.node;
+// The nodes the call passed, in order: each step's route as the server sent it, which
+// names the nodes that say nothing (agent, between main and agent_dial) as well. An app
+// that names no route leaves only the nodes that spoke its lines. Each move into a step
+// carries the keys that made it, to tell apart two edges between the same nodes.
+function callPath() {
+  const path = [];
+  const numbers = Object.keys(call.steps).map(Number).sort((a, b) => a - b);
+  for (const n of numbers) {
+    const step = call.steps[n];
+    const route = step.nodes || [];
+    const nodes = route.length ? route
+      : call.events.filter((event) => event.step === n && event.node).map((event) => event.node);
+    let keys = (step.params && step.params.Digits) || null;
+    for (const node of nodes) {
+      if (path.length && node === path[path.length - 1].node) continue;
+      path.push({ node, keys });
+      keys = null;
+    }
   }
-  for (const path of graph.edges) {
-    const id = path.dataset.id;
-    const prefix = id.slice(0, id.lastIndexOf("_") + 1);
-    path.classList.toggle("taken", taken.has(prefix));
-  }
+  return path;
 }
 
-function markVisited(node) {
-  if (node === null) {
-    for (const group of ui.diagram.querySelectorAll("g.node.visited")) {
-      group.classList.remove("visited", "current");
-    }
-    markEdges();
-    return;
+// Mark the nodes the call visited and the edges it took between them.
+function markPath() {
+  const path = callPath();
+  const visited = new Set(path.map((stop) => stop.node));
+  if (graph.current) visited.add(graph.current);
+  for (const [node, group] of graph.nodes) group.classList.toggle("visited", visited.has(node));
+  markEdges(path);
+}
+
+function markEdges(path) {
+  const taken = new Set();
+  for (let i = 1; i < path.length; i++) {
+    const prefix = `L_${path[i - 1].node}_${path[i].node}_`;
+    const joining = graph.edges.filter((edge) => edge.dataset.id.startsWith(prefix)
+      && /^\d+$/.test(edge.dataset.id.slice(prefix.length)));
+    // Two edges join main and agent ("0", "too many tries"): the one labelled with the
+    // keys pressed; when none is (speech, a timeout) any of them may have been taken.
+    const labelled = joining.filter((edge) => path[i].keys
+      && graph.labels.get(edge.dataset.id) === path[i].keys);
+    for (const edge of labelled.length ? labelled : joining) taken.add(edge);
   }
-  const group = graph.nodes.get(node);
-  if (group) group.classList.add("visited");
+  for (const edge of graph.edges) edge.classList.toggle("taken", taken.has(edge));
 }
 
 function callFrom(node) {
