@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from ivr.records import database
 from ivr.records.spool import REJECTED
 from ivr.records.tables import metadata
 from ivr.records.writes import TABLES, Change, from_json
+from ivr.web.bodies import MAX_BODY
 from tests.conftest import PROJECT_ROOT, env_for, free_port, spoken
 
 TOKEN = "procfile-test-token-0123456789abcdef"
@@ -310,6 +312,77 @@ def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
             assert_steps_answer_at_once(url, 1)
             slow.wait_closed(time.monotonic() + 14)
             slow.assert_cut_off_with_408(10.0, 11.5)
+
+
+def test_hundreds_of_chunked_bodies_trickling_stall_no_one_and_are_cut_off(tmp_path):
+    """#17 audit: 400 clients sending chunked bodies a chunk a second held every thread
+    (a chunked body was read in a thread), and a signed step waited past Twilio's 15 s.
+    Now they wait in the poller like any body: steps answer at once, and each of them is
+    closed with 408 after the deadline."""
+    head = (
+        b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+        b"x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nC\r\n"
+    )
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        started = time.monotonic()
+        with Trickle(port, head, b"1\r\na\r\n", 300) as slow:
+            time.sleep(1)  # every slow client has reached a worker
+            assert_steps_answer_at_once(url, 5)
+            slow.wait_closed(started + 16)
+            slow.assert_cut_off_with_408(10.0, 16.0)
+
+
+def raw_answer(port: int, *sends: bytes) -> list[bytes]:
+    """Send each of `sends` on one connection, reading what the server says after each
+    (after the last, everything until it closes)."""
+    said = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        for index, data in enumerate(sends):
+            sock.sendall(data)
+            if index < len(sends) - 1:
+                said.append(sock.recv(4096))
+        whole = b""
+        while chunk := sock.recv(4096):
+            whole += chunk
+        said.append(whole)
+    return said
+
+
+def test_bodies_are_gathered_whole_before_a_thread_whatever_their_framing(tmp_path):
+    """A chunked step reaches the app whole; a stated length over the limit gets 413 before
+    any body is sent; a client that expects 100 Continue hears it once, then its answer."""
+    path = "/voice/gather?node=main&lang=zh-CN&s=2"
+    fields = {"CallSid": "CA" + "3" * 32, "Digits": "1", "From": "+8613800138000"}
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        signature = RequestValidator(TOKEN).compute_signature(url + path, fields)
+        form = urllib.parse.urlencode(fields).encode()
+        chunked = requests.post(
+            url + path,
+            data=iter([form[:10], form[10:]]),  # no length: requests sends it chunked
+            headers={
+                "X-Twilio-Signature": signature,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            timeout=15,
+        )
+        assert served_twiml(chunked).find("Gather") is not None
+
+        head = b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        head %= path.encode()
+        (too_large,) = raw_answer(port, head + b"\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1))
+        assert too_large.startswith(b"HTTP/1.1 413 ")
+
+        continued, answer = raw_answer(
+            port,
+            head + b"\r\nX-Twilio-Signature: %s\r\nExpect: 100-continue\r\nConnection: close"
+            b"\r\nContent-Length: %d\r\n\r\n" % (signature.encode(), len(form)),
+            form,
+        )
+        assert continued == b"HTTP/1.1 100 Continue\r\n\r\n"
+        assert answer.startswith(b"HTTP/1.1 200 ") and b"<Gather" in answer
+        assert b"100 Continue" not in answer  # gunicorn's own is not sent after the body
 
 
 def test_hundreds_of_stalled_heads_and_idle_connections_stall_no_one(tmp_path):
