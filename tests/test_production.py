@@ -29,7 +29,14 @@ from ivr.records.spool import REJECTED
 from ivr.records.tables import metadata
 from ivr.records.writes import TABLES, Change, from_json
 from ivr.web.bodies import MAX_BODY
-from tests.conftest import PROJECT_ROOT, env_for, free_port, spoken
+from tests.conftest import (
+    PROJECT_ROOT,
+    assert_no_crash_logged,
+    env_for,
+    free_port,
+    logged_crashes,
+    spoken,
+)
 
 TOKEN = "procfile-test-token-0123456789abcdef"
 _pids: dict[str, int] = {}  # base URL -> the pid the Procfile's line started
@@ -37,8 +44,11 @@ pytestmark = pytest.mark.slow
 
 
 @contextmanager
-def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
-    """Run the Procfile's own line with PORT set; yield the base URL once it answers."""
+def procfile_server(
+    tmp_path: Path, *, expects_traceback: bool = False, **env: str
+) -> Iterator[str]:
+    """Run the Procfile's own line with PORT set; yield the base URL once it answers.
+    Once it stops, its log (server.log) must show no crash, unless `expects_traceback`."""
     (line,) = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
     assert line.startswith("web: ")
     port = free_port()
@@ -78,6 +88,7 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         with contextlib.suppress(ProcessLookupError):  # it may have refused to start
             os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        assert_no_crash_logged(log_path, expects_traceback=expects_traceback)
 
 
 def signed_post(url: str, path: str, fields: dict[str, str]) -> requests.Response:
@@ -139,6 +150,37 @@ def post_oversized_chunked(url: str) -> int:
     """POST 200 KB in chunks (no Content-Length) to a menu step; return the status."""
     chunks = (b"Digits=" + b"1" * 1000 + b"&" for _ in range(200))
     return requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10).status_code
+
+
+def test_a_servers_log_is_read_for_crashes_and_only_crashes(tmp_path):
+    """#18: a handler that raised was answered with the apology (200, valid TwiML), so a
+    real server's crash showed only in its log, which no test read."""
+    log = tmp_path / "server.log"
+    log.write_text(
+        "\n".join(
+            [
+                '{"level": "INFO", "logger": "ivr.web.webhooks", "message": "webhook"}',
+                '{"level": "ERROR", "logger": "ivr.records.writes", "message": "LOST unless"}',
+                "[2026-12-03 10:00:00 +0000] [1] [ERROR] Worker (pid:2) was sent SIGKILL!",
+                '{"level": "ERROR", "logger": "ivr.web.webhooks", "message": "webhook failed:'
+                ' call_sid=CA1", "exception": "Traceback ...\\nRuntimeError: boom"}',
+                '{"level": "ERROR", "logger": "ivr.reload", "message": "reload failed",'
+                ' "exception": "Traceback ...\\nOSError"}',
+                "[2026-12-03 10:00:01 +0000] [2] [ERROR] Error handling request /voice",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    found = logged_crashes(log)
+    assert [line.split("\n")[0] for line in found] == [
+        "ivr.web.webhooks: webhook failed: call_sid=CA1",
+        "ivr.reload: reload failed",
+        "[2026-12-03 10:00:01 +0000] [2] [ERROR] Error handling request /voice",
+    ]
+    assert "RuntimeError: boom" in found[0]
+    with pytest.raises(AssertionError, match="logged a crash"):
+        assert_no_crash_logged(log)
+    assert_no_crash_logged(log, expects_traceback=True)  # a test that means it opts out
 
 
 def test_the_procfiles_command_serves_production_on_port(tmp_path):
