@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import socket
 import subprocess
@@ -179,6 +180,44 @@ class Crashes(logging.Handler):
         ]
         self.records.clear()
         return seen
+
+
+# What gunicorn itself logs with a traceback: the app raised outside Flask's handlers, or
+# a worker could not start.
+GUNICORN_CRASHES = ("Error handling request", "Exception in worker process")
+
+
+def logged_crashes(log: Path) -> list[str]:
+    """The crashes in a real server's log: each JSON line at level ERROR or above that
+    carries a traceback or says "webhook failed" (the apology ran), and gunicorn's own."""
+    found = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if any(words in line for words in GUNICORN_CRASHES):
+            found.append(line)
+            continue
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(entry, dict) or entry.get("level") not in ("ERROR", "CRITICAL"):
+            continue
+        message = str(entry.get("message", ""))
+        if "exception" in entry or message.startswith("webhook failed"):
+            found.append(f"{entry.get('logger')}: {message}\n{entry.get('exception', '')}")
+    return found
+
+
+def assert_no_crash_logged(log: Path, *, expects_traceback: bool = False) -> None:
+    """Fail if a real server's log shows a crash, unless the test causes one on purpose:
+    its callers answered 200 with the apology, so only the log can tell."""
+    if expects_traceback:
+        return
+    found = logged_crashes(log)
+    assert not found, f"the server at {log} logged a crash (pass expects_traceback if meant):\n" + (
+        "\n".join(found)
+    )
 
 
 @pytest.fixture(autouse=True)

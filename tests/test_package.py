@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ENV, PROJECT_ROOT, free_port
+from tests.conftest import ENV, PROJECT_ROOT, assert_no_crash_logged, free_port
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +131,7 @@ def test_the_installed_package_validates_simulates_migrates_and_serves(installed
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         log.close()
+        assert_no_crash_logged(installed / "serve.log")
 
 
 # Names that are the same thing under one convention, not two meanings: each module's

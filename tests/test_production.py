@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import selectors
 import signal
 import socket
 import sqlite3
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +28,15 @@ from ivr.records import database
 from ivr.records.spool import REJECTED
 from ivr.records.tables import metadata
 from ivr.records.writes import TABLES, Change, from_json
-from tests.conftest import PROJECT_ROOT, env_for, free_port, spoken
+from ivr.web.bodies import MAX_BODY
+from tests.conftest import (
+    PROJECT_ROOT,
+    assert_no_crash_logged,
+    env_for,
+    free_port,
+    logged_crashes,
+    spoken,
+)
 
 TOKEN = "procfile-test-token-0123456789abcdef"
 _pids: dict[str, int] = {}  # base URL -> the pid the Procfile's line started
@@ -34,8 +44,11 @@ pytestmark = pytest.mark.slow
 
 
 @contextmanager
-def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
-    """Run the Procfile's own line with PORT set; yield the base URL once it answers."""
+def procfile_server(
+    tmp_path: Path, *, expects_traceback: bool = False, **env: str
+) -> Iterator[str]:
+    """Run the Procfile's own line with PORT set; yield the base URL once it answers.
+    Once it stops, its log (server.log) must show no crash, unless `expects_traceback`."""
     (line,) = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
     assert line.startswith("web: ")
     port = free_port()
@@ -75,6 +88,7 @@ def procfile_server(tmp_path: Path, **env: str) -> Iterator[str]:
         with contextlib.suppress(ProcessLookupError):  # it may have refused to start
             os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        assert_no_crash_logged(log_path, expects_traceback=expects_traceback)
 
 
 def signed_post(url: str, path: str, fields: dict[str, str]) -> requests.Response:
@@ -136,6 +150,37 @@ def post_oversized_chunked(url: str) -> int:
     """POST 200 KB in chunks (no Content-Length) to a menu step; return the status."""
     chunks = (b"Digits=" + b"1" * 1000 + b"&" for _ in range(200))
     return requests.post(url + "/voice/gather?node=main", data=chunks, timeout=10).status_code
+
+
+def test_a_servers_log_is_read_for_crashes_and_only_crashes(tmp_path):
+    """#18: a handler that raised was answered with the apology (200, valid TwiML), so a
+    real server's crash showed only in its log, which no test read."""
+    log = tmp_path / "server.log"
+    log.write_text(
+        "\n".join(
+            [
+                '{"level": "INFO", "logger": "ivr.web.webhooks", "message": "webhook"}',
+                '{"level": "ERROR", "logger": "ivr.records.writes", "message": "LOST unless"}',
+                "[2026-12-03 10:00:00 +0000] [1] [ERROR] Worker (pid:2) was sent SIGKILL!",
+                '{"level": "ERROR", "logger": "ivr.web.webhooks", "message": "webhook failed:'
+                ' call_sid=CA1", "exception": "Traceback ...\\nRuntimeError: boom"}',
+                '{"level": "ERROR", "logger": "ivr.reload", "message": "reload failed",'
+                ' "exception": "Traceback ...\\nOSError"}',
+                "[2026-12-03 10:00:01 +0000] [2] [ERROR] Error handling request /voice",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    found = logged_crashes(log)
+    assert [line.split("\n")[0] for line in found] == [
+        "ivr.web.webhooks: webhook failed: call_sid=CA1",
+        "ivr.reload: reload failed",
+        "[2026-12-03 10:00:01 +0000] [2] [ERROR] Error handling request /voice",
+    ]
+    assert "RuntimeError: boom" in found[0]
+    with pytest.raises(AssertionError, match="logged a crash"):
+        assert_no_crash_logged(log)
+    assert_no_crash_logged(log, expects_traceback=True)  # a test that means it opts out
 
 
 def test_the_procfiles_command_serves_production_on_port(tmp_path):
@@ -220,49 +265,166 @@ def test_production_without_a_public_url_or_proxy_list_does_not_start(tmp_path):
             pass
 
 
-def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
-    """Slow clients: a signed step still answers at once; theirs close after the deadline."""
-    with procfile_server(tmp_path) as url:
-        port = int(url.rsplit(":", 1)[1])
-        slow: list[socket.socket] = []
-        for _ in range(50):
+class Trickle:
+    """Connections that each send `piece` once a second, from one thread, until the server
+    closes them; for each, what the server said and when, after its first byte."""
+
+    def __init__(self, port: int, first: bytes, piece: bytes, count: int) -> None:
+        self.piece = piece
+        self.socks: list[socket.socket] = []
+        self.began: list[float] = []
+        for _ in range(count):
             sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-            sock.sendall(
-                b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
-                b"x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nC"
-            )
-            slow.append(sock)
-        stop = threading.Event()
-        closed: list[float] = []
-        started = time.monotonic()
+            self.began.append(time.monotonic())
+            sock.sendall(first)
+            self.socks.append(sock)
+        self.ends: dict[int, tuple[float, bytes]] = {}  # index -> (seconds, what it said)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
 
-        def trickle(sock: socket.socket) -> None:
-            while not stop.is_set():
-                try:
-                    sock.sendall(b"a")
-                except OSError:
-                    closed.append(time.monotonic() - started)
-                    return
-                if stop.wait(1.0):
-                    return
+    def __enter__(self) -> Trickle:
+        self.thread.start()
+        return self
 
-        threads = [threading.Thread(target=trickle, args=(s,), daemon=True) for s in slow]
-        for thread in threads:
-            thread.start()
-        time.sleep(2)  # every slow client is inside a worker now
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        for sock in self.socks:
+            sock.close()
+
+    def _run(self) -> None:
+        # Each answer is read as soon as it comes, before another piece is sent: a piece
+        # sent after the server closed would have the connection reset, losing its 408.
+        with selectors.DefaultSelector() as waiting:
+            for index, sock in enumerate(self.socks):
+                waiting.register(sock, selectors.EVENT_READ, index)
+            due = time.monotonic()
+            while waiting.get_map() and not self.stop.is_set():
+                for key, _ in waiting.select(timeout=max(0.0, due - time.monotonic())):
+                    waiting.unregister(key.fileobj)
+                    index = key.data
+                    try:
+                        said = self.socks[index].recv(4096)
+                    except OSError:
+                        said = b"(reset)"
+                    self.ends[index] = (time.monotonic() - self.began[index], said)
+                if time.monotonic() >= due:
+                    for key in list(waiting.get_map().values()):
+                        with contextlib.suppress(OSError):  # closed: its answer is read next
+                            self.socks[key.data].sendall(self.piece)
+                    due += 1.0
+
+    def wait_closed(self, cut_off: float) -> None:
+        """Wait until every connection is closed or `cut_off` (time.monotonic()) passes."""
+        while len(self.ends) < len(self.socks) and time.monotonic() < cut_off:
+            time.sleep(0.1)
+
+    def assert_cut_off_with_408(self, earliest: float, latest: float) -> None:
+        """Each connection got a 408, between `earliest` and `latest` s after its first byte."""
+        assert len(self.ends) == len(self.socks), (
+            f"{len(self.socks) - len(self.ends)} slow connections were never closed"
+        )
+        for took, said in self.ends.values():
+            assert said.startswith(b"HTTP/1.1 408"), said[:40]
+            assert earliest <= took <= latest, f"closed {took:.1f} s after its first byte"
+
+
+def assert_steps_answer_at_once(url: str, steps: int) -> None:
+    """`steps` signed menu steps, a second apart, each answering in under 1 s."""
+    for _ in range(steps):
         before = time.monotonic()
         answer = signed_step(url)
         took = time.monotonic() - before
         assert answer.status_code == 200 and "<Gather" in answer.text
         assert took < 1.0, f"a signed step waited {took:.2f} s behind the slow clients"
-        # The deadline closes them: reading gives the 408 or the end of the stream.
-        cut_off = started + 14
-        try:
-            _assert_closed_by(slow, cut_off, "14 s")
-        finally:
-            stop.set()
-            for sock in slow:
-                sock.close()
+        time.sleep(1)
+
+
+def test_fifty_trickling_bodies_stall_no_one_and_are_cut_off(tmp_path):
+    """Slow clients: a signed step still answers at once; theirs close after the deadline
+    (10 s after their first byte, at the first byte they send past it)."""
+    head = (
+        b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+        b"x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nC"
+    )
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with Trickle(port, head, b"a", 50) as slow:
+            time.sleep(2)  # every slow client is inside a worker now
+            assert_steps_answer_at_once(url, 1)
+            slow.wait_closed(time.monotonic() + 14)
+            slow.assert_cut_off_with_408(10.0, 11.5)
+
+
+def test_hundreds_of_chunked_bodies_trickling_stall_no_one_and_are_cut_off(tmp_path):
+    """#17 audit: 400 clients sending chunked bodies a chunk a second held every thread
+    (a chunked body was read in a thread), and a signed step waited past Twilio's 15 s.
+    Now they wait in the poller like any body: steps answer at once, and each of them is
+    closed with 408 after the deadline."""
+    head = (
+        b"POST /voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/"
+        b"x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nC\r\n"
+    )
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        started = time.monotonic()
+        with Trickle(port, head, b"1\r\na\r\n", 300) as slow:
+            time.sleep(1)  # every slow client has reached a worker
+            assert_steps_answer_at_once(url, 5)
+            slow.wait_closed(started + 16)
+            slow.assert_cut_off_with_408(10.0, 16.0)
+
+
+def raw_answer(port: int, *sends: bytes) -> list[bytes]:
+    """Send each of `sends` on one connection, reading what the server says after each
+    (after the last, everything until it closes)."""
+    said = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        for index, data in enumerate(sends):
+            sock.sendall(data)
+            if index < len(sends) - 1:
+                said.append(sock.recv(4096))
+        whole = b""
+        while chunk := sock.recv(4096):
+            whole += chunk
+        said.append(whole)
+    return said
+
+
+def test_bodies_are_gathered_whole_before_a_thread_whatever_their_framing(tmp_path):
+    """A chunked step reaches the app whole; a stated length over the limit gets 413 before
+    any body is sent; a client that expects 100 Continue hears it once, then its answer."""
+    path = "/voice/gather?node=main&lang=zh-CN&s=2"
+    fields = {"CallSid": "CA" + "3" * 32, "Digits": "1", "From": "+8613800138000"}
+    with procfile_server(tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        signature = RequestValidator(TOKEN).compute_signature(url + path, fields)
+        form = urllib.parse.urlencode(fields).encode()
+        chunked = requests.post(
+            url + path,
+            data=iter([form[:10], form[10:]]),  # no length: requests sends it chunked
+            headers={
+                "X-Twilio-Signature": signature,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            timeout=15,
+        )
+        assert served_twiml(chunked).find("Gather") is not None
+
+        head = b"POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+        head %= path.encode()
+        (too_large,) = raw_answer(port, head + b"\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1))
+        assert too_large.startswith(b"HTTP/1.1 413 ")
+
+        continued, answer = raw_answer(
+            port,
+            head + b"\r\nX-Twilio-Signature: %s\r\nExpect: 100-continue\r\nConnection: close"
+            b"\r\nContent-Length: %d\r\n\r\n" % (signature.encode(), len(form)),
+            form,
+        )
+        assert continued == b"HTTP/1.1 100 Continue\r\n\r\n"
+        assert answer.startswith(b"HTTP/1.1 200 ") and b"<Gather" in answer
+        assert b"100 Continue" not in answer  # gunicorn's own is not sent after the body
 
 
 def test_hundreds_of_stalled_heads_and_idle_connections_stall_no_one(tmp_path):

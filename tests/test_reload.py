@@ -17,7 +17,15 @@ import requests
 
 from ivr.simulator import Call, HttpTransport, Keys
 from ivr.simulator.callers import HangUp
-from tests.conftest import HOTLINE, SHIPPED, env_for, own_line, spoken, twiml
+from tests.conftest import (
+    HOTLINE,
+    SHIPPED,
+    assert_no_crash_logged,
+    env_for,
+    own_line,
+    spoken,
+    twiml,
+)
 
 NEW_WELCOME = "您好，这是新版本的数字钱包客服。"
 
@@ -114,13 +122,14 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
         "IVR_NOW": "2026-11-23T10:00:00+08:00",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    master = subprocess.Popen(
-        [str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=HOTLINE.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with open(tmp_path / "server.log", "wb") as log:  # the server keeps its own copy
+        master = subprocess.Popen(
+            [str(gunicorn), "server:app", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=HOTLINE.parent,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -156,6 +165,7 @@ def test_reload_on_a_real_gunicorn_drops_no_call(menus, tmp_path):
     finally:
         master.send_signal(signal.SIGTERM)
         master.wait(timeout=15)
+        assert_no_crash_logged(tmp_path / "server.log")
 
 
 def test_a_key_pressed_at_a_node_that_vanished_is_not_applied_to_the_main_menu(make_app):

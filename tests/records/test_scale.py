@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ivr.records import database, tables
 from ivr.simulator import Call as Simulated
 from ivr.simulator import HttpTransport, ScriptedCaller
-from tests.conftest import CLOSED_TIME, ENV, PROJECT_ROOT, own_line
+from tests.conftest import CLOSED_TIME, ENV, PROJECT_ROOT, assert_no_crash_logged, own_line
 from tests.records.conftest import FLOW_PATHS, drop_postgres_database, new_postgres_database
 
 pytestmark = pytest.mark.slow
@@ -149,6 +149,7 @@ def instances(shared_database, tmp_path) -> Iterator[list[str]]:
     for _process, log in processes:
         text = log.read_text()
         assert "Traceback" not in text and "unavailable" not in text, text
+        assert_no_crash_logged(log)
 
 
 def test_one_call_across_two_instances_is_recorded_exactly_once(instances, shared_database):
