@@ -59,6 +59,11 @@ class Transport(Protocol):
         """Send one request; raise TransportError when no answer arrives."""
         ...
 
+    def new_call(self) -> None:
+        """Start a new call: forget every cookie set so far (Twilio keeps cookies only
+        within one call, and each call starts with none)."""
+        ...
+
 
 @functools.lru_cache(maxsize=4096)
 def resolve_url(base: str, url: str) -> str:
@@ -98,13 +103,18 @@ class WsgiTransport:
     """Call a WSGI app in-process, as a WSGI server would: no network, no test client.
 
     The environ is built directly (werkzeug's test client costs more than the app's own
-    answer); redirects are followed and cookies kept between requests, as Twilio does.
+    answer); redirects are followed and cookies kept between the requests of one call, as
+    Twilio does.
     """
 
     def __init__(self, wsgi_app: Any, base_url: str = "http://127.0.0.1:5000") -> None:
         self.app = wsgi_app
         self.base_url = base_url
         self.cookies: dict[str, str] = {}
+
+    def new_call(self) -> None:
+        """Forget the cookies of the calls before: each call starts with none."""
+        self.cookies.clear()
 
     def request(
         self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
@@ -219,7 +229,8 @@ class HttpTransport:
 
         self.base_url = base_url
         self.timeout = timeout
-        # A session keeps cookies across the call, as Twilio does.
+        # A session keeps cookies across the call, as Twilio does (new_call clears them;
+        # the session stays for its pooled connections).
         self._session = requests.Session()
         self._session.max_redirects = MAX_REDIRECTS  # as Twilio counts them (11215)
 
@@ -268,6 +279,10 @@ class HttpTransport:
             nodes=_header_nodes(answer.headers),
             decision=_header_decision(answer.headers),
         )
+
+    def new_call(self) -> None:
+        """Forget the cookies of the calls before: each call starts with none."""
+        self._session.cookies.clear()
 
     def close(self) -> None:
         """Close the pooled connections."""
