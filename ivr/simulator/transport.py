@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import re
+import socket
 import sys
 import time
 from collections.abc import Mapping
@@ -267,7 +268,7 @@ class HttpTransport:
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
             raise TransportError(INVALID_URL, f"{absolute} is not a valid URL") from exc
         except (requests.RequestException, ValueError) as exc:
-            raise TransportError(CONNECTION_FAILURE, f"cannot reach {absolute}: {exc}") from exc
+            raise TransportError(CONNECTION_FAILURE, _unreachable(exc, absolute)) from exc
         final = answer.url if answer.history else absolute
         return Response(
             status=answer.status_code,
@@ -293,6 +294,52 @@ class HttpTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _unreachable(exc: BaseException, url: str) -> str:
+    """What failed when `url` got no answer, in words, as Twilio's debugger logs it.
+
+    requests wraps the cause in urllib3's retries ("HTTPConnectionPool(host=...): Max
+    retries exceeded ... Caused by NewConnectionError(...)"); the line names the cause.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or parts.netloc
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port that is not a number: requests refused the URL already
+        port = None
+    where = f"{shown}:{port}" if port else shown
+    causes = _causes(exc)
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused at {where} (nothing listens there)"
+        if isinstance(cause, socket.gaierror):
+            return f"host not found: {host} (its name does not resolve)"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset by {where}"
+    innermost = causes[-1]
+    reason = (
+        innermost.strerror
+        if isinstance(innermost, OSError) and innermost.strerror
+        else str(innermost)
+    )
+    return f"cannot reach {where}: {reason}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and those it wraps (cause, context, urllib3's reason), outermost first."""
+    found: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(found) < 20:
+        current = todo.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        linked = [*current.args, getattr(current, "reason", None)]
+        linked += [current.__cause__, current.__context__]
+        todo += [e for e in linked if isinstance(e, BaseException)]
+    return found
 
 
 def _read(answer: Any, timeout: float, started: float) -> bytes:
