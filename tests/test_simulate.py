@@ -250,6 +250,19 @@ def test_scripted_call_after_hours_voicemail():
     assert "[Hangup]" in lines and lines[-1] == "-- call ended: hangup"
 
 
+def test_without_at_the_clock_says_it_is_the_real_time_and_how_to_move_it():
+    """Issue 19: calling after hours, a developer heard the closed message with no hint
+    that --at calls at another time."""
+    result = CliRunner().invoke(cli, ["simulate", "--input", "."])
+    assert result.exit_code == 0, result.output
+    clock = result.output.splitlines()[0]
+    assert re.fullmatch(
+        r"-- clock: \w{3} \d{4}-\d\d-\d\d \d\d:\d\d Asia/Shanghai \(\+08:00\), "
+        r"the real time \(--at to call at another time\)",
+        clock,
+    ), clock
+
+
 def test_verbose_explains_who_spoke_what_was_asked_and_why_the_call_went_there():
     """-v: the node behind each line, each <Gather>'s settings, each request and the
     flow's own reason (from X-IVR-Decision / the environ, not recomputed)."""

@@ -290,10 +290,14 @@ def _clock_text(transport: Transport, at: datetime.datetime | None, remote: bool
     if remote:
         return "-- clock: the app's own (a server at --url keeps its own time; --at cannot move it)"
     service = transport.app.extensions["ivr"]  # type: ignore[attr-defined]
-    fixed = f"fixed by --at {at.isoformat()}" if at else "the real time"
+    # Without --at, say how to move the clock: a developer calling after hours hears the
+    # closed message and must learn here that another time is one option away (issue 19).
+    fixed = (
+        f"fixed by --at {at.isoformat()}" if at else "the real time (--at to call at another time)"
+    )
     verdicts = service.time_verdicts()
     if not verdicts:
-        return f"-- clock: {service.clock().isoformat()} ({fixed}); the menu keeps no hours"
+        return f"-- clock: {service.clock().isoformat()}, {fixed}; the menu keeps no hours"
     lines = [f"-- clock: {verdicts[0].clock()}, {fixed}"]
     for v in verdicts:
         other_zone = v.local.tzinfo != verdicts[0].local.tzinfo

@@ -337,6 +337,9 @@ class Call:
 
     def run(self) -> CallResult:
         """Place the call and follow the app's documents until the call ends."""
+        # Every command reuses a transport for many calls (`ivr test` one per clock,
+        # `ivr explore` one per walk); Twilio starts each call with no cookies.
+        self.transport.new_call()
         jump = _Jump(self.line.webhook, self.line.method, {})
         if self.first_request is not None:
             method, url, params = self.first_request

@@ -143,6 +143,10 @@ class _Tracing:
                 self.cache[key] = response
         return response
 
+    def new_call(self) -> None:
+        """Each probe is a call of its own: it starts with no cookies."""
+        self.transport.new_call()
+
 
 def _identity(wait: Wait, volatile: re.Pattern[str] | None, bare: dict[str, str]) -> tuple:
     """Two waits are the same place when their documents match but for volatile fields.

@@ -135,6 +135,10 @@ class _NodeTracking:
             self.nodes[response.url] = list(response.nodes)
         return response
 
+    def new_call(self) -> None:
+        """Pass the start of a call on (the inner transport forgets its cookies)."""
+        self.inner.new_call()
+
 
 class LiveCall:
     """One call in its own thread: its transcript so far and what it waits for now."""

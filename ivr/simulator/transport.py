@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import re
+import socket
 import sys
 import time
 from collections.abc import Mapping
@@ -59,6 +60,11 @@ class Transport(Protocol):
         """Send one request; raise TransportError when no answer arrives."""
         ...
 
+    def new_call(self) -> None:
+        """Start a new call: forget every cookie set so far (Twilio keeps cookies only
+        within one call, and each call starts with none)."""
+        ...
+
 
 @functools.lru_cache(maxsize=4096)
 def resolve_url(base: str, url: str) -> str:
@@ -98,13 +104,18 @@ class WsgiTransport:
     """Call a WSGI app in-process, as a WSGI server would: no network, no test client.
 
     The environ is built directly (werkzeug's test client costs more than the app's own
-    answer); redirects are followed and cookies kept between requests, as Twilio does.
+    answer); redirects are followed and cookies kept between the requests of one call, as
+    Twilio does.
     """
 
     def __init__(self, wsgi_app: Any, base_url: str = "http://127.0.0.1:5000") -> None:
         self.app = wsgi_app
         self.base_url = base_url
         self.cookies: dict[str, str] = {}
+
+    def new_call(self) -> None:
+        """Forget the cookies of the calls before: each call starts with none."""
+        self.cookies.clear()
 
     def request(
         self, method: str, url: str, params: dict[str, str], headers: Mapping[str, str]
@@ -219,7 +230,8 @@ class HttpTransport:
 
         self.base_url = base_url
         self.timeout = timeout
-        # A session keeps cookies across the call, as Twilio does.
+        # A session keeps cookies across the call, as Twilio does (new_call clears them;
+        # the session stays for its pooled connections).
         self._session = requests.Session()
         self._session.max_redirects = MAX_REDIRECTS  # as Twilio counts them (11215)
 
@@ -256,7 +268,7 @@ class HttpTransport:
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
             raise TransportError(INVALID_URL, f"{absolute} is not a valid URL") from exc
         except (requests.RequestException, ValueError) as exc:
-            raise TransportError(CONNECTION_FAILURE, f"cannot reach {absolute}: {exc}") from exc
+            raise TransportError(CONNECTION_FAILURE, _unreachable(exc, absolute)) from exc
         final = answer.url if answer.history else absolute
         return Response(
             status=answer.status_code,
@@ -269,6 +281,10 @@ class HttpTransport:
             decision=_header_decision(answer.headers),
         )
 
+    def new_call(self) -> None:
+        """Forget the cookies of the calls before: each call starts with none."""
+        self._session.cookies.clear()
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._session.close()
@@ -278,6 +294,52 @@ class HttpTransport:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _unreachable(exc: BaseException, url: str) -> str:
+    """What failed when `url` got no answer, in words, as Twilio's debugger logs it.
+
+    requests wraps the cause in urllib3's retries ("HTTPConnectionPool(host=...): Max
+    retries exceeded ... Caused by NewConnectionError(...)"); the line names the cause.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or parts.netloc
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port that is not a number: requests refused the URL already
+        port = None
+    where = f"{shown}:{port}" if port else shown
+    causes = _causes(exc)
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused at {where} (nothing listens there)"
+        if isinstance(cause, socket.gaierror):
+            return f"host not found: {host} (its name does not resolve)"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset by {where}"
+    innermost = causes[-1]
+    reason = (
+        innermost.strerror
+        if isinstance(innermost, OSError) and innermost.strerror
+        else str(innermost)
+    )
+    return f"cannot reach {where}: {reason}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and those it wraps (cause, context, urllib3's reason), outermost first."""
+    found: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(found) < 20:
+        current = todo.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        linked = [*current.args, getattr(current, "reason", None)]
+        linked += [current.__cause__, current.__context__]
+        todo += [e for e in linked if isinstance(e, BaseException)]
+    return found
 
 
 def _read(answer: Any, timeout: float, started: float) -> bytes:

@@ -53,6 +53,10 @@ class Alternating:
             response, url=self.public + response.url[len(backend.base_url) :]
         )
 
+    def new_call(self) -> None:
+        for backend in self.backends:
+            backend.new_call()
+
     def close(self) -> None:
         for backend in self.backends:
             backend.close()

@@ -39,6 +39,9 @@ class Tap:
         self.answers.append((urlsplit(url).path, response.status, response.body))
         return response
 
+    def new_call(self) -> None:
+        self.inner.new_call()
+
 
 def place(app, seed: int) -> tuple[object, Tap]:
     tap = Tap(WsgiTransport(app, BASE))

@@ -95,12 +95,31 @@ def test_a_url_that_cannot_serve_a_call_is_one_line_with_its_code(
     assert "Traceback" not in run.stdout + run.stderr
 
 
-def test_a_url_nobody_answers_is_11205() -> None:
-    url = f"http://127.0.0.1:{_port_nobody_listens_on()}/ivr/welcome"
+def test_a_url_nobody_answers_is_11205_connection_refused_in_plain_words() -> None:
+    """The audit: the line carried urllib3's "HTTPConnectionPool(...): Max retries
+    exceeded ... NewConnectionError(...)"; it says what failed, where."""
+    port = _port_nobody_listens_on()
+    url = f"http://127.0.0.1:{port}/ivr/welcome"
     run = ivr("simulate", "--url", url, "--input", "1", token=None)
     assert run.returncode == 1
-    (line,) = problems(run)
-    assert line.startswith(f"error: 11205 at {url}: cannot reach"), line
+    clock, problem = run.stderr.splitlines()
+    assert clock.startswith("-- clock: the app's own")
+    assert problem == (
+        f"error: 11205 at {url}: connection refused at 127.0.0.1:{port} (nothing listens there)"
+    )
+    assert "an application error has occurred (11205)" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_a_host_that_does_not_resolve_is_11205_host_not_found() -> None:
+    """.invalid never resolves (RFC 2606): the line names the host, not urllib3's retries."""
+    url = "http://no-such-host.invalid/ivr/welcome"
+    run = ivr("simulate", "--url", url, "--input", "1", token=None)
+    assert run.returncode == 1
+    (problem,) = problems(run)
+    assert problem == (
+        f"error: 11205 at {url}: host not found: no-such-host.invalid (its name does not resolve)"
+    )
     assert "Traceback" not in run.stdout + run.stderr
 
 
