@@ -14,7 +14,7 @@ from flask import Flask, Response, redirect
 
 from ivr.simulator import Call, HttpTransport, ScriptedCaller, TransportError, WsgiTransport
 from ivr.simulator.line import Line
-from ivr.simulator.transport import MAX_BODY, MAX_REDIRECTS
+from ivr.simulator.transport import MAX_TWIML, MAX_REDIRECTS
 
 from .conftest import serving
 from .test_foreign_app import ivr, problems
@@ -81,7 +81,7 @@ def _port_nobody_listens_on() -> int:
         ("/html", 12300, "Content-Type is 'text/html; charset=utf-8'"),
         ("/loop", 11215, "redirected more than"),
         (f"/hops/{MAX_REDIRECTS + 1}", 11215, f"redirected more than {MAX_REDIRECTS} times"),
-        ("/huge", 11750, f"over {MAX_BODY} bytes"),
+        ("/huge", 11750, f"over {MAX_TWIML} bytes"),
     ],
 )
 def test_a_url_that_cannot_serve_a_call_is_one_line_with_its_code(
@@ -148,7 +148,7 @@ def test_an_answer_is_read_no_further_than_twilios_limit(bad: str) -> None:
     (read whole, it would only end at the timeout) is a body too large, at once."""
     with HttpTransport(bad, timeout=5) as transport:
         response = transport.request("POST", "/endless", {}, {})
-    assert len(response.body) == MAX_BODY + 1
+    assert len(response.body) == MAX_TWIML + 1
 
 
 def test_an_in_process_redirect_loop_is_11215_too() -> None:
