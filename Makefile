@@ -33,7 +33,7 @@ lint: $(STAMP)
 # Re-lock every dependency, with hashes, from the ranges in pyproject.toml.
 LOCK := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/python -m pip install --quiet pip-tools==7.7.0  # the locking tool, locked too
 	$(BIN)/pip-compile $(LOCK) -o requirements.txt pyproject.toml
 	$(BIN)/pip-compile $(LOCK) --extra dev -o requirements-dev.txt pyproject.toml
 
