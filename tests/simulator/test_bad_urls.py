@@ -14,7 +14,7 @@ from flask import Flask, Response, redirect
 
 from ivr.simulator import Call, HttpTransport, ScriptedCaller, TransportError, WsgiTransport
 from ivr.simulator.line import Line
-from ivr.simulator.transport import MAX_TWIML, MAX_REDIRECTS
+from ivr.simulator.transport import MAX_REDIRECTS, MAX_TWIML
 
 from .conftest import serving
 from .test_foreign_app import ivr, problems
