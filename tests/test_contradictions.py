@@ -28,24 +28,23 @@ from tests.conftest import (
 )
 
 HOLIDAY = datetime.datetime(2026, 10, 1, 19, 0, tzinfo=OPEN_TIME.tzinfo)  # after holiday hours
-TRANSFER = re.compile(
-    r"为您转接|转接人工服务|转接安全专线|Connecting you|put you through|transfer you|"
-    r"(?:for|with) the security line",
-    re.IGNORECASE,
-)
+# What announces a transfer to each line: the agents (the menu's agent node) and the
+# security line. Each is a contradiction only before that same line's closed words.
+TRANSFER = {
+    "agent": re.compile(
+        r"为您转接|转接人工服务|Connecting you|put you through|transfer you", re.IGNORECASE
+    ),
+    "security_line": re.compile(r"转接安全专线|(?:for|with) the security line", re.IGNORECASE),
+}
 CLOSED = r"非人工服务时间|We are closed"  # the flow's own words for a closed line
 
 
-def _closed_words(menus) -> re.Pattern[str]:
-    """The closed words of every line: the flow's own and each hours node's first sentence
-    of its closed_message, so a line given hours by an operator is heard closed too."""
-    firsts = [
-        re.split(r"[。.]", text, maxsplit=1)[0]
-        for node in menus.nodes.values()
-        if isinstance(node, HoursNode) and node.closed_message
-        for text in node.closed_message.values()
-    ]
-    return re.compile("|".join([CLOSED, *(re.escape(f) for f in firsts if f)]))
+def _closed_words(node: HoursNode) -> re.Pattern[str]:
+    """A line's closed words: the first sentence of its hours node's closed_message, or
+    the flow's own words when it has none."""
+    said = (node.closed_message or {}).values()
+    firsts = [re.escape(re.split(r"[。.]", text, maxsplit=1)[0]) for text in said]
+    return re.compile("|".join(f for f in firsts if f) or CLOSED)
 
 
 # The agent key or an option named as if an agent could take the call (review 11, F4).
@@ -61,15 +60,20 @@ def contradictions(menus_path: Path, at: datetime.datetime, tmp_path) -> list[st
     agent = menus.nodes[menus.agent_node or ""]
     assert isinstance(agent, HoursNode)
     agents_closed = not menus.schedules[agent.schedule].is_open(at)
-    closed = _closed_words(menus)
+    lines = []  # each line the menus have, with its transfer and its closed words
+    for line, transfer in TRANSFER.items():
+        node = menus.nodes.get(menus.agent_node if line == "agent" else line)
+        if isinstance(node, HoursNode):
+            lines.append((transfer, _closed_words(node)))
     found: list[str] = []
 
     def heard(path: tuple[str, ...], waited: list[str], after: list[str]) -> None:
         said = [*waited, *after]
         for index, text in enumerate(said):
-            if TRANSFER.search(text) and any(closed.search(t) for t in said[index:]):
-                found.append(" > ".join(path) + f": {text!r} then closed")
-                return
+            for transfer, closed in lines:
+                if transfer.search(text) and any(closed.search(t) for t in said[index:]):
+                    found.append(" > ".join(path) + f": {text!r} then closed")
+                    return
             if agents_closed and AGENT_OFFERED.search(text):
                 found.append(" > ".join(path) + f": {text!r} offers an agent while closed")
                 return
@@ -101,11 +105,9 @@ def test_the_walk_finds_an_agent_offered_at_night_without_the_closed_words(tmp_p
     a senior agent; the key then said the agents had gone home. Without the agents' closed
     label and the options left unsaid while closed, the walk hears it again."""
     text = HOTLINE.read_text(encoding="utf-8")
-    label = re.search(r"\n    closed_label:\n(?:      .*\n)+", text)
-    assert label is not None and "unsaid_when_closed: true" in text
-    broken = text.replace(label.group(), "\n").replace(
-        "unsaid_when_closed: true", "unsaid_when_closed: false"
-    )
+    unlabelled, labels = re.subn(r"\n    closed_label:\n(?:      .*\n)+", "\n", text)
+    assert labels == 2 and "unsaid_when_closed: true" in text  # the agents', the security line's
+    broken = unlabelled.replace("unsaid_when_closed: true", "unsaid_when_closed: false")
     menus_path = tmp_path / "menus.yaml"
     menus_path.write_text(broken, encoding="utf-8")
     found = contradictions(menus_path, CLOSED_TIME, tmp_path)
