@@ -123,7 +123,7 @@ def test_pound_goes_back_from_the_window_question_in_english(flow):
     back = _then(flow, window, "#")
     assert back.node == "after_hours"
     # The request was kept when the number was confirmed: the caller hears it stands.
-    assert _text(_doc(back)).startswith("Your callback request is booked.")
+    assert _text(_doc(back)).startswith("Your callback request is booked,")
 
 
 def test_the_request_is_kept_when_the_number_is_confirmed_and_the_time_fills_it(flow):
@@ -191,9 +191,11 @@ def test_the_recording_prompt_is_interruptible_and_waiting_reaches_the_beep(flow
     verbs = [el.tag for el in root]
     assert verbs[:2] == ["Gather", "Record"]
     # '#' ends the recording ("说完按井号键结束"), so during the prompt it starts it rather
-    # than go back, and is not offered as back there
-    assert "重听请按星号键。" in _text(root.find("Gather"))
+    # than go back, and is not offered as back there; the main menu's key is the way out
+    assert _text(root.find("Gather")).endswith("重听请按星号键，回主菜单请按9。")
     assert "返回请按井号键" not in _text(root.find("Gather"))
+    out = flow.gather(state, CLOSED_TIME, digits="9")
+    assert out.node == "main" and out.outcome == "keys 9 -> main"
     early = _doc(flow.gather(state, CLOSED_TIME, digits="#"))
     assert next(iter(early)).tag == "Record"
     again = _doc(flow.gather(state, CLOSED_TIME, digits="*"))

@@ -933,7 +933,7 @@ def test_an_answer_naming_the_wrong_key_in_one_language_is_refused(tmp_path):
 )
 def test_words_in_the_wrong_language_or_left_unfinished_are_refused(tmp_path, new, message):
     """Review 8, F9: both passed validate; a caller would have heard them."""
-    old = "en-US: Connecting you to the security line. Please hold."
+    old = "en-US: Connecting you to the security line, please hold."
     path, text = shipped_with(tmp_path, old, new)
     problems = [str(p) for p in check_menus(path, env=ENV)]
     assert problems[0] == f"{path}:{line_of(text, new)}: error: node 'security_dial': {message}"

@@ -85,7 +85,8 @@ _CALLBACK = {
         "thanks": "You're booked: we'll call you {when}.",
         "anytime": "We did not get a time, so we will call you back as soon as we can "
         "during our opening hours.",
-        "kept": "Your callback request is booked. We will call you back as soon as we can "
+        # One sentence: a caller who presses 0 at the time question hears it before the <Dial>.
+        "kept": "Your callback request is booked, and we will call you back as soon as we can "
         "during our opening hours.",
         "not_booked": "Sorry, we could not book your callback.",
         "leave_message": "Please leave a message instead.",
@@ -587,9 +588,10 @@ class Flow:
             )
             steps = self.menus.steps
             # A recording that ends on the back key ("说完按井号键结束"): that key starts the
-            # recording during its prompt rather than leave it, and is not offered as back.
+            # recording during its prompt rather than leave it, so the main menu's key is
+            # named as the way out instead.
             ends_on_back = steps.back is not None and steps.back in node.finish_on_key
-            onward = (steps.again if ends_on_back else steps.onward).get(lang)
+            onward = (steps.not_back if ends_on_back else steps.onward).get(lang)
             if onward:
                 text = f"{text}{sep}{onward}" if text else onward
             verbs.append(

@@ -149,8 +149,8 @@ class Spoken:
 
 
 _STEP_LABELS = {  # when the file names neither an answer's nor a menu's repeat and back keys
-    "zh": {"repeat": "重听", "back": "返回"},
-    "en": {"repeat": "To hear this again", "back": "To go back"},
+    "zh": {"repeat": "重听", "back": "返回", "main": "回主菜单"},
+    "en": {"repeat": "To hear this again", "back": "To go back", "main": "For the main menu"},
 }
 
 
@@ -164,7 +164,8 @@ class StepKeys:
     back: str | None = "#"
     main: str | None = "9"
     onward: Mapping[str, str] = field(default_factory=dict)  # lang -> "重听请按星号键，..."
-    again: Mapping[str, str] = field(default_factory=dict)  # lang -> "重听请按星号键。" alone
+    # where the back key ends a recording: "重听请按星号键，回主菜单请按9。", the way out
+    not_back: Mapping[str, str] = field(default_factory=dict)
     no_input: Mapping[str, str] = field(default_factory=dict)
     invalid: Mapping[str, str] = field(default_factory=dict)
 
@@ -1230,22 +1231,24 @@ def _step_keys(m: MenusFile) -> StepKeys:
     d = m.defaults
     keys = d.global_keys
     own, fallback = d.answer_key_labels.model_dump(), d.global_key_labels.model_dump()
-    onward, again = {}, {}
+    onward, not_back = {}, {}
     for lang in m.languages:
-        items = []
-        for action in ("repeat", "back"):
+        items = {}
+        for action in ("repeat", "back", "main"):
             key = getattr(keys, action)
             words = (own.get(action) or fallback.get(action) or {}).get(lang)
             if key is not None:
-                items.append((words or _STEP_LABELS[phrases.family(lang)][action], key))
-        onward[lang] = phrases.choices(items, lang)
-        again[lang] = phrases.choices(items[:1] if keys.repeat is not None else [], lang)
+                items[action] = (words or _STEP_LABELS[phrases.family(lang)][action], key)
+        named = [items[a] for a in ("repeat", "back") if a in items]
+        onward[lang] = phrases.choices(named, lang)
+        named = [items[a] for a in ("repeat", "main") if a in items]
+        not_back[lang] = phrases.choices(named, lang)
     return StepKeys(
         repeat=keys.repeat,
         back=keys.back,
         main=keys.main,
         onward=MappingProxyType(onward),
-        again=MappingProxyType(again),
+        not_back=MappingProxyType(not_back),
         no_input=MappingProxyType(dict(d.no_input or {})),
         invalid=MappingProxyType(dict(d.invalid or {})),
     )

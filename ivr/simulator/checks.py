@@ -99,7 +99,7 @@ CODES: dict[Code, tuple[str, Severity]] = {
     "SIM002": ("Too many documents without waiting for the caller", "error"),
     "SIM003": ("The caller's script does not fit what the call waits for", "error"),
     "SIM004": (
-        "More than one sentence is said before a Gather, where no key can cut it",
+        "More than one sentence is said before a Gather or a Dial, where no key can cut it",
         "warning",
     ),
 }
@@ -641,14 +641,16 @@ def _check_document_shape(root: ET.Element, url: str, out: list[TwimlProblem]) -
 
 
 def _check_barge_in(root: ET.Element, url: str, out: list[TwimlProblem]) -> None:
-    """Warn about a <Say> of several sentences just before a <Gather>, outside it.
+    """Warn about a <Say> of several sentences just before a <Gather> (outside it) or a
+    <Dial>.
 
     Keys pressed while it plays do nothing, so a caller who has heard enough must wait;
-    inside the Gather a key cuts it short. One short sentence (a greeting) is fine.
+    inside the Gather a key cuts it short, and before a transfer every sentence delays it.
+    One short sentence (a greeting, "connecting you") is fine.
     """
     verbs = list(root)
     for index, el in enumerate(verbs):
-        if el.tag != "Gather":
+        if el.tag not in ("Gather", "Dial"):
             continue
         before = index - 1
         while before >= 0 and verbs[before].tag in ("Say", "Play", "Pause"):
@@ -658,6 +660,9 @@ def _check_barge_in(root: ET.Element, url: str, out: list[TwimlProblem]) -> None
                     f"{sentences(say)} sentences are said before the <Gather>, where no key "
                     "can interrupt them; move them inside it (only a short greeting may stand "
                     "before)"
+                    if el.tag == "Gather"
+                    else f"{sentences(say)} sentences are said before the <Dial>, where no "
+                    "key can interrupt them; keep one short sentence"
                 )
                 path = f"Response/Say[{_nth(verbs, before)}]"
                 out.append(problem("SIM004", message, url, path))

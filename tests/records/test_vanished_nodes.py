@@ -41,7 +41,7 @@ def test_a_confirmed_callback_request_at_a_node_a_reload_removed_is_kept(app, en
         "&stage=window&num=%2B8613912345678&cb=1",
         Digits="1",
     )
-    assert said.startswith("Your callback request is booked.")
+    assert said.startswith("Your callback request is booked,")
     with engine.connect() as connection:
         (request,) = connection.execute(select(tables.callbacks)).all()
     assert (request.number, request.window) == ("+8613912345678", "any")
