@@ -423,19 +423,22 @@ _SENTENCE_END = re.compile(r"[。！？!?]+|\.+(?=\s|$)")
 
 def check_response(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
     """Check one webhook answer; return its <Response> (None when Twilio cannot run it)."""
-    root, problems = _checked(resp.status, resp.content_type, resp.body)
+    encoding = next((v for k, v in resp.headers.items() if k.lower() == "transfer-encoding"), "")
+    chunked = "chunked" in encoding.lower()
+    root, problems = _checked(resp.status, resp.content_type, resp.body, chunked)
     return root, [replace(p, url=resp.url) for p in problems]
 
 
 @functools.lru_cache(maxsize=4096)
 def _checked(
-    status: int, content_type: str, body: bytes
+    status: int, content_type: str, body: bytes, chunked: bool = False
 ) -> tuple[ET.Element | None, tuple[TwimlProblem, ...]]:
     # Remembered: a call, and above all the explorer, meets the same documents again and
     # again, and the same document at several URLs (the URL is only where each problem was
     # found: check_response fills it in). The interpreter only reads the tree, so sharing
     # it is safe.
-    root, problems = _check(Response(status, content_type, body, 0.0, ""))
+    headers = {"Transfer-Encoding": "chunked"} if chunked else {}
+    root, problems = _check(Response(status, content_type, body, 0.0, "", headers))
     return root, tuple(problems)
 
 
@@ -456,7 +459,12 @@ def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
         message = f"Content-Type is {shown!r}; TwiML must be text/xml or application/xml"
         return None, [problem(12300, message, url)]
     if not resp.body.strip():
-        return None, [problem(11770, "the app answered with an empty body", url)]
+        # Twilio documents 11770 for an empty chunked body; a plain one fails as a document
+        # that cannot be parsed (TWIML.md, "Time limits and failure").
+        chunked = "chunked" in resp.headers.get("Transfer-Encoding", "").lower()
+        if chunked:
+            return None, [problem(11770, "the app answered with an empty chunked body", url)]
+        return None, [problem(12100, "the app answered with an empty body: no document", url)]
     if len(resp.body) > MAX_TWIML:
         message = f"the body is over {MAX_TWIML} bytes, the most Twilio accepts"
         return None, [problem(11750, message, url)]

@@ -33,8 +33,9 @@ FATAL = [
     pytest.param(doc("<Say>x</Say>"), "text/xml", 404, 11200, id="http-404"),
     pytest.param(doc("<Say>x</Say>"), "text/html", 200, 12300, id="html-content-type"),
     pytest.param(doc("<Say>x</Say>"), "application/json", 200, 12300, id="json-content-type"),
-    pytest.param("", "text/xml", 200, 11770, id="empty-body"),
-    pytest.param("  \n ", "text/xml", 200, 11770, id="blank-body"),
+    # TWIML.md: 11770 is documented for an empty chunked body; a plain one is 12100
+    pytest.param("", "text/xml", 200, 12100, id="empty-body"),
+    pytest.param("  \n ", "text/xml", 200, 12100, id="blank-body"),
     pytest.param(doc("<Say>" + "x" * 70_000 + "</Say>"), "text/xml", 200, 11750, id="too-big"),
     pytest.param("<Response><Say>hi</Response>", "text/xml", 200, 12100, id="not-well-formed"),
     pytest.param("Hello there", "text/xml", 200, 12100, id="not-xml"),
@@ -50,6 +51,22 @@ def test_document_failures_are_fatal(body: str, mimetype: str, status: int, code
     assert root is None
     assert [(p.code, p.severity) for p in problems] == [(code, "error")]
     assert problems[0].url == f"{BASE}/voice"
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ({"transfer-encoding": "chunked"}, 11770),
+        ({"Transfer-Encoding": "chunked"}, 11770),
+        ({}, 12100),
+    ],
+)
+def test_an_empty_body_is_11770_only_when_chunked(headers: dict[str, str], code: int) -> None:
+    """Review (#19): every empty 200 was 11770, which Twilio documents for a chunked one."""
+    resp = Response(200, "text/xml", b"", 0.0, BASE, headers)
+    root, problems = check_response(resp)
+    assert root is None and [p.code for p in problems] == [code]
+    assert "empty" in problems[0].message
 
 
 def test_a_plain_text_answer_is_read_aloud() -> None:
