@@ -386,6 +386,25 @@ CASES = [
         "保存{retention_days}天",
     ),
     (
+        "an email said but not set",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: "邮箱是{email}", en-US: Info}'
+        ),
+        "sets no email in zh-CN",
+        "info",
+        "邮箱是{email}",
+    ),
+    (
+        "an email said in a language the setting lacks",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}",
+            'say: {zh-CN: 信息, en-US: "Write to {email}"}',
+        ).replace("version: 1", "version: 1\nemail: {zh-CN: a 艾特 example 点 com}", 1),
+        "sets no email in en-US",
+        "info",
+        "Write to {email}",
+    ),
+    (
         "a misspelt placeholder would be read out",
         lambda t: t.replace(
             "say: {zh-CN: 信息, en-US: Info}",
@@ -692,6 +711,32 @@ def test_retention_days_are_filled_in(tmp_path):
     )
     menus = load_menus(write(tmp_path, text + "retention_days: 30\n"), env=ENV)
     assert menus.nodes["info"].say == {"zh-CN": "保存30天。", "en-US": "Kept 30 days."}
+
+
+def test_the_email_is_filled_in_from_the_operator_setting_in_each_language(tmp_path):
+    """No prompt hard-codes the address (#14.4): it is an operator setting, read per voice."""
+    text = ANSWER.replace(
+        "say: {zh-CN: 信息。, en-US: Info.}",
+        'say: {zh-CN: "邮箱是{email}。", en-US: "Write to {email}."}',
+    )
+    setting = "email: {zh-CN: help 艾特 example 点 com, en-US: help at example dot com}\n"
+    menus = load_menus(write(tmp_path, text + setting), env=ENV)
+    assert menus.nodes["info"].say == {
+        "zh-CN": "邮箱是help 艾特 example 点 com。",
+        "en-US": "Write to help at example dot com.",
+    }
+
+
+def test_the_shipped_channels_answer_says_the_email_setting(tmp_path):
+    """The caller who asks "邮箱是多少" hears the address the operator set, not a fixed one."""
+    text = HOTLINE.read_text("utf-8")
+    assert text.count("zh-CN: service 艾特 example 点 com") == 1
+    moved = text.replace("zh-CN: service 艾特 example 点 com", "zh-CN: care 艾特 example 点 org")
+    path = tmp_path / "menus.yaml"
+    path.write_text(moved, "utf-8")
+    said = load_menus(path, env=ENV).nodes["channels"].say["zh-CN"]
+    assert "发邮件给客服团队，邮箱是care 艾特 example 点 org。" in said
+    assert "service" not in said
 
 
 def test_validate_loads_neither_the_web_app_nor_the_database():

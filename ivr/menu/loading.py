@@ -60,6 +60,7 @@ GLOBAL_ACTIONS = ("agent", "repeat", "back", "main")  # the order they are annou
 EVERY_MENU = ("agent",)
 EVERY_ANSWER = ("repeat", "back", "agent")
 _PLACEHOLDER = re.compile(r"\{retention_days\}")
+_EMAIL = "{email}"  # the top-level `email`, in the words' own language
 _BRACED = re.compile(r"\{([^{}]*)\}")  # a placeholder, or what a caller would hear as written
 # What the words of each place fill in ({retention_days} in every node's words).
 _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
@@ -744,7 +745,7 @@ class _Checker:
         read to the caller as written."""
         for node_id, node in self.m.nodes.items():
             for attr in _TEXT_FIELDS[type(node)]:
-                known = ("retention_days", *_FILLED.get((type(node), attr), ()))
+                known = ("retention_days", "email", *_FILLED.get((type(node), attr), ()))
                 for lang, text in (getattr(node, attr) or {}).items():
                     path = ("nodes", node_id, attr, lang)
                     for name in _BRACED.findall(text):
@@ -774,6 +775,13 @@ class _Checker:
                             path,
                             "the words say {retention_days} but the file sets no retention_days",
                             "add 'retention_days: 90' at the top level",
+                        )
+                    if _EMAIL in text and lang not in (self.m.email or {}):
+                        self.add(
+                            path,
+                            f"the words say {_EMAIL} but the file sets no email in {lang}",
+                            f"add the support address at the top level: 'email: {{{lang}: "
+                            "...}' as the voice should read it",
                         )
 
     def check_unsaid(self) -> None:
@@ -1165,7 +1173,7 @@ def _compile(name: str, m: MenusFile, checker: _Checker) -> Menus:
         voices[node_id] = (
             MappingProxyType({**d.voices, **node.voices}) if node.voices else default_voices
         )
-        node = _filled(node, m.retention_days)
+        node = _filled(node, m.retention_days, m.email or {})
         if isinstance(node, MenuNode):
             node = node.model_copy(
                 update={
@@ -1412,18 +1420,26 @@ def _hours_said(node: AnswerNode, schedules: Mapping[str, Schedule]) -> Mapping[
     }
 
 
-def _filled(node: AnyNode, retention_days: int | None) -> AnyNode:
-    """Fill {retention_days} into a node's words (the checker made sure it is set)."""
-    if retention_days is None:
-        return node
+def _filled(node: AnyNode, retention_days: int | None, email: Mapping[str, str]) -> AnyNode:
+    """Fill {retention_days} and {email} into a node's words (the checker made sure each
+    is set where it is said)."""
     update = {}
     for attr in _TEXT_FIELDS[type(node)]:
         text = getattr(node, attr)
-        if text and any(_PLACEHOLDER.search(t) for t in text.values()):
-            update[attr] = {
-                lang: _PLACEHOLDER.sub(str(retention_days), t) for lang, t in text.items()
-            }
+        if not text:
+            continue
+        filled = {
+            lang: _fill(t, retention_days, email.get(lang, _EMAIL)) for lang, t in text.items()
+        }
+        if filled != text:
+            update[attr] = filled
     return node.model_copy(update=update) if update else node
+
+
+def _fill(text: str, retention_days: int | None, email: str) -> str:
+    if retention_days is not None:
+        text = _PLACEHOLDER.sub(str(retention_days), text)
+    return text.replace(_EMAIL, email)
 
 
 def _global_items(

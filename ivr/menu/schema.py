@@ -546,6 +546,11 @@ class MenusFile(_Strict):
         description="Days recordings are kept; said before a recording "
         "wherever a prompt has {retention_days}.",
     )
+    email: Text | None = Field(
+        default=None,
+        description="The support email address as each language's voice should read it "
+        "(an operator setting); said wherever a node's words have {email}.",
+    )
     schedules: dict[str, ScheduleModel] = Field(default_factory=dict)
     off_topic: dict[
         Annotated[str, Field(pattern=LANG)], list[Annotated[str, Field(min_length=1)]]
