@@ -94,6 +94,14 @@ def test_no_path_announces_a_transfer_the_hours_node_refuses(at, tmp_path):
     assert contradictions(HOTLINE, at, tmp_path) == []
 
 
+def test_every_line_of_the_shipped_menu_has_its_transfer_words():
+    """Review: TRANSFER names its lines by node, so a renamed or new hours node would have
+    left that line out of the walk unnoticed."""
+    menus = load_menus(HOTLINE, env=ENV)
+    lines = {node_id for node_id, node in menus.nodes.items() if isinstance(node, HoursNode)}
+    assert lines == {menus.agent_node if line == "agent" else line for line in TRANSFER}
+
+
 def test_the_walk_finds_the_contradiction_of_the_old_menu(tmp_path):
     """Before issue 14, account_locked said 下面为您转接人工服务, then the line was closed."""
     found = contradictions(SHIPPED, CLOSED_TIME, tmp_path)
