@@ -64,33 +64,44 @@ def search(pattern: str, text: str) -> re.Match[str]:
 class Server:
     """A gunicorn on 127.0.0.1 with the Procfile's workers (ivr.web.gunicorn_conf)."""
 
-    def __init__(self, name: str, target: str, env: dict[str, str], workers: int = 2) -> None:
+    def __init__(
+        self,
+        name: str,
+        target: str,
+        env: dict[str, str],
+        workers: int = 2,
+        log: Path | None = None,
+    ) -> None:
+        """Start gunicorn; its output is appended to `log`, or dropped without one."""
         self.name, self.port = name, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                target,
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                gunicorn_conf.worker_class,
-                "--threads",
-                str(gunicorn_conf.threads),
-                "--access-logfile",
-                "/dev/null",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            # The URL the bench signs is the server's own: it is its public URL.
-            env={**os.environ, **ENV, "PUBLIC_BASE_URL": self.url, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # A test reads the log for crashes: a webhook that raised still answers 200.
+        # (gunicorn keeps its own copy of the file once started.)
+        with open(log or os.devnull, "ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    str(gunicorn),
+                    target,
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(workers),
+                    "--worker-class",
+                    gunicorn_conf.worker_class,
+                    "--threads",
+                    str(gunicorn_conf.threads),
+                    "--access-logfile",
+                    "/dev/null",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                # The URL the bench signs is the server's own: it is its public URL.
+                env={**os.environ, **ENV, "PUBLIC_BASE_URL": self.url, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         for _ in range(300):
             try:
                 requests.get(self.url + "/", timeout=2)

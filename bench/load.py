@@ -7,7 +7,7 @@ recording, and the status callback. wrk replays the calls at 64 connections for 
 the calls, events and voicemails that were sent: zero errors, zero lost, none doubled.
 
     python bench/load.py [--seconds 60] [--connections 64] [--calls 2000]
-                         [--database-url postgresql://...]
+                         [--database-url postgresql://...] [--server-log PATH]
 """
 
 from __future__ import annotations
@@ -128,7 +128,14 @@ def fresh_postgres(url: str) -> tuple[str, Callable[[], None]]:
     return url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def run(seconds: int, connections: int, calls: int, database_url: str | None, workers: int) -> bool:
+def run(
+    seconds: int,
+    connections: int,
+    calls: int,
+    database_url: str | None,
+    workers: int,
+    server_log: Path | None = None,
+) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix="ivr-load-"))
     drop = None
     if database_url and database_url.startswith("postgres"):
@@ -143,7 +150,7 @@ def run(seconds: int, connections: int, calls: int, database_url: str | None, wo
         "IVR_SPOOL_DIR": str(workdir / "spool"),
         "IVR_INSTANCE_DIR": str(workdir / "instance"),
     }
-    server = Server(f"service ({kind})", "server:app", env, workers=workers)
+    server = Server(f"service ({kind})", "server:app", env, workers=workers, log=server_log)
     try:
         script = lua(server.url, calls, workdir)
         result = wrk(server.url, script, seconds, connections)
@@ -190,10 +197,17 @@ def main() -> int:
         default=[],
         help="PostgreSQL server to also load (repeatable); SQLite always",
     )
+    parser.add_argument(
+        "--server-log",
+        type=Path,
+        help="append the servers' output (their log) to this file, to be read for crashes",
+    )
     args = parser.parse_args()
-    results = [run(args.seconds, args.connections, args.calls, None, args.workers)]
+    results = [run(args.seconds, args.connections, args.calls, None, args.workers, args.server_log)]
     for url in args.database_url:
-        results.append(run(args.seconds, args.connections, args.calls, url, args.workers))
+        results.append(
+            run(args.seconds, args.connections, args.calls, url, args.workers, args.server_log)
+        )
     return 0 if all(results) else 1
 
 

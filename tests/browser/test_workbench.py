@@ -205,6 +205,84 @@ def test_a_call_the_server_lost_puts_the_focus_on_call(make_phone, server_app):
     assert phone.plain.count("[Caller] pressed 1") == 0
 
 
+# How the server is away when Hang up is pressed, and the requests it fails.
+AWAY = {
+    # the call waits for a key, its countdown running: every request is refused
+    "refused": CALL_API,
+    # a reload while the server was away: the page is in its "Reconnecting…" backoff
+    "reconnecting": CALL_API,
+    # a key's request is on its way and the server never answers it
+    "stalled": "**/actions",
+    # the call is being placed and the server never answers
+    "dialling": re.compile(r"/simulator/api/calls$"),
+}
+
+
+@pytest.mark.parametrize("case", AWAY)
+def test_hang_up_ends_the_call_at_once_while_the_server_is_away(make_phone, case):
+    """Issue #20: as on a real phone, Hang up ends the call on the page at once and stops
+    every retry and countdown; the server coming back does not bring the call back."""
+    phone = make_phone(init_script=NO_VOICES)
+    page = phone.page
+    held, away, sent = [], [], []
+
+    def server(route):
+        if not away:
+            route.continue_()
+        elif case in ("stalled", "dialling"):
+            held.append(route)  # never answered
+        else:
+            route.abort("connectionrefused")
+
+    page.route(AWAY[case], server)  # before the call (see the dropped-request test)
+    if case == "refused":
+        page.check("#realtime")
+    if case == "dialling":
+        away.append(True)
+        page.fill("#at", OPEN)
+        page.click("#call")
+    else:
+        call_at(phone)
+        away.append(True)
+    if case == "refused":
+        page.locator("#countdown").wait_for(state="visible")
+    elif case == "reconnecting":
+        page.reload()
+        page.wait_for_selector("#diagram svg g.node")
+        phone.wait_for_state(RECONNECTING)
+    elif case == "stalled":
+        page.keyboard.press("1")
+    while case in ("stalled", "dialling") and not held:
+        page.wait_for_timeout(50)
+    before = phone.plain
+    ended = [*before, "[Caller] hung up", "-- call ended: caller-hangup"]
+    page.on("request", lambda req: CALL_API.search(req.url) and sent.append(req.method))
+
+    page.click("#call")  # Hang up
+    phone.wait_for_state("Call ended: you hung up.", timeout=1_000)  # at once
+    assert page.text_content("#call") == "Call"
+    assert page.evaluate("document.activeElement.id") == "call"
+    assert phone.plain == ended
+    assert page.is_hidden("#countdown")
+
+    page.wait_for_timeout(2_000)  # past the backoff's first retries
+    away.clear()  # the server is back
+    page.wait_for_timeout(1_000)
+    assert page.text_content("#status") == "Call ended: you hung up."
+    assert phone.plain == ended and page.is_hidden("#countdown")
+    # The hang-up's one best-effort notice (none for a call not yet placed), then nothing
+    # about the call (a retry may have gone out just before the click).
+    after = sent[sent.index("DELETE") :] if "DELETE" in sent else sent
+    assert after == ([] if case == "dialling" else ["DELETE"]), sent
+
+    page.keyboard.press("Enter")  # a new call at once, from Call
+    phone.wait_for_state("Listening in main")
+    assert "-- call ended: caller-hangup" not in phone.plain
+    page.keyboard.press("1")
+    phone.hear("支付失败请按1，充值或提现没到账请按2")
+    assert without_refusals(phone.errors) == []
+
+
 def test_each_line_is_labelled_with_the_node_that_said_it(phone):
     """Three wrong keys in security: its "sorry" is security's, the transfer agent_dial's."""
     page = phone.page

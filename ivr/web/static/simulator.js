@@ -38,6 +38,7 @@ const call = {
   lastUsed: null,  // "keys" | "speech": how the caller last answered a menu
   steps: {},       // the documents fetched, by step number: request, decision, TwiML
   clock: null,     // the call's clock and hours verdicts, as the server judged them
+  inFlight: new AbortController(),  // cancels the call's requests when it ends on the page
 };
 // The transcript's step headers: the last one shown, and what the caller did before each.
 const shown = { step: 0, caller: null, callers: new Map() };
@@ -61,8 +62,13 @@ class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
-  const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+// A request for a call that has ended on the page: its answer must change nothing.
+class Cancelled extends Error {}
+
+async function request(method, path, body, signal = undefined) {
+  const init = {
+    method, headers: { Accept: "application/json" }, credentials: "same-origin", signal,
+  };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -71,6 +77,7 @@ async function request(method, path, body) {
   try {
     response = await fetch(API + path, init);
   } catch {
+    if (signal && signal.aborted) throw new Cancelled();
     throw new ApiError(0, "The server cannot be reached.");
   }
   let data = null;
@@ -79,11 +86,15 @@ async function request(method, path, body) {
   } catch {
     // a proxy's HTML error page: the status says enough
   }
+  if (signal && signal.aborted) throw new Cancelled();
   if (!response.ok) {
     throw new ApiError(response.status, (data && data.error) || `HTTP ${response.status}`);
   }
   return data;
 }
+
+// A request about the current call: ending the call on the page cancels it.
+const callRequest = (method, path, body) => request(method, path, body, call.inFlight.signal);
 
 // A dropped connection or a proxy's error: the request may not have reached the call.
 const lost = (error) => error instanceof ApiError && (error.status === 0 || error.status >= 500);
@@ -100,6 +111,7 @@ function setStatus(text, isError = false, lang = "") {
 }
 
 function showError(error) {
+  if (error instanceof Cancelled) return;
   call.busy = false;
   if (error instanceof ApiError && error.status === 404 && call.id) {
     endLocally("This call is no longer on the server. Press Call to start again.");
@@ -123,7 +135,7 @@ function showError(error) {
 // Ask the server where the call is, and show it; null when the server cannot say.
 async function resync(id) {
   if (call.id !== id) return null;
-  const snapshot = await request("GET", `/calls/${id}?since=${call.next}`);
+  const snapshot = await callRequest("GET", `/calls/${id}?since=${call.next}`);
   if (call.id === id) show(snapshot);
   return snapshot;
 }
@@ -162,7 +174,7 @@ function placeCall(options = {}) {
   clearTranscript();
   Object.assign(call, {
     id: null, next: 0, keys: "", waiting: null, state: "starting", events: [], inputs: [],
-    replay: options.replay || [], steps: {}, clock: null,
+    replay: options.replay || [], steps: {}, clock: null, inFlight: new AbortController(),
   });
   call.settings = options.settings || {
     from: ui.from.value.trim(), lang: ui.lang.value, at: ui.at.value, node: options.node || "",
@@ -174,9 +186,11 @@ function placeCall(options = {}) {
   updateControls();
   enqueue(async () => {
     call.busy = true;
-    const snapshot = await request("POST", "/calls", call.settings).catch((error) => {
-      call.state = "idle";
-      clearKeys();
+    const snapshot = await callRequest("POST", "/calls", call.settings).catch((error) => {
+      if (!(error instanceof Cancelled)) {  // hung up while dialling: it has ended already
+        call.state = "idle";
+        clearKeys();
+      }
       throw error;
     });
     call.busy = false;
@@ -185,28 +199,42 @@ function placeCall(options = {}) {
   });
 }
 
+// As on a real phone, Hang up ends the call here and now, whether or not the server
+// hears of it: waiting for an answer would leave the caller stuck while it is away.
 function hangUp() {
-  if (!call.id || call.state === "ended") return;
+  if (!["starting", "running", "waiting"].includes(call.state)) return;
+  const id = call.id;  // none yet while dialling: a call placed then expires on the server
+  const since = call.next;
   stopSpeaking();
-  stopCountdown();
-  clearKeys();
-  call.replay = [];
-  call.focusPending = true;
-  const id = call.id;
-  enqueue(async () => {
-    if (call.id !== id || call.state === "ended") return;
-    call.busy = true;
-    show(await request("DELETE", `/calls/${id}?since=${call.next}`));
+  // The lines the server would add (as `ivr simulate` prints them), so the transcript
+  // reads the same whether or not it answers.
+  addEvent({
+    n: since, verb: "Caller", who: "caller", text: "hung up", line: "[Caller] hung up",
+    node: (call.waiting && call.waiting.node) || graph.current, problems: [],
   });
+  addEvent({
+    n: since + 1, verb: "End", who: "system", text: "you hung up",
+    line: "-- call ended: caller-hangup", problems: [],
+  });
+  endLocally("Call ended: you hung up.", false);
+  // Best effort and out of the queue: were the server away, its idle expiry ends the call.
+  if (id) request("DELETE", `/calls/${id}?since=${since}`).catch(() => {});
 }
 
-function endLocally(text) {
+// End the call on the page: nothing still on its way, retried or counted down for it
+// may bring it back.
+function endLocally(text, isError = true) {
+  call.inFlight.abort();
+  clearTimeout(call.pollTimer);
+  call.pollTimer = null;
+  clearKeys();
+  call.replay = [];
   call.state = "ended";
   call.waiting = null;
   call.busy = false;
   stopCountdown();
   stopReconnecting();
-  setStatus(text, true);
+  setStatus(text, isError);
   saveCall();
   updateControls();
   // The call is gone: the focus goes to Call, so Enter starts a new one (not a key).
@@ -231,7 +259,7 @@ function send(action) {
     const body = { ...action, since: before };
     let snapshot;
     try {
-      snapshot = await request("POST", `/calls/${id}/actions`, body);
+      snapshot = await callRequest("POST", `/calls/${id}/actions`, body);
     } catch (error) {
       if (!lost(error)) throw error;
       snapshot = await retry(id, body, before, waiting, error);
@@ -247,7 +275,7 @@ function send(action) {
 async function retry(id, body, before, waiting, error) {
   let now;
   try {
-    now = await request("GET", `/calls/${id}?since=${before}`);
+    now = await callRequest("GET", `/calls/${id}?since=${before}`);
   } catch (again) {
     if (!lost(again)) throw again;
     Object.assign(call, { busy: false, state: "waiting", waiting });
@@ -257,7 +285,7 @@ async function retry(id, body, before, waiting, error) {
   }
   if (now.state !== "waiting" || now.next !== before) return now;  // it was taken
   try {
-    return await request("POST", `/calls/${id}/actions`, body);
+    return await callRequest("POST", `/calls/${id}/actions`, body);
   } catch (again) {
     if (!lost(again)) throw again;
     show(now);  // waiting as before: the next key tries again
@@ -415,7 +443,7 @@ function show(snapshot) {
 
 async function poll() {
   if (!call.id || call.state !== "running" || call.busy) return;
-  show(await request("GET", `/calls/${call.id}?since=${call.next}`));
+  show(await callRequest("GET", `/calls/${call.id}?since=${call.next}`));
 }
 
 // A recording's prompt is a <Gather> before the <Record>: keys work while it is read, and
@@ -651,7 +679,6 @@ function updateControls() {
   const wait = call.state === "waiting" && !call.busy ? call.waiting : null;
   ui.call.textContent = active ? "Hang up" : "Call";
   ui.call.classList.toggle("hangup", active);
-  ui.call.setAttribute("aria-disabled", String(call.state === "starting"));
   for (const field of [ui.from, ui.lang, ui.at]) field.disabled = active;
   for (const button of ui.presets.querySelectorAll("button")) button.disabled = active;
   const gather = wait && wait.kind === "gather";
@@ -1192,8 +1219,7 @@ for (const button of document.querySelectorAll(".key")) {
 }
 
 ui.call.addEventListener("click", () => {
-  if (call.state === "starting") return;  // not disabled: that would take the focus away
-  if (["running", "waiting"].includes(call.state)) hangUp();
+  if (["starting", "running", "waiting"].includes(call.state)) hangUp();
   else placeCall();
 });
 
