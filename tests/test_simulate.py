@@ -384,7 +384,7 @@ def test_a_swapped_working_saturday_has_the_normal_hours():
         cli, ["simulate", "--lang", "en-US", "--at", "2026-10-10T19:00:00+08:00", "--input", "0"]
     )
     assert "-- hours 'agents': open until 20:00" in result.output.splitlines()
-    assert "Connecting you to an agent." in result.output
+    assert "Connecting you to an agent;" in result.output
 
 
 @pytest.mark.parametrize("lang", ["fr-FR", "en", "zh"])
