@@ -576,6 +576,9 @@ def test_our_part_in_it_still_reaches_its_node(menus, said, node):
         "在闲鱼上卖了个包钱还没到",  # another platform's sale
         "I want to open a trading account",
         "房本什么时候能办下来",  # the state's
+        "去工商银行开户要带什么证件",  # a bank's own account
+        "can I port my number over to a new carrier",
+        "这个月工资还没到 是不是单位没发",  # the employer's
     ],
 )
 def test_round_31_what_shares_a_word_with_the_menu_is_asked_again(menus, said):

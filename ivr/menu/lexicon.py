@@ -1149,6 +1149,10 @@ _OTHER_SUBJECTS = (
         re.compile(
             "点券|游戏币|(?<![a-z])q币|(?:游戏|手游|网游)(?:里|里面)?的?(?:充值|充钱|钻石|金币|皮肤|装备)"
             "|(?:工资|薪水|薪资|奖金|年终奖)(?!卡)"
+            # ...or the employer that has not paid them ("是不是公司没发")
+            "|(?:公司|单位|老板|厂里|工地)(?:还)?(?:没有?|不)(?:发|给)(?:工资|薪水|钱)?"
+            # ...or an account opened at a bank ("去银行开户要带什么")
+            f"|(?:(?:去|在|到)(?:{_BANKS_ZH}|银行)|{_BANKS_ZH})(?:柜台|网点)?(?:开户|开个户|办卡|开卡|办张卡)"
             "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
             f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
             f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?(?:订单|退款|退货)"
@@ -1184,6 +1188,9 @@ _OTHER_SUBJECTS = (
                 rf"{_OTHER_EN}|{_OTHER_EN}(?: account)? (?:login|log in|sign in)"
                 r"|stocks?|stock market|share trading|trading shares|day trading"
                 r"|(?:brokerage|trading|investment|stock|forex|options|crypto) accounts?"
+                r"|(?:transfer|port|move|switch|keep) (?:my |the )?(?:phone |cell |mobile )?number"
+                r" (?:to|over to) (?:a |an |another |the |my )?(?:new |different )?(?:carrier"
+                r"|provider|network|phone company)"
                 r"|locked (?:me )?out of (?:my |the |our )?(?:apartment|flat|house|home|room"
                 rf"|building|office|car|garage|{_DEVICES_EN})|(?:door|smart|combination|keypad)"
                 r" locks?"
