@@ -115,6 +115,9 @@ def menus():
         # blind, to the held-out set's specification, symptoms described, first run 94.5%
         # with 3 of 36 out-of-scope sentences answered; tuned on in round 29 (100.0%, none)
         ("validation34.yaml", 0.995),
+        # blind, out-of-scope rejection beside in-scope near-misses, first run 93.5% with 5 of
+        # 76 out-of-scope sentences answered; tuned on in round 31 (100.0%, none answered)
+        ("validation35.yaml", 0.995),
     ],
 )
 def test_no_out_of_scope_sentence_of_the_tuning_sets_reaches_a_node(menus, corpus, floor):
@@ -170,6 +173,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation32.yaml",
         "validation33.yaml",
         "validation34.yaml",
+        "validation35.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
@@ -555,6 +559,47 @@ def test_another_wallets_or_institutions_money_and_complaints_about_others_are_a
     ],
 )
 def test_our_part_in_it_still_reaches_its_node(menus, said, node):
+    assert node in menus.spoken.intents.match(said).choices, said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我找一下陈主任",  # someone asked for by name: a wrong number
+        "is Mrs Lopez available",
+        "can I settle my electric bill over the phone with you",  # the line takes no payment
+        "I need to take money out of my IRA",  # a retirement plan's
+        "we're calling from an energy company with a great offer",  # a sales call
+        "my T-Mobile plan is too expensive",  # a carrier's own bill
+        "裤子买小了想换一条",  # a shop's exchange
+        "我手机欠费停机了",  # a carrier's line cut off
+        "在闲鱼上卖了个包钱还没到",  # another platform's sale
+        "I want to open a trading account",
+        "房本什么时候能办下来",  # the state's
+        "去工商银行开户要带什么证件",  # a bank's own account
+        "can I port my number over to a new carrier",
+        "这个月工资还没到 是不是单位没发",  # the employer's
+    ],
+)
+def test_round_31_what_shares_a_word_with_the_menu_is_asked_again(menus, said):
+    """Round 31 (validation35): a named person, a payment taken on the call, a retirement
+    plan, a sales call, a carrier's plan or line, a shop's exchange, another platform's
+    sale, a trading account, a property certificate: none is the wallet's."""
+    assert menus.spoken.intents.match(said).choices == (), said
+
+
+@pytest.mark.parametrize(
+    ("said", "node"),
+    [
+        ("用招商的卡充到钱包里 钱没到", "funds_not_arrived"),  # a bank's card, not a pitch
+        ("I withdrew to my Citi account and it never arrived", "funds_not_arrived"),
+        ("你们客服一般下午几点下班", "service_hours"),
+        ("你们会把我的资料卖给第三方公司吗", "safety"),
+        ("I can't sine in to my account", "login"),
+        ("我停机了收不到钱包的验证码", "login"),
+    ],
+)
+def test_round_31_our_part_in_it_still_reaches_its_node(menus, said, node):
     assert node in menus.spoken.intents.match(said).choices, said
 
 

@@ -532,7 +532,10 @@ _SPLITS = (
         ),
         r"\1 got scammed",
     ),
-    (re.compile(r"\b(got|get|been|was|is|being) (?:hat|hatted|hacket|hack it)\b"), r"\1 hacked"),
+    (
+        re.compile(r"\b(got|get|been|was|is|being) (?:hat|hatted|hacket|hack it|hact|hackt)\b"),
+        r"\1 hacked",
+    ),
     # "identity" heard with its first syllable as a word ("eye dentity"), "help centre" with
     # its last two ("help sent her"), "login" as "long in" before what it goes with
     (re.compile(r"\b(?:eye|i|ai) ?dent(?:i|a|e)t(?:y|ies)\b"), "identity"),
@@ -592,6 +595,14 @@ _SPLITS = (
         "login",
     ),
     (re.compile(r"\bver(?:y|i)? ?f(?:y|i|ly)? ?cation\b"), "verification"),
+    # ...and "sign in" heard as "sigh in" or "sine in" where the app or the account follows
+    (
+        re.compile(
+            r"\b(?:sigh|sighs|sine|sighn) ?(?:in|into)\b"
+            r"(?= (?:to )?(?:the |my |your )?(?:app|account|wallet))"
+        ),
+        "sign in",
+    ),
 )
 
 # When it happened says nothing of what happened: a weekday, a date, a time of day ("上周五",
@@ -804,6 +815,7 @@ ELSEWHERE = frozenset(
         "nochannel",
         "behindback",
         "balanceasked",
+        "namedstaff",
     }
 )
 
@@ -834,6 +846,9 @@ ELSEWHERE = frozenset(
 # money is in my wallet") is read in the app: no node answers it (`balanceasked`), unless
 # a problem of the balance is said with it (it dropped, a top-up is not in it, it is not
 # enough to pay: those are the stolen, funds and payment answers').
+#
+# Someone asked for by name and title ("我找王经理", "is Mr Johnson there"): a wrong number
+# or a person the line cannot reach (`namedstaff`); a manager asked for as such is `agent`.
 #
 # (A concept is no word a caller says: the press asking for a comment is `newsdesk`, as
 # "what do I press first" is a key pressed, not a journalist.)
@@ -1134,9 +1149,15 @@ _OTHER_SUBJECTS = (
         re.compile(
             "点券|游戏币|(?<![a-z])q币|(?:游戏|手游|网游)(?:里|里面)?的?(?:充值|充钱|钻石|金币|皮肤|装备)"
             "|(?:工资|薪水|薪资|奖金|年终奖)(?!卡)"
+            # ...or the employer that has not paid them ("是不是公司没发")
+            "|(?:公司|单位|老板|厂里|工地)(?:还)?(?:没有?|不)(?:发|给)(?:工资|薪水|钱)?"
+            # ...or an account opened at a bank ("去银行开户要带什么")
+            f"|(?:(?:去|在|到)(?:{_BANKS_ZH}|银行)|{_BANKS_ZH})(?:柜台|网点)?(?:开户|开个户|办卡|开卡|办张卡)"
             "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
             f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
             f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?(?:订单|退款|退货)"
+            # ...or what was sold there ("闲鱼卖东西钱什么时候到")
+            f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|转转|天猫|得物)(?:上|里)?卖(?:了|的|掉)?"
             # ...or its transfer abroad ("银行转账到国外要多久", "银行跨境汇款")
             f"|(?:{_BANKS_ZH}|银行)(?:卡)?的?(?:(?:转账|汇款)?限额"
             "|[^，。,]{0,4}?(?:跨境|国际|境外|海外)(?:转账|汇款)|(?:转账|汇款)(?:到|去|往)(?:国外|境外|海外))"
@@ -1155,7 +1176,8 @@ _OTHER_SUBJECTS = (
                 r"|employer'?s?|(?:gas|electric(?:ity)?|water|power|phone|utility|cable|internet)"
                 r" (?:company|provider|supplier)(?:'s| s)?)(?:'s| s)?"
                 r" (?:portal|website|web site|site|app|system|online system|payment page)"
-                rf"|{_BANKS_EN}(?:'s| s)? (?:(?:checking|savings|current|bank) )?(?:accounts?"
+                rf"|(?<!to )(?<!into )(?<!to my )(?<!into my )(?<!to the )(?<!into the )"
+                rf"{_BANKS_EN}(?:'s| s)? (?:(?:checking|savings|current|bank) )?(?:accounts?"
                 r"|statements?|transfer limits?)"
                 rf"|(?:person|someone|somebody|agent|representative|rep|human|anyone) (?:at|from)"
                 rf" {_BANKS_EN}"
@@ -1165,6 +1187,10 @@ _OTHER_SUBJECTS = (
                 r"(?:(?:work|school|office|company|uni|college|personal) )?"
                 rf"{_OTHER_EN}|{_OTHER_EN}(?: account)? (?:login|log in|sign in)"
                 r"|stocks?|stock market|share trading|trading shares|day trading"
+                r"|(?:brokerage|trading|investment|stock|forex|options|crypto) accounts?"
+                r"|(?:transfer|port|move|switch|keep) (?:my |the )?(?:phone |cell |mobile )?number"
+                r" (?:to|over to) (?:a |an |another |the |my )?(?:new |different )?(?:carrier"
+                r"|provider|network|phone company)"
                 r"|locked (?:me )?out of (?:my |the |our )?(?:apartment|flat|house|home|room"
                 rf"|building|office|car|garage|{_DEVICES_EN})|(?:door|smart|combination|keypad)"
                 r" locks?"
@@ -1846,6 +1872,19 @@ _HOTLINES = (
         ),
         " nochannel ",
     ),
+    # ...nor a payment taken on this call ("电话里能交吗", "can I pay my gas bill over the
+    # phone here"), unless the wallet is what pays
+    (
+        re.compile(
+            "(?:在|就在)?(?:电话里|通过这个电话|打这个电话)(?:直接)?(?:能|可以)?(?:交|缴|付)"
+            + "|"
+            + _LATIN.format(
+                r"(?:pay|paying|settle|settling)(?: [a-z']+){0,5} over the phone"
+                r"|take (?:a |my )?payments? over the phone"
+            )
+        ),
+        _unless(_WALLET_NAMED, "nochannel"),
+    ),
 )
 
 
@@ -1875,7 +1914,8 @@ _HOURS = (
             f"(?:{_OUR_SIDE_ZH})?的?(?:服务|营业|办公|上班|值班)时间"
             f"|(?:{_OUR_SIDE_ZH})的?工作时间|^(?:请问)?工作时间(?=是|几点|$)"
             # (said of us, or of no one: "超市几点关门" is the shop's)
-            f"|(?:{_OUR_SIDE_ZH}|^\\W*(?:请问|那个|嗯|啊)?)(?:每天)?(?:几点|什么时候|啥时候|哪天)(?:钟)?"
+            f"|(?:{_OUR_SIDE_ZH}|^\\W*(?:请问|那个|嗯|啊)?)(?:\\s?(?:每天|一般|平时|早上|上午|中午|下午|晚上)){{0,2}}\\s?"
+            "(?:几点|什么时候|啥时候|哪天)(?:钟)?"
             "(?:才|就|会)?"
             "(?:上班|下班|开门|关门|营业|开始|结束|有人|能打通|打得通|能找到人工|可以转人工|有人工)"
             "|几点(?:以后|之后|后|以前|之前|前)(?:就)?(?:没有?|有)(?:人工|客服|人)"
@@ -1921,6 +1961,24 @@ _THREATS = (
     ),
 )
 _CONCEPT = _ELSEWHERE_OWN + (
+    # Someone asked for by surname and title: a wrong number (`namedstaff`)
+    (
+        re.compile(
+            "(?:找|接|请|接给)(?:一下)?(?:你们)?(?:的)?[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范廖贾夏韦方邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵严覃武戴莫孔向汤]"
+            "(?:经理|总|主任|老师|师傅|先生|女士|小姐|医生|大夫|科长|处长|局长|主管|工)(?![^，。,.]{0,12}(?:冒充|骗|钱|款|账|验证码|密码))"
+            "|^\\W*(?:喂)?\\W*[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范廖贾夏韦方邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵严覃武戴莫孔向汤](?:经理|总|主任|老师|师傅|先生|女士|小姐|医生|大夫)(?:在(?:吗|不|么|家)|呢)"
+        ),
+        " namedstaff ",
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:speak|talk) (?:to|with) (?:mr|mrs|ms|miss|dr|doctor|professor) [a-z]+"
+                r"|is (?:mr|mrs|ms|miss|dr|doctor) [a-z]+ (?:there|in|available|around)"
+            )
+        ),
+        " namedstaff ",
+    ),
     # An opinion, advice, a statistic, a hypothesis or idle curiosity about the staff asked
     # with the menu's words ("is it a good idea to...", "in your opinion", "how many people
     # lose money to scams", "hypothetically, what happens to my balance", "do your agents
@@ -2049,7 +2107,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(
-            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商(?!银行|行|局)|赞助"
+            "谈合作|商务合作|业务合作|合作机会|寻求合作|合作方案|洽谈|谈生意|谈业务|推销|推广|招商(?!银行|行|局|的?(?:信用卡|储蓄卡|借记卡|银行卡|卡|app|网银|手机银行))|赞助"
         ),
         " salespitch ",
     ),
@@ -2060,6 +2118,14 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r" (?:offer|sell|pitch|introduce|present|partner|discuss (?:a|an|our) "
                 r"(?:deal|partnership|offer|opportunity))"
                 r"|offer(?:ing)? (?:your|you) (?:manager|boss|company|business|team|firm)"
+                r"|(?:i'?m|we'?re|i am|we are|this is [a-z]+) (?:calling|ringing|reaching out)"
+                r" (?:from|on behalf of) (?:an?|one of the)(?: [a-z]+){0,3}"
+                r" (?:company|companies|firm|agency|provider|solutions|services)"
+                r"|(?:tell|talk to|show) you about (?:our|an?) (?:[a-z]+ ){0,3}(?:system|product"
+                r"|service|offer|plan|deal|program|programme|package|range)s?"
+                r"|(?:lower|lowering|reduce|reducing|cut|cutting|save|saving)(?: on)? your"
+                r"(?: (?:monthly|energy|electric|power|utility|phone|insurance|heating))?"
+                r" (?:bills?|costs?|rates?|premiums?)"
                 r"|(?:business|corporate|commercial) (?:proposal|deal|opportunity|partnership"
                 r"|cooperation|loan|offer)s?|partnership|sponsorship|advertising (?:space|deal)"
             )
@@ -2159,9 +2225,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
     # fund, benefits): its office answers for it, wherever it was to arrive.
     (
         re.compile(
-            "个税|个人所得税|退税|税务局|报税|纳税|交税|缴税|社保|公积金|养老金|退休金|医保|低保|失业金"
+            "个税|个人所得税|退税|税务局|报税|纳税|交税|缴税|社保|公积金|养老金|退休金|企业年金|医保|低保|失业金"
             "|失业保险|车辆登记|车辆注册|上牌|车牌|驾照|驾驶证|户口|结婚登记|营业执照"
-            "|注册了?(?:一家|一个|个)?公司|公司注册|商标注册"
+            "|注册了?(?:一家|一个|个)?公司|公司注册|商标注册|房产证|不动产证|房本|罚单|违章|超速罚款|交通罚款"
         ),
         " government ",
     ),
@@ -2170,6 +2236,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
             _LATIN.format(
                 r"tax (?:refunds?|returns?|rebates?|office|credits?)|(?:my |the |file |pay )taxes"
                 r"|irs|hmrc|social security|pensions?|unemployment (?:benefits?|checks?|money)"
+                r"|401 ?\(?k\)?s?|403 ?\(?b\)?|roth(?: ira)?|(?:my|an|the) iras?|superannuation"
+                r"|retirement (?:accounts?|funds?|savings|plans?)"
+                r"|(?:speeding|parking|traffic) (?:tickets?|fines?|violations?|citations?)"
                 r"|stimulus (?:checks?|payments?)|child benefits?|welfare (?:checks?|payments?)"
                 # a car, a business or a birth registered is the state's registration
                 r"|register (?:my |a |the |our |his |her )?(?:new |used )?(?:car|vehicle|truck"
@@ -2251,7 +2320,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(
-            "退货|退换货|换货"
+            "退货|退换货|换货|(?:尺码|尺寸|码数|颜色|款式|型号)(?:不对|不合适|错了|发错了)|(?:鞋|衣服|裤子)?买(?:大|小)了"
+            "|(?<![a-z])(?:wrong (?:size|colou?r)|(?:a|one) size (?:too )?(?:big|small|bigger"
+            "|smaller)|(?:doesn'?t|does not|don'?t|didn'?t) fit (?:me|my|her|him|them))(?![a-z])"
             "|(?<![a-z])(?:returns? polic(?:y|ies)|(?:store|shop|mall|retailer|boutique)s?"
             "(?= .*(?<![a-z])(?:return|exchange|take (?:it|them) back)(?![a-z]))"
             "|(?:return|exchange)(?= .*(?<![a-z])(?:store|shop|mall|retailer|boutique)s?(?![a-z]))"
@@ -2260,6 +2331,31 @@ _CONCEPT = _ELSEWHERE_OWN + (
         _unless(_WALLET_NAMED, "shopreturn"),
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
+    # a carrier's line cut off ("手机号被停机了"): the carrier's, unless the wallet's code or
+    # login is what it keeps from the caller ("停机了收不到验证码")
+    (
+        re.compile(
+            "(?:手机号?码?|号码|手机卡|电话卡|卡)(?:被|已经|已|又)?(?:欠费)?(?:停机|销号|停号)|欠费停机|复机"
+        ),
+        _unless(
+            re.compile(
+                "验证码|短信|登录|登陆|登不|钱包|你们|注册|收不到|(?<![a-z])(?:code|login|wallet)"
+            ),
+            "utilitybill",
+        ),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(?:verizon|at ?& ?t|at and t|t-? ?mobile|sprint|comcast|xfinity|spectrum"
+                r"|vodafone|telstra|optus|airtel|jio|cricket|metro ?pcs|boost mobile|pg ?& ?e"
+                r"|con ?ed|duke energy|british gas|ee|o2)(?:'s| s)?"
+                r" (?:phone |cell |internet |cable )?"
+                r"(?:bills?|plans?|statements?|charges?|fees?|service|contract)"
+            )
+        ),
+        _unless(_WALLET_NAMED, "utilitybill"),
+    ),
     # Offers and rewards asked about (有什么优惠活动, 积分能换什么, "any promotions this
     # month"): the line runs none; unless as a scam's bait (短信说积分要过期让我点链接) or
     # money of ours missing or taken (返现没到账, 活动扣了我的钱)
@@ -2385,7 +2481,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             rf"(?:{_UTILITY_ZH})(?=(?:要|该|应该|可以|能)?(?:怎么|如何|怎样|咋)?(?:一直|老是|总是|又)?"
-            "[交缴付充](?!到哪|去哪|在哪|哪))"
+            "[交缴付充](?!到哪|去哪|在哪|哪|给谁|给哪|找谁))"
         ),
         " payutility ",
     ),
@@ -3185,7 +3281,7 @@ _ZH_SAME = _folded(
         "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
         # the call passed on ("帮我转一下"; money passed on is caught before: _ZH_MONEY_ON)
         "转接": "转一下",
-        "提现": "提钱 取钱 取了钱",
+        "提现": "提钱 取钱 取了钱 提了钱",
         "充值": "充钱 存钱",
         # going to the media or a regulator with it is a complaint ("找媒体曝光你们", "去银保
         # 监会告你们")
@@ -3371,6 +3467,16 @@ _ZH_VAGUE = (
         re.compile(
             "(?:把|拿)(?:我|俺)(?:的)?(?:个人)?(?:信息|资料|数据)(?:去|给)?(?:卖|出卖)"
             "|(?:卖|出卖)(?:掉|了)?(?:我|俺)(?:的)?(?:个人)?(?:信息|资料|数据)"
+        ),
+        "个人信息泄露",
+    ),
+    # ...and passed on to another company ("你们会不会拿去给别的公司用")
+    (
+        re.compile(
+            "(?:你们|平台|钱包)[^，。]{0,12}?(?:拿去给|拿给|卖给|提供给|共享给|分享给|泄露给|透露给)"
+            "(?:别的|其他|其它|第三方)(?:公司|机构|商家|平台)(?:用|看)?"
+            "|(?:信息|资料|数据|隐私)[^，。]{0,6}?(?:给|交给|传给)(?:别的|其他|其它|第三方)"
+            "(?:公司|机构|商家|平台|人)"
         ),
         "个人信息泄露",
     ),
@@ -3650,11 +3756,12 @@ _COMPLAINS = re.compile(r"投诉|举报|吐槽|\b(?:complain\w*|report(?:s|ed|in
 _OTHERS = re.compile(
     "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
     "|司机|出租车|网约车|医院|医生|学校|老师|单位|公司的|城管|酒店|航空公司|银行|电信|移动公司|联通"
-    "|外卖|卖家|店家|商家|网店"
+    "|外卖|卖家|店家|商家|网店|超市|商店|小卖部|药店|药房|门店|专卖店|那家店|店里|店员|收银员"
     r"|\b(?:neighbou?rs?|landlord|landlady|tenants?|roommates?|flatmates?|noise|noisy|loud|bark\w*"
     r"|dogs?|restaurants?|hotels?|airlines?|flights?|drivers?|taxis?|uber|couriers?|postman|mailman"
     r"|schools?|teachers?|hospitals?|doctors?|council|police|boss|coworkers?|colleagues?|banks?"
-    r"|contractors?|plumbers?|builders?|construction|carrier|internet provider)\b"
+    r"|contractors?|plumbers?|builders?|construction|carrier|internet provider|stores?|shops?"
+    r"|supermarkets?|grocery|pharmac(?:y|ies)|cashiers?|salons?|gyms?|mechanics?)\b"
 )
 
 
