@@ -437,39 +437,39 @@ def _checked(
     # again, and the same document at several URLs (the URL is only where each problem was
     # found: check_response fills it in). The interpreter only reads the tree, so sharing
     # it is safe.
-    headers = {"Transfer-Encoding": "chunked"} if chunked else {}
-    root, problems = _check(Response(status, content_type, body, 0.0, "", headers))
+    root, problems = _check(status, content_type, body, chunked)
     return root, tuple(problems)
 
 
-def _check(resp: Response) -> tuple[ET.Element | None, list[TwimlProblem]]:
-    url = resp.url
-    if resp.status >= 400:
-        snippet = resp.body[:200].decode("utf-8", "replace").strip()
+def _check(
+    status: int, content_type: str, body: bytes, chunked: bool
+) -> tuple[ET.Element | None, list[TwimlProblem]]:
+    url = ""  # (each problem's URL is filled in by check_response)
+    if status >= 400:
+        snippet = body[:200].decode("utf-8", "replace").strip()
         detail = f": {snippet}" if snippet and "<" not in snippet else ""
-        return None, [problem(11200, f"the app answered HTTP {resp.status}{detail}", url)]
-    mime = resp.content_type.split(";")[0].strip().lower()
-    if mime == "text/plain" and resp.body.strip() and len(resp.body) <= MAX_TWIML:
+        return None, [problem(11200, f"the app answered HTTP {status}{detail}", url)]
+    mime = content_type.split(";")[0].strip().lower()
+    if mime == "text/plain" and body.strip() and len(body) <= MAX_TWIML:
         # Twilio reads a plain-text answer aloud, as one <Say>.
         root = ET.Element("Response")
-        ET.SubElement(root, "Say").text = resp.body.decode("utf-8", "replace").strip()
+        ET.SubElement(root, "Say").text = body.decode("utf-8", "replace").strip()
         return root, []
     if mime not in ("text/xml", "application/xml"):
-        shown = resp.content_type or "no Content-Type"
+        shown = content_type or "no Content-Type"
         message = f"Content-Type is {shown!r}; TwiML must be text/xml or application/xml"
         return None, [problem(12300, message, url)]
-    if not resp.body.strip():
+    if not body.strip():
         # Twilio documents 11770 for an empty chunked body; a plain one fails as a document
         # that cannot be parsed (TWIML.md, "Time limits and failure").
-        chunked = "chunked" in resp.headers.get("Transfer-Encoding", "").lower()
         if chunked:
             return None, [problem(11770, "the app answered with an empty chunked body", url)]
         return None, [problem(12100, "the app answered with an empty body: no document", url)]
-    if len(resp.body) > MAX_TWIML:
+    if len(body) > MAX_TWIML:
         message = f"the body is over {MAX_TWIML} bytes, the most Twilio accepts"
         return None, [problem(11750, message, url)]
     try:
-        root = ET.fromstring(resp.body)
+        root = ET.fromstring(body)
     except ET.ParseError as exc:
         return None, [problem(12100, f"the document is not well-formed XML: {exc}", url)]
     if root.tag != "Response":
