@@ -218,10 +218,22 @@ AWAY = {
 }
 
 
+# The server's own view of a call, asked from the page.
+SERVER_CALL = "async (id) => (await fetch(`${document.body.dataset.api}/calls/${id}`)).json()"
+# The page's call, as it keeps it for a reload
+CALL_ID = "(JSON.parse(sessionStorage.getItem('ivr-simulator-call')) || {}).id || null"
+# ...its state only, None while the server cannot be reached
+SERVER_CALL_STATE = (
+    "async (id) => { try { return (await (await fetch(`${document.body.dataset.api}/calls/${id}`))"
+    ".json()).state; } catch { return null; } }"
+)
+
+
 @pytest.mark.parametrize("case", AWAY)
 def test_hang_up_ends_the_call_at_once_while_the_server_is_away(make_phone, case):
     """Issue #20: as on a real phone, Hang up ends the call on the page at once and stops
-    every retry and countdown; the server coming back does not bring the call back."""
+    every retry and countdown; the server coming back does not bring the call back, and
+    hears of the hang-up then (the notice is sent again until it is)."""
     phone = make_phone(init_script=NO_VOICES)
     page = phone.page
     held, away, sent = [], [], []
@@ -257,6 +269,7 @@ def test_hang_up_ends_the_call_at_once_while_the_server_is_away(make_phone, case
     before = phone.plain
     ended = [*before, "[Caller] hung up", "-- call ended: caller-hangup"]
     page.on("request", lambda req: CALL_API.search(req.url) and sent.append(req.method))
+    placed = page.evaluate(CALL_ID)
 
     page.click("#call")  # Hang up
     phone.wait_for_state("Call ended: you hung up.", timeout=1_000)  # at once
@@ -270,10 +283,23 @@ def test_hang_up_ends_the_call_at_once_while_the_server_is_away(make_phone, case
     page.wait_for_timeout(1_000)
     assert page.text_content("#status") == "Call ended: you hung up."
     assert phone.plain == ended and page.is_hidden("#countdown")
-    # The hang-up's one best-effort notice (none for a call not yet placed), then nothing
-    # about the call (a retry may have gone out just before the click).
+    # After the click only the hang-up's notice, sent again until the server hears it
+    # (none for a call not yet placed); a retry may have gone out just before the click.
     after = sent[sent.index("DELETE") :] if "DELETE" in sent else sent
-    assert after == ([] if case == "dialling" else ["DELETE"]), sent
+    if case == "dialling":
+        assert after == [], sent
+    else:
+        assert after and set(after) == {"DELETE"}, sent
+        # The server ended the call as the caller's hang-up, not by its idle expiry.
+        there = page.evaluate(SERVER_CALL, placed)
+        for _ in range(100):
+            if there.get("state") == "ended":
+                break
+            page.wait_for_timeout(100)
+            there = page.evaluate(SERVER_CALL, placed)
+        assert there.get("state") == "ended", (placed, there)
+        assert there["events"][-1]["line"] == "-- call ended: caller-hangup"
+        assert page.evaluate("sessionStorage.getItem('ivr-simulator-hangups')") == "{}"
 
     page.keyboard.press("Enter")  # a new call at once, from Call
     phone.wait_for_state("Listening in main")
@@ -281,6 +307,38 @@ def test_hang_up_ends_the_call_at_once_while_the_server_is_away(make_phone, case
     page.keyboard.press("1")
     phone.hear("支付失败请按1，充值或提现没到账请按2")
     assert without_refusals(phone.errors) == []
+
+
+def test_a_hang_up_the_server_missed_is_told_after_a_reload(make_phone):
+    """Issue #20: a hang-up the server could not hear is kept with the tab: a reload while
+    the server is still away sends it again once the server is back."""
+    phone = make_phone(init_script=NO_VOICES)
+    page = phone.page
+    away: list[bool] = []
+    page.route(
+        CALL_API, lambda route: route.abort("connectionrefused") if away else route.continue_()
+    )
+    call_at(phone)
+    placed = page.evaluate(CALL_ID)
+    away.append(True)
+    page.click("#call")  # Hang up
+    phone.wait_for_state("Call ended: you hung up.", timeout=1_000)
+    page.reload()
+    page.wait_for_selector("#diagram svg g.node")
+    assert placed in page.evaluate("sessionStorage.getItem('ivr-simulator-hangups')")
+    assert page.evaluate(SERVER_CALL_STATE, placed) is None  # still away
+    away.clear()
+    there = None
+    for _ in range(100):  # the notice's backoff starts at 1 s
+        there = page.evaluate(SERVER_CALL_STATE, placed)
+        if there == "ended":
+            break
+        page.wait_for_timeout(100)
+    assert there == "ended"
+    assert page.evaluate(SERVER_CALL, placed)["events"][-1]["line"] == (
+        "-- call ended: caller-hangup"
+    )
+    assert page.text_content("#status") == "Call ended: you hung up."
 
 
 def test_each_line_is_labelled_with_the_node_that_said_it(phone):

@@ -217,8 +217,46 @@ function hangUp() {
     line: "-- call ended: caller-hangup", problems: [],
   });
   endLocally("Call ended: you hung up.", false);
-  // Best effort and out of the queue: were the server away, its idle expiry ends the call.
-  if (id) request("DELETE", `/calls/${id}?since=${since}`).catch(() => {});
+  if (id) tellHangUp(id, since);
+}
+
+// The server hears of a hang-up even when it was away at the time: out of the queue, the
+// notice is sent again, waiting longer each time, until the server answers (the call
+// ended there, or is gone already), and a reload picks it up again. Without it the call
+// would run on there, a voicemail not left, until the idle expiry.
+const HANGUPS_KEY = "ivr-simulator-hangups";
+const HANGUP_FIRST_MS = 1000;
+const HANGUP_MAX_MS = 16000;
+
+function pendingHangUps() {
+  try {
+    return JSON.parse(sessionStorage.getItem(HANGUPS_KEY) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepHangUp(id, since) {
+  const pending = pendingHangUps();
+  if (since === null) delete pending[id];
+  else pending[id] = since;
+  sessionStorage.setItem(HANGUPS_KEY, JSON.stringify(pending));
+}
+
+function tellHangUp(id, since, delay = 0) {
+  keepHangUp(id, since);
+  setTimeout(async () => {
+    try {
+      await request("DELETE", `/calls/${id}?since=${since}`);
+    } catch (error) {
+      if (lost(error)) {
+        tellHangUp(id, since, Math.min(delay ? delay * 2 : HANGUP_FIRST_MS, HANGUP_MAX_MS));
+        return;
+      }
+      // any other answer (404: the call is gone already) needs no notice more
+    }
+    keepHangUp(id, null);
+  }, delay);
 }
 
 // End the call on the page: nothing still on its way, retried or counted down for it
@@ -1297,6 +1335,7 @@ setMuted(muted);
 loadSettings();
 markPreset();
 restoreCall();
+for (const [id, since] of Object.entries(pendingHangUps())) tellHangUp(id, since);
 updateControls();
 noteVoices();
 setTimeout(() => noteVoices(true), 1500);
