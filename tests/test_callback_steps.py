@@ -168,6 +168,37 @@ def test_a_second_try_that_fails_says_the_first_request_stands(flow):
     assert again.node == "goodbye" and again.callback is None
 
 
+@pytest.mark.parametrize(
+    ("lang", "keys", "said"),
+    [
+        ("zh-CN", "", "您还没有预约回电。"),  # at the caller-ID question
+        ("zh-CN", "2,13912345678", "您还没有预约回电。"),  # at the typed number's read-back
+        ("en-US", "2", "No callback has been booked."),  # at the number entry
+    ],
+)
+def test_backing_out_before_a_number_is_confirmed_says_nothing_was_booked(flow, lang, keys, said):
+    """Review: a caller who pressed # at the read-back, as many do to mean "done", went
+    back to the menu in silence and could believe the callback booked."""
+    answer = _callback(flow, lang=lang)
+    for typed in filter(None, keys.split(",")):
+        answer = _then(flow, answer, typed)
+    back = _then(flow, answer, "#")
+    assert back.node == "after_hours" and back.callback is None
+    gather = _doc(back).find("Gather")
+    assert gather is not None  # said inside the menu's Gather: a key cuts it short
+    assert _text(gather).startswith(said)
+
+
+def test_backing_out_of_a_second_request_says_nothing_of_the_first(flow):
+    booked = _then(flow, _callback(flow), "1")
+    back = _then(flow, booked, "#")
+    chosen = flow.gather(back.verbs[-1].to.state, CLOSED_TIME, "2")  # the callback key
+    again = flow.callback(chosen.verbs[-1].to.state, CLOSED_TIME, CALLER)
+    out = _then(flow, again, "#")
+    assert out.node == "after_hours"
+    assert "还没有预约" not in _text(_doc(out))  # the first request stands
+
+
 def test_the_booked_mark_stays_with_the_call_through_the_url():
     state = CallState(node="main", lang="zh-CN", booked=True)
     assert CallState.from_query(state.to_query(), "zh-CN") == state

@@ -65,6 +65,7 @@ _CALLBACK = {
         "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
         "kept": "您的回电请求已登记，我们会在服务时间内尽快给您回电。",
         "not_booked": "抱歉，未能为您预约回电。",
+        "backed_out": "您还没有预约回电。",
         "leave_message": "请您留言。",
     },
     "en": {
@@ -89,6 +90,7 @@ _CALLBACK = {
         "kept": "Your callback request is booked, and we will call you back as soon as we can "
         "during our opening hours.",
         "not_booked": "Sorry, we could not book your callback.",
+        "backed_out": "No callback has been booked.",
         "leave_message": "Please leave a message instead.",
     },
 }
@@ -513,9 +515,13 @@ class Flow:
             )
             said = self._words(state, words)
             return self._callback_retry(state, node, now, said, "silence", own)
-        # Leaving while the time is asked: the request is already kept, and the caller hears so.
+        # Leaving while the time is asked: the request is already kept, and the caller hears
+        # so. Leaving before a number is confirmed books nothing, and the caller hears that
+        # too: a "#" meant as "done" must not leave them believing they are booked (unless a
+        # request of this call stands already).
         asked = state.stage == "window" and state.number
-        kept = self._words(state, _callback_words(state)["kept"]) if asked else ()
+        left = "kept" if asked else None if state.booked else "backed_out"
+        kept = self._words(state, _callback_words(state)[left]) if left else ()
         if digits == keys.back:  # alone: a number never starts with the back key
             return self._back_out(state, now, f"keys {digits} -> back", kept)
         if keys.repeat and keys.repeat in digits:
