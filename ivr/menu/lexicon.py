@@ -485,6 +485,7 @@ _VARIETIES = (
 # ("past word", "pay men", "top pup", "very fication").
 _SPLITS = (
     (re.compile(r"\bfor got(?:ten)?\b"), "forgot"),
+    (re.compile(r"\btrans actions?\b"), "transactions"),
     (re.compile(r"\bon line\b"), "online"),
     (re.compile(r"\ba count(s)?\b"), r"account\1"),
     (re.compile(r"\bwith ?(?:draw(?:al|all|l|als)?|rolls?)\b"), "withdraw"),
@@ -890,12 +891,23 @@ _OTHER_ZH = (
     "|(?<![a-z])(?:qq|line|facebook|instagram|whatsapp|telegram|ig|steam|windows|icloud|apple ?id"
     "|gmail|outlook|netflix|wechat|tiktok|uber|amazon)(?![a-z])"
 )
+# Carriers and utilities by name: their bills and plans (`utilitybill`), their own accounts
+# and passwords (`otheraccount`). Not in `_OTHER_EN`: the code a carrier delivers is
+# often the wallet's ("the code for my Verizon number never comes").
+_CARRIERS_EN = (
+    r"verizon|at ?& ?t|at and t|t-? ?mobile|sprint|comcast|xfinity|spectrum"
+    r"|vodafone|telstra|optus|airtel|jio|cricket|metro ?pcs|boost mobile|pg ?& ?e"
+    r"|con ?ed|duke energy|british gas|ee|o2"
+)
 # ...and named alone as what was hacked, locked or banned ("QQ号被冻结了", "my facebook got
 # hacked"): merchants are left out ("a charge from amazon I didn't make" is the wallet's).
 _SOCIAL_EN = (
     r"(?:game|instagram|insta|facebook|qq|gmail|hotmail|outlook|yahoo|tiktok|tik tok|whatsapp"
     r"|twitter|snapchat|linkedin|icloud|apple id|telegram|line|discord|reddit|steam|xbox"
-    r"|playstation|microsoft|windows|netflix|disney(?: plus|\+)?|youtube)"
+    r"|playstation|microsoft|windows|netflix|disney(?: plus|\+)?|youtube"
+    # ...a ride, delivery, rental or streaming service's own account ("my uber account got
+    # suspended"): a charge of theirs taken from the wallet is not matched here
+    r"|uber|lyft|doordash|grubhub|instacart|airbnb|spotify|hulu|ebay|etsy|amazon)"
 )
 _BLOCKED_EN = (
     r"(?:hacked|stolen|locked|frozen|banned|suspended|blocked|disabled|hijacked|compromised)"
@@ -933,7 +945,7 @@ _TO_US_EN = r"(?!(?: [a-z']+){0,4} (?:to|into|onto|in) (?:my |the |your |this )?
 _WALLET_NAMED = re.compile("钱包|你们|(?<![a-z])(?:wallet|your app)(?![a-z])")
 _OUR_MONEY = re.compile(
     "钱包|充值|充钱|提现|转账|到账|绑|你们|(?<![a-z])(?:wallet|top ?up|topup|withdraw\\w*"
-    "|transfer\\w*|link\\w*|bind\\w*|bound|your app)(?![a-z])"
+    "|cash\\w* ?out|transfer\\w*|link\\w*|bind\\w*|bound|your app)(?![a-z])"
 )
 _SCAM = re.compile("骗|诈|(?<![a-z])(?:scam\\w*|fraud\\w*|conned|tricked)(?![a-z])")
 # Money the caller has lost already, by a transfer someone made them make, or taken
@@ -1035,6 +1047,27 @@ def _cut_off(hit: re.Match[str]) -> str:
     return " supply "
 
 
+# A school's or a nursery's fees besides tuition ("the field trip fee", 午餐费), and one of
+# them or a hospital's bill paid with the wallet: the wallet's payment of a bill (the
+# verb kept, as `payutility` keeps it), else the bill, theirs.
+_SCHOOL_FEES_ZH = (
+    "学费|学杂费|午餐费|伙食费|校服费|书本费|教材费|资料费|托管费|保育费|补课费|医药费|住院费"
+)
+_SCHOOL_FEES_EN = (
+    r"field trip|school trip|lunch|school lunch|uniform|daycare|childcare|nursery|kindergarten"
+    r"|preschool|after-? ?school|textbook"
+)
+
+
+def _paid_with_us(hit: re.Match[str]) -> str:
+    """A replacement: the verb and `payutility` where the rest names the wallet, else the
+    bill (`utilitybill`)."""
+    rest = hit.string[: hit.start()] + " " + hit.string[hit.end() :]
+    if _WALLET_NAMED.search(rest):
+        return f" {hit.group(1)} payutility "
+    return " utilitybill "
+
+
 _BANKS_ZH = (
     "工商银行|工行|建设银行|建行|农业银行|农行|中国银行|中行|招商银行|招行|交通银行|交行|邮储银行"
     "|邮政储蓄|浦发银行|浦发|民生银行|光大银行|兴业银行|中信银行|平安银行|华夏银行|广发银行"
@@ -1047,6 +1080,12 @@ _DEVICES_EN = (
     r"(?:phone|iphone|ipad|android|laptop|computer|pc|tablet|mac|macbook|(?:wi-?fi |wi fi )?router"
     r"|modem|wi-?fi|wi fi|hotspot|network|tv|television|smart tv|(?:game )?console"
     r"|(?:apple |smart ?)watch|kindle|e-?reader|car(?:'s| s)? alarm|alarm(?: system| panel)?)"
+)
+# ...an insurer's name or policy as a scam's disguise (有人冒充快递说要理赔, "someone posing
+# as my insurer asked for my code"), or beside the wallet: ours
+_INSURED_OURS = re.compile(
+    f"{_WALLET_NAMED.pattern}|{_SCAM.pattern}|冒充|假冒|假装|自称|验证码|链接"
+    r"|(?<![a-z])(?:pretend\w*|posing|impersonat\w*|links?|codes?)(?![a-z])"
 )
 _ELSEWHERE_OWN = (
     (
@@ -1078,6 +1117,9 @@ _ELSEWHERE_OWN = (
                 rf"(?:{_BANKS_EN}|(?:the|my) bank)(?:'s| s)? (?:mobile |banking )?"
                 r"(?:app|website|branch|online banking)"
                 rf"|{_BANKS_EN}(?:'s| s)? (?:(?:credit|debit|bank|visa) )?cards?"
+                # ...or its PIN or password ("I forgot my bank PIN", "my debit card pin")
+                rf"|(?:{_BANKS_EN}|bank|atm|debit card|credit card|bank card)(?:'s| s)?"
+                r" (?:pins?|pin codes?|pin numbers?|passwords?|passcodes?)"
             )
         ),
         _unless(_OUR_MONEY, "otheraccount"),
@@ -1097,6 +1139,27 @@ _ELSEWHERE_OWN = (
             )
         ),
         _unless(_WALLET_NAMED, "otheraccount"),
+    ),
+    # An insurer's own policy, premium or claim (车险续保, 理赔款, "my Geico claim", "the
+    # car insurance bill went up"): the insurer answers for it, unless the wallet is named
+    # (用钱包交车险失败, "paid my insurance premium with the wallet": ours).
+    (
+        re.compile(
+            "车险|交强险|商业险|意外险|重疾险|寿险|医疗险|保险公司|保险单|保单|理赔|续保|退保|投保|保费"
+            # (not safe said as 保险: 更保险, 比较保险, 为了保险起见)
+            "|(?<![图更最较很挺才太够不还道层重双])保险(?!起见|箱|柜|点|些)"
+        ),
+        _unless(_INSURED_OURS, "otheraccount"),
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"insurance|insurers?|geico|progressive|state farm|allstate|aetna|cigna"
+                r"|blue cross(?: blue shield)?|kaiser(?: permanente)?|humana|united ?healthcare"
+                r"|liberty mutual|metlife|prudential|aviva|allianz"
+            )
+        ),
+        _unless(_INSURED_OURS, "otheraccount"),
     ),
     (
         re.compile("(?:抢|发|收|领)?红包"),
@@ -1153,6 +1216,8 @@ _OTHER_SUBJECTS = (
             "|(?:公司|单位|老板|厂里|工地)(?:还)?(?:没有?|不)(?:发|给)(?:工资|薪水|钱)?"
             # ...or an account opened at a bank ("去银行开户要带什么")
             f"|(?:(?:去|在|到)(?:{_BANKS_ZH}|银行)|{_BANKS_ZH})(?:柜台|网点)?(?:开户|开个户|办卡|开卡|办张卡)"
+            # ...or at a utility or a broker ("燃气公司那边怎么开户", "证券开户")
+            f"|(?:{_SUPPLIERS_ZH}|燃气|自来水|证券公司|券商|证券|股票|期货)[^，。,]{{0,4}}?(?:开户|开个户|办户)"
             "|(?:学校|医院|单位|公司|物业|电力公司|自来水公司|燃气公司|供电局)的?"
             f"[\u4e00-\u9fff]{{0,4}}?(?:{_PLATFORMS_ZH})"
             f"|(?:{_OTHER_ZH}|美团|唯品会|闲鱼|天猫|得物)的?(?:订单|退款|退货)"
@@ -1195,6 +1260,22 @@ _OTHER_SUBJECTS = (
                 rf"|building|office|car|garage|{_DEVICES_EN})|(?:door|smart|combination|keypad)"
                 r" locks?"
                 r"|(?:landlord|landlady) locked"
+                # ...a class, a school or a club registered or enrolled for ("register for
+                # classes at the college", "enroll my son in daycare")
+                r"|(?:register(?:ed|ing|s)?|enrol+(?:ed|ing|s)?|join(?:ed|ing|s)?"
+                r"|sign(?:ed|ing|s)? (?:me |him |her |them |us |my (?:kids?|son|daughter) )?up)"
+                r"(?: (?:him|her|them|my (?:kids?|son|daughter|child)))?"
+                r" (?:for|in|into|at|to) (?:a |an |the |my |our |some |his |her |their )?"
+                r"(?:[a-z]+ )?(?:class(?:es)?|courses?|school|college|university|uni|semester"
+                r"|exams?|gym|race|marathon|conference|webinar|kindergarten|daycare|preschool"
+                r"|lessons?|league|camp|club|library)"
+                # ...a household device or appliance that has stopped working ("my cable box
+                # isn't working", "the TV remote is broken")
+                r"|(?:(?:cable|tv|set-? ?top|satellite|streaming|roku|fire ?tv) (?:box|remote"
+                r"|receiver)|(?:tv|television) remote|remote control|printer|fridge|refrigerator"
+                r"|washing machine|dishwasher|microwave|thermostat)(?=(?: [a-z']+){0,3}"
+                r" (?:is ?n[o']?t|not|won'?t|will not|does ?n[o']?t|does not|stopped|broke\w*"
+                r"|keeps|has no|died|dead|frozen|quit))"
             )
         ),
         _theirs("otheraccount"),
@@ -1901,7 +1982,8 @@ _OUR_SIDE_ZH = "你们|您们|人工客服|人工服务|人工|客服热线|客�
 _OFF_DAYS_ZH = "周末|周六|周日|星期[六天日]|节假日|假日|假期|过年|春节|国庆|晚上|夜里|半夜|凌晨"
 _OUR_SIDE_EN = (
     r"you|you guys|your (?:agents?|staff|team|office|line|hotline|helpline|customer service"
-    r"|support|call cent(?:re|er))|the (?:agents?|office|line|hotline|helpline|call cent(?:re|er))"
+    r"|support|call cent(?:re|er)|people|folks|reps?|representatives|operators|employees)"
+    r"|the (?:agents?|office|line|hotline|helpline|call cent(?:re|er))"
     r"|(?:an )?agents?|anyone|someone|anybody|somebody|customer service|support"
 )
 _OFF_DAYS_EN = (
@@ -1935,7 +2017,7 @@ _HOURS = (
                 r"|when can i (?:talk|speak) to (?:an? |the )?(?:agent|person|human|someone)"
                 r"|your (?:opening |business |office |service |working |operating |support )?hours"
                 r"|(?:opening|business|office|operating|service) hours"
-                rf"|(?:are|is) (?:{_OUR_SIDE_EN}) (?:open|available|working|there|around|on)"
+                rf"|(?:are|is) (?:{_OUR_SIDE_EN}) (?:open|available|working|there|around|on|in)"
                 rf"(?: \w+)? (?:on |at |during |over )?(?:the )?(?:{_OFF_DAYS_EN})"
             )
         ),
@@ -2134,7 +2216,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     ),
     (
         re.compile(
-            rf"(?:{_OTHER_ZH})的?(?:登录|登陆|支付)?(?:账号|帐号|账户|帐户|号|密码)"
+            rf"(?:{_OTHER_ZH})的?(?:会员|vip|用户|游戏)?的?(?:登录|登陆|支付)?(?:账号|帐号|账户|帐户|号|密码)"
             # ...or its login, where a mail provider is named ("网易邮箱登录不上去了"), its
             # membership's ("腾讯视频会员登不上"), or a code of its own ("steam令牌的验证码")
             rf"|(?:{_OTHER_ZH})(?:邮箱|会员|vip|app|客户端)?(?:登录|登陆|登不|登入|上不去|进不去)"
@@ -2151,6 +2233,9 @@ _CONCEPT = _ELSEWHERE_OWN + (
             _LATIN.format(
                 rf"{_OTHER_EN}(?:'s)? {_OWN}|{_OWN} (?:for|of|on|to|with) (?:my |the |our )?"
                 rf"{_OTHER_EN}|lock ?screen|screen ?lock"
+                # ...a code said before it ("the verification code for instagram")
+                r"|(?:(?:verification|login|log in|security|sign ?in|one time|2fa|confirmation) )?"
+                rf"codes? (?:for|from|of|on|to) (?:my |the |our )?{_OTHER_EN}"
                 # ...its own code ("the steam guard code"), its login refused ("netflix won't
                 # let me sign in")
                 rf"|{_OTHER_EN}(?:'s)? (?:guard |verification |login |security |sign ?in "
@@ -2160,6 +2245,21 @@ _CONCEPT = _ELSEWHERE_OWN + (
             )
         ),
         " otheraccount ",
+    ),
+    # ...a carrier's or a utility's own account, its password or login ("the password for my
+    # Comcast account", "my Verizon account is locked"), unless the wallet is the one with
+    # the problem
+    (
+        re.compile(
+            _LATIN.format(
+                rf"(?:{_CARRIERS_EN})(?:'s| s)?(?: account)? (?:passwords?|pins?|passcodes?|logins?"
+                r"|usernames?|(?:got |was |is |has been |been )?(?:just )?(?:hacked|locked|frozen"
+                r"|banned|suspended|blocked|disabled))|(?:passwords?|pins?|passcodes?|logins?"
+                rf"|usernames?) (?:for|of|on|to) (?:my |the |our )?(?:{_CARRIERS_EN})"
+                r"(?! (?:number|phone|sim))"
+            )
+        ),
+        _theirs("otheraccount", _OUR_WALLET),
     ),
     (
         re.compile(f"(?:{_OTHER_ZH})(?:号|账号)?(?:又|也)?(?:被|给)[^，。]{{0,4}}?[盗黑封冻锁限]"),
@@ -2226,6 +2326,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             "个税|个人所得税|退税|税务局|报税|纳税|交税|缴税|社保|公积金|养老金|退休金|企业年金|医保|低保|失业金"
+            "|养老保险|医疗保险|社会保险|工伤保险|生育保险|新农合|农保"
             "|失业保险|车辆登记|车辆注册|上牌|车牌|驾照|驾驶证|户口|结婚登记|营业执照"
             "|注册了?(?:一家|一个|个)?公司|公司注册|商标注册|房产证|不动产证|房本|罚单|违章|超速罚款|交通罚款"
         ),
@@ -2236,6 +2337,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
             _LATIN.format(
                 r"tax (?:refunds?|returns?|rebates?|office|credits?)|(?:my |the |file |pay )taxes"
                 r"|irs|hmrc|social security|pensions?|unemployment (?:benefits?|checks?|money)"
+                r"|medicare|medicaid|obamacare|food stamps|snap benefits|ebt cards?"
                 r"|401 ?\(?k\)?s?|403 ?\(?b\)?|roth(?: ira)?|(?:my|an|the) iras?|superannuation"
                 r"|retirement (?:accounts?|funds?|savings|plans?)"
                 r"|(?:speeding|parking|traffic) (?:tickets?|fines?|violations?|citations?)"
@@ -2256,7 +2358,13 @@ _CONCEPT = _ELSEWHERE_OWN + (
     # it are ours; a power cut after paying is the supplier's where it is named (电费交了还
     # 停电, 国家电网管不管: `_cut_off`).
     (
-        re.compile("贷款|房贷|车贷|按揭|(?<![a-z])(?:loans?|mortgages?)(?![a-z])"),
+        re.compile(
+            "贷款|房贷|车贷|按揭|月供|(?<![a-z])(?:loans?|mortgages?"
+            # ...a car's finance, by its name or its lender's ("my car note", "Toyota Financial")
+            r"|car (?:payments?|notes?|finance|financing)|auto (?:loans?|financ\w*|payments?)"
+            r"|lease payments?|(?:toyota|honda|ford|nissan|hyundai|kia|bmw|mercedes|tesla|gm"
+            r"|chrysler|ally|santander consumer) financial|ally auto)(?![a-z])"
+        ),
         _unless(re.compile(f"{_OUR_MONEY.pattern}|{_BAITED.pattern}"), "lender"),
     ),
     # ...and money asked of us as a loan ("你们能不能借我点钱", "借两千块给我周转一下"), the
@@ -2347,9 +2455,7 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (
         re.compile(
             _LATIN.format(
-                r"(?:verizon|at ?& ?t|at and t|t-? ?mobile|sprint|comcast|xfinity|spectrum"
-                r"|vodafone|telstra|optus|airtel|jio|cricket|metro ?pcs|boost mobile|pg ?& ?e"
-                r"|con ?ed|duke energy|british gas|ee|o2)(?:'s| s)?"
+                rf"(?:{_CARRIERS_EN})(?:'s| s)?"
                 r" (?:phone |cell |internet |cable )?"
                 r"(?:bills?|plans?|statements?|charges?|fees?|service|contract)"
             )
@@ -2489,13 +2595,41 @@ _CONCEPT = _ELSEWHERE_OWN + (
     (re.compile(_UTILITY_ZH), " utilitybill "),
     (re.compile(_LATIN.format(_UTILITY_EN + r" bills?")), " utilitybill "),
     # a hospital's or a school's bill, however it is paid or asked about ("学费咋交",
-    # "the hospital bill is too high"): theirs, but for a payment of it with us that failed
-    (re.compile("医药费|医疗费|住院费|挂号费|看病的钱|学费|学杂费"), " utilitybill "),
+    # "the hospital bill is too high"): theirs, but for a payment of it with us ("用钱包交学
+    # 费失败了", "I paid the school fee with the wallet and it failed": a bill paid with the
+    # wallet, as a utility's is)
+    (
+        re.compile(
+            f"([交缴付])(?:一下|个|了|完)?(?:孩子|小孩|儿子|女儿|家里)?的?(?:{_SCHOOL_FEES_ZH})"
+        ),
+        _paid_with_us,
+    ),
+    (
+        re.compile(
+            _LATIN.format(
+                r"(pay|pays|paying|paid)(?: (?:for|off))?(?: (?:my|the|a|an|our|this|that|his|her"
+                r"|their|my (?:kid|son|daughter|child)'?s?))? (?:(?:hospital|medical|doctor'?s?"
+                rf"|dental|dentist'?s?|school|{_SCHOOL_FEES_EN}) (?:bills?|fees?|costs?|money)"
+                r"|tuition)"
+            )
+        ),
+        _paid_with_us,
+    ),
+    (
+        re.compile(
+            "医药费|医疗费|住院费|挂号费|看病的钱|学费|学杂费"
+            # ...and a school's or a nursery's other fees (午餐费, 校服费, 托管费)
+            "|午餐费|伙食费|校服费|书本费|教材费|资料费|托管费|保育费|补课费|兴趣班的?费"
+        ),
+        " utilitybill ",
+    ),
     (
         re.compile(
             _LATIN.format(
                 r"(?:hospital|medical|doctor'?s?|dental|dentist'?s?|school|tuition)"
                 r" (?:bills?|fees?|costs?)|tuition"
+                # ...and a school's or a nursery's other fees ("the field trip fee")
+                rf"|(?:{_SCHOOL_FEES_EN}) (?:fees?|money|bills?)"
             )
         ),
         " utilitybill ",
@@ -2766,6 +2900,48 @@ _PHRASAL = (
 # How callers of any English put a request around its point, read as the phrases say it
 # (after the contractions are spelt out: "I've never heard of" is "i have never heard of").
 _AROUND = (
+    # a video or a tutorial that shows how ("is there a video that walks me through topping
+    # up"): the help centre's step-by-step guides, the how-to answer's
+    (
+        re.compile(
+            r"\b(?:videos?|tutorials?|walkthroughs?)"
+            r"(?= (?:that|which|to|on|about|showing|explaining|for) )"
+            r"|\bwalks? (?:me|you|us|people) through\b"
+        ),
+        " step by step guide ",
+    ),
+    # money sent to someone that failed ("用钱包转给房东 说失败了", "转给朋友的钱没成功"): a
+    # transfer that failed, the failed payment's answer, not the transfer's how-to
+    (
+        re.compile("(?<![提充])转给(?!我)(?=[^，。,]{0,16}?(?:失败|没成功|不成功))"),
+        "转账给",
+    ),
+    # a bill paid with the wallet that will not go ("用钱包交电费 一直付不了"): failed, as
+    # "交电费失败" is, not the how-to of paying it
+    (re.compile("(payutility[^，。,]{0,12}?)(?:付|交|缴)不(?:了|上|出去|进去)"), r"\1失败"),
+    # a payment the app calls abnormal has failed (支付异常, 付款异常)
+    (re.compile("(支付|付款)异常"), r"\1失败"),
+    # a payment tried again and again that never went through ("付了三次都没成功", "刷了好几
+    # 遍都不行")
+    (
+        re.compile(
+            f"(?:付|扫|刷|支付|付款)了?(?:{_COUNT_ZH})(?:次|遍|回)了?(?:都|也|还是)?"
+            "(?:没有?|不)(?:成功|付上|付成|刷过|扫过|过|行)"
+        ),
+        " 付款没成功 ",
+    ),
+    # what the caller sees or finds, before the transactions they did not make ("I see
+    # charges in the wallet I never made", "found payments I didn't authorise"): the
+    # unknown transactions, not their list on the bills page
+    (
+        re.compile(
+            r"\b(?:see|saw|seeing|notice|noticed|found|find|spotted)"
+            r"(?= (?:some |a few |two |three |several |these |those |a couple of )?"
+            r"(?:transactions?|charges?|payments?|purchases?|withdrawals?|debits?)\b"
+            r".*\b(?:not|never|didn'?t|don'?t) (?:make|made|do|did|authori[sz]e|recogni[sz]e))"
+        ),
+        " ",
+    ),
     # someone else asking the caller for a password, a code or a card number ("网上有个人说
     # 能帮我刷信用 要我的支付密码", "对方让我报验证码"): the scam the safety answer warns of,
     # not a password forgotten
@@ -3281,8 +3457,9 @@ _ZH_SAME = _folded(
         "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
         # the call passed on ("帮我转一下"; money passed on is caught before: _ZH_MONEY_ON)
         "转接": "转一下",
-        "提现": "提钱 取钱 取了钱 提了钱",
-        "充值": "充钱 存钱",
+        # (and said apart: 提的现, 充了值)
+        "提现": "提钱 取钱 取了钱 提了钱 提的现 提了现 提过现",
+        "充值": "充钱 存钱 充的值 充了值 充过值",
         # going to the media or a regulator with it is a complaint ("找媒体曝光你们", "去银保
         # 监会告你们")
         "投诉": "吐槽 曝光 找媒体 告你们 去监管 找监管 找银保监会 找消协 打12315",
@@ -3308,7 +3485,9 @@ _ZH_SAME = _folded(
         "更安全": "更保险",
         "注册": "弄个号 开个号 办个号 开个户 办个户",
         # (and asked whether it is genuine: "链接是真的假的")
-        "骗子": "骗人的 是真的假的 真的假的 是真是假",
+        # (and which of several is: "哪个才是官方的")
+        "骗子": "骗人的 是真的假的 真的假的 是真是假"
+        " 哪个是真的 哪个才是真的 哪个是官方的 哪个才是官方的",
         "冒充": "自称 假冒 假装 装成",
         "链接": "网址",
         "建议": "想法",
@@ -3757,11 +3936,13 @@ _OTHERS = re.compile(
     "邻居|楼上|楼下|隔壁|对门|房东|物业|小区|装修|噪音|太吵|很吵|狗叫|商场|饭店|餐厅|饭馆|外卖员|快递员"
     "|司机|出租车|网约车|医院|医生|学校|老师|单位|公司的|城管|酒店|航空公司|银行|电信|移动公司|联通"
     "|外卖|卖家|店家|商家|网店|超市|商店|小卖部|药店|药房|门店|专卖店|那家店|店里|店员|收银员"
+    "|幼儿园|托儿所|培训班|培训机构|驾校|健身房|保险公司|4s店"
     r"|\b(?:neighbou?rs?|landlord|landlady|tenants?|roommates?|flatmates?|noise|noisy|loud|bark\w*"
     r"|dogs?|restaurants?|hotels?|airlines?|flights?|drivers?|taxis?|uber|couriers?|postman|mailman"
     r"|schools?|teachers?|hospitals?|doctors?|council|police|boss|coworkers?|colleagues?|banks?"
     r"|contractors?|plumbers?|builders?|construction|carrier|internet provider|stores?|shops?"
-    r"|supermarkets?|grocery|pharmac(?:y|ies)|cashiers?|salons?|gyms?|mechanics?)\b"
+    r"|supermarkets?|grocery|pharmac(?:y|ies)|cashiers?|salons?|gyms?|mechanics?"
+    r"|kindergartens?|daycares?|nurser(?:y|ies)|preschools?|insurers?|insurance compan(?:y|ies))\b"
 )
 
 
