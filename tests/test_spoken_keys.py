@@ -77,6 +77,25 @@ def test_an_ordinal_answers_the_a_or_b_question(menus):
     )
 
 
+@pytest.mark.parametrize(("digits", "speech"), [("*", None), (None, "再说一遍")])
+def test_again_after_the_a_or_b_question_is_the_question_not_the_menu(menus, digits, speech):
+    """Review: * after "您是想咨询登录与验证码，还是账户被锁定？" played the whole main menu,
+    and the question was gone."""
+    flow = Flow(menus)
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=2)
+    asked = flow.gather(main, OPEN_TIME, speech="登录不了账户被锁", confidence=0.9)
+    assert asked.outcome.endswith("-> ask"), asked.outcome
+    state = asked.verbs[0].action.state
+    again = flow.gather(state, OPEN_TIME, digits=digits, speech=speech, confidence=0.9)
+    assert again.outcome.endswith("-> ask"), again.outcome
+    assert again.verbs[0].prompts == asked.verbs[0].prompts
+    again_state = again.verbs[0].action.state
+    assert again_state.ask == state.ask
+    # ...and the question still takes its answer
+    first = flow.gather(again_state, OPEN_TIME, digits="2")
+    assert first.node == state.ask[1], first.outcome
+
+
 @pytest.mark.parametrize("said", ["English", "speak English please", "英文"])
 def test_english_said_to_the_mandarin_menu_switches_language(menus, said):
     main = CallState(node=menus.main_menu, lang="zh-CN", step=2)

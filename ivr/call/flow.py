@@ -418,6 +418,9 @@ class Flow:
         if digits and digits in _OFFERED[: len(asked)]:
             target = asked[_OFFERED.index(digits)]
             return self._spoken(state, plan, target, now, f"keys {digits} -> {target}", None)
+        if asked and digits and plan.keys.get(digits) == "repeat":
+            # "Again" after "which did you mean?" is the question again, not the menu
+            return self._which(state, plan, asked, f"keys {digits} -> repeat", 0.0)
         if digits:
             return self._choose(state, plan, digits, now, f"keys {digits}")
         if speech and speech.strip():
@@ -958,6 +961,8 @@ class Flow:
         if key is not None:  # a key said aloud is pressed, even one this menu does not have
             return self._choose(state, plan, key, now, said)
         if (action := action_said(heard)) is not None:
+            if action == "repeat" and asked:  # the question again, as its repeat key does
+                return self._which(state, plan, asked, f"{said} -> repeat", 0.0)
             # "返回", "main menu": the key that does it here. In the main menu, where neither
             # is a key, the menu again; elsewhere a disabled one is left to the matcher.
             key = next((k for k, a in plan.keys.items() if a == action), None)
@@ -1214,7 +1219,9 @@ class Flow:
                 raise ValueError(f"{state.node} has no on_max")
             return self._leave(state, retry.on_max, now, f"{heard} -> on_max", said)
         kind = "silence" if silence else f"{heard} -> invalid"
-        if instead:  # (two sentences, "好的。如果没有其他问题…": inside, where keys cut them short)
+        if instead or spoken:
+            # (two sentences, "好的。如果没有其他问题…", "抱歉，我没有听明白。请换个说法…":
+            # inside, where keys cut them short)
             said, carried = (), carried or said
         return self._menu(state, plan, now, said, full=False, outcome=kind, carried=carried)
 
