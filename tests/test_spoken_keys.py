@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.call.flow import Flow, action_said, ends_the_call, key_said
+from ivr.call.flow import Flow, _says, action_said, ends_the_call, key_said
 from ivr.call.state import CallState
 from ivr.call.verbs import Dial, Gather, Hangup, Record
 from ivr.menu.loading import load_menus, squeezed
@@ -586,6 +586,29 @@ def test_the_closed_line_is_said_again_inside_the_list(menus):
     words = "".join(p.text for p in gather.prompts)
     assert "非人工服务时间" in words and "留言请按1" in words  # said, and interruptible
     assert _next(again).fails == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "short", "hours"),
+    [
+        ("zh-CN", "转人工", "现在是非人工服务时间。我们将于明天上午8点恢复服务。", "服务时间是"),
+        ("en-US", "agent", "Our agents are not working right now. We will be open", "hours are"),
+    ],
+)
+def test_an_agent_asked_for_again_at_night_hears_the_short_closed_line(
+    menus, lang, said, short, hours
+):
+    """Review (session 19): each "转人工" in the after-hours menu repeated the whole closed
+    message (the hours, holiday hours, the next opening) before the choices, about 28 s;
+    the caller heard it a moment ago. Again: closed, and when the agents are back."""
+    flow = Flow(menus)
+    first = flow.gather(CallState(node="main", lang=lang, step=2), CLOSED_TIME, digits="0")
+    assert hours in "".join(s.text for s in _says(first.verbs))  # the whole message once
+    again = flow.gather(_next(first), CLOSED_TIME, speech=said, confidence=0.9)
+    gather = next(v for v in again.verbs if isinstance(v, Gather))
+    words = " ".join(p.text for p in gather.prompts)
+    assert words.startswith(short), words
+    assert hours not in words
 
 
 @pytest.mark.parametrize(

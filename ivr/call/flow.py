@@ -42,6 +42,12 @@ _CLOSED = {
     "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
     "en": "We are closed right now. Our hours are {hours}. {next_open}",
 }
+# ...said again to a caller who asks for an agent in the menu the closed line led to: the
+# hours were said a moment ago; when the agents are back is what is new to them
+_CLOSED_AGAIN = {
+    "zh": "现在是非人工服务时间。{next_open}",
+    "en": "Our agents are not working right now. {next_open}",
+}
 _WHICH = {  # a spoken request that could mean two things: asked once, keys 1 and 2
     "zh": "您是想咨询{first}，还是{second}？",
     "en": "Sorry, which one did you mean?",
@@ -1108,7 +1114,7 @@ class Flow:
             # "转人工" in the menu a closed line led to: its hours would bring the caller
             # straight back with the tries reset, as often as they ask. A try instead, with
             # the closed line again, so asking can end the call as a pressed key would.
-            closed = self._closed(target, hours_node, now, state.lang)
+            closed = self._closed(target, hours_node, now, state.lang, again=True)
             return self._retry(
                 state, plan, now, silence=False, heard=f"{outcome} -> closed", carried=closed
             )
@@ -1409,7 +1415,7 @@ class Flow:
         return ()
 
     def _closed(
-        self, node_id: str, node: HoursNode, now: datetime.datetime, lang: str
+        self, node_id: str, node: HoursNode, now: datetime.datetime, lang: str, again: bool = False
     ) -> tuple[Say, ...]:
         schedule = self.menus.schedules[node.schedule]
         opening = schedule.next_opening(now)
@@ -1417,6 +1423,8 @@ class Flow:
         today = hours.describe_today(schedule, now, lang)  # (a day the operator set apart)
         next_open = (today + ("" if phrases.family(lang) == "zh" else " ") + next_open).strip()
         template = (node.closed_message or {}).get(lang) or _CLOSED[phrases.family(lang)]
+        if again and next_open:  # (heard a moment ago: the short form)
+            template = _CLOSED_AGAIN[phrases.family(lang)]
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{zone}", hours.describe_zone(schedule.zone, lang))
         text = text.replace("{next_open}", next_open).strip()
