@@ -42,12 +42,10 @@ _CLOSED = {
     "zh": "现在是非人工服务时间。我们的服务时间是{hours}。{next_open}",
     "en": "We are closed right now. Our hours are {hours}. {next_open}",
 }
-# ...said again to a caller who asks for an agent in the menu the closed line led to: the
-# hours were said a moment ago; when the agents are back is what is new to them
-_CLOSED_AGAIN = {
-    "zh": "现在是非人工服务时间。{next_open}",
-    "en": "Our agents are not working right now. {next_open}",
-}
+# The sentence of a closed message that says the hours: left out when it is said again to a
+# caller who asks for an agent in the menu the closed line led to (said a moment ago; when
+# the agents are back is what is new to them)
+_HOURS_SENTENCE = re.compile(r"[^。！？.!?\s][^。！？.!?]*\{hours\}[^。！？.!?]*[。！？.!?]\s*")
 _WHICH = {  # a spoken request that could mean two things: asked once, keys 1 and 2
     "zh": "您是想咨询{first}，还是{second}？",
     "en": "Sorry, which one did you mean?",
@@ -1424,7 +1422,7 @@ class Flow:
         next_open = (today + ("" if phrases.family(lang) == "zh" else " ") + next_open).strip()
         template = (node.closed_message or {}).get(lang) or _CLOSED[phrases.family(lang)]
         if again and next_open:  # (heard a moment ago: the short form)
-            template = _CLOSED_AGAIN[phrases.family(lang)]
+            template = _HOURS_SENTENCE.sub("", template)
         text = template.replace("{hours}", hours.describe_hours(schedule, lang))
         text = text.replace("{zone}", hours.describe_zone(schedule.zone, lang))
         text = text.replace("{next_open}", next_open).strip()
