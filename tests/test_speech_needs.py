@@ -372,18 +372,6 @@ def test_ways_of_asking_added_in_round_11_reach_their_answer(flow, lang, said, n
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("zh-CN", "钱被扣了两次"), ("zh-CN", "我的钱被扣了两次"), ("en-US", "I was charged twice")],
-)
-def test_a_double_charge_is_re_prompted_not_the_stolen_answer(flow, lang, said):
-    """Review (session 19): "钱被扣了两次" reached the stolen answer (0.43, by 钱被盗了),
-    which tells the caller to freeze the account. No node serves a double charge (no seed
-    covers it): the choices again, where payments is the first."""
-    reached, outcome = _said(flow, lang, said)
-    assert reached == ("main",) and outcome.endswith("-> invalid"), outcome
-
-
-@pytest.mark.parametrize(
-    ("lang", "said"),
     [("en-US", "my landlord won't give my deposit back"), ("zh-CN", "房东一直不退押金")],
 )
 def test_a_landlords_deposit_is_re_prompted(flow, lang, said):
