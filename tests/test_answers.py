@@ -295,6 +295,9 @@ def test_before_any_recording_the_caller_hears_it_is_kept_90_days(client, node_i
     record = root.find("Record")
     heard = " ".join("".join(el.itertext()) for el in verbs[: verbs.index(record)])
     assert ("保存90天" if lang == "zh-CN" else "kept for 90 days") in heard
+    # ...and how long it may be, from the node's own max_length (review: never said)
+    assert MENUS.nodes[node_id].max_length == 120 == int(record.get("maxLength"))
+    assert ("留言最长2分钟" if lang == "zh-CN" else "you have up to 2 minutes") in heard
     assert (
         "不要在留言里说出密码或验证码" if lang == "zh-CN" else "do not say any password"
     ) in heard

@@ -14,6 +14,7 @@ import yaml
 from ivr.menu.hours import (
     Schedule,
     TimeRange,
+    describe_duration,
     describe_hours,
     describe_next_opening,
     describe_today,
@@ -782,3 +783,19 @@ def test_the_closed_message_says_today_on_a_day_set_apart(tmp_path):
     answer = flow.gather(CallState(node="main", lang="zh-CN", step=1), at, "0")
     said = "".join(s.text for v in answer.verbs if isinstance(v, Gather) for s in v.prompts)
     assert "今天全天休息。我们将于明天上午8点恢复服务。" in said
+
+
+@pytest.mark.parametrize(
+    ("seconds", "zh", "en"),
+    [
+        (120, "2分钟", "2 minutes"),
+        (60, "1分钟", "1 minute"),
+        (90, "1分30秒", "1 minute 30 seconds"),
+        (45, "45秒", "45 seconds"),
+        (1, "1秒", "1 second"),
+        (3600, "60分钟", "60 minutes"),
+    ],
+)
+def test_a_recordings_length_is_said_as_callers_say_it(seconds, zh, en):
+    assert describe_duration(seconds, "zh-CN") == zh
+    assert describe_duration(seconds, "en-US") == en

@@ -424,6 +424,15 @@ CASES = [
         "Open {hours}",
     ),
     (
+        "a recording's length said where nothing records",
+        lambda t: t.replace(
+            "say: {zh-CN: 信息, en-US: Info}", 'say: {zh-CN: 信息, en-US: "Up to {max_length}"}'
+        ),
+        "'{max_length}' is not filled in here",
+        "info",
+        "Up to {max_length}",
+    ),
+    (
         "chinese words in the english slot",
         lambda t: t.replace(
             "say: {zh-CN: 信息, en-US: Info}", "say: {zh-CN: 信息, en-US: 信息内容}"

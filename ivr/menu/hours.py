@@ -441,6 +441,17 @@ def describe_day(day: dt.date, now: dt.datetime, zone: zoneinfo.ZoneInfo, lang: 
     return f"on {_EN_WEEKDAYS[day.weekday()]}, {date}"
 
 
+def describe_duration(seconds: int, lang: str) -> str:
+    """Say a length of time as callers do: "2分钟", "1分30秒", "2 minutes", "45 seconds"."""
+    minutes, rest = divmod(seconds, 60)
+    if _is_chinese(lang):
+        if not minutes:
+            return f"{rest}秒"
+        return f"{minutes}分{rest}秒" if rest else f"{minutes}分钟"
+    parts = [(minutes, "minute"), (rest, "second")]
+    return " ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in parts if n)
+
+
 def describe_window(hours: TimeRange, lang: str) -> str:
     """Say a callback window's hours: "晚上6点到8点之间", "between 6 and 8 pm"."""
     start, end = hours.start_minutes, hours.end_minutes

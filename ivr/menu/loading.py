@@ -67,6 +67,7 @@ _FILLED: dict[tuple[type, str], tuple[str, ...]] = {
     (CallbackNode, "thanks"): ("when", "window", "zone"),
     (HoursNode, "closed_message"): ("hours", "next_open", "zone"),
     (AnswerNode, "say"): ("hours", "zone"),  # from the answer's own `schedule`
+    (RecordNode, "prompt"): ("max_length",),  # the recording's own `max_length`
 }
 
 # The environment variables the README documents for numbers (settings hold the rest).
@@ -1421,8 +1422,8 @@ def _hours_said(node: AnswerNode, schedules: Mapping[str, Schedule]) -> Mapping[
 
 
 def _filled(node: AnyNode, retention_days: int | None, email: Mapping[str, str]) -> AnyNode:
-    """Fill {retention_days} and {email} into a node's words (the checker made sure each
-    is set where it is said)."""
+    """Fill {retention_days}, {email} and a recording's {max_length} into a node's words
+    (the checker made sure each is set where it is said)."""
     update = {}
     for attr in _TEXT_FIELDS[type(node)]:
         text = getattr(node, attr)
@@ -1431,6 +1432,11 @@ def _filled(node: AnyNode, retention_days: int | None, email: Mapping[str, str])
         filled = {
             lang: _fill(t, retention_days, email.get(lang, _EMAIL)) for lang, t in text.items()
         }
+        if isinstance(node, RecordNode) and attr == "prompt":
+            filled = {
+                lang: t.replace("{max_length}", hours.describe_duration(node.max_length, lang))
+                for lang, t in filled.items()
+            }
         if filled != text:
             update[attr] = filled
     return node.model_copy(update=update) if update else node
