@@ -12,7 +12,7 @@ from ivr.call import twiml
 from ivr.call.flow import ANY_WINDOW, Flow, Recording
 from ivr.call.state import CallState
 from ivr.menu.loading import load_menus
-from ivr.menu.numbers import as_dialled, callable_number
+from ivr.menu.numbers import as_dialled, callable_number, said_digits
 from tests.conftest import CLOSED_TIME, ENV, HOTLINE, OPEN_TIME
 
 CALLER = "+8613800138000"
@@ -397,3 +397,129 @@ def test_the_number_asked_for_is_said_to_be_in_mainland_china(flow, lang, mainla
     that callbacks go to numbers in mainland China only."""
     entering = _then(flow, _callback(flow, lang=lang), "2")
     assert mainland in _text(_doc(entering))
+
+
+def _said(flow, answer, speech, caller=CALLER):
+    state = answer.verbs[-1].to.state
+    return flow.callback(state, CLOSED_TIME, caller, None, speech)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_every_callback_question_listens_for_words_too(flow, lang):
+    """Review: a caller who asked for the call aloud and answered "yes" heard "we did not
+    get your choice" three times and lost the callback: the questions took keys only."""
+    asked = _callback(flow, lang=lang)
+    for step in (asked, _then(flow, asked, "2"), _then(flow, asked, "1")):  # confirm, enter, time
+        gather = _doc(step).find("Gather")
+        assert gather is not None and gather.get("input") == "dtmf speech", gather.attrib
+        assert gather.get("language") == ("cmn-Hans-CN" if lang == "zh-CN" else "en-US")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "对"),
+        ("zh-CN", "是的，就打这个号码"),
+        ("zh-CN", "就这个号码吧"),
+        ("en-US", "yes"),
+        ("en-US", "yes, that's my number"),
+        ("en-US", "that's right"),
+        ("en-US", "press one"),
+    ],
+)
+def test_yes_said_at_the_confirm_question_keeps_the_request(flow, lang, said):
+    kept = _said(flow, _callback(flow, lang=lang), said)
+    assert kept.callback is not None and kept.callback.number == CALLER, kept.outcome
+    assert kept.outcome.startswith("speech 1"), kept.outcome
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "不对，换个号码"),
+        ("zh-CN", "用别的号码"),
+        ("zh-CN", "不是"),
+        ("en-US", "no"),
+        ("en-US", "no, a different number"),
+        ("en-US", "use another number"),
+        ("en-US", "that's not my number"),
+    ],
+)
+def test_another_number_said_at_the_confirm_question_asks_for_it(flow, lang, said):
+    other = _said(flow, _callback(flow, lang=lang), said)
+    assert other.callback is None and other.verbs[-1].to.state.stage == "enter", other.outcome
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "我的手机号是幺三九 一二三四 五六七八",
+        "13912345678",
+        "one three nine one two three four five six seven eight",
+    ],
+)
+@pytest.mark.parametrize("first", ["2", ""])  # at the number's question, or said at once
+def test_a_number_said_is_read_back_and_then_kept(flow, said, first):
+    asked = _callback(flow) if not first else _then(flow, _callback(flow), first)
+    readback = _said(flow, asked, said)
+    assert "1 3 9，1 2 3 4，5 6 7 8" in _text(_doc(readback)), readback.outcome
+    kept = _said(flow, readback, "对的")
+    assert kept.callback is not None and kept.callback.number == "+8613912345678"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "key"),
+    [
+        ("zh-CN", "上午吧", "1"),
+        ("zh-CN", "下午", "2"),
+        ("zh-CN", "晚上六点以后吧", "3"),
+        ("en-US", "in the afternoon please", "2"),
+        ("en-US", "evening", "3"),
+        ("en-US", "the first one", "1"),
+    ],
+)
+def test_a_window_named_in_words_is_booked(flow, lang, said, key):
+    window = _then(flow, _callback(flow, lang=lang), "1")
+    booked = _said(flow, window, said)
+    by_key = _then(flow, window, key)
+    assert booked.callback is not None and booked.callback.window != ANY_WINDOW
+    assert booked.callback == by_key.callback, (booked.outcome, by_key.outcome)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh-CN", "随便聊聊"), ("en-US", "purple monkey")])
+def test_words_that_answer_nothing_are_not_understood_and_count_as_a_try(flow, lang, said):
+    asked = _callback(flow, lang=lang)
+    again = _said(flow, asked, said)
+    sorry = "抱歉，我没有听明白。" if lang == "zh-CN" else "Sorry, I didn't understand that."
+    heard = _text(_doc(again))
+    assert heard.startswith(sorry) and _text(_doc(asked).find("Gather")) in heard
+    assert again.verbs[-1].to.state.fails == 1 and again.callback is None
+
+
+@pytest.mark.parametrize(("said", "node"), [("返回", "after_hours"), ("再说一遍", "callback")])
+def test_back_and_again_said_at_a_callback_question_do_what_their_keys_do(flow, said, node):
+    asked = _callback(flow)
+    answer = _said(flow, asked, said)
+    assert answer.node == node and answer.callback is None, answer.outcome
+    if node == "callback":
+        assert _text(_doc(answer).find("Gather")) == _text(_doc(asked).find("Gather"))
+
+
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("13912345678", "13912345678"),
+        ("我的手机号是 139-1234-5678", "13912345678"),
+        ("幺三九，洞一二三，四五六七", "13901234567"),
+        ("零二一 五五五五 零一二三", "02155550123"),
+        ("my number is one three nine, oh one two three, four five six seven", "13901234567"),
+        ("+8613912345678", "+8613912345678"),
+        ("就打这个号码", None),
+        ("一下子", None),
+        ("123", None),
+        ("我不知道", None),
+        ("someone else's number", None),
+    ],
+)
+def test_a_number_said_aloud_is_its_digits(said, digits):
+    assert said_digits(said) == digits

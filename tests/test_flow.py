@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ivr.call.flow import Flow, Origin, Recording
 from ivr.call.state import CallState
 from ivr.call.verbs import Gather
@@ -93,6 +95,34 @@ def test_words_that_match_nothing_are_not_called_a_wrong_choice():
     english = CallState(node=menus.main_menu, lang="en-US", step=2)
     said = flow.gather(english, OPEN_TIME, speech="what a lovely day", confidence=0.9)
     assert _words(said).startswith("Sorry, I didn't understand that.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "now", "said", "then"),
+    [
+        ("zh-CN", OPEN_TIME, "紫色猴子洗碗机", "正在为您转接人工客服"),
+        ("en-US", CLOSED_TIME, "purple monkey dishwasher", "Our agents are not working"),
+    ],
+)
+def test_the_last_try_in_words_hears_the_apology_not_an_invitation_to_try_again(
+    lang, now, said, then
+):
+    """Review: the third not-understood said "请换个说法再说一次" and then moved on at once."""
+    menus = _menus()
+    flow = Flow(menus)
+    tries = menus.plans["main"].retry.max_failures
+    state = CallState(node=menus.main_menu, lang=lang, step=2, fails=tries - 1)
+    last = flow.gather(state, now, speech=said, confidence=0.9)
+    assert last.outcome.endswith("-> on_max"), last.outcome
+    heard = " ".join(
+        s.text
+        for v in last.verbs
+        for s in (v.prompts if isinstance(v, Gather) else (v,))
+        if hasattr(s, "text")
+    )
+    sorry = "抱歉，我没有听明白。" if lang == "zh-CN" else "Sorry, I didn't understand that."
+    assert heard.startswith(sorry) and then in heard, heard
+    assert "再说一次" not in heard and "another way" not in heard, heard
 
 
 def test_without_not_understood_words_speech_hears_the_invalid_words(tmp_path):

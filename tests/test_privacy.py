@@ -46,6 +46,8 @@ def test_webhooks_log_no_caller_data(make_app, clock, caplog):
         ("/voice/gather?node=main&lang=zh-CN&s=5", {"Digits": "0"}),
         ("/voice/callback?node=callback&lang=zh-CN&s=6&stage=confirm", {"Digits": "2"}),
         ("/voice/callback?node=callback&lang=zh-CN&s=7&stage=enter", {"Digits": TYPED + "#"}),
+        # the number said instead of typed, and read back
+        ("/voice/callback?node=callback&lang=zh-CN&s=8&stage=enter", {"SpeechResult": SPOKEN}),
         ("/voice/status", {"CallStatus": "completed", "CallDuration": "42"}),
         ("/voice/fallback", {"ErrorCode": "11200", "ErrorUrl": f"https://x/voice?From={CALLER}"}),
     ]:

@@ -778,6 +778,9 @@ def test_asking_to_hear_it_again_in_everyday_words_repeats_the_answer(menus, lan
         ("zh-CN", "行吧，挂了"),
         ("zh-CN", "算了"),
         ("zh-CN", "那我明天再打吧"),
+        ("zh-CN", "不用了谢谢"),  # review: "no thanks" was understood, 不用了 was not
+        ("zh-CN", "不用了"),
+        ("zh-CN", "嗯，不需要了"),
         ("en-US", "ok cool"),
         ("en-US", "okay got it thanks"),
         ("en-US", "I'll just call back tomorrow"),
@@ -790,7 +793,9 @@ def test_a_caller_closing_the_call_in_everyday_words_hears_they_may_hang_up(menu
     assert "goodbye" in answer.outcome, answer.outcome
 
 
-@pytest.mark.parametrize("said", ["what is the fee", "sorry my account is locked", "我不知道密码"])
+@pytest.mark.parametrize(
+    "said", ["what is the fee", "sorry my account is locked", "我不知道密码", "不用了密码怎么改"]
+)
 def test_a_request_starting_with_such_a_word_is_still_a_request(said):
     assert action_said(squeezed(said)) is None and not ends_the_call(squeezed(said))
 
@@ -814,3 +819,61 @@ def test_a_language_switched_to_after_hours_says_the_hours_in_it(menus, lang, sa
         assert heard.node == "after_hours" and heard.lang != lang, heard.outcome
         gather = next(v for v in heard.verbs if isinstance(v, Gather))
         assert closed in "".join(p.text for p in gather.prompts), heard.outcome
+
+
+@pytest.mark.parametrize(("digits", "speech"), [("#", None), (None, "返回")])
+@pytest.mark.parametrize(("node", "said"), [("main", "我要发邮件投诉"), ("more", "我要发邮件投诉")])
+def test_back_at_the_a_or_b_question_is_the_menu_it_was_asked_in(menus, node, said, digits, speech):
+    """Review: '#' after the main menu's "您是想咨询…，还是…？" said "您的输入有误"; in a
+    submenu it left the submenu too. Neither is what a caller declining both means."""
+    flow = Flow(menus)
+    back = ("main",) if node != "main" else ()  # the way the caller came
+    here = CallState(node=node, lang="zh-CN", step=3, told=True, back=back)
+    asked = flow.gather(here, OPEN_TIME, speech=said, confidence=0.9)
+    assert asked.outcome.endswith("-> ask"), asked.outcome
+    back = flow.gather(asked.verbs[0].action.state, OPEN_TIME, digits=digits, speech=speech)
+    assert back.node == node and back.outcome.endswith("-> back"), back.outcome
+    gather = back.verbs[0]
+    assert isinstance(gather, Gather)
+    words = " ".join(p.text for p in gather.prompts)
+    assert "有误" not in words and "请按1" in words, words
+    assert gather.action.state.ask == ()
+
+
+def test_the_back_key_at_the_main_menu_is_the_menu_again_not_a_wrong_key(menus):
+    """'返回请按井号键' is announced "at any time"; at the top it has nowhere to go."""
+    main = CallState(node=menus.main_menu, lang="zh-CN", step=4, told=True)
+    answer = Flow(menus).gather(main, OPEN_TIME, digits="#")
+    assert answer.node == "main" and answer.outcome == "keys # -> back", answer.outcome
+    words = " ".join(p.text for p in answer.verbs[0].prompts)
+    assert "有误" not in words and "支付或到账问题请按1" in words, words
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "还是不行"),
+        ("zh-CN", "试过了还是付不了"),
+        ("zh-CN", "我照做了，没用"),
+        ("en-US", "it still doesn't work"),
+        ("en-US", "that didn't help"),
+        ("en-US", "I've already tried that"),
+    ],
+)
+@pytest.mark.parametrize(("now", "then"), [(OPEN_TIME, "agent_dial"), (CLOSED_TIME, "after_hours")])
+def test_it_still_does_not_work_after_an_answer_is_the_agent_key(menus, lang, said, now, then):
+    """Review: the answer ends "if it still fails, an agent can help", and "还是不行" after it
+    was not understood, or the same answer again."""
+    state = CallState(node="payments_failed", lang=lang, step=3, back=("main", "payments"))
+    answer = Flow(menus).gather(state, now, speech=said, confidence=0.9)
+    pressed = Flow(menus).gather(state, now, digits="0")
+    assert answer.node == pressed.node == then, (answer.outcome, pressed.outcome)
+    assert answer.outcome.endswith("not helped -> agent"), answer.outcome
+
+
+@pytest.mark.parametrize(("node", "said"), [("main", "还是不行"), ("payments", "还是付不了")])
+def test_it_still_does_not_work_in_a_menu_is_no_agent_request(menus, node, said):
+    """Only an answer has told the caller what to try: in a menu the words are routed."""
+    state = CallState(node=node, lang="zh-CN", step=3, back=("main",) if node != "main" else ())
+    answer = Flow(menus).gather(state, OPEN_TIME, speech=said, confidence=0.9)
+    assert "not helped" not in answer.outcome, answer.outcome

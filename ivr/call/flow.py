@@ -50,6 +50,8 @@ _WHICH = {  # a spoken request that could mean two things: asked once, keys 1 an
     "zh": "您是想咨询{first}，还是{second}？",
     "en": "Sorry, which one did you mean?",
 }
+# Words that answer nothing, where no more tries follow or the question says the keys.
+_NOT_UNDERSTOOD = {"zh": "抱歉，我没有听明白。", "en": "Sorry, I didn't understand that."}
 _CALLBACK = {
     "zh": {
         "confirm": "我们将回拨您的来电号码，尾号{last4}。确认请按1，使用其他号码请按2。",
@@ -64,6 +66,7 @@ _CALLBACK = {
         "and": "和",
         "no_input": "抱歉，我们没有收到您的选择。",
         "no_number": "抱歉，我们没有收到您输入的号码。",
+        "not_understood": _NOT_UNDERSTOOD["zh"],
         "invalid": "抱歉，您的输入有误。",
         "thanks": "预约成功，我们会在{when}给您回电，请留意来电。",
         "anytime": "我们没有收到您选择的时间，会在服务时间内尽快给您回电，请留意来电。",
@@ -86,6 +89,7 @@ _CALLBACK = {
         "and": " or ",
         "no_input": "Sorry, we did not get your choice.",
         "no_number": "Sorry, we did not get a number.",
+        "not_understood": _NOT_UNDERSTOOD["en"],
         "invalid": "Sorry, that is not one of the choices.",
         "thanks": "You're booked: we'll call you {when}.",
         "anytime": "We did not get a time, so we will call you back as soon as we can "
@@ -169,14 +173,16 @@ def checks_the_line(heard: str) -> bool:
 _FAREWELL = re.compile(
     r"(?:嗯|哦|噢|好的?|行|那|就|我|也|ok(?:ay)?|alright|allright|right|well|so|then|and|yes|yeah|"
     r"um|uh|谢谢(?:你们?|您)?|谢了|多谢|感谢|thanks?|thankyou|cheers|verymuch|somuch|alot|"
-    r"再见|拜拜|拜|byebye|bye|goodbye|没事了|没有?(?:别的|其他|其它|什么)?的?(?:问题|事情?|要问的)?了?|"
+    r"再见|拜拜|拜|byebye|bye|goodbye|没事了|不用了?|不需要了?|不要了|"
+    r"没有?(?:别的|其他|其它|什么)?的?(?:问题|事情?|要问的)?了?|"
     r"就这样吧?|就这些|thats?(?:all|it)|nothing(?:else|more)?|no(?:more|other|further)?"
     r"(?:questions?|things?)?|ihave|imdone|iamdone|"
     r"(?:我)?(?:知道|明白|懂)了|挂了|算了|(?:我)?(?:明天|晚点|等会儿?|改天)?再打吧?|"
     r"吧|gotit|cool|great|illjust|ill|callback|(?:again)?(?:tomorrow|later))+"
 )
 _ENDS = re.compile(
-    r"再见|拜|bye|谢|thank|cheers|没事了|没有?(?:别的|其他|其它)|就这样|就这些|thats?(?:all|it)"
+    r"再见|拜|bye|谢|thank|cheers|没事了|不用了|不需要了|不要了|没有?(?:别的|其他|其它)|就这样"
+    r"|就这些|thats?(?:all|it)"
     r"|nothing|no(?:more|other|further|questions?)|done|(?:知道|明白|懂)了|挂了|算了|再打|gotit"
     r"|cool|illcallback|illjustcallback"
 )
@@ -205,6 +211,49 @@ _YES_WORD = re.compile(
 def says_yes(heard: str) -> bool:
     """True for `normalize`d speech that only says yes ("是的", "yes please", "好，转吧")."""
     return _YES.fullmatch(heard) is not None and _YES_WORD.search(heard) is not None
+
+
+# "It still doesn't work" after an answer, whose words end "if it still fails, an agent
+# can help" (the agent key is named after every answer): matched whole on `squeezed`
+# speech, so "还是登录不了" is the agent there while "登录不了" is a request.
+_NOT_HELPED = re.compile(
+    r"(?:嗯|呃|唉|哎|可是|但是|但|我|都|也|已经|早就|试过了?|试了|弄了|做了|照做了|"
+    r"按(?:你|您)说的(?:做|弄|试)了|这些|那些|这个|那个|方法|办法|了|啊|还是)*"
+    r"(?:还是|也|都|根本)?(?:不行|没用|不管用|没有用|没效果|没解决|解决不了|不好使|行不通|没反应|"
+    r"没有反应|(?<=还是)[\u4e00-\u9fff]{1,3}不了)(?:啊|呀|吧|了|呢|怎么办|怎么弄|咋办)*|"
+    r"(?:um|uh|well|but|and|so|yeah|yes|no|ok(?:ay)?|i|ive|ihave|already|tried|did|done|followed|"
+    r"that|this|it|its|the|steps|all|everything|youtold|yousaid|me|still)*"
+    r"(?:(?:doesnt|didnt|isnt|wasnt|wont|does?not|didnot|not|nothing)(?:work(?:ing|ed|s)?|help(?:ed|s|ing)?|"
+    r"fix(?:ed)?(?:it|anything)?|solve(?:d)?(?:it|anything)?|changed?(?:anything)?|happen(?:ed|s)?)|"
+    r"tried(?:that|this|it|everything|allthat)|done(?:that|this|it|everything|allthat))"
+    r"(?:atall|forme|either|still|already|anyway|andit(?:still)?(?:doesnt|didnt)(?:work|help))*"
+)
+
+# Yes to "we will call you back on the number ending in 8000" or a number read back, in
+# the words people use for it ("就打这个号码", "that's my number"), and asking for another
+# ("换个号码", "no, a different number"): matched whole on `squeezed` speech.
+_THIS_NUMBER = re.compile(
+    r"(?:嗯|对|是的?|好的?|可以|没错)*(?:就是|就用|就打|就|用|打)?(?:这个|本机|来电|现在这个|我现在的)"
+    r"(?:号码?|手机号?|电话(?:号码)?)?(?:就行|就可以|可以|没问题|对的?|是对的)?(?:吧|了|啊|呀)*|"
+    r"(?:yes|yeah|yep|sure|ok(?:ay)?)*(?:(?:thats|thatis|its|itis)(?:my(?:number)?|the(?:right)?"
+    r"number|right|correct|fine|it)|(?:use|call(?:me)?(?:on)?)?(?:this|that|my|thesame|myown)"
+    r"(?:number|one))(?:please|thanks|thankyou|isfine|isright|works)*"
+)
+_OTHER_NUMBER = re.compile(
+    r"(?:嗯|呃|不|我|要|想)*(?:不对|不是(?:这个)?(?:号码?)?|错了|输错了|换一?个(?:号码?|手机号?|电话)?|"
+    r"换号码?|用?(?:别的|其[他它]|另[一外]一?个)号码?|重新输入?|重输)+(?:吧|了|啊|呀)*|"
+    r"(?:no|nope|nah)+(?:thanks|thankyou)?|(?:no|nope)*(?:(?:thats|itsnot|thatsnot|its|thatis)?"
+    r"(?:wrong|notright|notcorrect|notmynumber|thewrongnumber|wrongnumber)|(?:use|callmeon|"
+    r"iwanttouse|letmeenter|illenter|enter|give)?(?:a|an)?(?:different|another|other|new)(?:number|one)|"
+    r"(?:enter|type)itagain|reenter(?:it)?|letmetypeitagain)(?:please|thanks)?"
+)
+
+
+def _label_words(label: str) -> list[str]:
+    """What names a callback window when said: its Chinese label whole ("下午"), or the
+    longer words of another ("afternoon" of "in the afternoon")."""
+    words = re.findall(r"[a-z]{4,}", label.lower())
+    return words or ([squeezed(label)] if label.strip() else [])
 
 
 # The global keys asked for by what they do, in the words their labels use ("返回", "重听",
@@ -425,6 +474,9 @@ class Flow:
         if asked and digits and plan.keys.get(digits) == "repeat":
             # "Again" after "which did you mean?" is the question again, not the menu
             return self._which(state, plan, asked, f"keys {digits} -> repeat", 0.0)
+        if asked and digits and digits == self.menus.steps.back:
+            # "Neither": back from the question is the menu it was asked in
+            return self._menu(state, plan, now, (), full=True, outcome=f"keys {digits} -> back")
         if digits:
             return self._choose(state, plan, digits, now, f"keys {digits}")
         if speech and speech.strip():
@@ -483,11 +535,14 @@ class Flow:
         now: datetime.datetime,
         caller: str | None,
         digits: str | None = None,
+        speech: str | None = None,
     ) -> Answer:
         """Answer a step of a callback request: confirm the number, then pick a window.
 
         At every question `*` asks it again and `#` goes back to the menu the caller came
-        from; the main-menu key works where no answer uses it.
+        from; the main-menu key works where no answer uses it. Each question takes an
+        answer in words too (`_callback_said`): a caller who asked for the call aloud
+        answers aloud.
         """
         gone = state.node not in self.menus.nodes  # a reload removed it during the request
         confirmed = state.stage == "window" and state.number  # (a number the caller confirmed)
@@ -513,6 +568,16 @@ class Flow:
             said = self.menus.say(state.node, node.intro, state.lang)
             stage = "confirm" if own else "enter"
             return self._ask(replace(state, stage=stage), node, now, said, "callback start", own)
+        how = "keys"
+        if not digits and speech and speech.strip():
+            said_key = self._callback_said(state, node, speech[:MAX_SPEECH])
+            if said_key is None:
+                said = self._words(state, _callback_words(state)["not_understood"])
+                outcome = f"speech ({len(speech)} chars) -> not understood"
+                return self._callback_retry(state, node, now, said, outcome, own)
+            digits, how = said_key, "speech"
+            if len(digits) > 1 and state.stage in ("confirm", "readback"):
+                state = replace(state, stage="enter")  # a number said where a yes was asked
         if not digits:
             # Asked for a number, not a choice: silence there hears so.
             words = (
@@ -530,9 +595,9 @@ class Flow:
         left = "kept" if asked else None if state.booked else "backed_out"
         kept = self._words(state, _callback_words(state)[left]) if left else ()
         if digits == keys.back:  # alone: a number never starts with the back key
-            return self._back_out(state, now, f"keys {digits} -> back", kept)
+            return self._back_out(state, now, f"{how} {digits} -> back", kept)
         if keys.repeat and keys.repeat in digits:
-            return self._ask(state, node, now, (), f"keys {digits} -> repeat", own)
+            return self._ask(state, node, now, (), f"{how} {digits} -> repeat", own)
         if state.stage == "enter":
             typed = digits.rstrip("#")
             number = numbers.callable_number(typed, node.country) if typed.isdigit() else None
@@ -548,16 +613,16 @@ class Flow:
             state = replace(state, stage="enter-again")
             return self._callback_retry(state, node, now, (), "bad number", own)
         if state.stage == "confirm" and digits == "1" and own:
-            return self._number_confirmed(state, node, now, own, f"keys {digits}", own)
+            return self._number_confirmed(state, node, now, own, f"{how} {digits}", own)
         if state.stage == "readback" and digits == "1" and state.number:
-            return self._number_confirmed(state, node, now, state.number, f"keys {digits}", own)
+            return self._number_confirmed(state, node, now, state.number, f"{how} {digits}", own)
         if state.stage in ("confirm", "readback") and digits in ("1", "2"):
             return self._ask(
                 replace(state, stage="enter", number="", fails=0),
                 node,
                 now,
                 (),
-                f"keys {digits}",
+                f"{how} {digits}",
                 own,
             )
         slots = self._slots(node, now) if state.stage == "window" else None
@@ -573,13 +638,13 @@ class Flow:
             return self._callback_saved(state, node, now, said, hours_said, slots.day)
         if digits == keys.main:
             done = replace(state, back=(), stage="", number="", fails=0)
-            return self._go(done, self.menus.main_menu, now, (), f"keys {digits} -> main", kept)
+            return self._go(done, self.menus.main_menu, now, (), f"{how} {digits} -> main", kept)
         agent = self._agent_key(state)
         if agent is not None and digits == agent and self.menus.agent_node:
             done = replace(state, stage="", number="", fails=0)
-            return self._go(done, self.menus.agent_node, now, (), f"keys {digits} -> agent", kept)
+            return self._go(done, self.menus.agent_node, now, (), f"{how} {digits} -> agent", kept)
         said = self._words(state, self._step_words(state, "invalid"))
-        return self._callback_retry(state, node, now, said, f"keys {digits} -> invalid", own)
+        return self._callback_retry(state, node, now, said, f"{how} {digits} -> invalid", own)
 
     def _recording(
         self, here: CallState, node: RecordNode, prompt: str, carried: tuple[Say, ...] = ()
@@ -714,6 +779,31 @@ class Flow:
             return None
         return next((key for key, action in plan.keys.items() if action == "agent"), None)
 
+    def _callback_said(self, state: CallState, node: CallbackNode, speech: str) -> str | None:
+        """The key an answer in words stands for at a callback question, else None: a
+        global key by what it does, a key said aloud, a number said at the number's
+        question, yes or another number at the confirming ones, a window by its label."""
+        heard = squeezed(speech)
+        if (action := action_said(heard)) is not None:
+            key: str | None = getattr(self.menus.steps, action)
+            return key
+        if state.stage == "enter":
+            return numbers.said_digits(speech)
+        if (key := key_said(heard)) is not None:
+            return key
+        if state.stage in ("confirm", "readback"):
+            if number := numbers.said_digits(speech):  # the number itself, said instead
+                return number
+            if says_yes(heard) or _THIS_NUMBER.fullmatch(heard):
+                return "1"
+            return "2" if _OTHER_NUMBER.fullmatch(heard) else None
+        named = [
+            key
+            for key, window in node.windows.items()
+            if any(word in heard for word in _label_words(window.label.get(state.lang, "")))
+        ]
+        return named[0] if len(named) == 1 else None
+
     def _step_words(self, state: CallState, kind: str) -> str:
         """The menu's words for silence or a wrong key, else the built-in ones."""
         own = getattr(self.menus.steps, kind).get(state.lang)
@@ -794,6 +884,7 @@ class Flow:
             # key ends it: the Gather ends after a pause (a closing # is dropped).
             num_digits=None if entry else 1,
             finish_on_key="",
+            speech_language=self.menus.voices[state.node][state.lang].speech_language,
         )
         return Answer((*said, gather, Redirect(link)), state.node, outcome, state.lang)
 
@@ -958,6 +1049,9 @@ class Flow:
             return self._retry(
                 state, plan, now, silence=False, heard=f"{said}, goodbye", instead=done
             )
+        agent = next((k for k, a in plan.keys.items() if a == "agent"), None)
+        if plan.answer and agent is not None and _NOT_HELPED.fullmatch(heard):
+            return self._choose(state, plan, agent, now, f"{said}, not helped")
         key = key_said(heard)
         if key in _OFFERED[: len(asked)]:
             target = asked[_OFFERED.index(key)]
@@ -967,6 +1061,8 @@ class Flow:
         if (action := action_said(heard)) is not None:
             if action == "repeat" and asked:  # the question again, as its repeat key does
                 return self._which(state, plan, asked, f"{said} -> repeat", 0.0)
+            if action == "back" and asked:  # neither: the menu it was asked in, as '#' does
+                return self._menu(state, plan, now, (), full=True, outcome=f"{said} -> back")
             # "返回", "main menu": the key that does it here. In the main menu, where neither
             # is a key, the menu again; elsewhere a disabled one is left to the matcher.
             key = next((k for k, a in plan.keys.items() if a == action), None)
@@ -1187,6 +1283,10 @@ class Flow:
             return self._go(replace(state, back=back), target, now, (), f"{heard} -> back")
         if action == "back":  # nowhere to go back to: the same menu again
             return self._menu(state, plan, now, (), full=True, outcome=f"{heard} -> back")
+        if action is None and key == self.menus.steps.back and state.node == self.menus.main_menu:
+            # Announced "at any time", so pressed at the top too, where it has nowhere to go
+            # (and no key): the menu again, not "a wrong key", as "返回" said there does.
+            return self._menu(state, plan, now, (), full=True, outcome=f"{heard} -> back")
         if action == "main":
             state = replace(state, back=())
             return self._go(state, self.menus.main_menu, now, (), f"{heard} -> main")
@@ -1216,6 +1316,9 @@ class Flow:
             state = replace(state, fails=state.fails + 1)
             over = state.fails >= retry.max_failures
             words = instead or (spoken and retry.not_understood) or retry.invalid
+            if over and spoken and not instead and retry.not_understood:
+                # The last try: the apology alone, not "say it another way" as it moves on
+                words = {state.lang: _NOT_UNDERSTOOD[phrases.family(state.lang)]}
         said = () if carried else self.menus.say(state.node, words, state.lang)
         if over:
             said += self.menus.say(state.node, retry.on_max_message, state.lang)

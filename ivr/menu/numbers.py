@@ -64,6 +64,37 @@ def callable_number(text: str | None, country: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A number said aloud, as a recogniser writes it down: digits, or digit words in Mandarin
+# (幺 and 洞 as callers read out numbers) or English ("oh" for zero).
+_EN_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_SAID_DIGIT = {
+    **dict(zip("零〇洞一幺二两三四五六七八九", "00011223456789", strict=True)),
+    **dict(zip(_EN_DIGITS, "0123456789", strict=True)),
+    "oh": "0",
+}
+_DIGIT_WORD = re.compile(
+    r"[0-9零〇洞一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|oh)\b"
+)
+# The words callers put around a number ("我的手机号是…", "it's…, please") and the pauses.
+_AROUND = re.compile(
+    r"我的|我|的|手机|电话|号码|号|是|打|就|呃|嗯|吧|"
+    r"\b(?:my|the|number|phone|mobile|cell|is|it'?s|it|call|me|on|at|please|um|uh|ok(?:ay)?)\b|"
+    r"[\s,，。.、:：;；()（）-]"
+)
+
+
+def said_digits(speech: str) -> str | None:
+    """The digits of a number said aloud ("一三八 1234 五六七八", "one three eight…"), a
+    leading + kept; None when the words hold anything but a number and the words around one."""
+    text = speech.strip().lower()
+    plus = "+" if text.startswith("+") else ""
+    text = text.removeprefix("+")
+    digits = "".join(_SAID_DIGIT.get(m.group(), m.group()) for m in _DIGIT_WORD.finditer(text))
+    if _AROUND.sub("", _DIGIT_WORD.sub(" ", text)) or not 5 <= len(digits) <= MAX_TYPED:
+        return None
+    return plus + digits
+
+
 def as_dialled(e164: str, country: str) -> tuple[str, ...]:
     """The digits a caller in `country` dials for `e164`, in the groups people say them
     in there (139 1234 5678, 0755 1234 5678): a number read back in groups is checked

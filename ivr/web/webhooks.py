@@ -333,9 +333,11 @@ def _record(hook: Webhook) -> Reply:
 
 def _callback(hook: Webhook) -> Reply:
     """Answer a step of a callback request."""
-    digits = hook.field("Digits")
-    answer = hook.service.flow.callback(hook.state, hook.now(), hook.field("From"), digits)
-    return _answer(hook, answer, digits or "silence")
+    digits, speech = hook.field("Digits"), hook.fields.get("SpeechResult")
+    speech = speech[:MAX_SPEECH] if speech is not None else None  # the flow's own limit
+    caller = hook.field("From")
+    answer = hook.service.flow.callback(hook.state, hook.now(), caller, digits, speech)
+    return _answer(hook, answer, digits or (f"say:{speech}" if speech else "silence"))
 
 
 def _enter(hook: Webhook) -> Reply:
