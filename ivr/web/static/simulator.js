@@ -47,6 +47,11 @@ const countdown = { timer: null, deadline: 0, wait: null };
 const reconnect = { timer: null, delay: 0 };
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 8000;
+
+// The wait before the next try of a request that was lost: doubled each time, up to `max`.
+function nextDelay(delay, first, max) {
+  return Math.min(delay ? delay * 2 : first, max);
+}
 let queue = Promise.resolve();  // requests go one after another
 // mode: "follow" (readable, the call's node in view), "fit" (the whole menu), "free".
 const graph = {
@@ -142,8 +147,7 @@ async function resync(id) {
 
 function reconnectLater() {
   clearTimeout(reconnect.timer);
-  reconnect.delay = Math.min(reconnect.delay ? reconnect.delay * 2 : RECONNECT_FIRST_MS,
-    RECONNECT_MAX_MS);
+  reconnect.delay = nextDelay(reconnect.delay, RECONNECT_FIRST_MS, RECONNECT_MAX_MS);
   reconnect.timer = setTimeout(reconnectNow, reconnect.delay);
   setStatus(callWords().reconnecting, true, browserLanguage(callLanguage()) || "");
 }
@@ -250,7 +254,7 @@ function tellHangUp(id, since, delay = 0) {
       await request("DELETE", `/calls/${id}?since=${since}`);
     } catch (error) {
       if (lost(error)) {
-        tellHangUp(id, since, Math.min(delay ? delay * 2 : HANGUP_FIRST_MS, HANGUP_MAX_MS));
+        tellHangUp(id, since, nextDelay(delay, HANGUP_FIRST_MS, HANGUP_MAX_MS));
         return;
       }
       // any other answer (404: the call is gone already) needs no notice more
