@@ -180,6 +180,7 @@ NEAR = 0.9  # difflib's ratio of two folded sentences from which one is a copy o
         "validation34.yaml",
         "validation35.yaml",
         "validation36.yaml",
+        "validation37.yaml",
     ],
 )
 def test_tuning_sets_share_no_sentence_with_the_held_out_set(tuning):
