@@ -867,6 +867,30 @@ CONCEPTS = ELSEWHERE | frozenset(
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
+# A top-up, a withdrawal or a try made twice ("I topped up twice and neither arrived", "I
+# tried to withdraw twice", "rejected twice today"): how often the caller tried, no charge
+# taken twice, unless a charge is said after it; nor is twice without money ("your support
+# hung up on me twice")
+_MONEY_SAID = re.compile(
+    r"(?<![a-z])(?:charg\w*|bill\w*|paid|pay\w*|purchas\w*|debit\w*|deduct\w*|taken|took"
+    r"|money|transactions?|statements?|orders?|subscriptions?)(?![a-z])|[扣付收划刷钱款费]"
+)
+_TRIED = re.compile(
+    r"(?<![a-z])(?:top(?:ped|ping|s)? ?up|topup|withdr[ae]w\w*|cash(?:ed|ing)? out"
+    r"|add(?:ed|ing)? (?:money|funds|cash)|put (?:money|funds|cash) in|deposit(?:ed|ing)?|tried"
+    r"|attempted|retried|declin\w*|reject\w*|fail\w*|bounc\w*)(?![a-z])"
+    r"(?:(?!charg|bill|debit|took|taken|deduct)[^,.;])*$"
+)
+
+
+def _twice(hit: re.Match[str]) -> str:
+    """A charge taken twice, the concept; said of a try (`_TRIED`) or without money, nothing."""
+    said = hit.string
+    if _TRIED.search(said, 0, hit.start()) or not _MONEY_SAID.search(said):
+        return " "
+    return " twice "
+
+
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 # A supplier's own bill, looked up with the supplier ("国家电网的电费账单怎么查"), or a bill
 # paid at a counter ("去邮局交水费", "pay my water bill at the post office"): theirs, unless
@@ -2546,6 +2570,19 @@ _CONCEPT = _ELSEWHERE_OWN + (
                 r"(?:two|2) times|twice|duplicated?|double(?:d)?(?: |-)?(?:charged|billed)"
             )
         ),
+        _twice,
+    ),
+    # ...and in Mandarin: money taken twice for one thing (钱被扣了两次, 扣了两次款, 同一笔付了
+    # 两遍, 重复扣款, 多扣了一笔), not an unknown charge (钱又被扣了 with nothing bought is
+    # one); a payment tried twice that failed (付了两次都没成功) is no charge at all
+    (
+        re.compile(
+            "(?:被|给)?(?:重复|多)?(?:扣|划|收)(?:了|走了|掉了)?(?:我)?的?(?:钱|款|费)?"
+            "(?:两次|两遍|两回|两笔|二次|双份)(?:钱|款|费)?"
+            "|重复(?:扣|划|收|付|支付|交易)(?:款|费|钱|了)?|扣重了|多扣了?一(?:笔|次|遍)"
+            "|(?:同一|一)(?:笔|单|个订单|次)[^，。,\\s]{0,6}?(?:付|支付|刷)了?(?:两次|两遍|两回)"
+            "(?![^，。,]{0,3}(?:都|也|还|没|不|失败))"
+        ),
         " twice ",
     ),
     (
@@ -3363,6 +3400,35 @@ _AROUND = (
             r" (?:use|uses|using|spend|access|get into)\b"
         ),
         "someone else use",
+    ),
+    # a top-up said apart with how often (充了两次值, 充了两回值), as 充了值 is
+    (re.compile(f"充了?(?:{_COUNT_ZH})(?:次|回|遍|笔)的?值"), "充值"),
+    # nothing bought while money went (钱又被扣了 我啥也没买, 又扣了一百 这几天啥都没买): an
+    # unknown charge, the stolen answer's 我没买东西钱却少了; not a purchase that failed (没买成)
+    (
+        re.compile("(?:啥|什么|任何东西)?(?:都|也)?没有?买(?:过)?(?:东西|啥|什么)?(?![成到上着])"),
+        _only_if(re.compile("扣|少了|划走|转走|花了|不见|没了|不是我"), " 我没买东西 "),
+    ),
+    (
+        re.compile(
+            r"\bi (?:did not|have not|had not|never)(?: even)? (?:buy|bought|purchase|purchased"
+            r"|order|ordered|spend|spent)(?: (?:anything|a thing|a single thing|nothing))?\b"
+        ),
+        _only_if(
+            re.compile(
+                r"\b(?:money|charged?|charges|taken|took|came out|went out|debited|deducted"
+                r"|gone|balance)\b"
+            ),
+            " purchases i never made ",
+        ),
+    ),
+    # neither of the two has arrived ("I topped up twice and neither one has shown up")
+    (
+        re.compile(
+            r"\b(?:neither|none)(?: one| of them| of the two)?(?: has| have)?"
+            r" (?:shown up|showed up|arrived|come through|came through|landed|appeared|reached)"
+        ),
+        " not arrived ",
     ),
 )
 
