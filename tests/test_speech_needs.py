@@ -2242,3 +2242,54 @@ def test_someone_real_is_a_person_asked_for(flow, lang, said, node):
 )
 def test_a_top_up_then_nothing_has_not_arrived(flow, lang, said, node):
     _reached_or_re_prompted(flow, lang, said, node)
+
+
+# Round 33: money taken twice for one thing (钱被扣了两次, 扣了两次款, 同一笔付了两遍, 重复扣款,
+# "charged twice", "double charged") is a double charge no node serves (no seed covers
+# it): the choices again, not the stolen answer, which tells the caller to freeze the
+# account. Money taken again with nothing bought (又被扣了) is still an unknown charge.
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "钱被扣了两次"),
+        ("zh-CN", "我的钱被扣了两次"),
+        ("zh-CN", "扣了两次款"),
+        ("zh-CN", "同一笔付了两遍"),
+        ("zh-CN", "刚才买东西 钱包重复扣款了"),
+        ("zh-CN", "一顿饭给我扣了两笔钱"),
+        ("en-US", "I was charged twice"),
+        ("en-US", "double charged"),
+        ("en-US", "the same coffee got charged to my wallet two times"),
+    ],
+)
+def test_a_double_charge_is_re_prompted_not_the_stolen_answer(flow, lang, said):
+    _reached_or_re_prompted(flow, lang, said, None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh-CN", "钱又被扣了 我啥也没买"),
+        ("zh-CN", "又扣了我一笔钱 我根本没买东西"),
+        ("en-US", "money got taken out again and I didn't buy anything"),
+    ],
+)
+def test_money_taken_again_with_nothing_bought_is_the_stolen_answer(flow, lang, said):
+    _reached_or_re_prompted(flow, lang, said, "stolen")
+
+
+# ...and twice said of a try (付了两次都没成功, 充了两次值, "topped up twice", "rejected
+# twice") is how often the caller tried: the try's node, or a choice with it.
+@pytest.mark.parametrize(
+    ("lang", "said", "node"),
+    [
+        ("zh-CN", "付了两次都没付成功", "payments_failed"),
+        ("zh-CN", "充了两次值 银行卡都扣了 钱包里没有", "funds_not_arrived"),
+        ("en-US", "I topped up twice and neither one has shown up", "funds_not_arrived"),
+        ("en-US", "I tried to withdraw twice and it never reached my bank", "funds_not_arrived"),
+        ("en-US", "my payment got declined twice at the till", "payments_failed"),
+    ],
+)
+def test_twice_said_of_a_try_keeps_the_tries_node(flow, lang, said, node):
+    reached, outcome = _said(flow, lang, said)
+    assert node in reached, outcome

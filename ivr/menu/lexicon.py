@@ -540,6 +540,8 @@ _SPLITS = (
     # "identity" heard with its first syllable as a word ("eye dentity"), "help centre" with
     # its last two ("help sent her"), "login" as "long in" before what it goes with
     (re.compile(r"\b(?:eye|i|ai) ?dent(?:i|a|e)t(?:y|ies)\b"), "identity"),
+    # ...and "register" heard as two words ("rich ester", "red sister", "reg is ter")
+    (re.compile(r"\b(?:rich|red|reg|ridge) ?(?:ester|sister|is ter|his ter)\b"), "register"),
     (re.compile(r"\b(help|support|service) (?:sent? ?(?:her|er|re)|sender)\b"), r"\1 centre"),
     # what to have ready before calling is how to contact us ("what info should I have handy
     # before I talk to one of your people")
@@ -580,6 +582,8 @@ _SPLITS = (
         ),
         r"help \1",
     ),
+    # ...and "log on" heard as "long on" after a cannot ("I can't long on to the wallet")
+    (re.compile(r"(?<=n't )long ?on\b|(?<=cannot )long ?on\b|(?<=not )long ?on\b"), "log on"),
     (
         re.compile(
             r"\blong ?in(?= (?:and|or|with) (?:codes?|passwords?|sign ?ups?|verification)"
@@ -817,6 +821,8 @@ ELSEWHERE = frozenset(
         "behindback",
         "balanceasked",
         "namedstaff",
+        "feeasked",
+        "invoiceasked",
     }
 )
 
@@ -867,6 +873,30 @@ CONCEPTS = ELSEWHERE | frozenset(
     }
 )
 _LATIN = r"(?<![a-z])(?:{})(?![a-z])"
+# A top-up, a withdrawal or a try made twice ("I topped up twice and neither arrived", "I
+# tried to withdraw twice", "rejected twice today"): how often the caller tried, no charge
+# taken twice, unless a charge is said after it; nor is twice without money ("your support
+# hung up on me twice")
+_MONEY_SAID = re.compile(
+    r"(?<![a-z])(?:charg\w*|bill\w*|paid|pay\w*|purchas\w*|debit\w*|deduct\w*|taken|took"
+    r"|money|transactions?|statements?|orders?|subscriptions?)(?![a-z])|[扣付收划刷钱款费]"
+)
+_TRIED = re.compile(
+    r"(?<![a-z])(?:top(?:ped|ping|s)? ?up|topup|withdr[ae]w\w*|cash(?:ed|ing)? out"
+    r"|add(?:ed|ing)? (?:money|funds|cash)|put (?:money|funds|cash) in|deposit(?:ed|ing)?|tried"
+    r"|attempted|retried|declin\w*|reject\w*|fail\w*|bounc\w*)(?![a-z])"
+    r"(?:(?!charg|bill|debit|took|taken|deduct)[^,.;])*$"
+)
+
+
+def _twice(hit: re.Match[str]) -> str:
+    """A charge taken twice, the concept; said of a try (`_TRIED`) or without money, nothing."""
+    said = hit.string
+    if _TRIED.search(said, 0, hit.start()) or not _MONEY_SAID.search(said):
+        return " "
+    return " twice "
+
+
 _UTILITY_ZH = "水电煤气费|水电煤|水电费|话费|电费|水费|燃气费|煤气费|宽带费|物业费"
 # A supplier's own bill, looked up with the supplier ("国家电网的电费账单怎么查"), or a bill
 # paid at a counter ("去邮局交水费", "pay my water bill at the post office"): theirs, unless
@@ -1186,7 +1216,8 @@ _ELSEWHERE_OWN = (
             _LATIN.format(
                 rf"{_DEVICES_EN}(?:'s| s)? (?:screen |lock |unlock )?"
                 r"(?:password|passcode|pin|lock)s?"
-                rf"|(?:password|passcode|pin) (?:of|for|on|to) (?:my |the )?{_DEVICES_EN}"
+                rf"|(?:password|passcode|pin) (?:of|for|on|to) (?:my |the )?"
+                rf"(?:home |house |office |work |new |old )?{_DEVICES_EN}"
                 rf"|screen (?:password|passcode|pin)|unlock (?:my |the )?{_DEVICES_EN}"
                 rf"|face unlock|(?:face|fingerprint|touch) (?:id|unlock) (?:on|for) (?:my |the )?"
                 rf"{_DEVICES_EN}|parental controls?"
@@ -1246,8 +1277,10 @@ _OTHER_SUBJECTS = (
                 r"|statements?|transfer limits?)"
                 rf"|(?:person|someone|somebody|agent|representative|rep|human|anyone) (?:at|from)"
                 rf" {_BANKS_EN}"
-                r"|(?:visa|mastercard|master card|amex|discover)(?: card)?(?:'s| s)?"
-                r" (?:statements?|bills?|accounts?)"
+                r"|(?:visa|mastercard|master card|amex|american express|discover)(?: card)?"
+                r"(?:'s| s)? (?:statements?|bills?|accounts?|(?:spending |credit )?limits?)"
+                r"|(?:spending |credit )?limits? (?:on|of|for) (?:my |the |our )?(?:visa|mastercard"
+                r"|master card|amex|american express|discover|credit card)"
                 r"|(?:log ?in|logon|log on|sign ?in|get in)(?: to| into| on|to)? (?:my |the |our )?"
                 r"(?:(?:work|school|office|company|uni|college|personal) )?"
                 rf"{_OTHER_EN}|{_OTHER_EN}(?: account)? (?:login|log in|sign in)"
@@ -1296,6 +1329,14 @@ _OTHER_SUBJECTS = (
 _PAID = re.compile(
     "付|结账|买单|扫码|户款|分期|钱包|你们"
     r"|(?<![a-z])(?:pa(?:y|id|ying|yment)|cost|spread|instal\w*|membership|wallet)(?![a-z])"
+)
+# A problem said with a fee or an invoice asked about: the problem's node, not the question;
+# a fee a stranger wants first is a scam's bait (陌生号码说我中奖了 要我先交手续费)
+_FEE_TROUBLE = re.compile(
+    "没到|不到账|失败|盗|骗|异常|冻结|锁|多扣|扣多|两次|不是我|中奖|陌生|冒充|自称|先交|先付|链接"
+    r"|(?<![a-z])(?:not (?:arriv\w*|go through)|never (?:arriv\w*|came)|fail\w*|declin\w*"
+    r"|stolen|hack\w*|scam\w*|missing|twice|prize|won|lottery|stranger|claim\w*|pretend\w*"
+    r"|links?)(?![a-z])"
 )
 # The wallet's own trouble, said ("failed", "never arrived", "hacked", "I forgot").
 _TROUBLE = re.compile(
@@ -1867,6 +1908,17 @@ _HOTLINES = (
             "newnumber",
         ),
     ),
+    # ...the verb after it ("想把钱包绑定的号码改一下", "钱包上的手机号想换成新的")
+    (
+        re.compile(
+            "(?:绑定|绑|预留|注册|钱包上|账户上|账号上)的?(?:手机号码?|手机号|电话号码?|号码)"
+            "(?:想|要|能不能|可不可以|可以|怎么|咋)?(?:改|换)(?:一下|成|掉|个|新的)"
+        ),
+        _unless(
+            re.compile("验证码|短信|收不到|没收到|登|密码|被|有人|别人|盗|骗|不是我"),
+            "newnumber",
+        ),
+    ),
     (
         re.compile(
             r"\b(?:change|update|switch|replace|edit|modify|amend)(?: (?:my|the|our|a))?"
@@ -2011,7 +2063,8 @@ _HOURS = (
         re.compile(
             _LATIN.format(
                 rf"(?:what|which) (?:time|hours|days) (?:do|does|are|is) (?:{_OUR_SIDE_EN})"
-                r" (?:open|close|start|finish|work|be available|available|on)"
+                r" (?:open|close|start|finish|work|be available|available|on|stop(?: working)?"
+                r"|clock off|knock off|go home|shut)"
                 rf"|(?:when|how late|how early) (?:are|do|does|is|will|can) (?:{_OUR_SIDE_EN})"
                 r" (?:be )?(?:open|closed?|start|finish|back|working|available|answering|on)"
                 r"|when can i (?:talk|speak) to (?:an? |the )?(?:agent|person|human|someone)"
@@ -2173,6 +2226,36 @@ _CONCEPT = _ELSEWHERE_OWN + (
             ),
             "balanceasked",
         ),
+    ),
+    # A fee asked about ("提现要收手续费吗", "往银行卡转钱收不收费", "what's the fee to withdraw
+    # money", "do you charge a fee for cash outs") or an invoice or a receipt for tax ("能不能开
+    # 个发票", "an invoice for last month's purchases"): no node answers either (see
+    # `ELSEWHERE`), unless a problem is said with it (提现扣了手续费钱却没到)
+    (
+        re.compile(
+            "手续费|(?:要|收|扣)(?:不(?:要|收|扣))?(?:多少)?费(?:吗|么|嘛|用吗)|收不收费|怎么收费|收费(?:标准|吗)"
+            + "|"
+            + _LATIN.format(
+                r"(?:fees?|commission) (?:for|to|on|when|if) (?:\w+ ){0,2}"
+                r"(?:withdraw\w*|cash\w* ?outs?|transfer\w*|top\w* ?ups?|topups?|send\w*|mov\w*"
+                r"|add\w*|deposit\w*)"
+                r"|(?:withdraw(?:al)?|cash ?out|transfer|top ?up|topup|sending|deposit) fees?"
+                r"|do you (?:charge|take) (?:a |any )?(?:fees?|commission)"
+            )
+        ),
+        _unless(_FEE_TROUBLE, "feeasked"),
+    ),
+    (
+        re.compile(
+            "发票|报销凭证"
+            + "|"
+            + _LATIN.format(
+                r"invoices?|(?:tax|vat|expense) receipts?"
+                r"|receipts? (?:from you |from the wallet )?for (?:my |the )?(?:tax\w*|expenses"
+                r"|reimbursement|work|company|accountant)"
+            )
+        ),
+        _unless(_FEE_TROUBLE, "invoiceasked"),
     ),
     # Someone else in the room spoken to ("honey, did you pay...", "hang on babe, I'm on
     # the phone"): nothing said to the line
@@ -2439,6 +2522,14 @@ _CONCEPT = _ELSEWHERE_OWN + (
         _unless(_WALLET_NAMED, "shopreturn"),
     ),
     (re.compile("取款机|提款机|(?<![a-z])atm(?![a-z])机?"), " cashmachine "),
+    # ...and one that swallowed the card, by any name ("机器把卡吞进去了", "卡被吞了")
+    (
+        re.compile(
+            "(?:机器|柜员机|自助机)?(?:把|将)?(?:我的)?(?:银行)?卡(?:给|被)?吞(?:了|进去|掉)?"
+            "|吞(?:了)?(?:我的)?卡"
+        ),
+        " cashmachine ",
+    ),
     # a carrier's line cut off ("手机号被停机了"): the carrier's, unless the wallet's code or
     # login is what it keeps from the caller ("停机了收不到验证码")
     (
@@ -2545,6 +2636,19 @@ _CONCEPT = _ELSEWHERE_OWN + (
             _LATIN.format(
                 r"(?:two|2) times|twice|duplicated?|double(?:d)?(?: |-)?(?:charged|billed)"
             )
+        ),
+        _twice,
+    ),
+    # ...and in Mandarin: money taken twice for one thing (钱被扣了两次, 扣了两次款, 同一笔付了
+    # 两遍, 重复扣款, 多扣了一笔), not an unknown charge (钱又被扣了 with nothing bought is
+    # one); a payment tried twice that failed (付了两次都没成功) is no charge at all
+    (
+        re.compile(
+            "(?:被|给)?(?:重复|多)?(?:扣|划|收)(?:了|走了|掉了)?(?:我)?的?(?:钱|款|费)?"
+            "(?:两次|两遍|两回|两笔|二次|双份)(?:钱|款|费)?"
+            "|重复(?:扣|划|收|付|支付|交易)(?:款|费|钱|了)?|扣重了|多扣了?一(?:笔|次|遍)"
+            "|(?:同一|一)(?:笔|单|个订单|次)[^，。,\\s]{0,6}?(?:付|支付|刷)了?(?:两次|两遍|两回)"
+            "(?![^，。,]{0,3}(?:都|也|还|没|不|失败))"
         ),
         " twice ",
     ),
@@ -2691,6 +2795,15 @@ _PHRASAL = (
             re.compile(r"\b(?:fail\w*|declined|rejected|did not go through|errors?)\b"),
             " my transfer ",
         ),
+    ),
+    # a different kind of thing ("it's a different kind of thing", "another sort of
+    # question") is something else, not an area named as a kind of thing
+    (
+        re.compile(
+            r"\b(?:an? )?(?:different|other|another) (?:kind|sort|type) of (?:things?|problems?"
+            r"|issues?|questions?|matters?|stuff|query|queries)\b"
+        ),
+        " something different ",
     ),
     # an area named as a kind of thing ("a login and codes kind of problem", "that sort of
     # issue") is the menu's "kind of stuff", as 这一类的 is 之类的
@@ -3364,6 +3477,147 @@ _AROUND = (
         ),
         "someone else use",
     ),
+    # a payment the app calls unfinished has failed (交易未完成, 订单未完成支付), as 支付异常 is
+    (
+        re.compile(
+            "(?:交易|支付|付款|订单)(?:还)?(?:未|没有?)完成(?:支付|付款)?|(?:未|没有?)完成(?:支付|付款)"
+        ),
+        "支付失败",
+    ),
+    # a top-up said apart with how often (充了两次值, 充了两回值), as 充了值 is
+    (re.compile(f"充了?(?:{_COUNT_ZH})(?:次|回|遍|笔)的?值"), "充值"),
+    # nothing bought while money went (钱又被扣了 我啥也没买, 又扣了一百 这几天啥都没买): an
+    # unknown charge, the stolen answer's 我没买东西钱却少了; not a purchase that failed (没买成)
+    (
+        re.compile("(?:啥|什么|任何东西)?(?:都|也)?没有?买(?:过)?(?:东西|啥|什么)?(?![成到上着])"),
+        _only_if(re.compile("扣|少了|划走|转走|花了|不见|没了|不是我"), " 我没买东西 "),
+    ),
+    (
+        re.compile(
+            r"\bi (?:did not|have not|had not|never)(?: even)? (?:buy|bought|purchase|purchased"
+            r"|order|ordered|spend|spent)(?: (?:anything|a thing|a single thing|nothing))?\b"
+        ),
+        _only_if(
+            re.compile(
+                r"\b(?:money|charged?|charges|taken|took|came out|went out|debited|deducted"
+                r"|gone|balance)\b"
+            ),
+            " purchases i never made ",
+        ),
+    ),
+    # someone else using the caller's wallet to buy (有人用我的钱包在外地买了东西): the stolen
+    # answer's 有人盗用我的账户
+    (
+        re.compile(
+            "(?:有人|别人|陌生人|不知道谁)(?:拿|用)了?我的?(?:钱包|账户|账号|帐号|帐户|号)"
+            "(?=[^，。,]{0,10}?(?:买|消费|付|花|转))"
+        ),
+        "有人盗用我的账户",
+    ),
+    # a merchant or a payee the caller has never heard of or been to (那个商户我听都没听过,
+    # 那个商家我从来没去过): an unknown transaction, as "a shop I've never been to" is
+    (
+        re.compile(
+            "(?:商户|商家|店铺|店家|那家店|公司|收款方|收款人|地方)[^，。,]{0,4}?"
+            "(?:听都没听过|听也没听过|(?:从来|从)?没听(?:说)?过?|(?:从来|从)?没去过?|压根不认识"
+            "|根本不认识|都不认识|不认识)"
+        ),
+        " 陌生交易 ",
+    ),
+    # the identity papers given to us, kept or leaked (我填的身份证那些资料 你们怎么保管, 上传
+    # 的身份证照片会不会泄露): personal data, the privacy answer's, not a sign-up's ID check
+    (
+        re.compile(
+            "(?:身份证|证件|人脸|银行卡)的?(?:那些|这些)?(?:资料|信息|照片|号码)?"
+            "(?=[^，。,]{0,16}?(?:保管|保存|存放|泄露|泄漏|外泄|卖给|拿去卖|给别人|安不安全|安全吗))"
+        ),
+        "个人信息",
+    ),
+    # which of several hotline numbers is the proper one (哪个是你们正经的, 哪个是正规的)
+    (
+        re.compile(
+            "哪(?:个|一个)(?:号码?|电话)?(?:才)?是(?:你们|您们)?的?(?:正经|正规|真正|靠谱)的?"
+        ),
+        "哪个才是官方的",
+    ),
+    # a chat on the web asked for (网上有没有能直接聊天的地方, 能不能在网上直接跟你们聊): the
+    # online chat
+    (
+        re.compile(
+            "(?:网上|线上|网页上|网站上)(?:有没有|能不能|可不可以|可以|能)[^，。,]{0,6}?聊(?:天|聊|一下)?"
+            "|(?:有没有|能不能|可不可以|可以|能)在?(?:网上|线上|网页上|网站上)[^，。,]{0,6}?聊(?:天|聊|一下)?"
+        ),
+        " 在线聊天 ",
+    ),
+    # an idea given to us is a suggestion (我想给你们出个主意, 我有个主意); not advice asked for
+    # (给我出个主意)
+    (re.compile("(?:给你们|跟你们|我)(?:出|有|提)(?:个|一个|几个)主意"), "提个建议"),
+    # a wish for the app ("it would be nice if the app had a dark mode"): a suggestion
+    (
+        re.compile(
+            r"\bit (?:would|will) be (?:nice|great|good|cool|helpful|better|awesome|handy)"
+            r" if (?:the|your|this) (?:app|wallet)\b"
+        ),
+        "suggestion for the app",
+    ),
+    # paying money named as an area (付钱这一类的事, 付钱那一块): the payments area's 支付
+    (re.compile("付钱(?=(?:这|那)?一?(?:类|块|大类|方面))"), "支付"),
+    # another line of business (别的业务, 其他业务) is the other services
+    (re.compile("(?:别的|其他的?|其它的?)业务"), "别的服务"),
+    # not a cent come in (钱包里一毛钱都没见着, 一分没到): not arrived
+    (
+        re.compile(
+            "(?:一分|一毛|一块|一个子儿?|一点)钱?(?:都|也)?(?:没有?|不见)(?:见着|见到|看到|进来|到|见)"
+        ),
+        "没到账",
+    ),
+    # neither of the two has arrived ("I topped up twice and neither one has shown up")
+    (
+        re.compile(
+            r"\b(?:neither|none)(?: one| of them| of the two)?(?: has| have)?"
+            r" (?:shown up|showed up|arrived|come through|came through|landed|appeared|reached)"
+        ),
+        " not arrived ",
+    ),
+    # the linked card swapped or no longer the caller's ("the card linked to my wallet isn't
+    # mine anymore, someone swapped it"): the stolen answer's linked card changed
+    (
+        re.compile(
+            r"\b(?:the |my )?(?:card linked to (?:my|the) (?:wallet|account)|linked (?:bank )?card)"
+        ),
+        _only_if(
+            re.compile(r"\b(?:swapp\w*|replac\w*|switch\w*|not mine|someone else)"),
+            " my linked card was swapped for someone else's ",
+        ),
+    ),
+    # a password wrong many times, or no more tries allowed ("got the password wrong like six
+    # times", "it won't let me try anymore"): a locked account
+    (
+        re.compile(
+            r"\bpassword wrong(?: (?:like|about|maybe|around))? (?:\w+ times|too many times)"
+            r"|\b(?:cannot|will not|does not|did not) let me (?:try|retry)(?: it)?"
+            r" (?:again|anymore|any more)\b"
+        ),
+        " too many wrong passwords locked ",
+    ),
+    # payments taken with our QR code or wallet by a shop ("I own a small shop and want to
+    # accept payments with your QR code"): a merchant's desk
+    (
+        re.compile(
+            r"\b(?:accept|take|receive|collect)(?:ing)? (?:\w+ )?payments? (?:with|through|via"
+            r"|using) (?:your|the) (?:qr codes?|wallet|app)\b"
+        ),
+        " sellerdesk ",
+    ),
+    # where to find what was bought ("where do I find what I bought in March", "look up what
+    # I bought last week"): the purchase history
+    (
+        re.compile(
+            r"\b(?:find|see|view|look up|check) (?:what|everything|all) i(?: have)?"
+            r" (?:bought|spent|paid(?: for)?|purchased)\b"
+        ),
+        "purchase history",
+    ),
 )
 
 
@@ -3452,6 +3706,7 @@ _ZH_SAME = _folded(
         "验证码": "短信码 动态码 校验码 确认码",
         "真人": "活人",
         "客服人员": "工作人员",
+        "客服电话": "客服号码 客服的号码 客服的电话",
         "应用": "软件 客户端 应用程序",
         "余额": "零钱",
         "转账": "汇款 打钱 转钱 钱转一下 转一下账 转个账 转下账 转笔账 转一下钱 转点钱 转笔钱",
@@ -3498,7 +3753,7 @@ _ZH_SAME = _folded(
         "个人信息": "个人资料 个人数据",
         # money not arrived, however the negation is put (不到账 is 没到账, not a how-to)
         "没到账": "不到账 到不了账 没有到账 未到账",
-        "没到": "到不了 没有到",
+        "没到": "到不了 没有到 没见着 没见到",
         # not got is not received (验证码没拿到, 短信没接到)
         "没收到": "没拿到 没接到 没得到 没有收到",
         # the account or the app that will not open ("上不去了"; 进不去 is money too: 充值进不去),
